@@ -1,0 +1,1 @@
+"""Domain of fieldtool: entities, rules and services. Imports no Qt."""

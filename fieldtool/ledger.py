@@ -1,0 +1,225 @@
+"""Applying payments to instalments, and what follows from it: balance, arrears, days overdue, stage.
+
+Everything here is derived from the schedule and the payment events on a given day; nothing is stored.
+Payments go to the oldest unpaid instalment first, interest before principal; a partial payment leaves
+the rest of that instalment due, an overpayment runs on into the next instalments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+STAGES = ("prevent", "follow", "ask", "closed")
+STAGE_TH = {
+    "prevent": "ป้องกัน",
+    "follow": "ติดตาม",
+    "ask": "ทวงถาม",
+    "closed": "ปิดบัญชี",
+}
+
+# Aging buckets by days overdue (label, lowest day, highest day or None).
+AGING_BUCKETS = (
+    ("1-30", 1, 30),
+    ("31-60", 31, 60),
+    ("61-90", 61, 90),
+    ("91-180", 91, 180),
+    ("180+", 181, None),
+)
+
+
+def aging_bucket(days_overdue: int) -> str | None:
+    for label, low, high in AGING_BUCKETS:
+        if days_overdue >= low and (high is None or days_overdue <= high):
+            return label
+    return None
+
+
+@dataclass
+class InstalmentState:
+    id: str
+    no: int
+    due_date: date
+    principal_satang: int
+    interest_satang: int
+    paid_interest: int = 0
+    paid_principal: int = 0
+    settled_on: date | None = None  # day of the payment that completed it
+
+    @property
+    def amount_satang(self) -> int:
+        return self.principal_satang + self.interest_satang
+
+    @property
+    def paid_satang(self) -> int:
+        return self.paid_interest + self.paid_principal
+
+    @property
+    def remaining_satang(self) -> int:
+        return self.amount_satang - self.paid_satang
+
+    @property
+    def remaining_principal(self) -> int:
+        return self.principal_satang - self.paid_principal
+
+    @property
+    def remaining_interest(self) -> int:
+        return self.interest_satang - self.paid_interest
+
+    @property
+    def is_paid(self) -> bool:
+        return self.remaining_satang == 0
+
+    def take(self, amount: int, on: date) -> int:
+        """Apply up to `amount` satang, interest first; return what is left over."""
+        to_interest = min(amount, self.remaining_interest)
+        self.paid_interest += to_interest
+        amount -= to_interest
+        to_principal = min(amount, self.remaining_principal)
+        self.paid_principal += to_principal
+        amount -= to_principal
+        if self.is_paid and self.settled_on is None:
+            self.settled_on = on
+        return amount
+
+
+@dataclass
+class ScheduleState:
+    id: str
+    version: int
+    effective_from: date
+    reason: str
+    instalments: list[InstalmentState]
+    credit_satang: int = 0  # paid beyond the last instalment
+
+
+@dataclass(frozen=True)
+class PaymentEvent:
+    id: str
+    paid_on: date
+    amount_satang: int
+    reverses_id: str | None = None
+    order: tuple = ()  # tie-break for payments of one day: (recorded_at, id)
+
+
+@dataclass
+class LoanState:
+    """A loan as it stands at the end of `as_of`."""
+
+    loan_id: str
+    as_of: date
+    disbursed_on: date | None
+    schedules: list[ScheduleState]
+    active: ScheduleState | None
+    paid_satang: int = 0
+    history: list[ScheduleState] = field(default_factory=list)
+
+    @property
+    def instalments(self) -> list[InstalmentState]:
+        return self.active.instalments if self.active else []
+
+    @property
+    def outstanding_satang(self) -> int:
+        return sum(i.remaining_satang for i in self.instalments)
+
+    @property
+    def outstanding_principal(self) -> int:
+        return sum(i.remaining_principal for i in self.instalments)
+
+    @property
+    def credit_satang(self) -> int:
+        return self.active.credit_satang if self.active else 0
+
+    def overdue_instalments(self) -> list[InstalmentState]:
+        return [i for i in self.instalments if not i.is_paid and i.due_date < self.as_of]
+
+    @property
+    def arrears_satang(self) -> int:
+        return sum(i.remaining_satang for i in self.overdue_instalments())
+
+    @property
+    def oldest_unpaid_due(self) -> date | None:
+        unpaid = [i.due_date for i in self.instalments if not i.is_paid]
+        return min(unpaid) if unpaid else None
+
+    @property
+    def days_overdue(self) -> int:
+        """Days since the oldest unpaid due date; 0 when nothing is past due."""
+        overdue = self.overdue_instalments()
+        if not overdue:
+            return 0
+        return (self.as_of - min(i.due_date for i in overdue)).days
+
+    @property
+    def next_due(self) -> InstalmentState | None:
+        for inst in self.instalments:
+            if not inst.is_paid:
+                return inst
+        return None
+
+    @property
+    def stage(self) -> str:
+        if self.disbursed_on is None or self.disbursed_on > self.as_of:
+            return "prevent"
+        if self.active and all(i.is_paid for i in self.instalments):
+            return "closed"
+        return "ask" if self.days_overdue > 0 else "follow"
+
+
+def effective_payments(payments: list[PaymentEvent]) -> list[PaymentEvent]:
+    """Payments that count: a reversing event cancels the payment it reverses, and itself."""
+    reversed_ids = {p.reverses_id for p in payments if p.reverses_id}
+    kept = [p for p in payments if p.reverses_id is None and p.id not in reversed_ids]
+    return sorted(kept, key=lambda p: (p.paid_on, p.order, p.id))
+
+
+def apply_payments(
+    loan_id: str,
+    disbursed_on: date | None,
+    schedules: list[ScheduleState],
+    payments: list[PaymentEvent],
+    as_of: date,
+) -> LoanState:
+    """Apply every payment made up to `as_of` to the schedule in force on its day.
+
+    `schedules` must be fresh (nothing paid) and sorted by version; they are filled in place.
+    """
+    schedules = sorted(schedules, key=lambda s: s.version)
+    paid_total = 0
+    for pay in effective_payments(payments):
+        if pay.paid_on > as_of:
+            break
+        target = schedule_in_force(schedules, pay.paid_on)
+        if target is None:
+            continue
+        left = pay.amount_satang
+        for inst in target.instalments:
+            if left <= 0:
+                break
+            if not inst.is_paid:
+                left = inst.take(left, pay.paid_on)
+        target.credit_satang += left
+        paid_total += pay.amount_satang
+    active = schedule_in_force(schedules, as_of)
+    return LoanState(
+        loan_id=loan_id,
+        as_of=as_of,
+        disbursed_on=disbursed_on,
+        schedules=schedules,
+        active=active,
+        paid_satang=paid_total,
+        history=[s for s in schedules if s is not active],
+    )
+
+
+def schedule_in_force(schedules: list[ScheduleState], on: date) -> ScheduleState | None:
+    """The newest schedule whose `effective_from` is on or before `on` (the first one before that)."""
+    chosen = schedules[0] if schedules else None
+    for sched in schedules:
+        if sched.effective_from <= on:
+            chosen = sched
+    return chosen
+
+
+def day_after(d: date) -> date:
+    return d + timedelta(days=1)

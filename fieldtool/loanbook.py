@@ -1,0 +1,499 @@
+"""The loan book services: funds, loans, the prevent checklist, disbursement, payments, restructuring.
+
+Every function takes an open session and leaves committing to the caller, so a command is one
+transaction: bad input raises `InputError` before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from fieldtool.ledger import InstalmentState, LoanState, PaymentEvent, ScheduleState, apply_payments
+from fieldtool.models import (
+    BorrowingGroup,
+    Fund,
+    Household,
+    Instalment,
+    Loan,
+    Payment,
+    Person,
+    PreventCheck,
+    Schedule,
+    Setting,
+    Village,
+)
+from fieldtool.schedule import PlannedInstalment, check_frequency, due_dates, plan, split_evenly
+from fieldtool.thai import InputError
+
+FUND_KINDS = {
+    "women": "กองทุนพัฒนาบทบาทสตรี",
+    "kkkj": "กข.คจ.",
+    "village": "กองทุนหมู่บ้าน",
+    "other": "กองทุนอื่น",
+}
+
+# The ป (prevent) checklist of DOMAIN.md, in the order the work is done.
+PREVENT_ITEMS = (
+    ("understanding", "ชี้แจงทำความเข้าใจกองทุนและหน้าที่ของสมาชิก", "Explained the fund and members' duties"),
+    ("proposal", "ตรวจสอบโครงการที่ขอกู้ให้ถูกต้องครบถ้วน", "Checked the loan proposal"),
+    ("feasibility", "ลงพื้นที่ตรวจความเป็นไปได้ของโครงการ", "Visited to judge feasibility"),
+    ("leaders", "สอบถามข้อมูลผู้กู้จากผู้นำชุมชน", "Asked village leaders about the borrowers"),
+    ("risk", "ประเมินความเสี่ยงการชำระคืน", "Assessed the repayment risk"),
+    ("guarantee", "ประชุมกลุ่มค้ำประกันซึ่งกันและกัน", "Group guarantee meeting held"),
+)
+PREVENT_CODES = tuple(code for code, _, _ in PREVENT_ITEMS)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def officer_of(session: Session) -> str:
+    if "officer" not in session.info:
+        row = session.get(Setting, "officer")
+        session.info["officer"] = row.value if row else ""
+    return session.info["officer"]
+
+
+def device_of(session: Session) -> str:
+    row = session.get(Setting, "device_id")
+    return row.value if row else ""
+
+
+# --- lookups ---------------------------------------------------------------------------------------
+
+
+def get_loan(session: Session, loan_id: str) -> Loan:
+    loan = session.get(Loan, loan_id) if loan_id else None
+    if loan is None:
+        # Officers read ids off a screen; let them type the first characters of one.
+        matches = session.scalars(select(Loan).where(Loan.id.startswith(loan_id or "\0"))).all()
+        if len(matches) == 1 and len(loan_id) >= 6:
+            return matches[0]
+        matches = session.scalars(select(Loan).where(Loan.agreement_no == loan_id)).all()
+        if len(matches) == 1:
+            return matches[0]
+        raise InputError(f"ไม่พบสัญญาเงินกู้ {loan_id} (no such loan: {loan_id})")
+    return loan
+
+
+def get_fund(session: Session, ref: str) -> Fund:
+    fund = session.get(Fund, ref)
+    if fund is None:
+        funds = session.scalars(select(Fund)).all()
+        found = [f for f in funds if ref in (f.name, f.kind)]
+        if len(found) != 1:
+            raise InputError(f"ไม่พบกองทุน {ref} (no such fund: {ref})")
+        fund = found[0]
+    return fund
+
+
+# --- funds -----------------------------------------------------------------------------------------
+
+
+def add_fund(
+    session: Session,
+    name: str,
+    kind: str,
+    rate_bp: int = 0,
+    default_instalments: int = 12,
+    default_frequency: str = "monthly",
+    ask_ladder: list[tuple[int, str]] | None = None,
+) -> Fund:
+    if kind not in FUND_KINDS:
+        raise InputError(f"ประเภทกองทุนไม่ถูกต้อง: {kind} (fund kind must be one of {', '.join(FUND_KINDS)})")
+    if rate_bp < 0:
+        raise InputError("อัตราดอกเบี้ยติดลบไม่ได้ (the interest rate cannot be negative)")
+    check_frequency(default_frequency)
+    fund = Fund(
+        name=name,
+        kind=kind,
+        interest_policy="flat" if rate_bp else "none",
+        rate_bp=rate_bp,
+        default_instalments=default_instalments,
+        default_frequency=default_frequency,
+        ask_ladder=json.dumps(ask_ladder) if ask_ladder else "",
+    )
+    session.add(fund)
+    session.flush()
+    return fund
+
+
+# --- loans -----------------------------------------------------------------------------------------
+
+
+def add_loan(
+    session: Session,
+    *,
+    fund_id: str,
+    principal_satang: int,
+    instalments: int,
+    first_due: date,
+    applied_on: date,
+    group_id: str | None = None,
+    household_id: str | None = None,
+    purpose: str = "",
+    rate_bp: int | None = None,
+    frequency: str | None = None,
+    approved_on: date | None = None,
+    agreement_no: str = "",
+) -> Loan:
+    """A loan applied for (stage ป, prevent): its schedule and an open prevent checklist."""
+    fund = get_fund(session, fund_id)
+    if (group_id is None) == (household_id is None):
+        raise InputError("ต้องระบุผู้กู้เป็นกลุ่มหรือครัวเรือนอย่างใดอย่างหนึ่ง (give either a group or a household as borrower)")
+    if group_id is not None and session.get(BorrowingGroup, group_id) is None:
+        raise InputError(f"ไม่พบกลุ่ม {group_id} (no such group: {group_id})")
+    if household_id is not None and session.get(Household, household_id) is None:
+        raise InputError(f"ไม่พบครัวเรือน {household_id} (no such household: {household_id})")
+    frequency = check_frequency(frequency or fund.default_frequency)
+    rate_bp = fund.rate_bp if rate_bp is None else rate_bp
+    if rate_bp < 0:
+        raise InputError("อัตราดอกเบี้ยติดลบไม่ได้ (the interest rate cannot be negative)")
+    if approved_on and approved_on < applied_on:
+        raise InputError("วันอนุมัติต้องไม่ก่อนวันยื่นคำขอ (approval cannot be before the application)")
+    if first_due <= applied_on:
+        raise InputError("วันครบกำหนดงวดแรกต้องหลังวันยื่นคำขอ (the first due date must be after the application)")
+    planned = plan(principal_satang, instalments, frequency, first_due, rate_bp)
+    loan = Loan(
+        agreement_no=agreement_no,
+        fund_id=fund.id,
+        borrower_kind="group" if group_id else "household",
+        group_id=group_id,
+        household_id=household_id,
+        purpose=purpose,
+        principal_satang=principal_satang,
+        rate_bp=rate_bp,
+        instalments=instalments,
+        frequency=frequency,
+        first_due=first_due,
+        applied_on=applied_on,
+        approved_on=approved_on,
+    )
+    session.add(loan)
+    session.flush()  # the loan row first: its schedule and checklist point at it
+    _add_schedule(session, loan, 1, applied_on, "", planned)
+    for code in PREVENT_CODES:
+        session.add(PreventCheck(loan_id=loan.id, item=code))
+    session.flush()
+    return loan
+
+
+def _add_schedule(session, loan, version, effective_from, reason, planned) -> Schedule:
+    sched = Schedule(
+        loan_id=loan.id, version=version, effective_from=effective_from, reason=reason, created_at=now_utc()
+    )
+    session.add(sched)
+    session.flush()
+    for p in planned:
+        session.add(
+            Instalment(
+                schedule_id=sched.id,
+                loan_id=loan.id,
+                no=p.no,
+                due_date=p.due_date,
+                principal_satang=p.principal_satang,
+                interest_satang=p.interest_satang,
+            )
+        )
+    return sched
+
+
+def prevent_checklist(session: Session, loan_id: str) -> list[PreventCheck]:
+    rows = session.scalars(select(PreventCheck).where(PreventCheck.loan_id == loan_id)).all()
+    order = {code: i for i, code in enumerate(PREVENT_CODES)}
+    return sorted(rows, key=lambda r: order.get(r.item, 99))
+
+
+def set_check(
+    session: Session, loan_id: str, item: str, done: bool = True, on: date | None = None, note: str = ""
+) -> PreventCheck:
+    loan = get_loan(session, loan_id)
+    if item not in PREVENT_CODES:
+        raise InputError(f"ไม่มีรายการตรวจ {item} (no checklist item {item}; one of {', '.join(PREVENT_CODES)})")
+    if done and on is None:
+        raise InputError("ระบุวันที่ทำรายการนี้ (give the date the item was done)")
+    row = next(r for r in prevent_checklist(session, loan.id) if r.item == item)
+    row.done = done
+    row.done_on = on if done else None
+    row.note = note
+    session.flush()
+    return row
+
+
+def open_prevent_items(session: Session, loan_id: str) -> list[str]:
+    return [r.item for r in prevent_checklist(session, loan_id) if not r.done]
+
+
+def disburse(session: Session, loan_id: str, on: date, reason: str = "") -> Loan:
+    """Pay out the loan. Refused while prevent items are open, unless the officer says why."""
+    loan = get_loan(session, loan_id)
+    if loan.disbursed_on is not None:
+        raise InputError(f"สัญญานี้จ่ายเงินกู้แล้วเมื่อ {loan.disbursed_on.isoformat()} (this loan was already disbursed)")
+    if on < loan.applied_on:
+        raise InputError("วันจ่ายเงินกู้ต้องไม่ก่อนวันยื่นคำขอ (disbursement cannot be before the application)")
+    if on >= loan.first_due:
+        raise InputError("วันจ่ายเงินกู้ต้องก่อนวันครบกำหนดงวดแรก (disbursement must be before the first due date)")
+    missing = open_prevent_items(session, loan.id)
+    if missing and not reason.strip():
+        raise InputError(
+            "ยังจ่ายเงินกู้ไม่ได้ รายการป้องกันยังไม่ครบ: "
+            f"{', '.join(missing)} (the prevent checklist has open items; record a reason to disburse anyway)"
+        )
+    loan.disbursed_on = on
+    if loan.approved_on is None:
+        loan.approved_on = on
+    loan.prevent_override = reason.strip() if missing else ""
+    session.flush()
+    return loan
+
+
+def record_payment(session: Session, loan_id: str, amount_satang: int, paid_on: date, note: str = "") -> Payment:
+    loan = get_loan(session, loan_id)
+    if amount_satang <= 0:
+        raise InputError("จำนวนเงินต้องมากกว่าศูนย์ (the amount must be more than zero)")
+    if loan.disbursed_on is None:
+        raise InputError("สัญญานี้ยังไม่ได้จ่ายเงินกู้ รับชำระไม่ได้ (this loan has not been disbursed; no payment can be taken)")
+    if paid_on < loan.disbursed_on:
+        raise InputError("วันชำระต้องไม่ก่อนวันจ่ายเงินกู้ (a payment cannot be dated before the disbursement)")
+    payment = Payment(
+        loan_id=loan.id,
+        amount_satang=amount_satang,
+        paid_on=paid_on,
+        note=note,
+        recorded_at=now_utc(),
+        recorded_by=officer_of(session),
+        device_id=device_of(session),
+    )
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def reverse_payment(session: Session, payment_id: str, on: date, note: str = "") -> Payment:
+    """Correct a wrong payment by a reversing event; the original stays in the book."""
+    original = session.get(Payment, payment_id)
+    if original is None or original.reverses_id is not None:
+        raise InputError(f"ไม่พบรายการรับชำระ {payment_id} (no such payment: {payment_id})")
+    already = session.scalars(select(Payment).where(Payment.reverses_id == original.id)).first()
+    if already is not None:
+        raise InputError("รายการนี้ถูกยกเลิกไปแล้ว (this payment has already been reversed)")
+    reversal = Payment(
+        loan_id=original.loan_id,
+        amount_satang=-original.amount_satang,
+        paid_on=on,
+        reverses_id=original.id,
+        note=note,
+        recorded_at=now_utc(),
+        recorded_by=officer_of(session),
+        device_id=device_of(session),
+    )
+    session.add(reversal)
+    session.flush()
+    return reversal
+
+
+def restructure(
+    session: Session,
+    loan_id: str,
+    on: date,
+    instalments: int,
+    first_due: date,
+    frequency: str | None = None,
+    reason: str = "",
+) -> Schedule:
+    """Bring the debt back into the system: a new agreed schedule for what is still owed on `on`.
+
+    Payments dated before `on` stay with the old schedule, which is kept as history.
+    """
+    loan = get_loan(session, loan_id)
+    if loan.disbursed_on is None:
+        raise InputError("สัญญานี้ยังไม่ได้จ่ายเงินกู้ (this loan has not been disbursed)")
+    if first_due <= on:
+        raise InputError("วันครบกำหนดงวดแรกใหม่ต้องหลังวันปรับโครงสร้างหนี้ (the new first due date must be after the restructuring)")
+    state = load_states(session, on - timedelta(days=1), [loan.id])[loan.id]
+    if state.active and on < state.active.effective_from:
+        raise InputError("วันปรับโครงสร้างหนี้ต้องไม่ก่อนตารางปัจจุบัน (cannot restructure before the current schedule began)")
+    if state.outstanding_satang <= 0:
+        raise InputError("สัญญานี้ไม่มียอดค้างชำระ (nothing is owed on this loan)")
+    frequency = check_frequency(frequency or loan.frequency)
+    remaining_interest = sum(i.remaining_interest for i in state.instalments)
+    if state.outstanding_principal:
+        planned = plan(state.outstanding_principal, instalments, frequency, first_due, interest_satang=remaining_interest)
+    else:
+        planned = _interest_only_plan(remaining_interest, instalments, frequency, first_due)
+    version = max(s.version for s in state.schedules) + 1
+    sched = _add_schedule(session, loan, version, on, reason.strip(), planned)
+    session.flush()
+    return sched
+
+
+def _interest_only_plan(interest: int, count: int, frequency: str, first_due: date) -> list[PlannedInstalment]:
+    # Only interest is still owed: the new instalments carry interest and no principal.
+    return [
+        PlannedInstalment(no=k + 1, due_date=d, principal_satang=0, interest_satang=r)
+        for k, (d, r) in enumerate(zip(due_dates(first_due, count, frequency), split_evenly(interest, count), strict=True))
+    ]
+
+
+# --- derived state ---------------------------------------------------------------------------------
+
+
+def load_states(session: Session, as_of: date, loan_ids: list[str] | None = None) -> dict[str, LoanState]:
+    """Every loan (or the given ones) as it stands on `as_of`, loaded in a few bulk queries."""
+    loan_q = select(Loan.id, Loan.disbursed_on)
+    sched_q = select(Schedule.id, Schedule.loan_id, Schedule.version, Schedule.effective_from, Schedule.reason)
+    inst_q = select(
+        Instalment.id,
+        Instalment.schedule_id,
+        Instalment.no,
+        Instalment.due_date,
+        Instalment.principal_satang,
+        Instalment.interest_satang,
+    ).order_by(Instalment.schedule_id, Instalment.no)
+    pay_q = select(Payment.id, Payment.loan_id, Payment.paid_on, Payment.amount_satang, Payment.reverses_id, Payment.recorded_at)
+    if loan_ids is not None:
+        loan_q = loan_q.where(Loan.id.in_(loan_ids))
+        sched_q = sched_q.where(Schedule.loan_id.in_(loan_ids))
+        inst_q = inst_q.where(Instalment.loan_id.in_(loan_ids))
+        pay_q = pay_q.where(Payment.loan_id.in_(loan_ids))
+    instalments: dict[str, list[InstalmentState]] = defaultdict(list)
+    for iid, sid, no, due, principal, interest in session.execute(inst_q):
+        instalments[sid].append(InstalmentState(iid, no, due, principal, interest))
+    schedules: dict[str, list[ScheduleState]] = defaultdict(list)
+    for sid, lid, version, eff, reason in session.execute(sched_q):
+        schedules[lid].append(ScheduleState(sid, version, eff, reason, instalments.get(sid, [])))
+    payments: dict[str, list[PaymentEvent]] = defaultdict(list)
+    for pid, lid, paid_on, amount, rev, rec in session.execute(pay_q):
+        payments[lid].append(PaymentEvent(pid, paid_on, amount, rev, (str(rec), pid)))
+    return {
+        lid: apply_payments(lid, disbursed, schedules.get(lid, []), payments.get(lid, []), as_of)
+        for lid, disbursed in session.execute(loan_q)
+    }
+
+
+@dataclass
+class LoanInfo:
+    """What lists show of a loan: its borrower, village and fund, in the field's words."""
+
+    id: str
+    agreement_no: str
+    borrower: str
+    borrower_kind: str
+    village_id: str
+    village: str
+    fund_id: str
+    fund: str
+    ask_ladder: str
+    sort_name: str  # what the register sorts by: the given name of a person, the name of a group
+    purpose: str
+    principal_satang: int
+    applied_on: date
+    disbursed_on: date | None
+    phone: str = ""
+
+
+def village_label(moo: int, name: str) -> str:
+    return f"หมู่ที่ {moo} {name}"
+
+
+def person_name(title: str, first: str, last: str) -> str:
+    return f"{title}{first} {last}".strip()
+
+
+def loan_infos(session: Session, loan_ids: list[str] | None = None) -> dict[str, LoanInfo]:
+    head = aliased(Person)
+    chair = aliased(Person)
+    gv = aliased(Village)
+    hv = aliased(Village)
+    q = (
+        select(
+            Loan.id,
+            Loan.agreement_no,
+            Loan.borrower_kind,
+            Loan.purpose,
+            Loan.principal_satang,
+            Loan.applied_on,
+            Loan.disbursed_on,
+            Fund.id,
+            Fund.name,
+            Fund.ask_ladder,
+            BorrowingGroup.name,
+            gv.id,
+            gv.moo,
+            gv.name,
+            chair.phone,
+            head.title,
+            head.first_name,
+            head.last_name,
+            head.phone,
+            Household.phone,
+            hv.id,
+            hv.moo,
+            hv.name,
+        )
+        .join(Fund, Fund.id == Loan.fund_id)
+        .outerjoin(BorrowingGroup, BorrowingGroup.id == Loan.group_id)
+        .outerjoin(gv, gv.id == BorrowingGroup.village_id)
+        .outerjoin(chair, chair.id == BorrowingGroup.chair_id)
+        .outerjoin(Household, Household.id == Loan.household_id)
+        .outerjoin(head, head.id == Household.head_id)
+        .outerjoin(hv, hv.id == Household.village_id)
+    )
+    if loan_ids is not None:
+        q = q.where(Loan.id.in_(loan_ids))
+    out = {}
+    for row in session.execute(q):
+        (lid, agreement, kind, purpose, principal, applied, disbursed, fid, fname, ladder, gname,
+         gvid, gmoo, gvname, chair_phone, title, first, last, head_phone, hh_phone, hvid, hmoo, hvname) = row
+        if kind == "group":
+            borrower, vid, village, phone = gname, gvid, village_label(gmoo, gvname), chair_phone or ""
+            sort_name = gname
+        else:
+            borrower = person_name(title, first, last)
+            sort_name = f"{first} {last}"
+            vid, village, phone = hvid, village_label(hmoo, hvname), hh_phone or head_phone or ""
+        out[lid] = LoanInfo(
+            id=lid,
+            agreement_no=agreement,
+            borrower=borrower,
+            borrower_kind=kind,
+            village_id=vid,
+            village=village,
+            fund_id=fid,
+            fund=fname,
+            ask_ladder=ladder,
+            sort_name=sort_name,
+            purpose=purpose,
+            principal_satang=principal,
+            applied_on=applied,
+            disbursed_on=disbursed,
+            phone=phone,
+        )
+    return out
+
+
+def stage_timeline(session: Session, loan_id: str, until: date) -> list[tuple[date, str]]:
+    """The days on which the loan's ปตท. stage changed, up to `until`."""
+    loan = get_loan(session, loan_id)
+    days = {loan.applied_on, until}
+    if loan.disbursed_on:
+        days.add(loan.disbursed_on)
+    for (due,) in session.execute(select(Instalment.due_date).where(Instalment.loan_id == loan.id)):
+        days.add(due + timedelta(days=1))
+    for (paid_on,) in session.execute(select(Payment.paid_on).where(Payment.loan_id == loan.id)):
+        days.add(paid_on)
+    for (eff,) in session.execute(select(Schedule.effective_from).where(Schedule.loan_id == loan.id)):
+        days.add(eff)
+    timeline: list[tuple[date, str]] = []
+    for day in sorted(d for d in days if loan.applied_on <= d <= until):
+        stage = load_states(session, day, [loan.id])[loan.id].stage
+        if not timeline or timeline[-1][1] != stage:
+            timeline.append((day, stage))
+    return timeline

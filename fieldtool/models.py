@@ -1,0 +1,222 @@
+"""Entities of the loan book as SQLModel tables.
+
+Every row that can leave the laptop has a globally unique id made offline (uuid4 text), money is integer
+satang, dates are Gregorian `date`s. Payments and the change log are append-only (enforced by triggers
+made in the migrations, and by the change-log hook in `fieldtool.changelog`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Setting(SQLModel, table=True):
+    """Installation settings: device id, officer, the subdistrict this laptop serves, language."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+# --- places -------------------------------------------------------------------------------------
+
+
+class Province(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    code: str = Field(index=True)  # 2 digits
+    name: str
+
+
+class District(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    code: str = Field(index=True)  # 4 digits
+    name: str
+    province_id: str = Field(foreign_key="province.id")
+
+
+class Subdistrict(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    code: str = Field(index=True)  # 6 digits
+    name: str
+    district_id: str = Field(foreign_key="district.id")
+
+
+class Village(SQLModel, table=True):
+    """หมู่บ้าน: หมู่ที่ N + name."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    code: str = Field(index=True)  # 8 digits
+    moo: int
+    name: str
+    subdistrict_id: str = Field(foreign_key="subdistrict.id", index=True)
+
+
+# --- people and borrowers -------------------------------------------------------------------------
+
+
+class Person(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    title: str = ""  # นาย นาง นางสาว
+    first_name: str
+    last_name: str = ""
+    national_id: str | None = Field(default=None, index=True)
+    phone: str = ""
+    village_id: str | None = Field(default=None, foreign_key="village.id", index=True)
+    house_no: str = ""
+
+
+class Household(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    village_id: str = Field(foreign_key="village.id", index=True)
+    house_no: str = ""
+    head_id: str = Field(foreign_key="person.id")
+    phone: str = ""
+
+
+class HouseholdMember(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    household_id: str = Field(foreign_key="household.id", index=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+    relation: str = ""
+
+
+class BorrowingGroup(SQLModel, table=True):
+    """A women's group or another borrowing group; one committee member is responsible for it (ต)."""
+
+    __tablename__ = "borrowing_group"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str
+    kind: str = "women"  # women | other
+    village_id: str = Field(foreign_key="village.id", index=True)
+    chair_id: str | None = Field(default=None, foreign_key="person.id")
+    committee_member_id: str | None = Field(default=None, foreign_key="person.id")
+
+
+class GroupMember(SQLModel, table=True):
+    __tablename__ = "group_member"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    group_id: str = Field(foreign_key="borrowing_group.id", index=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+    role: str = "member"  # chair | secretary | treasurer | member
+
+
+# --- funds and loans --------------------------------------------------------------------------------
+
+
+class Fund(SQLModel, table=True):
+    """A fund with its own rules: kind, interest policy, default term, and the ask ladder."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str
+    kind: str  # women | kkkj | village | other
+    interest_policy: str = "none"  # none | flat
+    rate_bp: int = 0  # flat rate per year on principal, in basis points (3% = 300)
+    default_instalments: int = 12
+    default_frequency: str = "monthly"
+    # JSON list of [days_overdue, step] pairs; empty = the default ladder of fieldtool.reminders
+    ask_ladder: str = ""
+
+
+class Loan(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    agreement_no: str = ""
+    fund_id: str = Field(foreign_key="fund.id", index=True)
+    borrower_kind: str  # group | household
+    group_id: str | None = Field(default=None, foreign_key="borrowing_group.id", index=True)
+    household_id: str | None = Field(default=None, foreign_key="household.id", index=True)
+    purpose: str = ""
+    principal_satang: int
+    rate_bp: int = 0
+    instalments: int
+    frequency: str  # monthly | quarterly | half-yearly | yearly
+    first_due: date
+    applied_on: date
+    approved_on: date | None = None
+    disbursed_on: date | None = None
+    # why the loan was disbursed with prevent-checklist items still open
+    prevent_override: str = ""
+
+
+class Schedule(SQLModel, table=True):
+    """One repayment schedule of a loan. Restructuring adds a new version; old ones stay as history."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    loan_id: str = Field(foreign_key="loan.id", index=True)
+    version: int
+    effective_from: date  # payments from this day on are applied to this schedule
+    reason: str = ""
+    created_at: datetime
+
+
+class Instalment(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    schedule_id: str = Field(foreign_key="schedule.id", index=True)
+    loan_id: str = Field(foreign_key="loan.id", index=True)
+    no: int
+    due_date: date = Field(index=True)
+    principal_satang: int
+    interest_satang: int
+
+
+class Payment(SQLModel, table=True):
+    """A repayment event. Append-only: a correction is a new event with `reverses_id` set."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    loan_id: str = Field(foreign_key="loan.id", index=True)
+    amount_satang: int
+    paid_on: date
+    reverses_id: str | None = Field(default=None, foreign_key="payment.id")
+    note: str = ""
+    recorded_at: datetime
+    recorded_by: str = ""
+    device_id: str = ""
+
+
+class PreventCheck(SQLModel, table=True):
+    """One item of the ป (prevent) checklist of a loan."""
+
+    __tablename__ = "prevent_check"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    loan_id: str = Field(foreign_key="loan.id", index=True)
+    item: str
+    done: bool = False
+    done_on: date | None = None
+    note: str = ""
+
+
+class ReminderDelivery(SQLModel, table=True):
+    """A notice delivered to the borrower, or an ask-ladder step carried out."""
+
+    __tablename__ = "reminder_delivery"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    reminder_id: str = Field(index=True)  # "<kind>:<instalment id>", see fieldtool.reminders
+    loan_id: str = Field(foreign_key="loan.id", index=True)
+    instalment_id: str = Field(foreign_key="instalment.id")
+    kind: str
+    how: str  # visit | phone | letter | line | meeting
+    delivered_on: date
+    by_whom: str = ""
+    note: str = ""
+
+
+class ChangeLog(SQLModel, table=True):
+    """Who changed what, on which device, when: the audit trail and, later, the sync feed."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ux_change_log_device_seq", "device_id", "seq", unique=True),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    device_id: str = Field(index=True)
+    seq: int  # per-device sequence number
+    at: datetime
+    officer: str = ""
+    table_name: str = Field(index=True)
+    record_id: str = Field(index=True)
+    action: str  # insert | update | delete
+    data: str  # JSON of the changed fields (new values; for update also "_before")

@@ -1,0 +1,89 @@
+"""The loan register: every loan with its derived figures, searchable and in Thai dictionary order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from fieldtool.loanbook import load_states, loan_infos
+from fieldtool.thai import matches, normalize_search, thai_sort_key
+
+
+@dataclass
+class RegisterRow:
+    id: str
+    agreement_no: str
+    borrower: str
+    borrower_kind: str
+    sort_name: str
+    village_id: str
+    village: str
+    fund_id: str
+    fund: str
+    purpose: str
+    stage: str
+    principal_satang: int
+    outstanding_satang: int
+    arrears_satang: int
+    days_overdue: int
+    next_due: date | None
+    disbursed_on: date | None
+    search_text: str
+
+
+def loan_register(
+    session: Session,
+    on: date,
+    search: str = "",
+    stage: str | None = None,
+    fund: str | None = None,
+    village: str | None = None,
+) -> list[RegisterRow]:
+    states = load_states(session, on)
+    infos = loan_infos(session)
+    rows = []
+    for loan_id, state in states.items():
+        info = infos[loan_id]
+        nxt = state.next_due
+        rows.append(
+            RegisterRow(
+                id=loan_id,
+                agreement_no=info.agreement_no,
+                borrower=info.borrower,
+                borrower_kind=info.borrower_kind,
+                sort_name=info.sort_name,
+                village_id=info.village_id,
+                village=info.village,
+                fund_id=info.fund_id,
+                fund=info.fund,
+                purpose=info.purpose,
+                stage=state.stage,
+                principal_satang=info.principal_satang,
+                outstanding_satang=state.outstanding_satang if state.stage != "prevent" else info.principal_satang,
+                arrears_satang=state.arrears_satang,
+                days_overdue=state.days_overdue,
+                next_due=nxt.due_date if nxt else None,
+                disbursed_on=info.disbursed_on,
+                search_text=normalize_search(" ".join([info.borrower, info.agreement_no, info.village, info.purpose])),
+            )
+        )
+    return filter_rows(rows, search, stage, fund, village)
+
+
+def filter_rows(rows, search="", stage=None, fund=None, village=None) -> list[RegisterRow]:
+    out = []
+    for r in rows:
+        if stage and r.stage != stage:
+            continue
+        if fund and fund not in (r.fund_id, r.fund):
+            continue
+        if village and village not in (r.village_id, r.village):
+            continue
+        if search and not matches(search, r.search_text):
+            continue
+        out.append(r)
+    out.sort(key=lambda r: (thai_sort_key(r.sort_name), r.id))
+    return out
+

@@ -1,0 +1,150 @@
+"""Places and people: the subdistrict this laptop serves, its villages, persons, households and groups."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldtool.models import (
+    BorrowingGroup,
+    District,
+    GroupMember,
+    Household,
+    HouseholdMember,
+    Person,
+    Province,
+    Setting,
+    Subdistrict,
+    Village,
+)
+from fieldtool.thai import InputError, validate_national_id, validate_phone
+
+TITLES = ("นาย", "นาง", "นางสาว")
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    elif row.value != value:
+        row.value = value
+
+
+def setting(session: Session, key: str, default: str = "") -> str:
+    row = session.get(Setting, key)
+    return row.value if row else default
+
+
+def setup_subdistrict(
+    session: Session,
+    province: tuple[str, str],
+    district: tuple[str, str],
+    subdistrict: tuple[str, str],
+) -> Subdistrict:
+    """Record the place hierarchy (code, name) and make the subdistrict the one this laptop serves."""
+    prov = session.scalars(select(Province).where(Province.code == province[0])).first()
+    if prov is None:
+        prov = Province(code=province[0], name=province[1])
+        session.add(prov)
+    dist = session.scalars(select(District).where(District.code == district[0])).first()
+    if dist is None:
+        dist = District(code=district[0], name=district[1], province_id=prov.id)
+        session.add(dist)
+    sub = session.scalars(select(Subdistrict).where(Subdistrict.code == subdistrict[0])).first()
+    if sub is None:
+        sub = Subdistrict(code=subdistrict[0], name=subdistrict[1], district_id=dist.id)
+        session.add(sub)
+    set_setting(session, "subdistrict_id", sub.id)
+    session.flush()
+    return sub
+
+
+def add_village(session: Session, subdistrict_id: str, moo: int, name: str) -> Village:
+    sub = session.get(Subdistrict, subdistrict_id)
+    if sub is None:
+        raise InputError(f"ไม่พบตำบล {subdistrict_id} (no such subdistrict)")
+    if moo < 1:
+        raise InputError("หมู่ที่ต้องเป็นเลขตั้งแต่ 1 (village number must be 1 or more)")
+    village = Village(code=f"{sub.code}{moo:02d}", moo=moo, name=name, subdistrict_id=sub.id)
+    session.add(village)
+    session.flush()
+    return village
+
+
+def add_person(
+    session: Session,
+    first_name: str,
+    last_name: str = "",
+    title: str = "",
+    national_id: str | None = None,
+    phone: str = "",
+    village_id: str | None = None,
+    house_no: str = "",
+) -> Person:
+    if not first_name.strip():
+        raise InputError("ต้องระบุชื่อ (a given name is required)")
+    if title and title not in TITLES:
+        raise InputError(f"คำนำหน้าชื่อไม่ถูกต้อง: {title} (title must be one of {', '.join(TITLES)})")
+    nid = validate_national_id(national_id) if national_id else None
+    if nid and session.scalars(select(Person).where(Person.national_id == nid)).first():
+        raise InputError(f"เลขประจำตัวประชาชน {nid} มีในทะเบียนแล้ว (national ID {nid} is already registered)")
+    person = Person(
+        title=title,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        national_id=nid,
+        phone=validate_phone(phone) if phone else "",
+        village_id=village_id,
+        house_no=house_no,
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def add_household(session: Session, village_id: str, head_id: str, house_no: str = "", phone: str = "") -> Household:
+    if session.get(Village, village_id) is None:
+        raise InputError(f"ไม่พบหมู่บ้าน {village_id} (no such village)")
+    if session.get(Person, head_id) is None:
+        raise InputError(f"ไม่พบบุคคล {head_id} (no such person)")
+    household = Household(
+        village_id=village_id, head_id=head_id, house_no=house_no, phone=validate_phone(phone) if phone else ""
+    )
+    session.add(household)
+    session.add(HouseholdMember(household_id=household.id, person_id=head_id, relation="หัวหน้าครัวเรือน"))
+    session.flush()
+    return household
+
+
+def add_household_member(session: Session, household_id: str, person_id: str, relation: str = "") -> HouseholdMember:
+    member = HouseholdMember(household_id=household_id, person_id=person_id, relation=relation)
+    session.add(member)
+    session.flush()
+    return member
+
+
+def add_group(
+    session: Session,
+    name: str,
+    village_id: str,
+    kind: str = "women",
+    chair_id: str | None = None,
+    committee_member_id: str | None = None,
+) -> BorrowingGroup:
+    if session.get(Village, village_id) is None:
+        raise InputError(f"ไม่พบหมู่บ้าน {village_id} (no such village)")
+    group = BorrowingGroup(
+        name=name, kind=kind, village_id=village_id, chair_id=chair_id, committee_member_id=committee_member_id
+    )
+    session.add(group)
+    if chair_id:
+        session.add(GroupMember(group_id=group.id, person_id=chair_id, role="chair"))
+    session.flush()
+    return group
+
+
+def add_group_member(session: Session, group_id: str, person_id: str, role: str = "member") -> GroupMember:
+    member = GroupMember(group_id=group_id, person_id=person_id, role=role)
+    session.add(member)
+    session.flush()
+    return member

@@ -1,0 +1,245 @@
+"""Reminders, the heart of the day: notices before a due date (ต) and ask tasks after it (ท).
+
+For every unpaid instalment a notice opens 30, 15 and 7 days before the due date. A notice stays open
+until it is delivered, the instalment is paid, or the next notice opens (the older one then closes as
+missed). From the day after the due date an unpaid instalment has an ask task, which climbs the fund's
+ladder (field visit, repayment meeting, relief, partners) as the days overdue grow.
+
+A reminder's id is "<kind>:<instalment id>" (kind notice-30, notice-15, notice-7, ask-1, ask-30, ...), so
+it is the same on every laptop without being stored until it is delivered.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldtool.ledger import InstalmentState, LoanState
+from fieldtool.loanbook import LoanInfo, get_loan, load_states, loan_infos, officer_of
+from fieldtool.models import Instalment, Loan, ReminderDelivery
+from fieldtool.thai import InputError
+
+NOTICE_OFFSETS = (("notice-30", 30), ("notice-15", 15), ("notice-7", 7))
+NOTICE_TH = {"notice-30": "แจ้งล่วงหน้า 1 เดือน", "notice-15": "แจ้งล่วงหน้า 15 วัน", "notice-7": "แจ้งล่วงหน้า 7 วัน"}
+
+DEFAULT_LADDER = ((1, "visit"), (30, "meeting"), (60, "relief"), (90, "partners"))
+ASK_STEP_TH = {
+    "visit": "ลงพื้นที่ติดตามทวงถาม",
+    "meeting": "ประชุมชี้แจงการชำระหนี้",
+    "relief": "มาตรการช่วยเหลือ/ปรับโครงสร้างหนี้",
+    "partners": "ประสานภาคีเครือข่าย",
+}
+
+DELIVERY_HOW = {
+    "visit": "ลงพื้นที่",
+    "phone": "โทรศัพท์",
+    "letter": "หนังสือ",
+    "line": "ไลน์",
+    "meeting": "ที่ประชุม",
+}
+
+
+@dataclass
+class Reminder:
+    id: str
+    kind: str  # notice-30 | notice-15 | notice-7 | ask
+    step: str  # for ask: visit | meeting | relief | partners; for notices the notice kind
+    loan_id: str
+    instalment_id: str
+    instalment_no: int
+    due_date: date
+    opened_on: date
+    amount_due_satang: int
+    days_overdue: int
+    info: LoanInfo
+
+    @property
+    def days_to_due(self) -> int:
+        return (self.due_date - self.opened_on).days if self.kind != "ask" else 0
+
+
+@dataclass
+class NoticeOutcome:
+    """How one notice window ended (or stands): for counting delivered and missed notices."""
+
+    reminder_id: str
+    loan_id: str
+    kind: str
+    due_date: date
+    state: str  # open | delivered | missed | settled
+
+
+def ladder_of(info_ladder: str) -> tuple[tuple[int, str], ...]:
+    if not info_ladder:
+        return DEFAULT_LADDER
+    return tuple((int(days), str(step)) for days, step in json.loads(info_ladder))
+
+
+def ask_rung(ladder, days_overdue: int) -> tuple[int, str] | None:
+    rung = None
+    for days, step in sorted(ladder):
+        if days_overdue >= days:
+            rung = (days, step)
+    return rung
+
+
+def notice_windows(inst: InstalmentState, disbursed_on: date) -> list[tuple[str, date, date]]:
+    """(kind, opens, closes) of the notices of one instalment; `closes` is the first day it is shut.
+
+    A notice that would open before the money was paid out does not apply.
+    """
+    windows = []
+    opens = [(kind, inst.due_date - timedelta(days=off)) for kind, off in NOTICE_OFFSETS]
+    opens = [(k, d) for k, d in opens if d >= disbursed_on]
+    for idx, (kind, opened) in enumerate(opens):
+        closes = opens[idx + 1][1] if idx + 1 < len(opens) else inst.due_date + timedelta(days=1)
+        windows.append((kind, opened, closes))
+    return windows
+
+
+def _deliveries(session: Session, loan_ids: list[str] | None) -> dict[str, date]:
+    q = select(ReminderDelivery.reminder_id, ReminderDelivery.delivered_on)
+    if loan_ids is not None:
+        q = q.where(ReminderDelivery.loan_id.in_(loan_ids))
+    delivered: dict[str, date] = {}
+    for rid, on in session.execute(q):
+        if rid not in delivered or on < delivered[rid]:
+            delivered[rid] = on
+    return delivered
+
+
+def reminders_on(session: Session, on: date, loan_ids: list[str] | None = None) -> list[Reminder]:
+    """Open notices and open ask tasks on day `on`: the officer's work list for that day."""
+    states = load_states(session, on, loan_ids)
+    infos = loan_infos(session, loan_ids)
+    delivered = _deliveries(session, loan_ids)
+    out: list[Reminder] = []
+    for loan_id, state in states.items():
+        if state.stage in ("prevent", "closed"):
+            continue
+        info = infos[loan_id]
+        out.extend(_loan_reminders(state, info, delivered, on))
+    out.sort(key=lambda r: (r.kind != "ask", -r.days_overdue, r.due_date, r.info.village, r.info.borrower))
+    return out
+
+
+def _loan_reminders(state: LoanState, info: LoanInfo, delivered: dict[str, date], on: date) -> list[Reminder]:
+    out = []
+    ladder = ladder_of(info.ask_ladder)
+    for inst in state.instalments:
+        if inst.is_paid:
+            continue
+        if inst.due_date < on:
+            days = (on - inst.due_date).days
+            rung = ask_rung(ladder, days)
+            if rung is None:
+                continue
+            rid = f"ask-{rung[0]}:{inst.id}"
+            if rid in delivered and delivered[rid] <= on:
+                continue
+            out.append(
+                Reminder(rid, "ask", rung[1], state.loan_id, inst.id, inst.no, inst.due_date,
+                         inst.due_date + timedelta(days=rung[0]), inst.remaining_satang, days, info)
+            )
+            continue
+        for kind, opened, closes in notice_windows(inst, state.disbursed_on):
+            if opened <= on < closes:
+                rid = f"{kind}:{inst.id}"
+                if not (rid in delivered and delivered[rid] <= on):
+                    out.append(
+                        Reminder(rid, kind, kind, state.loan_id, inst.id, inst.no, inst.due_date, opened,
+                                 inst.remaining_satang, 0, info)
+                    )
+    return out
+
+
+def notice_outcomes(session: Session, on: date, loan_ids: list[str] | None = None) -> list[NoticeOutcome]:
+    """Every notice window that has opened by `on`, and how it ended: delivered, missed, settled or open."""
+    states = load_states(session, on, loan_ids)
+    delivered = _deliveries(session, loan_ids)
+    out = []
+    for loan_id, state in states.items():
+        if state.disbursed_on is None or state.disbursed_on > on:
+            continue
+        for idx, sched in enumerate(state.schedules):
+            # a schedule replaced by a restructuring has no notices after the new one began
+            ends = state.schedules[idx + 1].effective_from if idx + 1 < len(state.schedules) else None
+            for inst in sched.instalments:
+                for kind, opened, closes in notice_windows(inst, state.disbursed_on):
+                    if opened > on or opened < sched.effective_from or (ends and opened >= ends):
+                        continue
+                    rid = f"{kind}:{inst.id}"
+                    done = delivered.get(rid)
+                    if done is not None and done < closes and done <= on:
+                        result = "delivered"
+                    elif inst.settled_on is not None and inst.settled_on < closes:
+                        result = "settled"
+                    elif closes <= on:
+                        result = "missed"
+                    else:
+                        result = "open"
+                    out.append(NoticeOutcome(rid, loan_id, kind, inst.due_date, result))
+    return out
+
+
+def deliver(
+    session: Session, reminder_id: str, how: str, on: date, by_whom: str = "", note: str = ""
+) -> ReminderDelivery:
+    """Record that a notice was delivered or an ask step carried out."""
+    if how not in DELIVERY_HOW:
+        raise InputError(f"วิธีแจ้งไม่ถูกต้อง: {how} (how must be one of {', '.join(DELIVERY_HOW)})")
+    kind, _, instalment_id = reminder_id.partition(":")
+    inst = session.get(Instalment, instalment_id) if instalment_id else None
+    valid_kinds = {k for k, _ in NOTICE_OFFSETS}
+    if inst is None or not (kind in valid_kinds or (kind.startswith("ask-") and kind[4:].isdigit())):
+        raise InputError(f"ไม่พบรายการแจ้งเตือน {reminder_id} (no such reminder: {reminder_id})")
+    loan = get_loan(session, inst.loan_id)
+    if session.scalars(select(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder_id)).first():
+        raise InputError("บันทึกการแจ้งรายการนี้ไว้แล้ว (this reminder has already been recorded as delivered)")
+    open_ids = {r.id for r in reminders_on(session, on, [loan.id])}
+    if reminder_id not in open_ids:
+        raise InputError(
+            f"รายการแจ้งเตือนนี้ไม่ได้เปิดอยู่ในวันที่ {on.isoformat()} "
+            f"(this reminder is not open on {on.isoformat()}: not yet opened, already closed, or paid)"
+        )
+    targets = [(reminder_id, inst.id, kind)]
+    if kind.startswith("ask-"):
+        # One visit or meeting asks about the borrower's whole debt: it answers every open ask task of
+        # the loan, not only the instalment the officer clicked on.
+        targets += [
+            (r.id, r.instalment_id, r.id.partition(":")[0])
+            for r in reminders_on(session, on, [loan.id])
+            if r.kind == "ask" and r.id != reminder_id
+        ]
+    first = None
+    for rid, iid, k in targets:
+        delivery = ReminderDelivery(
+            reminder_id=rid,
+            loan_id=loan.id,
+            instalment_id=iid,
+            kind=k,
+            how=how,
+            delivered_on=on,
+            by_whom=by_whom or officer_of(session),
+            note=note,
+        )
+        session.add(delivery)
+        first = first or delivery
+    session.flush()
+    return first
+
+
+def deliveries_of(session: Session, loan_id: str) -> list[ReminderDelivery]:
+    return list(
+        session.scalars(
+            select(ReminderDelivery).where(ReminderDelivery.loan_id == loan_id).order_by(ReminderDelivery.delivered_on)
+        )
+    )
+
+
+def active_loan_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(Loan.id).where(Loan.disbursed_on.is_not(None))))

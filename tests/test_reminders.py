@@ -1,0 +1,138 @@
+"""Notices 30, 15 and 7 days before each due date, and the ask ladder after it."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from fieldtool import reminders
+from fieldtool.thai import InputError
+
+DUE = date(2026, 3, 31)  # second instalment of the standard test loan is 28 Feb; the third is 31 Mar
+
+
+def open_on(book, day, loan_id=None):
+    with book.db.session() as s:
+        return reminders.reminders_on(s, day, [loan_id] if loan_id else None)
+
+
+def kinds(items):
+    return sorted((r.instalment_no, r.kind if r.kind != "ask" else r.id.partition(":")[0]) for r in items)
+
+
+def outcomes(book, day):
+    with book.db.session() as s:
+        return {(o.due_date, o.kind): o.state for o in reminders.notice_outcomes(s, day)}
+
+
+def test_notices_open_thirty_fifteen_and_seven_days_before_the_due_date(book):
+    loan = book.loan(first_due=date(2026, 1, 31), disbursed=date(2025, 12, 1))
+    assert kinds(open_on(book, date(2026, 1, 1))) == [(1, "notice-30")]
+    assert kinds(open_on(book, date(2025, 12, 31))) == []
+    assert kinds(open_on(book, date(2026, 1, 16))) == [(1, "notice-15")]
+    assert kinds(open_on(book, date(2026, 1, 24))) == [(1, "notice-7")]
+    # on the due date itself the 7-day notice is still open; the day after, the ask task opens
+    assert kinds(open_on(book, date(2026, 1, 31))) == [(1, "notice-7"), (2, "notice-30")]
+    after = open_on(book, date(2026, 2, 1), loan)
+    assert kinds(after) == [(1, "ask-1"), (2, "notice-30")]
+    ask = after[0]
+    assert ask.days_overdue == 1 and ask.step == "visit" and ask.amount_due_satang == 333_333
+
+
+def test_a_delivered_notice_closes_and_is_counted_delivered(book):
+    loan = book.loan()
+    (notice,) = open_on(book, date(2026, 1, 2))
+    with book.db.session() as s:
+        reminders.deliver(s, notice.id, "phone", date(2026, 1, 2), note="โทรแจ้งประธานกลุ่ม")
+    assert open_on(book, date(2026, 1, 3)) == []
+    assert outcomes(book, date(2026, 1, 20))[(date(2026, 1, 31), "notice-30")] == "delivered"
+    with book.db.session() as s, pytest.raises(InputError):
+        reminders.deliver(s, notice.id, "phone", date(2026, 1, 3))
+    assert loan
+
+
+def test_an_undelivered_notice_closes_as_missed_when_the_next_one_opens(book):
+    book.loan()
+    result = outcomes(book, date(2026, 1, 16))
+    assert result[(date(2026, 1, 31), "notice-30")] == "missed"
+    assert result[(date(2026, 1, 31), "notice-15")] == "open"
+    result = outcomes(book, date(2026, 2, 1))
+    assert result[(date(2026, 1, 31), "notice-7")] == "missed"
+
+
+def test_paying_closes_the_notice_without_counting_it_missed(book):
+    loan = book.loan()
+    book.pay(loan, "3333.33", date(2026, 1, 5))
+    assert [r for r in open_on(book, date(2026, 1, 20)) if r.instalment_no == 1] == []
+    result = outcomes(book, date(2026, 2, 5))
+    assert result[(date(2026, 1, 31), "notice-30")] == "settled"
+    assert (date(2026, 1, 31), "notice-15") not in result or result[(date(2026, 1, 31), "notice-15")] == "settled"
+
+
+def test_a_notice_that_would_open_before_the_money_was_paid_out_does_not_apply(book):
+    book.loan(first_due=date(2026, 1, 31), disbursed=date(2026, 1, 10))
+    assert kinds(open_on(book, date(2026, 1, 10))) == []
+    assert kinds(open_on(book, date(2026, 1, 16))) == [(1, "notice-15")]
+    assert (date(2026, 1, 31), "notice-30") not in outcomes(book, date(2026, 2, 5))
+
+
+def test_prevent_stage_loans_have_no_reminders(book):
+    book.loan(disbursed=None)
+    assert open_on(book, date(2026, 1, 24)) == []
+
+
+@pytest.mark.parametrize(
+    "days, rung, step",
+    [(1, "ask-1", "visit"), (29, "ask-1", "visit"), (30, "ask-30", "meeting"), (60, "ask-60", "relief"),
+     (90, "ask-90", "partners"), (400, "ask-90", "partners")],
+)
+def test_the_ask_ladder_climbs_with_the_days_overdue(book, days, rung, step):
+    loan = book.loan(instalments=1)
+    (task,) = open_on(book, date(2026, 1, 31) + timedelta(days=days), loan)
+    assert task.id.startswith(rung + ":") and task.step == step and task.days_overdue == days
+
+
+def test_a_fund_can_have_its_own_ladder(book):
+    from fieldtool import loanbook
+
+    with book.db.session() as s:
+        fund = loanbook.add_fund(s, "กองทุนสวัสดิการ", "other", ask_ladder=[(7, "visit"), (14, "partners")])
+        fund_id = fund.id
+    loan = book.loan(instalments=1, fund=fund_id)
+    assert open_on(book, date(2026, 2, 3), loan) == []
+    assert open_on(book, date(2026, 2, 7), loan)[0].step == "visit"
+    assert open_on(book, date(2026, 2, 14), loan)[0].step == "partners"
+
+
+def test_one_visit_answers_every_open_ask_task_of_the_loan_until_the_next_rung(book):
+    loan = book.loan()
+    day = date(2026, 3, 1)  # instalment 1 is 29 days overdue, instalment 2 one day
+    tasks = [t for t in open_on(book, day, loan) if t.kind == "ask"]
+    assert [(t.instalment_no, t.days_overdue, t.step) for t in tasks] == [(1, 29, "visit"), (2, 1, "visit")]
+    with book.db.session() as s:
+        reminders.deliver(s, tasks[0].id, "visit", day, note="พบประธานกลุ่ม ตกลงชำระสิ้นเดือน")
+    assert [t for t in open_on(book, day, loan) if t.kind == "ask"] == []
+    # the next day the first instalment is 30 days overdue: a repayment meeting is due
+    later = [t for t in open_on(book, date(2026, 3, 2), loan) if t.kind == "ask"]
+    assert [(t.instalment_no, t.step) for t in later] == [(1, "meeting")]
+
+
+def test_deliver_refuses_what_is_not_open(book):
+    book.loan()
+    (notice,) = open_on(book, date(2026, 1, 2))
+    with book.db.session() as s:
+        with pytest.raises(InputError):
+            reminders.deliver(s, notice.id, "phone", date(2025, 12, 20))  # not open yet
+        with pytest.raises(InputError):
+            reminders.deliver(s, notice.id, "pigeon", date(2026, 1, 2))
+        with pytest.raises(InputError):
+            reminders.deliver(s, "notice-30:nonsense", "phone", date(2026, 1, 2))
+
+
+def test_restructured_loans_are_reminded_on_the_new_schedule_only(book):
+    from fieldtool import loanbook
+
+    loan = book.loan(principal_baht=12_000)
+    with book.db.session() as s:
+        loanbook.restructure(s, loan, date(2026, 5, 1), 4, date(2026, 6, 1), "monthly", "ปรับโครงสร้างหนี้")
+    items = open_on(book, date(2026, 5, 2), loan)
+    assert [(r.kind, r.due_date) for r in items] == [("notice-30", date(2026, 6, 1))]

@@ -1,0 +1,559 @@
+"""The command line: the stable contract the district office scripts and the tests use.
+
+`fieldtool [--db PATH] [--json] COMMAND ...`. Each command is one transaction: bad input prints one
+clear sentence, exits non-zero and writes nothing. The CLI is a user interface like the windows, so it
+lives in `ui/`; it imports Qt only when the `gui` command is asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db import Database, DatabaseError, default_db_path, open_database
+from fieldtool import loanbook, registry, reminders
+from fieldtool.arrears import arrears_on
+from fieldtool.ledger import STAGE_TH
+from fieldtool.models import BorrowingGroup, ChangeLog, Fund, Household, Payment, Person, Village
+from fieldtool.thai import (
+    InputError,
+    format_baht,
+    format_date,
+    parse_baht,
+    parse_date,
+    satang_to_str,
+)
+
+
+class CliError(InputError):
+    pass
+
+
+def _date(text: str | None, default_today: bool = True) -> date | None:
+    if text is None:
+        return date.today() if default_today else None
+    return parse_date(text)
+
+
+def _emit(args, payload, text_lines) -> None:
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in text_lines:
+            print(line)
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+
+def cmd_init(args, db: Database) -> None:
+    with db.session() as s:
+        if args.officer:
+            registry.set_setting(s, "officer", args.officer)
+        device = registry.setting(s, "device_id")
+    _emit(args, {"db": str(db.path), "device_id": device}, [f"ฐานข้อมูลพร้อมใช้: {db.path}", f"รหัสเครื่อง: {device}"])
+
+
+def cmd_demo(args, db: Database) -> None:
+    from fieldtool.demo import build_demo
+
+    on = _date(args.today)
+    with db.session() as s:
+        counts = build_demo(s, seed=args.seed, today=on)
+    _emit(args, {"db": str(db.path), **counts}, [f"สร้างข้อมูลตัวอย่างแล้ว: {db.path}"] + [f"  {k}: {v}" for k, v in counts.items()])
+
+
+def _loan_json(s, loan, on: date) -> dict:
+    state = loanbook.load_states(s, on, [loan.id])[loan.id]
+    info = loanbook.loan_infos(s, [loan.id])[loan.id]
+    checklist = loanbook.prevent_checklist(s, loan.id)
+    payments = s.scalars(select(Payment).where(Payment.loan_id == loan.id).order_by(Payment.paid_on, Payment.recorded_at)).all()
+    return {
+        "id": loan.id,
+        "agreement_no": loan.agreement_no,
+        "borrower": info.borrower,
+        "borrower_kind": loan.borrower_kind,
+        "village": info.village,
+        "fund": info.fund,
+        "purpose": loan.purpose,
+        "principal": satang_to_str(loan.principal_satang),
+        "rate_percent": f"{loan.rate_bp / 100:.2f}",
+        "frequency": loan.frequency,
+        "applied_on": loan.applied_on.isoformat(),
+        "approved_on": loan.approved_on.isoformat() if loan.approved_on else None,
+        "disbursed_on": loan.disbursed_on.isoformat() if loan.disbursed_on else None,
+        "prevent_override": loan.prevent_override,
+        "as_of": on.isoformat(),
+        "stage": state.stage,
+        "outstanding": satang_to_str(state.outstanding_satang),
+        "outstanding_principal": satang_to_str(state.outstanding_principal),
+        "arrears": satang_to_str(state.arrears_satang),
+        "paid": satang_to_str(state.paid_satang),
+        "credit": satang_to_str(state.credit_satang),
+        "days_overdue": state.days_overdue,
+        "schedule_version": state.active.version if state.active else None,
+        "schedule": [
+            {
+                "no": i.no,
+                "due_date": i.due_date.isoformat(),
+                "amount": satang_to_str(i.amount_satang),
+                "principal": satang_to_str(i.principal_satang),
+                "interest": satang_to_str(i.interest_satang),
+                "paid": satang_to_str(i.paid_satang),
+                "remaining": satang_to_str(i.remaining_satang),
+                "status": "paid" if i.is_paid else ("overdue" if i.due_date < on else "unpaid"),
+                "settled_on": i.settled_on.isoformat() if i.settled_on else None,
+            }
+            for i in state.instalments
+        ],
+        "earlier_schedules": [
+            {"version": h.version, "effective_from": h.effective_from.isoformat(), "instalments": len(h.instalments)}
+            for h in state.history
+        ],
+        "payments": [
+            {
+                "id": p.id,
+                "paid_on": p.paid_on.isoformat(),
+                "amount": satang_to_str(p.amount_satang),
+                "reverses": p.reverses_id,
+                "note": p.note,
+            }
+            for p in payments
+        ],
+        "prevent_checklist": [
+            {"item": c.item, "done": c.done, "done_on": c.done_on.isoformat() if c.done_on else None, "note": c.note}
+            for c in checklist
+        ],
+        "stage_timeline": [
+            {"from": d.isoformat(), "stage": st} for d, st in loanbook.stage_timeline(s, loan.id, on)
+        ],
+    }
+
+
+def cmd_loan_add(args, db: Database) -> None:
+    applied = _date(args.applied)
+    disbursed = _date(args.disbursed, default_today=False)
+    with db.session() as s:
+        fund = loanbook.get_fund(s, args.fund)
+        rate = None
+        if args.rate is not None:
+            rate = parse_baht(args.rate)  # a percentage with two decimals = basis points
+        loan = loanbook.add_loan(
+            s,
+            fund_id=fund.id,
+            group_id=args.group,
+            household_id=args.household,
+            purpose=args.purpose or "",
+            principal_satang=_positive_baht(args.principal),
+            rate_bp=rate,
+            instalments=args.instalments or fund.default_instalments,
+            frequency=args.frequency,
+            first_due=parse_date(args.first_due),
+            applied_on=applied,
+            approved_on=_date(args.approved, default_today=False),
+            agreement_no=args.agreement_no or "",
+        )
+        if disbursed:
+            loanbook.disburse(s, loan.id, disbursed, args.reason or "")
+        loan_id = loan.id
+    _emit(args, {"id": loan_id}, [loan_id])
+
+
+def _positive_baht(text: str) -> int:
+    satang = parse_baht(text)
+    if satang <= 0:
+        raise InputError(f"จำนวนเงินต้องมากกว่าศูนย์: {text} (the amount must be more than zero)")
+    return satang
+
+
+def cmd_loan_show(args, db: Database) -> None:
+    on = _date(args.on)
+    with db.session() as s:
+        loan = loanbook.get_loan(s, args.loan_id)
+        data = _loan_json(s, loan, on)
+    if args.json:
+        _emit(args, data, [])
+        return
+    lines = [
+        f"สัญญา {data['agreement_no'] or '-'}  ({data['id']})",
+        f"ผู้กู้: {data['borrower']}  {data['village']}",
+        f"กองทุน: {data['fund']}  วัตถุประสงค์: {data['purpose']}",
+        f"เงินต้น {format_baht(parse_baht(data['principal']))} บาท  ขั้น: {STAGE_TH[data['stage']]}",
+        f"คงค้าง {format_baht(parse_baht(data['outstanding']))} บาท  ค้างชำระเกินกำหนด "
+        f"{format_baht(parse_baht(data['arrears']))} บาท  ({data['days_overdue']} วัน)",
+        "งวด  ครบกำหนด        ยอดงวด        ชำระแล้ว    สถานะ",
+    ]
+    status_th = {"paid": "ชำระแล้ว", "overdue": "เกินกำหนด", "unpaid": "ยังไม่ถึง"}
+    for row in data["schedule"]:
+        lines.append(
+            f"{row['no']:>3}  {format_date(date.fromisoformat(row['due_date'])):<14}"
+            f"{format_baht(parse_baht(row['amount'])):>12}  {format_baht(parse_baht(row['paid'])):>12}  "
+            f"{status_th[row['status']]}"
+        )
+    _emit(args, data, lines)
+
+
+def cmd_loan_list(args, db: Database) -> None:
+    on = _date(args.on)
+    from fieldtool.register import loan_register
+
+    with db.session() as s:
+        rows = loan_register(s, on, search=args.search or "", stage=args.stage, fund=args.fund, village=args.village)
+    payload = [
+        {
+            "id": r.id,
+            "agreement_no": r.agreement_no,
+            "borrower": r.borrower,
+            "village": r.village,
+            "fund": r.fund,
+            "stage": r.stage,
+            "principal": satang_to_str(r.principal_satang),
+            "outstanding": satang_to_str(r.outstanding_satang),
+            "days_overdue": r.days_overdue,
+        }
+        for r in rows
+    ]
+    lines = [
+        f"{r.id[:8]}  {r.borrower}  {r.village}  {STAGE_TH[r.stage]}  {format_baht(r.outstanding_satang)}"
+        for r in rows
+    ]
+    _emit(args, {"on": on.isoformat(), "count": len(payload), "items": payload}, lines or ["ไม่พบสัญญา"])
+
+
+def cmd_loan_check(args, db: Database) -> None:
+    with db.session() as s:
+        row = loanbook.set_check(s, args.loan_id, args.item, not args.undo, _date(args.on), args.note or "")
+        out = {"loan_id": row.loan_id, "item": row.item, "done": row.done, "done_on": row.done_on}
+    _emit(args, out, [f"{out['item']}: {'ทำแล้ว' if out['done'] else 'ยังไม่ได้ทำ'}"])
+
+
+def cmd_loan_disburse(args, db: Database) -> None:
+    with db.session() as s:
+        loan = loanbook.disburse(s, args.loan_id, _date(args.on), args.reason or "")
+        out = {"id": loan.id, "disbursed_on": loan.disbursed_on.isoformat(), "prevent_override": loan.prevent_override}
+    _emit(args, out, [f"จ่ายเงินกู้แล้ว {format_date(date.fromisoformat(out['disbursed_on']))}"])
+
+
+def cmd_loan_restructure(args, db: Database) -> None:
+    with db.session() as s:
+        sched = loanbook.restructure(
+            s, args.loan_id, _date(args.on), args.instalments, parse_date(args.first_due), args.frequency, args.reason or ""
+        )
+        out = {"loan_id": sched.loan_id, "schedule_version": sched.version, "effective_from": sched.effective_from.isoformat()}
+    _emit(args, out, [f"ปรับโครงสร้างหนี้แล้ว ตารางชำระฉบับที่ {out['schedule_version']}"])
+
+
+def cmd_pay(args, db: Database) -> None:
+    on = _date(args.on)
+    amount = _positive_baht(args.amount)
+    with db.session() as s:
+        payment = loanbook.record_payment(s, args.loan_id, amount, on, args.note or "")
+        state = loanbook.load_states(s, on, [payment.loan_id])[payment.loan_id]
+        out = {
+            "payment_id": payment.id,
+            "loan_id": payment.loan_id,
+            "amount": satang_to_str(amount),
+            "paid_on": on.isoformat(),
+            "outstanding": satang_to_str(state.outstanding_satang),
+            "arrears": satang_to_str(state.arrears_satang),
+            "stage": state.stage,
+        }
+    _emit(args, out, [f"รับชำระ {format_baht(amount)} บาท  คงค้าง {format_baht(state.outstanding_satang)} บาท", out["payment_id"]])
+
+
+def cmd_reverse(args, db: Database) -> None:
+    with db.session() as s:
+        rev = loanbook.reverse_payment(s, args.payment_id, _date(args.on), args.note or "")
+        out = {"reversal_id": rev.id, "reverses": rev.reverses_id, "amount": satang_to_str(rev.amount_satang)}
+    _emit(args, out, [f"ยกเลิกรายการรับชำระแล้ว: {out['reverses']}"])
+
+
+def reminder_json(r: reminders.Reminder) -> dict:
+    return {
+        "id": r.id,
+        "loan_id": r.loan_id,
+        "agreement_no": r.info.agreement_no,
+        "borrower": r.info.borrower,
+        "village": r.info.village,
+        "fund": r.info.fund,
+        "phone": r.info.phone,
+        "instalment_no": r.instalment_no,
+        "due_date": r.due_date.isoformat(),
+        "kind": r.kind,
+        "step": r.step,
+        "opened_on": r.opened_on.isoformat(),
+        "amount_due": satang_to_str(r.amount_due_satang),
+        "days_overdue": r.days_overdue,
+    }
+
+
+def cmd_reminders(args, db: Database) -> None:
+    on = _date(args.on)
+    with db.session() as s:
+        items = reminders.reminders_on(s, on)
+    if args.kind:
+        items = [r for r in items if r.kind == args.kind or (args.kind == "notice" and r.kind != "ask")]
+    lines = []
+    for r in items:
+        what = reminders.ASK_STEP_TH[r.step] if r.kind == "ask" else reminders.NOTICE_TH[r.kind]
+        extra = f"เกินกำหนด {r.days_overdue} วัน" if r.kind == "ask" else f"ครบกำหนด {format_date(r.due_date)}"
+        lines.append(f"{r.id}  {what}  {r.info.borrower} ({r.info.village})  งวดที่ {r.instalment_no}  "
+                     f"{format_baht(r.amount_due_satang)} บาท  {extra}")
+    payload = {"on": on.isoformat(), "count": len(items), "items": [reminder_json(r) for r in items]}
+    _emit(args, payload, lines or [f"ไม่มีรายการแจ้งเตือนในวันที่ {format_date(on)}"])
+
+
+def cmd_deliver(args, db: Database) -> None:
+    on = _date(args.on)
+    with db.session() as s:
+        d = reminders.deliver(s, args.reminder_id, args.how, on, args.by or "", args.note or "")
+        out = {"reminder_id": d.reminder_id, "how": d.how, "delivered_on": d.delivered_on.isoformat(), "by": d.by_whom}
+    _emit(args, out, [f"บันทึกการแจ้งแล้ว ({reminders.DELIVERY_HOW[out['how']]})"])
+
+
+def cmd_arrears(args, db: Database) -> None:
+    on = _date(args.on)
+    with db.session() as s:
+        rep = arrears_on(s, on)
+
+    def line_json(line):
+        return {
+            "key": line.key,
+            "name": line.label,
+            "loans": line.loans,
+            "overdue_loans": line.overdue_loans,
+            "outstanding_principal": satang_to_str(line.outstanding_principal),
+            "at_risk_30_principal": satang_to_str(line.at_risk_30_principal),
+            "arrears": satang_to_str(line.arrears_satang),
+            "par30": round(line.par30, 4),
+        }
+
+    payload = {
+        "on": on.isoformat(),
+        "total": line_json(rep.total),
+        "buckets": {k: {"loans": v["loans"], "arrears": satang_to_str(v["arrears_satang"])} for k, v in rep.buckets.items()},
+        "by_fund": [line_json(x) for x in rep.by_fund],
+        "by_village": [line_json(x) for x in rep.by_village],
+        "items": [
+            {
+                "loan_id": o.info.id,
+                "agreement_no": o.info.agreement_no,
+                "borrower": o.info.borrower,
+                "village": o.info.village,
+                "fund": o.info.fund,
+                "days_overdue": o.days_overdue,
+                "bucket": o.bucket,
+                "oldest_due_date": o.oldest_due.isoformat(),
+                "overdue_instalments": o.overdue_instalments,
+                "arrears": satang_to_str(o.arrears_satang),
+                "outstanding": satang_to_str(o.outstanding_satang),
+            }
+            for o in rep.overdue
+        ],
+    }
+    lines = [f"หนี้ค้างชำระ ณ {format_date(on)}: {len(rep.overdue)} สัญญา "
+             f"{format_baht(rep.total.arrears_satang)} บาท  PAR30 {rep.total.par30 * 100:.1f}%"]
+    for label, v in rep.buckets.items():
+        lines.append(f"  {label:>7} วัน: {v['loans']:>4} สัญญา  {format_baht(v['arrears_satang']):>14} บาท")
+    for o in rep.overdue:
+        lines.append(f"  {o.days_overdue:>4} วัน  {o.info.borrower} ({o.info.village})  {format_baht(o.arrears_satang)} บาท")
+    _emit(args, payload, lines)
+
+
+def cmd_list(args, db: Database) -> None:
+    with db.session() as s:
+        if args.what == "funds":
+            items = [{"id": f.id, "name": f.name, "kind": f.kind, "rate_percent": f"{f.rate_bp / 100:.2f}",
+                      "default_instalments": f.default_instalments, "default_frequency": f.default_frequency}
+                     for f in s.scalars(select(Fund))]
+            lines = [f"{i['id']}  {i['name']}" for i in items]
+        elif args.what == "villages":
+            items = [{"id": v.id, "moo": v.moo, "name": v.name, "code": v.code}
+                     for v in s.scalars(select(Village).order_by(Village.moo))]
+            lines = [f"{i['id']}  หมู่ที่ {i['moo']} {i['name']}" for i in items]
+        elif args.what == "groups":
+            items = [{"id": g.id, "name": g.name, "village_id": g.village_id} for g in s.scalars(select(BorrowingGroup))]
+            lines = [f"{i['id']}  {i['name']}" for i in items]
+        else:
+            q = select(Household, Person).join(Person, Person.id == Household.head_id)
+            items = [{"id": h.id, "head": loanbook.person_name(p.title, p.first_name, p.last_name),
+                      "house_no": h.house_no, "village_id": h.village_id} for h, p in s.execute(q)]
+            lines = [f"{i['id']}  {i['head']}  บ้านเลขที่ {i['house_no']}" for i in items]
+    _emit(args, {"count": len(items), "items": items}, lines)
+
+
+def cmd_history(args, db: Database) -> None:
+    with db.session() as s:
+        q = select(ChangeLog).order_by(ChangeLog.at.desc(), ChangeLog.seq.desc()).limit(args.limit)
+        if args.record:
+            q = q.where(ChangeLog.record_id == args.record)
+        rows = s.scalars(q).all()
+        items = [{"at": r.at.isoformat(), "device_id": r.device_id, "seq": r.seq, "officer": r.officer,
+                  "table": r.table_name, "record_id": r.record_id, "action": r.action, "data": json.loads(r.data)}
+                 for r in rows]
+    _emit(args, {"count": len(items), "items": items},
+          [f"{i['at'][:19]}  {i['officer'] or '-'}  {i['action']} {i['table']} {i['record_id'][:8]}" for i in items])
+
+
+def cmd_gui(args, db_path: Path) -> int:
+    from ui.app import run_gui
+
+    return run_gui(db_path, screenshot=args.screenshot)
+
+
+# --- parser ----------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    p = argparse.ArgumentParser(prog="fieldtool", description="ปตท. loan book of a subdistrict (offline).")
+    p.add_argument("--db", help="database file (default: the user's data directory, or $FIELDTOOL_DB)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = p.add_subparsers(dest="command")
+
+    g = sub.add_parser("gui", parents=[common], help="open the app (default)")
+    g.add_argument("--screenshot", help="write a PNG of the main window and exit")
+    g.set_defaults(func=None)
+
+    i = sub.add_parser("init", parents=[common], help="create the database")
+    i.add_argument("--officer", help="the officer's name, written into the change log")
+    i.set_defaults(func=cmd_init)
+
+    d = sub.add_parser("demo", parents=[common], help="fill the database with a demo subdistrict")
+    d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--today", help="the day the demo is built around (default today)")
+    d.set_defaults(func=cmd_demo)
+
+    loan = sub.add_parser("loan", help="loans").add_subparsers(dest="loan_command", required=True)
+    a = loan.add_parser("add", parents=[common], help="add a loan; prints its id")
+    a.add_argument("--fund", required=True, help="fund id, name or kind")
+    who = a.add_mutually_exclusive_group(required=True)
+    who.add_argument("--group", help="borrowing group id")
+    who.add_argument("--household", help="household id")
+    a.add_argument("--principal", required=True, help="principal in baht")
+    a.add_argument("--instalments", type=int)
+    a.add_argument("--frequency", choices=["monthly", "quarterly", "half-yearly", "yearly"])
+    a.add_argument("--rate", help="flat interest per year in percent (default: the fund's)")
+    a.add_argument("--first-due", required=True, help="first due date")
+    a.add_argument("--applied", help="application date (default today)")
+    a.add_argument("--approved", help="approval date")
+    a.add_argument("--disbursed", help="disbursement date")
+    a.add_argument("--reason", help="why disburse with prevent items open")
+    a.add_argument("--purpose")
+    a.add_argument("--agreement-no")
+    a.set_defaults(func=cmd_loan_add)
+
+    sh = loan.add_parser("show", parents=[common], help="a loan with its schedule")
+    sh.add_argument("loan_id")
+    sh.add_argument("--on", help="as of this day (default today)")
+    sh.set_defaults(func=cmd_loan_show)
+
+    ls = loan.add_parser("list", parents=[common], help="the loan register")
+    ls.add_argument("--on")
+    ls.add_argument("--search")
+    ls.add_argument("--stage", choices=["prevent", "follow", "ask", "closed"])
+    ls.add_argument("--fund")
+    ls.add_argument("--village")
+    ls.set_defaults(func=cmd_loan_list)
+
+    ck = loan.add_parser("check", parents=[common], help="tick a prevent checklist item")
+    ck.add_argument("loan_id")
+    ck.add_argument("item", choices=list(loanbook.PREVENT_CODES))
+    ck.add_argument("--on")
+    ck.add_argument("--note")
+    ck.add_argument("--undo", action="store_true")
+    ck.set_defaults(func=cmd_loan_check)
+
+    ds = loan.add_parser("disburse", parents=[common], help="pay out a loan")
+    ds.add_argument("loan_id")
+    ds.add_argument("--on")
+    ds.add_argument("--reason")
+    ds.set_defaults(func=cmd_loan_disburse)
+
+    rs = loan.add_parser("restructure", parents=[common], help="a new agreed schedule for what is owed")
+    rs.add_argument("loan_id")
+    rs.add_argument("--on")
+    rs.add_argument("--instalments", type=int, required=True)
+    rs.add_argument("--first-due", required=True)
+    rs.add_argument("--frequency", choices=["monthly", "quarterly", "half-yearly", "yearly"])
+    rs.add_argument("--reason")
+    rs.set_defaults(func=cmd_loan_restructure)
+
+    pay = sub.add_parser("pay", parents=[common], help="record a repayment")
+    pay.add_argument("loan_id")
+    pay.add_argument("--amount", required=True, help="baht")
+    pay.add_argument("--on")
+    pay.add_argument("--note")
+    pay.set_defaults(func=cmd_pay)
+
+    rv = sub.add_parser("reverse", parents=[common], help="reverse a wrongly recorded payment")
+    rv.add_argument("payment_id")
+    rv.add_argument("--on")
+    rv.add_argument("--note")
+    rv.set_defaults(func=cmd_reverse)
+
+    rm = sub.add_parser("reminders", parents=[common], help="notices and ask tasks open on a day")
+    rm.add_argument("--on")
+    rm.add_argument("--kind", choices=["notice", "notice-30", "notice-15", "notice-7", "ask"])
+    rm.set_defaults(func=cmd_reminders)
+
+    dv = sub.add_parser("deliver", parents=[common], help="record a notice delivered or an ask step done")
+    dv.add_argument("reminder_id")
+    dv.add_argument("--how", required=True, choices=list(reminders.DELIVERY_HOW))
+    dv.add_argument("--on")
+    dv.add_argument("--by")
+    dv.add_argument("--note")
+    dv.set_defaults(func=cmd_deliver)
+
+    ar = sub.add_parser("arrears", parents=[common], help="overdue loans, aging and PAR30")
+    ar.add_argument("--on")
+    ar.set_defaults(func=cmd_arrears)
+
+    li = sub.add_parser("list", parents=[common], help="funds, villages, groups or households")
+    li.add_argument("what", choices=["funds", "villages", "groups", "households"])
+    li.set_defaults(func=cmd_list)
+
+    hi = sub.add_parser("history", parents=[common], help="the change log (audit trail)")
+    hi.add_argument("--record")
+    hi.add_argument("--limit", type=int, default=50)
+    hi.set_defaults(func=cmd_history)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "json"):
+        args.json = False
+    db_path = Path(args.db) if args.db else default_db_path()
+    try:
+        if args.command in (None, "gui"):
+            if args.command is None:
+                args.screenshot = None
+            return cmd_gui(args, db_path)
+        create = args.command in ("init", "demo")
+        db = open_database(db_path, create=create)
+        try:
+            args.func(args, db)
+        finally:
+            db.dispose()
+    except (InputError, DatabaseError) as exc:
+        print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # output piped into `head` and cut off: not an error of ours
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
