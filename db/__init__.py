@@ -19,6 +19,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session, select
 
+import fieldtool.changelog  # noqa: F401  (registers the change-log hook on every session)
 from fieldtool.models import Setting, new_id
 from fieldtool.thai import InputError
 

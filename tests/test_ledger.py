@@ -83,8 +83,10 @@ def test_a_reversal_cancels_the_wrong_payment_and_both_stay_in_the_book(book):
     state = book.state(loan, date(2026, 2, 2))
     assert state.paid_satang == 0 and state.days_overdue == 2
     with book.db.session() as s:
+        from sqlmodel import select
+
         from fieldtool.models import Payment
-        rows = s.query(Payment).filter_by(loan_id=loan).all()
+        rows = s.exec(select(Payment).where(Payment.loan_id == loan)).all()
         assert sorted(p.amount_satang for p in rows) == [-333_333, 333_333]
         with pytest.raises(InputError):
             loanbook.reverse_payment(s, wrong, date(2026, 1, 26))

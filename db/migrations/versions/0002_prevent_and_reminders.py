@@ -3,8 +3,13 @@
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
+import uuid
+
 import sqlalchemy as sa
+from alembic import op
+
+# The checklist items as they were when this migration was written (fieldtool.loanbook.PREVENT_CODES).
+PREVENT_CODES = ("understanding", "proposal", "feasibility", "leaders", "risk", "guarantee")
 
 revision = '0002'
 down_revision = '0001'
@@ -50,6 +55,21 @@ def upgrade() -> None:
 
 
 
+
+    # Loans already in the book get their checklist too, all items open: a loan still waiting for its
+    # money must go through the prevent work before it can be disbursed.
+    conn = op.get_bind()
+    loan_ids = [row[0] for row in conn.execute(sa.text("SELECT id FROM loan"))]
+    rows = [
+        {"id": str(uuid.uuid4()), "loan_id": loan_id, "item": code}
+        for loan_id in loan_ids
+        for code in PREVENT_CODES
+    ]
+    if rows:
+        conn.execute(
+            sa.text("INSERT INTO prevent_check (id, loan_id, item, done, note) VALUES (:id, :loan_id, :item, 0, '')"),
+            rows,
+        )
 
 
 def downgrade() -> None:

@@ -1,0 +1,104 @@
+"""The database file: migrations from the first table on, SQLite settings, refusing what it can't read."""
+
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from db import DatabaseError, head_revision, make_engine, migrate, open_database
+from fieldtool import loanbook, reminders
+
+OLD_ROWS = [
+    "INSERT INTO province VALUES ('p1', '34', 'อุบลราชธานี')",
+    "INSERT INTO district VALUES ('d1', '3419', 'พิบูลมังสาหาร', 'p1')",
+    "INSERT INTO subdistrict VALUES ('s1', '341905', 'โนนกลาง', 'd1')",
+    "INSERT INTO village VALUES ('v1', '34190503', 3, 'บ้านหนองบัว', 's1')",
+    "INSERT INTO person VALUES ('pe1', 'นาง', 'สมศรี', 'ใจดี', NULL, '', 'v1', '')",
+    "INSERT INTO borrowing_group VALUES ('g1', 'กลุ่มทอผ้า', 'women', 'v1', 'pe1', NULL)",
+    "INSERT INTO fund VALUES ('f1', 'กข.คจ.', 'kkkj', 'none', 0, 3, 'monthly')",
+    # one loan paid out and one still waiting for its money
+    "INSERT INTO loan VALUES ('l1', '001/2568', 'f1', 'group', 'g1', NULL, 'ทอผ้า', 1000000, 0, 3, 'monthly',"
+    " '2026-01-31', '2025-11-01', '2025-11-20', '2025-12-01')",
+    "INSERT INTO loan VALUES ('l2', '002/2568', 'f1', 'group', 'g1', NULL, 'ทอผ้า', 500000, 0, 1, 'monthly',"
+    " '2026-06-30', '2026-05-01', NULL, NULL)",
+    "INSERT INTO schedule VALUES ('sc1', 'l1', 1, '2025-11-01', '', '2025-11-01 00:00:00')",
+    "INSERT INTO schedule VALUES ('sc2', 'l2', 1, '2026-05-01', '', '2026-05-01 00:00:00')",
+    "INSERT INTO instalment VALUES ('i1', 'sc1', 'l1', 1, '2026-01-31', 333333, 0)",
+    "INSERT INTO instalment VALUES ('i2', 'sc1', 'l1', 2, '2026-02-28', 333333, 0)",
+    "INSERT INTO instalment VALUES ('i3', 'sc1', 'l1', 3, '2026-03-31', 333334, 0)",
+    "INSERT INTO instalment VALUES ('i4', 'sc2', 'l2', 1, '2026-06-30', 500000, 0)",
+    "INSERT INTO payment VALUES ('pay1', 'l1', 333333, '2026-01-30', NULL, '', '2026-01-30 03:00:00', 'x', 'dev')",
+]
+
+
+def make_old_database(path):
+    engine = make_engine(path)
+    migrate(engine, "0001")
+    with engine.begin() as conn:
+        for sql in OLD_ROWS:
+            conn.execute(text(sql))
+    engine.dispose()
+
+
+def test_an_old_database_with_data_is_upgraded_on_open(tmp_path):
+    path = tmp_path / "old.sqlite"
+    make_old_database(path)
+    db = open_database(path)
+    try:
+        with db.session() as s:
+            state = loanbook.load_states(s, date(2026, 2, 1), ["l1"])["l1"]
+            assert state.instalments[0].is_paid and state.days_overdue == 0
+            assert state.outstanding_satang == 666_667
+            # the upgraded book works: notices for the next due date, a new payment
+            assert [r.kind for r in reminders.reminders_on(s, date(2026, 2, 1), ["l1"])] == ["notice-30"]
+            loanbook.record_payment(s, "l1", 333_333, date(2026, 2, 20))
+            # the loan still waiting for its money got an open prevent checklist
+            assert len(loanbook.open_prevent_items(s, "l2")) == 6
+            with pytest.raises(Exception, match="รายการป้องกันยังไม่ครบ"):
+                loanbook.disburse(s, "l2", date(2026, 5, 20))
+    finally:
+        db.dispose()
+
+
+def test_the_migrated_schema_is_exactly_the_models(tmp_path):
+    db = open_database(tmp_path / "new.sqlite")
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    db.dispose()
+    assert diff == []
+
+
+def test_a_database_from_a_newer_program_is_refused_untouched(tmp_path):
+    path = tmp_path / "future.sqlite"
+    open_database(path).dispose()
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(DatabaseError, match="newer version"):
+        open_database(path)
+    engine = make_engine(path)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0099"
+    engine.dispose()
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("บันทึกการประชุม")
+    with pytest.raises(DatabaseError, match="not a fieldtool database"):
+        open_database(path)
+    assert path.read_text() == "บันทึกการประชุม"
+
+
+def test_sqlite_is_set_up_for_money(tmp_path):
+    db = open_database(tmp_path / "f.sqlite")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+    db.dispose()
