@@ -35,7 +35,7 @@ def aging_bucket(days_overdue: int) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class InstalmentState:
     id: str
     no: int
@@ -68,7 +68,7 @@ class InstalmentState:
 
     @property
     def is_paid(self) -> bool:
-        return self.remaining_satang == 0
+        return self.paid_interest + self.paid_principal == self.principal_satang + self.interest_satang
 
     def take(self, amount: int, on: date) -> int:
         """Apply up to `amount` satang, interest first; return what is left over."""

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from fieldtool.ledger import InstalmentState, LoanState, PaymentEvent, ScheduleState, apply_payments
@@ -345,36 +345,54 @@ def _interest_only_plan(interest: int, count: int, frequency: str, first_due: da
 # --- derived state ---------------------------------------------------------------------------------
 
 
+def _as_date(value) -> date | None:
+    # Read as text and parsed here: about twice as fast as SQLAlchemy's SQLite date processing on
+    # district-sized books. Drivers that return real dates (PostgreSQL) pass straight through.
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
 def load_states(session: Session, as_of: date, loan_ids: list[str] | None = None) -> dict[str, LoanState]:
     """Every loan (or the given ones) as it stands on `as_of`, loaded in a few bulk queries."""
-    loan_q = select(Loan.id, Loan.disbursed_on)
-    sched_q = select(Schedule.id, Schedule.loan_id, Schedule.version, Schedule.effective_from, Schedule.reason)
+    loan_q = select(Loan.id, type_coerce(Loan.disbursed_on, String))
+    sched_q = select(
+        Schedule.id, Schedule.loan_id, Schedule.version, type_coerce(Schedule.effective_from, String), Schedule.reason
+    )
     inst_q = select(
         Instalment.id,
         Instalment.schedule_id,
         Instalment.no,
-        Instalment.due_date,
+        type_coerce(Instalment.due_date, String),
         Instalment.principal_satang,
         Instalment.interest_satang,
     ).order_by(Instalment.schedule_id, Instalment.no)
-    pay_q = select(Payment.id, Payment.loan_id, Payment.paid_on, Payment.amount_satang, Payment.reverses_id, Payment.recorded_at)
+    pay_q = select(
+        Payment.id,
+        Payment.loan_id,
+        type_coerce(Payment.paid_on, String),
+        Payment.amount_satang,
+        Payment.reverses_id,
+        type_coerce(Payment.recorded_at, String),
+    )
     if loan_ids is not None:
         loan_q = loan_q.where(Loan.id.in_(loan_ids))
         sched_q = sched_q.where(Schedule.loan_id.in_(loan_ids))
         inst_q = inst_q.where(Instalment.loan_id.in_(loan_ids))
         pay_q = pay_q.where(Payment.loan_id.in_(loan_ids))
+    conn = session.connection()  # core rows, without the ORM's per-row work
     instalments: dict[str, list[InstalmentState]] = defaultdict(list)
-    for iid, sid, no, due, principal, interest in session.execute(inst_q):
-        instalments[sid].append(InstalmentState(iid, no, due, principal, interest))
+    for iid, sid, no, due, principal, interest in conn.execute(inst_q).all():
+        instalments[sid].append(InstalmentState(iid, no, _as_date(due), principal, interest))
     schedules: dict[str, list[ScheduleState]] = defaultdict(list)
-    for sid, lid, version, eff, reason in session.execute(sched_q):
-        schedules[lid].append(ScheduleState(sid, version, eff, reason, instalments.get(sid, [])))
+    for sid, lid, version, eff, reason in conn.execute(sched_q).all():
+        schedules[lid].append(ScheduleState(sid, version, _as_date(eff), reason, instalments.get(sid, [])))
     payments: dict[str, list[PaymentEvent]] = defaultdict(list)
-    for pid, lid, paid_on, amount, rev, rec in session.execute(pay_q):
-        payments[lid].append(PaymentEvent(pid, paid_on, amount, rev, (str(rec), pid)))
+    for pid, lid, paid_on, amount, rev, rec in conn.execute(pay_q).all():
+        payments[lid].append(PaymentEvent(pid, _as_date(paid_on), amount, rev, (str(rec), pid)))
     return {
-        lid: apply_payments(lid, disbursed, schedules.get(lid, []), payments.get(lid, []), as_of)
-        for lid, disbursed in session.execute(loan_q)
+        lid: apply_payments(lid, _as_date(disbursed), schedules.get(lid, []), payments.get(lid, []), as_of)
+        for lid, disbursed in conn.execute(loan_q).all()
     }
 
 
