@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fieldtool.ledger import AGING_BUCKETS, aging_bucket
 from fieldtool.loanbook import LoanInfo, load_states, loan_infos
+from fieldtool.reminders import notice_outcomes
 
 
 @dataclass
@@ -52,6 +53,7 @@ class ArrearsReport:
     buckets: dict[str, dict[str, int]]  # label -> {"loans": n, "arrears_satang": x}
     by_fund: list[PortfolioLine]
     by_village: list[PortfolioLine]
+    notices: dict[str, int]  # notice windows opened so far, by how they ended: delivered, missed, ...
     total: PortfolioLine = field(default_factory=lambda: PortfolioLine("all", "ทั้งหมด"))
 
 
@@ -98,6 +100,9 @@ def arrears_on(session: Session, on: date) -> ArrearsReport:
                     overdue_instalments=len(overdue_insts),
                 )
             )
+    notices = {"delivered": 0, "missed": 0, "settled": 0, "open": 0}
+    for outcome in notice_outcomes(session, on, states=states):
+        notices[outcome.state] += 1
     overdue.sort(key=lambda o: (-o.days_overdue, o.info.village, o.info.borrower))
     return ArrearsReport(
         on=on,
@@ -105,6 +110,7 @@ def arrears_on(session: Session, on: date) -> ArrearsReport:
         buckets=buckets,
         by_fund=sorted(by_fund.values(), key=lambda line: line.label),
         by_village=sorted(by_village.values(), key=_village_order),
+        notices=notices,
         total=total,
     )
 

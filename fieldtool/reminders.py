@@ -157,9 +157,12 @@ def _loan_reminders(state: LoanState, info: LoanInfo, delivered: dict[str, date]
     return out
 
 
-def notice_outcomes(session: Session, on: date, loan_ids: list[str] | None = None) -> list[NoticeOutcome]:
+def notice_outcomes(
+    session: Session, on: date, loan_ids: list[str] | None = None, states: dict[str, LoanState] | None = None
+) -> list[NoticeOutcome]:
     """Every notice window that has opened by `on`, and how it ended: delivered, missed, settled or open."""
-    states = load_states(session, on, loan_ids)
+    if states is None:
+        states = load_states(session, on, loan_ids)
     delivered = _deliveries(session, loan_ids)
     out = []
     for loan_id, state in states.items():

@@ -71,6 +71,8 @@ def test_pay_reminders_deliver_and_arrears_work_together(book, capsys):
     assert item["days_overdue"] == 33 and item["bucket"] == "31-60" and item["arrears"] == "5666.66"
     assert report["buckets"]["31-60"] == {"loans": 1, "arrears": "5666.66"}
     assert report["total"]["par30"] == 1.0
+    # one notice delivered; the 15- and 7-day notices of instalment 1 and all three of instalment 2 missed
+    assert report["notices"] == {"delivered": 1, "missed": 5, "settled": 0, "open": 1}
 
 
 @pytest.mark.parametrize(

@@ -339,6 +339,7 @@ def cmd_arrears(args, db: Database) -> None:
         "buckets": {k: {"loans": v["loans"], "arrears": satang_to_str(v["arrears_satang"])} for k, v in rep.buckets.items()},
         "by_fund": [line_json(x) for x in rep.by_fund],
         "by_village": [line_json(x) for x in rep.by_village],
+        "notices": rep.notices,
         "items": [
             {
                 "loan_id": o.info.id,
@@ -358,6 +359,8 @@ def cmd_arrears(args, db: Database) -> None:
     }
     lines = [f"หนี้ค้างชำระ ณ {format_date(on)}: {len(rep.overdue)} สัญญา "
              f"{format_baht(rep.total.arrears_satang)} บาท  PAR30 {rep.total.par30 * 100:.1f}%"]
+    lines.append("การแจ้งเตือนล่วงหน้าที่เปิดแล้ว: แจ้งแล้ว {delivered}  พลาด {missed}  ชำระก่อนแจ้ง {settled}  "
+                 "ยังเปิดอยู่ {open}".format(**rep.notices))
     for label, v in rep.buckets.items():
         lines.append(f"  {label:>7} วัน: {v['loans']:>4} สัญญา  {format_baht(v['arrears_satang']):>14} บาท")
     for o in rep.overdue:
