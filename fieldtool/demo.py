@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fieldtool import loanbook, registry
 from fieldtool.models import Loan, ReminderDelivery
-from fieldtool.reminders import notice_windows
+from fieldtool.reminders import DEFAULT_LADDER, notice_windows
 from fieldtool.schedule import due_dates
 from fieldtool.thai import InputError, national_id_check_digit
 
@@ -51,6 +51,21 @@ HOUSEHOLD_PURPOSES = (
     "เลี้ยงโคพื้นเมือง", "ปลูกผักปลอดสารพิษ", "เลี้ยงปลาในกระชัง", "ค้าขายของชำ", "เลี้ยงสุกร",
     "ซื้อปุ๋ยทำนา", "ปลูกพริก", "เลี้ยงกบ", "ทำไม้กวาดดอกหญ้า", "ซ่อมรถจักรยานยนต์",
 )
+
+ASK_NOTES = {
+    "visit": "ลงพื้นที่พบผู้กู้ สอบถามสาเหตุที่ค้างชำระ",
+    "meeting": "ประชุมชี้แจงการชำระหนี้ที่ศาลาประชาคมหมู่บ้าน",
+    "relief": "แนะนำมาตรการช่วยเหลือและการปรับโครงสร้างหนี้",
+    "partners": "ประสานผู้ใหญ่บ้านและ อบต. ร่วมติดตาม",
+}
+PREVENT_NOTES = {
+    "understanding": "ประชุมชี้แจงสมาชิกที่ศาลากลางบ้าน",
+    "proposal": "ตรวจเอกสารโครงการครบถ้วน",
+    "feasibility": "ลงพื้นที่ดูสถานที่ประกอบอาชีพ",
+    "leaders": "สอบถามผู้ใหญ่บ้านและกรรมการหมู่บ้าน",
+    "risk": "ประเมินความเสี่ยงระดับปานกลาง",
+    "guarantee": "ประชุมกลุ่ม สมาชิกลงนามค้ำประกันร่วมกัน",
+}
 
 # How a borrower behaves towards the schedule; weights give a believable subdistrict.
 BEHAVIOURS = (("on_time", 40), ("early", 12), ("late", 18), ("partial", 8), ("stopped", 12), ("restructure", 6), ("closed", 4))
@@ -193,7 +208,7 @@ def _demo_loan(session, rng, today, fund, principal, agreement_no, purpose, grou
     done_items = items if disbursed else items[: rng.randint(0, len(items) - 1)]
     for k, item in enumerate(done_items):
         done_on = applied + timedelta(days=min(k * 3, max(0, ((disbursed or today) - applied).days)))
-        loanbook.set_check(session, loan.id, item, True, min(done_on, disbursed or today), "")
+        loanbook.set_check(session, loan.id, item, True, min(done_on, disbursed or today), PREVENT_NOTES[item])
     if disbursed is None:
         return loan
     loanbook.disburse(session, loan.id, disbursed)
@@ -239,8 +254,27 @@ def _demo_payments(session, rng, today, loan, behaviour, count, step):
 
 
 def _demo_deliveries(session, rng, today, loan):
-    """Notices the officer delivered in the past (some were missed), as a real book would show."""
+    """Notices the officer delivered in the past (some were missed), as a real book would show, and the
+    visits and meetings already held for loans that fell behind."""
     state = loanbook.load_states(session, today, [loan.id])[loan.id]
+    officer = "นางสาวพัชรินทร์ ศรีสุข"
+    for inst in state.overdue_instalments():
+        for days, step in DEFAULT_LADDER:
+            held = inst.due_date + timedelta(days=days + rng.randint(0, 6))
+            if held >= today or rng.random() < 0.35:
+                continue
+            session.add(
+                ReminderDelivery(
+                    reminder_id=f"ask-{days}:{inst.id}",
+                    loan_id=loan.id,
+                    instalment_id=inst.id,
+                    kind=f"ask-{days}",
+                    how="meeting" if step == "meeting" else "visit",
+                    delivered_on=held,
+                    by_whom=officer,
+                    note=ASK_NOTES[step],
+                )
+            )
     for inst in state.instalments:
         for kind, opened, closes in notice_windows(inst, loan.disbursed_on):
             if opened > today - timedelta(days=2) or rng.random() < 0.3:
