@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldtool import loanbook, registry
+from fieldtool import letters, loanbook, registry
 from fieldtool.models import Loan, ReminderDelivery
 from fieldtool.reminders import DEFAULT_LADDER, notice_windows
 from fieldtool.schedule import due_dates
@@ -88,7 +88,7 @@ def build_demo(session: Session, seed: int = 1, today: date | None = None) -> di
     rng = random.Random(seed)
     registry.set_setting(session, "officer", "นางสาวพัชรินทร์ ศรีสุข")
     session.info["officer"] = "นางสาวพัชรินทร์ ศรีสุข"
-    registry.set_setting(session, "office_name", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร")
+    letters.demo_office_settings(session)
     sub = registry.setup_subdistrict(
         session, ("34", "อุบลราชธานี"), ("3419", "พิบูลมังสาหาร"), ("341905", "โนนกลาง")
     )

@@ -220,3 +220,25 @@ class ChangeLog(SQLModel, table=True):
     record_id: str = Field(index=True)
     action: str  # insert | update | delete
     data: str  # JSON of the changed fields (new values; for update also "_before")
+
+
+class LetterRecord(SQLModel, table=True):
+    """An issued letter: its number is spent; printing it again reuses the number and the date."""
+
+    __tablename__ = "letter_record"
+    __table_args__ = (Index("ux_letter_number", "prefix", "year_be", "running", unique=True),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    prefix: str
+    year_be: int
+    running: int
+    number_text: str  # as printed: "ที่ อบ ๐๐๑๗.๑๕/๑๒๓"
+    kind: str  # notice-30 | notice-15 | notice-7 | demand-1 | demand-2 | demand-final | meeting
+    issued_on: date
+    recipient: str
+    loan_id: str = Field(foreign_key="loan.id", index=True)
+    instalment_id: str | None = Field(default=None, foreign_key="instalment.id")
+    details: str = ""  # JSON: meeting date and place, the letter it follows up
+    file_sha256: str = ""  # of the PDF it was first printed in
+    file_name: str = ""
+    device_id: str = ""
+    officer: str = ""

@@ -403,6 +403,83 @@ def cmd_history(args, db: Database) -> None:
           [f"{i['at'][:19]}  {i['officer'] or '-'}  {i['action']} {i['table']} {i['record_id'][:8]}" for i in items])
 
 
+def cmd_office(args, db: Database) -> None:
+    from fieldtool import letters
+
+    with db.session() as s:
+        if args.office_command == "set":
+            letters.set_office_setting(s, args.key, args.value)
+        settings = letters.office_settings(s)
+    lines = [f"{k:<16} {v or '-'}   ({letters.OFFICE_SETTINGS[k][0]})" for k, v in settings.items()]
+    _emit(args, settings, lines)
+
+
+def cmd_template(args, db: Database) -> None:
+    from fieldtool import letters
+
+    with db.session() as s:
+        if args.template_command == "set":
+            try:
+                data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise InputError(f"อ่านไฟล์แม่แบบไม่ได้: {args.file} (cannot read {args.file})") from exc
+            except ValueError as exc:
+                raise InputError(f"ไฟล์แม่แบบไม่ใช่ JSON ที่ถูกต้อง: {args.file} (not valid JSON)") from exc
+            letters.set_template(s, args.kind, data)
+        elif args.template_command == "reset":
+            letters.reset_template(s, args.kind)
+        elif args.kind not in letters.KINDS:
+            raise InputError(f"ไม่มีหนังสือประเภท {args.kind} (no letter kind {args.kind})")
+        template = letters.get_template(s, args.kind)
+    _emit(args, {"kind": args.kind, **template, "placeholders": letters.PLACEHOLDERS},
+          [template["subject"], *template["body"]])
+
+
+def _issue(args, db: Database, make_requests, on: date, with_dispatch: bool) -> None:
+    from exports.letters import issue
+    from fieldtool import letters
+
+    written = None
+    try:
+        with db.session() as s:  # commits on leaving the block
+            result = issue(s, make_requests(s), Path(args.out), on, with_dispatch=with_dispatch)
+            written = result.path
+            payload = {
+                "file": str(result.path),
+                "pages": result.pages,
+                "sha256": result.sha256,
+                "count": len(result.prepared),
+                "letters": [letters.letter_json(p) for p in result.prepared],
+            }
+    except BaseException:
+        # the letters were not recorded: the file printed for them must not circulate
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    lines = [f"{p['number']}  {letters.KIND_TH[p['kind']]}  {p['recipient']}  {p['amount']} บาท"
+             + ("  (พิมพ์ซ้ำ)" if p["reprint"] else "") for p in payload["letters"]]
+    lines.append(f"บันทึกไฟล์แล้ว: {result.path} ({result.pages} หน้า)")
+    _emit(args, payload, lines)
+
+
+def cmd_letters(args, db: Database) -> None:
+    from fieldtool import letters
+
+    on = _date(args.on)
+    _issue(args, db, lambda s: letters.letters_due(s, on), on, with_dispatch=True)
+
+
+def cmd_letter(args, db: Database) -> None:
+    from fieldtool import letters
+
+    on = _date(args.on)
+    _issue(
+        args, db,
+        lambda s: [letters.letter_request(s, args.loan_id, args.kind, on, args.meeting_on or "", args.place or "")],
+        on, with_dispatch=False,
+    )
+
+
 def cmd_gui(args, db_path: Path) -> int:
     from ui.app import run_gui
 
@@ -526,6 +603,34 @@ def build_parser() -> argparse.ArgumentParser:
     hi.add_argument("--record")
     hi.add_argument("--limit", type=int, default=50)
     hi.set_defaults(func=cmd_history)
+    of = sub.add_parser("office", help="the office's details printed on letters").add_subparsers(dest="office_command", required=True)
+    of.add_parser("show", parents=[common]).set_defaults(func=cmd_office)
+    ofs = of.add_parser("set", parents=[common], help="set one office setting")
+    ofs.add_argument("key")
+    ofs.add_argument("value")
+    ofs.set_defaults(func=cmd_office)
+
+    tp = sub.add_parser("template", help="the wording of each letter kind").add_subparsers(dest="template_command", required=True)
+    for name in ("show", "set", "reset"):
+        t = tp.add_parser(name, parents=[common])
+        t.add_argument("kind", help="notice, demand-1, demand-2, demand-final or meeting")
+        if name == "set":
+            t.add_argument("--file", required=True, help='JSON file: {"subject": "...", "body": ["...", ...]}')
+        t.set_defaults(func=cmd_template)
+
+    lt = sub.add_parser("letters", parents=[common], help="all letters due on a day, with the dispatch list, in one PDF")
+    lt.add_argument("--on")
+    lt.add_argument("--out", required=True)
+    lt.set_defaults(func=cmd_letters)
+
+    l1 = sub.add_parser("letter", parents=[common], help="one letter of a loan")
+    l1.add_argument("loan_id")
+    l1.add_argument("--kind", required=True, choices=["notice-30", "notice-15", "notice-7", "demand-1", "demand-2", "demand-final", "meeting"])
+    l1.add_argument("--on")
+    l1.add_argument("--out", required=True)
+    l1.add_argument("--meeting-on", help="meeting date and time as printed, e.g. '๕ ธันวาคม ๒๕๖๙ เวลา ๐๙.๓๐ น.'")
+    l1.add_argument("--place", help="meeting place")
+    l1.set_defaults(func=cmd_letter)
     return p
 
 
