@@ -78,6 +78,8 @@ class Household(SQLModel, table=True):
     house_no: str = ""
     head_id: str = Field(foreign_key="person.id")
     phone: str = ""
+    source: str = "field"  # tpmap (the national poverty map list) | field (found outside TPMAP)
+    status: str = "target"  # target | in_progress | out_of_poverty | moved | died
 
 
 class HouseholdMember(SQLModel, table=True):
@@ -189,6 +191,8 @@ class PreventCheck(SQLModel, table=True):
     done: bool = False
     done_on: date | None = None
     note: str = ""
+    evidence_kind: str = ""  # visit | meeting: the record that stands as evidence of the work
+    evidence_id: str | None = None
 
 
 class ReminderDelivery(SQLModel, table=True):
@@ -242,3 +246,149 @@ class LetterRecord(SQLModel, table=True):
     file_name: str = ""
     device_id: str = ""
     officer: str = ""
+
+
+# --- households, 4ท plans, visits, meetings ------------------------------------------------------------
+
+
+class HouseholdNeed(SQLModel, table=True):
+    """A TPMAP dimension in which a household is in need, with a short description."""
+
+    __tablename__ = "household_need"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    household_id: str = Field(foreign_key="household.id", index=True)
+    dimension: str  # health | living | education | income | access
+    description: str = ""
+
+
+class HouseholdPlan(SQLModel, table=True):
+    """One revision of a household's development plan (แผนพัฒนาครัวเรือน), made with the 4ท tool."""
+
+    __tablename__ = "household_plan"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    household_id: str = Field(foreign_key="household.id", index=True)
+    revision: int
+    made_on: date
+    participants: str = ""  # who sat together to make it
+    decision: str = ""  # the household's own decision (ทางออก), in their words
+    made_by: str = ""
+    created_at: datetime
+
+
+class PlanPart(SQLModel, table=True):
+    """What was found in one of the four T's of a plan revision."""
+
+    __tablename__ = "plan_part"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    plan_id: str = Field(foreign_key="household_plan.id", index=True)
+    part: str  # attitude | skills | resources | way_out
+    findings: str = ""
+
+
+class PlanAction(SQLModel, table=True):
+    __tablename__ = "plan_action"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    plan_id: str = Field(foreign_key="household_plan.id", index=True)
+    part: str
+    what: str
+    helper: str = ""  # who helps: a person or an agency
+    due_on: date | None = None
+    resources: str = ""
+    budget_satang: int = 0
+    status: str = "planned"  # planned | in_progress | done | dropped
+    carried_from_id: str | None = Field(default=None, foreign_key="plan_action.id")
+
+
+class ActionNote(SQLModel, table=True):
+    """A progress note on a plan action."""
+
+    __tablename__ = "action_note"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    action_id: str = Field(foreign_key="plan_action.id", index=True)
+    noted_on: date
+    status: str
+    note: str = ""
+    officer: str = ""
+
+
+class Visit(SQLModel, table=True):
+    """A site visit (ลงพื้นที่)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    visited_on: date = Field(index=True)
+    visited_at: str = ""  # time of day, "HH:MM"
+    village_id: str = Field(foreign_key="village.id", index=True)
+    place: str = ""
+    people_met: str = ""
+    purposes: str = "[]"  # JSON list of purpose codes (see fieldtool.visits.PURPOSES)
+    findings: str = ""
+    next_steps: str = ""
+    next_visit_on: date | None = Field(default=None, index=True)
+    latitude: float | None = None
+    longitude: float | None = None
+    officer: str = ""
+    device_id: str = ""
+
+
+class Meeting(SQLModel, table=True):
+    """A group guarantee meeting, an exchange meeting, a repayment follow-up meeting, ..."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    kind: str  # guarantee | exchange | repayment | other
+    held_on: date = Field(index=True)
+    held_at: str = ""
+    village_id: str | None = Field(default=None, foreign_key="village.id")
+    place: str = ""
+    attendees: str = ""
+    outcomes: str = ""
+    officer: str = ""
+
+
+class EvidenceLink(SQLModel, table=True):
+    """What a visit or meeting was about: loans, groups, households, payments taken, work items."""
+
+    __tablename__ = "evidence_link"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    source_kind: str  # visit | meeting
+    source_id: str = Field(index=True)
+    target_kind: str  # loan | group | household | payment
+    target_id: str = Field(index=True)
+
+
+class Photo(SQLModel, table=True):
+    """A photo kept with a visit: the file lies beside the database, named and checked by its hash."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    visit_id: str = Field(foreign_key="visit.id", index=True)
+    sha256: str
+    file_name: str
+    width: int
+    height: int
+    original_name: str = ""
+    taken_at: str = ""
+
+
+class WorkItem(SQLModel, table=True):
+    """A follow (ต) or ask (ท) work item done for a loan, with the visit or meeting as its evidence."""
+
+    __tablename__ = "work_item"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    loan_id: str = Field(foreign_key="loan.id", index=True)
+    stage: str  # follow | ask
+    item: str
+    done_on: date
+    evidence_kind: str = ""
+    evidence_id: str | None = None
+    note: str = ""
+
+
+class Verification(SQLModel, table=True):
+    """Facts of a record checked on site: the district can tell field-checked from desk-entered data."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    table_name: str
+    record_id: str = Field(index=True)
+    fields: str = "[]"  # JSON list of the fields checked or changed
+    verified_on: date
+    officer: str = ""
+    visit_id: str | None = Field(default=None, foreign_key="visit.id")

@@ -1,0 +1,343 @@
+"""The register of target households, and the guard against the plague of these registers: duplicates.
+
+A new person or household that looks like one already registered – the same national ID, or a similar
+Thai name in the same village, whatever the spelling – is refused with the existing record named, unless
+the officer says it really is someone else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+
+from pythainlp.soundex import soundex
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldtool import registry
+from fieldtool.loanbook import person_name
+from fieldtool.models import (
+    Household,
+    HouseholdMember,
+    HouseholdNeed,
+    Loan,
+    Person,
+    Verification,
+    Village,
+)
+from fieldtool.thai import InputError, normalize_search, validate_national_id
+
+DIMENSIONS = {
+    "health": "สุขภาพ",
+    "living": "ความเป็นอยู่",
+    "education": "การศึกษา",
+    "income": "รายได้",
+    "access": "การเข้าถึงบริการภาครัฐ",
+}
+SOURCES = {"tpmap": "TPMAP", "field": "พบในพื้นที่ (นอก TPMAP)"}
+STATUSES = {
+    "target": "ครัวเรือนเป้าหมาย",
+    "in_progress": "กำลังพัฒนา",
+    "out_of_poverty": "พ้นความยากจน",
+    "moved": "ย้ายออก",
+    "died": "เสียชีวิต",
+}
+STALE_AFTER_DAYS = 365  # default; the setting "stale_after_days" overrides it
+
+
+class DuplicateWarning(InputError):
+    """The new record looks like one already registered; `matches` names the existing ones."""
+
+    def __init__(self, message: str, matches: list[PersonMatch]):
+        super().__init__(message)
+        self.matches = matches
+
+
+@dataclass
+class PersonInput:
+    first_name: str
+    last_name: str = ""
+    title: str = ""
+    national_id: str | None = None
+    phone: str = ""
+    relation: str = ""
+
+
+@dataclass
+class PersonMatch:
+    person_id: str
+    name: str
+    village: str
+    household_id: str | None
+    reason: str  # "national-id" | "similar-name"
+    score: float = 1.0
+
+
+# --- spelling-tolerant comparison of Thai names -------------------------------------------------------
+
+# Letters that sound alike and are swapped in registers: mapped to one representative.
+_SOUND_ALIKE = str.maketrans({
+    "ศ": "ส", "ษ": "ส", "ซ": "ส",
+    "ธ": "ท", "ฑ": "ท", "ฒ": "ท",
+    "ฆ": "ค", "ฅ": "ค", "ภ": "พ", "ฏ": "ต", "ฎ": "ด", "ณ": "น", "ฬ": "ล", "ฌ": "ช", "ญ": "ย", "ฐ": "ถ",
+})
+_TONES = re.compile("[\u0e48-\u0e4b\u0e47]")  # tone marks and mai taikhu
+_SILENT = re.compile(".\u0e4c")  # a letter under karan is not pronounced
+_AI = re.compile("([\u0e01-\u0e2e])\u0e31\u0e22")  # Cัย sounds as ไC: มาลัย / มาไล
+
+
+def name_key(name: str) -> str:
+    """A spelling-tolerant key: tone marks and silent letters dropped, sound-alike letters merged."""
+    text = normalize_search(name).replace(" ", "")
+    text = _SILENT.sub("", text)
+    text = _TONES.sub("", text)
+    text = _AI.sub("\u0e44\\1", text).replace("\u0e43", "\u0e44")  # ใ and ไ sound the same
+    return text.translate(_SOUND_ALIKE)
+
+
+def _alike(a: str, b: str) -> float:
+    key_a, key_b = name_key(a), name_key(b)
+    if key_a == key_b:
+        return 1.0
+    ratio = SequenceMatcher(None, key_a, key_b).ratio()
+    if ratio >= 0.7:
+        # Thai soundex hears what spelling hides (ศรีสุข / ศรีสุก); it is coarse, so it only tips a
+        # comparison that is already close
+        try:
+            if soundex(a, engine="udom83") == soundex(b, engine="udom83"):
+                ratio = max(ratio, 0.9)
+        except Exception:  # soundex refuses some non-Thai input; the ratio alone decides then
+            pass
+    return ratio
+
+
+def names_alike(first_a: str, last_a: str, first_b: str, last_b: str) -> float:
+    """How alike two Thai names are, 0..1: the weaker of the given-name and family-name likeness.
+
+    Family members share a family name, so the given names must be alike too.
+    """
+    first = _alike(first_a, first_b)
+    last = _alike(last_a, last_b) if last_a and last_b else 1.0
+    return min(first, last)
+
+
+SIMILAR = 0.85
+
+
+def find_similar_people(
+    session: Session, first_name: str, last_name: str, village_id: str | None, national_id: str | None = None
+) -> list[PersonMatch]:
+    matches: list[PersonMatch] = []
+    villages = {v.id: f"หมู่ที่ {v.moo} {v.name}" for v in session.scalars(select(Village))}
+    head_of = {hm.person_id: hm.household_id for hm in session.scalars(select(HouseholdMember))}
+    if national_id:
+        for p in session.scalars(select(Person).where(Person.national_id == national_id)):
+            matches.append(PersonMatch(p.id, person_name(p.title, p.first_name, p.last_name), villages.get(p.village_id, ""),
+                                       head_of.get(p.id), "national-id"))
+    if village_id:
+        for p in session.scalars(select(Person).where(Person.village_id == village_id)):
+            if any(m.person_id == p.id for m in matches):
+                continue
+            score = names_alike(first_name, last_name, p.first_name, p.last_name)
+            if score >= SIMILAR:
+                matches.append(PersonMatch(p.id, person_name(p.title, p.first_name, p.last_name),
+                                           villages.get(p.village_id, ""), head_of.get(p.id), "similar-name", score))
+    return sorted(matches, key=lambda m: (m.reason != "national-id", -m.score))
+
+
+def _duplicate_message(new_name: str, matches: list[PersonMatch]) -> str:
+    first = matches[0]
+    why = "เลขประจำตัวประชาชนเดียวกัน" if first.reason == "national-id" else "ชื่อคล้ายกันในหมู่บ้านเดียวกัน"
+    why_en = "the same national ID" if first.reason == "national-id" else "a similar name in the same village"
+    return (
+        f"{new_name} อาจซ้ำกับ {first.name} ({first.village}) ที่มีในทะเบียนแล้ว: {why} "
+        f"(looks like {first.name}, already registered: {why_en}; open household {first.household_id or first.person_id}"
+        " or confirm it is someone else)"
+    )
+
+
+# --- households ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class HouseholdInput:
+    village_id: str
+    head: PersonInput
+    house_no: str = ""
+    phone: str = ""
+    source: str = "field"
+    members: list[PersonInput] = field(default_factory=list)
+    needs: dict[str, str] = field(default_factory=dict)
+
+
+def add_household(session: Session, data: HouseholdInput, force: bool = False) -> Household:
+    """Register a target household; refuse a likely duplicate unless `force`."""
+    if session.get(Village, data.village_id) is None:
+        raise InputError(f"ไม่พบหมู่บ้าน {data.village_id} (no such village)")
+    if data.source not in SOURCES:
+        raise InputError(f"ที่มาของครัวเรือนต้องเป็น tpmap หรือ field: {data.source} (source must be tpmap or field)")
+    check_needs(data.needs)
+    people = [data.head, *data.members]
+    for person in people:
+        nid = validate_national_id(person.national_id) if person.national_id else None
+        if not force:
+            matches = find_similar_people(session, person.first_name, person.last_name, data.village_id, nid)
+            if matches:
+                raise DuplicateWarning(
+                    _duplicate_message(person_name(person.title, person.first_name, person.last_name), matches), matches
+                )
+    head = _add_person(session, data.head, data.village_id, data.house_no)
+    household = registry.add_household(session, data.village_id, head.id, data.house_no, data.phone)
+    household.source = data.source
+    for member in data.members:
+        person = _add_person(session, member, data.village_id, data.house_no)
+        registry.add_household_member(session, household.id, person.id, member.relation or "สมาชิก")
+    for dimension, description in data.needs.items():
+        session.add(HouseholdNeed(household_id=household.id, dimension=dimension, description=description))
+    session.flush()
+    return household
+
+
+def _add_person(session, p: PersonInput, village_id: str, house_no: str) -> Person:
+    return registry.add_person(
+        session,
+        first_name=p.first_name,
+        last_name=p.last_name,
+        title=p.title,
+        national_id=p.national_id,
+        phone=p.phone,
+        village_id=village_id,
+        house_no=house_no,
+    )
+
+
+def check_needs(needs: dict[str, str]) -> None:
+    unknown = [d for d in needs if d not in DIMENSIONS]
+    if unknown:
+        raise InputError(
+            f"มิติความจำเป็นไม่ถูกต้อง: {', '.join(unknown)} (need dimensions are {', '.join(DIMENSIONS)})"
+        )
+
+
+def set_needs(session: Session, household_id: str, needs: dict[str, str]) -> None:
+    check_needs(needs)
+    get_household(session, household_id)
+    existing = {n.dimension: n for n in session.scalars(select(HouseholdNeed).where(HouseholdNeed.household_id == household_id))}
+    for dimension, row in existing.items():
+        if dimension not in needs:
+            session.delete(row)
+    for dimension, description in needs.items():
+        if dimension in existing:
+            existing[dimension].description = description
+        else:
+            session.add(HouseholdNeed(household_id=household_id, dimension=dimension, description=description))
+    session.flush()
+
+
+def set_status(session: Session, household_id: str, status: str) -> Household:
+    if status not in STATUSES:
+        raise InputError(f"สถานะครัวเรือนไม่ถูกต้อง: {status} (status must be one of {', '.join(STATUSES)})")
+    household = get_household(session, household_id)
+    household.status = status
+    session.flush()
+    return household
+
+
+def get_household(session: Session, ref: str) -> Household:
+    household = session.get(Household, ref) if ref else None
+    if household is None and ref and len(ref) >= 6:
+        found = session.scalars(select(Household).where(Household.id.startswith(ref))).all()
+        household = found[0] if len(found) == 1 else None
+    if household is None:
+        raise InputError(f"ไม่พบครัวเรือน {ref} (no such household: {ref})")
+    return household
+
+
+@dataclass
+class HouseholdView:
+    id: str
+    head: str
+    head_id: str
+    village_id: str
+    village: str
+    house_no: str
+    phone: str
+    source: str
+    status: str
+    members: list[tuple[str, str]]  # (name, relation)
+    needs: dict[str, str]
+    loans: list[str]
+    last_verified: date | None
+    stale: bool
+
+
+def household_view(session: Session, household_id: str, on: date) -> HouseholdView:
+    h = get_household(session, household_id)
+    head = session.get(Person, h.head_id)
+    village = session.get(Village, h.village_id)
+    members = [
+        (person_name(p.title, p.first_name, p.last_name), m.relation)
+        for m, p in session.execute(
+            select(HouseholdMember, Person).join(Person, Person.id == HouseholdMember.person_id)
+            .where(HouseholdMember.household_id == h.id)
+        )
+    ]
+    needs = {n.dimension: n.description for n in session.scalars(select(HouseholdNeed).where(HouseholdNeed.household_id == h.id))}
+    loans = list(session.scalars(select(Loan.id).where(Loan.household_id == h.id)))
+    last = last_verified(session, "household", h.id)
+    return HouseholdView(
+        id=h.id,
+        head=person_name(head.title, head.first_name, head.last_name),
+        head_id=head.id,
+        village_id=village.id,
+        village=f"หมู่ที่ {village.moo} {village.name}",
+        house_no=h.house_no,
+        phone=h.phone or head.phone,
+        source=h.source,
+        status=h.status,
+        members=members,
+        needs=needs,
+        loans=loans,
+        last_verified=last,
+        stale=is_stale(session, last, on),
+    )
+
+
+# --- verified on site ------------------------------------------------------------------------------------
+
+
+def last_verified(session: Session, table: str, record_id: str) -> date | None:
+    rows = session.scalars(
+        select(Verification.verified_on).where(Verification.table_name == table, Verification.record_id == record_id)
+    ).all()
+    return max(rows) if rows else None
+
+
+def stale_after_days(session: Session) -> int:
+    value = registry.setting(session, "stale_after_days")
+    return int(value) if value.isdigit() else STALE_AFTER_DAYS
+
+
+def is_stale(session: Session, last: date | None, on: date) -> bool:
+    """Not checked on site for longer than the office allows (never checked counts as stale)."""
+    return last is None or (on - last).days > stale_after_days(session)
+
+
+def stale_records(session: Session, table: str, on: date) -> dict[str, date | None]:
+    """Records of `table` (household or loan) whose facts were not verified on site recently enough."""
+    model = {"household": Household, "loan": Loan}[table]
+    latest: dict[str, date] = {}
+    for record_id, verified_on in session.execute(
+        select(Verification.record_id, Verification.verified_on).where(Verification.table_name == table)
+    ):
+        if record_id not in latest or verified_on > latest[record_id]:
+            latest[record_id] = verified_on
+    limit = stale_after_days(session)
+    out = {}
+    for (record_id,) in session.execute(select(model.id)):
+        last = latest.get(record_id)
+        if last is None or (on - last).days > limit:
+            out[record_id] = last
+    return out

@@ -1,0 +1,298 @@
+"""Household development plans made with the 4ท tool, with revisions, actions and their progress.
+
+ทัศนคติ (attitude), ทักษะ (skills), ทรัพยากร (resources), ทางออก (way out): each part holds what was
+found and the agreed actions. Saving a plan again makes a new revision; earlier ones stay readable.
+Actions are followed up with progress notes, and the summary across households is what the district
+puts into its development plans.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fieldtool.households import DIMENSIONS, get_household
+from fieldtool.loanbook import now_utc, officer_of, person_name
+from fieldtool.models import (
+    ActionNote,
+    Household,
+    HouseholdNeed,
+    HouseholdPlan,
+    Person,
+    PlanAction,
+    PlanPart,
+    Village,
+)
+from fieldtool.thai import InputError
+
+PARTS = {
+    "attitude": ("ทัศนคติ", "Attitude"),
+    "skills": ("ทักษะ", "Skills"),
+    "resources": ("ทรัพยากร", "Resources"),
+    "way_out": ("ทางออก", "Way out"),
+}
+ACTION_STATUSES = {"planned": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว", "dropped": "ยกเลิก"}
+OPEN_STATUSES = ("planned", "in_progress")
+
+
+@dataclass
+class ActionInput:
+    part: str
+    what: str
+    helper: str = ""
+    due_on: date | None = None
+    resources: str = ""
+    budget_satang: int = 0
+    status: str = "planned"
+    carried_from_id: str | None = None
+
+
+@dataclass
+class PlanInput:
+    made_on: date
+    findings: dict[str, str] = field(default_factory=dict)  # part -> what was found
+    actions: list[ActionInput] = field(default_factory=list)
+    decision: str = ""  # ทางออก in the household's own words
+    participants: str = ""
+
+
+def _check(data: PlanInput) -> None:
+    unknown = [p for p in data.findings if p not in PARTS] + [a.part for a in data.actions if a.part not in PARTS]
+    if unknown:
+        raise InputError(f"ส่วนของแผนไม่ถูกต้อง: {', '.join(unknown)} (plan parts are {', '.join(PARTS)})")
+    for a in data.actions:
+        if not a.what.strip():
+            raise InputError("กิจกรรมต้องระบุว่าจะทำอะไร (every action needs a 'what')")
+        if a.status not in ACTION_STATUSES:
+            raise InputError(f"สถานะกิจกรรมไม่ถูกต้อง: {a.status} (status must be one of {', '.join(ACTION_STATUSES)})")
+        if a.budget_satang < 0:
+            raise InputError("งบประมาณติดลบไม่ได้ (a budget cannot be negative)")
+    if not any(v.strip() for v in data.findings.values()) and not data.actions and not data.decision.strip():
+        raise InputError("แผนว่างเปล่า บันทึกสิ่งที่พบหรือกิจกรรมอย่างน้อยหนึ่งอย่าง (the plan is empty)")
+
+
+def save_plan(session: Session, household_id: str, data: PlanInput) -> HouseholdPlan:
+    """Save the plan as a new revision of the household's plan."""
+    household = get_household(session, household_id)
+    _check(data)
+    latest = latest_plan(session, household.id)
+    if latest and data.made_on < latest.made_on:
+        raise InputError("วันที่ทำแผนต้องไม่ก่อนฉบับล่าสุด (a revision cannot be dated before the latest one)")
+    plan = HouseholdPlan(
+        household_id=household.id,
+        revision=(latest.revision + 1) if latest else 1,
+        made_on=data.made_on,
+        participants=data.participants,
+        decision=data.decision,
+        made_by=officer_of(session),
+        created_at=now_utc(),
+    )
+    session.add(plan)
+    session.flush()
+    for part in PARTS:
+        session.add(PlanPart(plan_id=plan.id, part=part, findings=data.findings.get(part, "")))
+    for a in data.actions:
+        session.add(
+            PlanAction(
+                plan_id=plan.id, part=a.part, what=a.what.strip(), helper=a.helper, due_on=a.due_on,
+                resources=a.resources, budget_satang=a.budget_satang, status=a.status, carried_from_id=a.carried_from_id,
+            )
+        )
+    if household.status == "target":
+        household.status = "in_progress"
+    session.flush()
+    return plan
+
+
+def latest_plan(session: Session, household_id: str) -> HouseholdPlan | None:
+    return session.scalars(
+        select(HouseholdPlan).where(HouseholdPlan.household_id == household_id).order_by(HouseholdPlan.revision.desc())
+    ).first()
+
+
+def plan_revisions(session: Session, household_id: str) -> list[HouseholdPlan]:
+    return list(
+        session.scalars(select(HouseholdPlan).where(HouseholdPlan.household_id == household_id).order_by(HouseholdPlan.revision))
+    )
+
+
+def as_input(session: Session, plan: HouseholdPlan, made_on: date) -> PlanInput:
+    """The plan's content as the starting point of a revision: open actions carry over."""
+    parts = {p.part: p.findings for p in session.scalars(select(PlanPart).where(PlanPart.plan_id == plan.id))}
+    actions = [
+        ActionInput(a.part, a.what, a.helper, a.due_on, a.resources, a.budget_satang, a.status, carried_from_id=a.id)
+        for a in session.scalars(select(PlanAction).where(PlanAction.plan_id == plan.id))
+        if a.status in OPEN_STATUSES
+    ]
+    return PlanInput(made_on=made_on, findings=parts, actions=actions, decision=plan.decision, participants=plan.participants)
+
+
+def update_action(session: Session, action_id: str, status: str, on: date, note: str = "") -> PlanAction:
+    action = session.get(PlanAction, action_id)
+    if action is None:
+        raise InputError(f"ไม่พบกิจกรรม {action_id} (no such plan action)")
+    if status not in ACTION_STATUSES:
+        raise InputError(f"สถานะกิจกรรมไม่ถูกต้อง: {status} (status must be one of {', '.join(ACTION_STATUSES)})")
+    action.status = status
+    session.add(ActionNote(action_id=action.id, noted_on=on, status=status, note=note, officer=officer_of(session)))
+    session.flush()
+    return action
+
+
+@dataclass
+class ActionView:
+    id: str
+    part: str
+    what: str
+    helper: str
+    due_on: date | None
+    resources: str
+    budget_satang: int
+    status: str
+    notes: list[tuple[date, str, str]]  # (on, status, note), history of carried actions included
+    overdue: bool
+
+
+@dataclass
+class PlanView:
+    household_id: str
+    head: str
+    village: str
+    revision: int
+    made_on: date
+    participants: str
+    decision: str
+    made_by: str
+    findings: dict[str, str]
+    actions: list[ActionView]
+    revisions: list[tuple[int, date]]
+
+
+def plan_view(session: Session, household_id: str, on: date, revision: int | None = None) -> PlanView:
+    household = get_household(session, household_id)
+    revisions = plan_revisions(session, household.id)
+    if not revisions:
+        raise InputError("ครัวเรือนนี้ยังไม่มีแผนพัฒนาครัวเรือน (this household has no plan yet)")
+    plan = revisions[-1] if revision is None else next((r for r in revisions if r.revision == revision), None)
+    if plan is None:
+        raise InputError(f"ไม่มีแผนฉบับที่ {revision} (no revision {revision})")
+    head = session.get(Person, household.head_id)
+    village = session.get(Village, household.village_id)
+    findings = {p.part: p.findings for p in session.scalars(select(PlanPart).where(PlanPart.plan_id == plan.id))}
+    actions = []
+    for a in session.scalars(select(PlanAction).where(PlanAction.plan_id == plan.id)):
+        actions.append(
+            ActionView(
+                a.id, a.part, a.what, a.helper, a.due_on, a.resources, a.budget_satang, a.status,
+                _notes(session, a), a.status in OPEN_STATUSES and a.due_on is not None and a.due_on < on,
+            )
+        )
+    order = list(PARTS)
+    actions.sort(key=lambda a: (order.index(a.part), a.due_on or date.max, a.what))
+    return PlanView(
+        household_id=household.id,
+        head=person_name(head.title, head.first_name, head.last_name),
+        village=f"หมู่ที่ {village.moo} {village.name}",
+        revision=plan.revision,
+        made_on=plan.made_on,
+        participants=plan.participants,
+        decision=plan.decision,
+        made_by=plan.made_by,
+        findings={part: findings.get(part, "") for part in PARTS},
+        actions=actions,
+        revisions=[(r.revision, r.made_on) for r in revisions],
+    )
+
+
+def _notes(session: Session, action: PlanAction) -> list[tuple[date, str, str]]:
+    chain, seen = [], set()
+    current: PlanAction | None = action
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        chain.append(current.id)
+        current = session.get(PlanAction, current.carried_from_id) if current.carried_from_id else None
+    rows = session.scalars(select(ActionNote).where(ActionNote.action_id.in_(chain))).all()
+    return sorted((n.noted_on, n.status, n.note) for n in rows)
+
+
+# --- the summary across households -------------------------------------------------------------------
+
+
+@dataclass
+class SummaryAction:
+    household_id: str
+    head: str
+    village: str
+    part: str
+    what: str
+    helper: str
+    due_on: date | None
+    status: str
+    budget_satang: int
+
+
+@dataclass
+class PlansSummary:
+    on: date
+    households_with_plans: int
+    due_this_month: list[SummaryAction]
+    overdue: list[SummaryAction]
+    needs_by_dimension: dict[str, int]  # households in need, by TPMAP dimension
+    help_by_agency: dict[str, dict[str, int]]  # helper -> {"actions": n, "open": n, "budget_satang": x}
+    status_counts: dict[str, int]
+
+
+def plans_summary(session: Session, on: date) -> PlansSummary:
+    """Actions due this month and overdue, needs by dimension, help requested by agency."""
+    latest_rev = (
+        select(HouseholdPlan.household_id, func.max(HouseholdPlan.revision).label("rev"))
+        .group_by(HouseholdPlan.household_id)
+        .subquery()
+    )
+    q = (
+        select(PlanAction, HouseholdPlan.household_id, Person.title, Person.first_name, Person.last_name, Village.moo, Village.name)
+        .join(HouseholdPlan, HouseholdPlan.id == PlanAction.plan_id)
+        .join(latest_rev, (latest_rev.c.household_id == HouseholdPlan.household_id) & (latest_rev.c.rev == HouseholdPlan.revision))
+        .join(Household, Household.id == HouseholdPlan.household_id)
+        .join(Person, Person.id == Household.head_id)
+        .join(Village, Village.id == Household.village_id)
+    )
+    due_month, overdue = [], []
+    agencies: dict[str, dict[str, int]] = defaultdict(lambda: {"actions": 0, "open": 0, "budget_satang": 0})
+    households = set()
+    for a, hid, title, first, last, moo, vname in session.execute(q):
+        households.add(hid)
+        item = SummaryAction(hid, person_name(title, first, last), f"หมู่ที่ {moo} {vname}", a.part, a.what, a.helper,
+                             a.due_on, a.status, a.budget_satang)
+        is_open = a.status in OPEN_STATUSES
+        if is_open and a.due_on and (a.due_on.year, a.due_on.month) == (on.year, on.month) and a.due_on >= on:
+            due_month.append(item)
+        if is_open and a.due_on and a.due_on < on:
+            overdue.append(item)
+        if a.helper:
+            agency = agencies[a.helper.strip()]
+            agency["actions"] += 1
+            agency["open"] += int(is_open)
+            agency["budget_satang"] += a.budget_satang
+    households |= set(session.scalars(select(HouseholdPlan.household_id)))
+    needs = dict.fromkeys(DIMENSIONS, 0)
+    for dimension, count in session.execute(
+        select(HouseholdNeed.dimension, func.count(func.distinct(HouseholdNeed.household_id))).group_by(HouseholdNeed.dimension)
+    ):
+        needs[dimension] = count
+    statuses = dict(session.execute(select(Household.status, func.count()).group_by(Household.status)).all())
+    due_month.sort(key=lambda x: (x.due_on, x.village, x.head))
+    overdue.sort(key=lambda x: (x.due_on, x.village, x.head))
+    return PlansSummary(
+        on=on,
+        households_with_plans=len(households),
+        due_this_month=due_month,
+        overdue=overdue,
+        needs_by_dimension=needs,
+        help_by_agency=dict(sorted(agencies.items(), key=lambda kv: (-kv[1]["actions"], kv[0]))),
+        status_counts=statuses,
+    )

@@ -1,0 +1,400 @@
+"""Site visits (ลงพื้นที่) and meetings: the evidence of the ปตท. work and of household plan work.
+
+A visit links to the loans, groups and households it was about. Money collected is recorded as a
+payment in the loan book (linked, never copied); ticked work items (the prevent checklist, follow and
+ask items) point back at the visit or meeting as their evidence; facts changed or checked on the spot
+are marked verified on site; photos are shrunk, kept beside the database and checked by hash; the next
+visit date becomes a task on that day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldtool import households, loanbook, reminders
+from fieldtool.models import (
+    BorrowingGroup,
+    EvidenceLink,
+    Household,
+    Loan,
+    Meeting,
+    Photo,
+    Verification,
+    Visit,
+    Village,
+    WorkItem,
+)
+from fieldtool.thai import InputError
+
+FOLLOW_ITEMS = {
+    "assign": "มอบหมายกรรมการรับผิดชอบกลุ่ม",
+    "progress": "ติดตามความก้าวหน้าของโครงการ",
+    "encourage": "เยี่ยมเยียนให้กำลังใจ (เพื่อนคู่คิด มิตรคู่งาน)",
+    "explain": "ชี้แจงทำความเข้าใจการชำระคืน",
+    "exchange": "เวทีแลกเปลี่ยนเรียนรู้ระหว่างกลุ่ม",
+    "link": "เชื่อมโยงหน่วยงาน การตลาด พัฒนาผลิตภัณฑ์ OTOP",
+    "compete": "ส่งเสริมเข้าประกวด",
+    "notify": "แจ้งเตือนก่อนครบกำหนดชำระ",
+}
+ASK_ITEMS = {
+    "field": "ลงพื้นที่ติดตามทวงถาม",
+    "meeting": "ประชุมเรื่องการชำระหนี้",
+    "relief": "ช่วยให้เข้าถึงมาตรการช่วยเหลือ",
+    "restructure": "นำหนี้กลับเข้าระบบ (ปรับโครงสร้างหนี้)",
+    "partners": "ประสานภาคีเครือข่าย",
+}
+OTHER_PURPOSES = {"plan": "งานแผนพัฒนาครัวเรือน", "collect": "เก็บเงิน/เก็บข้อมูล", "other": "อื่น ๆ"}
+MEETING_KINDS = {
+    "guarantee": "ประชุมกลุ่มค้ำประกัน",
+    "exchange": "เวทีแลกเปลี่ยนเรียนรู้",
+    "repayment": "ประชุมติดตามการชำระหนี้",
+    "other": "ประชุมอื่น ๆ",
+}
+PHOTO_MAX_SIDE = 1600  # pixels: enough to read a document in the photo, small enough for a USB stick
+
+
+def purposes() -> dict[str, str]:
+    """Every purpose code with its Thai label: prevent:…, follow:…, ask:…, plan, collect, other."""
+    out = {f"prevent:{code}": th for code, th, _ in loanbook.PREVENT_ITEMS}
+    out |= {f"follow:{k}": v for k, v in FOLLOW_ITEMS.items()}
+    out |= {f"ask:{k}": v for k, v in ASK_ITEMS.items()}
+    return out | OTHER_PURPOSES
+
+
+@dataclass
+class StoredPhoto:
+    sha256: str
+    file_name: str
+    width: int
+    height: int
+    data: bytes
+    original_name: str
+    taken_at: str = ""
+    gps: tuple[float, float] | None = None
+
+
+@dataclass
+class VisitInput:
+    visited_on: date
+    village_id: str
+    visited_at: str = ""
+    place: str = ""
+    people_met: str = ""
+    purposes: list[str] = field(default_factory=list)
+    findings: str = ""
+    next_steps: str = ""
+    next_visit_on: date | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    loans: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    households: list[str] = field(default_factory=list)
+    collected: list[tuple[str, int]] = field(default_factory=list)  # (loan id, satang)
+    photos: list[Path] = field(default_factory=list)
+    # facts changed on the spot: household id -> {"status": ..., "phone": ..., "needs": {...}}
+    household_updates: dict[str, dict] = field(default_factory=dict)
+    verified: list[tuple[str, str]] = field(default_factory=list)  # (household|loan, id) checked, unchanged
+
+
+@dataclass
+class VisitResult:
+    visit: Visit
+    payments: list[str]
+    photos: list[Photo]
+    written_files: list[Path]
+
+
+# --- photos --------------------------------------------------------------------------------------------
+
+
+def read_photo(path: Path) -> StoredPhoto:
+    """Open, turn upright, shrink and re-encode a photo; read its GPS position and time if it has them."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            exif = img.getexif()
+            img = ImageOps.exif_transpose(img)
+            img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            buf = io.BytesIO()
+            img.convert("RGB").save(buf, "JPEG", quality=85, optimize=True)
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        raise InputError(f"อ่านไฟล์ภาพไม่ได้: {path} (cannot read the photo {path})") from exc
+    data = buf.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    return StoredPhoto(
+        sha256=sha, file_name=f"{sha}.jpg", width=img.width, height=img.height, data=data,
+        original_name=Path(path).name, taken_at=_exif_time(exif), gps=_exif_gps(exif),
+    )
+
+
+def _exif_time(exif) -> str:
+    value = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132) or ""  # DateTimeOriginal, DateTime
+    return str(value)
+
+
+def _exif_gps(exif) -> tuple[float, float] | None:
+    gps = exif.get_ifd(0x8825)
+    try:
+        lat = _dms(gps[2]) * (-1 if gps.get(1) == "S" else 1)
+        lon = _dms(gps[4]) * (-1 if gps.get(3) == "W" else 1)
+    except (KeyError, TypeError, ZeroDivisionError):
+        return None
+    return round(lat, 6), round(lon, 6)
+
+
+def _dms(value) -> float:
+    d, m, s = (float(x) for x in value)
+    return d + m / 60 + s / 3600
+
+
+def write_photo(photo_dir: Path, photo: StoredPhoto) -> Path | None:
+    """Keep the photo beside the database under its hash; returns the path if a new file was written."""
+    photo_dir.mkdir(parents=True, exist_ok=True)
+    target = photo_dir / photo.file_name
+    if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == photo.sha256:
+        return None
+    fd, tmp = tempfile.mkstemp(dir=photo_dir, suffix=".part")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(photo.data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    return target
+
+
+def check_photo(photo_dir: Path, photo: Photo) -> bool:
+    """True when the kept file is there and still has the hash recorded with the visit."""
+    path = photo_dir / photo.file_name
+    return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == photo.sha256
+
+
+# --- visits ----------------------------------------------------------------------------------------------
+
+
+def _check_targets(session: Session, loans, groups, hhs) -> None:
+    for model, ids, th, en in ((Loan, loans, "สัญญาเงินกู้", "loan"), (BorrowingGroup, groups, "กลุ่ม", "group"),
+                               (Household, hhs, "ครัวเรือน", "household")):
+        for ref in ids:
+            if session.get(model, ref) is None:
+                raise InputError(f"ไม่พบ{th} {ref} (no such {en}: {ref})")
+
+
+def _check_purposes(codes: list[str]) -> None:
+    known = purposes()
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise InputError(f"วัตถุประสงค์ไม่ถูกต้อง: {', '.join(unknown)} (unknown purpose; see 'fieldtool visit purposes')")
+
+
+def _check_position(lat, lon) -> None:
+    if (lat is None) != (lon is None):
+        raise InputError("ระบุพิกัดให้ครบทั้งละติจูดและลองจิจูด (give both latitude and longitude)")
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError(f"พิกัดไม่ถูกต้อง: {lat}, {lon} (latitude/longitude out of range)")
+
+
+def add_visit(session: Session, data: VisitInput, photo_dir: Path) -> VisitResult:
+    """Record a visit with everything done on it, in the caller's transaction.
+
+    Everything is checked before anything is written; photo files are written last and listed in the
+    result, so a caller whose commit fails can remove them.
+    """
+    if session.get(Village, data.village_id) is None:
+        raise InputError(f"ไม่พบหมู่บ้าน {data.village_id} (no such village)")
+    _check_targets(session, data.loans + [loan for loan, _ in data.collected], data.groups,
+                   data.households + list(data.household_updates))
+    _check_purposes(data.purposes)
+    _check_position(data.latitude, data.longitude)
+    if data.next_visit_on and data.next_visit_on <= data.visited_on:
+        raise InputError("วันนัดลงพื้นที่ครั้งต่อไปต้องหลังวันนี้ (the next visit must be after this one)")
+    for table, _ in data.verified:
+        if table not in ("household", "loan"):
+            raise InputError(f"ตรวจยืนยันได้เฉพาะครัวเรือนหรือสัญญา: {table} (only households and loans are verified)")
+    photos = [read_photo(p) for p in data.photos]  # unreadable photo: refused before anything is written
+    lat, lon = data.latitude, data.longitude
+    if lat is None:
+        lat, lon = next((p.gps for p in photos if p.gps), (None, None))
+    officer = loanbook.officer_of(session)
+    visit = Visit(
+        visited_on=data.visited_on, visited_at=data.visited_at, village_id=data.village_id, place=data.place,
+        people_met=data.people_met, purposes=json.dumps(data.purposes), findings=data.findings,
+        next_steps=data.next_steps, next_visit_on=data.next_visit_on, latitude=lat, longitude=lon,
+        officer=officer, device_id=loanbook.device_of(session),
+    )
+    session.add(visit)
+    session.flush()
+    loans = list(dict.fromkeys(data.loans + [loan for loan, _ in data.collected]))
+    for kind, ids in (("loan", loans), ("group", data.groups), ("household", list(dict.fromkeys(data.households + list(data.household_updates))))):
+        for target in ids:
+            session.add(EvidenceLink(source_kind="visit", source_id=visit.id, target_kind=kind, target_id=target))
+    payments = []
+    for loan_id, satang in data.collected:
+        pay = loanbook.record_payment(session, loan_id, satang, data.visited_on, note="เก็บเงินระหว่างลงพื้นที่")
+        session.add(EvidenceLink(source_kind="visit", source_id=visit.id, target_kind="payment", target_id=pay.id))
+        payments.append(pay.id)
+    _tick(session, "visit", visit.id, data.purposes, loans, data.visited_on)
+    for hid, changes in data.household_updates.items():
+        _update_household(session, hid, changes)
+        session.add(Verification(table_name="household", record_id=hid, fields=json.dumps(sorted(changes)),
+                                 verified_on=data.visited_on, officer=officer, visit_id=visit.id))
+    for table, record_id in data.verified:
+        session.add(Verification(table_name=table, record_id=record_id, fields='["*"]',
+                                 verified_on=data.visited_on, officer=officer, visit_id=visit.id))
+    stored = []
+    for p in photos:
+        row = Photo(visit_id=visit.id, sha256=p.sha256, file_name=p.file_name, width=p.width, height=p.height,
+                    original_name=p.original_name, taken_at=p.taken_at)
+        session.add(row)
+        stored.append(row)
+    session.flush()
+    written = [path for p in photos if (path := write_photo(photo_dir, p)) is not None]
+    return VisitResult(visit, payments, stored, written)
+
+
+def _update_household(session: Session, household_id: str, changes: dict) -> None:
+    unknown = set(changes) - {"status", "phone", "needs", "house_no"}
+    if unknown:
+        raise InputError(f"แก้ไขข้อมูลครัวเรือนได้เฉพาะ status, phone, needs, house_no: {', '.join(unknown)}")
+    if "status" in changes:
+        households.set_status(session, household_id, changes["status"])
+    if "needs" in changes:
+        households.set_needs(session, household_id, changes["needs"])
+    h = households.get_household(session, household_id)
+    if "phone" in changes:
+        from fieldtool.thai import validate_phone
+
+        h.phone = validate_phone(changes["phone"]) if changes["phone"] else ""
+    if "house_no" in changes:
+        h.house_no = changes["house_no"]
+
+
+def _tick(session: Session, source_kind: str, source_id: str, codes: list[str], loans: list[str], on: date) -> None:
+    """Tick the work items a visit or meeting did for each linked loan; it stands as their evidence."""
+    how = "visit" if source_kind == "visit" else "meeting"
+    label = "การลงพื้นที่" if source_kind == "visit" else "การประชุม"
+    for loan_id in loans:
+        for code in codes:
+            stage, _, item = code.partition(":")
+            if stage == "prevent":
+                check = loanbook.set_check(session, loan_id, item, True, on, f"บันทึกจาก{label} {on.isoformat()}")
+                check.evidence_kind, check.evidence_id = source_kind, source_id
+            elif stage in ("follow", "ask"):
+                session.add(WorkItem(loan_id=loan_id, stage=stage, item=item, done_on=on,
+                                     evidence_kind=source_kind, evidence_id=source_id))
+        # asking on the spot answers the loan's open ask tasks; notifying answers its open notices
+        open_items = reminders.reminders_on(session, on, [loan_id])
+        wants_ask = any(c in ("ask:field", "ask:meeting", "ask:relief", "ask:partners") for c in codes)
+        wants_notice = "follow:notify" in codes
+        for r in open_items:
+            if (r.kind == "ask" and wants_ask) or (r.kind != "ask" and wants_notice):
+                try:
+                    reminders.deliver(session, r.id, how, on, note=f"บันทึกจาก{label}")
+                except InputError:
+                    pass  # already answered by an earlier task of the same loan in this loop
+    session.flush()
+
+
+def visit_links(session: Session, visit_id: str, source_kind: str = "visit") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"loan": [], "group": [], "household": [], "payment": []}
+    for link in session.scalars(select(EvidenceLink).where(EvidenceLink.source_kind == source_kind,
+                                                           EvidenceLink.source_id == visit_id)):
+        out.setdefault(link.target_kind, []).append(link.target_id)
+    return out
+
+
+def visits_of(session: Session, target_kind: str, target_id: str) -> list[Visit]:
+    ids = session.scalars(select(EvidenceLink.source_id).where(
+        EvidenceLink.source_kind == "visit", EvidenceLink.target_kind == target_kind, EvidenceLink.target_id == target_id))
+    return sorted(session.scalars(select(Visit).where(Visit.id.in_(list(ids)))), key=lambda v: (v.visited_on, v.visited_at))
+
+
+# --- meetings ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MeetingInput:
+    kind: str
+    held_on: date
+    place: str
+    held_at: str = ""
+    village_id: str | None = None
+    attendees: str = ""
+    outcomes: str = ""
+    loans: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    households: list[str] = field(default_factory=list)
+    purposes: list[str] = field(default_factory=list)
+
+
+MEETING_TICKS = {"guarantee": ["prevent:guarantee"], "exchange": ["follow:exchange"], "repayment": ["ask:meeting"]}
+
+
+def add_meeting(session: Session, data: MeetingInput) -> Meeting:
+    if data.kind not in MEETING_KINDS:
+        raise InputError(f"ประเภทการประชุมไม่ถูกต้อง: {data.kind} (meeting kind is one of {', '.join(MEETING_KINDS)})")
+    if data.village_id and session.get(Village, data.village_id) is None:
+        raise InputError(f"ไม่พบหมู่บ้าน {data.village_id} (no such village)")
+    _check_targets(session, data.loans, data.groups, data.households)
+    codes = list(dict.fromkeys(MEETING_TICKS.get(data.kind, []) + data.purposes))
+    _check_purposes(codes)
+    meeting = Meeting(kind=data.kind, held_on=data.held_on, held_at=data.held_at, village_id=data.village_id,
+                      place=data.place, attendees=data.attendees, outcomes=data.outcomes,
+                      officer=loanbook.officer_of(session))
+    session.add(meeting)
+    session.flush()
+    for kind, ids in (("loan", data.loans), ("group", data.groups), ("household", data.households)):
+        for target in ids:
+            session.add(EvidenceLink(source_kind="meeting", source_id=meeting.id, target_kind=kind, target_id=target))
+    _tick(session, "meeting", meeting.id, codes, data.loans, data.held_on)
+    return meeting
+
+
+# --- the next visit as a task ----------------------------------------------------------------------------
+
+
+@dataclass
+class VisitTask:
+    visit_id: str
+    due_on: date
+    village: str
+    place: str
+    next_steps: str
+    about: dict[str, list[str]]
+
+
+def next_visit_tasks(session: Session, on: date) -> list[VisitTask]:
+    """Visits promised for `on` or earlier and not yet made (no later visit about the same things)."""
+    villages = {v.id: f"หมู่ที่ {v.moo} {v.name}" for v in session.scalars(select(Village))}
+    due = session.scalars(select(Visit).where(Visit.next_visit_on.is_not(None), Visit.next_visit_on <= on)).all()
+    if not due:
+        return []
+    links: dict[str, set[tuple[str, str]]] = {}
+    for link in session.scalars(select(EvidenceLink).where(EvidenceLink.source_kind == "visit")):
+        if link.target_kind != "payment":
+            links.setdefault(link.source_id, set()).add((link.target_kind, link.target_id))
+    later_visits = session.scalars(select(Visit).where(Visit.visited_on <= on)).all()
+    tasks = []
+    for v in due:
+        targets = links.get(v.id, set())
+        made = any(
+            w.visited_on > v.visited_on and w.id != v.id
+            and ((targets and targets & links.get(w.id, set())) or (not targets and w.village_id == v.village_id))
+            for w in later_visits
+        )
+        if not made:
+            about: dict[str, list[str]] = {}
+            for kind, target in sorted(targets):
+                about.setdefault(kind, []).append(target)
+            tasks.append(VisitTask(v.id, v.next_visit_on, villages.get(v.village_id, ""), v.place, v.next_steps, about))
+    return sorted(tasks, key=lambda t: (t.due_on, t.village))
