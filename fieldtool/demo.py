@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtool import letters, loanbook, registry
-from fieldtool.models import Loan, ReminderDelivery
+from fieldtool.models import BorrowingGroup, Loan, ReminderDelivery
 from fieldtool.reminders import DEFAULT_LADDER, notice_windows
 from fieldtool.schedule import due_dates
 from fieldtool.thai import InputError, national_id_check_digit
@@ -169,7 +170,134 @@ def build_demo(session: Session, seed: int = 1, today: date | None = None) -> di
         _demo_loan(session, rng, today, fund, principal, next_no(), rng.choice(HOUSEHOLD_PURPOSES), household_id=hh.id)
         counts["loans"] += 1
     session.flush()
+    counts |= _demo_plans_and_visits(session, rng, today, households, villages)
+    session.flush()
     return counts
+
+
+NEEDS = {
+    "income": ("รายได้ไม่เพียงพอต่อการดำรงชีพ", "ว่างงานหลังเลิกทำนา", "หนี้นอกระบบ"),
+    "health": ("ผู้สูงอายุติดเตียง", "ป่วยเรื้อรัง ต้องไปโรงพยาบาลเป็นประจำ", "ผู้พิการในครัวเรือน"),
+    "living": ("บ้านทรุดโทรม หลังคารั่ว", "ไม่มีห้องน้ำที่ถูกสุขลักษณะ", "ไม่มีน้ำประปา"),
+    "education": ("บุตรหลานออกจากโรงเรียนกลางคัน", "เด็กในครัวเรือนอ่านไม่ออก"),
+    "access": ("ยังไม่ได้ลงทะเบียนสวัสดิการแห่งรัฐ", "ไม่ได้รับเบี้ยผู้พิการ"),
+}
+PLAN_SETS = (
+    {
+        "attitude": "อยากมีรายได้ประจำ พร้อมเปลี่ยนแปลง แต่ยังไม่เคยจดบัญชีครัวเรือน",
+        "skills": "เคยเลี้ยงไก่พื้นเมืองและปลูกผักขายในหมู่บ้าน",
+        "resources": "มีที่ดินหลังบ้านประมาณ ๑ งาน ใกล้แหล่งน้ำ",
+        "way_out": "เลี้ยงไก่ไข่และปลูกผักสวนครัวขาย",
+        "decision": "เราจะเลี้ยงไก่ไข่ ๒๐ ตัว ขายไข่ในหมู่บ้าน และจดรายรับรายจ่ายทุกวัน",
+        "actions": (("skills", "อบรมการเลี้ยงไก่ไข่", "ปศุสัตว์อำเภอ", 150_000),
+                    ("resources", "ขอรับพันธุ์ไก่ไข่และอาหาร", "อบต.โนนกลาง", 350_000),
+                    ("attitude", "จัดทำบัญชีครัวเรือน", "พัฒนากร", 0)),
+    },
+    {
+        "attitude": "ท้อแท้จากหนี้สิน แต่ลูกหลานพร้อมช่วย",
+        "skills": "ทอผ้าไหมได้ ฝีมือดี",
+        "resources": "มีกี่ทอผ้า ๑ หลัง กลุ่มทอผ้าในหมู่บ้านรับซื้อ",
+        "way_out": "ทอผ้าส่งกลุ่มอาชีพและเข้าคลินิกแก้หนี้",
+        "decision": "แม่จะทอผ้าส่งกลุ่มเดือนละ ๔ ผืน ลูกสาวช่วยขายออนไลน์ และไปปรึกษาเรื่องหนี้นอกระบบ",
+        "actions": (("way_out", "ประสานกลุ่มทอผ้ารับซื้อผ้า", "กลุ่มทอผ้าไหม", 0),
+                    ("resources", "ขอรับเส้นไหมและสีย้อม", "สำนักงานพัฒนาชุมชนอำเภอ", 200_000),
+                    ("attitude", "เข้าร่วมคลินิกแก้หนี้", "ธ.ก.ส.", 0)),
+    },
+    {
+        "attitude": "ต้องการให้บุตรเรียนต่อจนจบ",
+        "skills": "รับจ้างทั่วไป ช่างปูนพอได้",
+        "resources": "บ้านทรุดโทรม ต้องซ่อมหลังคา",
+        "way_out": "ซ่อมบ้านด้วยจิตอาสาและหางานช่างประจำ",
+        "decision": "พ่อจะรับงานช่างกับผู้รับเหมาในอำเภอ ลูกได้ทุนเรียนต่อ ชุมชนช่วยกันซ่อมหลังคา",
+        "actions": (("resources", "ซ่อมแซมหลังคาบ้าน", "อบต.โนนกลาง", 1_500_000),
+                    ("skills", "ฝึกอาชีพช่างปูน", "ศูนย์พัฒนาฝีมือแรงงาน", 0),
+                    ("way_out", "ขอทุนการศึกษาให้บุตร", "โรงเรียนบ้านหนองบัว", 500_000)),
+    },
+)
+
+
+def _demo_plans_and_visits(session, rng, today, households, villages) -> dict:
+    """Households with needs, plans at different stages, and a history of visits and meetings."""
+    from fieldtool import plans, visits
+    from fieldtool.households import set_needs
+    from fieldtool.plans import ActionInput, PlanInput
+    from fieldtool.visits import MeetingInput, VisitInput
+
+    targets = rng.sample(households, 80)
+    planned = 0
+    visits_made = 0
+    for k, (hh, _head, village) in enumerate(targets):
+        hh.source = "tpmap" if rng.random() < 0.75 else "field"
+        dims = rng.sample(list(NEEDS), rng.randint(1, 3))
+        set_needs(session, hh.id, {d: rng.choice(NEEDS[d]) for d in dims})
+        if k >= 50:
+            continue  # registered, not yet planned
+        pick = PLAN_SETS[k % len(PLAN_SETS)]
+        made_on = today - timedelta(days=rng.randint(60, 200))
+        actions = [
+            ActionInput(part, what, helper, made_on + timedelta(days=rng.randint(20, 150)), budget_satang=budget)
+            for part, what, helper, budget in pick["actions"]
+        ]
+        plans.save_plan(session, hh.id, PlanInput(
+            made_on=made_on, findings={p: pick[p] for p in plans.PARTS}, actions=actions, decision=pick["decision"],
+            participants="หัวหน้าครัวเรือน สมาชิกครัวเรือน พัฒนากร และ อสม.",
+        ))
+        planned += 1
+        visits.add_visit(session, VisitInput(
+            visited_on=made_on, visited_at="10:00", village_id=village.id, place=f"บ้านเลขที่ {hh.house_no}",
+            people_met="หัวหน้าครัวเรือนและสมาชิก", purposes=["plan"], findings="ร่วมกันจัดทำแผนพัฒนาครัวเรือนด้วยเครื่องมือ ๔ท",
+            next_steps="ติดตามกิจกรรมตามแผน", households=[hh.id],
+            next_visit_on=made_on + timedelta(days=rng.choice((30, 45, 60))),
+            verified=[("household", hh.id)],
+        ), Path("."))
+        visits_made += 1
+        latest = plans.latest_plan(session, hh.id)
+        for action in session.scalars(select(plans.PlanAction).where(plans.PlanAction.plan_id == latest.id)):
+            if action.due_on and action.due_on < today and rng.random() < 0.75:
+                plans.update_action(session, action.id, "done", action.due_on, "ดำเนินการแล้วตามแผน")
+            elif rng.random() < 0.4:
+                plans.update_action(session, action.id, "in_progress", min(today, made_on + timedelta(days=20)), "อยู่ระหว่างประสานงาน")
+        if k % 4 == 0:
+            revised_on = made_on + timedelta(days=rng.randint(30, 55))
+            draft = plans.as_input(session, latest, revised_on)
+            draft.findings["way_out"] += " (ปรับแผนหลังติดตามผล)"
+            draft.actions.append(ActionInput("way_out", "จำหน่ายผลผลิตที่ตลาดนัดชุมชน", "ตลาดนัดชุมชนบ้านโนนสูง",
+                                             revised_on + timedelta(days=45)))
+            plans.save_plan(session, hh.id, draft)
+            visits.add_visit(session, VisitInput(
+                visited_on=revised_on, visited_at="14:00", village_id=village.id, place=f"บ้านเลขที่ {hh.house_no}",
+                people_met="หัวหน้าครัวเรือน", purposes=["plan"], findings="ติดตามผลและปรับแผน ครัวเรือนเริ่มมีรายได้เสริม",
+                households=[hh.id],
+                next_visit_on=today if k % 8 == 0 else revised_on + timedelta(days=rng.randint(20, 90)),
+                household_updates={hh.id: {"status": "in_progress"}},
+            ), Path("."))
+            visits_made += 1
+        if k % 10 == 9:
+            hh.status = "out_of_poverty"
+    # follow and ask visits to groups, and meetings
+    for loan in session.scalars(select(Loan).where(Loan.group_id.is_not(None), Loan.disbursed_on.is_not(None))):
+        group = session.get(BorrowingGroup, loan.group_id)
+        for _ in range(rng.randint(1, 2)):
+            on = today - timedelta(days=rng.randint(3, 120))
+            if on < loan.disbursed_on:
+                continue
+            visits.add_visit(session, VisitInput(
+                visited_on=on, visited_at=rng.choice(("09:30", "13:30", "15:00")), village_id=group.village_id,
+                place="ที่ทำการกลุ่ม", people_met="ประธานกลุ่มและสมาชิก",
+                purposes=["follow:progress", "follow:encourage", "follow:explain"],
+                findings=rng.choice(("กลุ่มผลิตสินค้าได้ตามแผน ยอดขายดีช่วงเทศกาล", "สมาชิกบางคนขาดประชุม ยอดขายลดลง",
+                                     "กลุ่มต้องการพัฒนาบรรจุภัณฑ์ใหม่")),
+                loans=[loan.id], groups=[group.id], verified=[("loan", loan.id)],
+            ), Path("."))
+            visits_made += 1
+    some = session.scalars(select(Loan).where(Loan.disbursed_on.is_(None))).all()[:3]
+    if some:
+        visits.add_meeting(session, MeetingInput(
+            "guarantee", today - timedelta(days=2), "ศาลาประชาคมหมู่บ้าน", held_at="13:00",
+            attendees="สมาชิกผู้กู้และคณะกรรมการกองทุน", outcomes="สมาชิกลงนามค้ำประกันร่วมกันครบทุกคน",
+            loans=[loan.id for loan in some],
+        ))
+    return {"households_with_plans": planned, "visits": visits_made}
 
 
 def _demo_loan(session, rng, today, fund, principal, agreement_no, purpose, group_id=None, household_id=None):

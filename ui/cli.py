@@ -480,6 +480,315 @@ def cmd_letter(args, db: Database) -> None:
     )
 
 
+# --- households, plans, visits -------------------------------------------------------------------------
+
+
+def _person_arg(text: str):
+    """'นาง มาลัย ทองคำ [เลขประจำตัว] [โทรศัพท์] [ความสัมพันธ์]' typed as 'title,first,last,id,phone,relation'."""
+    from fieldtool.households import PersonInput
+
+    parts = [p.strip() for p in text.split(",")] + [""] * 6
+    title, first, last, nid, phone, relation = parts[:6]
+    return PersonInput(first_name=first, last_name=last, title=title, national_id=nid or None, phone=phone, relation=relation)
+
+
+def _needs_arg(items: list[str] | None) -> dict[str, str]:
+    needs = {}
+    for item in items or []:
+        dimension, _, description = item.partition(":")
+        needs[dimension.strip()] = description.strip()
+    return needs
+
+
+def _village(s, ref: str) -> str:
+    rows = s.scalars(select(Village)).all()
+    for v in rows:
+        if ref in (v.id, v.code, str(v.moo), v.name):
+            return v.id
+    raise InputError(f"ไม่พบหมู่บ้าน {ref} (no such village: {ref}; give its number, name or id)")
+
+
+def household_json(view) -> dict:
+    from fieldtool.households import DIMENSIONS, SOURCES, STATUSES
+
+    return {
+        "id": view.id,
+        "head": view.head,
+        "village": view.village,
+        "house_no": view.house_no,
+        "phone": view.phone,
+        "source": view.source,
+        "source_th": SOURCES[view.source],
+        "status": view.status,
+        "status_th": STATUSES[view.status],
+        "members": [{"name": n, "relation": r} for n, r in view.members],
+        "needs": [{"dimension": d, "dimension_th": DIMENSIONS[d], "description": t} for d, t in view.needs.items()],
+        "loans": view.loans,
+        "last_verified": view.last_verified.isoformat() if view.last_verified else None,
+        "stale": view.stale,
+    }
+
+
+def cmd_household_add(args, db: Database) -> None:
+    from fieldtool import households
+    from fieldtool.households import DuplicateWarning, HouseholdInput
+
+    with db.session() as s:
+        data = HouseholdInput(
+            village_id=_village(s, args.village),
+            head=_person_arg(args.head),
+            house_no=args.house_no or "",
+            phone=args.phone or "",
+            source=args.source,
+            members=[_person_arg(m) for m in args.member or []],
+            needs=_needs_arg(args.need),
+        )
+        try:
+            household = households.add_household(s, data, force=args.force)
+        except DuplicateWarning as warn:
+            if args.json:
+                print(json.dumps({"error": str(warn), "duplicates": [vars(m) for m in warn.matches]}, ensure_ascii=False, indent=2))
+            raise
+        hid = household.id
+    _emit(args, {"id": hid}, [hid])
+
+
+def cmd_household_show(args, db: Database) -> None:
+    from fieldtool import households, visits
+
+    on = _date(args.on)
+    with db.session() as s:
+        view = households.household_view(s, args.household_id, on)
+        data = household_json(view)
+        data["visits"] = [{"id": v.id, "on": v.visited_on.isoformat(), "findings": v.findings}
+                          for v in visits.visits_of(s, "household", view.id)]
+    lines = [f"{data['head']}  บ้านเลขที่ {data['house_no']}  {data['village']}",
+             f"ที่มา: {data['source_th']}  สถานะ: {data['status_th']}  โทร {data['phone'] or '-'}",
+             "สมาชิก: " + ", ".join(f"{m['name']} ({m['relation']})" for m in data["members"]),
+             "ความจำเป็น: " + ("; ".join(f"{n['dimension_th']}: {n['description']}" for n in data["needs"]) or "-"),
+             f"ตรวจสอบในพื้นที่ล่าสุด: {format_date(view.last_verified) if view.last_verified else 'ยังไม่เคย'}"
+             + ("  (ข้อมูลเก่า ควรลงพื้นที่ตรวจสอบ)" if view.stale else "")]
+    _emit(args, data, lines)
+
+
+def plan_json(view) -> dict:
+    from fieldtool.plans import ACTION_STATUSES, PARTS
+
+    return {
+        "household_id": view.household_id,
+        "head": view.head,
+        "village": view.village,
+        "revision": view.revision,
+        "revisions": [{"revision": r, "made_on": d.isoformat()} for r, d in view.revisions],
+        "made_on": view.made_on.isoformat(),
+        "made_by": view.made_by,
+        "participants": view.participants,
+        "decision": view.decision,
+        "parts": [
+            {
+                "part": part,
+                "part_th": PARTS[part][0],
+                "findings": view.findings[part],
+                "actions": [
+                    {
+                        "id": a.id,
+                        "what": a.what,
+                        "helper": a.helper,
+                        "due_on": a.due_on.isoformat() if a.due_on else None,
+                        "resources": a.resources,
+                        "budget": satang_to_str(a.budget_satang),
+                        "status": a.status,
+                        "status_th": ACTION_STATUSES[a.status],
+                        "overdue": a.overdue,
+                        "notes": [{"on": d.isoformat(), "status": st, "note": n} for d, st, n in a.notes],
+                    }
+                    for a in view.actions if a.part == part
+                ],
+            }
+            for part in PARTS
+        ],
+    }
+
+
+def cmd_plan_show(args, db: Database) -> None:
+    from fieldtool import plans
+
+    with db.session() as s:
+        hid = _household_ref(s, args.household)
+        data = plan_json(plans.plan_view(s, hid, _date(args.on), args.revision))
+    lines = [f"แผนพัฒนาครัวเรือน {data['head']} ({data['village']}) ฉบับที่ {data['revision']}"]
+    for part in data["parts"]:
+        lines.append(f"[{part['part_th']}] {part['findings']}")
+        lines += [f"   - {a['what']} ({a['helper'] or '-'}) {a['status_th']}" + ("  เลยกำหนด" if a["overdue"] else "")
+                  for a in part["actions"]]
+    lines.append(f"ทางออกของครัวเรือน: {data['decision']}")
+    _emit(args, data, lines)
+
+
+def _household_ref(s, ref: str) -> str:
+    from fieldtool import households
+
+    return households.get_household(s, ref).id
+
+
+def cmd_plan_set(args, db: Database) -> None:
+    from fieldtool import plans
+    from fieldtool.plans import ActionInput, PlanInput
+
+    try:
+        raw = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"อ่านไฟล์แผนไม่ได้: {args.file} (cannot read {args.file})") from exc
+    except ValueError as exc:
+        raise InputError(f"ไฟล์แผนไม่ใช่ JSON ที่ถูกต้อง: {args.file} (not valid JSON)") from exc
+    if not isinstance(raw, dict):
+        raise InputError("ไฟล์แผนต้องเป็นออบเจกต์ JSON (the plan file must be a JSON object)")
+    actions = []
+    for a in raw.get("actions", []):
+        if not isinstance(a, dict):
+            raise InputError("กิจกรรมในแผนต้องเป็นออบเจกต์ JSON (each action must be a JSON object)")
+        actions.append(ActionInput(
+            part=a.get("part", ""), what=a.get("what", ""), helper=a.get("helper", ""),
+            due_on=parse_date(a["due_on"]) if a.get("due_on") else None, resources=a.get("resources", ""),
+            budget_satang=parse_baht(str(a["budget"])) if a.get("budget") else 0, status=a.get("status", "planned"),
+        ))
+    data = PlanInput(made_on=_date(raw.get("made_on")), findings=raw.get("findings", {}), actions=actions,
+                     decision=raw.get("decision", ""), participants=raw.get("participants", ""))
+    with db.session() as s:
+        plan = plans.save_plan(s, _household_ref(s, args.household), data)
+        out = {"plan_id": plan.id, "revision": plan.revision}
+    _emit(args, out, [f"บันทึกแผนฉบับที่ {out['revision']} แล้ว"])
+
+
+def cmd_plan_action(args, db: Database) -> None:
+    from fieldtool import plans
+
+    with db.session() as s:
+        action = plans.update_action(s, args.action_id, args.status, _date(args.on), args.note or "")
+        out = {"id": action.id, "status": action.status}
+    _emit(args, out, [f"{out['status']}"])
+
+
+def cmd_plans_summary(args, db: Database) -> None:
+    from fieldtool import plans
+    from fieldtool.households import DIMENSIONS
+
+    on = _date(args.on)
+    with db.session() as s:
+        summary = plans.plans_summary(s, on)
+
+    def item(a):
+        return {"household_id": a.household_id, "head": a.head, "village": a.village, "part": a.part, "what": a.what,
+                "helper": a.helper, "due_on": a.due_on.isoformat() if a.due_on else None, "status": a.status,
+                "budget": satang_to_str(a.budget_satang)}
+
+    payload = {
+        "on": on.isoformat(),
+        "households_with_plans": summary.households_with_plans,
+        "due_this_month": [item(a) for a in summary.due_this_month],
+        "overdue": [item(a) for a in summary.overdue],
+        "needs_by_dimension": summary.needs_by_dimension,
+        "help_by_agency": [{"agency": k, "actions": v["actions"], "open": v["open"], "budget": satang_to_str(v["budget_satang"])}
+                           for k, v in summary.help_by_agency.items()],
+        "household_status": summary.status_counts,
+    }
+    lines = [f"ครัวเรือนที่มีแผน {summary.households_with_plans} ครัวเรือน",
+             f"กิจกรรมครบกำหนดเดือนนี้ {len(summary.due_this_month)}  เลยกำหนด {len(summary.overdue)}",
+             "ความจำเป็นตามมิติ: " + ", ".join(f"{DIMENSIONS[d]} {n}" for d, n in summary.needs_by_dimension.items())]
+    lines += [f"  {k}: {v['actions']} กิจกรรม งบ {format_baht(v['budget_satang'])} บาท" for k, v in summary.help_by_agency.items()]
+    _emit(args, payload, lines)
+
+
+def _photo_dir(db: Database) -> Path:
+    return db.path.parent / f"{db.path.stem}-photos"
+
+
+def cmd_visit_add(args, db: Database) -> None:
+    from fieldtool import visits
+    from fieldtool.visits import VisitInput
+
+    day, _, clock = (args.on or "").partition(" ")
+    lat = lon = None
+    if args.gps:
+        try:
+            lat, lon = (float(x) for x in args.gps.split(","))
+        except ValueError:
+            raise InputError(f"พิกัดต้องเขียนแบบ 15.24,105.23: {args.gps} (GPS must look like 15.24,105.23)") from None
+    collected = []
+    for item in args.collect or []:
+        loan_ref, _, amount = item.rpartition(":")
+        collected.append((loan_ref, _positive_baht(amount)))
+    photos = [Path(p) for p in args.photo or []]
+    written: list[Path] = []
+    try:
+        with db.session() as s:
+            collected = [(loanbook.get_loan(s, ref).id, satang) for ref, satang in collected]
+            updates = {}
+            for item in args.set_household or []:
+                ref, _, assignment = item.partition(":")
+                key, _, value = assignment.partition("=")
+                updates.setdefault(_household_ref(s, ref), {})[key] = value
+            data = VisitInput(
+                visited_on=_date(day or None), visited_at=clock or args.time or "", village_id=_village(s, args.village),
+                place=args.place or "", people_met=args.met or "", purposes=args.purpose or [], findings=args.findings or "",
+                next_steps=args.next_steps or "", next_visit_on=_date(args.next, default_today=False),
+                latitude=lat, longitude=lon, loans=[loanbook.get_loan(s, x).id for x in args.loan or []],
+                groups=args.group or [], households=[_household_ref(s, x) for x in args.household or []],
+                collected=collected, photos=photos, household_updates=updates,
+                verified=[(kind, ref) for kind, _, ref in (v.partition(":") for v in args.verified or [])],
+            )
+            result = visits.add_visit(s, data, _photo_dir(db))
+            written = result.written_files
+            out = {"id": result.visit.id, "visited_on": result.visit.visited_on.isoformat(), "payments": result.payments,
+                   "photos": [{"sha256": p.sha256, "file": p.file_name, "width": p.width, "height": p.height} for p in result.photos],
+                   "latitude": result.visit.latitude, "longitude": result.visit.longitude,
+                   "next_visit_on": result.visit.next_visit_on.isoformat() if result.visit.next_visit_on else None}
+    except BaseException:
+        for path in written:  # the visit was not recorded: its photo files go too
+            path.unlink(missing_ok=True)
+        raise
+    _emit(args, out, [out["id"]])
+
+
+def cmd_visit_list(args, db: Database) -> None:
+    from fieldtool import visits
+    from fieldtool.models import Visit
+
+    with db.session() as s:
+        rows = s.scalars(select(Visit).order_by(Visit.visited_on.desc(), Visit.visited_at.desc()).limit(args.limit)).all()
+        items = [{"id": v.id, "visited_on": v.visited_on.isoformat(), "time": v.visited_at, "place": v.place,
+                  "purposes": json.loads(v.purposes), "findings": v.findings, "officer": v.officer,
+                  "next_visit_on": v.next_visit_on.isoformat() if v.next_visit_on else None,
+                  "about": visits.visit_links(s, v.id)} for v in rows]
+        tasks = [{"visit_id": t.visit_id, "due_on": t.due_on.isoformat(), "village": t.village, "next_steps": t.next_steps}
+                 for t in visits.next_visit_tasks(s, _date(args.on))]
+    _emit(args, {"count": len(items), "items": items, "next_visit_tasks": tasks},
+          [f"{i['visited_on']} {i['time']}  {i['place']}  {i['findings'][:60]}" for i in items])
+
+
+def cmd_visit_purposes(args, db: Database) -> None:
+    from fieldtool import visits
+
+    table = visits.purposes()
+    _emit(args, table, [f"{k:<24} {v}" for k, v in table.items()])
+
+
+def cmd_meeting_add(args, db: Database) -> None:
+    from fieldtool import visits
+    from fieldtool.visits import MeetingInput
+
+    with db.session() as s:
+        meeting = visits.add_meeting(s, MeetingInput(
+            kind=args.kind, held_on=_date(args.on), held_at=args.time or "", place=args.place,
+            village_id=_village(s, args.village) if args.village else None, attendees=args.attendees or "",
+            outcomes=args.outcomes or "", loans=[loanbook.get_loan(s, x).id for x in args.loan or []],
+            groups=args.group or [], households=[_household_ref(s, x) for x in args.household or []],
+            purposes=args.purpose or [],
+        ))
+        out = {"id": meeting.id}
+    _emit(args, out, [out["id"]])
+
+
 def cmd_gui(args, db_path: Path) -> int:
     from ui.app import run_gui
 
@@ -631,6 +940,84 @@ def build_parser() -> argparse.ArgumentParser:
     l1.add_argument("--meeting-on", help="meeting date and time as printed, e.g. '๕ ธันวาคม ๒๕๖๙ เวลา ๐๙.๓๐ น.'")
     l1.add_argument("--place", help="meeting place")
     l1.set_defaults(func=cmd_letter)
+    hh = sub.add_parser("household", help="target households").add_subparsers(dest="household_command", required=True)
+    ha = hh.add_parser("add", parents=[common], help="register a household; refuses a likely duplicate")
+    ha.add_argument("--village", required=True, help="village number (หมู่ที่), name or id")
+    ha.add_argument("--head", required=True, help="title,given name,family name[,national id[,phone]]")
+    ha.add_argument("--member", action="append", help="title,given name,family name,national id,phone,relation")
+    ha.add_argument("--house-no")
+    ha.add_argument("--phone")
+    ha.add_argument("--source", choices=["tpmap", "field"], default="field")
+    ha.add_argument("--need", action="append", help="dimension:description (health, living, education, income, access)")
+    ha.add_argument("--force", action="store_true", help="add even though it looks like an existing household")
+    ha.set_defaults(func=cmd_household_add)
+    hs = hh.add_parser("show", parents=[common])
+    hs.add_argument("household_id")
+    hs.add_argument("--on")
+    hs.set_defaults(func=cmd_household_show)
+
+    pl = sub.add_parser("plan", help="household development plans (4ท)").add_subparsers(dest="plan_command", required=True)
+    ps = pl.add_parser("show", parents=[common])
+    ps.add_argument("household")
+    ps.add_argument("--revision", type=int)
+    ps.add_argument("--on")
+    ps.set_defaults(func=cmd_plan_show)
+    pset = pl.add_parser("set", parents=[common], help="save a plan (a new revision) from a JSON file")
+    pset.add_argument("household")
+    pset.add_argument("--file", required=True)
+    pset.set_defaults(func=cmd_plan_set)
+    pa = pl.add_parser("action", parents=[common], help="record progress on a plan action")
+    pa.add_argument("action_id")
+    pa.add_argument("--status", required=True, choices=["planned", "in_progress", "done", "dropped"])
+    pa.add_argument("--on")
+    pa.add_argument("--note")
+    pa.set_defaults(func=cmd_plan_action)
+
+    pls = sub.add_parser("plans", help="across households").add_subparsers(dest="plans_command", required=True)
+    pss = pls.add_parser("summary", parents=[common], help="actions due and overdue, needs, help by agency")
+    pss.add_argument("--on")
+    pss.set_defaults(func=cmd_plans_summary)
+
+    vi = sub.add_parser("visit", help="site visits").add_subparsers(dest="visit_command", required=True)
+    va = vi.add_parser("add", parents=[common], help="record a visit")
+    va.add_argument("--on", help="date, optionally with time: '2026-11-22 10:30'")
+    va.add_argument("--time")
+    va.add_argument("--village", required=True)
+    va.add_argument("--place")
+    va.add_argument("--met", help="people met")
+    va.add_argument("--purpose", action="append", help="see 'fieldtool visit purposes'")
+    va.add_argument("--findings")
+    va.add_argument("--next-steps")
+    va.add_argument("--next", help="next visit date")
+    va.add_argument("--gps", help="latitude,longitude (else read from a photo)")
+    va.add_argument("--loan", action="append")
+    va.add_argument("--group", action="append")
+    va.add_argument("--household", action="append")
+    va.add_argument("--collect", action="append", help="LOAN:BAHT money collected, recorded as a payment")
+    va.add_argument("--photo", action="append")
+    va.add_argument("--set-household", action="append", help="HOUSEHOLD:field=value changed on site (status, phone, house_no)")
+    va.add_argument("--verified", action="append", help="household:ID or loan:ID checked on site")
+    va.set_defaults(func=cmd_visit_add)
+    vl = vi.add_parser("list", parents=[common])
+    vl.add_argument("--limit", type=int, default=50)
+    vl.add_argument("--on")
+    vl.set_defaults(func=cmd_visit_list)
+    vi.add_parser("purposes", parents=[common]).set_defaults(func=cmd_visit_purposes)
+
+    me = sub.add_parser("meeting", help="meetings").add_subparsers(dest="meeting_command", required=True)
+    ma = me.add_parser("add", parents=[common])
+    ma.add_argument("--kind", required=True, choices=["guarantee", "exchange", "repayment", "other"])
+    ma.add_argument("--on")
+    ma.add_argument("--time")
+    ma.add_argument("--place", required=True)
+    ma.add_argument("--village")
+    ma.add_argument("--attendees")
+    ma.add_argument("--outcomes")
+    ma.add_argument("--loan", action="append")
+    ma.add_argument("--group", action="append")
+    ma.add_argument("--household", action="append")
+    ma.add_argument("--purpose", action="append")
+    ma.set_defaults(func=cmd_meeting_add)
     return p
 
 
