@@ -61,13 +61,13 @@ def upgrade() -> None:
     conn = op.get_bind()
     loan_ids = [row[0] for row in conn.execute(sa.text("SELECT id FROM loan"))]
     rows = [
-        {"id": str(uuid.uuid4()), "loan_id": loan_id, "item": code}
+        {"id": str(uuid.uuid4()), "loan_id": loan_id, "item": code, "done": False}
         for loan_id in loan_ids
         for code in PREVENT_CODES
     ]
     if rows:
         conn.execute(
-            sa.text("INSERT INTO prevent_check (id, loan_id, item, done, note) VALUES (:id, :loan_id, :item, 0, '')"),
+            sa.text("INSERT INTO prevent_check (id, loan_id, item, done, note) VALUES (:id, :loan_id, :item, :done, '')"),
             rows,
         )
 
