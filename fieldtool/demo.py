@@ -149,7 +149,7 @@ def build_demo(session: Session, seed: int = 1, today: date | None = None) -> di
         groups.append((group, purpose))
 
     women_fund = loanbook.add_fund(session, "กองทุนพัฒนาบทบาทสตรี", "women", rate_bp=200, default_instalments=24)
-    kkkj = loanbook.add_fund(session, "กข.คจ.", "kkkj", rate_bp=0, default_instalments=4, default_frequency="half-yearly")
+    kkkj = loanbook.add_fund(session, "โครงการแก้ไขปัญหาความยากจน (กข.คจ.)", "kkkj", rate_bp=0, default_instalments=4, default_frequency="half-yearly")
     village_fund = loanbook.add_fund(session, "กองทุนหมู่บ้าน", "village", rate_bp=600, default_instalments=12)
 
     counts = {"villages": len(villages), "households": len(households), "groups": len(groups), "loans": 0}

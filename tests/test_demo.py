@@ -36,7 +36,7 @@ def test_a_believable_subdistrict(demo_db):
         assert count(s, Household) == 300
         assert count(s, BorrowingGroup) == 20
         funds = {f.name for f in s.exec(select(loanbook.Fund)).all()}
-        assert funds == {"กองทุนพัฒนาบทบาทสตรี", "กข.คจ.", "กองทุนหมู่บ้าน"}
+        assert funds == {"กองทุนพัฒนาบทบาทสตรี", "โครงการแก้ไขปัญหาความยากจน (กข.คจ.)", "กองทุนหมู่บ้าน"}
 
 
 def test_loans_in_every_stage_and_some_restructured(demo_db):
