@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= $(HOME)/.local/share/fieldtool/demo.sqlite
 
-.PHONY: run test bench lint qt-libs
+.PHONY: run test bench lint qt-libs test-tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +27,20 @@ qt-libs: $(STAMP)
 	  else echo "Install them with your package manager (libegl1 libgl1 libxkbcommon0 libfontconfig1)."; exit 1; fi; \
 	fi
 
+# The tests turn PDF pages into pictures with pdftoppm (Debian's poppler-utils).
+test-tools:
+	@if ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "The tests need pdftoppm: install poppler-utils."; exit 1; fi; \
+	fi
+
 run: $(STAMP) qt-libs
 	@mkdir -p "$(dir $(DEMO_DB))"
 	@test -f "$(DEMO_DB)" || $(VENV)/bin/fieldtool --db "$(DEMO_DB)" demo
 	$(VENV)/bin/fieldtool --db "$(DEMO_DB)" gui
 
-test: $(STAMP) qt-libs
+test: $(STAMP) qt-libs test-tools
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 bench: $(STAMP)
