@@ -1,0 +1,534 @@
+"""Reminder and demand letters as one printable PDF: each letter as the government's หนังสือภายนอก, then its
+repayment schedule, and optionally the batch's dispatch list (ทะเบียนส่งหนังสือ) at the end.
+
+Thai text goes through exports.thai_text (word-boundary line breaking, HarfBuzz shaping). The file is
+written atomically: a half-rendered batch never replaces the file at out_path.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import Flowable
+
+from exports.thai_text import (
+    BOLD,
+    REGULAR,
+    TextStyle,
+    ThaiParagraph,
+    break_lines,
+    break_units,
+    draw_text,
+    register_fonts,
+)
+from fieldtool.letter_content import DispatchList, LetterContent, ScheduleLine
+from fieldtool.thai import InputError, to_thai_digits
+
+Progress = Callable[[int, int], None]
+
+# The government's correspondence rules (ระเบียบงานสารบรรณ): A4, 3 cm binding margin on the left,
+# 2 cm right, 2.5 cm top; TH Sarabun 16 pt, for which the open Sarabun stands in.
+PAGE_W, PAGE_H = A4
+LEFT, RIGHT, TOP, BOTTOM = 3 * cm, 2 * cm, 2.5 * cm, 2 * cm
+FRAME_W = PAGE_W - LEFT - RIGHT
+CENTRE = PAGE_W / 2 - LEFT  # the page centre, in frame coordinates: date and closing start here
+PARA_INDENT = 2.5 * cm
+EMBLEM_H = 3 * cm
+EMBLEM_RAISE = TOP - 1.5 * cm
+SIGNATURE_LINES = 3  # blank lines left for the signature
+
+# Sarabun (Google Fonts, 2018) is drawn on international metrics: at the same point size its letters are
+# about 1.25 times those of TH Sarabun PSK/New, whose 16 pt the rules prescribe (Latin "A" 596 vs 474
+# units, digits 550 vs 362, ascent 1068 vs 850). 13 pt Sarabun on an 18 pt line matches the look and
+# the line pitch of a letter typed in TH Sarabun 16 pt, and keeps a normal letter on one page.
+TEXT_SIZE = 13
+TEXT = TextStyle(REGULAR, TEXT_SIZE, 18)
+TITLE = TextStyle(BOLD, TEXT_SIZE, 19)
+CELL = TextStyle(REGULAR, 12, 15)
+GAP = 6  # points between the blocks of the letter head
+
+# The dispatch list is a register: landscape, so recipient and subject read on one or two lines.
+LAND_W, LAND_H = landscape(A4)
+L_LEFT, L_RIGHT, L_TOP, L_BOTTOM = 2.5 * cm, 2 * cm, 2 * cm, 2 * cm
+
+DISPATCH_HEADER = ("ลำดับ", "เลขที่หนังสือ", "ลงวันที่", "ถึง", "เรื่อง", "สัญญาเลขที่", "จำนวนเงิน (บาท)")
+HEADER_FILL = colors.Color(0.85, 0.85, 0.85)
+TOTAL_FILL = colors.Color(0.94, 0.94, 0.94)
+
+
+# --- public API --------------------------------------------------------------------------------------
+
+
+def render_letter(letter: LetterContent, out_path: str | os.PathLike) -> int:
+    """Write one letter (and its schedule page) to out_path; return the number of pages."""
+    return render_letters([letter], out_path)
+
+
+def render_letters(
+    letters: Sequence[LetterContent],
+    out_path: str | os.PathLike,
+    dispatch: DispatchList | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Write a batch of letters as one PDF and return its number of pages.
+
+    Each letter gets its own pages: the letter, then its repayment schedule (left out when the letter
+    has no schedule lines). With `dispatch`, the dispatch list comes last. progress(done, total) is
+    called after each letter is laid out. Raises InputError (Thai + English) for a missing emblem
+    image or a path that cannot be written; then out_path is left as it was.
+    """
+    out = Path(out_path)
+    if not letters and dispatch is None:
+        raise InputError("ไม่มีหนังสือที่จะพิมพ์ (there are no letters to print)")
+    for path in {letter.emblem_path for letter in letters if letter.emblem_path}:
+        _check_emblem(path)
+    register_fonts()
+    tmp = _reserve_temp(out)
+    try:
+        buf = io.BytesIO()
+        pages = _build(buf, list(letters), dispatch, progress)
+        try:
+            with open(tmp, "wb") as f:
+                f.write(buf.getbuffer())
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, out)
+        except OSError as e:
+            raise _cannot_write(out, e) from e
+    finally:
+        tmp.unlink(missing_ok=True)  # after a successful replace the name is already gone
+    return pages
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def _cannot_write(out: Path, e: OSError) -> InputError:
+    reason = e.strerror or str(e)
+    return InputError(f"บันทึกไฟล์ไม่ได้: {out} (cannot write {out}: {reason})")
+
+
+def _reserve_temp(out: Path) -> Path:
+    """Create the temporary file beside out_path now, so an unwritable folder fails before rendering."""
+    if out.is_dir():
+        raise InputError(f"บันทึกไฟล์ไม่ได้: {out} เป็นโฟลเดอร์ (cannot write {out}: it is a folder)")
+    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
+    try:
+        with open(tmp, "xb"):
+            pass
+    except OSError as e:
+        raise _cannot_write(out, e) from e
+    return tmp
+
+
+def _check_emblem(path: str) -> None:
+    if not os.path.isfile(path):
+        raise InputError(f"ไม่พบไฟล์ภาพตราครุฑ: {path} (emblem image not found: {path})")
+    try:
+        ImageReader(path).getSize()
+    except Exception as e:
+        raise InputError(f"อ่านไฟล์ภาพตราครุฑไม่ได้: {path} (cannot read the emblem image {path}: {e})") from e
+
+
+# --- the document ------------------------------------------------------------------------------------
+
+
+class _Run:
+    """What the page callbacks need to know while the batch is laid out."""
+
+    def __init__(self, total: int, progress: Progress | None):
+        self.pages = 0
+        self.numbered_from: int | None = None  # first page of the current letter or list, if numbered
+        self.total = total
+        self.progress = progress
+
+    def letter_done(self, n: int) -> None:
+        if self.progress is not None:
+            self.progress(n, self.total)
+
+
+class _Mark(Flowable):
+    """Takes no room; runs `action(canvas)` when the layout reaches it."""
+
+    def __init__(self, action: Callable):
+        super().__init__()
+        self.action = action
+        self.width = self.height = 0
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self):
+        self.action(self.canv)
+
+
+def _build(buf, letters: list[LetterContent], dispatch: DispatchList | None, progress) -> int:
+    run = _Run(len(letters), progress)
+
+    def page_end(canv, doc):
+        run.pages += 1
+        page = canv.getPageNumber()
+        if run.numbered_from is not None and page > run.numbered_from:
+            # continuation pages of a letter carry their number at the top centre: - ๒ -
+            w = canv._pagesize[0]
+            label = f"- {to_thai_digits(str(page - run.numbered_from + 1))} -"
+            lw = pdfmetrics.stringWidth(label, TEXT.font, TEXT.size)
+            draw_text(canv, (w - lw) / 2, canv._pagesize[1] - 1.5 * cm, label, TEXT.font, TEXT.size)
+
+    portrait = PageTemplate(
+        id="portrait",
+        frames=[Frame(LEFT, BOTTOM, FRAME_W, PAGE_H - TOP - BOTTOM, 0, 0, 0, 0, id="body")],
+        pagesize=A4,
+        onPageEnd=page_end,
+    )
+    land = PageTemplate(
+        id="landscape",
+        frames=[Frame(L_LEFT, L_BOTTOM, LAND_W - L_LEFT - L_RIGHT, LAND_H - L_TOP - L_BOTTOM, 0, 0, 0, 0)],
+        pagesize=landscape(A4),
+        onPageEnd=page_end,
+    )
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=A4,
+        # the first template is the first page's: the dispatch list alone starts in landscape
+        pageTemplates=[portrait, land] if letters else [land, portrait],
+        title=dispatch.title if dispatch and not letters else (letters[0].subject if letters else ""),
+        author=(letters[0].office_lines[0] if letters and letters[0].office_lines else ""),
+        creator="fieldtool",
+        initialFontName=REGULAR,
+        initialFontSize=TEXT_SIZE,
+    )
+    story: list[Flowable] = []
+    for i, letter in enumerate(letters):
+        if i:
+            story.append(PageBreak())
+        story += _letter_story(letter, run)
+        if letter.schedule:
+            story.append(PageBreak())
+            story += _schedule_story(letter, run)
+        story.append(_Mark(lambda canv, n=i + 1: run.letter_done(n)))
+    if dispatch is not None:
+        story.append(NextPageTemplate("landscape"))
+        if letters:
+            story.append(PageBreak())
+        story += _dispatch_story(dispatch, run)
+    doc.build(story)
+    return run.pages
+
+
+def _numbered(run: _Run, on: bool) -> _Mark:
+    def act(canv):
+        run.numbered_from = canv.getPageNumber() if on else None
+
+    return _Mark(act)
+
+
+# --- page 1: the letter ------------------------------------------------------------------------------
+
+_LABELS = (("เรื่อง", "subject"), ("เรียน", "salutation"), ("อ้างถึง", "reference"), ("สิ่งที่ส่งมาด้วย", "enclosure"))
+_LABEL_GAP = 0.35 * cm  # between a label and its text (the rules' "two spaces")
+
+
+def _without_label(text: str, label: str) -> str:
+    """The content may or may not repeat its label ("เรียน นายก…"); print the label once."""
+    text = (text or "").strip()
+    return text[len(label) :].strip() if text.startswith(label + " ") or text == label else text
+
+
+def _letter_story(letter: LetterContent, run: _Run) -> list[Flowable]:
+    story: list[Flowable] = [_numbered(run, True)]
+    if letter.emblem_path:
+        story.append(_Emblem(letter.emblem_path))
+    story.append(_HeadBand(letter.number, letter.office_lines, TEXT))
+    story.append(ThaiParagraph(letter.date_text, TEXT, left_indent=CENTRE, space_before=GAP))
+    for label, attr in _LABELS:
+        text = _without_label(getattr(letter, attr), label)
+        if text:
+            indent = pdfmetrics.stringWidth(label, TEXT.font, TEXT.size) + _LABEL_GAP
+            story.append(ThaiParagraph(text, TEXT, label=label, left_indent=indent, space_before=GAP))
+    for k, para in enumerate(letter.body):
+        story.append(
+            # left-aligned: stretching the few real spaces of a Thai line would open visible holes
+            ThaiParagraph(para, TEXT, first_indent=PARA_INDENT, space_before=GAP * (2 if k == 0 else 1))
+        )
+    story.append(_Signature(letter.closing, letter.signer_name, letter.signer_position, TEXT))
+    if letter.section_lines:
+        story.append(_BottomBlock(letter.section_lines, TEXT))
+    return story
+
+
+class _Emblem(Flowable):
+    """The ครุฑ, 3 cm high, centred; like the rules' template it stands 1.5 cm from the top edge, so it
+    reaches EMBLEM_RAISE into the top margin and takes that much less room from the text."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+        iw, ih = ImageReader(path).getSize()
+        self.img_w = EMBLEM_H * iw / ih
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, EMBLEM_H - EMBLEM_RAISE
+        return self.width, self.height
+
+    def draw(self):
+        x = (self.width - self.img_w) / 2
+        self.canv.drawImage(self.path, x, 0, self.img_w, EMBLEM_H, mask="auto", preserveAspectRatio=True)
+
+
+class _HeadBand(Flowable):
+    """The band under the emblem: "ที่ …" at the left, the office's name and address at the right."""
+
+    def __init__(self, number: str, office_lines: list[str], style: TextStyle):
+        super().__init__()
+        self.number, self.office_lines, self.style = number, office_lines, style
+        self.spaceBefore = GAP
+
+    def wrap(self, availWidth, availHeight):
+        st = self.style
+        self.left = break_lines(self.number, st.font, st.size, CENTRE - _LABEL_GAP)
+        left_w = max((ln.width for ln in self.left), default=0)
+        room = availWidth - left_w - 1 * cm
+        widest = max((pdfmetrics.stringWidth(t, st.font, st.size) for t in self.office_lines), default=0)
+        self.block_w = min(widest, room)
+        self.right = [ln for t in self.office_lines for ln in break_lines(t, st.font, st.size, self.block_w)]
+        self.width = availWidth
+        self.height = max(len(self.left), len(self.right)) * st.leading
+        return self.width, self.height
+
+    def draw(self):
+        st = self.style
+        x_right = self.width - self.block_w
+        for col, x in ((self.left, 0.0), (self.right, x_right)):
+            y = self.height - st.baseline
+            for ln in col:
+                draw_text(self.canv, x, y, ln.text, st.font, st.size)
+                y -= st.leading
+
+
+class _Signature(Flowable):
+    """ขอแสดงความนับถือ from the page centre, room to sign, then (name) and position centred under it."""
+
+    def __init__(self, closing: str, name: str, position: list[str], style: TextStyle):
+        super().__init__()
+        self.closing, self.style = closing, style
+        self.under = [f"({name})"] + list(position) if name else list(position)
+        self.spaceBefore = style.leading  # one blank line after the body
+
+    def wrap(self, availWidth, availHeight):
+        st = self.style
+        self.width = availWidth
+        self.cx = CENTRE + pdfmetrics.stringWidth(self.closing, st.font, st.size) / 2
+        # a long position ("… ปฏิบัติราชการแทน …") wraps so that it stays centred inside the margins
+        room = 2 * min(self.cx, availWidth - self.cx)
+        self.lines = [ln for t in self.under for ln in break_lines(t, st.font, st.size, room)]
+        self.height = (1 + SIGNATURE_LINES + len(self.lines)) * st.leading
+        return self.width, self.height
+
+    def draw(self):
+        st = self.style
+        y = self.height - st.baseline
+        draw_text(self.canv, CENTRE, y, self.closing, st.font, st.size)
+        y -= (1 + SIGNATURE_LINES) * st.leading
+        for ln in self.lines:
+            draw_text(self.canv, self.cx - ln.width / 2, y, ln.text, st.font, st.size)
+            y -= st.leading
+
+
+class _BottomBlock(Flowable):
+    """The responsible section and its telephone, at the bottom left of the letter's last page.
+
+    It claims all the height left in the frame and draws at the bottom of it; when there is not enough
+    room, it asks for its own height, which moves it to the next page.
+    """
+
+    def __init__(self, lines: list[str], style: TextStyle):
+        super().__init__()
+        self.texts, self.style = lines, style
+
+    def wrap(self, availWidth, availHeight):
+        st = self.style
+        self.lines = [ln for t in self.texts for ln in break_lines(t, st.font, st.size, availWidth)]
+        need = (len(self.lines) + 1) * st.leading  # a blank line above it at least
+        self.width = availWidth
+        self.height = max(need, availHeight)
+        return self.width, self.height
+
+    def draw(self):
+        st = self.style
+        y = len(self.lines) * st.leading - st.baseline
+        for ln in self.lines:
+            draw_text(self.canv, 0, y, ln.text, st.font, st.size)
+            y -= st.leading
+
+
+# --- page 2: the schedule ----------------------------------------------------------------------------
+
+
+def _schedule_story(letter: LetterContent, run: _Run) -> list[Flowable]:
+    title = letter.schedule_title or "ตารางการชำระคืนเงินยืม"
+    number = letter.number.strip()
+    ref = f"แนบท้ายหนังสือ{number if number.startswith('ที่') else 'ที่ ' + number}"
+    if letter.date_text:
+        ref += f" ลงวันที่ {letter.date_text}"
+    story: list[Flowable] = [
+        _numbered(run, False),
+        ThaiParagraph(title, TITLE, align="centre"),
+        ThaiParagraph(ref, TEXT, align="centre"),
+    ]
+    if letter.recipient or letter.loan_agreement:
+        who = " ".join(
+            p
+            for p in (letter.recipient, f"สัญญาเลขที่ {letter.loan_agreement}" if letter.loan_agreement else "")
+            if p
+        )
+        story.append(ThaiParagraph(who, TEXT, align="centre"))
+    story.append(Spacer(1, GAP * 2))
+    rows = [_row(line) for line in letter.schedule]
+    totals = _row(letter.schedule_totals) if letter.schedule_totals else None
+    # งวดที่, due date, amount, paid, remaining, status
+    aligns = ("centre", "centre", "right", "right", "right", "left")
+    story.append(_table(list(letter.schedule_header), rows, totals, aligns, FRAME_W, flexible=(5,)))
+    return story
+
+
+def _row(line: ScheduleLine) -> list[str]:
+    return [line.no, line.due_date, line.amount, line.paid, line.remaining, line.status]
+
+
+# --- the dispatch list -------------------------------------------------------------------------------
+
+
+def _dispatch_story(dispatch: DispatchList, run: _Run) -> list[Flowable]:
+    width = LAND_W - L_LEFT - L_RIGHT
+    story: list[Flowable] = [
+        _numbered(run, True),
+        ThaiParagraph(dispatch.title or "ทะเบียนส่งหนังสือ", TITLE, align="centre"),
+    ]
+    if dispatch.office:
+        story.append(ThaiParagraph(dispatch.office, TEXT, align="centre"))
+    story.append(Spacer(1, GAP * 2))
+    # the column is headed เลขที่หนังสือ already: "ที่ อบ ๐๐๑๗.๑๕/๑๒๓" prints as "อบ ๐๐๑๗.๑๕/๑๒๓"
+    rows = [
+        [
+            d.no,
+            d.number.strip().removeprefix("ที่ "),
+            d.date_text,
+            d.recipient,
+            d.subject,
+            d.loan_agreement,
+            d.amount,
+        ]
+        for d in dispatch.lines
+    ]
+    total = dispatch.total_text or f"รวม {to_thai_digits(str(len(dispatch.lines)))} ฉบับ"
+    aligns = ("centre", "left", "left", "left", "left", "left", "right")
+    story.append(_table(list(DISPATCH_HEADER), rows, total, aligns, width, flexible=(3, 4)))
+    return story
+
+
+# --- tables ------------------------------------------------------------------------------------------
+
+PAD = 4
+
+
+def _table(
+    header: list[str],
+    rows: list[list[str]],
+    totals: list[str] | str | None,
+    aligns: Sequence[str],
+    width: float,
+    flexible: Sequence[int],
+) -> Table:
+    """A ruled table: shaded header repeated on every page, numbers right-aligned, a bold totals row.
+
+    `totals` is a row of cells, or one text spanning the whole row (right-aligned), or None.
+    """
+    bold = CELL.bold()
+    widths = _column_widths(header, rows + ([totals] if isinstance(totals, list) else []), width, flexible)
+    data = [[ThaiParagraph(h, bold, align="centre") for h in header]]
+    data += [[ThaiParagraph(c, CELL, align=a) for c, a in zip(r, aligns, strict=True)] for r in rows]
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if isinstance(totals, list):
+        data.append([ThaiParagraph(c, bold, align=a) for c, a in zip(totals, aligns, strict=True)])
+    elif totals:
+        data.append([ThaiParagraph(totals, bold, align="right")] + [""] * (len(header) - 1))
+        style.append(("SPAN", (0, -1), (-1, -1)))
+    if totals:
+        style.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL))
+    return Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style), hAlign="CENTER")
+
+
+def _column_widths(
+    header: list[str], rows: list[list[str]], width: float, flexible: Sequence[int]
+) -> list[float]:
+    """Column widths filling `width`.
+
+    Best: every cell and heading on one line, the spare room going to the `flexible` (text) columns.
+    If that is too wide, headings wrap first, then the flexible columns' cells, then all cells, never
+    below their longest unbreakable piece (a word, an amount).
+    """
+    sw = pdfmetrics.stringWidth
+
+    def widest(texts, font, pieces):
+        best = 0.0
+        for t in texts:
+            if pieces:
+                best = max([best] + [sw(t[s:e], font, CELL.size) for s, e, sp in break_units(t) if not sp])
+            else:
+                best = max(best, sw(t, font, CELL.size))
+        return best
+
+    n = len(header)
+    pad = 2 * PAD + 1
+    cols = [[r[c] for r in rows if c < len(r)] for c in range(n)]
+    body = [widest(cols[c], CELL.font, False) for c in range(n)]
+    body_min = [widest(cols[c], CELL.font, True) for c in range(n)]
+    head = [widest([h], BOLD, False) for h in header]
+    head_min = [widest([h], BOLD, True) for h in header]
+    flex_body = [body_min[c] if c in flexible else body[c] for c in range(n)]
+    levels = [
+        [max(b, h) + pad for b, h in zip(body, head, strict=True)],  # nothing wraps
+        [max(b, h) + pad for b, h in zip(body, head_min, strict=True)],  # headings wrap
+        [max(b, h) + pad for b, h in zip(flex_body, head_min, strict=True)],  # and the text columns
+        [max(b, h) + pad for b, h in zip(body_min, head_min, strict=True)],  # and every column
+    ]
+    if sum(levels[0]) <= width:
+        want = levels[0]
+        grow = list(flexible) or list(range(n))
+        base = sum(want[c] for c in grow)
+        return [w + (width - sum(want)) * w / base if c in grow else w for c, w in enumerate(want)]
+    for wide, narrow in zip(levels, levels[1:], strict=False):
+        if sum(narrow) <= width:  # shrink from `wide` towards `narrow` just enough
+            slack = [a - b for a, b in zip(wide, narrow, strict=True)]
+            k = (sum(wide) - width) / sum(slack)
+            return [a - s * k for a, s in zip(wide, slack, strict=True)]
+    least = levels[-1]
+    return [m * width / sum(least) for m in least]  # even single words do not fit: scale everything
