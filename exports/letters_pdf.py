@@ -7,13 +7,10 @@ written atomically: a half-rendered batch never replaces the file at out_path.
 
 from __future__ import annotations
 
-import io
 import os
-import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
@@ -25,18 +22,16 @@ from reportlab.platypus import (
     PageBreak,
     PageTemplate,
     Spacer,
-    Table,
-    TableStyle,
 )
 from reportlab.platypus.flowables import Flowable
 
+from exports.pdf_common import atomic_pdf, ruled_table
 from exports.thai_text import (
     BOLD,
     REGULAR,
     TextStyle,
     ThaiParagraph,
     break_lines,
-    break_units,
     draw_text,
     register_fonts,
 )
@@ -63,7 +58,6 @@ SIGNATURE_LINES = 3  # blank lines left for the signature
 TEXT_SIZE = 13
 TEXT = TextStyle(REGULAR, TEXT_SIZE, 18)
 TITLE = TextStyle(BOLD, TEXT_SIZE, 19)
-CELL = TextStyle(REGULAR, 12, 15)
 GAP = 6  # points between the blocks of the letter head
 
 # The dispatch list is a register: landscape, so recipient and subject read on one or two lines.
@@ -71,8 +65,6 @@ LAND_W, LAND_H = landscape(A4)
 L_LEFT, L_RIGHT, L_TOP, L_BOTTOM = 2.5 * cm, 2 * cm, 2 * cm, 2 * cm
 
 DISPATCH_HEADER = ("ลำดับ", "เลขที่หนังสือ", "ลงวันที่", "ถึง", "เรื่อง", "สัญญาเลขที่", "จำนวนเงิน (บาท)")
-HEADER_FILL = colors.Color(0.85, 0.85, 0.85)
-TOTAL_FILL = colors.Color(0.94, 0.94, 0.94)
 
 
 # --- public API --------------------------------------------------------------------------------------
@@ -102,42 +94,12 @@ def render_letters(
     for path in {letter.emblem_path for letter in letters if letter.emblem_path}:
         _check_emblem(path)
     register_fonts()
-    tmp = _reserve_temp(out)
-    try:
-        buf = io.BytesIO()
+    with atomic_pdf(out) as buf:
         pages = _build(buf, list(letters), dispatch, progress)
-        try:
-            with open(tmp, "wb") as f:
-                f.write(buf.getbuffer())
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, out)
-        except OSError as e:
-            raise _cannot_write(out, e) from e
-    finally:
-        tmp.unlink(missing_ok=True)  # after a successful replace the name is already gone
     return pages
 
 
-# --- writing -----------------------------------------------------------------------------------------
-
-
-def _cannot_write(out: Path, e: OSError) -> InputError:
-    reason = e.strerror or str(e)
-    return InputError(f"บันทึกไฟล์ไม่ได้: {out} (cannot write {out}: {reason})")
-
-
-def _reserve_temp(out: Path) -> Path:
-    """Create the temporary file beside out_path now, so an unwritable folder fails before rendering."""
-    if out.is_dir():
-        raise InputError(f"บันทึกไฟล์ไม่ได้: {out} เป็นโฟลเดอร์ (cannot write {out}: it is a folder)")
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
-    try:
-        with open(tmp, "xb"):
-            pass
-    except OSError as e:
-        raise _cannot_write(out, e) from e
-    return tmp
+# --- writing ---------------------------------------------------------------------------------------
 
 
 def _check_emblem(path: str) -> None:
@@ -407,7 +369,7 @@ def _schedule_story(letter: LetterContent, run: _Run) -> list[Flowable]:
     totals = _row(letter.schedule_totals) if letter.schedule_totals else None
     # งวดที่, due date, amount, paid, remaining, status
     aligns = ("centre", "centre", "right", "right", "right", "left")
-    story.append(_table(list(letter.schedule_header), rows, totals, aligns, FRAME_W, flexible=(5,)))
+    story.append(ruled_table(list(letter.schedule_header), rows, totals, aligns, FRAME_W, flexible=(5,)))
     return story
 
 
@@ -442,93 +404,5 @@ def _dispatch_story(dispatch: DispatchList, run: _Run) -> list[Flowable]:
     ]
     total = dispatch.total_text or f"รวม {to_thai_digits(str(len(dispatch.lines)))} ฉบับ"
     aligns = ("centre", "left", "left", "left", "left", "left", "right")
-    story.append(_table(list(DISPATCH_HEADER), rows, total, aligns, width, flexible=(3, 4)))
+    story.append(ruled_table(list(DISPATCH_HEADER), rows, total, aligns, width, flexible=(3, 4)))
     return story
-
-
-# --- tables ------------------------------------------------------------------------------------------
-
-PAD = 4
-
-
-def _table(
-    header: list[str],
-    rows: list[list[str]],
-    totals: list[str] | str | None,
-    aligns: Sequence[str],
-    width: float,
-    flexible: Sequence[int],
-) -> Table:
-    """A ruled table: shaded header repeated on every page, numbers right-aligned, a bold totals row.
-
-    `totals` is a row of cells, or one text spanning the whole row (right-aligned), or None.
-    """
-    bold = CELL.bold()
-    widths = _column_widths(header, rows + ([totals] if isinstance(totals, list) else []), width, flexible)
-    data = [[ThaiParagraph(h, bold, align="centre") for h in header]]
-    data += [[ThaiParagraph(c, CELL, align=a) for c, a in zip(r, aligns, strict=True)] for r in rows]
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if isinstance(totals, list):
-        data.append([ThaiParagraph(c, bold, align=a) for c, a in zip(totals, aligns, strict=True)])
-    elif totals:
-        data.append([ThaiParagraph(totals, bold, align="right")] + [""] * (len(header) - 1))
-        style.append(("SPAN", (0, -1), (-1, -1)))
-    if totals:
-        style.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL))
-    return Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style), hAlign="CENTER")
-
-
-def _column_widths(
-    header: list[str], rows: list[list[str]], width: float, flexible: Sequence[int]
-) -> list[float]:
-    """Column widths filling `width`.
-
-    Best: every cell and heading on one line, the spare room going to the `flexible` (text) columns.
-    If that is too wide, headings wrap first, then the flexible columns' cells, then all cells, never
-    below their longest unbreakable piece (a word, an amount).
-    """
-    sw = pdfmetrics.stringWidth
-
-    def widest(texts, font, pieces):
-        best = 0.0
-        for t in texts:
-            if pieces:
-                best = max([best] + [sw(t[s:e], font, CELL.size) for s, e, sp in break_units(t) if not sp])
-            else:
-                best = max(best, sw(t, font, CELL.size))
-        return best
-
-    n = len(header)
-    pad = 2 * PAD + 1
-    cols = [[r[c] for r in rows if c < len(r)] for c in range(n)]
-    body = [widest(cols[c], CELL.font, False) for c in range(n)]
-    body_min = [widest(cols[c], CELL.font, True) for c in range(n)]
-    head = [widest([h], BOLD, False) for h in header]
-    head_min = [widest([h], BOLD, True) for h in header]
-    flex_body = [body_min[c] if c in flexible else body[c] for c in range(n)]
-    levels = [
-        [max(b, h) + pad for b, h in zip(body, head, strict=True)],  # nothing wraps
-        [max(b, h) + pad for b, h in zip(body, head_min, strict=True)],  # headings wrap
-        [max(b, h) + pad for b, h in zip(flex_body, head_min, strict=True)],  # and the text columns
-        [max(b, h) + pad for b, h in zip(body_min, head_min, strict=True)],  # and every column
-    ]
-    if sum(levels[0]) <= width:
-        want = levels[0]
-        grow = list(flexible) or list(range(n))
-        base = sum(want[c] for c in grow)
-        return [w + (width - sum(want)) * w / base if c in grow else w for c, w in enumerate(want)]
-    for wide, narrow in zip(levels, levels[1:], strict=False):
-        if sum(narrow) <= width:  # shrink from `wide` towards `narrow` just enough
-            slack = [a - b for a, b in zip(wide, narrow, strict=True)]
-            k = (sum(wide) - width) / sum(slack)
-            return [a - s * k for a, s in zip(wide, slack, strict=True)]
-    least = levels[-1]
-    return [m * width / sum(least) for m in least]  # even single words do not fit: scale everything
