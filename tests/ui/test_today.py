@@ -1,0 +1,153 @@
+"""The today view: notices and ask tasks of the working day, recorded in two clicks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from fieldtool import reminders
+from fieldtool.models import ReminderDelivery
+from fieldtool.thai import format_date
+from ui.qt import Qt
+from ui.today.delivery import DeliveryDialog
+from ui.today.view import TodayView
+
+
+def open_today(qtbot, db, day):
+    view = TodayView(db, day, officer="ทดสอบ")
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    with qtbot.waitSignal(view.loaded, timeout=20_000):
+        view.refresh()
+    return view
+
+
+def cells(model, row):
+    return [model.index(row, c).data() for c in range(model.columnCount())]
+
+
+def row_of_borrower(model, name):
+    return next(r for r in range(model.rowCount()) if model.index(r, 0).data() == name)
+
+
+def click_row(qtbot, view, row):
+    rect = view.visualRect(view.model().index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_notice_seven_days_before_the_due_date_is_listed(qtbot, book):
+    view = open_today(qtbot, book.db, book.today)
+    row = row_of_borrower(view.notices, "นางสมศรี ใจดี")
+    shown = cells(view.notices, row)
+    assert shown[1] == "หมู่ที่ 1 บ้านโนนสูง"
+    assert shown[2] == "แจ้งล่วงหน้า 7 วัน"
+    assert shown[3] == "1"
+    assert shown[4] == format_date(book.today + timedelta(days=7))  # Buddhist Era: 29 พ.ย. 2569
+    assert "2569" in shown[4]
+    assert shown[5] == "1,030.00"  # 1,000 principal + 30 interest
+    assert shown[6] == "อีก 7 วัน"
+    assert shown[7] == "081-234-5678"
+
+
+def test_overdue_instalment_is_an_ask_task_with_days_overdue(qtbot, book):
+    view = open_today(qtbot, book.db, book.today)
+    row = row_of_borrower(view.asks, "นายไพโรจน์ บุญมา")
+    shown = cells(view.asks, row)
+    assert shown[2] == "ลงพื้นที่ติดตามทวงถาม"
+    assert shown[6] == "เกิน 10 วัน"
+
+
+def test_section_headers_count_their_rows(qtbot, book):
+    view = open_today(qtbot, book.db, book.today)
+    assert view.notice_title.text() == f"แจ้งเตือนก่อนครบกำหนด ({view.notices.rowCount()})"
+    assert view.ask_title.text() == f"ติดตามทวงถามหนี้ค้างชำระ ({view.asks.rowCount()})"
+    assert view.asks.rowCount() == 1
+
+
+def test_two_clicks_record_the_delivery_and_the_row_leaves(qtbot, book):
+    view = open_today(qtbot, book.db, book.today)
+    before = view.notices.rowCount()
+    row = row_of_borrower(view.notices, "นางสมศรี ใจดี")
+    reminder = view.notices.row_at(row)
+    assert not view.how_buttons["phone"].isEnabled()  # nothing chosen yet
+
+    click_row(qtbot, view.notice_view, row)  # click 1
+    qtbot.mouseClick(view.how_buttons["phone"], Qt.MouseButton.LeftButton)  # click 2
+
+    assert view.notices.rowCount() == before - 1
+    assert "นางสมศรี ใจดี" not in [view.notices.index(r, 0).data() for r in range(view.notices.rowCount())]
+    assert view.notice_title.text() == f"แจ้งเตือนก่อนครบกำหนด ({before - 1})"
+    with book.db.session() as s:
+        assert reminder.id not in {r.id for r in reminders.reminders_on(s, book.today)}
+        delivery = s.scalars(
+            select(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder.id)
+        ).one()
+        assert (delivery.how, delivery.delivered_on) == ("phone", book.today)
+
+
+def test_ask_task_done_by_a_visit(qtbot, book):
+    view = open_today(qtbot, book.db, book.today)
+    click_row(qtbot, view.ask_view, 0)
+    qtbot.mouseClick(view.how_buttons["visit"], Qt.MouseButton.LeftButton)
+    assert view.asks.rowCount() == 0
+    assert view.ask_title.text() == "ติดตามทวงถามหนี้ค้างชำระ (0)"
+
+
+def test_one_selection_across_both_lists(qtbot, book):
+    view = open_today(qtbot, book.db, book.today)
+    click_row(qtbot, view.notice_view, 0)
+    click_row(qtbot, view.ask_view, 0)
+    assert not view.notice_view.selectionModel().hasSelection()
+    assert view.selected().kind == "ask"
+
+
+def test_delivery_with_a_note_through_the_dialog(qtbot, book, monkeypatch):
+    view = open_today(qtbot, book.db, book.today)
+    row = row_of_borrower(view.notices, "นางสมศรี ใจดี")
+    reminder = view.notices.row_at(row)
+
+    def answer(parent, db, rem, day, officer=""):
+        dlg = DeliveryDialog(db, rem, day, officer, parent=parent)
+        dlg.how.setCurrentIndex(dlg.how.findData("letter"))
+        dlg.note.setText("ส่งหนังสือผ่านผู้ใหญ่บ้าน")
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+        return dlg.result() == DeliveryDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(DeliveryDialog, "ask", answer)
+    view.select(reminder.id)
+    with qtbot.waitSignal(view.loaded, timeout=20_000):
+        qtbot.mouseClick(view.note_button, Qt.MouseButton.LeftButton)
+    assert view.notices.row_of(reminder.id) == -1
+    with book.db.session() as s:
+        delivery = s.scalars(
+            select(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder.id)
+        ).one()
+        assert (delivery.how, delivery.note, delivery.by_whom) == ("letter", "ส่งหนังสือผ่านผู้ใหญ่บ้าน", "ทดสอบ")
+
+
+def test_delivery_dialog_refuses_a_bad_date_and_writes_nothing(qtbot, book):
+    view = open_today(qtbot, book.db, book.today)
+    dlg = DeliveryDialog(book.db, view.notices.row_at(0), book.today)
+    qtbot.addWidget(dlg)
+    dlg.delivered_on.setText("31/02/2569")
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert dlg.error.isVisibleTo(dlg)
+    assert dlg.error.text().startswith("วันที่ไม่ถูกต้อง")
+    with book.db.session() as s:
+        assert s.scalars(select(ReminderDelivery)).first() is None
+
+
+def test_empty_day_says_so(qtbot, db):
+    view = open_today(qtbot, db, date(2026, 11, 22))
+    assert view.stack.currentWidget() is view.empty
+    assert view.empty.text() == "วันนี้ไม่มีรายการที่ต้องแจ้ง"
+    assert view.empty.isVisible()
+    assert not view.actions.isVisible()
+
+
+def test_reminder_models_pass_the_model_tester(qtbot, qtmodeltester, book):
+    view = open_today(qtbot, book.db, book.today)
+    qtmodeltester.check(view.notices)
+    qtmodeltester.check(view.asks)

@@ -1,0 +1,65 @@
+"""The shape every small form shares: fields, one line for what is wrong, Save and Cancel.
+
+Save runs `save()`, which writes in one database transaction; an InputError there keeps the dialog
+open with the sentence shown inside it, and nothing is written (the session rolls back).
+"""
+
+from __future__ import annotations
+
+from fieldtool.thai import InputError
+from ui.i18n import error_text, strings, tr
+from ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
+
+
+def input_error(key: str, **values) -> InputError:
+    """An InputError raised by the screens, in the domain's "Thai (English)" form."""
+    entry = strings()[key]
+    return InputError(f"{entry['th'].format(**values)} ({entry['en'].format(**values)})")
+
+
+class FormDialog(QDialog):
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.form = QFormLayout()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(
+            "QLabel { color: #b71c1c; background: #fdecea; padding: 6px; border-radius: 4px; }"
+        )
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("button.save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("button.cancel"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addLayout(self.form)
+        box.addWidget(self.error)
+        box.addWidget(self.buttons)
+
+    @property
+    def save_button(self):
+        return self.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    def save(self) -> None:
+        """Write what the form says; raise InputError to refuse."""
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        try:
+            self.save()
+        except InputError as exc:
+            self.show_error(error_text(exc))
+            return
+        except Exception as exc:  # e.g. the disk is full: still one sentence, not a traceback
+            self.show_error(tr("error.unexpected", detail=str(exc)))
+            return
+        super().accept()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()

@@ -1,0 +1,144 @@
+"""Rows of the change log as a table: when, officer, device, action, table, record, what changed.
+
+The full log can be long (every insert and update is in it), so the page model reads it newest first
+in pages of 500 through Qt's canFetchMore/fetchMore: the view asks for more as the officer scrolls.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from db import Database
+from fieldtool.loanbook import PREVENT_ITEMS
+from fieldtool.models import ChangeLog
+from fieldtool.reminders import DELIVERY_HOW
+from fieldtool.thai import format_date
+from ui.i18n import day_text, domain_label, language, money_text, strings, tr
+from ui.qt import QModelIndex
+from ui.tablemodel import Column, RowTableModel
+
+PAGE_SIZE = 500
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def local_time(at: datetime) -> datetime:
+    # Stored in UTC; SQLite hands it back without the zone.
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone()
+
+
+def when_text(row: ChangeLog) -> str:
+    t = local_time(row.at)
+    d = t.date()
+    return f"{format_date(d, 'numeric') if language() == 'th' else d.isoformat()} {t:%H:%M:%S}"
+
+
+def field_label(name: str) -> str:
+    key = f"field.{name}"
+    return tr(key) if key in strings() else name
+
+
+def value_text(name: str, value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if name.endswith("_satang") and isinstance(value, int):
+        return money_text(value)
+    if name == "item":
+        thai = {code: th for code, th, _ in PREVENT_ITEMS}
+        english = {code: en for code, _, en in PREVENT_ITEMS}
+        return (thai if language() == "th" else english).get(value, value)
+    if name == "how":
+        return domain_label(DELIVERY_HOW, "how", value)
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return day_text(datetime.fromisoformat(value).date())
+    return str(value)
+
+
+# Ids and bookkeeping that say nothing to an officer reading the log.
+_HIDDEN = {"id", "recorded_at", "created_at", "device_id", "recorded_by"}
+
+
+def change_summary(row: ChangeLog) -> str:
+    try:
+        data = json.loads(row.data)
+    except ValueError:
+        return row.data
+    before = data.pop("_before", None)
+    if row.action == "update" and isinstance(before, dict):
+        parts = [
+            f"{field_label(k)}: {value_text(k, before.get(k))} → {value_text(k, v)}" for k, v in data.items()
+        ]
+    else:
+        parts = [
+            f"{field_label(k)}: {value_text(k, v)}"
+            for k, v in data.items()
+            if k not in _HIDDEN and not k.endswith("_id") and v not in (None, "", False)
+        ]
+    return "; ".join(parts)
+
+
+def change_details(row: ChangeLog) -> str:
+    try:
+        return json.dumps(json.loads(row.data), ensure_ascii=False, indent=1)
+    except ValueError:
+        return row.data
+
+
+def _label(prefix: str, code: str) -> str:
+    key = f"{prefix}.{code}"
+    return tr(key) if key in strings() else code
+
+
+CHANGELOG_COLUMNS = [
+    Column("col.when", when_text, sort_key=lambda r: (r.at, r.seq)),
+    Column("col.officer", lambda r: r.officer or "–"),
+    Column("col.device", lambda r: r.device_id[:8], tooltip=lambda r: r.device_id),
+    Column("col.action", lambda r: _label("action", r.action)),
+    Column("col.table", lambda r: _label("table", r.table_name)),
+    Column("col.record", lambda r: r.record_id[:8], tooltip=lambda r: r.record_id),
+    Column("col.changes", change_summary, tooltip=change_details),
+]
+
+
+def load_changelog(db: Database, offset: int = 0, limit: int | None = None) -> list[ChangeLog]:
+    """One page of the change log, newest first."""
+    with db.session() as s:
+        q = (
+            select(ChangeLog)
+            .order_by(ChangeLog.at.desc(), ChangeLog.seq.desc())
+            .offset(offset)
+            .limit(limit or PAGE_SIZE)
+        )
+        return list(s.scalars(q))
+
+
+class ChangeLogModel(RowTableModel):
+    """The change log newest first; a list of rows, or the whole log page by page (`db` given)."""
+
+    def __init__(self, db: Database | None = None, parent=None):
+        super().__init__(CHANGELOG_COLUMNS, parent)
+        self.db = db
+        self._more = False
+
+    def set_first_page(self, rows: list[ChangeLog]) -> None:
+        self.set_rows(rows)
+        self._more = self.db is not None and len(rows) == PAGE_SIZE
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more:
+            return
+        more = load_changelog(self.db, offset=len(self._rows))
+        self._more = len(more) == PAGE_SIZE
+        if more:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()

@@ -1,0 +1,83 @@
+"""Every visible string of the windows, by key, in Thai (the default) and English.
+
+The strings live in resources/i18n/ui.json as {"key": {"th": ..., "en": ...}}. The language is one
+setting of the database ("language"), read at start and switched from the menu. Labels the domain
+already names in Thai (stages, notices, ask steps) come from the domain in Thai and from ui.json in
+English, so the Thai wording has a single owner.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from fieldtool.thai import InputError, format_baht, format_date, format_date_en
+
+LANGUAGES = ("th", "en")
+STRINGS_PATH = Path(__file__).resolve().parents[1] / "resources" / "i18n" / "ui.json"
+
+_language = "th"
+
+
+@cache
+def strings() -> dict[str, dict[str, str]]:
+    return json.loads(STRINGS_PATH.read_text(encoding="utf-8"))
+
+
+def language() -> str:
+    return _language
+
+
+def set_language(lang: str) -> None:
+    global _language
+    _language = lang if lang in LANGUAGES else "th"
+
+
+def tr(key: str, **values) -> str:
+    """The text of `key` in the current language; a missing key shows itself so it is noticed."""
+    entry = strings().get(key)
+    if entry is None:
+        text = key
+    else:
+        text = entry.get(_language) or entry.get("th") or key
+    return text.format(**values) if values else text
+
+
+def domain_label(thai: dict[str, str], prefix: str, code: str) -> str:
+    """A domain label: the domain's own Thai word, or its English twin `prefix.code` in ui.json."""
+    if _language == "th" and code in thai:
+        return thai[code]
+    key = f"{prefix}.{code}"
+    return tr(key) if key in strings() else thai.get(code, code)
+
+
+def day_text(d: date | None) -> str:
+    """A date as shown in lists: Buddhist Era in Thai (22 พ.ย. 2569), the Christian Era in English."""
+    if d is None:
+        return ""
+    return format_date(d) if _language == "th" else format_date_en(d)
+
+
+def long_day_text(d: date) -> str:
+    return format_date(d, "long") if _language == "th" else format_date_en(d)
+
+
+def money_text(satang: int) -> str:
+    return format_baht(satang)
+
+
+# The domain writes "Thai sentence (English sentence)"; show the half in the language of the screen.
+_BILINGUAL_RE = re.compile(r"^(?P<th>.*?)\s*\((?P<en>[^()]*)\)\s*$", re.DOTALL)
+
+
+def error_text(exc: BaseException) -> str:
+    text = str(exc)
+    if not isinstance(exc, InputError):
+        return text
+    m = _BILINGUAL_RE.match(text)
+    if not m or not m["th"]:
+        return text
+    return m["th"] if _language == "th" else m["en"][:1].upper() + m["en"][1:]

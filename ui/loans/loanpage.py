@@ -1,0 +1,455 @@
+"""The loan page: one loan's header and its tabs (schedule, payments, ปตท. stages, prevent checklist,
+notices delivered, history), with the actions an officer takes on it.
+
+One loan is small, so the page reads it on the UI thread (`loandata.load_loan_page`) and again after
+every write; the main window hears `changed` and reloads its lists.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from db import Database
+from fieldtool import loanbook
+from fieldtool.ledger import STAGE_TH, InstalmentState, ScheduleState
+from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH
+from fieldtool.schedule import FREQUENCY_TH
+from ui.history.model import ChangeLogModel
+from ui.i18n import day_text, domain_label, money_text, tr
+from ui.loans.dialogs import (
+    CheckDialog,
+    DisburseDialog,
+    PaymentDialog,
+    RestructureDialog,
+    ReverseDialog,
+    prevent_label,
+)
+from ui.loans.loandata import DeliveryRow, LoanPageData, PaymentRow, load_loan_page
+from ui.qt import (
+    QColor,
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+    emit,
+)
+from ui.tablemodel import ROW_ROLE, Column, RowTableModel
+from ui.widgets import STAGE_COLORS, MessageBar, fit_columns, make_table, stage_color
+
+GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#757575")
+
+
+def instalment_status(inst: InstalmentState, day: date) -> str:
+    if inst.is_paid:
+        return "paid"
+    return "overdue" if inst.due_date < day else "not_due"
+
+
+_STATUS_COLOR = {"paid": GREEN, "overdue": RED, "not_due": None}
+
+
+def schedule_columns(day) -> list[Column]:
+    return [
+        Column("col.no", lambda i: str(i.no), "right", sort_key=lambda i: i.no),
+        Column("col.due_date", lambda i: day_text(i.due_date), "right", sort_key=lambda i: i.due_date),
+        Column("col.amount", lambda i: money_text(i.amount_satang), "right"),
+        Column("col.principal_part", lambda i: money_text(i.principal_satang), "right"),
+        Column("col.interest", lambda i: money_text(i.interest_satang), "right"),
+        Column("col.paid", lambda i: money_text(i.paid_satang), "right"),
+        Column("col.remaining", lambda i: money_text(i.remaining_satang), "right"),
+        Column(
+            "col.status",
+            lambda i: tr(f"inst.{instalment_status(i, day())}"),
+            color=lambda i: _STATUS_COLOR[instalment_status(i, day())],
+        ),
+        Column("col.settled_on", lambda i: day_text(i.settled_on) or "–", "right"),
+    ]
+
+
+def _payment_state(p: PaymentRow) -> str:
+    if p.is_reversal:
+        return tr("payment.reversal_of")
+    if p.reversed_by is not None:
+        return tr("payment.reversed_on", day=day_text(p.reversed_by.paid_on))
+    return ""
+
+
+PAYMENT_COLUMNS = [
+    Column("col.paid_on", lambda p: day_text(p.payment.paid_on), "right"),
+    Column(
+        "col.amount",
+        lambda p: money_text(p.payment.amount_satang),
+        "right",
+        strike=lambda p: p.reversed_by is not None,
+        color=lambda p: RED if p.is_reversal else None,
+    ),
+    Column(
+        "col.kind",
+        lambda p: tr("payment.reversal") if p.is_reversal else tr("payment.payment"),
+        strike=lambda p: p.reversed_by is not None,
+    ),
+    Column("col.state", _payment_state, color=lambda p: RED if p.is_reversal or p.reversed_by else None),
+    Column("field.note", lambda p: p.payment.note),
+    Column("col.recorded_by", lambda p: p.payment.recorded_by or "–"),
+]
+
+TIMELINE_COLUMNS = [
+    Column("col.from", lambda t: day_text(t[0])),
+    Column("col.until", lambda t: day_text(t[2]) if t[2] else tr("timeline.now")),
+    Column("col.stage", lambda t: domain_label(STAGE_TH, "stage", t[1]), color=lambda t: stage_color(t[1])),
+]
+
+CHECK_COLUMNS = [
+    Column("col.item", lambda c: prevent_label(c.item), max_width=420),  # the words of the work: never cut
+    Column(
+        "col.done",
+        lambda c: tr("check.done") if c.done else tr("check.open"),
+        color=lambda c: GREEN if c.done else RED,
+    ),
+    Column("col.done_on", lambda c: day_text(c.done_on) or "–", "right"),
+    Column("field.note", lambda c: c.note),
+]
+
+
+def delivery_what(d: DeliveryRow) -> str:
+    if d.delivery.kind.startswith("ask"):
+        return domain_label(ASK_STEP_TH, "ask_step", d.step)
+    return domain_label(NOTICE_TH, "notice", d.delivery.kind)
+
+
+DELIVERY_COLUMNS = [
+    Column("col.delivered_on", lambda d: day_text(d.delivery.delivered_on), "right"),
+    Column("col.what", delivery_what),
+    Column("col.instalment_no", lambda d: str(d.instalment_no or "–"), "right"),
+    Column("col.how", lambda d: domain_label(DELIVERY_HOW, "how", d.delivery.how)),
+    Column("col.by", lambda d: d.delivery.by_whom or "–"),
+    Column("field.note", lambda d: d.delivery.note),
+]
+
+
+class LoanPage(QDialog):
+    changed = Signal()
+
+    def __init__(self, db: Database, loan_id: str, day: date, parent=None):
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)  # its own window with minimise and maximise
+        self.db = db
+        self.loan_id = loan_id
+        self.day = day
+        self.data: LoanPageData | None = None
+        self.resize(1100, 720)
+
+        self.message = MessageBar()
+        self.tabs = QTabWidget()
+        self._header = QGridLayout()
+        self._values: dict[str, QLabel] = {}
+        self._build_header()
+
+        # ตารางชำระ
+        self.version = QComboBox()
+        self.version.currentIndexChanged.connect(self._show_schedule)
+        self.schedule = RowTableModel(schedule_columns(lambda: self.day), self)
+        self.schedule_view = make_table(self.schedule)
+        self.schedule_note = QLabel()
+        self.schedule_note.setWordWrap(True)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("schedule.version")))
+        bar.addWidget(self.version, 1)
+        self.tabs.addTab(self._tab(bar, self.schedule_view, self.schedule_note), "")
+
+        # การชำระเงิน
+        self.payments = RowTableModel(PAYMENT_COLUMNS, self)
+        self.payment_view = make_table(self.payments)
+        self.pay_button = QPushButton(tr("loan.pay"))
+        self.pay_button.clicked.connect(self.take_payment)
+        self.reverse_button = QPushButton(tr("loan.reverse"))
+        self.reverse_button.clicked.connect(self.reverse_selected)
+        self.tabs.addTab(
+            self._tab(self._buttons(self.pay_button, self.reverse_button), self.payment_view), ""
+        )
+
+        # ขั้น ปตท.
+        self.timeline = RowTableModel(TIMELINE_COLUMNS, self)
+        self.timeline_view = make_table(self.timeline)
+        self.tabs.addTab(self._tab(self.timeline_view), "")
+
+        # รายการป้องกัน
+        self.checks = RowTableModel(CHECK_COLUMNS, self)
+        self.check_view = make_table(self.checks)
+        self.check_view.activated.connect(lambda _idx: self.tick_selected())
+        self.tick_button = QPushButton(tr("loan.tick"))
+        self.tick_button.clicked.connect(self.tick_selected)
+        self.untick_button = QPushButton(tr("loan.untick"))
+        self.untick_button.clicked.connect(self.untick_selected)
+        self.disburse_button = QPushButton(tr("loan.disburse"))
+        self.disburse_button.clicked.connect(self.disburse)
+        self.disbursed_note = QLabel()
+        self.disbursed_note.setWordWrap(True)
+        self.tabs.addTab(
+            self._tab(
+                self._buttons(self.tick_button, self.untick_button, self.disburse_button),
+                self.check_view,
+                self.disbursed_note,
+            ),
+            "",
+        )
+
+        # การแจ้งเตือน
+        self.deliveries = RowTableModel(DELIVERY_COLUMNS, self)
+        self.delivery_view = make_table(self.deliveries)
+        self.tabs.addTab(self._tab(self.delivery_view), "")
+
+        # ประวัติ
+        self.history = ChangeLogModel(parent=self)
+        self.history_view = make_table(self.history)
+        self.tabs.addTab(self._tab(self.history_view), "")
+
+        self.restructure_button = QPushButton(tr("loan.restructure"))
+        self.restructure_button.clicked.connect(self.restructure)
+        close = QPushButton(tr("button.close"))
+        close.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.restructure_button)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._header)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        self.reload()
+
+    # --- layout helpers -----------------------------------------------------------------------------
+
+    HEADER_FIELDS = (
+        ("borrower", "village", "fund", "purpose"),
+        ("principal", "rate", "frequency", "stage"),
+        ("outstanding", "arrears", "days_overdue", "next_due"),
+    )
+
+    def _build_header(self) -> None:
+        for r, names in enumerate(self.HEADER_FIELDS):
+            for c, name in enumerate(names):
+                caption = QLabel(tr(f"loan.{name}"))
+                caption.setStyleSheet("QLabel { color: #546e7a; }")
+                value = QLabel()
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self._values[name] = value
+                self._header.addWidget(caption, r, c * 2)
+                self._header.addWidget(value, r, c * 2 + 1)
+        for c in range(4):
+            self._header.setColumnStretch(c * 2 + 1, 1)
+        self._values["borrower"].setStyleSheet("QLabel { font-weight: bold; }")
+        # The stage is a coloured badge as wide as its word, not a stretched bar.
+        self._values["stage"].setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+
+    def header_text(self, name: str) -> str:
+        """What the header shows for `name` (borrower, outstanding, stage, ...)."""
+        return self._values[name].text()
+
+    @staticmethod
+    def _buttons(*buttons: QPushButton) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for b in buttons:
+            row.addWidget(b)
+        row.addStretch(1)
+        return row
+
+    @staticmethod
+    def _tab(*parts) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        for part in parts:
+            if isinstance(part, QHBoxLayout):
+                box.addLayout(part)
+            elif isinstance(part, QLabel):
+                box.addWidget(part)
+            else:
+                box.addWidget(part, 1)
+        return page
+
+    # --- showing ------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        try:
+            self.data = data = load_loan_page(self.db, self.loan_id, self.day)
+        except Exception as exc:
+            self.message.show_error(exc)
+            return
+        loan, info, state = data.loan, data.info, data.state
+        self.setWindowTitle(
+            tr("loan.window_title", borrower=info.borrower, agreement=loan.agreement_no or "–")
+        )
+        v = self._values
+        v["borrower"].setText(info.borrower)
+        v["village"].setText(info.village)
+        v["fund"].setText(info.fund)
+        v["purpose"].setText(loan.purpose or "–")
+        v["principal"].setText(f"{money_text(loan.principal_satang)} {tr('unit.baht')}")
+        v["rate"].setText(tr("loan.rate_value", rate=f"{loan.rate_bp / 100:.2f}"))
+        v["frequency"].setText(
+            tr(
+                "loan.frequency_value",
+                n=loan.instalments,
+                frequency=domain_label(FREQUENCY_TH, "frequency", loan.frequency),
+            )
+        )
+        stage = state.stage
+        v["stage"].setText(domain_label(STAGE_TH, "stage", stage))
+        v["stage"].setStyleSheet(
+            f"QLabel {{ background: {STAGE_COLORS[stage]}; color: white; padding: 2px 10px; border-radius: 8px; }}"
+        )
+        outstanding = state.outstanding_satang if stage != "prevent" else loan.principal_satang
+        v["outstanding"].setText(f"{money_text(outstanding)} {tr('unit.baht')}")
+        v["arrears"].setText(f"{money_text(state.arrears_satang)} {tr('unit.baht')}")
+        v["arrears"].setStyleSheet(
+            "QLabel { color: #c62828; font-weight: bold; }" if state.arrears_satang else ""
+        )
+        v["days_overdue"].setText(tr("loan.days", n=state.days_overdue) if state.days_overdue else "–")
+        nxt = state.next_due
+        v["next_due"].setText(
+            f"{day_text(nxt.due_date)} · {money_text(nxt.remaining_satang)} {tr('unit.baht')}"
+            if nxt and stage != "prevent"
+            else "–"
+        )
+
+        self._fill_versions(state.schedules, state.active)
+        self.payments.set_rows(data.payments)
+        ends = [d - timedelta(days=1) for d, _ in data.timeline[1:]] + [None]
+        self.timeline.set_rows([(d, s, end) for (d, s), end in zip(data.timeline, ends, strict=True)])
+        self.checks.set_rows(data.checks)
+        self.deliveries.set_rows(data.deliveries)
+        self.history.set_rows(data.history)
+        self._fill_disbursement(data)
+        for view in (
+            self.payment_view,
+            self.timeline_view,
+            self.check_view,
+            self.delivery_view,
+            self.history_view,
+        ):
+            fit_columns(view)
+
+        titles = (
+            tr("loan.tab.schedule"),
+            tr("loan.tab.payments", n=len(data.payments)),
+            tr("loan.tab.stages"),
+            tr("loan.tab.prevent", done=sum(c.done for c in data.checks), total=len(data.checks)),
+            tr("loan.tab.notices", n=len(data.deliveries)),
+            tr("loan.tab.history"),
+        )
+        for i, title in enumerate(titles):
+            self.tabs.setTabText(i, title)
+        disbursed = loan.disbursed_on is not None
+        self.pay_button.setEnabled(disbursed)
+        self.reverse_button.setEnabled(
+            any(not p.is_reversal and p.reversed_by is None for p in data.payments)
+        )
+        self.disburse_button.setEnabled(not disbursed)
+        self.restructure_button.setEnabled(disbursed and state.outstanding_satang > 0)
+
+    def _fill_versions(self, schedules: list[ScheduleState], active: ScheduleState | None) -> None:
+        self.version.blockSignals(True)
+        self.version.clear()
+        current = 0
+        for n, sched in enumerate(sorted(schedules, key=lambda s: s.version)):
+            text = tr("schedule.version_item", version=sched.version, day=day_text(sched.effective_from))
+            if sched is active:
+                text += " · " + tr("schedule.current")
+                current = n
+            self.version.addItem(text, sched)
+        self.version.setCurrentIndex(current)
+        self.version.setEnabled(len(schedules) > 1)
+        self.version.blockSignals(False)
+        self._show_schedule()
+
+    def _show_schedule(self) -> None:
+        sched: ScheduleState | None = self.version.currentData()
+        self.schedule.set_rows(sched.instalments if sched else [])
+        note = ""
+        if sched is not None and sched.reason:
+            note = tr("schedule.reason", reason=sched.reason)
+        if sched is not None and sched.credit_satang:
+            note += ("  " if note else "") + tr("schedule.credit", amount=money_text(sched.credit_satang))
+        self.schedule_note.setText(note)
+        self.schedule_note.setVisible(bool(note))
+        fit_columns(self.schedule_view)
+
+    def _fill_disbursement(self, data: LoanPageData) -> None:
+        loan = data.loan
+        if loan.disbursed_on is None:
+            text = tr("disburse.not_yet", n=len(data.open_items)) if data.open_items else tr("disburse.ready")
+        else:
+            text = tr("disburse.done", day=day_text(loan.disbursed_on))
+            if loan.prevent_override:
+                text += " " + tr("disburse.override", reason=loan.prevent_override)
+        self.disbursed_note.setText(text)
+
+    # --- actions ------------------------------------------------------------------------------------
+
+    def _after_write(self, info: str) -> None:
+        self.reload()
+        self.message.show_info(info)
+        emit(self.changed)
+
+    def take_payment(self) -> None:
+        info = self.data.info
+        about = f"<b>{info.borrower}</b> · {info.village}<br>{tr('loan.outstanding')} {self.header_text('outstanding')}"
+        if PaymentDialog.ask(self, self.db, self.loan_id, self.day, about):
+            self._after_write(tr("loan.paid_saved"))
+
+    def _selected(self, view):
+        rows = view.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def reverse_selected(self) -> None:
+        row: PaymentRow | None = self._selected(self.payment_view)
+        if row is None:
+            self.message.show_error(tr("loan.select_payment"))
+            return
+        if row.is_reversal or row.reversed_by is not None:
+            self.message.show_error(tr("loan.cannot_reverse"))
+            return
+        p = row.payment
+        if ReverseDialog.ask(self, self.db, p.id, p.paid_on, p.amount_satang, self.day):
+            self._after_write(tr("loan.reversed_saved"))
+
+    def tick_selected(self) -> None:
+        check = self._selected(self.check_view)
+        if check is None:
+            self.message.show_error(tr("loan.select_item"))
+            return
+        if CheckDialog.ask(self, self.db, self.loan_id, check.item, self.day, check.note):
+            self._after_write(tr("loan.check_saved", item=prevent_label(check.item)))
+
+    def untick_selected(self) -> None:
+        check = self._selected(self.check_view)
+        if check is None:
+            self.message.show_error(tr("loan.select_item"))
+            return
+        try:
+            with self.db.session() as s:
+                loanbook.set_check(s, self.loan_id, check.item, done=False, note=check.note)
+        except Exception as exc:
+            self.message.show_error(exc)
+            return
+        self._after_write(tr("loan.check_removed", item=prevent_label(check.item)))
+
+    def disburse(self) -> None:
+        if DisburseDialog.ask(self, self.db, self.loan_id, self.day, self.data.open_items):
+            self._after_write(tr("loan.disbursed_saved"))
+
+    def restructure(self) -> None:
+        state = self.data.state
+        left = sum(1 for i in state.instalments if not i.is_paid)
+        if RestructureDialog.ask(self, self.db, self.loan_id, self.day, left, self.data.loan.frequency):
+            self._after_write(tr("loan.restructured_saved"))

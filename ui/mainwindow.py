@@ -1,0 +1,232 @@
+"""The main window: the working date, navigation between the four pages, and the status bar.
+
+Pages: วันนี้ (today), ทะเบียนเงินกู้ (loan register), หนี้ค้างชำระ (arrears), ประวัติการแก้ไข (change log).
+A page loads when it is shown and is marked stale when the working date changes or something is
+written; switching the language rebuilds the window in the other language.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from db import Database
+from fieldtool.models import District, Province, Subdistrict
+from ui import i18n
+from ui.arrears.view import ArrearsView
+from ui.history.view import HistoryView
+from ui.i18n import tr
+from ui.loans.loanpage import LoanPage
+from ui.loans.register import RegisterView
+from ui.qt import (
+    QAction,
+    QActionGroup,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QLocale,
+    QMainWindow,
+    QStackedWidget,
+    QStatusBar,
+    Qt,
+    QToolBar,
+    QWidget,
+)
+from ui.today.view import TodayView
+from ui.widgets import WorkingDateEdit
+
+PAGES = ("today", "register", "arrears", "history")
+
+
+def apply_qt_locale(lang: str) -> None:
+    """Qt's own texts (calendar day names, standard buttons) follow the chosen language."""
+    if lang == "th":
+        QLocale.setDefault(QLocale(QLocale.Language.Thai, QLocale.Country.Thailand))
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, day: date | None = None, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.day = day or date.today()
+        self.loan_pages: list[LoanPage] = []
+        self._toolbar: QToolBar | None = None
+        self.resize(1280, 800)
+        self._build()
+        self.show_page("today")
+
+    # --- building (again on a language switch) --------------------------------------------------------
+
+    def _build(self) -> None:
+        apply_qt_locale(i18n.language())
+        self.setWindowTitle(tr("app.title"))
+        officer = self.db.setting("officer")
+        self._build_menus()
+
+        if self._toolbar is not None:
+            self.removeToolBar(self._toolbar)
+            self._toolbar.deleteLater()
+        self._toolbar = QToolBar(tr("toolbar.name"))
+        self._toolbar.setMovable(False)
+        self.date_edit = WorkingDateEdit(self.day)
+        self.date_edit.dateChanged.connect(self.set_day)
+        self._toolbar.addWidget(self.date_edit)
+        self.addToolBar(self._toolbar)
+
+        self.today = TodayView(self.db, self.day, officer)
+        self.register = RegisterView(self.db, self.day)
+        self.arrears = ArrearsView(self.db, self.day)
+        self.history = HistoryView(self.db)
+        self.pages = {
+            "today": self.today,
+            "register": self.register,
+            "arrears": self.arrears,
+            "history": self.history,
+        }
+        for page in (self.today, self.register, self.arrears):
+            page.open_loan.connect(self.open_loan)
+        self.today.changed.connect(lambda: self._data_changed(self.today))
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.stack = QStackedWidget()
+        for name in PAGES:
+            self.nav.addItem(tr(f"page.{name}"))
+            self.stack.addWidget(self.pages[name])
+        self.nav.setStyleSheet("QListWidget#nav::item { padding: 10px 8px; }")
+        self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 28, 120))
+        self.nav.currentRowChanged.connect(self._page_chosen)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(6, 6, 6, 6)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)  # deletes the widgets of the previous language
+        self._build_status(officer)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        file_menu = bar.addMenu(tr("menu.file"))
+        quit_action = QAction(tr("menu.quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        go_menu = bar.addMenu(tr("menu.go"))
+        for n, name in enumerate(PAGES, start=1):
+            action = QAction(tr(f"page.{name}"), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            action.triggered.connect(lambda _=False, p=name: self.show_page(p))
+            go_menu.addAction(action)
+        go_menu.addSeparator()
+        reload_action = QAction(tr("menu.reload"), self)
+        reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        reload_action.triggered.connect(self.reload_current)
+        go_menu.addAction(reload_action)
+
+        lang_menu = bar.addMenu(tr("menu.language"))
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for lang, label in (("th", "ไทย"), ("en", "English")):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(lang == i18n.language())
+            action.triggered.connect(lambda _=False, lg=lang: self.set_language(lg))
+            group.addAction(action)
+            lang_menu.addAction(action)
+            self.language_actions[lang] = action
+
+    def _build_status(self, officer: str) -> None:
+        status = QStatusBar()
+        self.status_place = QLabel(self._place_text())
+        self.status_officer = QLabel(tr("status.officer", officer=officer or tr("status.no_officer")))
+        self.status_db = QLabel(tr("status.db", path=str(self.db.path)))
+        self.status_db.setToolTip(str(self.db.path))
+        for label in (self.status_place, self.status_officer):
+            status.addWidget(label)
+        status.addPermanentWidget(self.status_db)
+        self.setStatusBar(status)
+
+    def _place_text(self) -> str:
+        sub_id = self.db.setting("subdistrict_id")
+        if not sub_id:
+            return tr("status.no_subdistrict")
+        with self.db.session() as s:
+            sub = s.get(Subdistrict, sub_id)
+            if sub is None:
+                return tr("status.no_subdistrict")
+            dist = s.get(District, sub.district_id)
+            prov = s.get(Province, dist.province_id) if dist else None
+            return tr(
+                "status.place",
+                subdistrict=sub.name,
+                district=dist.name if dist else "–",
+                province=prov.name if prov else "–",
+            )
+
+    # --- pages --------------------------------------------------------------------------------------
+
+    def current_page_name(self) -> str:
+        return PAGES[max(0, self.nav.currentRow())]
+
+    def show_page(self, name: str):
+        self.nav.setCurrentRow(PAGES.index(name))
+        return self.pages[name]
+
+    def _page_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.pages[PAGES[row]]
+        if page.stale:
+            page.refresh()
+
+    def reload_current(self) -> None:
+        self.pages[self.current_page_name()].refresh()
+
+    def set_day(self, day: date) -> None:
+        """Look at another day: every page is computed again for it."""
+        self.day = day
+        if self.date_edit.value() != day:
+            self.date_edit.set_value(day)
+            return  # set_value comes back here through dateChanged
+        for page in self.pages.values():
+            page.set_day(day)
+            page.stale = True
+        self.reload_current()
+
+    def _data_changed(self, source=None) -> None:
+        # Something was written: every other page is out of date; the one on screen reloads now.
+        for page in self.pages.values():
+            if page is not source:
+                page.stale = True
+        current = self.pages[self.current_page_name()]
+        if current.stale:
+            current.refresh()
+
+    def open_loan(self, loan_id: str) -> LoanPage:
+        page = LoanPage(self.db, loan_id, self.day, self)
+        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        page.changed.connect(self._data_changed)
+        page.destroyed.connect(lambda *_: self.loan_pages.remove(page) if page in self.loan_pages else None)
+        self.loan_pages.append(page)
+        page.show()
+        return page
+
+    # --- language -----------------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        if lang == i18n.language():
+            return
+        self.db.set_setting("language", lang)
+        i18n.set_language(lang)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Build the window again in the current language, on the same page and day."""
+        current = self.current_page_name()
+        self._build()
+        self.show_page(current)

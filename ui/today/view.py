@@ -1,0 +1,222 @@
+"""The today view: what to deliver and whom to ask on the working day, recorded in two clicks.
+
+Select a row, click how it was done (โทรแจ้งแล้ว, ลงพื้นที่แล้ว, ...): the delivery is written through
+`reminders.deliver` and the row leaves the list. "บันทึกพร้อมหมายเหตุ…" opens the full DeliveryDialog.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from db import Database
+from fieldtool import reminders
+from fieldtool.reminders import Reminder
+from ui import worker
+from ui.i18n import domain_label, long_day_text, tr
+from ui.qt import (
+    QHBoxLayout,
+    QItemSelectionModel,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+    emit,
+)
+from ui.tablemodel import ROW_ROLE
+from ui.today.delivery import DeliveryDialog
+from ui.today.model import ReminderModel
+from ui.widgets import MessageBar, fit_columns, make_table, section_title
+
+# The buttons of the two-click path, in the order officers use them most.
+HOW_BUTTONS = ("phone", "visit", "line", "letter", "meeting")
+
+
+def load_reminders(db: Database, day: date) -> list[Reminder]:
+    with db.session() as s:
+        return reminders.reminders_on(s, day)
+
+
+class TodayView(QWidget):
+    loaded = Signal()
+    changed = Signal()  # something was written: other pages should reload
+    open_loan = Signal(str)
+
+    def __init__(self, db: Database, day: date, officer: str = "", parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.day = day
+        self.officer = officer
+        self.stale = True
+        self._generation = 0
+
+        self.title = section_title("")
+        self.message = MessageBar()
+        self.notices = ReminderModel(lambda: self.day, self)
+        self.asks = ReminderModel(lambda: self.day, self)
+        self.notice_title = section_title("")
+        self.ask_title = section_title("")
+        self.notice_view = make_table(self.notices, sortable=True)
+        self.ask_view = make_table(self.asks, sortable=True)
+        for view in (self.notice_view, self.ask_view):
+            view.selectionModel().selectionChanged.connect(lambda *_, v=view: self._selected_in(v))
+            view.activated.connect(
+                lambda idx, v=view: emit(self.open_loan, v.model().row_at(idx.row()).loan_id)
+            )
+
+        lists = QWidget()
+        box = QVBoxLayout(lists)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.notice_title)
+        box.addWidget(self.notice_view, 1)
+        box.addWidget(self.ask_title)
+        box.addWidget(self.ask_view, 1)
+        self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("QLabel { color: #546e7a; font-size: 16pt; }")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(lists)
+        self.stack.addWidget(self.empty)
+
+        self.how_buttons: dict[str, QPushButton] = {}
+        self.actions = QWidget()
+        actions = QHBoxLayout(self.actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.addWidget(QLabel(tr("today.record")))
+        for how in HOW_BUTTONS:
+            btn = QPushButton(tr(f"today.how.{how}"))
+            btn.setToolTip(tr("today.how_tip", how=domain_label(reminders.DELIVERY_HOW, "how", how)))
+            btn.clicked.connect(lambda _=False, h=how: self.deliver_selected(h))
+            self.how_buttons[how] = btn
+            actions.addWidget(btn)
+        self.note_button = QPushButton(tr("today.with_note"))
+        self.note_button.clicked.connect(self.deliver_with_note)
+        actions.addWidget(self.note_button)
+        actions.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.message)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.actions)
+        self._update_titles()
+        self._update_buttons()
+
+    # --- loading ------------------------------------------------------------------------------------
+
+    def set_day(self, day: date) -> None:
+        self.day = day
+        self.stale = True
+
+    def refresh(self) -> None:
+        self.stale = False
+        self._generation += 1
+        generation, day = self._generation, self.day
+        self.title.setText(tr("today.title", day=long_day_text(day)))
+        self.empty.setText(tr("today.loading"))
+        worker.run_in_background(
+            lambda: load_reminders(self.db, day),
+            lambda items: self._loaded(generation, items),
+            lambda exc: self._failed(generation, exc),
+            context=self,
+        )
+
+    def _loaded(self, generation: int, items: list[Reminder]) -> None:
+        if generation != self._generation:  # an answer for a day no longer on screen
+            return
+        self.notices.set_rows([r for r in items if r.kind != "ask"])
+        self.asks.set_rows([r for r in items if r.kind == "ask"])
+        fit_columns(self.notice_view)
+        fit_columns(self.ask_view)
+        self._update_titles()
+        self._update_buttons()
+        emit(self.loaded)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.message.show_error(exc)
+            emit(self.loaded)
+
+    def _update_titles(self) -> None:
+        n_notice, n_ask = self.notices.rowCount(), self.asks.rowCount()
+        self.notice_title.setText(tr("today.notices", n=n_notice))
+        self.ask_title.setText(tr("today.asks", n=n_ask))
+        if n_notice + n_ask == 0:
+            self.empty.setText(tr("today.empty") if self._generation else tr("today.loading"))
+            self.stack.setCurrentWidget(self.empty)
+        else:
+            self.stack.setCurrentIndex(0)
+        self.actions.setVisible(n_notice + n_ask > 0)
+
+    # --- choosing and recording -------------------------------------------------------------------------
+
+    def _selected_in(self, view) -> None:
+        # One selection across both lists: the buttons act on that row.
+        if view.selectionModel().hasSelection():
+            other = self.ask_view if view is self.notice_view else self.notice_view
+            other.selectionModel().clearSelection()
+        self._update_buttons()
+
+    def selected(self) -> Reminder | None:
+        for view in (self.notice_view, self.ask_view):
+            rows = view.selectionModel().selectedRows()
+            if rows:
+                return rows[0].data(ROW_ROLE)
+        return None
+
+    def select(self, reminder_id: str) -> bool:
+        """Select the row of a reminder (as a click would); False when it is not listed."""
+        for view, model in ((self.notice_view, self.notices), (self.ask_view, self.asks)):
+            row = model.row_of(reminder_id)
+            if row >= 0:
+                view.selectionModel().select(
+                    model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        has = self.selected() is not None
+        for btn in self.how_buttons.values():
+            btn.setEnabled(has)
+        self.note_button.setEnabled(has)
+
+    def deliver_selected(self, how: str) -> None:
+        reminder = self.selected()
+        if reminder is None:
+            return
+        try:
+            with self.db.session() as s:
+                reminders.deliver(s, reminder.id, how, self.day)
+        except Exception as exc:
+            self.message.show_error(exc)
+            return
+        self._remove(reminder)
+        self.message.show_info(
+            tr(
+                "today.recorded",
+                borrower=reminder.info.borrower,
+                how=domain_label(reminders.DELIVERY_HOW, "how", how),
+            )
+        )
+        emit(self.changed)
+
+    def deliver_with_note(self) -> None:
+        reminder = self.selected()
+        if reminder is None:
+            return
+        if DeliveryDialog.ask(self, self.db, reminder, self.day, self.officer):
+            self.message.show_info(tr("today.recorded_note", borrower=reminder.info.borrower))
+            emit(self.changed)
+            self.refresh()
+
+    def _remove(self, reminder: Reminder) -> None:
+        for model in (self.notices, self.asks):
+            row = model.row_of(reminder.id)
+            if row >= 0:
+                model.remove_row(row)
+        self._update_titles()
+        self._update_buttons()

@@ -1,0 +1,242 @@
+"""Small widgets every screen shares: the list view, the message bar, date fields and stage colours."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fieldtool.thai import MONTHS_EN, MONTHS_LONG, InputError, format_date, parse_date
+from ui.i18n import error_text, language, long_day_text, tr
+from ui.qt import (
+    QAbstractItemView,
+    QCalendarWidget,
+    QColor,
+    QDate,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    Qt,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+    Signal,
+    emit,
+)
+
+STAGE_COLORS = {
+    "prevent": "#1c5fa8",  # blue: not yet paid out
+    "follow": "#2e7d32",  # green: on schedule
+    "ask": "#c62828",  # red: past due
+    "closed": "#616161",  # grey: done
+}
+
+
+def stage_color(stage: str) -> QColor:
+    return QColor(STAGE_COLORS.get(stage, "#000000"))
+
+
+def make_table(model, parent=None, sortable: bool = False) -> QTableView:
+    """A read-only list: whole rows selected, one at a time, columns sized to their content.
+
+    A sortable list keeps the order it was given (the domain's order) until a header is clicked.
+    """
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    # Thai marks above and below need more height than Qt's default row.
+    line = view.fontMetrics().height()
+    view.verticalHeader().setDefaultSectionSize(line + 12)
+    header = view.horizontalHeader()
+    header.setMinimumHeight(line + 12)
+    header.setStretchLastSection(True)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    # Sizing to content looks at a sample of rows only, so 10,000 loans stay instant.
+    header.setResizeContentsPrecision(200)
+    if sortable:
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+    return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Size columns to their content after a load; a long text is elided at its column's max width."""
+    header = view.horizontalHeader()
+    model = view.model()
+    # A last column of figures stays by its neighbours; a last column of text takes the free room.
+    last_align = model.headerData(
+        header.count() - 1, Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole
+    )
+    header.setStretchLastSection(not (last_align is not None and last_align & Qt.AlignmentFlag.AlignRight))
+    view.resizeColumnsToContents()
+    for col in range(header.count()):
+        limit = model.column(col).max_width if hasattr(model, "column") else 240
+        header.resizeSection(col, min(header.sectionSize(col) + 4, limit))
+
+
+class MessageBar(QLabel):
+    """One line at the top of a screen: what went wrong (red) or what was just done (green)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_error(self, exc_or_text) -> None:
+        text = exc_or_text if isinstance(exc_or_text, str) else error_text(exc_or_text)
+        self._show(text, "#fdecea", "#8e1c1c")
+
+    def show_info(self, text: str) -> None:
+        self._show(text, "#e8f5e9", "#1b5e20")
+
+    def _show(self, text: str, bg: str, fg: str) -> None:
+        self.setText(text)
+        self.setStyleSheet(
+            f"QLabel {{ background: {bg}; color: {fg}; padding: 6px 10px; border-radius: 4px; }}"
+        )
+        self.show()
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.hide()
+
+
+class DateField(QLineEdit):
+    """A date typed as d/m/yyyy in the Buddhist Era (22/11/2569) or ISO (2026-11-22)."""
+
+    def __init__(self, value: date | None = None, parent=None):
+        super().__init__(parent)
+        self.setPlaceholderText(tr("date.placeholder"))
+        self.setToolTip(tr("date.hint"))
+        if value is not None:
+            self.set_value(value)
+
+    def set_value(self, value: date) -> None:
+        self.setText(format_date(value, "numeric"))
+
+    def value(self) -> date:
+        """The typed date; raises InputError with one sentence when it cannot be read."""
+        return parse_date(self.text())
+
+
+class BuddhistCalendar(QWidget):
+    """A month calendar whose title shows the Buddhist Era year (Qt has no Buddhist calendar)."""
+
+    picked = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.calendar = QCalendarWidget(self)
+        self.calendar.setNavigationBarVisible(False)
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        prev_btn, next_btn = QToolButton(text="◀"), QToolButton(text="▶")
+        prev_btn.clicked.connect(self.calendar.showPreviousMonth)
+        next_btn.clicked.connect(self.calendar.showNextMonth)
+        nav = QHBoxLayout()
+        nav.addWidget(prev_btn)
+        nav.addWidget(self.title, 1)
+        nav.addWidget(next_btn)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addLayout(nav)
+        box.addWidget(self.calendar)
+        self.calendar.currentPageChanged.connect(self._show_title)
+        self.calendar.clicked.connect(lambda qd: emit(self.picked, qd.toPython()))
+
+    def set_date(self, d: date) -> None:
+        self.calendar.setSelectedDate(QDate(d.year, d.month, d.day))
+        self._show_title(d.year, d.month)
+
+    def _show_title(self, year: int, month: int) -> None:
+        if language() == "th":
+            self.title.setText(f"{MONTHS_LONG[month - 1]} {year + 543}")
+        else:
+            self.title.setText(f"{MONTHS_EN[month - 1]} {year}")
+
+
+class WorkingDateEdit(QWidget):
+    """The day the officer is looking at: ◀ date ▶, typed in BE, picked from a calendar, or today."""
+
+    dateChanged = Signal(object)
+
+    def __init__(self, value: date, parent=None):
+        super().__init__(parent)
+        self._value = value
+        self.edit = QLineEdit()
+        self.edit.setToolTip(tr("date.hint"))
+        self.edit.setFixedWidth(self.fontMetrics().horizontalAdvance("30 พฤศจิกายน 2569") + 32)
+        self.edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.edit.editingFinished.connect(self._typed)
+        self.edit.installEventFilter(self)
+        prev_btn = QToolButton(text="◀", toolTip=tr("date.previous"))
+        next_btn = QToolButton(text="▶", toolTip=tr("date.next"))
+        today_btn = QPushButton(tr("date.today"))
+        prev_btn.clicked.connect(lambda: self.set_value(self._value - timedelta(days=1)))
+        next_btn.clicked.connect(lambda: self.set_value(self._value + timedelta(days=1)))
+        today_btn.clicked.connect(lambda: self.set_value(date.today()))
+        self.pick_btn = QToolButton(text=tr("date.calendar"), toolTip=tr("date.pick"))
+        self.pick_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.pick_btn)
+        self.calendar = BuddhistCalendar()
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(lambda: self.calendar.set_date(self._value))
+        self.calendar.picked.connect(lambda d: (menu.close(), self.set_value(d)))
+        self.pick_btn.setMenu(menu)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(QLabel(tr("date.working")))
+        for w in (prev_btn, self.edit, next_btn, self.pick_btn, today_btn):
+            row.addWidget(w)
+        row.addStretch(1)
+        self._show()
+
+    def value(self) -> date:
+        return self._value
+
+    def set_value(self, value: date) -> None:
+        changed = value != self._value
+        self._value = value
+        self._show()
+        if changed:
+            emit(self.dateChanged, value)
+
+    def _show(self) -> None:
+        self.edit.setText(long_day_text(self._value))
+        self.edit.setStyleSheet("")
+
+    def eventFilter(self, obj, event):
+        # On focus show the typable numeric form (22/11/2569); the long form is for reading.
+        if obj is self.edit and event.type() == event.Type.FocusIn:
+            self.edit.setText(format_date(self._value, "numeric"))
+        return super().eventFilter(obj, event)
+
+    def _typed(self) -> None:
+        try:
+            value = parse_date(self.edit.text())
+        except InputError as exc:
+            self.edit.setToolTip(error_text(exc))
+            self.edit.setStyleSheet("QLineEdit { background: #fdecea; }")
+            return
+        self.edit.setToolTip(tr("date.hint"))
+        self.set_value(value)
+
+
+def section_title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    font.setBold(True)
+    label.setFont(font)
+    return label

@@ -1,0 +1,100 @@
+"""The one helper that runs long database work off the UI thread (Anki's "operation").
+
+`run_in_background(task, on_success, on_failure, context)` runs `task()` on Qt's global thread pool
+and calls `on_success(result)` or `on_failure(exc)` back on the UI thread. `task` must open its own
+database session (a session belongs to one thread) and return plain data. The callbacks are dropped if
+`context` (the widget that asked) has been deleted meanwhile, so a closed window is never touched.
+
+Tests wait with `qtbot.waitUntil(lambda: worker.pending() == 0)`; scripts use `wait_until_idle()`.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from ui.qt import (
+    QCoreApplication,
+    QElapsedTimer,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    Signal,
+    Slot,
+    emit,
+    isValid,
+)
+
+# Relays whose answer has not been delivered yet; holding them here also keeps them alive.
+_pending: set[_Relay] = set()
+
+
+class _Relay(QObject):
+    """Lives in the UI thread; the worker emits on it, so the slot runs in the UI thread (queued)."""
+
+    finished = Signal(bool, object)
+
+    def __init__(self, on_success, on_failure, context):
+        super().__init__()
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self._context = context
+        self.finished.connect(self._deliver)
+
+    @Slot(bool, object)
+    def _deliver(self, ok: bool, value: Any) -> None:
+        _pending.discard(self)
+        if self._context is not None and not isValid(self._context):
+            return
+        if ok:
+            if self._on_success is not None:
+                self._on_success(value)
+        elif self._on_failure is not None:
+            self._on_failure(value)
+        else:
+            traceback.print_exception(value, file=sys.stderr)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+        super().__init__()
+        self._fn = fn
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except Exception as exc:  # delivered to the UI thread, which shows it
+            emit(self._relay.finished, False, exc)
+        else:
+            emit(self._relay.finished, True, result)
+
+
+def run_in_background(
+    task: Callable[[], Any],
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[BaseException], None] | None = None,
+    context: QObject | None = None,
+) -> None:
+    """Run `task()` on the thread pool; call back on the UI thread. Call this from the UI thread."""
+    relay = _Relay(on_success, on_failure, context)
+    _pending.add(relay)
+    QThreadPool.globalInstance().start(_Task(task, relay))
+
+
+def pending() -> int:
+    """How many background operations have not delivered their answer yet."""
+    return len(_pending)
+
+
+def wait_until_idle(timeout_ms: int = 30_000) -> bool:
+    """Process events until every operation has answered (for screenshots and scripts)."""
+    timer = QElapsedTimer()
+    timer.start()
+    while _pending and timer.elapsed() < timeout_ms:
+        QThreadPool.globalInstance().waitForDone(20)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    return not _pending
