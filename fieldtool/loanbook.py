@@ -242,9 +242,11 @@ def disburse(session: Session, loan_id: str, on: date, reason: str = "") -> Loan
         raise InputError("วันจ่ายเงินกู้ต้องก่อนวันครบกำหนดงวดแรก (disbursement must be before the first due date)")
     missing = open_prevent_items(session, loan.id)
     if missing and not reason.strip():
+        labels = {code: th for code, th, _ in PREVENT_ITEMS}
         raise InputError(
             "ยังจ่ายเงินกู้ไม่ได้ รายการป้องกันยังไม่ครบ: "
-            f"{', '.join(missing)} (the prevent checklist has open items; record a reason to disburse anyway)"
+            f"{', '.join(labels[m] for m in missing)} "
+            f"(the prevent checklist has open items: {', '.join(missing)}; record a reason to disburse anyway)"
         )
     loan.disbursed_on = on
     if loan.approved_on is None:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from fieldtool.loanbook import load_states, loan_infos
-from fieldtool.thai import matches, normalize_search, thai_sort_key
+from fieldtool.thai import normalize_search, thai_sort_key
 
 
 @dataclass
@@ -73,6 +73,8 @@ def loan_register(
 
 
 def filter_rows(rows, search="", stage=None, fund=None, village=None) -> list[RegisterRow]:
+    # search_text is normalised once per row when the register is built; the query once per call
+    query = normalize_search(search) if search else ""
     out = []
     for r in rows:
         if stage and r.stage != stage:
@@ -81,7 +83,7 @@ def filter_rows(rows, search="", stage=None, fund=None, village=None) -> list[Re
             continue
         if village and village not in (r.village_id, r.village):
             continue
-        if search and not matches(search, r.search_text):
+        if query and query not in r.search_text:
             continue
         out.append(r)
     out.sort(key=lambda r: (thai_sort_key(r.sort_name), r.id))

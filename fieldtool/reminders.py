@@ -57,9 +57,9 @@ class Reminder:
     days_overdue: int
     info: LoanInfo
 
-    @property
-    def days_to_due(self) -> int:
-        return (self.due_date - self.opened_on).days if self.kind != "ask" else 0
+    def days_to_due(self, on: date) -> int:
+        """Days from `on` to the due date (negative once it has passed)."""
+        return (self.due_date - on).days
 
 
 @dataclass
