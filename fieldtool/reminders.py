@@ -12,7 +12,7 @@ it is the same on every laptop without being stored until it is delivered.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -56,6 +56,7 @@ class Reminder:
     amount_due_satang: int
     days_overdue: int
     info: LoanInfo
+    covers: tuple[int, ...] = ()  # for a loan's combined ask task: every overdue instalment no
 
     def days_to_due(self, on: date) -> int:
         """Days from `on` to the due date (negative once it has passed)."""
@@ -154,6 +155,29 @@ def _loan_reminders(state: LoanState, info: LoanInfo, delivered: dict[str, date]
                         Reminder(rid, kind, kind, state.loan_id, inst.id, inst.no, inst.due_date, opened,
                                  inst.remaining_satang, 0, info)
                     )
+    return out
+
+
+def ask_tasks_by_loan(items: list[Reminder]) -> list[Reminder]:
+    """One ask task per loan instead of one per overdue instalment: what the officer goes to do.
+
+    It carries the oldest instalment's task (its id, step and days overdue: recording it answers the
+    loan's other ask tasks too, see `deliver`), the sum still owed on every overdue instalment, and
+    their numbers in `covers`.
+    """
+    by_loan: dict[str, list[Reminder]] = {}
+    for r in items:
+        if r.kind == "ask":
+            by_loan.setdefault(r.loan_id, []).append(r)
+    out = []
+    for tasks in by_loan.values():
+        oldest = max(tasks, key=lambda t: t.days_overdue)
+        out.append(replace(
+            oldest,
+            amount_due_satang=sum(t.amount_due_satang for t in tasks),
+            covers=tuple(sorted(t.instalment_no for t in tasks)),
+        ))
+    out.sort(key=lambda r: (-r.days_overdue, r.info.village, r.info.borrower))
     return out
 
 

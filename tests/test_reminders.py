@@ -136,3 +136,12 @@ def test_restructured_loans_are_reminded_on_the_new_schedule_only(book):
         loanbook.restructure(s, loan, date(2026, 5, 1), 4, date(2026, 6, 1), "monthly", "ปรับโครงสร้างหนี้")
     items = open_on(book, date(2026, 5, 2), loan)
     assert [(r.kind, r.due_date) for r in items] == [("notice-30", date(2026, 6, 1))]
+
+
+def test_ask_tasks_combine_into_one_per_loan_for_the_days_list(book):
+    loan = book.loan()
+    book.pay(loan, "1000", date(2026, 1, 31))
+    combined = reminders.ask_tasks_by_loan(open_on(book, date(2026, 3, 5), loan))
+    (task,) = combined
+    assert task.covers == (1, 2) and task.instalment_no == 1 and task.step == "meeting"
+    assert task.amount_due_satang == 233_333 + 333_333 and task.days_overdue == 33

@@ -151,3 +151,21 @@ def test_reminder_models_pass_the_model_tester(qtbot, qtmodeltester, book):
     view = open_today(qtbot, book.db, book.today)
     qtmodeltester.check(view.notices)
     qtmodeltester.check(view.asks)
+
+
+def test_a_loan_behind_on_several_instalments_is_one_ask_row(qtbot, book):
+    """One visit asks about the whole debt, so the list shows the loan once, with every overdue instalment."""
+    from dateutil.relativedelta import relativedelta
+
+    day = book.today + relativedelta(months=1)  # ไพโรจน์ is now behind on instalments 1 and 2
+    view = open_today(qtbot, book.db, day)
+    rows = [r for r in range(view.asks.rowCount()) if view.asks.index(r, 0).data() == "นายไพโรจน์ บุญมา"]
+    assert len(rows) == 1
+    shown = cells(view.asks, rows[0])
+    assert shown[3] == "1, 2"
+    assert shown[5] == "1,030.00"  # 515.00 + 515.00
+    assert shown[6] == f"เกิน {(day - (book.today - timedelta(days=10))).days} วัน"
+    click_row(qtbot, view.ask_view, rows[0])
+    qtbot.mouseClick(view.how_buttons["visit"], Qt.MouseButton.LeftButton)
+    with book.db.session() as s:
+        assert [r for r in reminders.reminders_on(s, day, [book.loans["pairoj"]]) if r.kind == "ask"] == []

@@ -54,7 +54,11 @@ def reminder_columns(day: Callable[[], date]) -> list[Column]:
         Column("col.village", lambda r: r.info.village, sort_key=lambda r: r.info.village),
         Column("col.what", what_text, max_width=210),
         Column(
-            "col.instalment_no", lambda r: str(r.instalment_no), "right", sort_key=lambda r: r.instalment_no
+            "col.instalment_no",
+            lambda r: ", ".join(str(n) for n in r.covers) if len(r.covers) > 1 else str(r.instalment_no),
+            "right",
+            sort_key=lambda r: r.instalment_no,
+            max_width=160,
         ),
         Column("col.due_date", lambda r: day_text(r.due_date), "right", sort_key=lambda r: r.due_date),
         Column(

@@ -127,7 +127,8 @@ class TodayView(QWidget):
         if generation != self._generation:  # an answer for a day no longer on screen
             return
         self.notices.set_rows([r for r in items if r.kind != "ask"])
-        self.asks.set_rows([r for r in items if r.kind == "ask"])
+        # one row per loan: a single visit or meeting asks about the whole debt
+        self.asks.set_rows(reminders.ask_tasks_by_loan(items))
         fit_columns(self.notice_view)
         fit_columns(self.ask_view)
         self._update_titles()
