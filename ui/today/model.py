@@ -58,7 +58,7 @@ def reminder_columns(day: Callable[[], date]) -> list[Column]:
             lambda r: ", ".join(str(n) for n in r.covers) if len(r.covers) > 1 else str(r.instalment_no),
             "right",
             sort_key=lambda r: r.instalment_no,
-            max_width=160,
+            max_width=110,
         ),
         Column("col.due_date", lambda r: day_text(r.due_date), "right", sort_key=lambda r: r.due_date),
         Column(
