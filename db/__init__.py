@@ -115,6 +115,11 @@ class Database:
             else:
                 row.value = value
 
+    @property
+    def photo_dir(self) -> Path:
+        """Where visit photos are kept: beside the database file, named by their hash."""
+        return self.path.parent / f"{self.path.stem}-photos"
+
     def dispose(self) -> None:
         self.engine.dispose()
 
