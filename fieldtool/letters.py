@@ -376,13 +376,17 @@ def _digits(text: str, thai: bool) -> str:
 def _recipient(session: Session, loan: Loan) -> tuple[str, str]:
     """(เรียน line, address) of the borrower: a group's chair, or the household's head."""
     if loan.borrower_kind == "group":
+        # a group is written to through its chair, by name and title
         group = session.get(BorrowingGroup, loan.group_id)
         chair = session.get(Person, group.chair_id) if group.chair_id else None
         name = f"ประธาน{group.name}"
-        return name, loanbook.person_name(chair.title, chair.first_name, chair.last_name) if chair else ""
+        if chair is not None:
+            name = f"{loanbook.person_name(chair.title, chair.first_name, chair.last_name)} {name}"
+        return name, f"บ้านเลขที่ {chair.house_no}" if chair and chair.house_no else ""
     hh = session.get(Household, loan.household_id)
     head = session.get(Person, hh.head_id)
-    return loanbook.person_name(head.title, head.first_name, head.last_name), f"บ้านเลขที่ {hh.house_no}".strip()
+    address = f"บ้านเลขที่ {hh.house_no}" if hh.house_no else ""
+    return loanbook.person_name(head.title, head.first_name, head.last_name), address
 
 
 def _content(session, req: LetterRequest, settings, thai: bool, number: str) -> tuple[LetterContent, int]:

@@ -31,7 +31,7 @@ def test_a_notice_letter_says_what_is_due_in_thai_digits_and_words(office):
     assert c.number == "ที่ อบ ๐๐๑๗.๑๕/๒๐๑"
     assert c.date_text == "๑ มกราคม ๒๕๖๙"
     assert c.subject == "แจ้งกำหนดชำระคืนเงินกู้ยืมกข.คจ."
-    assert c.salutation == "ประธานกลุ่มทอผ้าไหมบ้านหนองบัว"
+    assert c.salutation == "นางสมศรี ใจดี ประธานกลุ่มทอผ้าไหมบ้านหนองบัว"
     text = " ".join(c.body)
     assert "งวดที่ ๑ จะครบกำหนดชำระในวันที่ ๓๑ มกราคม ๒๕๖๙" in text
     assert "๓,๓๓๓.๓๓ บาท (สามพันสามร้อยสามสิบสามบาทสามสิบสามสตางค์)" in text
