@@ -315,6 +315,17 @@ def last_verified(session: Session, table: str, record_id: str) -> date | None:
     return max(rows) if rows else None
 
 
+def last_verified_all(session: Session, table: str) -> dict[str, date]:
+    """The latest on-site verification of every record of `table` that has one."""
+    latest: dict[str, date] = {}
+    for record_id, verified_on in session.execute(
+        select(Verification.record_id, Verification.verified_on).where(Verification.table_name == table)
+    ):
+        if record_id not in latest or verified_on > latest[record_id]:
+            latest[record_id] = verified_on
+    return latest
+
+
 def stale_after_days(session: Session) -> int:
     value = registry.setting(session, "stale_after_days")
     return int(value) if value.isdigit() else STALE_AFTER_DAYS
@@ -328,12 +339,7 @@ def is_stale(session: Session, last: date | None, on: date) -> bool:
 def stale_records(session: Session, table: str, on: date) -> dict[str, date | None]:
     """Records of `table` (household or loan) whose facts were not verified on site recently enough."""
     model = {"household": Household, "loan": Loan}[table]
-    latest: dict[str, date] = {}
-    for record_id, verified_on in session.execute(
-        select(Verification.record_id, Verification.verified_on).where(Verification.table_name == table)
-    ):
-        if record_id not in latest or verified_on > latest[record_id]:
-            latest[record_id] = verified_on
+    latest = last_verified_all(session, table)
     limit = stale_after_days(session)
     out = {}
     for (record_id,) in session.execute(select(model.id)):

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from fieldtool.households import last_verified_all, stale_records
 from fieldtool.loanbook import load_states, loan_infos
 from fieldtool.thai import normalize_search, thai_sort_key
 
@@ -31,6 +32,8 @@ class RegisterRow:
     next_due: date | None
     disbursed_on: date | None
     search_text: str
+    last_verified: date | None = None  # facts last checked on site
+    stale: bool = False  # not checked on site for longer than the office allows
 
 
 def loan_register(
@@ -43,6 +46,8 @@ def loan_register(
 ) -> list[RegisterRow]:
     states = load_states(session, on)
     infos = loan_infos(session)
+    stale = stale_records(session, "loan", on)
+    verified = last_verified_all(session, "loan")
     rows = []
     for loan_id, state in states.items():
         info = infos[loan_id]
@@ -67,6 +72,8 @@ def loan_register(
                 next_due=nxt.due_date if nxt else None,
                 disbursed_on=info.disbursed_on,
                 search_text=normalize_search(" ".join([info.borrower, info.agreement_no, info.village, info.purpose])),
+                last_verified=verified.get(loan_id),
+                stale=loan_id in stale and state.stage in ("follow", "ask"),
             )
         )
     return filter_rows(rows, search, stage, fund, village)

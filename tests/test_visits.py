@@ -132,3 +132,16 @@ def test_bad_visits_are_refused(book, tmp_path):
         visit(book, tmp_path, latitude=95.0, longitude=100.0)
     with pytest.raises(InputError):
         visit(book, tmp_path, next_visit_on=date(2026, 1, 1))
+
+
+def test_loans_not_checked_on_site_show_as_stale_in_the_register(book, tmp_path):
+    from fieldtool.register import loan_register
+
+    loan = book.loan()
+    with book.db.session() as s:
+        assert next(r for r in loan_register(s, date(2026, 2, 1)) if r.id == loan).stale
+    visit(book, tmp_path, loans=[loan], verified=[("loan", loan)], purposes=["follow:progress"])
+    with book.db.session() as s:
+        row = next(r for r in loan_register(s, date(2026, 2, 11)) if r.id == loan)
+        assert (row.stale, row.last_verified) == (False, date(2026, 2, 10))
+        assert next(r for r in loan_register(s, date(2027, 3, 1)) if r.id == loan).stale
