@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= $(HOME)/.local/share/fieldtool/demo.sqlite
 
-.PHONY: run test bench lint qt-libs test-tools
+.PHONY: run test bench lint qt-libs test-tools pg-server
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,16 +35,22 @@ test-tools:
 	  else echo "The tests need pdftoppm: install poppler-utils."; exit 1; fi; \
 	fi
 
+# The sync tests start a private PostgreSQL server (tests/pg.py); install its programs when missing.
+pg-server:
+	@bash scripts/install-postgres.sh
+
 run: $(STAMP) qt-libs
 	@mkdir -p "$(dir $(DEMO_DB))"
 	@test -f "$(DEMO_DB)" || $(VENV)/bin/fieldtool --db "$(DEMO_DB)" demo
 	$(VENV)/bin/fieldtool --db "$(DEMO_DB)" gui
 
-test: $(STAMP) qt-libs test-tools
+test: $(STAMP) qt-libs test-tools pg-server
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) bench/bench_loanbook.py
+	$(PY) bench/bench_letters.py
+	$(PY) bench/bench_sync.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -392,3 +392,80 @@ class Verification(SQLModel, table=True):
     verified_on: date
     officer: str = ""
     visit_id: str | None = Field(default=None, foreign_key="visit.id")
+
+
+# --- sync: keys, bundles, conflicts (see fieldtool.sync and exports.bundle) ---------------------------------
+
+
+class SyncKey(SQLModel, table=True):
+    """A public key this installation trusts: an officer's laptop (at the office) or the office (in the field)."""
+
+    __tablename__ = "sync_key"
+    key_id: str = Field(primary_key=True)  # first 32 hex digits of sha256 of the signing key
+    role: str  # officer | office
+    device_id: str = Field(index=True)
+    officer: str = ""  # the officer's name, or the office's
+    area_code: str = ""  # subdistrict code (officer) or district code (office)
+    sign_public: str  # Ed25519, base64
+    box_public: str  # X25519, base64: bundles for this key are encrypted to it
+    enrolled_at: datetime
+
+
+class SyncBundle(SQLModel, table=True):
+    """A bundle written or imported here: the per-device sequence, the change range, what it brought."""
+
+    __tablename__ = "sync_bundle"
+    __table_args__ = (Index("ux_sync_bundle_file", "direction", "sha256", unique=True),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    direction: str  # out | in
+    kind: str  # field (laptop to office) | return (office to laptop)
+    sha256: str  # of the whole file
+    source_device: str = Field(index=True)
+    target_device: str = ""
+    bundle_seq: int  # numbered per source device (field) or per target device (return)
+    officer: str = ""
+    area_code: str = ""  # the subdistrict code the bundle is about
+    full: bool = False
+    seq_from: int = 0  # range of the source device's change-log sequence it carries
+    seq_to: int = 0
+    entries: int = 0
+    entries_new: int = 0
+    marks: str = "{}"  # JSON: high-water marks of entries sent back (return) or acknowledged (field)
+    schema_version: str = ""
+    created_at: datetime
+    processed_at: datetime
+    file_name: str = ""
+
+
+class SyncConflict(SQLModel, table=True):
+    """One field of one record changed on two devices that had not seen each other's value."""
+
+    __tablename__ = "sync_conflict"
+    id: str = Field(primary_key=True)  # made from the two changes, so every merge order names it alike
+    table_name: str
+    record_id: str = Field(index=True)
+    field: str
+    chosen_value: str  # JSON
+    chosen_device: str
+    chosen_seq: int
+    chosen_at: datetime
+    chosen_officer: str = ""
+    other_value: str  # JSON
+    other_device: str
+    other_seq: int
+    other_at: datetime
+    other_officer: str = ""
+    status: str = "open"  # open | kept | took_other
+    resolved_at: datetime | None = None
+    resolved_by: str = ""
+    resolution_seq: int | None = None  # the office's change that carries the decision back to the field
+
+
+class SyncPending(SQLModel, table=True):
+    """A received record that cannot be written yet: what it hangs on has not arrived."""
+
+    __tablename__ = "sync_pending"
+    id: str = Field(primary_key=True)  # "<table>:<record id>"
+    table_name: str
+    record_id: str = Field(index=True)
+    reason: str = ""

@@ -215,6 +215,8 @@ def cmd_loan_list(args, db: Database) -> None:
             "principal": satang_to_str(r.principal_satang),
             "outstanding": satang_to_str(r.outstanding_satang),
             "days_overdue": r.days_overdue,
+            "last_verified": r.last_verified.isoformat() if r.last_verified else None,
+            "stale": r.stale,
         }
         for r in rows
     ]
@@ -631,6 +633,22 @@ def _household_ref(s, ref: str) -> str:
     return households.get_household(s, ref).id
 
 
+def cmd_plan_print(args, db: Database) -> None:
+    from exports.plan_pdf import render_plan
+    from fieldtool import households, plans, registry
+
+    on = _date(args.on)
+    with db.session() as s:
+        hid = _household_ref(s, args.household)
+        plan = plans.plan_view(s, hid, on, args.revision)
+        household = households.household_view(s, hid, on)
+        office = registry.setting(s, "letter.office_name")
+        thai = registry.setting(s, "letter.thai_digits") != "0"
+    pages = render_plan(plan, household, Path(args.out), office, thai)
+    _emit(args, {"file": args.out, "pages": pages, "revision": plan.revision},
+          [f"บันทึกไฟล์แล้ว: {args.out} ({pages} หน้า)"])
+
+
 def cmd_plan_set(args, db: Database) -> None:
     from fieldtool import plans
     from fieldtool.plans import ActionInput, PlanInput
@@ -787,6 +805,239 @@ def cmd_meeting_add(args, db: Database) -> None:
         ))
         out = {"id": meeting.id}
     _emit(args, out, [out["id"]])
+
+
+# --- sync: keys, bundles, the district office ------------------------------------------------------------
+
+
+def _sync_db(args, db: Database | None):
+    """The database a sync command works on: --url opens PostgreSQL (the office server), else --db."""
+    from db.office import as_office, open_office
+
+    if getattr(args, "url", None):
+        return open_office(args.url), True
+    return as_office(db), False
+
+
+def _key_arg(args) -> Path | None:
+    return Path(args.key) if getattr(args, "key", None) else None
+
+
+def cmd_keys(args, db: Database | None) -> None:
+    from db.office import default_key_path
+    from exports import bundle
+
+    if args.keys_command == "init":
+        path = _key_arg(args) or default_key_path(db)
+        with db.session() as s:
+            device = registry.setting(s, "device_id")
+            keys = bundle.new_keys("officer", device)
+            bundle.write_private_key(path, keys)
+            if args.key:
+                registry.set_setting(s, "key_file", str(path.resolve()))
+            registry.set_setting(s, "sync_key_id", keys.key_id)
+            registry.set_setting(s, "sync_sign_public", bundle._b64(keys.sign_public))
+            registry.set_setting(s, "sync_box_public", bundle._b64(keys.box_public))
+        out = {"key_file": str(path), "key_id": keys.key_id, "device_id": device}
+        _emit(args, out, [f"สร้างกุญแจแล้ว: {path}", f"รหัสกุญแจ: {keys.key_id}"])
+    elif args.keys_command == "export":
+        keys = bundle.read_private_key(_key_arg(args) or default_key_path(db), "officer")
+        with db.session() as s:
+            card = bundle.public_card(keys, registry.setting(s, "officer"), bundle.subdistrict_code(s))
+        if not card["area_code"]:
+            raise InputError("ยังไม่ได้ตั้งตำบลของเครื่องนี้ (this laptop has no subdistrict set up yet)")
+        bundle.write_public_card(Path(args.out), card)
+        _emit(args, card, [f"บันทึกกุญแจสาธารณะแล้ว: {args.out}", f"รหัสกุญแจ: {card['key_id']}"])
+    else:  # trust-office
+        card = bundle.read_public_card(Path(args.file), "office")
+        with db.session() as s:
+            mine = bundle.subdistrict_code(s)
+            if mine and not mine.startswith(card["area_code"]):
+                raise InputError(f"กุญแจนี้เป็นของสำนักงานอำเภอ {card['area_code']} ไม่ใช่อำเภอของตำบล {mine} "
+                                 f"(this office key is for district {card['area_code']}, not the district of subdistrict {mine})")
+            _row, new = bundle.enrol(s, card)
+        _emit(args, {**card, "new": new},
+              [("เชื่อถือกุญแจของสำนักงานแล้ว" if new else "เชื่อถือกุญแจนี้อยู่แล้ว") + f": {card['name'] or card['area_code']} ({card['key_id']})"])
+
+
+def cmd_office_keys(args, db: Database | None) -> None:
+    from db.office import default_key_path
+    from exports import bundle
+
+    db, opened = _sync_db(args, db)
+    try:
+        if args.office_keys_command == "init":
+            path = _key_arg(args) or default_key_path(db)
+            if not (args.district.isdigit() and len(args.district) == 4):
+                raise InputError(f"รหัสอำเภอต้องเป็นตัวเลข 4 หลัก: {args.district} (the district code has 4 digits)")
+            with db.session() as s:
+                device = registry.setting(s, "device_id")
+                keys = bundle.new_keys("office", device)
+                bundle.write_private_key(path, keys)
+                registry.set_setting(s, "district_code", args.district)
+                if args.name:
+                    registry.set_setting(s, "office_name", args.name)
+                if args.key:
+                    registry.set_setting(s, "key_file", str(path.resolve()))
+                registry.set_setting(s, "sync_key_id", keys.key_id)
+            out = {"key_file": str(path), "key_id": keys.key_id, "device_id": device, "district_code": args.district}
+            _emit(args, out, [f"สร้างกุญแจสำนักงานแล้ว: {path}", f"รหัสกุญแจ: {keys.key_id}"])
+        elif args.office_keys_command == "export":
+            keys = bundle.read_private_key(_key_arg(args) or default_key_path(db), "office")
+            with db.session() as s:
+                card = bundle.public_card(keys, registry.setting(s, "office_name") or registry.setting(s, "officer"),
+                                          registry.setting(s, "district_code"))
+            bundle.write_public_card(Path(args.out), card)
+            _emit(args, card, [f"บันทึกกุญแจสาธารณะของสำนักงานแล้ว: {args.out}", f"รหัสกุญแจ: {card['key_id']}"])
+        else:  # enrol
+            card = bundle.read_public_card(Path(args.file), "officer")
+            with db.session() as s:
+                district = registry.setting(s, "district_code")
+                if not district:
+                    raise InputError("ฐานข้อมูลสำนักงานยังไม่ได้ตั้งรหัสอำเภอ (this office database has no district code: "
+                                     "run 'fieldtool office-keys init --district CODE')")
+                if not card["area_code"].startswith(district):
+                    raise InputError(f"ตำบล {card['area_code']} ไม่อยู่ในอำเภอนี้ ({district}) "
+                                     f"(subdistrict {card['area_code']} is outside this district, {district})")
+                _row, new = bundle.enrol(s, card)
+            _emit(args, {**card, "new": new},
+                  [("ลงทะเบียนกุญแจแล้ว" if new else "ลงทะเบียนกุญแจนี้ไว้แล้ว")
+                   + f": {card['name']} ตำบล {card['area_code']} เครื่อง {card['device_id']}"])
+    finally:
+        if opened:
+            db.dispose()
+
+
+def cmd_bundle_export(args, db: Database) -> None:
+    from exports import bundle
+
+    out = bundle.export_field_bundle(db, Path(args.out), full=args.full, key_path=_key_arg(args))
+    _emit(args, out, [f"บันทึกชุดข้อมูลที่ {out['bundle_seq']} แล้ว: {out['file']}",
+                      f"  รายการแก้ไข {out['entries']} รายการ (ลำดับ {out['seq_from']}–{out['seq_to']}), ภาพ {out['photos']}"])
+
+
+def _gap_line(gap: dict, officer: str) -> str:
+    ranges = ", ".join(f"{lo}–{hi}" for lo, hi in gap["changes"])
+    numbers = ", ".join(str(n) for n in gap["bundles"]) or "?"
+    return (f"  ยังไม่ได้รับชุดข้อมูลที่ {numbers} ของเครื่องนี้ ({officer}) (bundle {numbers} of this laptop never arrived: "
+            f"changes {ranges} are missing; ask for it, or for a --full bundle)")
+
+
+def cmd_bundle_import(args, db: Database | None) -> None:
+    from exports import bundle
+
+    db, opened = _sync_db(args, db)
+    results, refused = [], []
+    try:
+        for file in args.files:
+            try:
+                results.append(bundle.import_bundle(db, Path(file), key_path=_key_arg(args)))
+            except InputError as exc:
+                if len(args.files) == 1:
+                    raise  # one file, one sentence
+                refused.append({"file": file, "error": str(exc)})
+                print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
+    finally:
+        if opened:
+            db.dispose()
+    lines = []
+    for r in results:
+        who = f"{r['officer'] or r['device_id']} ตำบล {r['subdistrict_code']}"
+        if r["status"] == "already":
+            lines.append(f"{Path(r['file']).name}: นำเข้าแล้วเมื่อ {r['imported_at']} ไม่มีการเปลี่ยนแปลง "
+                         f"(already imported; nothing changed) — ชุดที่ {r['bundle_seq']} {who}")
+            continue
+        lines.append(f"{Path(r['file']).name}: นำเข้าชุดที่ {r['bundle_seq']} {who}: รายการใหม่ {r['entries_new']}/{r['entries']}, "
+                     f"ระเบียนที่ปรับ {r['records']}, ข้อขัดแย้งใหม่ {r['conflicts_new']}, รอข้อมูลอื่น {r['pending']}")
+        if r.get("gap"):
+            lines.append(_gap_line(r["gap"], r["officer"]))
+    _emit(args, {"bundles": results, "refused": refused}, lines)
+    if refused:
+        raise InputError(f"ไม่รับชุดข้อมูล {len(refused)} จาก {len(args.files)} ไฟล์ "
+                         f"({len(refused)} of {len(args.files)} bundles were refused; nothing of them was written)")
+
+
+def _conflict_json(c) -> dict:
+    return {"id": c.id, "table": c.table_name, "record_id": c.record_id, "field": c.field,
+            "chosen": {"value": json.loads(c.chosen_value), "device_id": c.chosen_device, "officer": c.chosen_officer,
+                       "at": c.chosen_at.isoformat(), "seq": c.chosen_seq},
+            "other": {"value": json.loads(c.other_value), "device_id": c.other_device, "officer": c.other_officer,
+                      "at": c.other_at.isoformat(), "seq": c.other_seq},
+            "status": c.status, "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
+            "resolved_by": c.resolved_by}
+
+
+def cmd_office_conflicts(args, db: Database | None) -> None:
+    from fieldtool import sync
+
+    db, opened = _sync_db(args, db)
+    try:
+        with db.session() as s:
+            items = [_conflict_json(c) for c in sync.open_conflicts(s, include_resolved=args.all)]
+    finally:
+        if opened:
+            db.dispose()
+    lines = [f"{i['id'][:8]}  {i['table']}.{i['field']}  ใช้ {i['chosen']['value']!r} ({i['chosen']['officer']} "
+             f"{i['chosen']['at'][:16]})  แทน {i['other']['value']!r} ({i['other']['officer']} {i['other']['at'][:16]})"
+             + ("" if i["status"] == "open" else f"  [{i['status']}]") for i in items]
+    _emit(args, {"count": len(items), "items": items}, lines or ["ไม่มีข้อขัดแย้งที่รอตรวจ (no conflicts to review)"])
+
+
+def cmd_office_resolve(args, db: Database | None) -> None:
+    from fieldtool import sync
+
+    db, opened = _sync_db(args, db)
+    try:
+        with db.session() as s:
+            out = _conflict_json(sync.resolve_conflict(s, args.conflict_id, args.take))
+    finally:
+        if opened:
+            db.dispose()
+    value = out["other"]["value"] if args.take == "other" else out["chosen"]["value"]
+    _emit(args, out, [f"ตัดสินแล้ว: {out['table']}.{out['field']} = {value!r} (จะส่งกลับไปยังเครื่องในชุดข้อมูลขากลับ)"])
+
+
+def cmd_office_return_bundle(args, db: Database | None) -> None:
+    from exports import bundle
+
+    db, opened = _sync_db(args, db)
+    try:
+        out = bundle.export_return_bundle(db, args.device, Path(args.out), key_path=_key_arg(args))
+    finally:
+        if opened:
+            db.dispose()
+    if out["file"] is None:
+        _emit(args, out, [f"ไม่มีข้อมูลใหม่สำหรับเครื่อง {args.device} (nothing new for this laptop; no file written)"])
+    else:
+        _emit(args, out, [f"บันทึกชุดข้อมูลขากลับที่ {out['bundle_seq']} แล้ว: {out['file']} ({out['entries']} รายการ)"])
+
+
+def cmd_office_devices(args, db: Database | None) -> None:
+    from fieldtool import sync
+    from fieldtool.models import SyncBundle, SyncKey
+
+    db, opened = _sync_db(args, db)
+    try:
+        with db.session() as s:
+            items = []
+            for key in s.scalars(select(SyncKey).where(SyncKey.role == "officer").order_by(SyncKey.area_code, SyncKey.officer)):
+                last = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field",
+                                                          SyncBundle.source_device == key.device_id)
+                                 .order_by(SyncBundle.bundle_seq.desc())).first()
+                gap = sync.device_gaps(s, key.device_id)
+                items.append({"device_id": key.device_id, "officer": key.officer, "subdistrict_code": key.area_code,
+                              "key_id": key.key_id, "last_bundle": last.bundle_seq if last else None,
+                              "last_imported_at": last.processed_at.isoformat(timespec="seconds") if last else None,
+                              "gap": None if gap is None else {"bundles": gap.bundles, "changes": [list(r) for r in gap.changes]}})
+    finally:
+        if opened:
+            db.dispose()
+    lines = []
+    for i in items:
+        lines.append(f"{i['subdistrict_code']}  {i['officer']}  {i['device_id']}  ชุดล่าสุด {i['last_bundle'] or '-'}")
+        if i["gap"]:
+            lines.append(_gap_line(i["gap"], i["officer"]))
+    _emit(args, {"count": len(items), "items": items}, lines or ["ยังไม่ได้ลงทะเบียนกุญแจของเจ้าหน้าที่ (no officer keys enrolled)"])
 
 
 def cmd_gui(args, db_path: Path) -> int:
@@ -962,6 +1213,12 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--revision", type=int)
     ps.add_argument("--on")
     ps.set_defaults(func=cmd_plan_show)
+    pp = pl.add_parser("print", parents=[common], help="the plan as a PDF for the household and the file")
+    pp.add_argument("household")
+    pp.add_argument("--out", required=True)
+    pp.add_argument("--revision", type=int)
+    pp.add_argument("--on")
+    pp.set_defaults(func=cmd_plan_print)
     pset = pl.add_parser("set", parents=[common], help="save a plan (a new revision) from a JSON file")
     pset.add_argument("household")
     pset.add_argument("--file", required=True)
@@ -1018,6 +1275,72 @@ def build_parser() -> argparse.ArgumentParser:
     ma.add_argument("--household", action="append")
     ma.add_argument("--purpose", action="append")
     ma.set_defaults(func=cmd_meeting_add)
+    # --- sync -------------------------------------------------------------------------------------------
+    def office_target(parser):
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--db", default=argparse.SUPPRESS, help="office database file (SQLite)")
+        where.add_argument("--url", help="office database on PostgreSQL: postgresql://user@host/dbname")
+
+    ks = sub.add_parser("keys", help="this laptop's sync keys").add_subparsers(dest="keys_command", required=True)
+    ki = ks.add_parser("init", parents=[common], help="make the officer's key pair (private file beside the database)")
+    ki.add_argument("--key", help="where to keep the private key file (default: beside the database)")
+    ki.set_defaults(func=cmd_keys)
+    ke = ks.add_parser("export", parents=[common], help="write the public key file to hand to the office")
+    ke.add_argument("--out", required=True)
+    ke.add_argument("--key")
+    ke.set_defaults(func=cmd_keys)
+    kt = ks.add_parser("trust-office", parents=[common], help="trust the district office's public key file")
+    kt.add_argument("file")
+    kt.set_defaults(func=cmd_keys)
+
+    ok = sub.add_parser("office-keys", help="the district office's sync keys").add_subparsers(
+        dest="office_keys_command", required=True)
+    oki = ok.add_parser("init", parents=[common], help="make the office key pair and set the district code")
+    oki.add_argument("--district", required=True, help="the district's 4-digit code")
+    oki.add_argument("--name", help="the office's name, shown to the field")
+    oki.add_argument("--key", help="where to keep the private key file")
+    office_target(oki)
+    oki.set_defaults(func=cmd_office_keys)
+    oke = ok.add_parser("export", parents=[common], help="write the office's public key file for the officers")
+    oke.add_argument("--out", required=True)
+    oke.add_argument("--key")
+    office_target(oke)
+    oke.set_defaults(func=cmd_office_keys)
+    oken = ok.add_parser("enrol", parents=[common], help="enrol an officer's public key file")
+    oken.add_argument("file")
+    office_target(oken)
+    oken.set_defaults(func=cmd_office_keys)
+
+    bu = sub.add_parser("bundle", help="sync bundles").add_subparsers(dest="bundle_command", required=True)
+    be = bu.add_parser("export", parents=[common], help="write this laptop's bundle for the office")
+    be.add_argument("--out", required=True)
+    be.add_argument("--full", action="store_true", help="all of this laptop's changes, not only the new ones")
+    be.add_argument("--key")
+    be.set_defaults(func=cmd_bundle_export)
+    bi = bu.add_parser("import", parents=[common], help="merge bundles (office: from laptops; laptop: from the office)")
+    bi.add_argument("files", nargs="+", metavar="FILE")
+    bi.add_argument("--key")
+    office_target(bi)
+    bi.set_defaults(func=cmd_bundle_import)
+
+    oc = of.add_parser("conflicts", parents=[common], help="fields changed on two laptops, for review")
+    oc.add_argument("--all", action="store_true", help="also those already resolved")
+    office_target(oc)
+    oc.set_defaults(func=cmd_office_conflicts)
+    orr = of.add_parser("resolve", parents=[common], help="decide a conflict; the decision travels back to the field")
+    orr.add_argument("conflict_id")
+    orr.add_argument("--take", required=True, choices=["other", "chosen"])
+    office_target(orr)
+    orr.set_defaults(func=cmd_office_resolve)
+    orb = of.add_parser("return-bundle", parents=[common], help="the office's changes for one laptop")
+    orb.add_argument("--device", required=True)
+    orb.add_argument("--out", required=True)
+    orb.add_argument("--key")
+    office_target(orb)
+    orb.set_defaults(func=cmd_office_return_bundle)
+    odv = of.add_parser("devices", parents=[common], help="enrolled laptops, their last bundle, bundles missing")
+    office_target(odv)
+    odv.set_defaults(func=cmd_office_devices)
     return p
 
 
@@ -1032,6 +1355,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.command is None:
                 args.screenshot = None
             return cmd_gui(args, db_path)
+        if getattr(args, "url", None):  # an office database on PostgreSQL: the sync command opens it itself
+            args.func(args, None)
+            return 0
         create = args.command in ("init", "demo")
         db = open_database(db_path, create=create)
         try:

@@ -1,0 +1,820 @@
+"""Sync bundles: the one file an officer carries from the laptop to the district office, and back.
+
+The format is described in docs/bundle-format.md. In short: a plain header (magic, format version, who
+sent it to whom), the sender's Ed25519 signature, and a zip (manifest.json, changes.jsonl, photos/)
+encrypted to the recipient's X25519 key (ephemeral X25519, HKDF-SHA256, ChaCha20-Poly1305 in 1 MiB
+chunks), so a lost USB stick leaks no national ID and no debt. The merge itself is fieldtool.sync.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import struct
+import sys
+import tempfile
+import time
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from db import Database, alembic_config
+from db.office import default_key_path, photo_dir
+from fieldtool import registry, sync
+from fieldtool.models import Subdistrict, SyncBundle, SyncKey
+from fieldtool.sync import Entry
+from fieldtool.thai import InputError
+
+MAGIC = b"FTBUNDLE"
+FORMAT_VERSION = 1
+CIPHER = "X25519-HKDF-SHA256-ChaCha20Poly1305-STREAM"
+CHUNK = 1 << 20  # plaintext bytes per encrypted chunk
+TAG = 16
+SIG_CONTEXT = b"fieldtool bundle v1 signature\x00"
+HKDF_INFO = b"fieldtool bundle v1 payload key"
+MAX_HEADER = 64 * 1024
+MAX_PAYLOAD = 8 << 30  # encrypted zip, bytes
+MAX_UNCOMPRESSED = 8 << 30  # all parts together, bytes
+MAX_RATIO = 200  # uncompressed : compressed per part; changes.jsonl compresses about 5:1, a zip bomb 1000:1
+MAX_MANIFEST = 1 << 20
+PHOTO_NAME = re.compile(r"photos/[0-9a-f]{64}\.jpg")
+PAUSE_ENV = "FIELDTOOL_IMPORT_PAUSE"  # test hook: seconds to sleep inside the import transaction
+
+
+class BundleError(InputError):
+    """A bundle or key file that is refused; the message is one sentence, Thai then English."""
+
+
+def _refuse(th: str, en: str) -> BundleError:
+    return BundleError(f"{th} ({en})")
+
+
+# --- keys ---------------------------------------------------------------------------------------------------
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _unb64(text: str, size: int) -> bytes:
+    raw = base64.b64decode(text.encode("ascii"), validate=True)
+    if len(raw) != size:
+        raise ValueError(f"expected {size} bytes")
+    return raw
+
+
+def _raw(public) -> bytes:
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id_of(sign_public: bytes) -> str:
+    return hashlib.sha256(sign_public).hexdigest()[:32]
+
+
+@dataclass
+class Keys:
+    """A key pair of one installation: Ed25519 to sign what it sends, X25519 to open what it receives."""
+
+    role: str  # officer | office
+    device_id: str
+    sign: Ed25519PrivateKey
+    box: X25519PrivateKey
+
+    @property
+    def sign_public(self) -> bytes:
+        return _raw(self.sign.public_key())
+
+    @property
+    def box_public(self) -> bytes:
+        return _raw(self.box.public_key())
+
+    @property
+    def key_id(self) -> str:
+        return key_id_of(self.sign_public)
+
+
+def new_keys(role: str, device_id: str) -> Keys:
+    return Keys(role, device_id, Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
+
+
+def write_private_key(path: Path, keys: Keys) -> None:
+    """The private key file: readable by its owner only (0600), never overwritten."""
+    def private(key) -> str:
+        return _b64(key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                      serialization.NoEncryption()))
+
+    body = json.dumps({"fieldtool_private_key": 1, "role": keys.role, "device_id": keys.device_id,
+                       "key_id": keys.key_id, "sign_private": private(keys.sign), "box_private": private(keys.box)},
+                      indent=2).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise _refuse(f"มีไฟล์กุญแจอยู่แล้ว: {path}", f"a key file already exists: {path}") from None
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(body)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def read_private_key(path: Path, role: str) -> Keys:
+    hint = "fieldtool keys init" if role == "officer" else "fieldtool office-keys init"
+    if not path.exists():
+        raise _refuse(f"ยังไม่มีกุญแจของฐานข้อมูลนี้ ให้สร้างด้วย '{hint}'",
+                      f"this database has no keys yet: make them with '{hint}'; looked for {path}")
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        raise _refuse(f"ไฟล์กุญแจลับเปิดให้ผู้อื่นอ่านได้: {path} ให้ตั้งสิทธิ์เป็น 600",
+                      f"the private key file {path} is readable by others; run 'chmod 600 {path}'")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("fieldtool_private_key") != 1:
+            raise ValueError("not a private key file")
+        keys = Keys(data["role"], data["device_id"],
+                    Ed25519PrivateKey.from_private_bytes(_unb64(data["sign_private"], 32)),
+                    X25519PrivateKey.from_private_bytes(_unb64(data["box_private"], 32)))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _refuse(f"ไฟล์กุญแจลับเสียหายหรือไม่ใช่ไฟล์กุญแจ: {path}",
+                      f"the private key file {path} is damaged or not a fieldtool key file") from exc
+    if keys.role != role:
+        raise _refuse(f"ไฟล์กุญแจนี้เป็นของ{'สำนักงาน' if keys.role == 'office' else 'เจ้าหน้าที่'}: {path}",
+                      f"the key file {path} belongs to the {keys.role}, not the {role}")
+    return keys
+
+
+def public_card(keys: Keys, name: str, area_code: str) -> dict:
+    """What one side hands the other in person: who, which device, which area, the two public keys."""
+    return {"fieldtool_public_key": 1, "role": keys.role, "device_id": keys.device_id, "name": name,
+            "area_code": area_code, "key_id": keys.key_id, "sign_public": _b64(keys.sign_public),
+            "box_public": _b64(keys.box_public)}
+
+
+def write_public_card(path: Path, card: dict) -> None:
+    _atomic_write(path, (json.dumps(card, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def read_public_card(path: Path, role: str) -> dict:
+    """Read and check a public key file; every way it can be wrong gets its own sentence."""
+    what = "ของสำนักงาน" if role == "office" else "ของเจ้าหน้าที่"
+    made_by = "fieldtool office-keys export" if role == "office" else "fieldtool keys export"
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _refuse(f"อ่านไฟล์กุญแจไม่ได้: {path}", f"cannot read the key file {path}") from exc
+    try:
+        card = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _refuse(f"ไฟล์นี้ไม่ใช่ไฟล์กุญแจสาธารณะ: {path}",
+                      f"{path} is not a public key file; make one with '{made_by}'") from None
+    if not isinstance(card, dict) or card.get("fieldtool_public_key") is None:
+        if isinstance(card, dict) and card.get("fieldtool_private_key"):
+            raise _refuse(f"นี่คือไฟล์กุญแจลับ ห้ามส่งต่อ ให้ใช้ไฟล์กุญแจสาธารณะแทน: {path}",
+                          f"{path} is a PRIVATE key file: keep it on its machine and give the public one made by '{made_by}'")
+        raise _refuse(f"ไฟล์นี้ไม่ใช่ไฟล์กุญแจสาธารณะ: {path}",
+                      f"{path} is not a public key file; make one with '{made_by}'")
+    if card.get("fieldtool_public_key") != 1:
+        raise _refuse(f"ไฟล์กุญแจนี้สร้างโดยโปรแกรมรุ่นใหม่กว่า: {path}",
+                      f"the key file {path} was made by a newer fieldtool; update the program")
+    if card.get("role") != role:
+        raise _refuse(f"ไฟล์นี้ไม่ใช่กุญแจ{what}: {path}",
+                      f"{path} is the key of {'an officer' if card.get('role') == 'officer' else 'the office'}, "
+                      f"not of {'the office' if role == 'office' else 'an officer'}")
+    digits = 4 if role == "office" else 6
+    try:
+        sign_public = _unb64(card["sign_public"], 32)
+        Ed25519PublicKey.from_public_bytes(sign_public)
+        X25519PublicKey.from_public_bytes(_unb64(card["box_public"], 32))
+        device_ok = isinstance(card["device_id"], str) and card["device_id"]
+        area_ok = isinstance(card["area_code"], str) and re.fullmatch(rf"\d{{{digits}}}", card["area_code"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise _refuse(f"ไฟล์กุญแจเสียหาย: {path}", f"the key file {path} is damaged: a key is missing or malformed") from None
+    if not device_ok or not area_ok:
+        raise _refuse(f"ไฟล์กุญแจเสียหาย: {path}",
+                      f"the key file {path} is damaged: it lacks the device id or a {digits}-digit area code")
+    if card.get("key_id") not in (None, key_id_of(sign_public)):
+        raise _refuse(f"ไฟล์กุญแจถูกแก้ไข: {path}", f"the key file {path} was altered: its key id does not match its key")
+    card["key_id"] = key_id_of(sign_public)
+    return card
+
+
+def enrol(session, card: dict) -> tuple[SyncKey, bool]:
+    """Trust a public key; returns (row, True) if it was new."""
+    row = session.get(SyncKey, card["key_id"])
+    if row is not None:
+        return row, False
+    row = SyncKey(key_id=card["key_id"], role=card["role"], device_id=card["device_id"], officer=card.get("name") or "",
+                  area_code=card["area_code"], sign_public=card["sign_public"], box_public=card["box_public"],
+                  enrolled_at=datetime.now(UTC))
+    session.execute(SyncKey.__table__.insert(), [row.model_dump()])  # bookkeeping, not a change to sync
+    return row, True
+
+
+def subdistrict_code(session) -> str:
+    sub_id = registry.setting(session, "subdistrict_id")
+    sub = session.get(Subdistrict, sub_id) if sub_id else None
+    return sub.code if sub else ""
+
+
+# --- the sealed file ------------------------------------------------------------------------------------
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _nonce(index: int, last: bool) -> bytes:
+    return struct.pack(">QB", index, 1 if last else 0) + b"\x00\x00\x00"
+
+
+def _payload_key(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral_public + recipient_public,
+                info=HKDF_INFO).derive(shared)
+
+
+def seal(payload: Path, out: Path, header: dict, sender: Keys, recipient_box_public: bytes,
+         recipient_key_id: str) -> str:
+    """Encrypt `payload` to the recipient, sign it, write `out` atomically; returns the file's sha256.
+
+    The file appears under its name only complete and synced: a crash or a full disk leaves at most a
+    hidden '.part' file that nothing reads as a bundle.
+    """
+    ephemeral = X25519PrivateKey.generate()
+    eph_public = _raw(ephemeral.public_key())
+    key = _payload_key(ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_box_public)),
+                       eph_public, recipient_box_public)
+    size = payload.stat().st_size
+    header = {**header, "format": FORMAT_VERSION, "cipher": CIPHER, "chunk_size": CHUNK, "payload_size": size,
+              "sender_key": sender.key_id, "recipient_key": recipient_key_id, "ephemeral_public": _b64(eph_public)}
+    hjson = json.dumps(header, sort_keys=True, ensure_ascii=True).encode("ascii")
+    prefix = MAGIC + struct.pack(">HI", FORMAT_VERSION, len(hjson)) + hjson
+    aead = ChaCha20Poly1305(key)
+    signed = hashlib.sha256(prefix)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w+b") as fh, payload.open("rb") as src:
+            fh.write(prefix)
+            fh.write(b"\x00" * 64)  # the signature's place, filled in below
+            chunks = max(1, -(-size // CHUNK))
+            for index in range(chunks):
+                block = src.read(CHUNK)
+                sealed = aead.encrypt(_nonce(index, index == chunks - 1), block, prefix)
+                signed.update(sealed)
+                fh.write(sealed)
+            signature = sender.sign.sign(SIG_CONTEXT + signed.digest())
+            fh.seek(len(prefix))
+            fh.write(signature)
+            fh.flush()
+            os.fsync(fh.fileno())
+        digest = _file_sha256(Path(tmp))
+        os.replace(tmp, out)
+        _fsync_dir(out.parent)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return digest
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class Sealed:
+    path: Path
+    header: dict
+    prefix: bytes
+    signature: bytes
+    body_offset: int
+    chunks: int
+
+
+def _not_a_bundle(path: Path, why: str) -> BundleError:
+    return _refuse(f"ไฟล์นี้ไม่ใช่ชุดข้อมูลของโปรแกรม: {path.name}", f"{path.name} is not a fieldtool bundle: {why}")
+
+
+def _cut_short(path: Path) -> BundleError:
+    return _refuse(f"ไฟล์ชุดข้อมูลไม่ครบ (ถูกตัดหรือคัดลอกไม่เสร็จ): {path.name}",
+                   f"the bundle {path.name} is incomplete: it was cut short, perhaps copied before it was finished")
+
+
+def read_header(path: Path) -> Sealed:
+    """The plain part of a bundle, checked for shape before anything else is read."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(len(MAGIC) + 6)
+            if len(head) < len(MAGIC) or head[: len(MAGIC)] != MAGIC:
+                raise _not_a_bundle(path, "it does not start with the bundle mark")
+            if len(head) < len(MAGIC) + 6:
+                raise _cut_short(path)
+            version, hlen = struct.unpack(">HI", head[len(MAGIC):])
+            if version > FORMAT_VERSION:
+                raise _refuse(f"ชุดข้อมูลนี้สร้างโดยโปรแกรมรุ่นใหม่กว่า กรุณาปรับปรุงโปรแกรม: {path.name}",
+                              f"{path.name} uses bundle format {version}, newer than this program knows; update fieldtool")
+            if hlen > MAX_HEADER:
+                raise _not_a_bundle(path, "its header is too large")
+            hjson = fh.read(hlen)
+            signature = fh.read(64)
+    except OSError as exc:
+        raise _refuse(f"อ่านไฟล์ไม่ได้: {path}", f"cannot read {path}") from exc
+    if len(hjson) < hlen or len(signature) < 64:
+        raise _cut_short(path)
+    try:
+        header = json.loads(hjson.decode("ascii"))
+        fields = ("kind", "sender_device", "sender_key", "recipient_key", "ephemeral_public", "payload_size", "chunk_size")
+        if not isinstance(header, dict) or any(f not in header for f in fields):
+            raise ValueError("fields missing")
+        if header["kind"] not in ("field", "return") or header.get("cipher") != CIPHER:
+            raise ValueError("unknown kind or cipher")
+        _unb64(header["ephemeral_public"], 32)
+        payload_size, chunk = int(header["payload_size"]), int(header["chunk_size"])
+        if payload_size < 0 or chunk != CHUNK:
+            raise ValueError("bad sizes")
+    except (UnicodeDecodeError, ValueError, TypeError):
+        raise _not_a_bundle(path, "its header cannot be read") from None
+    if payload_size > MAX_PAYLOAD:
+        raise _not_a_bundle(path, "it declares a payload larger than any bundle may be")
+    chunks = max(1, -(-payload_size // CHUNK))
+    body_offset = len(MAGIC) + 6 + hlen + 64
+    expected = payload_size + chunks * TAG
+    if size - body_offset < expected:
+        raise _cut_short(path)
+    if size - body_offset > expected:
+        raise _refuse(f"ไฟล์ชุดข้อมูลถูกแก้ไขหรือเสียหาย: {path.name}",
+                      f"the bundle {path.name} was altered after signing or is damaged: it has extra bytes")
+    prefix = MAGIC + struct.pack(">HI", version, hlen) + hjson
+    return Sealed(path, header, prefix, signature, body_offset, chunks)
+
+
+def _altered(path: Path) -> BundleError:
+    return _refuse(f"ไฟล์ชุดข้อมูลถูกแก้ไขหลังลงนามหรือเสียหาย: {path.name}",
+                   f"the bundle {path.name} was altered after it was signed, or is damaged; ask for it again")
+
+
+def _ciphertext_blocks(sealed: Sealed):
+    size = sealed.header["payload_size"]
+    with sealed.path.open("rb") as fh:
+        fh.seek(sealed.body_offset)
+        for index in range(sealed.chunks):
+            plain = min(CHUNK, size - index * CHUNK) if index < sealed.chunks - 1 else size - index * CHUNK
+            block = fh.read(plain + TAG)
+            yield index, block
+
+
+def verify(sealed: Sealed, sign_public_b64: str) -> str:
+    """Check the sender's signature over header and ciphertext; returns the file's sha256."""
+    signed = hashlib.sha256(sealed.prefix)
+    for _index, block in _ciphertext_blocks(sealed):
+        signed.update(block)
+    try:
+        Ed25519PublicKey.from_public_bytes(_unb64(sign_public_b64, 32)).verify(sealed.signature, SIG_CONTEXT + signed.digest())
+    except InvalidSignature:
+        raise _altered(sealed.path) from None
+    return _file_sha256(sealed.path)
+
+
+def decrypt(sealed: Sealed, keys: Keys, out: Path) -> None:
+    eph_public = _unb64(sealed.header["ephemeral_public"], 32)
+    key = _payload_key(keys.box.exchange(X25519PublicKey.from_public_bytes(eph_public)), eph_public, keys.box_public)
+    aead = ChaCha20Poly1305(key)
+    with out.open("wb") as fh:
+        for index, block in _ciphertext_blocks(sealed):
+            try:
+                fh.write(aead.decrypt(_nonce(index, index == sealed.chunks - 1), block, sealed.prefix))
+            except InvalidTag:
+                raise _altered(sealed.path) from None
+
+
+# --- the payload -----------------------------------------------------------------------------------------------
+
+
+def write_payload(zip_path: Path, manifest: dict, entries, photos_from: Path | None) -> dict:
+    """Write manifest.json, changes.jsonl and the photos the entries name; returns the manifest."""
+    counts: Counter = Counter()
+    parts: dict[str, str] = {}
+    photo_names: list[str] = []
+    missing: list[str] = []
+    seqs = [None, None]
+    n = 0
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6, allowZip64=True) as zf:
+        h = hashlib.sha256()
+        with zf.open("changes.jsonl", "w", force_zip64=True) as fh:
+            for e in entries:
+                line = (json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+                fh.write(line)
+                h.update(line)
+                counts[e.table_name] += 1
+                n += 1
+                seqs[0] = e.seq if seqs[0] is None else min(seqs[0], e.seq)
+                seqs[1] = e.seq if seqs[1] is None else max(seqs[1], e.seq)
+                if e.table_name == "photo" and e.action == "insert":
+                    photo_names.append(json.loads(e.data).get("file_name", ""))
+        parts["changes.jsonl"] = h.hexdigest()
+        for name in sorted(set(photo_names)):
+            if not re.fullmatch(r"[0-9a-f]{64}\.jpg", name or ""):
+                continue
+            source = photos_from / name if photos_from else None
+            if source is None or not source.is_file() or _file_sha256(source) != name[:-4]:
+                missing.append(name)
+                continue
+            zf.write(source, f"photos/{name}", compress_type=zipfile.ZIP_STORED)
+            parts[f"photos/{name}"] = name[:-4]
+        manifest = {**manifest, "entries": n, "counts": dict(sorted(counts.items())), "parts": parts,
+                    "photos_missing": missing}
+        if seqs[0] is not None:
+            manifest.setdefault("entry_seq_min", seqs[0])
+            manifest.setdefault("entry_seq_max", seqs[1])
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
+    return manifest
+
+
+@dataclass
+class Payload:
+    manifest: dict
+    entries: list[Entry]
+    photos: list[str]  # member names under photos/
+    zf: zipfile.ZipFile
+
+
+MANIFEST_FIELDS = {"format": int, "kind": str, "schema_version": str, "device_id": str, "officer": str,
+                   "subdistrict_code": str, "bundle_seq": int, "seq_from": int, "seq_to": int, "created": str,
+                   "entries": int, "counts": dict, "parts": dict}
+
+
+def read_payload(zip_path: Path, name: str) -> Payload:
+    """Open the decrypted zip with limits (size, ratio, names) and check every part against the manifest."""
+    bad = _refuse(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}", f"the contents of {name} are damaged or not a bundle's")
+    try:
+        zf = zipfile.ZipFile(zip_path)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise bad from None
+    try:
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names) or "manifest.json" not in names or "changes.jsonl" not in names:
+            raise bad
+        if any(n not in ("manifest.json", "changes.jsonl") and not PHOTO_NAME.fullmatch(n) for n in names):
+            raise bad
+        total = sum(i.file_size for i in infos)
+        bomb = total > MAX_UNCOMPRESSED or any(
+            i.file_size > (1 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
+        if bomb:
+            raise _refuse(f"ชุดข้อมูลขยายตัวเกินขนาดที่ยอมรับ (zip bomb): {name}",
+                          f"{name} would expand far beyond any real bundle (a zip bomb); it was not opened")
+        if zf.getinfo("manifest.json").file_size > MAX_MANIFEST:
+            raise bad
+        manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
+        if not isinstance(manifest, dict) or any(not isinstance(manifest.get(k), t) for k, t in MANIFEST_FIELDS.items()):
+            raise bad
+        if manifest["format"] > FORMAT_VERSION:
+            raise _refuse(f"ชุดข้อมูลนี้สร้างโดยโปรแกรมรุ่นใหม่กว่า: {name}",
+                          f"{name} uses bundle format {manifest['format']}, newer than this program knows; update fieldtool")
+        parts = manifest["parts"]
+        if set(parts) != set(names) - {"manifest.json"}:
+            raise bad
+        h = hashlib.sha256()
+        entries = []
+        with zf.open("changes.jsonl") as fh:
+            for line in fh:
+                h.update(line)
+                entries.append(Entry.from_json(json.loads(line)))
+        if h.hexdigest() != parts["changes.jsonl"] or len(entries) != manifest["entries"]:
+            raise bad
+        photos = [n for n in names if n.startswith("photos/")]
+    except BundleError:
+        zf.close()
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, KeyError, TypeError, EOFError, UnicodeDecodeError):
+        zf.close()
+        raise bad from None
+    return Payload(manifest, entries, photos, zf)
+
+
+def _extract_photos(payload: Payload, into: Path, name: str) -> list[tuple[Path, str]]:
+    """Photos into a staging folder, each checked against its hash; returns (staged path, file name)."""
+    staged = []
+    for member in payload.photos:
+        file_name = member.split("/", 1)[1]
+        target = into / file_name
+        h = hashlib.sha256()
+        with payload.zf.open(member) as src, target.open("wb") as dst:
+            for block in iter(lambda: src.read(CHUNK), b""):
+                h.update(block)
+                dst.write(block)
+        if h.hexdigest() != payload.manifest["parts"][member] or h.hexdigest() != file_name[:-4]:
+            raise _refuse(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}", f"a photo in {name} does not match its hash")
+        staged.append((target, file_name))
+    return staged
+
+
+# --- export ------------------------------------------------------------------------------------------------
+
+
+def _schema_version(session) -> str:
+    return MigrationContext.configure(session.connection()).get_current_revision() or ""
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: Path | None = None) -> dict:
+    """The laptop's bundle for the office: its own changes since its previous bundle (all with `full`)."""
+    keys = read_private_key(key_path or default_key_path(db), "officer")
+    out = Path(out)
+    written = False
+    try:
+        with db.session() as s:
+            device = sync.local_device(s)
+            officer = registry.setting(s, "officer")
+            if keys.device_id != device:
+                raise _refuse("กุญแจนี้เป็นของเครื่องอื่น", f"the key file belongs to device {keys.device_id}, not this one")
+            office = s.scalars(select(SyncKey).where(SyncKey.role == "office").order_by(SyncKey.enrolled_at.desc())).first()
+            if office is None:
+                raise _refuse("ยังไม่ได้รับกุญแจของสำนักงาน ให้ใช้ 'fieldtool keys trust-office FILE' ก่อน",
+                              "the office's key is not trusted yet: run 'fieldtool keys trust-office FILE' first")
+            code = subdistrict_code(s)
+            if not code:
+                raise _refuse("ยังไม่ได้ตั้งตำบลของเครื่องนี้", "this laptop has no subdistrict set up yet")
+            sync.baseline(s, device, officer)
+            s.flush()
+            last = s.scalars(select(SyncBundle).where(SyncBundle.direction == "out", SyncBundle.kind == "field",
+                                                      SyncBundle.source_device == device)
+                             .order_by(SyncBundle.bundle_seq.desc())).first()
+            bundle_seq = (last.bundle_seq if last else 0) + 1
+            after = 0 if full or last is None else last.seq_to
+            top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == device)).scalar() or 0
+            manifest = {"format": FORMAT_VERSION, "kind": "field", "schema_version": _schema_version(s),
+                        "device_id": device, "officer": officer, "subdistrict_code": code, "bundle_seq": bundle_seq,
+                        "full": full, "seq_from": after + 1, "seq_to": top, "created": _now_text(),
+                        "marks": sync.return_marks(s)}
+            with tempfile.TemporaryDirectory(prefix="ftbundle-") as tmp:
+                zip_path = Path(tmp) / "payload.zip"
+                manifest = write_payload(zip_path, manifest, sync.device_entries(s, device, after), photo_dir(db))
+                header = {"kind": "field", "sender_device": device}
+                digest = seal(zip_path, out, header, keys, base64.b64decode(office.box_public), office.key_id)
+                written = True
+            s.execute(SyncBundle.__table__.insert(), [SyncBundle(
+                direction="out", kind="field", sha256=digest, source_device=device, target_device=office.device_id,
+                bundle_seq=bundle_seq, officer=officer, area_code=code, full=full, seq_from=after + 1, seq_to=top,
+                entries=manifest["entries"], entries_new=manifest["entries"], marks=json.dumps(manifest["marks"]),
+                schema_version=manifest["schema_version"], created_at=datetime.now(UTC),
+                processed_at=datetime.now(UTC), file_name=out.name).model_dump()])
+    except BaseException:
+        if written:  # the bundle was not recorded as sent: the file must not circulate
+            out.unlink(missing_ok=True)
+        raise
+    return {"file": str(out), "sha256": digest, "bundle_seq": bundle_seq, "entries": manifest["entries"],
+            "seq_from": after + 1, "seq_to": top, "full": full, "counts": manifest["counts"],
+            "photos": len(manifest["parts"]) - 1, "photos_missing": manifest["photos_missing"]}
+
+
+def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path | None = None) -> dict:
+    """The office's bundle for one laptop: the office's own changes to that subdistrict it has not received."""
+    keys = read_private_key(key_path or default_key_path(db), "office")
+    out = Path(out)
+    written = False
+    try:
+        with db.session() as s:
+            office_device = sync.local_device(s)
+            target = s.scalars(select(SyncKey).where(SyncKey.role == "officer", SyncKey.device_id == device_id)
+                               .order_by(SyncKey.enrolled_at.desc())).first()
+            if target is None:
+                raise _refuse(f"ยังไม่ได้ลงทะเบียนกุญแจของเครื่อง {device_id}",
+                              f"no officer key is enrolled for device {device_id}: run 'fieldtool office-keys enrol FILE'")
+            area_devices = sorted(set(s.scalars(select(SyncKey.device_id).where(SyncKey.area_code == target.area_code)))
+                                  | set(s.scalars(select(SyncBundle.source_device).where(
+                                      SyncBundle.direction == "in", SyncBundle.area_code == target.area_code))))
+            latest = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field",
+                                                        SyncBundle.source_device == device_id)
+                               .order_by(SyncBundle.bundle_seq.desc())).first()
+            marks = json.loads(latest.marks) if latest else {}
+            after = int(marks.get("upto", {}).get(office_device, 0))
+            entries = sync.office_entries_for(s, office_device, area_devices, after)
+            top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == office_device)).scalar() or 0
+            result = {"file": None, "device_id": device_id, "entries": len(entries), "after_seq": after}
+            if not entries:
+                return result
+            last = s.execute(select(func.max(SyncBundle.bundle_seq)).where(
+                SyncBundle.direction == "out", SyncBundle.kind == "return", SyncBundle.target_device == device_id)).scalar()
+            bundle_seq = (last or 0) + 1
+            officer = registry.setting(s, "officer")
+            manifest = {"format": FORMAT_VERSION, "kind": "return", "schema_version": _schema_version(s),
+                        "device_id": office_device, "officer": officer, "subdistrict_code": target.area_code,
+                        "district_code": registry.setting(s, "district_code"), "target_device": device_id,
+                        "bundle_seq": bundle_seq, "full": False, "seq_from": after + 1, "seq_to": top,
+                        "created": _now_text(), "marks": {"upto": {office_device: top}}}
+            with tempfile.TemporaryDirectory(prefix="ftbundle-") as tmp:
+                zip_path = Path(tmp) / "payload.zip"
+                manifest = write_payload(zip_path, manifest, entries, photo_dir(db))
+                digest = seal(zip_path, out, {"kind": "return", "sender_device": office_device}, keys,
+                              base64.b64decode(target.box_public), target.key_id)
+                written = True
+            s.execute(SyncBundle.__table__.insert(), [SyncBundle(
+                direction="out", kind="return", sha256=digest, source_device=office_device, target_device=device_id,
+                bundle_seq=bundle_seq, officer=officer, area_code=target.area_code, seq_from=after + 1, seq_to=top,
+                entries=len(entries), entries_new=len(entries), marks=json.dumps(manifest["marks"]),
+                schema_version=manifest["schema_version"], created_at=datetime.now(UTC),
+                processed_at=datetime.now(UTC), file_name=out.name).model_dump()])
+    except BaseException:
+        if written:
+            out.unlink(missing_ok=True)
+        raise
+    return {**result, "file": str(out), "sha256": digest, "bundle_seq": bundle_seq, "counts": manifest["counts"]}
+
+
+# --- import -----------------------------------------------------------------------------------------------
+
+
+def _check_schema(version: str, name: str) -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        known = script.get_revision(version) is not None
+    except Exception:
+        known = False
+    if not known:
+        raise _refuse(f"ชุดข้อมูลนี้มาจากโปรแกรมรุ่นใหม่กว่า (โครงสร้าง {version}) กรุณาปรับปรุงโปรแกรมก่อน: {name}",
+                      f"{name} was made with a newer database schema ({version}) than this program knows; update fieldtool first")
+
+
+def import_bundle(db: Database, path: Path, key_path: Path | None = None) -> dict:
+    """Verify, open and merge one bundle in one transaction: all of it or none of it."""
+    path = Path(path)
+    name = path.name
+    sealed = read_header(path)
+    kind = sealed.header["kind"]
+    role = "office" if kind == "field" else "officer"
+    key_file = key_path or default_key_path(db)
+    _check_direction(key_file, role, name)
+    keys = read_private_key(key_file, role)
+    photos_here = photo_dir(db)
+    placed: list[Path] = []
+    try:
+        with db.session() as s, tempfile.TemporaryDirectory(prefix="ftbundle-") as tmp:
+            if s.get_bind().dialect.name == "postgresql":
+                s.execute(text("SELECT pg_advisory_xact_lock(74103019)"))  # one import at a time per office
+            if sealed.header["recipient_key"] != keys.key_id:
+                raise _refuse(f"ชุดข้อมูลนี้ทำไว้สำหรับ{'สำนักงาน' if kind == 'field' else 'เครื่อง'}อื่น: {name}",
+                              f"{name} was made for {'another office' if kind == 'field' else 'another laptop'}"
+                              " and cannot be opened with this database's key")
+            sender = s.get(SyncKey, sealed.header["sender_key"])
+            if sender is None or sender.role != ("officer" if kind == "field" else "office"):
+                raise _refuse(f"ชุดข้อมูลนี้ลงนามด้วยกุญแจที่ไม่รู้จัก: {name}",
+                              f"{name} is signed by an unknown key; enrol the "
+                              f"{'officer' if kind == 'field' else 'office'}'s public key first")
+            if sender.device_id != sealed.header["sender_device"]:
+                raise _altered(path)
+            digest = verify(sealed, sender.sign_public)
+            seen = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.sha256 == digest)).first()
+            if seen is not None:
+                return {"file": str(path), "status": "already", "kind": kind, "device_id": seen.source_device,
+                        "officer": seen.officer, "subdistrict_code": seen.area_code, "bundle_seq": seen.bundle_seq,
+                        "imported_at": seen.processed_at.isoformat(timespec="seconds"), "entries_new": 0}
+            zip_path = Path(tmp) / "payload.zip"
+            decrypt(sealed, keys, zip_path)
+            payload = read_payload(zip_path, name)
+            with payload.zf:
+                m = payload.manifest
+                if m["kind"] != kind or m["device_id"] != sender.device_id:
+                    raise _altered(path)
+                _check_schema(m["schema_version"], name)
+                _check_area(s, kind, m, name)
+                _check_entries(payload.entries, m, name)
+                staging = photos_here / f".incoming-{os.getpid()}"
+                staging.mkdir(parents=True, exist_ok=True)
+                try:
+                    staged = _extract_photos(payload, staging, name)
+                    result = sync.apply_entries(s, payload.entries)
+                    for staged_path, file_name in staged:
+                        target = photos_here / file_name
+                        if not target.exists():
+                            os.replace(staged_path, target)
+                            placed.append(target)
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
+            now = datetime.now(UTC)
+            s.execute(SyncBundle.__table__.insert(), [SyncBundle(
+                direction="in", kind=kind, sha256=digest, source_device=m["device_id"],
+                target_device=m.get("target_device", ""), bundle_seq=m["bundle_seq"], officer=m["officer"],
+                area_code=m["subdistrict_code"], full=bool(m.get("full")), seq_from=m["seq_from"], seq_to=m["seq_to"],
+                entries=m["entries"], entries_new=result.entries_new, marks=json.dumps(m.get("marks", {})),
+                schema_version=m["schema_version"], created_at=sync.parse_at(m["created"]) if _is_time(m["created"]) else now,
+                processed_at=now, file_name=name).model_dump()])
+            s.flush()
+            gap = sync.device_gaps(s, m["device_id"]) if kind == "field" else None
+            _pause_for_tests()
+    except DBAPIError as exc:  # a clash with data already here (a letter number used twice, …), or a value refused
+        for p in placed:
+            p.unlink(missing_ok=True)
+        raise _refuse(f"รวมชุดข้อมูลไม่ได้ ไม่มีการบันทึกใด ๆ: {name}",
+                      f"{name} cannot be merged into this database, nothing was written: "
+                      f"{str(exc.orig).strip().splitlines()[0]}") from exc
+    except BaseException:
+        for p in placed:  # the merge was rolled back: so are the photos it brought
+            p.unlink(missing_ok=True)
+        raise
+    return {"file": str(path), "status": "imported", "kind": kind, "device_id": m["device_id"], "officer": m["officer"],
+            "subdistrict_code": m["subdistrict_code"], "bundle_seq": m["bundle_seq"], "schema_version": m["schema_version"],
+            "entries": m["entries"], "entries_new": result.entries_new, "records": result.records,
+            "inserted": result.inserted, "updated": result.updated, "deleted": result.deleted,
+            "conflicts_new": result.conflicts_new, "pending": result.pending, "photos_new": len(placed),
+            "gap": None if gap is None else {"bundles": gap.bundles, "changes": [list(r) for r in gap.changes]}}
+
+
+def _check_direction(key_file: Path, role: str, name: str) -> None:
+    """A laptop's bundle opened on a laptop (or the office's on the office) gets a sentence saying where it goes."""
+    try:
+        here = json.loads(key_file.read_text(encoding="utf-8")).get("role")
+    except (OSError, ValueError, AttributeError):
+        return  # read_private_key tells what is wrong with the key file
+    if here == "officer" and role == "office":
+        raise _refuse(f"ชุดข้อมูลนี้เป็นของเครื่องภาคสนาม ต้องนำเข้าที่ฐานข้อมูลของสำนักงานอำเภอ: {name}",
+                      f"{name} is a laptop's bundle for the district office: import it into the office database "
+                      "(--db office.sqlite or --url postgresql://…)")
+    if here == "office" and role == "officer":
+        raise _refuse(f"ชุดข้อมูลนี้เป็นชุดข้อมูลขากลับสำหรับเครื่องภาคสนาม: {name}",
+                      f"{name} is a return bundle for a laptop: import it on that laptop")
+
+
+def _is_time(value: str) -> bool:
+    try:
+        sync.parse_at(value)
+        return True
+    except ValueError:
+        return False
+
+
+def _check_area(s, kind: str, m: dict, name: str) -> None:
+    code = m["subdistrict_code"]
+    if kind == "field":
+        district = registry.setting(s, "district_code")
+        if not district:
+            raise _refuse("ฐานข้อมูลสำนักงานยังไม่ได้ตั้งรหัสอำเภอ ให้ใช้ 'fieldtool office-keys init --district CODE'",
+                          "this office database has no district code: run 'fieldtool office-keys init --district CODE'")
+        if not code.startswith(district):
+            raise _refuse(f"ชุดข้อมูลนี้เป็นของตำบล {code} ซึ่งไม่อยู่ในอำเภอนี้ ({district}): {name}",
+                          f"{name} is for subdistrict {code}, which is outside this district ({district})")
+        return
+    if m.get("target_device") != sync.local_device(s):
+        raise _refuse(f"ชุดข้อมูลนี้ทำไว้สำหรับเครื่องอื่น: {name}", f"{name} was made for another laptop")
+    mine = subdistrict_code(s)
+    if mine and code != mine:
+        raise _refuse(f"ชุดข้อมูลนี้เป็นของตำบล {code} ไม่ใช่ตำบลของเครื่องนี้ ({mine}): {name}",
+                      f"{name} is for subdistrict {code}, not this laptop's ({mine})")
+
+
+def _check_entries(entries: list[Entry], m: dict, name: str) -> None:
+    device = m["device_id"]
+    for e in entries:
+        if e.device_id != device or (m["kind"] == "field" and not m["seq_from"] <= e.seq <= m["seq_to"]):
+            raise _refuse(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}",
+                          f"{name} holds a change that is not its sender's or lies outside its declared range")
+
+
+def _pause_for_tests() -> None:
+    seconds = os.environ.get(PAUSE_ENV)
+    if seconds:
+        print("import paused inside its transaction", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
