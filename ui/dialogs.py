@@ -6,6 +6,8 @@ open with the sentence shown inside it, and nothing is written (the session roll
 
 from __future__ import annotations
 
+import re
+
 from fieldtool.thai import InputError
 from ui.i18n import error_text, strings, tr
 from ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
@@ -15,6 +17,25 @@ def input_error(key: str, **values) -> InputError:
     """An InputError raised by the screens, in the domain's "Thai (English)" form."""
     entry = strings()[key]
     return InputError(f"{entry['th'].format(**values)} ({entry['en'].format(**values)})")
+
+
+_CLOCK_RE = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.]\s*([0-5]\d)\s*(?:น\.?)?\s*$")
+
+
+def parse_clock(text: str) -> tuple[int, int]:
+    """A time of day typed as 13:30, 13.30 or 13.30 น.; (hour, minute)."""
+    m = _CLOCK_RE.match(text)
+    if not m:
+        raise input_error("error.bad_time", text=text)
+    return int(m[1]), int(m[2])
+
+
+def clock_text(text: str) -> str:
+    """The typed time as stored ("09:30"); "" stays "" (the time is optional)."""
+    if not text.strip():
+        return ""
+    hour, minute = parse_clock(text)
+    return f"{hour:02d}:{minute:02d}"
 
 
 class FormDialog(QDialog):

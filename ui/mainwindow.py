@@ -1,8 +1,10 @@
-"""The main window: the working date, navigation between the four pages, and the status bar.
+"""The main window: the working date, navigation between the pages, and the status bar.
 
-Pages: วันนี้ (today), ทะเบียนเงินกู้ (loan register), หนี้ค้างชำระ (arrears), ประวัติการแก้ไข (change log).
-A page loads when it is shown and is marked stale when the working date changes or something is
-written; switching the language rebuilds the window in the other language.
+Pages: วันนี้ (today), ทะเบียนเงินกู้ (loan register), หนี้ค้างชำระ (arrears), ครัวเรือน (households),
+บันทึกการลงพื้นที่ (visits), สรุปแผนครัวเรือน (plan summary), ประวัติการแก้ไข (change log). Loan and
+household pages open in windows of their own. A page loads when it is shown and is marked stale when the
+working date changes or something is written; switching the language rebuilds the window in the other
+language. The File menu holds the office's settings for letters and the letter templates.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from fieldtool.models import District, Province, Subdistrict
 from ui import i18n
 from ui.arrears.view import ArrearsView
 from ui.history.view import HistoryView
+from ui.households.page import HouseholdPage
+from ui.households.register import HouseholdsView
 from ui.i18n import tr
+from ui.letters.dialogs import OfficeSettingsDialog, TemplateDialog
 from ui.loans.loanpage import LoanPage
 from ui.loans.register import RegisterView
+from ui.plans.summary import PlansSummaryView
 from ui.qt import (
     QAction,
     QActionGroup,
@@ -33,9 +39,13 @@ from ui.qt import (
     QWidget,
 )
 from ui.today.view import TodayView
+from ui.visits.data import VisitPrefill, prefill_from_household
+from ui.visits.log import VisitsView
+from ui.visits.meeting import MeetingDialog
+from ui.visits.newvisit import NewVisitWindow
 from ui.widgets import WorkingDateEdit
 
-PAGES = ("today", "register", "arrears", "history")
+PAGES = ("today", "register", "arrears", "households", "visits", "plans", "history")
 
 
 def apply_qt_locale(lang: str) -> None:
@@ -52,6 +62,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self.day = day or date.today()
         self.loan_pages: list[LoanPage] = []
+        self.household_pages: list[HouseholdPage] = []
         self._toolbar: QToolBar | None = None
         self.resize(1280, 800)
         self._build()
@@ -78,16 +89,28 @@ class MainWindow(QMainWindow):
         self.today = TodayView(self.db, self.day, officer)
         self.register = RegisterView(self.db, self.day)
         self.arrears = ArrearsView(self.db, self.day)
+        self.households = HouseholdsView(self.db, self.day)
+        self.visits = VisitsView(self.db, self.day)
+        self.plans = PlansSummaryView(self.db, self.day)
         self.history = HistoryView(self.db)
         self.pages = {
             "today": self.today,
             "register": self.register,
             "arrears": self.arrears,
+            "households": self.households,
+            "visits": self.visits,
+            "plans": self.plans,
             "history": self.history,
         }
         for page in (self.today, self.register, self.arrears):
             page.open_loan.connect(self.open_loan)
+        for page in (self.households, self.plans):
+            page.open_household.connect(self.open_household)
         self.today.changed.connect(lambda: self._data_changed(self.today))
+        self.households.changed.connect(lambda: self._data_changed(self.households))
+        self.households.new_visit.connect(lambda hid: self.new_visit(prefill_from_household(self.db, hid)))
+        self.visits.new_visit.connect(lambda: self.new_visit(None))
+        self.visits.new_meeting.connect(self.new_meeting)
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -110,6 +133,13 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         bar.clear()
         file_menu = bar.addMenu(tr("menu.file"))
+        self.office_action = QAction(tr("menu.office"), self)
+        self.office_action.triggered.connect(self.edit_office_settings)
+        file_menu.addAction(self.office_action)
+        self.template_action = QAction(tr("menu.templates"), self)
+        self.template_action.triggered.connect(self.edit_templates)
+        file_menu.addAction(self.template_action)
+        file_menu.addSeparator()
         quit_action = QAction(tr("menu.quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -215,6 +245,41 @@ class MainWindow(QMainWindow):
         self.loan_pages.append(page)
         page.show()
         return page
+
+    def open_household(self, household_id: str) -> HouseholdPage:
+        page = HouseholdPage(self.db, household_id, self.day, self)
+        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        page.changed.connect(self._data_changed)
+        page.open_loan.connect(self.open_loan)
+        page.new_visit.connect(lambda hid, p=page: self.new_visit(prefill_from_household(self.db, hid), p))
+        page.destroyed.connect(
+            lambda *_: self.household_pages.remove(page) if page in self.household_pages else None
+        )
+        self.household_pages.append(page)
+        page.show()
+        return page
+
+    def new_visit(self, prefill: VisitPrefill | None, parent=None) -> None:
+        """The new-visit window; after a save every page (and the window it came from) shows it."""
+        saved = NewVisitWindow.ask(parent or self, self.db, self.day, prefill)
+        if saved is not None:
+            if isinstance(parent, HouseholdPage):
+                parent.reload()
+            self.statusBar().showMessage(tr("visits.saved"), 8000)
+            self._data_changed()
+
+    def new_meeting(self) -> None:
+        if MeetingDialog.ask(self, self.db, self.day):
+            self.statusBar().showMessage(tr("meeting.saved"), 8000)
+            self._data_changed()
+
+    def edit_office_settings(self) -> None:
+        if OfficeSettingsDialog.ask(self, self.db):
+            self.statusBar().showMessage(tr("office.saved"), 8000)
+
+    def edit_templates(self) -> None:
+        if TemplateDialog.ask(self, self.db):
+            self.statusBar().showMessage(tr("template.saved"), 8000)
 
     # --- language -----------------------------------------------------------------------------------
 

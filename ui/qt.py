@@ -7,6 +7,8 @@ import sys
 from PySide6.QtCore import *  # noqa: F403
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import *  # noqa: F403
+from PySide6.QtPdf import QPdfDocument  # noqa: F401  (letter and plan previews; PySide6-Pdf)
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # noqa: F401
 from PySide6.QtWidgets import *  # noqa: F403
 from shiboken6 import isValid  # noqa: F401  (is the C++ side of a wrapper still alive?)
 

@@ -30,6 +30,7 @@ class Column:
     align: str = "left"  # money and counts "right", so their digits line up
     sort_key: Callable[[Any], Any] | None = None  # None: sort by the text
     color: Callable[[Any], QColor | None] | None = None
+    background: Callable[[Any], QColor | None] | None = None  # e.g. a stale record, highlighted
     tooltip: Callable[[Any], str] | None = None
     strike: Callable[[Any], bool] | None = None  # e.g. a payment that was reversed
     bold: Callable[[Any], bool] | None = None  # e.g. a totals row
@@ -97,6 +98,8 @@ class RowTableModel(QAbstractTableModel):
             return _ALIGN[col.align]
         if role == Qt.ItemDataRole.ForegroundRole and col.color is not None:
             return col.color(row)
+        if role == Qt.ItemDataRole.BackgroundRole and col.background is not None:
+            return col.background(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col.tooltip is not None:
                 return col.tooltip(row) or None

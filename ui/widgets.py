@@ -11,10 +11,12 @@ from ui.qt import (
     QCalendarWidget,
     QColor,
     QDate,
+    QEvent,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QObject,
     QPushButton,
     Qt,
     QTableView,
@@ -24,6 +26,7 @@ from ui.qt import (
     QWidgetAction,
     Signal,
     emit,
+    isValid,
 )
 
 STAGE_COLORS = {
@@ -240,3 +243,45 @@ def section_title(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+class EmptyNote(QObject):
+    """A sentence in the middle of an empty list ("no visits yet…"), hidden as soon as it has rows.
+
+    `text` is called each time the list becomes empty, so it can say why (nothing yet, or nothing
+    matches the search).
+    """
+
+    def __init__(self, view, text):
+        super().__init__(view)
+        self.view = view
+        self.text = text
+        self.label = QLabel(view.viewport())
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("QLabel { color: #607d8b; background: transparent; padding: 12px; }")
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        model = view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+            signal.connect(self.update)
+        view.viewport().installEventFilter(self)
+        self.update()
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Resize:
+            self.label.setGeometry(self.view.viewport().rect())
+        return False
+
+    def update(self, *_) -> None:
+        if not isValid(self.view) or not isValid(self.label):
+            return  # a list being destroyed empties its model on the way out
+        empty = self.view.model().rowCount() == 0
+        if empty:
+            self.label.setText(self.text())
+            self.label.setGeometry(self.view.viewport().rect())
+        self.label.setVisible(empty)
+
+
+def empty_note(view, text) -> EmptyNote:
+    """Say `text()` inside `view` while it has no rows."""
+    return EmptyNote(view, text if callable(text) else (lambda: text))

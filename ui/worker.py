@@ -5,6 +5,9 @@ and calls `on_success(result)` or `on_failure(exc)` back on the UI thread. `task
 database session (a session belongs to one thread) and return plain data. The callbacks are dropped if
 `context` (the widget that asked) has been deleted meanwhile, so a closed window is never touched.
 
+A task that reports progress (a batch of letters: one call per letter) is given a `ProgressRelay`: a
+callable the task may call from its thread, which hands each report to a UI-thread callback.
+
 Tests wait with `qtbot.waitUntil(lambda: worker.pending() == 0)`; scripts use `wait_until_idle()`.
 """
 
@@ -83,6 +86,30 @@ def run_in_background(
     relay = _Relay(on_success, on_failure, context)
     _pending.add(relay)
     QThreadPool.globalInstance().start(_Task(task, relay))
+
+
+class ProgressRelay(QObject):
+    """`relay(done, total)` from any thread; `callback(done, total)` runs later on the UI thread.
+
+    Reports are queued before the task's answer, so the last report arrives before on_success.
+    """
+
+    progressed = Signal(int, int)
+
+    def __init__(self, callback: Callable[[int, int], None], context: QObject | None = None):
+        super().__init__()
+        self._callback = callback
+        self._context = context
+        self.progressed.connect(self._deliver)
+
+    def __call__(self, done: int, total: int) -> None:
+        emit(self.progressed, int(done), int(total))
+
+    @Slot(int, int)
+    def _deliver(self, done: int, total: int) -> None:
+        if self._context is not None and not isValid(self._context):
+            return
+        self._callback(done, total)
 
 
 def pending() -> int:

@@ -130,3 +130,50 @@ def wait_idle(qtbot):
         qtbot.waitUntil(lambda: worker.pending() == 0, timeout=20_000)
 
     return wait
+
+
+@pytest.fixture
+def office(book) -> Book:
+    """The test book with the district office's letter settings filled in (as the demo has them)."""
+    from fieldtool import letters
+
+    with book.db.session() as s:
+        letters.demo_office_settings(s)
+    return book
+
+
+def add_target_household(
+    db, village_id, title, first, last, needs=None, source="tpmap", house_no="9", national_id=None
+):
+    from fieldtool import households
+    from fieldtool.households import HouseholdInput, PersonInput
+
+    with db.session() as s:
+        return households.add_household(
+            s,
+            HouseholdInput(
+                village_id=village_id,
+                head=PersonInput(first_name=first, last_name=last, title=title, national_id=national_id),
+                house_no=house_no,
+                source=source,
+                needs=needs or {},
+            ),
+            force=True,
+        ).id
+
+
+def household_of(db, loan_id: str) -> str:
+    from fieldtool.models import Loan
+
+    with db.session() as s:
+        return s.get(Loan, loan_id).household_id
+
+
+def ink(image) -> int:
+    """How many of a grid of sampled pixels are dark: a rendered page with text has some."""
+    dark = 0
+    for y in range(0, image.height(), 4):
+        for x in range(0, image.width(), 4):
+            if image.pixelColor(x, y).lightness() < 128:
+                dark += 1
+    return dark

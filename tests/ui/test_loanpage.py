@@ -225,7 +225,16 @@ def test_deliveries_tab_lists_notices_delivered(qtbot, book):
 
 def test_loan_page_models_pass_the_model_tester(qtbot, qtmodeltester, book):
     page = open_page(qtbot, book, "kamol")
-    for model in (page.schedule, page.payments, page.timeline, page.checks, page.deliveries, page.history):
+    for model in (
+        page.schedule,
+        page.payments,
+        page.timeline,
+        page.checks,
+        page.deliveries,
+        page.history,
+        page.letters,
+        page.visits,
+    ):
         qtmodeltester.check(model)
 
 

@@ -32,7 +32,15 @@ def nav_texts(win) -> list[str]:
 
 
 def test_pages_and_status_bar(window, book):
-    assert nav_texts(window) == ["วันนี้", "ทะเบียนเงินกู้", "หนี้ค้างชำระ", "ประวัติการแก้ไข"]
+    assert nav_texts(window) == [
+        "วันนี้",
+        "ทะเบียนเงินกู้",
+        "หนี้ค้างชำระ",
+        "ครัวเรือน",
+        "บันทึกการลงพื้นที่",
+        "สรุปแผนครัวเรือน",
+        "ประวัติการแก้ไข",
+    ]
     assert window.status_place.text() == "ต.โนนกลาง อ.พิบูลมังสาหาร จ.อุบลราชธานี"
     assert window.status_officer.text() == "พัฒนากร: นางสาวพัชรินทร์ ทดสอบ"
     assert str(book.db.path) in window.status_db.text()
@@ -74,7 +82,15 @@ def test_language_switch_shows_english_and_is_kept(window, book, wait_idle):
     assert register.model.headerData(1, Qt.Orientation.Horizontal) == "ผู้กู้"
     window.set_language("en")
     wait_idle()
-    assert nav_texts(window) == ["Today", "Loan register", "Arrears", "Change log"]
+    assert nav_texts(window) == [
+        "Today",
+        "Loan register",
+        "Arrears",
+        "Households",
+        "Visit log",
+        "Plan summary",
+        "Change log",
+    ]
     assert window.current_page_name() == "register"
     assert window.register.model.headerData(1, Qt.Orientation.Horizontal) == "Borrower"
     assert [a.text() for a in window.menuBar().actions()] == ["File", "Go", "Language"]
@@ -178,3 +194,63 @@ def test_arrears_models_pass_the_model_tester(window, qtmodeltester, wait_idle):
     arrears = show(window, "arrears", wait_idle)
     for model in (arrears.buckets, arrears.by_fund, arrears.by_village, arrears.overdue):
         qtmodeltester.check(model)
+
+
+def test_new_pages_switch_to_english(window, book, wait_idle):
+    from .conftest import add_target_household
+
+    hid = add_target_household(book.db, book.village1, "นาง", "มาลัย", "ศรีสุข", {"income": "รายได้ไม่พอ"})
+    window.set_language("en")
+    wait_idle()
+    assert window.today.letters_button.text() == "Print today's letters"
+    assert window.today.task_title.text() == "Visits promised (0)"
+    households = show(window, "households", wait_idle)
+    assert households.model.headerData(0, Qt.Orientation.Horizontal) == "Head of household"
+    row = next(r for r in range(households.model.rowCount()) if households.model.row_at(r).id == hid)
+    assert [households.model.index(row, c).data() for c in (3, 4, 5, 7)] == [
+        "TPMAP",
+        "Target",
+        "Income",
+        "⚠ never",
+    ]
+    visits_page = show(window, "visits", wait_idle)
+    assert visits_page.title.text() == "Visits and meetings"
+    assert visits_page.new_visit_button.text() == "New visit…"
+    plans_page = show(window, "plans", wait_idle)
+    assert plans_page.title.text() == "Household plans on 22 Nov 2026"
+    assert plans_page.chart.items[3] == ("Income", 1)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert [a.text() for a in file_menu.actions() if a.text()] == [
+        "Office settings for letters…",
+        "Letter templates…",
+        "Quit",
+    ]
+    page = window.open_household(hid)
+    assert page.header_text("status") == "Target"
+    assert page.tabs.tabText(0) == "Members (1)"
+    assert page.plan.revision.currentText() == "Draft of revision 1 (not saved)"
+    assert page.plan.tabs.tabText(0) == "Attitude (ทัศนคติ)"
+    page.close()
+    window.set_language("th")
+    wait_idle()
+    assert window.households.model.headerData(0, Qt.Orientation.Horizontal) == "หัวหน้าครัวเรือน"
+
+
+def test_households_page_opens_a_household_window(window, book, wait_idle):
+    from ui.qt import emit
+
+    households = show(window, "households", wait_idle)
+    emit(households.view.activated, households.model.index(0, 0))
+    assert window.household_pages
+    page = window.household_pages[-1]
+    assert page.header_text("head") == households.model.index(0, 0).data()
+
+
+def test_office_settings_from_the_file_menu(window, book, monkeypatch):
+    from ui.letters.dialogs import OfficeSettingsDialog
+
+    asked = []
+    monkeypatch.setattr(OfficeSettingsDialog, "ask", lambda parent, db: asked.append(db) or True)
+    window.office_action.trigger()
+    assert asked == [book.db]
+    assert window.statusBar().currentMessage() == "บันทึกการตั้งค่าหนังสือราชการแล้ว"

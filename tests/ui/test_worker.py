@@ -58,3 +58,23 @@ def test_emitting_many_times_leaves_true_alone(qtbot):
         emit(pinger.ping, 1)
     after = sys.getrefcount(True)  # outside the assert: pytest's rewriting holds True meanwhile
     assert after == before
+
+
+def test_progress_reports_arrive_on_the_ui_thread_before_the_answer(qtbot):
+    ui_thread = threading.get_ident()
+    seen = []
+    relay = worker.ProgressRelay(
+        lambda done, total: seen.append((done, total, threading.get_ident() == ui_thread))
+    )
+
+    def work():
+        for n in range(1, 1201):  # more emits than the 6.12 reference bug survives without ui.qt.emit
+            relay(n, 1200)
+        return "done"
+
+    worker.run_in_background(work, lambda v: seen.append(v))
+    qtbot.waitUntil(lambda: worker.pending() == 0, timeout=20_000)
+    assert seen[-1] == "done"
+    reports = seen[:-1]
+    assert len(reports) == 1200 and reports[-1] == (1200, 1200, True)
+    assert all(on_ui for _, _, on_ui in reports)

@@ -8,10 +8,20 @@ from datetime import date
 from sqlalchemy import select
 
 from db import Database
-from fieldtool import loanbook, reminders
+from fieldtool import letters, loanbook, reminders, visits
 from fieldtool.ledger import LoanState
 from fieldtool.loanbook import LoanInfo
-from fieldtool.models import ChangeLog, Instalment, Loan, Payment, PreventCheck, ReminderDelivery, Schedule
+from fieldtool.models import (
+    ChangeLog,
+    Instalment,
+    LetterRecord,
+    Loan,
+    Payment,
+    PreventCheck,
+    ReminderDelivery,
+    Schedule,
+)
+from ui.visits.data import VisitRow, visit_rows_of
 
 
 @dataclass
@@ -42,6 +52,8 @@ class LoanPageData:
     timeline: list[tuple[date, str]]
     deliveries: list[DeliveryRow]
     history: list[ChangeLog]
+    letters: list[LetterRecord]
+    visits: list[VisitRow]
 
     @property
     def open_items(self) -> list[str]:
@@ -80,6 +92,8 @@ def load_loan_page(db: Database, loan_id: str, day: date) -> LoanPageData:
             timeline=loanbook.stage_timeline(s, loan.id, max(day, loan.applied_on)),
             deliveries=deliveries,
             history=_history(s, loan.id, inst_no, payments, checks, deliveries),
+            letters=letters.issued_letters(s, loan.id)[::-1],
+            visits=visit_rows_of(s, visits.visits_of(s, "loan", loan.id))[::-1],
         )
 
 

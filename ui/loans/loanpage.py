@@ -1,5 +1,7 @@
 """The loan page: one loan's header and its tabs (schedule, payments, ปตท. stages, prevent checklist,
-notices delivered, history), with the actions an officer takes on it.
+notices delivered, history, letters issued, visits and meetings), with the actions an officer takes on it:
+take a payment, restructure, print a letter (preview, print, save; reprint an issued one), record a
+visit or a meeting about the loan.
 
 One loan is small, so the page reads it on the UI thread (`loandata.load_loan_page`) and again after
 every write; the main window hears `changed` and reloads its lists.
@@ -10,12 +12,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from db import Database
-from fieldtool import loanbook
+from fieldtool import letters, loanbook
 from fieldtool.ledger import STAGE_TH, InstalmentState, ScheduleState
 from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH
 from fieldtool.schedule import FREQUENCY_TH
 from ui.history.model import ChangeLogModel
 from ui.i18n import day_text, domain_label, money_text, tr
+from ui.letters.dialogs import LetterDialog, kind_label
+from ui.letters.issue import Issued, LetterJob, reprint_request
+from ui.letters.model import IssuedLettersModel
 from ui.loans.dialogs import (
     CheckDialog,
     DisburseDialog,
@@ -42,7 +47,11 @@ from ui.qt import (
     emit,
 )
 from ui.tablemodel import ROW_ROLE, Column, RowTableModel
-from ui.widgets import STAGE_COLORS, MessageBar, fit_columns, make_table, stage_color
+from ui.visits.data import prefill_from_loan
+from ui.visits.meeting import MeetingDialog
+from ui.visits.model import visit_columns
+from ui.visits.newvisit import NewVisitWindow
+from ui.widgets import STAGE_COLORS, MessageBar, empty_note, fit_columns, make_table, stage_color
 
 GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#757575")
 
@@ -212,12 +221,45 @@ class LoanPage(QDialog):
         self.history_view = make_table(self.history)
         self.tabs.addTab(self._tab(self.history_view), "")
 
+        # หนังสือที่ออก
+        self.letters = IssuedLettersModel(self)
+        self.letter_view = make_table(self.letters)
+        self.letter_view.activated.connect(lambda _idx: self.reprint_selected())
+        self.letter_button = QPushButton(tr("loan.letter"))
+        self.letter_button.clicked.connect(self.issue_letter)
+        self.reprint_button = QPushButton(tr("loan.reprint"))
+        self.reprint_button.clicked.connect(self.reprint_selected)
+        self.tabs.addTab(
+            self._tab(self._buttons(self.letter_button, self.reprint_button), self.letter_view), ""
+        )
+        self.letter_job: LetterJob | None = None
+
+        # การลงพื้นที่และการประชุม
+        self.visits = RowTableModel(visit_columns(with_village=False), self)
+        self.visit_view = make_table(self.visits)
+        self.visit_view.activated.connect(lambda idx: self._show_visit(self.visits.row_at(idx.row())))
+        self.visit_button = QPushButton(tr("loan.new_visit"))
+        self.visit_button.clicked.connect(self.new_visit)
+        self.meeting_button = QPushButton(tr("loan.new_meeting"))
+        self.meeting_button.clicked.connect(self.new_meeting)
+        self.tabs.addTab(
+            self._tab(self._buttons(self.visit_button, self.meeting_button), self.visit_view), ""
+        )
+
+        empty_note(self.letter_view, tr("loan.no_letters"))
+        empty_note(self.visit_view, tr("loan.no_visits"))
         self.restructure_button = QPushButton(tr("loan.restructure"))
         self.restructure_button.clicked.connect(self.restructure)
+        letter_now = QPushButton(tr("loan.letter"))
+        letter_now.clicked.connect(self.issue_letter)
+        visit_now = QPushButton(tr("loan.new_visit"))
+        visit_now.clicked.connect(self.new_visit)
         close = QPushButton(tr("button.close"))
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.restructure_button)
+        bottom.addWidget(letter_now)
+        bottom.addWidget(visit_now)
         bottom.addStretch(1)
         bottom.addWidget(close)
 
@@ -329,6 +371,8 @@ class LoanPage(QDialog):
         self.checks.set_rows(data.checks)
         self.deliveries.set_rows(data.deliveries)
         self.history.set_rows(data.history)
+        self.letters.set_rows(data.letters)
+        self.visits.set_rows(data.visits)
         self._fill_disbursement(data)
         for view in (
             self.payment_view,
@@ -336,6 +380,8 @@ class LoanPage(QDialog):
             self.check_view,
             self.delivery_view,
             self.history_view,
+            self.letter_view,
+            self.visit_view,
         ):
             fit_columns(view)
 
@@ -346,6 +392,8 @@ class LoanPage(QDialog):
             tr("loan.tab.prevent", done=sum(c.done for c in data.checks), total=len(data.checks)),
             tr("loan.tab.notices", n=len(data.deliveries)),
             tr("loan.tab.history"),
+            tr("loan.tab.letters", n=len(data.letters)),
+            tr("loan.tab.visits", n=len(data.visits)),
         )
         for i, title in enumerate(titles):
             self.tabs.setTabText(i, title)
@@ -356,6 +404,7 @@ class LoanPage(QDialog):
         )
         self.disburse_button.setEnabled(not disbursed)
         self.restructure_button.setEnabled(disbursed and state.outstanding_satang > 0)
+        self.reprint_button.setEnabled(bool(data.letters))
 
     def _fill_versions(self, schedules: list[ScheduleState], active: ScheduleState | None) -> None:
         self.version.blockSignals(True)
@@ -453,3 +502,87 @@ class LoanPage(QDialog):
         left = sum(1 for i in state.instalments if not i.is_paid)
         if RestructureDialog.ask(self, self.db, self.loan_id, self.day, left, self.data.loan.frequency):
             self._after_write(tr("loan.restructured_saved"))
+
+    # --- letters --------------------------------------------------------------------------------------
+
+    LETTERS_TAB = 6
+    VISITS_TAB = 7
+
+    def _default_letter_kind(self) -> str:
+        state = self.data.state
+        if state.arrears_satang:
+            done = {r.kind for r in self.data.letters}
+            return next((k for k in letters.DEMAND_KINDS if k not in done), "demand-final")
+        return "notice-7"
+
+    def issue_letter(self) -> LetterJob | None:
+        """หนังสือ: choose the kind (and a meeting's date, time and place), then print it with a preview."""
+        if self.data is None:
+            return None
+        info = self.data.info
+        about = f"<b>{info.borrower}</b> · {info.village} · {tr('loan.agreement')} {self.data.loan.agreement_no or '–'}"
+        choice = LetterDialog.ask(self, self.db, self.loan_id, self.day, self._default_letter_kind(), about)
+        if choice is None:
+            return None
+        loan_id = self.loan_id
+        return self._start_letters(
+            tr("letters.one_title", kind=kind_label(choice.kind), borrower=info.borrower),
+            lambda s: [
+                letters.letter_request(
+                    s, loan_id, choice.kind, choice.on, choice.meeting_on, choice.meeting_place
+                )
+            ],
+            choice.on,
+            f"letter-{self.data.loan.agreement_no or loan_id[:8]}-{choice.kind}".replace("/", "-"),
+        )
+
+    def reprint_selected(self) -> LetterJob | None:
+        record = self._selected(self.letter_view)
+        if record is None:
+            self.message.show_error(tr("loan.select_letter"))
+            return None
+        record_id = record.id
+        return self._start_letters(
+            tr("letters.reprint_title", number=record.number_text),
+            lambda s: [reprint_request(s, record_id)],
+            record.issued_on,
+            f"reprint-{record.year_be}-{record.running}",
+        )
+
+    def _start_letters(self, title, make_requests, on, stem) -> LetterJob:
+        self.message.clear_message()
+        self.letter_job = LetterJob(
+            self,
+            self.db,
+            title,
+            make_requests,
+            on,
+            stem,
+            with_dispatch=False,
+            on_success=self._letters_done,
+            on_failure=self.message.show_error,
+        )
+        return self.letter_job.start()
+
+    def _letters_done(self, issued: Issued) -> None:
+        key = "loan.letter_reprinted" if issued.new == 0 else "loan.letter_issued"
+        self._after_write(tr(key, number=", ".join(issued.numbers)))
+        self.tabs.setCurrentIndex(self.LETTERS_TAB)
+
+    # --- visits and meetings ------------------------------------------------------------------------------
+
+    def new_visit(self) -> None:
+        saved = NewVisitWindow.ask(self, self.db, self.day, prefill_from_loan(self.db, self.loan_id))
+        if saved is not None:
+            key = "loan.visit_saved_paid" if saved.payments else "loan.visit_saved"
+            self._after_write(tr(key, amount=money_text(saved.collected_satang)))
+
+    def new_meeting(self) -> None:
+        village = self.data.info.village_id if self.data else None
+        if MeetingDialog.ask(self, self.db, self.day, village, [self.loan_id]):
+            self._after_write(tr("loan.meeting_saved"))
+
+    def _show_visit(self, row) -> None:
+        from ui.visits.log import VisitDetailsDialog
+
+        VisitDetailsDialog.ask(self, self.db, row.visit.id)

@@ -14,7 +14,19 @@ from fieldtool.register import RegisterRow, filter_rows, loan_register
 from fieldtool.thai import normalize_search, thai_sort_key
 from ui import worker
 from ui.i18n import day_text, domain_label, money_text, tr
-from ui.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, Qt, QTimer, QVBoxLayout, QWidget, Signal, emit
+from ui.qt import (
+    QColor,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+    emit,
+)
 from ui.tablemodel import Column, RowTableModel
 from ui.widgets import MessageBar, fit_columns, make_table, stage_color
 
@@ -25,6 +37,15 @@ def _village_key(text: str):
     # "หมู่ที่ 10 ..." after "หมู่ที่ 9 ..."
     parts = text.split()
     return (int(parts[1]), text) if len(parts) > 1 and parts[1].isdigit() else (10_000, text)
+
+
+STALE_FG, STALE_BG = QColor("#b71c1c"), QColor("#fdecea")
+
+
+def _verified_text(r: RegisterRow) -> str:
+    # A running loan whose facts were not checked on site for too long is flagged (issue 4's stale rule).
+    text = day_text(r.last_verified) if r.last_verified else "–"
+    return f"⚠ {text}" if r.stale else text
 
 
 REGISTER_COLUMNS = [
@@ -63,6 +84,15 @@ REGISTER_COLUMNS = [
         lambda r: day_text(r.next_due) or "–",
         "right",
         sort_key=lambda r: r.next_due or FAR_FUTURE,
+    ),
+    Column(
+        "col.last_verified",
+        _verified_text,
+        "right",
+        sort_key=lambda r: (not r.stale, r.last_verified or date.min),
+        color=lambda r: STALE_FG if r.stale else None,
+        background=lambda r: STALE_BG if r.stale else None,
+        tooltip=lambda r: tr("register.stale_tip") if r.stale else None,
     ),
 ]
 BORROWER_COLUMN = 1

@@ -1,7 +1,11 @@
-"""The today view: what to deliver and whom to ask on the working day, recorded in two clicks.
+"""The today view: what to deliver and whom to ask on the working day, recorded in two clicks, and the
+visits promised for the day.
 
 Select a row, click how it was done (โทรแจ้งแล้ว, ลงพื้นที่แล้ว, ...): the delivery is written through
 `reminders.deliver` and the row leaves the list. "บันทึกพร้อมหมายเหตุ…" opens the full DeliveryDialog.
+The third list holds the next-visit tasks (`visits.next_visit_tasks`): a visit promised for this day or
+earlier and not yet made; "เริ่มบันทึกการลงพื้นที่…" opens the new-visit window pre-filled from it.
+"พิมพ์หนังสือของวันนี้" prints the day's letters (`letters.letters_due`) with a progress bar and a preview.
 """
 
 from __future__ import annotations
@@ -9,10 +13,11 @@ from __future__ import annotations
 from datetime import date
 
 from db import Database
-from fieldtool import reminders
+from fieldtool import letters, reminders
 from fieldtool.reminders import Reminder
 from ui import worker
 from ui.i18n import domain_label, long_day_text, tr
+from ui.letters.issue import Issued, LetterJob
 from ui.qt import (
     QHBoxLayout,
     QItemSelectionModel,
@@ -25,10 +30,13 @@ from ui.qt import (
     Signal,
     emit,
 )
-from ui.tablemodel import ROW_ROLE
+from ui.tablemodel import ROW_ROLE, RowTableModel
 from ui.today.delivery import DeliveryDialog
 from ui.today.model import ReminderModel
-from ui.widgets import MessageBar, fit_columns, make_table, section_title
+from ui.visits.data import TaskRow, load_visit_tasks, prefill_from_task
+from ui.visits.model import task_columns
+from ui.visits.newvisit import NewVisitWindow
+from ui.widgets import MessageBar, empty_note, fit_columns, make_table, section_title
 
 # The buttons of the two-click path, in the order officers use them most.
 HOW_BUTTONS = ("phone", "visit", "line", "letter", "meeting")
@@ -37,6 +45,10 @@ HOW_BUTTONS = ("phone", "visit", "line", "letter", "meeting")
 def load_reminders(db: Database, day: date) -> list[Reminder]:
     with db.session() as s:
         return reminders.reminders_on(s, day)
+
+
+def load_today(db: Database, day: date) -> tuple[list[Reminder], list[TaskRow]]:
+    return load_reminders(db, day), load_visit_tasks(db, day)
 
 
 class TodayView(QWidget):
@@ -61,10 +73,25 @@ class TodayView(QWidget):
         self.notice_view = make_table(self.notices, sortable=True)
         self.ask_view = make_table(self.asks, sortable=True)
         for view in (self.notice_view, self.ask_view):
-            view.selectionModel().selectionChanged.connect(lambda *_, v=view: self._selected_in(v))
             view.activated.connect(
                 lambda idx, v=view: emit(self.open_loan, v.model().row_at(idx.row()).loan_id)
             )
+        self.tasks = RowTableModel(task_columns(lambda: self.day), self)
+        self.task_title = section_title("")
+        self.task_view = make_table(self.tasks, sortable=True)
+        self.task_view.activated.connect(lambda idx: self.start_visit(self.tasks.row_at(idx.row())))
+        for view in (self.notice_view, self.ask_view, self.task_view):
+            view.selectionModel().selectionChanged.connect(lambda *_, v=view: self._selected_in(v))
+        empty_note(self.task_view, tr("today.no_visits"))
+        empty_note(self.notice_view, tr("today.no_notices"))
+        empty_note(self.ask_view, tr("today.no_asks"))
+        self.visit_button = QPushButton(tr("today.start_visit"))
+        self.visit_button.setToolTip(tr("today.start_visit_tip"))
+        self.visit_button.clicked.connect(lambda: self.start_visit(self.selected_task()))
+        self.letters_button = QPushButton(tr("today.print_letters"))
+        self.letters_button.setToolTip(tr("today.print_letters_tip"))
+        self.letters_button.clicked.connect(self.print_letters)
+        self.letter_job: LetterJob | None = None
 
         lists = QWidget()
         box = QVBoxLayout(lists)
@@ -73,6 +100,12 @@ class TodayView(QWidget):
         box.addWidget(self.notice_view, 1)
         box.addWidget(self.ask_title)
         box.addWidget(self.ask_view, 1)
+        box.addWidget(self.task_title)
+        box.addWidget(self.task_view, 1)
+        task_buttons = QHBoxLayout()
+        task_buttons.addWidget(self.visit_button)
+        task_buttons.addStretch(1)
+        box.addLayout(task_buttons)
         self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("QLabel { color: #546e7a; font-size: 16pt; }")
@@ -96,8 +129,11 @@ class TodayView(QWidget):
         actions.addWidget(self.note_button)
         actions.addStretch(1)
 
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.letters_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.actions)
@@ -117,20 +153,22 @@ class TodayView(QWidget):
         self.title.setText(tr("today.title", day=long_day_text(day)))
         self.empty.setText(tr("today.loading"))
         worker.run_in_background(
-            lambda: load_reminders(self.db, day),
-            lambda items: self._loaded(generation, items),
+            lambda: load_today(self.db, day),
+            lambda result: self._loaded(generation, *result),
             lambda exc: self._failed(generation, exc),
             context=self,
         )
 
-    def _loaded(self, generation: int, items: list[Reminder]) -> None:
+    def _loaded(self, generation: int, items: list[Reminder], tasks: list[TaskRow] = ()) -> None:
         if generation != self._generation:  # an answer for a day no longer on screen
             return
         self.notices.set_rows([r for r in items if r.kind != "ask"])
         # one row per loan: a single visit or meeting asks about the whole debt
         self.asks.set_rows(reminders.ask_tasks_by_loan(items))
+        self.tasks.set_rows(list(tasks))
         fit_columns(self.notice_view)
         fit_columns(self.ask_view)
+        fit_columns(self.task_view)
         self._update_titles()
         self._update_buttons()
         emit(self.loaded)
@@ -141,10 +179,11 @@ class TodayView(QWidget):
             emit(self.loaded)
 
     def _update_titles(self) -> None:
-        n_notice, n_ask = self.notices.rowCount(), self.asks.rowCount()
+        n_notice, n_ask, n_task = self.notices.rowCount(), self.asks.rowCount(), self.tasks.rowCount()
         self.notice_title.setText(tr("today.notices", n=n_notice))
         self.ask_title.setText(tr("today.asks", n=n_ask))
-        if n_notice + n_ask == 0:
+        self.task_title.setText(tr("today.visits", n=n_task))
+        if n_notice + n_ask + n_task == 0:
             self.empty.setText(tr("today.empty") if self._generation else tr("today.loading"))
             self.stack.setCurrentWidget(self.empty)
         else:
@@ -154,10 +193,11 @@ class TodayView(QWidget):
     # --- choosing and recording -------------------------------------------------------------------------
 
     def _selected_in(self, view) -> None:
-        # One selection across both lists: the buttons act on that row.
+        # One selection across the lists: the buttons act on that row.
         if view.selectionModel().hasSelection():
-            other = self.ask_view if view is self.notice_view else self.notice_view
-            other.selectionModel().clearSelection()
+            for other in (self.notice_view, self.ask_view, self.task_view):
+                if other is not view:
+                    other.selectionModel().clearSelection()
         self._update_buttons()
 
     def selected(self) -> Reminder | None:
@@ -179,11 +219,16 @@ class TodayView(QWidget):
                 return True
         return False
 
+    def selected_task(self) -> TaskRow | None:
+        rows = self.task_view.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
     def _update_buttons(self) -> None:
         has = self.selected() is not None
         for btn in self.how_buttons.values():
             btn.setEnabled(has)
         self.note_button.setEnabled(has)
+        self.visit_button.setEnabled(self.selected_task() is not None)
 
     def deliver_selected(self, how: str) -> None:
         reminder = self.selected()
@@ -221,3 +266,56 @@ class TodayView(QWidget):
                 model.remove_row(row)
         self._update_titles()
         self._update_buttons()
+
+    # --- the promised visits -----------------------------------------------------------------------
+
+    def start_visit(self, task: TaskRow | None) -> None:
+        """The new-visit window, pre-filled from the visit that promised this one."""
+        if task is None:
+            return
+        prefill = prefill_from_task(self.db, task.task)
+        saved = NewVisitWindow.ask(self, self.db, self.day, prefill)
+        if saved is not None:
+            self.message.show_info(tr("today.visit_saved"))
+            emit(self.changed)
+            self.refresh()
+
+    # --- the day's letters -------------------------------------------------------------------------------
+
+    def print_letters(self) -> LetterJob | None:
+        """Print every letter due on the working day into one PDF, with a dispatch list; then preview it."""
+        if self.letter_job is not None and self.letter_job.result is None and not self.letter_job.error:
+            return None  # one batch at a time
+        day = self.day
+        self.message.clear_message()
+        self.letters_button.setEnabled(False)
+        self.letter_job = LetterJob(
+            self,
+            self.db,
+            tr("letters.batch_title", day=long_day_text(day)),
+            lambda s: letters.letters_due(s, day),
+            day,
+            f"letters-{day.isoformat()}",
+            with_dispatch=True,
+            on_success=self._letters_done,
+            on_failure=self._letters_failed,
+        )
+        return self.letter_job.start()
+
+    def _letters_done(self, issued: Issued) -> None:
+        self.letters_button.setEnabled(True)
+        self.message.show_info(
+            tr(
+                "letters.done",
+                n=issued.count,
+                new=issued.new,
+                reprints=issued.reprints,
+                path=str(issued.path),
+            )
+        )
+        emit(self.changed)  # notices sent by letter are delivered: they leave the lists
+        self.refresh()
+
+    def _letters_failed(self, sentence: str) -> None:
+        self.letters_button.setEnabled(True)
+        self.message.show_error(sentence)

@@ -1,0 +1,1 @@
+"""Official letters from the windows: batches and single letters with a preview, office settings, templates."""

@@ -1,0 +1,223 @@
+"""Issuing letters from the windows: the PDF is made off the UI thread with a progress bar, then previewed.
+
+`exports.letters.issue` numbers the letters, renders the PDF atomically and records them in the
+session's transaction; the session commits when the block ends. If that commit fails, the file is
+deleted, so no letter circulates with a number the book does not know (the CLI does the same). The
+files are kept beside the database ("<name>-letters/"), one file per run, never overwriting an earlier one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from db import Database
+from exports.letters import issue
+from fieldtool import letters
+from fieldtool.models import LetterRecord
+from fieldtool.thai import InputError
+from ui import worker
+from ui.dialogs import input_error
+from ui.i18n import error_text, tr
+from ui.pdfpreview import PdfPreview
+from ui.qt import QObject, QProgressDialog, Qt, Signal, emit
+
+
+class Cancelled(Exception):
+    """The officer pressed Cancel while the batch was being laid out; nothing was written."""
+
+
+@dataclass
+class Issued:
+    path: Path
+    pages: int
+    count: int
+    new: int
+    reprints: int
+    numbers: list[str]
+
+
+def letters_dir(db: Database) -> Path:
+    return db.path.parent / f"{db.path.stem}-letters"
+
+
+def new_file(db: Database, stem: str) -> Path:
+    """A file name no earlier run used: <stem>-<HHMMSS>.pdf in the letters folder (made here)."""
+    folder = letters_dir(db)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise input_error(
+            "letters.cannot_make_dir", path=str(folder), detail=exc.strerror or str(exc)
+        ) from exc
+    base = f"{stem}-{datetime.now():%H%M%S}"
+    path, n = folder / f"{base}.pdf", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{base}-{n}.pdf"
+    return path
+
+
+def missing_office_settings(db: Database) -> list[str]:
+    """The required office settings not filled in, by their ui.json key."""
+    with db.session() as s:
+        values = letters.office_settings(s)
+    return [
+        key for key, (_, required) in letters.OFFICE_SETTINGS.items() if required and not values[key].strip()
+    ]
+
+
+def reprint_request(session, record_id: str) -> letters.LetterRequest:
+    """The request that prints an issued letter again: same number, same date, the figures of that day."""
+    rec = session.get(LetterRecord, record_id)
+    if rec is None:
+        raise input_error("letters.no_record")
+    return letters.LetterRequest(
+        rec.loan_id,
+        rec.kind,
+        rec.instalment_id,
+        rec.issued_on,
+        record=rec,
+        details=json.loads(rec.details or "{}"),
+    )
+
+
+def issue_letters(
+    db: Database,
+    make_requests: Callable,
+    stem: str,
+    on: date,
+    with_dispatch: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> Issued:
+    """Build the requests, render and record them in one transaction (runs on a worker thread)."""
+    missing = missing_office_settings(db)
+    if missing:
+        names = [re.sub(r"\s*\(.*?\)", "", tr(f"office.{k}")) for k in missing]  # the label without its hint
+        raise input_error("letters.office_missing", fields=", ".join(names))
+    out = new_file(db, stem)
+    written = None
+    try:
+        with db.session() as s:  # commits when the block ends
+            requests = make_requests(s)
+            result = issue(s, requests, out, on, with_dispatch=with_dispatch, progress=progress)
+            written = result.path
+            reprints = sum(1 for p in result.prepared if p.request.record is not None)
+            issued = Issued(
+                path=result.path,
+                pages=result.pages,
+                count=len(result.prepared),
+                new=len(result.prepared) - reprints,
+                reprints=reprints,
+                numbers=[p.content.number for p in result.prepared],
+            )
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    return issued
+
+
+class LetterJob(QObject):
+    """One run from a window: a progress dialog while the PDF is made, then the preview window.
+
+    `finished(ok)` is emitted either way; `on_success(Issued)` or `on_failure(sentence)` is called first.
+    """
+
+    finished = Signal(bool)
+
+    def __init__(
+        self,
+        parent_widget,
+        db: Database,
+        title: str,
+        make_requests: Callable,
+        on: date,
+        stem: str,
+        with_dispatch: bool,
+        on_success: Callable[[Issued], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+    ):
+        super().__init__(parent_widget)
+        self.parent_widget = parent_widget
+        self.db = db
+        self.title = title
+        self.make_requests = make_requests
+        self.on = on
+        self.stem = stem
+        self.with_dispatch = with_dispatch
+        self.on_success = on_success
+        self.on_failure = on_failure
+        self.progress_reports: list[tuple[int, int]] = []
+        self.result: Issued | None = None
+        self.error = ""
+        self.preview: PdfPreview | None = None
+        self._cancel = threading.Event()
+        self.dialog = QProgressDialog(tr("letters.preparing"), tr("button.cancel"), 0, 0, parent_widget)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.setMinimumWidth(420)
+        self.dialog.canceled.connect(self._cancel.set)
+
+    def start(self) -> LetterJob:
+        relay = worker.ProgressRelay(self._progressed, context=self)
+        cancel = self._cancel
+
+        def report(done: int, total: int) -> None:  # on the worker thread, between letters
+            if cancel.is_set():
+                raise Cancelled()
+            relay(done, total)
+
+        db, make, stem, on, dispatch = self.db, self.make_requests, self.stem, self.on, self.with_dispatch
+        self._relay = relay  # kept alive until the answer arrives
+        self.dialog.show()
+        worker.run_in_background(
+            lambda: issue_letters(db, make, stem, on, dispatch, report),
+            self._succeeded,
+            self._failed,
+            context=self,
+        )
+        return self
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress_reports.append((done, total))
+        self.dialog.setMaximum(total)
+        self.dialog.setValue(done)
+        self.dialog.setLabelText(tr("letters.progress", done=done, total=total))
+
+    def _succeeded(self, issued: Issued) -> None:
+        self.result = issued
+        self.dialog.hide()  # not close(): that would count as Cancel and reset the bar
+        note = tr(
+            "letters.preview_note",
+            n=issued.count,
+            new=issued.new,
+            reprints=issued.reprints,
+            path=str(issued.path),
+        )
+        self.preview = PdfPreview(issued.path, self.title, note, parent=self.parent_widget)
+        self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.preview.show()
+        if self.on_success is not None:
+            self.on_success(issued)
+        emit(self.finished, True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.dialog.hide()
+        if isinstance(exc, Cancelled):
+            self.error = tr("letters.cancelled")
+        elif isinstance(exc, InputError):
+            self.error = error_text(exc)
+        else:
+            self.error = tr("letters.failed", detail=str(exc))
+        if self.on_failure is not None:
+            self.on_failure(self.error)
+        emit(self.finished, False)

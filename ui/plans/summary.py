@@ -1,0 +1,264 @@
+"""สรุปแผนครัวเรือน: what the district puts into its development plans, from `plans.plans_summary`.
+
+Actions due this month and overdue, households in need by TPMAP dimension (a bar chart), help
+requested by agency with budgets, and households by status. A double-click on an action opens the
+household.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from db import Database
+from fieldtool import plans
+from fieldtool.households import DIMENSIONS, STATUSES
+from fieldtool.plans import PlansSummary
+from fieldtool.thai import thai_sort_key
+from ui import worker
+from ui.households.register import STATUS_COLORS, dimension_text, status_text
+from ui.i18n import day_text, long_day_text, money_text, tr
+from ui.plans.editor import part_title
+from ui.plans.model import action_status_text
+from ui.qt import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHBoxLayout,
+    QLabel,
+    QPainter,
+    QRectF,
+    QSizePolicy,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+    emit,
+)
+from ui.tablemodel import Column, RowTableModel
+from ui.widgets import MessageBar, empty_note, fit_columns, make_table, section_title
+
+RED = QColor("#c62828")
+BAR = QColor("#1c5fa8")
+
+
+def action_columns(overdue: bool) -> list[Column]:
+    return [
+        Column(
+            "col.due_date",
+            lambda a: day_text(a.due_on) or "–",
+            "right",
+            sort_key=lambda a: a.due_on or date.max,
+            color=(lambda a: RED) if overdue else None,
+        ),
+        Column("col.head", lambda a: a.head, sort_key=lambda a: thai_sort_key(a.head), max_width=200),
+        Column("col.village", lambda a: a.village, max_width=160),
+        Column("col.part", lambda a: part_title(a.part)),
+        Column("col.plan_action", lambda a: a.what, max_width=300),
+        Column("col.helper", lambda a: a.helper or "–", max_width=200),
+        Column(
+            "col.budget",
+            lambda a: money_text(a.budget_satang) if a.budget_satang else "–",
+            "right",
+            sort_key=lambda a: a.budget_satang,
+        ),
+        Column("col.status", lambda a: action_status_text(a.status)),
+    ]
+
+
+AGENCY_COLUMNS = [
+    Column("col.agency", lambda r: r[0], sort_key=lambda r: thai_sort_key(r[0]), max_width=320),
+    Column("col.actions", lambda r: f"{r[1]['actions']:,}", "right", sort_key=lambda r: r[1]["actions"]),
+    Column("col.open_actions", lambda r: f"{r[1]['open']:,}", "right", sort_key=lambda r: r[1]["open"]),
+    Column(
+        "col.budget",
+        lambda r: money_text(r[1]["budget_satang"]),
+        "right",
+        sort_key=lambda r: r[1]["budget_satang"],
+    ),
+]
+
+STATUS_COLUMNS = [
+    Column(
+        "col.hh_status",
+        lambda r: status_text(r[0]),
+        color=lambda r: QColor(STATUS_COLORS.get(r[0], "#000000")),
+    ),
+    Column("col.households", lambda r: f"{r[1]:,}", "right"),
+]
+
+
+class BarChart(QWidget):
+    """Horizontal bars with their labels and counts, drawn with QPainter (no chart library needed)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: list[tuple[str, int]] = []
+        self.setMinimumHeight(5 * 30 + 16)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_items(self, items: list[tuple[str, int]]) -> None:
+        self.items = list(items)
+        line = QFontMetrics(self.font()).height()
+        self.setMinimumHeight(max(5, len(self.items)) * (line + 12) + 16)
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), self.palette().base())
+        metrics = QFontMetrics(self.font())
+        if not self.items:
+            painter.setPen(QColor("#546e7a"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("summary.no_needs"))
+            return
+        label_w = max(metrics.horizontalAdvance(label) for label, _ in self.items) + 16
+        count_w = metrics.horizontalAdvance("0000") + 16
+        top, row_h = 8, (self.height() - 16) / len(self.items)
+        bar_room = max(10, self.width() - label_w - count_w - 16)
+        biggest = max((n for _, n in self.items), default=0) or 1
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for i, (label, n) in enumerate(self.items):
+            y = top + i * row_h
+            painter.setPen(self.palette().text().color())
+            painter.setFont(self.font())
+            painter.drawText(
+                QRectF(8, y, label_w - 8, row_h),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                label,
+            )
+            width = bar_room * n / biggest
+            bar = QRectF(label_w, y + row_h * 0.18, max(width, 2 if n else 0), row_h * 0.64)
+            painter.fillRect(bar, BAR)
+            painter.setFont(bold)
+            painter.drawText(
+                QRectF(label_w + width + 6, y, count_w, row_h),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                f"{n:,}",
+            )
+        painter.end()
+
+
+def load_summary(db: Database, day: date) -> PlansSummary:
+    with db.session() as s:
+        return plans.plans_summary(s, day)
+
+
+class PlansSummaryView(QWidget):
+    loaded = Signal()
+    open_household = Signal(str)
+
+    def __init__(self, db: Database, day: date, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.day = day
+        self.stale = True
+        self._generation = 0
+        self.summary: PlansSummary | None = None
+
+        self.title = section_title("")
+        self.totals = QLabel()
+        self.totals.setWordWrap(True)
+        self.message = MessageBar()
+        self.chart = BarChart()
+        self.statuses = RowTableModel(STATUS_COLUMNS, self)
+        self.status_view = make_table(self.statuses)
+        self.due = RowTableModel(action_columns(False), self)
+        self.overdue = RowTableModel(action_columns(True), self)
+        self.agencies = RowTableModel(AGENCY_COLUMNS, self)
+        self.due_view = make_table(self.due, sortable=True)
+        self.overdue_view = make_table(self.overdue, sortable=True)
+        self.agency_view = make_table(self.agencies, sortable=True)
+        for view, model in ((self.due_view, self.due), (self.overdue_view, self.overdue)):
+            view.activated.connect(
+                lambda idx, m=model: emit(self.open_household, m.row_at(idx.row()).household_id)
+            )
+        self.empty_notes = {
+            name: empty_note(view, lambda k=f"summary.none_{name}": tr(k) if self._generation else "")
+            for name, view in (
+                ("due", self.due_view),
+                ("overdue", self.overdue_view),
+                ("agencies", self.agency_view),
+            )
+        }
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.due_view, "")
+        self.tabs.addTab(self.overdue_view, "")
+        self.tabs.addTab(self.agency_view, "")
+
+        chart_box = QWidget()
+        cbox = QVBoxLayout(chart_box)
+        cbox.setContentsMargins(0, 0, 0, 0)
+        cbox.addWidget(QLabel(tr("summary.needs_chart")))
+        cbox.addWidget(self.chart, 1)
+        status_box = QWidget()
+        sbox = QVBoxLayout(status_box)
+        sbox.setContentsMargins(0, 0, 0, 0)
+        sbox.addWidget(QLabel(tr("summary.statuses")))
+        sbox.addWidget(self.status_view, 1)
+        top = QHBoxLayout()
+        top.addWidget(chart_box, 1)
+        top.addWidget(status_box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.message)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+    def set_day(self, day: date) -> None:
+        self.day = day
+        self.stale = True
+
+    def refresh(self) -> None:
+        self.stale = False
+        self._generation += 1
+        generation, day = self._generation, self.day
+        self.title.setText(tr("summary.title", day=long_day_text(day)))
+        worker.run_in_background(
+            lambda: load_summary(self.db, day),
+            lambda summary: self._loaded(generation, summary),
+            lambda exc: self._failed(generation, exc),
+            context=self,
+        )
+
+    def _loaded(self, generation: int, summary: PlansSummary) -> None:
+        if generation != self._generation:
+            return
+        self.summary = summary
+        budget = sum(v["budget_satang"] for v in summary.help_by_agency.values())
+        self.totals.setText(
+            tr(
+                "summary.totals",
+                plans=summary.households_with_plans,
+                due=len(summary.due_this_month),
+                overdue=len(summary.overdue),
+                agencies=len(summary.help_by_agency),
+                budget=money_text(budget),
+            )
+        )
+        needs = [(dimension_text(d), summary.needs_by_dimension.get(d, 0)) for d in DIMENSIONS]
+        self.chart.set_items(needs if any(n for _, n in needs) else [])
+        self.statuses.set_rows([(code, summary.status_counts.get(code, 0)) for code in STATUSES])
+        self.due.set_rows(summary.due_this_month)
+        self.overdue.set_rows(summary.overdue)
+        self.agencies.set_rows(list(summary.help_by_agency.items()))
+        self.tabs.setTabText(0, tr("summary.due", n=len(summary.due_this_month)))
+        self.tabs.setTabText(1, tr("summary.overdue", n=len(summary.overdue)))
+        self.tabs.setTabText(2, tr("summary.agencies", n=len(summary.help_by_agency)))
+        for view in (self.status_view, self.due_view, self.overdue_view, self.agency_view):
+            fit_columns(view)
+        line = self.status_view.verticalHeader().defaultSectionSize()
+        self.status_view.setFixedHeight(
+            self.status_view.horizontalHeader().minimumHeight() + len(STATUSES) * line + 4
+        )
+        self.status_view.setFixedWidth(
+            self.status_view.horizontalHeader().length() + 2 * self.status_view.frameWidth() + 6
+        )
+        emit(self.loaded)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.message.show_error(exc)
+            emit(self.loaded)
