@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtool import letters, loanbook, registry
-from fieldtool.models import BorrowingGroup, Loan, ReminderDelivery
+from fieldtool.models import BorrowingGroup, EvidenceLink, Loan, ReminderDelivery
 from fieldtool.reminders import DEFAULT_LADDER, notice_windows
 from fieldtool.schedule import due_dates
 from fieldtool.thai import InputError, national_id_check_digit
@@ -251,6 +251,7 @@ def _demo_plans_and_visits(session, rng, today, households, villages) -> dict:
             verified=[("household", hh.id)],
         ), Path("."))
         visits_made += 1
+        visits_made += _follow_up_visits(session, rng, today, hh, village, made_on + timedelta(days=45))
         latest = plans.latest_plan(session, hh.id)
         for action in session.scalars(select(plans.PlanAction).where(plans.PlanAction.plan_id == latest.id)):
             if action.due_on and action.due_on < today and rng.random() < 0.75:
@@ -274,6 +275,17 @@ def _demo_plans_and_visits(session, rng, today, households, villages) -> dict:
             visits_made += 1
         if k % 10 == 9:
             hh.status = "out_of_poverty"
+    # the yearly survey (จปฐ./TPMAP check) of each village, some months ago: households seen on site
+    for village in villages:
+        local = [hh for hh, _head, v in households if v.id == village.id]
+        seen = rng.sample(local, int(len(local) * 0.6))
+        visits.add_visit(session, VisitInput(
+            visited_on=today - timedelta(days=rng.randint(150, 420)), visited_at="09:00", village_id=village.id,
+            place="ศาลาประชาคมหมู่บ้าน", people_met="ผู้ใหญ่บ้าน อาสาสมัครพัฒนาชุมชน และครัวเรือนในหมู่บ้าน",
+            purposes=["collect"], findings="สำรวจและยืนยันข้อมูลครัวเรือนตามบัญชี TPMAP",
+            households=[hh.id for hh in seen], verified=[("household", hh.id) for hh in seen],
+        ), Path("."))
+        visits_made += 1
     # follow and ask visits to groups, and meetings
     for loan in session.scalars(select(Loan).where(Loan.group_id.is_not(None), Loan.disbursed_on.is_not(None))):
         group = session.get(BorrowingGroup, loan.group_id)
@@ -298,6 +310,37 @@ def _demo_plans_and_visits(session, rng, today, households, villages) -> dict:
             loans=[loan.id for loan in some],
         ))
     return {"households_with_plans": planned, "visits": visits_made}
+
+
+def _follow_up_visits(session, rng, today, hh, village, first_due) -> int:
+    """Keep most promises to come back: a follow-up visit on (or near) each promised day, so only a few
+    promised visits are open, some of them today."""
+    from fieldtool import visits
+    from fieldtool.models import Visit
+    from fieldtool.visits import VisitInput
+
+    made = 0
+    last = session.scalars(select(Visit).join(EvidenceLink, EvidenceLink.source_id == Visit.id).where(
+        EvidenceLink.target_id == hh.id).order_by(Visit.visited_on.desc())).first()
+    promised = last.next_visit_on if last and last.next_visit_on else first_due
+    while promised < today and rng.random() < 0.9:
+        on = promised + timedelta(days=rng.randint(0, 3))
+        if on >= today:
+            break
+        nxt = on + timedelta(days=rng.choice((30, 45, 60)))
+        if nxt > today and rng.random() < 0.15:
+            nxt = today
+        visits.add_visit(session, VisitInput(
+            visited_on=on, visited_at=rng.choice(("09:00", "10:30", "14:00")), village_id=village.id,
+            place=f"บ้านเลขที่ {hh.house_no}", people_met="หัวหน้าครัวเรือน", purposes=["plan"],
+            findings=rng.choice(("ครัวเรือนดำเนินกิจกรรมตามแผน", "เริ่มมีรายได้เสริมจากกิจกรรม",
+                                 "ยังรอการสนับสนุนจากหน่วยงาน")),
+            next_steps="ติดตามกิจกรรมตามแผน", households=[hh.id], next_visit_on=nxt,
+            verified=[("household", hh.id)],
+        ), Path("."))
+        made += 1
+        promised = nxt
+    return made
 
 
 def _demo_loan(session, rng, today, fund, principal, agreement_no, purpose, group_id=None, household_id=None):
