@@ -225,6 +225,51 @@ def enrol(session, card: dict) -> tuple[SyncKey, bool]:
     return row, True
 
 
+# --- the office's keys, as the command line and the office window both use them ---------------------------
+
+
+def init_office_keys(db: Database, district: str, name: str = "", key_path: Path | None = None) -> dict:
+    """Make the office key pair and set the district code (once; an existing key file is never replaced)."""
+    district = (district or "").strip()
+    if not (district.isascii() and district.isdigit() and len(district) == 4):
+        raise InputError(f"รหัสอำเภอต้องเป็นตัวเลข 4 หลัก: {district} (the district code has 4 digits)")
+    path = key_path or default_key_path(db)
+    with db.session() as s:
+        device = registry.setting(s, "device_id")
+        keys = new_keys("office", device)
+        write_private_key(path, keys)
+        registry.set_setting(s, "district_code", district)
+        if name:
+            registry.set_setting(s, "office_name", name)
+        if key_path:
+            registry.set_setting(s, "key_file", str(Path(path).resolve()))
+        registry.set_setting(s, "sync_key_id", keys.key_id)
+    return {"key_file": str(path), "key_id": keys.key_id, "device_id": device, "district_code": district}
+
+
+def office_card(db: Database, key_path: Path | None = None) -> dict:
+    """The office's public key file content, to hand to every officer."""
+    keys = read_private_key(key_path or default_key_path(db), "office")
+    with db.session() as s:
+        return public_card(keys, registry.setting(s, "office_name") or registry.setting(s, "officer"),
+                           registry.setting(s, "district_code"))
+
+
+def enrol_officer(db: Database, card_path: Path) -> tuple[dict, bool]:
+    """Enrol an officer's public key file at the office; a laptop of another district is refused."""
+    card = read_public_card(Path(card_path), "officer")
+    with db.session() as s:
+        district = registry.setting(s, "district_code")
+        if not district:
+            raise InputError("ฐานข้อมูลสำนักงานยังไม่ได้ตั้งรหัสอำเภอ (this office database has no district code: "
+                             "run 'fieldtool office-keys init --district CODE')")
+        if not card["area_code"].startswith(district):
+            raise InputError(f"ตำบล {card['area_code']} ไม่อยู่ในอำเภอนี้ ({district}) "
+                             f"(subdistrict {card['area_code']} is outside this district, {district})")
+        _row, new = enrol(s, card)
+    return card, new
+
+
 def subdistrict_code(session) -> str:
     sub_id = registry.setting(session, "subdistrict_id")
     sub = session.get(Subdistrict, sub_id) if sub_id else None
@@ -679,8 +724,15 @@ def _check_schema(version: str, name: str) -> None:
                       f"{name} was made with a newer database schema ({version}) than this program knows; update fieldtool first")
 
 
-def import_bundle(db: Database, path: Path, key_path: Path | None = None) -> dict:
-    """Verify, open and merge one bundle in one transaction: all of it or none of it."""
+IMPORT_STEPS = ("verify", "decrypt", "merge", "commit")  # what `progress` is told, in this order
+
+
+def import_bundle(db: Database, path: Path, key_path: Path | None = None, progress=None) -> dict:
+    """Verify, open and merge one bundle in one transaction: all of it or none of it.
+
+    `progress`, when given, is called with each of IMPORT_STEPS as the import reaches it (a window shows it).
+    """
+    step = progress or (lambda _name: None)
     path = Path(path)
     name = path.name
     sealed = read_header(path)
@@ -706,6 +758,7 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None) -> dic
                               f"{'officer' if kind == 'field' else 'office'}'s public key first")
             if sender.device_id != sealed.header["sender_device"]:
                 raise _altered(path)
+            step("verify")
             digest = verify(sealed, sender.sign_public)
             seen = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.sha256 == digest)).first()
             if seen is not None:
@@ -713,6 +766,7 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None) -> dic
                         "officer": seen.officer, "subdistrict_code": seen.area_code, "bundle_seq": seen.bundle_seq,
                         "imported_at": seen.processed_at.isoformat(timespec="seconds"), "entries_new": 0}
             zip_path = Path(tmp) / "payload.zip"
+            step("decrypt")
             decrypt(sealed, keys, zip_path)
             payload = read_payload(zip_path, name)
             with payload.zf:
@@ -726,6 +780,7 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None) -> dic
                 staging.mkdir(parents=True, exist_ok=True)
                 try:
                     staged = _extract_photos(payload, staging, name)
+                    step("merge")
                     result = sync.apply_entries(s, payload.entries)
                     for staged_path, file_name in staged:
                         target = photos_here / file_name
@@ -745,6 +800,7 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None) -> dic
             s.flush()
             gap = sync.device_gaps(s, m["device_id"]) if kind == "field" else None
             _pause_for_tests()
+            step("commit")
     except DBAPIError as exc:  # a clash with data already here (a letter number used twice, …), or a value refused
         for p in placed:
             p.unlink(missing_ok=True)

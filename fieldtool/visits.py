@@ -30,8 +30,8 @@ from fieldtool.models import (
     Meeting,
     Photo,
     Verification,
-    Visit,
     Village,
+    Visit,
     WorkItem,
 )
 from fieldtool.thai import InputError

@@ -861,45 +861,19 @@ def cmd_keys(args, db: Database | None) -> None:
 
 
 def cmd_office_keys(args, db: Database | None) -> None:
-    from db.office import default_key_path
     from exports import bundle
 
     db, opened = _sync_db(args, db)
     try:
         if args.office_keys_command == "init":
-            path = _key_arg(args) or default_key_path(db)
-            if not (args.district.isdigit() and len(args.district) == 4):
-                raise InputError(f"รหัสอำเภอต้องเป็นตัวเลข 4 หลัก: {args.district} (the district code has 4 digits)")
-            with db.session() as s:
-                device = registry.setting(s, "device_id")
-                keys = bundle.new_keys("office", device)
-                bundle.write_private_key(path, keys)
-                registry.set_setting(s, "district_code", args.district)
-                if args.name:
-                    registry.set_setting(s, "office_name", args.name)
-                if args.key:
-                    registry.set_setting(s, "key_file", str(path.resolve()))
-                registry.set_setting(s, "sync_key_id", keys.key_id)
-            out = {"key_file": str(path), "key_id": keys.key_id, "device_id": device, "district_code": args.district}
-            _emit(args, out, [f"สร้างกุญแจสำนักงานแล้ว: {path}", f"รหัสกุญแจ: {keys.key_id}"])
+            out = bundle.init_office_keys(db, args.district, args.name or "", _key_arg(args))
+            _emit(args, out, [f"สร้างกุญแจสำนักงานแล้ว: {out['key_file']}", f"รหัสกุญแจ: {out['key_id']}"])
         elif args.office_keys_command == "export":
-            keys = bundle.read_private_key(_key_arg(args) or default_key_path(db), "office")
-            with db.session() as s:
-                card = bundle.public_card(keys, registry.setting(s, "office_name") or registry.setting(s, "officer"),
-                                          registry.setting(s, "district_code"))
+            card = bundle.office_card(db, _key_arg(args))
             bundle.write_public_card(Path(args.out), card)
             _emit(args, card, [f"บันทึกกุญแจสาธารณะของสำนักงานแล้ว: {args.out}", f"รหัสกุญแจ: {card['key_id']}"])
         else:  # enrol
-            card = bundle.read_public_card(Path(args.file), "officer")
-            with db.session() as s:
-                district = registry.setting(s, "district_code")
-                if not district:
-                    raise InputError("ฐานข้อมูลสำนักงานยังไม่ได้ตั้งรหัสอำเภอ (this office database has no district code: "
-                                     "run 'fieldtool office-keys init --district CODE')")
-                if not card["area_code"].startswith(district):
-                    raise InputError(f"ตำบล {card['area_code']} ไม่อยู่ในอำเภอนี้ ({district}) "
-                                     f"(subdistrict {card['area_code']} is outside this district, {district})")
-                _row, new = bundle.enrol(s, card)
+            card, new = bundle.enrol_officer(db, Path(args.file))
             _emit(args, {**card, "new": new},
                   [("ลงทะเบียนกุญแจแล้ว" if new else "ลงทะเบียนกุญแจนี้ไว้แล้ว")
                    + f": {card['name']} ตำบล {card['area_code']} เครื่อง {card['device_id']}"])
@@ -1013,22 +987,16 @@ def cmd_office_return_bundle(args, db: Database | None) -> None:
 
 
 def cmd_office_devices(args, db: Database | None) -> None:
-    from fieldtool import sync
-    from fieldtool.models import SyncBundle, SyncKey
+    from fieldtool.officedesk import device_items
 
     db, opened = _sync_db(args, db)
     try:
         with db.session() as s:
-            items = []
-            for key in s.scalars(select(SyncKey).where(SyncKey.role == "officer").order_by(SyncKey.area_code, SyncKey.officer)):
-                last = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field",
-                                                          SyncBundle.source_device == key.device_id)
-                                 .order_by(SyncBundle.bundle_seq.desc())).first()
-                gap = sync.device_gaps(s, key.device_id)
-                items.append({"device_id": key.device_id, "officer": key.officer, "subdistrict_code": key.area_code,
-                              "key_id": key.key_id, "last_bundle": last.bundle_seq if last else None,
-                              "last_imported_at": last.processed_at.isoformat(timespec="seconds") if last else None,
-                              "gap": None if gap is None else {"bundles": gap.bundles, "changes": [list(r) for r in gap.changes]}})
+            items = [{"device_id": d.device_id, "officer": d.officer, "subdistrict_code": d.subdistrict_code,
+                      "key_id": d.key_id, "last_bundle": d.last_bundle,
+                      "last_imported_at": d.last_imported_at.isoformat(timespec="seconds") if d.last_imported_at else None,
+                      "gap": {"bundles": d.missing_bundles, "changes": [list(r) for r in d.missing_changes]}
+                      if d.has_gap else None} for d in device_items(s)]
     finally:
         if opened:
             db.dispose()
@@ -1038,6 +1006,145 @@ def cmd_office_devices(args, db: Database | None) -> None:
         if i["gap"]:
             lines.append(_gap_line(i["gap"], i["officer"]))
     _emit(args, {"count": len(items), "items": items}, lines or ["ยังไม่ได้ลงทะเบียนกุญแจของเจ้าหน้าที่ (no officer keys enrolled)"])
+
+
+# --- the district report ----------------------------------------------------------------------------------
+
+
+def district_value_json(value, unit: str):
+    """A report figure for JSON: money as baht text (two decimals), counts as numbers, ratios to 4 places."""
+    if value is None:
+        return None
+    if unit == "satang":
+        return satang_to_str(value)
+    if unit == "ratio":
+        return round(value, 4)
+    return value
+
+
+def district_report_json(rep) -> dict:
+    def row_json(row, measures):
+        return {"key": row.key, "label": row.label, **({"subdistrict": row.parent, "subdistrict_label": row.parent_label}
+                                                      if row.parent else {}),
+                "values": {m.key: [district_value_json(row.value(m, i), m.unit) for i in range(len(rep.quarters))]
+                           for m in measures}}
+
+    units = {}
+    sections = []
+    for sec in rep.sections:
+        units.update({m.key: m.unit for m in sec.measures})
+        tables = []
+        for t in sec.tables:
+            tables.append({
+                "by": t.by, "title": t.title,
+                "rows": [row_json(r, sec.measures) for r in t.rows],
+                "total": row_json(t.total, sec.measures),
+                "sum_of_rows": row_json(t.sum_of_rows, sec.measures),
+                "ok": t.ok,
+                "checks": [{"measure": c.measure, "quarter": c.quarter, "ok": c.ok,
+                            "total": district_value_json(c.total, units[c.measure]),
+                            "sum_of_rows": district_value_json(c.sum_of_rows, units[c.measure]),
+                            "difference": district_value_json(c.difference, units[c.measure]),
+                            "explanation": c.explanation} for c in t.checks],
+            })
+        sections.append({
+            "key": sec.key, "title": sec.title, "title_en": sec.title_en, "description": sec.description,
+            "measures": [{"key": m.key, "label": m.label, "label_en": m.label_en, "unit": m.unit, "shown": m.shown}
+                         for m in sec.measures],
+            "tables": tables,
+        })
+    failed = rep.failed_checks
+    return {
+        "fy": rep.fy,
+        "district_code": rep.district_code,
+        "district": rep.district_name,
+        "office": rep.office_name,
+        "on": rep.on.isoformat(),
+        "quarters": [{"no": q.no, "label": q.label(), "start": q.start.isoformat(), "end": q.end.isoformat(),
+                      "as_of": q.as_of.isoformat() if q.as_of else None, "status": q.status} for q in rep.quarters],
+        "ok": rep.ok,
+        "checks": {"count": len(rep.checks), "failed": len(failed),
+                   "failures": [{"section": s.key, "table": t.by, "measure": c.measure, "quarter": c.quarter,
+                                 "explanation": c.explanation} for s, t, c in failed]},
+        "problems": [{"level": p.level, "message": p.message} for p in rep.problems],
+        "sections": sections,
+    }
+
+
+def _district_lines(rep) -> list[str]:
+    from fieldtool.district import SATANG
+
+    def cell(value, unit):
+        if value is None:
+            return "-"
+        if unit == SATANG:
+            return format_baht(value)
+        if unit == "ratio":
+            return f"{value * 100:.1f}%"
+        return f"{value:,}"
+
+    live = [i for i, q in enumerate(rep.quarters) if q.as_of]
+    lines = [f"รายงานระดับอำเภอ {rep.district_name} ({rep.district_code}) ปีงบประมาณ {rep.fy} ข้อมูล ณ {format_date(rep.on)}"]
+    lines += [f"  {q.label(False)}: " + (f"ณ {format_date(q.as_of)}" if q.as_of else "ยังไม่ถึง") for q in rep.quarters]
+    for sec in rep.sections:
+        t = sec.table("subdistrict")
+        lines.append(f"{sec.title} ({sec.title_en})")
+        for row in [*t.rows, t.total]:
+            figures = "  ".join(
+                f"{m.label} " + " / ".join(cell(row.value(m, i), m.unit) for i in live) for m in sec.shown_measures)
+            lines.append(f"  {row.label:<24} {figures}")
+    failed = rep.failed_checks
+    lines.append(f"ตรวจยอดรวม {len(rep.checks)} ช่อง: " + ("ตรงกันทุกช่อง (every total matches its rows)" if not failed
+                                                         else f"ไม่ตรง {len(failed)} ช่อง ({len(failed)} do not match)"))
+    lines += [f"  [{p.level}] {p.message}" for p in rep.problems]
+    return lines
+
+
+def cmd_office_report(args, db: Database | None) -> None:
+    from exports.report_xlsx import check_writable, write_report_xlsx
+    from fieldtool.district import district_report
+    from fieldtool.thai import fiscal_year, to_arabic_digits
+
+    on = _date(args.on)
+    fy = args.fy
+    if fy is None:
+        fy = fiscal_year(on)
+    else:
+        text = to_arabic_digits(fy.strip())
+        if not (text.isascii() and text.isdigit() and len(text) == 4 and int(text) >= 2400):
+            raise InputError(f"ปีงบประมาณต้องเป็น พ.ศ. 4 หลัก: {fy} (the fiscal year is a 4-digit Buddhist Era year, e.g. 2570)")
+        fy = int(text)
+    outputs = [Path(p) for p in (args.xlsx, args.pdf) if p]
+    for path in outputs:  # before any work: an unwritable path writes nothing at all
+        check_writable(path)
+    db, opened = _sync_db(args, db)
+    try:
+        with db.session() as s:
+            rep = district_report(s, fy, on, quarter=args.quarter, district_code=args.district)
+    finally:
+        if opened:
+            db.dispose()
+    written = []
+    try:
+        if args.xlsx:
+            written.append(write_report_xlsx(rep, Path(args.xlsx)))
+        if args.pdf:
+            from exports.report_pdf import write_report_pdf
+
+            pages = write_report_pdf(rep, Path(args.pdf))
+            written.append(Path(args.pdf))
+    except BaseException:
+        for path in written:  # both files or neither
+            path.unlink(missing_ok=True)
+        raise
+    payload = district_report_json(rep)
+    payload["files"] = [str(p) for p in written]
+    lines = _district_lines(rep)
+    if args.xlsx:
+        lines.append(f"บันทึกไฟล์แล้ว: {args.xlsx}")
+    if args.pdf:
+        lines.append(f"บันทึกไฟล์แล้ว: {args.pdf} ({pages} หน้า)")
+    _emit(args, payload, lines)
 
 
 def cmd_gui(args, db_path: Path) -> int:
@@ -1341,6 +1448,15 @@ def build_parser() -> argparse.ArgumentParser:
     odv = of.add_parser("devices", parents=[common], help="enrolled laptops, their last bundle, bundles missing")
     office_target(odv)
     odv.set_defaults(func=cmd_office_devices)
+    orp = of.add_parser("report", parents=[common], help="the district report by fiscal quarter, with checked totals")
+    orp.add_argument("--fy", help="Buddhist Era fiscal year, e.g. 2570 (default: the one containing --on)")
+    orp.add_argument("--on", help="report day (default today); the current quarter is taken on this day")
+    orp.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="only this quarter's column")
+    orp.add_argument("--district", help="district code (default: the office's district_code)")
+    orp.add_argument("--xlsx", help="also write an Excel workbook")
+    orp.add_argument("--pdf", help="also write a landscape A4 PDF")
+    office_target(orp)
+    orp.set_defaults(func=cmd_office_report)
     return p
 
 

@@ -1,6 +1,7 @@
 """Every visible string of the windows, by key, in Thai (the default) and English.
 
-The strings live in resources/i18n/ui.json as {"key": {"th": ..., "en": ...}}. The language is one
+The strings live in resources/i18n/*.json (ui.json for the field app, office.json for the district
+office window) as {"key": {"th": ..., "en": ...}}; a key defined twice is an error. The language is one
 setting of the database ("language"), read at start and switched from the menu. Labels the domain
 already names in Thai (stages, notices, ask steps) come from the domain in Thai and from ui.json in
 English, so the Thai wording has a single owner.
@@ -17,14 +18,22 @@ from pathlib import Path
 from fieldtool.thai import InputError, format_baht, format_date, format_date_en
 
 LANGUAGES = ("th", "en")
-STRINGS_PATH = Path(__file__).resolve().parents[1] / "resources" / "i18n" / "ui.json"
+STRINGS_DIR = Path(__file__).resolve().parents[1] / "resources" / "i18n"
+STRINGS_PATH = STRINGS_DIR / "ui.json"
 
 _language = "th"
 
 
 @cache
 def strings() -> dict[str, dict[str, str]]:
-    return json.loads(STRINGS_PATH.read_text(encoding="utf-8"))
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(STRINGS_DIR.glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        twice = sorted(set(part) & set(merged))
+        if twice:
+            raise ValueError(f"{path.name} defines keys already defined elsewhere: {', '.join(twice[:5])}")
+        merged.update(part)
+    return merged
 
 
 def language() -> str:

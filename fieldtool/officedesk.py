@@ -1,0 +1,234 @@
+"""The district office's desk: which laptops report, what arrived, and the conflicts to review, in words.
+
+The merge itself is `fieldtool.sync`; this module says what the clerk needs to see about it. A conflict
+names its record the way an officer would ("นางสมศรี ใจดี, หมู่ที่ 3 บ้านหนองบัว", "สัญญา 12/2569 กลุ่มทอผ้า")
+and its field in Thai, not as a table name and a uuid. The command line and the office window both read
+from here, so they always agree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldtool.loanbook import person_name, village_label
+from fieldtool.models import (
+    BorrowingGroup,
+    Fund,
+    Household,
+    HouseholdPlan,
+    Loan,
+    Person,
+    PlanAction,
+    SyncBundle,
+    SyncConflict,
+    SyncKey,
+    Village,
+    Visit,
+)
+from fieldtool.sync import device_gaps
+
+# What a record is, for people: (Thai, English).
+TABLE_LABELS = {
+    "person": ("บุคคล", "person"),
+    "household": ("ครัวเรือน", "household"),
+    "household_member": ("สมาชิกครัวเรือน", "household member"),
+    "borrowing_group": ("กลุ่ม", "group"),
+    "group_member": ("สมาชิกกลุ่ม", "group member"),
+    "fund": ("กองทุน", "fund"),
+    "loan": ("สัญญาเงินกู้", "loan"),
+    "schedule": ("ตารางผ่อนชำระ", "repayment schedule"),
+    "instalment": ("งวดชำระ", "instalment"),
+    "payment": ("การชำระเงิน", "payment"),
+    "prevent_check": ("รายการป้องกัน", "prevent checklist item"),
+    "reminder_delivery": ("การแจ้งเตือน", "notice delivery"),
+    "letter_record": ("หนังสือที่ออก", "letter issued"),
+    "household_need": ("ความจำเป็นของครัวเรือน", "household need"),
+    "household_plan": ("แผนครัวเรือน", "household plan"),
+    "plan_part": ("ส่วนของแผน 4ท", "4ท plan part"),
+    "plan_action": ("กิจกรรมในแผน", "plan action"),
+    "action_note": ("บันทึกความก้าวหน้า", "progress note"),
+    "visit": ("การลงพื้นที่", "site visit"),
+    "meeting": ("การประชุม", "meeting"),
+    "village": ("หมู่บ้าน", "village"),
+    "subdistrict": ("ตำบล", "subdistrict"),
+    "district": ("อำเภอ", "district"),
+    "province": ("จังหวัด", "province"),
+    "photo": ("ภาพถ่าย", "photo"),
+    "work_item": ("งานตามขั้นตอน ปตท.", "ปตท. work item"),
+    "verification": ("การตรวจสอบในพื้นที่", "field verification"),
+    "evidence_link": ("หลักฐาน", "evidence link"),
+}
+
+# Fields an officer edits, in Thai and English; others show their column name.
+FIELD_LABELS = {
+    "title": ("คำนำหน้า", "title"),
+    "first_name": ("ชื่อ", "first name"),
+    "last_name": ("นามสกุล", "last name"),
+    "national_id": ("เลขประจำตัวประชาชน", "national ID"),
+    "phone": ("โทรศัพท์", "phone"),
+    "house_no": ("บ้านเลขที่", "house number"),
+    "village_id": ("หมู่บ้าน", "village"),
+    "status": ("สถานะ", "status"),
+    "source": ("ที่มา", "source"),
+    "name": ("ชื่อ", "name"),
+    "chair_id": ("ประธานกลุ่ม", "group chair"),
+    "committee_member_id": ("กรรมการผู้รับผิดชอบ", "responsible committee member"),
+    "purpose": ("วัตถุประสงค์", "purpose"),
+    "agreement_no": ("เลขที่สัญญา", "agreement number"),
+    "principal_satang": ("เงินต้น", "principal"),
+    "rate_bp": ("อัตราดอกเบี้ย", "interest rate"),
+    "instalments": ("จำนวนงวด", "instalments"),
+    "first_due": ("วันครบกำหนดงวดแรก", "first due date"),
+    "approved_on": ("วันอนุมัติ", "approval date"),
+    "disbursed_on": ("วันจ่ายเงินกู้", "disbursement date"),
+    "done": ("ทำแล้ว", "done"),
+    "done_on": ("วันที่ทำ", "date done"),
+    "note": ("หมายเหตุ", "note"),
+    "what": ("กิจกรรม", "action"),
+    "helper": ("ผู้ช่วยเหลือ", "who helps"),
+    "due_on": ("กำหนดเสร็จ", "due by"),
+    "budget_satang": ("งบประมาณ", "budget"),
+    "decision": ("การตัดสินใจของครัวเรือน", "the household's decision"),
+    "findings": ("สิ่งที่พบ", "findings"),
+    "next_steps": ("สิ่งที่ตกลงทำต่อ", "agreed next steps"),
+    "next_visit_on": ("นัดลงพื้นที่ครั้งต่อไป", "next visit date"),
+    "ask_ladder": ("ขั้นการทวงถาม", "ask ladder"),
+    "default_instalments": ("จำนวนงวดตั้งต้น", "default instalments"),
+    "interest_policy": ("นโยบายดอกเบี้ย", "interest policy"),
+}
+
+
+def table_label(table: str, english: bool = False) -> str:
+    th, en = TABLE_LABELS.get(table, (table, table.replace("_", " ")))
+    return en if english else th
+
+
+def field_label(name: str, english: bool = False) -> str:
+    th, en = FIELD_LABELS.get(name, (name, name.replace("_", " ")))
+    return en if english else th
+
+
+def _person(s: Session, person_id: str | None) -> str:
+    p = s.get(Person, person_id) if person_id else None
+    return person_name(p.title, p.first_name, p.last_name) if p else ""
+
+
+def _village(s: Session, village_id: str | None) -> str:
+    v = s.get(Village, village_id) if village_id else None
+    return village_label(v.moo, v.name) if v else ""
+
+
+def _joined(*parts: str) -> str:
+    return ", ".join(p for p in parts if p)
+
+
+def describe_record(s: Session, table: str, record_id: str) -> str:
+    """The record as an officer would name it; its table and short id when it is gone or unknown here."""
+    short = record_id[:8]
+    if table == "person" and (p := s.get(Person, record_id)):
+        return _joined(person_name(p.title, p.first_name, p.last_name), _village(s, p.village_id))
+    if table == "household" and (h := s.get(Household, record_id)):
+        return _joined(f"ครัวเรือน{_person(s, h.head_id)}", f"บ้านเลขที่ {h.house_no}" if h.house_no else "",
+                       _village(s, h.village_id))
+    if table == "borrowing_group" and (g := s.get(BorrowingGroup, record_id)):
+        return _joined(g.name, _village(s, g.village_id))
+    if table == "fund" and (f := s.get(Fund, record_id)):
+        return f.name
+    if table == "village" and (v := s.get(Village, record_id)):
+        return village_label(v.moo, v.name)
+    if table == "loan" and (loan := s.get(Loan, record_id)):
+        return f"สัญญา {loan.agreement_no or short} " + _loan_borrower(s, loan)
+    if table == "household_plan" and (plan := s.get(HouseholdPlan, record_id)):
+        return "แผน 4ท " + describe_record(s, "household", plan.household_id)
+    if table == "plan_action" and (a := s.get(PlanAction, record_id)):
+        return f"กิจกรรม “{a.what}”"
+    if table == "visit" and (v := s.get(Visit, record_id)):
+        return _joined(f"ลงพื้นที่ {v.visited_on.isoformat()}", v.place)
+    return f"{table_label(table)} {short}"
+
+
+def _loan_borrower(s: Session, loan: Loan) -> str:
+    if loan.group_id and (g := s.get(BorrowingGroup, loan.group_id)):
+        return g.name
+    if loan.household_id and (h := s.get(Household, loan.household_id)):
+        return _person(s, h.head_id)
+    return ""
+
+
+@dataclass
+class ConflictItem:
+    """One conflict as the office reviews it: the record in words, the value in use and the other one."""
+
+    id: str
+    table: str
+    record_id: str
+    field: str
+    record: str  # "นางสมศรี ใจดี, หมู่ที่ 3 บ้านหนองบัว"
+    chosen: object  # the value the merge took (the later change)
+    chosen_officer: str
+    chosen_at: datetime
+    other: object
+    other_officer: str
+    other_at: datetime
+    status: str  # open | kept | took_other
+    resolved_at: datetime | None
+    resolved_by: str
+
+    @property
+    def in_use(self) -> object:
+        return self.other if self.status == "took_other" else self.chosen
+
+
+def conflict_items(s: Session, include_resolved: bool = False) -> list[ConflictItem]:
+    q = select(SyncConflict).order_by(SyncConflict.chosen_at, SyncConflict.id)
+    if not include_resolved:
+        q = q.where(SyncConflict.status == "open")
+    return [ConflictItem(
+        c.id, c.table_name, c.record_id, c.field, describe_record(s, c.table_name, c.record_id),
+        json.loads(c.chosen_value), c.chosen_officer, c.chosen_at, json.loads(c.other_value), c.other_officer,
+        c.other_at, c.status, c.resolved_at, c.resolved_by) for c in s.scalars(q)]
+
+
+@dataclass
+class DeviceItem:
+    """An enrolled laptop: who carries it, its subdistrict, the last bundle received, bundles missing."""
+
+    device_id: str
+    officer: str
+    subdistrict_code: str
+    key_id: str
+    enrolled_at: datetime
+    last_bundle: int | None
+    last_imported_at: datetime | None
+    missing_bundles: list[int]
+    missing_changes: list[tuple[int, int]]
+
+    @property
+    def has_gap(self) -> bool:
+        return bool(self.missing_changes)
+
+
+def device_items(s: Session) -> list[DeviceItem]:
+    items = []
+    keys = s.scalars(select(SyncKey).where(SyncKey.role == "officer").order_by(SyncKey.area_code, SyncKey.officer))
+    for key in keys:
+        last = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field",
+                                                  SyncBundle.source_device == key.device_id)
+                         .order_by(SyncBundle.bundle_seq.desc())).first()
+        gap = device_gaps(s, key.device_id)
+        items.append(DeviceItem(key.device_id, key.officer, key.area_code, key.key_id, key.enrolled_at,
+                                last.bundle_seq if last else None, last.processed_at if last else None,
+                                gap.bundles if gap else [], list(gap.changes) if gap else []))
+    return items
+
+
+def received_bundles(s: Session, limit: int = 500) -> list[SyncBundle]:
+    """Field bundles received here, the latest first."""
+    q = (select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field")
+         .order_by(SyncBundle.processed_at.desc(), SyncBundle.bundle_seq.desc()).limit(limit))
+    return list(s.scalars(q))
