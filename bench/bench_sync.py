@@ -183,6 +183,27 @@ def traced_peak(office, files: list[Path]) -> float:
     return peak / 1e6
 
 
+def district_report_times(office, folder: Path) -> str:
+    """The district report of the merged database (FY 2570 on the demo day), then its workbook and PDF."""
+    from exports.report_pdf import write_report_pdf
+    from exports.report_xlsx import write_report_xlsx
+    from fieldtool.district import district_report
+
+    t0 = time.perf_counter()
+    with office.session() as s:
+        rep = district_report(s, 2570, TODAY)
+    report_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    write_report_xlsx(rep, folder / "report.xlsx")
+    xlsx_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pages = write_report_pdf(rep, folder / "report.pdf")
+    pdf_s = time.perf_counter() - t0
+    assert rep.ok, [c.explanation for _s, _t, c in rep.failed_checks]
+    return (f"district report FY 2570 (all checks pass) {report_s:4.1f} s;  .xlsx {xlsx_s:4.1f} s;"
+            f"  .pdf {pdf_s:4.1f} s ({pages} pages)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--subdistricts", type=int, default=14)
@@ -245,6 +266,8 @@ def run(args, folder: Path) -> None:
     known_s = time.perf_counter() - t0
     assert sum(r["entries_new"] for r in known) == 0
 
+    report_line = district_report_times(office, folder)
+
     pg_line = None
     if args.url:
         pg = open_office(args.url)
@@ -278,6 +301,7 @@ def run(args, folder: Path) -> None:
         print(pg_line)
     print(f"re-import the same 14 files           {reimport_s:8.1f} s   (all 'already imported')")
     print(f"re-import as full bundles (all known) {known_s:8.1f} s   {entries / known_s:10,.0f} entries/s checked")
+    print(report_line)
     print(f"peak memory during the merge          {peak_rss:8.0f} MB resident (whole process, reset before the merge)")
     print(f"peak Python allocation, one bundle    {traced:8.0f} MB (tracemalloc, merged into another empty database)")
     print(f"process max RSS over the whole run    {rss_mb:8.0f} MB")

@@ -676,9 +676,15 @@ def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path
                                                         SyncBundle.source_device == device_id)
                                .order_by(SyncBundle.bundle_seq.desc())).first()
             marks = json.loads(latest.marks) if latest else {}
-            after = int(marks.get("upto", {}).get(office_device, 0))
+            upto = marks.get("upto", {})
+            after = int(upto.get(office_device, 0))
             entries = sync.office_entries_for(s, office_device, area_devices, after)
             top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == office_device)).scalar() or 0
+            # what the subdistrict's other laptops sent the office travels on to this one (a colleague's
+            # work, the restructuring the office chose), each from where this laptop last acknowledged it
+            peers = [d for d in area_devices if d not in (device_id, office_device)]
+            relayed, peer_tops = sync.peer_entries(s, peers, upto)
+            entries += relayed
             result = {"file": None, "device_id": device_id, "entries": len(entries), "after_seq": after}
             if not entries:
                 return result
@@ -690,7 +696,7 @@ def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path
                         "device_id": office_device, "officer": officer, "subdistrict_code": target.area_code,
                         "district_code": registry.setting(s, "district_code"), "target_device": device_id,
                         "bundle_seq": bundle_seq, "full": False, "seq_from": after + 1, "seq_to": top,
-                        "created": _now_text(), "marks": {"upto": {office_device: top}}}
+                        "created": _now_text(), "marks": {"upto": {**peer_tops, office_device: top}}}
             with tempfile.TemporaryDirectory(prefix="ftbundle-") as tmp:
                 zip_path = Path(tmp) / "payload.zip"
                 manifest = write_payload(zip_path, manifest, entries, photo_dir(db))
@@ -863,7 +869,10 @@ def _check_area(s, kind: str, m: dict, name: str) -> None:
 
 def _check_entries(entries: list[Entry], m: dict, name: str) -> None:
     device = m["device_id"]
+    relayed = set(m.get("marks", {}).get("upto", {})) - {device} if m["kind"] == "return" else set()
     for e in entries:
+        if m["kind"] == "return" and e.device_id in relayed and e.seq <= m["marks"]["upto"][e.device_id]:
+            continue  # the office relays another laptop of the subdistrict, up to what it declares
         if e.device_id != device or (m["kind"] == "field" and not m["seq_from"] <= e.seq <= m["seq_to"]):
             raise _refuse(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}",
                           f"{name} holds a change that is not its sender's or lies outside its declared range")

@@ -184,7 +184,7 @@ def apply_payments(
 
     `schedules` must be fresh (nothing paid) and sorted by version; they are filled in place.
     """
-    schedules = sorted(schedules, key=lambda s: s.version)
+    schedules = sorted(schedules, key=lambda s: (s.version, s.id))  # two laptops may both make version 2
     paid_total = 0
     for pay in effective_payments(payments):
         if pay.paid_on > as_of:

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtool.loanbook import person_name, village_label
 from fieldtool.models import (
     BorrowingGroup,
+    ChangeLog,
     Fund,
     Household,
     HouseholdPlan,
+    Instalment,
     Loan,
     Person,
     PlanAction,
+    Schedule,
+    Subdistrict,
     SyncBundle,
     SyncConflict,
     SyncKey,
@@ -31,6 +35,7 @@ from fieldtool.models import (
     Visit,
 )
 from fieldtool.sync import device_gaps
+from fieldtool.thai import InputError
 
 # What a record is, for people: (Thai, English).
 TABLE_LABELS = {
@@ -201,6 +206,7 @@ class DeviceItem:
     device_id: str
     officer: str
     subdistrict_code: str
+    subdistrict: str  # "341905 ต.โนนกลาง"
     key_id: str
     enrolled_at: datetime
     last_bundle: int | None
@@ -215,20 +221,127 @@ class DeviceItem:
 
 def device_items(s: Session) -> list[DeviceItem]:
     items = []
+    names = subdistrict_names(s)
     keys = s.scalars(select(SyncKey).where(SyncKey.role == "officer").order_by(SyncKey.area_code, SyncKey.officer))
     for key in keys:
         last = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field",
                                                   SyncBundle.source_device == key.device_id)
                          .order_by(SyncBundle.bundle_seq.desc())).first()
         gap = device_gaps(s, key.device_id)
-        items.append(DeviceItem(key.device_id, key.officer, key.area_code, key.key_id, key.enrolled_at,
+        items.append(DeviceItem(key.device_id, key.officer, key.area_code, area_text(key.area_code, names), key.key_id, key.enrolled_at,
                                 last.bundle_seq if last else None, last.processed_at if last else None,
                                 gap.bundles if gap else [], list(gap.changes) if gap else []))
     return items
 
 
-def received_bundles(s: Session, limit: int = 500) -> list[SyncBundle]:
+def subdistrict_names(s: Session) -> dict[str, str]:
+    """Subdistrict code -> "ต.โนนกลาง" for every subdistrict the office has heard of."""
+    from fieldtool.district import subdistrict_label
+
+    return {code: subdistrict_label(name) for code, name in s.execute(select(Subdistrict.code, Subdistrict.name))}
+
+
+def area_text(code: str, names: dict[str, str]) -> str:
+    return f"{code} {names[code]}" if code in names else code
+
+
+@dataclass
+class BundleItem:
+    """A field bundle received here, with its subdistrict named."""
+
+    officer: str
+    subdistrict: str  # "341905 ต.โนนกลาง"
+    bundle_seq: int
+    full: bool
+    seq_from: int
+    seq_to: int
+    entries: int
+    entries_new: int
+    processed_at: datetime  # UTC
+    file_name: str
+
+
+def received_bundles(s: Session, limit: int = 500) -> list[BundleItem]:
     """Field bundles received here, the latest first."""
+    names = subdistrict_names(s)
     q = (select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field")
          .order_by(SyncBundle.processed_at.desc(), SyncBundle.bundle_seq.desc()).limit(limit))
-    return list(s.scalars(q))
+    return [BundleItem(b.officer, area_text(b.area_code, names), b.bundle_seq, b.full, b.seq_from, b.seq_to,
+                       b.entries, b.entries_new, b.processed_at, b.file_name) for b in s.scalars(q)]
+
+
+# --- a loan restructured on two laptops --------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleChoice:
+    """One of the competing schedules: who made it, when, and what it asks of the borrower."""
+
+    schedule_id: str
+    effective_from: date
+    reason: str
+    officer: str
+    made_at: datetime | None
+    instalments: int
+    first_due: date | None
+    total_satang: int
+
+
+@dataclass
+class DoubleRestructure:
+    """A loan restructured on two devices that had not seen each other: two schedules of one version.
+
+    Both are kept by the merge (they are two records, and money never merges by last write wins); the
+    ledger settles on one deterministically until the office decides which agreement stands.
+    """
+
+    loan_id: str
+    loan: str  # "สัญญา 12/2569 กลุ่มทอผ้า"
+    version: int
+    choices: list[ScheduleChoice]
+
+
+def double_restructures(s: Session) -> list[DoubleRestructure]:
+    doubled = s.execute(
+        select(Schedule.loan_id, Schedule.version).group_by(Schedule.loan_id, Schedule.version)
+        .having(func.count() > 1).order_by(Schedule.loan_id, Schedule.version)
+    ).all()
+    out = []
+    for loan_id, version in doubled:
+        choices = []
+        for sched in s.scalars(select(Schedule).where(Schedule.loan_id == loan_id, Schedule.version == version)
+                               .order_by(Schedule.created_at, Schedule.id)):
+            made = s.execute(select(ChangeLog.officer, ChangeLog.at).where(
+                ChangeLog.table_name == "schedule", ChangeLog.record_id == sched.id, ChangeLog.action == "insert")).first()
+            insts = s.execute(select(func.count(), func.min(Instalment.due_date),
+                                     func.sum(Instalment.principal_satang + Instalment.interest_satang))
+                              .where(Instalment.schedule_id == sched.id)).one()
+            choices.append(ScheduleChoice(sched.id, sched.effective_from, sched.reason, made.officer if made else "",
+                                          made.at if made else None, insts[0], insts[1], int(insts[2] or 0)))
+        out.append(DoubleRestructure(loan_id, describe_record(s, "loan", loan_id), version, choices))
+    return out
+
+
+def keep_schedule(s: Session, schedule_id: str) -> tuple[Schedule, int]:
+    """The office decides which restructuring stands: the other schedules of that version are removed.
+
+    The removal is written to the change log like any change, so it travels back to the laptops in the
+    return bundles. Returns the schedule kept and how many were removed.
+    """
+    kept = s.get(Schedule, schedule_id) if schedule_id else None
+    if kept is None and schedule_id and len(schedule_id) >= 6:
+        found = s.scalars(select(Schedule).where(Schedule.id.like(f"{schedule_id}%"))).all()
+        kept = found[0] if len(found) == 1 else None
+    if kept is None:
+        raise InputError(f"ไม่พบตารางผ่อนชำระ {schedule_id[:8]} (no such repayment schedule)")
+    others = s.scalars(select(Schedule).where(Schedule.loan_id == kept.loan_id, Schedule.version == kept.version,
+                                              Schedule.id != kept.id)).all()
+    if not others:
+        raise InputError("สัญญานี้มีตารางผ่อนชำระฉบับนี้เพียงฉบับเดียวแล้ว (this loan has only this schedule now)")
+    for other in others:
+        for inst in s.scalars(select(Instalment).where(Instalment.schedule_id == other.id)):
+            s.delete(inst)
+        s.flush()
+        s.delete(other)
+    s.flush()
+    return kept, len(others)

@@ -640,6 +640,23 @@ def device_gaps(session: Session, device_id: str) -> Gap | None:
     return Gap(device_id, officer, missing_bundles, holes)
 
 
+def peer_entries(session: Session, peers: list[str], upto: dict) -> tuple[list[Entry], dict[str, int]]:
+    """The changes of other laptops of a subdistrict after what the target laptop has acknowledged of each.
+
+    Returns the entries and, per peer, the highest sequence the target will have once it applies them.
+    """
+    infos = table_infos()
+    entries: list[Entry] = []
+    tops: dict[str, int] = {}
+    for peer in sorted(peers):
+        after = int(upto.get(peer, 0))
+        rows = session.execute(select(_LOG).where(_LOG.c.device_id == peer, _LOG.c.seq > after).order_by(_LOG.c.seq))
+        got = [entry_from_row(r) for r in rows]
+        tops[peer] = max([after, *(e.seq for e in got)])
+        entries += [e for e in got if e.table_name in infos]
+    return entries, tops
+
+
 def office_entries_for(session: Session, office_device: str, area_devices: list[str], after_seq: int) -> list[Entry]:
     """The office's own changes after `after_seq` that concern the records of one subdistrict.
 
