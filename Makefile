@@ -6,8 +6,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= $(HOME)/.local/share/fieldtool/demo.sqlite
+OFFICE_DEMO ?= $(HOME)/.local/share/fieldtool/office-demo
 
-.PHONY: run test bench lint qt-libs test-tools pg-server
+.PHONY: run office test bench lint qt-libs test-tools pg-server
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,11 @@ run: $(STAMP) qt-libs
 	@mkdir -p "$(dir $(DEMO_DB))"
 	@test -f "$(DEMO_DB)" || $(VENV)/bin/fieldtool --db "$(DEMO_DB)" demo
 	$(VENV)/bin/fieldtool --db "$(DEMO_DB)" gui
+
+# The district office window on a demo district: three laptops' bundles merged, a USB stick to import.
+office: $(STAMP) qt-libs
+	@test -f "$(OFFICE_DEMO)/office.sqlite" || $(VENV)/bin/fieldtool office demo --folder "$(OFFICE_DEMO)"
+	$(VENV)/bin/fieldtool office gui --db "$(OFFICE_DEMO)/office.sqlite"
 
 test: $(STAMP) qt-libs test-tools pg-server
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest

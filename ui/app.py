@@ -84,19 +84,41 @@ def _startup_error(message_th: str, detail: str, headless: bool) -> None:
     box.exec()
 
 
-def _open(db_path: Path, headless: bool) -> Database | None:
+def _open(opener, where: str, headless: bool) -> Database | None:
     try:
-        return open_database(db_path)
+        return opener()
     except InputError as exc:  # DatabaseError too: newer schema, not a database, cannot create
         th, _, en = str(exc).partition(" (")
         _startup_error(th, en.rstrip(")"), headless)
     except Exception as exc:  # a locked or unreadable file: still one sentence, not a traceback
-        _startup_error(f"เปิดฐานข้อมูลไม่ได้: {db_path}", f"cannot open the database: {exc}", headless)
+        _startup_error(f"เปิดฐานข้อมูลไม่ได้: {where}", f"cannot open the database: {exc}", headless)
     return None
 
 
 def run_gui(db_path: Path, screenshot: str | None = None) -> int:
-    """Run the app; with `screenshot`, or without a display, write a PNG of the main window and return."""
+    """Run the field app; with `screenshot`, or without a display, write a PNG of the main window and return."""
+    def window(db):
+        from ui.mainwindow import MainWindow  # after QApplication exists and fonts are in
+
+        return MainWindow(db)
+
+    return _run(lambda: open_database(Path(db_path)), str(db_path), window, screenshot, "fieldtool-main-window.png")
+
+
+def run_office_gui(target: str | Path, screenshot: str | None = None) -> int:
+    """Run the district office window on a SQLite file or a PostgreSQL URL (created and upgraded on open)."""
+    from db.office import _safe_url, is_url, open_office
+
+    def window(db):
+        from ui.office.window import OfficeWindow
+
+        return OfficeWindow(db)
+
+    where = _safe_url(str(target)) if is_url(target) else str(target)
+    return _run(lambda: open_office(target), where, window, screenshot, "fieldtool-office-window.png")
+
+
+def _run(opener, where: str, make_window, screenshot: str | None, shot_name: str) -> int:
     no_display = not has_display()
     if no_display:
         print("ไม่พบจอแสดงผล จึงเปิดโปรแกรมแบบไม่มีหน้าจอและบันทึกภาพหน้าจอแทน")
@@ -111,19 +133,19 @@ def run_gui(db_path: Path, screenshot: str | None = None) -> int:
     headless = no_display or QApplication.platformName() in HEADLESS_PLATFORMS
     previous_handler = qInstallMessageHandler(_drop_offscreen_noise) if headless else None
 
-    db = _open(Path(db_path), headless)
+    db = _open(opener, where, headless)
     if db is None:
         if headless:
             qInstallMessageHandler(previous_handler)
         return 2
-    from ui.mainwindow import MainWindow  # after QApplication exists and fonts are in
 
     window = None
     try:
         i18n.set_language(db.setting("language", "th"))
-        window = MainWindow(db)
+        window = make_window(db)
         if screenshot or headless:
-            path = write_screenshot(window, Path(screenshot) if screenshot else default_screenshot_path())
+            target = Path(screenshot) if screenshot else default_screenshot_path().with_name(shot_name)
+            path = write_screenshot(window, target)
             print(f"บันทึกภาพหน้าจอแล้ว: {path}")
             print(f"Screenshot written: {path}")
             return 0

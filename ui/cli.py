@@ -19,7 +19,7 @@ from db import Database, DatabaseError, default_db_path, open_database
 from fieldtool import loanbook, registry, reminders
 from fieldtool.arrears import arrears_on
 from fieldtool.ledger import STAGE_TH
-from fieldtool.models import BorrowingGroup, ChangeLog, Fund, Household, Payment, Person, Village
+from fieldtool.models import BorrowingGroup, ChangeLog, Fund, Household, Instalment, Payment, Person, Village
 from fieldtool.thai import (
     InputError,
     format_baht,
@@ -1008,6 +1008,48 @@ def cmd_office_devices(args, db: Database | None) -> None:
     _emit(args, {"count": len(items), "items": items}, lines or ["ยังไม่ได้ลงทะเบียนกุญแจของเจ้าหน้าที่ (no officer keys enrolled)"])
 
 
+def cmd_office_restructures(args, db: Database | None) -> None:
+    from fieldtool.officedesk import double_restructures
+
+    db, opened = _sync_db(args, db)
+    try:
+        with db.session() as s:
+            found = double_restructures(s)
+    finally:
+        if opened:
+            db.dispose()
+    items = [{"loan_id": d.loan_id, "loan": d.loan, "version": d.version,
+              "choices": [{"schedule_id": c.schedule_id, "officer": c.officer,
+                           "made_at": c.made_at.isoformat() if c.made_at else None,
+                           "effective_from": c.effective_from.isoformat(), "reason": c.reason,
+                           "instalments": c.instalments, "first_due": c.first_due.isoformat() if c.first_due else None,
+                           "total": satang_to_str(c.total_satang)} for c in d.choices]} for d in found]
+    lines = []
+    for d in found:
+        lines.append(f"{d.loan}: ปรับโครงสร้างหนี้บนสองเครื่อง (restructured on two laptops), ฉบับที่ {d.version}")
+        lines += [f"  {c.schedule_id[:8]}  {c.officer or '-'}  {c.instalments} งวด เริ่ม {format_date(c.first_due) if c.first_due else '-'}"
+                  f"  รวม {format_baht(c.total_satang)} บาท  {c.reason}" for c in d.choices]
+    _emit(args, {"count": len(items), "items": items},
+          lines or ["ไม่มีสัญญาที่ถูกปรับโครงสร้างหนี้ซ้ำ (no loan was restructured on two laptops)"])
+
+
+def cmd_office_keep_schedule(args, db: Database | None) -> None:
+    from fieldtool.officedesk import keep_schedule
+
+    db, opened = _sync_db(args, db)
+    try:
+        with db.session() as s:
+            kept, removed = keep_schedule(s, args.schedule_id)
+            count = len(s.scalars(select(Instalment).where(Instalment.schedule_id == kept.id)).all())
+            out = {"schedule_id": kept.id, "loan_id": kept.loan_id, "version": kept.version, "removed": removed,
+                   "instalments": count}
+    finally:
+        if opened:
+            db.dispose()
+    _emit(args, out, [f"ใช้ตารางผ่อนชำระ {count} งวด ({kept.id[:8]}) แล้ว ยกเลิกอีก {removed} ฉบับ "
+                      "จะส่งกลับไปยังเครื่องในชุดข้อมูลขากลับ"])
+
+
 # --- the district report ----------------------------------------------------------------------------------
 
 
@@ -1151,6 +1193,21 @@ def cmd_gui(args, db_path: Path) -> int:
     from ui.app import run_gui
 
     return run_gui(db_path, screenshot=args.screenshot)
+
+
+def cmd_office_demo(args, db: Database | None) -> None:
+    from exports.office_demo import build_office_demo
+
+    out = build_office_demo(Path(args.folder), _date(args.day) if args.day else None)
+    _emit(args, out, [f"สร้างสำนักงานตัวอย่างแล้ว: {out['office']}",
+                      f"ชุดข้อมูลที่รอนำเข้า (แฟลชไดรฟ์): {out['usb']}",
+                      f"เปิดด้วย: fieldtool office gui --db {out['office']}"])
+
+
+def cmd_office_gui(args, db_path: Path) -> int:
+    from ui.app import run_office_gui
+
+    return run_office_gui(args.url or db_path, screenshot=args.screenshot)
 
 
 # --- parser ----------------------------------------------------------------------------------------
@@ -1457,6 +1514,20 @@ def build_parser() -> argparse.ArgumentParser:
     orp.add_argument("--pdf", help="also write a landscape A4 PDF")
     office_target(orp)
     orp.set_defaults(func=cmd_office_report)
+    ors = of.add_parser("restructures", parents=[common], help="loans restructured on two laptops, for the office to decide")
+    office_target(ors)
+    ors.set_defaults(func=cmd_office_restructures)
+    oks = of.add_parser("keep-schedule", parents=[common], help="the restructuring that stands; the rival one is removed")
+    oks.add_argument("schedule_id")
+    office_target(oks)
+    oks.set_defaults(func=cmd_office_keep_schedule)
+    odm = of.add_parser("demo", parents=[common], help="a demo district office: three laptops, bundles, a conflict")
+    odm.add_argument("--folder", required=True, help="an empty folder for the office, the laptops and the USB stick")
+    odm.add_argument("--day", help="the demo's working day (default today)")
+    odm.set_defaults(func=cmd_office_demo)
+    ogu = of.add_parser("gui", parents=[common], help="the district office window: import bundles, conflicts, report")
+    ogu.add_argument("--screenshot", help="write a PNG of the window to this file and exit")
+    office_target(ogu)
     return p
 
 
@@ -1471,6 +1542,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.command is None:
                 args.screenshot = None
             return cmd_gui(args, db_path)
+        if args.command == "office" and args.office_command == "gui":
+            return cmd_office_gui(args, db_path)
+        if args.command == "office" and args.office_command == "demo":
+            args.func(args, None)
+            return 0
         if getattr(args, "url", None):  # an office database on PostgreSQL: the sync command opens it itself
             args.func(args, None)
             return 0

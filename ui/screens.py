@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--db", type=Path, help="database to show (default: a fresh demo database)")
     parser.add_argument("--day", help="working date, ISO (default today)")
+    parser.add_argument("--office", action="store_true",
+                        help="the district office window instead, on a demo office built in a temporary folder")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -32,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     load_fonts(app)
     day = date.fromisoformat(args.day) if args.day else date.today()
     tmp = Path(tempfile.mkdtemp(prefix="fieldtool-screens-"))
+    if args.office:
+        return _office_screens(args.outdir, day, tmp)
     db_path = args.db
     if db_path is None:
         from fieldtool.demo import build_demo
@@ -144,6 +148,59 @@ def main(argv: list[str] | None = None) -> int:
 
     worker.wait_until_idle()
     empty.dispose()
+    db.dispose()
+    for path in written:
+        print(path)
+    return 0
+
+
+def _office_screens(out: Path, day: date, tmp: Path) -> int:
+    """Every page of the office window on the demo office, after importing its USB stick; a new office."""
+    from db.office import open_office
+    from exports.office_demo import build_office_demo
+    from ui import i18n, worker
+    from ui.office.window import OFFICE_PAGES, OfficeWindow
+    from ui.qt import QApplication
+
+    out.mkdir(parents=True, exist_ok=True)
+    made = build_office_demo(tmp / "district", day)
+    db = open_office(made["office"])
+    written = []
+
+    def save(widget, name: str) -> None:
+        widget.show()
+        QApplication.processEvents()
+        worker.wait_until_idle(120_000)
+        QApplication.processEvents()
+        path = out / f"{name}.png"
+        widget.grab().save(str(path), "PNG")
+        written.append(path)
+
+    for lang in ("th", "en"):
+        i18n.set_language(lang)
+        win = OfficeWindow(db, day)
+        suffix = "" if lang == "th" else "-en"
+        if lang == "th":
+            save(win, "office-import-before")
+            win.imports.start([Path(made["usb"])])
+            worker.wait_until_idle(120_000)
+        for page in OFFICE_PAGES:
+            win.show_page(page)
+            save(win, f"office-{page}{suffix}")
+        win.show_page("conflicts")
+        win.conflicts.tabs.setCurrentIndex(1)
+        win.conflicts.restructure_view.selectRow(0)
+        save(win, f"office-restructures{suffix}")
+        win.close()
+    i18n.set_language("th")
+    new = open_office(tmp / "new-office.sqlite")
+    win = OfficeWindow(new, day)
+    save(win, "office-new-devices")
+    win.show_page("report")
+    save(win, "office-new-report")
+    win.close()
+    worker.wait_until_idle()
+    new.dispose()
     db.dispose()
     for path in written:
         print(path)
