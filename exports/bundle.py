@@ -225,6 +225,89 @@ def enrol(session, card: dict) -> tuple[SyncKey, bool]:
     return row, True
 
 
+# --- the laptop's keys, as the command line and the field app's sync dialog both use them -----------------
+
+
+def init_officer_keys(db: Database, key_path: Path | None = None) -> dict:
+    """Make this laptop's key pair (once; an existing key file is never replaced)."""
+    path = key_path or default_key_path(db)
+    with db.session() as s:
+        device = registry.setting(s, "device_id")
+        keys = new_keys("officer", device)
+        write_private_key(path, keys)
+        if key_path:
+            registry.set_setting(s, "key_file", str(Path(path).resolve()))
+        registry.set_setting(s, "sync_key_id", keys.key_id)
+        registry.set_setting(s, "sync_sign_public", _b64(keys.sign_public))
+        registry.set_setting(s, "sync_box_public", _b64(keys.box_public))
+    return {"key_file": str(path), "key_id": keys.key_id, "device_id": device}
+
+
+def officer_card(db: Database, key_path: Path | None = None) -> dict:
+    """This laptop's public key file content, to hand to the district office in person."""
+    keys = read_private_key(key_path or default_key_path(db), "officer")
+    with db.session() as s:
+        card = public_card(keys, registry.setting(s, "officer"), subdistrict_code(s))
+    if not card["area_code"]:
+        raise InputError("ยังไม่ได้ตั้งตำบลของเครื่องนี้ (this laptop has no subdistrict set up yet)")
+    return card
+
+
+def trust_office(db: Database, card_path: Path) -> tuple[dict, bool]:
+    """Trust the district office's public key file; an office of another district is refused."""
+    card = read_public_card(Path(card_path), "office")
+    with db.session() as s:
+        mine = subdistrict_code(s)
+        if mine and not mine.startswith(card["area_code"]):
+            raise InputError(f"กุญแจนี้เป็นของสำนักงานอำเภอ {card['area_code']} ไม่ใช่อำเภอของตำบล {mine} "
+                             f"(this office key is for district {card['area_code']}, not the district of subdistrict {mine})")
+        _row, new = enrol(s, card)
+    return card, new
+
+
+def trusted_office(db: Database) -> SyncKey | None:
+    with db.session() as s:
+        row = s.scalars(select(SyncKey).where(SyncKey.role == "office").order_by(SyncKey.enrolled_at.desc())).first()
+        if row is not None:
+            s.expunge(row)
+        return row
+
+
+@dataclass
+class FieldSyncStatus:
+    """Where this laptop stands with the office: its key, the office's, the bundles made and received."""
+
+    has_key: bool
+    key_id: str
+    subdistrict_code: str
+    office_name: str  # the trusted office key's name ("" when not trusted yet)
+    office_code: str
+    last_out: int  # the number of the last bundle made (0: none yet)
+    last_out_at: datetime | None
+    changes_waiting: int  # this laptop's changes not in any bundle yet
+    last_return: int  # the number of the last return bundle applied (0: none)
+    last_return_at: datetime | None
+
+
+def field_sync_status(db: Database) -> FieldSyncStatus:
+    key_file = default_key_path(db)
+    with db.session() as s:
+        device = sync.local_device(s)
+        office = s.scalars(select(SyncKey).where(SyncKey.role == "office").order_by(SyncKey.enrolled_at.desc())).first()
+        last = s.scalars(select(SyncBundle).where(SyncBundle.direction == "out", SyncBundle.kind == "field",
+                                                  SyncBundle.source_device == device)
+                         .order_by(SyncBundle.bundle_seq.desc())).first()
+        back = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "return")
+                         .order_by(SyncBundle.bundle_seq.desc())).first()
+        waiting = s.execute(select(func.count()).select_from(sync._LOG).where(
+            sync._LOG.c.device_id == device, sync._LOG.c.seq > (last.seq_to if last else 0),
+            sync._LOG.c.table_name.not_in(sorted(sync.LOCAL_TABLES)))).scalar() or 0
+        return FieldSyncStatus(key_file.exists(), registry.setting(s, "sync_key_id"), subdistrict_code(s),
+                               office.officer if office else "", office.area_code if office else "",
+                               last.bundle_seq if last else 0, last.created_at if last else None, waiting,
+                               back.bundle_seq if back else 0, back.processed_at if back else None)
+
+
 # --- the office's keys, as the command line and the office window both use them ---------------------------
 
 

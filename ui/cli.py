@@ -824,38 +824,17 @@ def _key_arg(args) -> Path | None:
 
 
 def cmd_keys(args, db: Database | None) -> None:
-    from db.office import default_key_path
     from exports import bundle
 
     if args.keys_command == "init":
-        path = _key_arg(args) or default_key_path(db)
-        with db.session() as s:
-            device = registry.setting(s, "device_id")
-            keys = bundle.new_keys("officer", device)
-            bundle.write_private_key(path, keys)
-            if args.key:
-                registry.set_setting(s, "key_file", str(path.resolve()))
-            registry.set_setting(s, "sync_key_id", keys.key_id)
-            registry.set_setting(s, "sync_sign_public", bundle._b64(keys.sign_public))
-            registry.set_setting(s, "sync_box_public", bundle._b64(keys.box_public))
-        out = {"key_file": str(path), "key_id": keys.key_id, "device_id": device}
-        _emit(args, out, [f"สร้างกุญแจแล้ว: {path}", f"รหัสกุญแจ: {keys.key_id}"])
+        out = bundle.init_officer_keys(db, _key_arg(args))
+        _emit(args, out, [f"สร้างกุญแจแล้ว: {out['key_file']}", f"รหัสกุญแจ: {out['key_id']}"])
     elif args.keys_command == "export":
-        keys = bundle.read_private_key(_key_arg(args) or default_key_path(db), "officer")
-        with db.session() as s:
-            card = bundle.public_card(keys, registry.setting(s, "officer"), bundle.subdistrict_code(s))
-        if not card["area_code"]:
-            raise InputError("ยังไม่ได้ตั้งตำบลของเครื่องนี้ (this laptop has no subdistrict set up yet)")
+        card = bundle.officer_card(db, _key_arg(args))
         bundle.write_public_card(Path(args.out), card)
         _emit(args, card, [f"บันทึกกุญแจสาธารณะแล้ว: {args.out}", f"รหัสกุญแจ: {card['key_id']}"])
     else:  # trust-office
-        card = bundle.read_public_card(Path(args.file), "office")
-        with db.session() as s:
-            mine = bundle.subdistrict_code(s)
-            if mine and not mine.startswith(card["area_code"]):
-                raise InputError(f"กุญแจนี้เป็นของสำนักงานอำเภอ {card['area_code']} ไม่ใช่อำเภอของตำบล {mine} "
-                                 f"(this office key is for district {card['area_code']}, not the district of subdistrict {mine})")
-            _row, new = bundle.enrol(s, card)
+        card, new = bundle.trust_office(db, Path(args.file))
         _emit(args, {**card, "new": new},
               [("เชื่อถือกุญแจของสำนักงานแล้ว" if new else "เชื่อถือกุญแจนี้อยู่แล้ว") + f": {card['name'] or card['area_code']} ({card['key_id']})"])
 

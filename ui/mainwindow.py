@@ -4,7 +4,8 @@ Pages: วันนี้ (today), ทะเบียนเงินกู้ (l
 บันทึกการลงพื้นที่ (visits), สรุปแผนครัวเรือน (plan summary), ประวัติการแก้ไข (change log). Loan and
 household pages open in windows of their own. A page loads when it is shown and is marked stale when the
 working date changes or something is written; switching the language rebuilds the window in the other
-language. The File menu holds the office's settings for letters and the letter templates.
+language. The File menu holds the office's settings for letters, the letter templates, and the exchange of sync
+bundles with the district office.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from ui.qt import (
     QToolBar,
     QWidget,
 )
+from ui.syncdialog import FieldSyncDialog
 from ui.today.view import TodayView
 from ui.visits.data import VisitPrefill, prefill_from_household
 from ui.visits.log import VisitsView
@@ -139,6 +141,10 @@ class MainWindow(QMainWindow):
         self.template_action = QAction(tr("menu.templates"), self)
         self.template_action.triggered.connect(self.edit_templates)
         file_menu.addAction(self.template_action)
+        file_menu.addSeparator()
+        self.sync_action = QAction(tr("sync.menu"), self)
+        self.sync_action.triggered.connect(self.exchange_with_office)
+        file_menu.addAction(self.sync_action)
         file_menu.addSeparator()
         quit_action = QAction(tr("menu.quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -276,6 +282,13 @@ class MainWindow(QMainWindow):
     def edit_office_settings(self) -> None:
         if OfficeSettingsDialog.ask(self, self.db):
             self.statusBar().showMessage(tr("office.saved"), 8000)
+
+    def exchange_with_office(self) -> FieldSyncDialog:
+        dialog = FieldSyncDialog(self.db, self)
+        dialog.received.connect(self._data_changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def edit_templates(self) -> None:
         if TemplateDialog.ask(self, self.db):

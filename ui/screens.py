@@ -99,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         save(dlg, "dialog-disburse-refused")
         dlg.close()
         page.close()
+    from ui.syncdialog import FieldSyncDialog
+
+    sync_dialog = FieldSyncDialog(db, parent=win)  # shows the state; writes nothing until a button is used
+    save(sync_dialog, "dialog-sync")
+    sync_dialog.close()
     reminders = win.today.notices.rows + win.today.asks.rows
     if reminders:
         dlg = DeliveryDialog(db, reminders[0], day, db.setting("officer"), parent=win)

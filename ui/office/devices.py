@@ -18,6 +18,7 @@ from fieldtool.officedesk import DeviceItem, device_items
 from fieldtool.thai import InputError
 from ui import worker
 from ui.i18n import day_text, error_text, tr
+from ui.keyfiles import save_public_card
 from ui.office.imports import local_time_text
 from ui.qt import (
     QColor,
@@ -200,16 +201,7 @@ class DevicesView(QWidget):
             self.export_card(Path(path))
 
     def export_card(self, path: Path) -> bool:
-        try:
-            bundle.write_public_card(path, bundle.office_card(self.db))
-        except InputError as exc:
-            self.message.show_error(exc)
-            return False
-        except OSError as exc:
-            self.message.show_error(tr("office.cannot_write", path=str(path), detail=exc.strerror or str(exc)))
-            return False
-        self.message.show_info(tr("office.keys.exported", path=str(path)))
-        return True
+        return save_public_card(self.message, path, lambda: bundle.office_card(self.db), "office.keys.exported")
 
     # --- laptops --------------------------------------------------------------------------------------
 
