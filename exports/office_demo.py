@@ -26,12 +26,19 @@ from db.office import OfficeDatabase, default_key_path, open_office
 from exports import bundle
 from fieldtool import loanbook, registry
 from fieldtool.demo import build_demo
-from fieldtool.models import Household, Loan, Person, Subdistrict
+from fieldtool.models import BorrowingGroup, Household, Loan, Person, Subdistrict, Village
 from fieldtool.thai import InputError
 
 DISTRICT = "3419"
 OFFICE_NAME = "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร"
 CLERK = "นางวิไลวรรณ แสงทอง"
+# Each subdistrict its own villages (the field demo names ต.โนนกลาง's); groups are named after their village.
+VILLAGE_NAMES = {
+    "341901": ("บ้านท่าช้าง", "บ้านหนองหว้า", "บ้านโนนหนามแท่ง", "บ้านคันไร่", "บ้านดอนตะลี",
+               "บ้านนาเจริญ", "บ้านหัวดอน", "บ้านป่าแขม", "บ้านโพธิ์ทอง", "บ้านหนองโน"),
+    "341910": ("บ้านทรายมูล", "บ้านหนองเป็ด", "บ้านดอนยานาง", "บ้านนาคำ", "บ้านโนนจิก",
+               "บ้านแก่งโดม", "บ้านหนองไผ่", "บ้านดอนแดง", "บ้านห้วยแดง", "บ้านโนนค้อ"),
+}
 LAPTOPS = (  # subdistrict code, name, officer
     ("341905", "โนนกลาง", "นางสาวพัชรินทร์ ศรีสุข"),
     ("341901", "พิบูล", "นายธนากร บุญมา"),
@@ -46,6 +53,16 @@ def _laptop(folder: Path, k: int, code: str, name: str, officer: str, today: dat
         build_demo(s, seed=1 + k, today=today)
         sub = s.get(Subdistrict, registry.setting(s, "subdistrict_id"))
         sub.code, sub.name = code, name
+        renamed = {}
+        for v in s.scalars(select(Village).where(Village.subdistrict_id == sub.id)):
+            v.code = f"{code}{v.moo:02d}"
+            if code in VILLAGE_NAMES:
+                renamed[v.name] = VILLAGE_NAMES[code][(v.moo - 1) % len(VILLAGE_NAMES[code])]
+                v.name = renamed[v.name]
+        for g in s.scalars(select(BorrowingGroup)):
+            for old, new in renamed.items():
+                if old in g.name:
+                    g.name = g.name.replace(old, new)
         registry.set_setting(s, "officer", officer)
         bundle.enrol(s, office_card)
     keys = bundle.new_keys("officer", db.setting("device_id"))

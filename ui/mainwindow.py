@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
 
     def _place_text(self) -> str:
         sub_id = self.db.setting("subdistrict_id")
+        if not sub_id and self.db.setting("district_code"):  # the office's database: the whole district
+            return tr("status.whole_district", code=self.db.setting("district_code"),
+                      name=self.db.setting("office_name") or "–")
         if not sub_id:
             return tr("status.no_subdistrict")
         with self.db.session() as s:

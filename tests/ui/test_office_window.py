@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from db.office import default_key_path, open_office
 from exports import bundle
 from exports.office_demo import LAPTOPS, build_office_demo
-from fieldtool.models import Person, Schedule, SyncBundle, SyncConflict
+from fieldtool.models import Loan, Person, Schedule, SyncBundle, SyncConflict
 from ui import i18n, worker
 from ui.app import run_office_gui
 from ui.office.imports import DropZone
@@ -302,3 +302,18 @@ def test_the_clerk_decides_which_restructuring_of_a_loan_stands(qtbot, window, o
         versions = s.scalars(select(Schedule.version).where(Schedule.loan_id == kept.loan_id)).all()
         assert sorted(versions) == [1, 2]  # the original agreement and the one the clerk chose
         assert s.get(Schedule, rows[12].choice.schedule_id) is None
+
+
+def test_the_whole_district_book_opens_on_the_office_database(qtbot, window, office_db):
+    with office_db.session() as s:
+        loans = s.scalar(select(func.count()).select_from(Loan))
+    book = window.open_book()
+    wait(qtbot)
+    page = book.show_page("register")
+    wait(qtbot)
+    assert page.model.rowCount() == loans > 170 * 2  # every subdistrict's loans, not one laptop's
+    assert book.status_place.text() == "ฐานข้อมูลอำเภอ 3419 ทุกตำบล · สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร"
+    assert "3419" in book.windowTitle()
+    window.report.stale = False
+    book.close()
+    qtbot.waitUntil(lambda: window.report.stale, timeout=5_000)  # what the clerk changed shows in the report

@@ -29,6 +29,7 @@ from ui.qt import (
     QMainWindow,
     QStackedWidget,
     QStatusBar,
+    Qt,
     QToolBar,
     QWidget,
 )
@@ -97,6 +98,9 @@ class OfficeWindow(QMainWindow):
         import_action.setShortcut(QKeySequence.StandardKey.Open)
         import_action.triggered.connect(lambda: (self.show_page("import"), self.imports.choose_files()))
         file_menu.addAction(import_action)
+        self.book_action = QAction(tr("office.menu.book"), self)
+        self.book_action.triggered.connect(self.open_book)
+        file_menu.addAction(self.book_action)
         file_menu.addSeparator()
         quit_action = QAction(tr("menu.quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -145,6 +149,23 @@ class OfficeWindow(QMainWindow):
                                           district=district))
         else:
             self.status_office.setText(tr("office.status.no_keys"))
+
+    def open_book(self):
+        """The field app's screens on the district database: loans, households, visits of every subdistrict.
+
+        What the clerk corrects or approves there is a change of the office, so it goes back to the
+        laptops in their return bundles; the office pages load again when the window closes.
+        """
+        from ui.mainwindow import MainWindow
+
+        book = MainWindow(self.db, self.day, self)
+        book.setWindowFlag(Qt.WindowType.Window)
+        book.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        book.setWindowTitle(tr("office.book.title", district=self.db.setting("district_code") or "–"))
+        book.destroyed.connect(lambda *_: self._data_changed(None))
+        book.show()
+        self.book = book
+        return book
 
     # --- pages --------------------------------------------------------------------------------------
 
