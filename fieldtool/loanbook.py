@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from fieldtool.ledger import InstalmentState, LoanState, PaymentEvent, ScheduleState, apply_payments
@@ -26,6 +26,7 @@ from fieldtool.models import (
     PreventCheck,
     Schedule,
     Setting,
+    Subdistrict,
     Village,
 )
 from fieldtool.schedule import PlannedInstalment, check_frequency, due_dates, plan, split_evenly
@@ -423,6 +424,24 @@ def village_label(moo: int, name: str) -> str:
     return f"หมู่ที่ {moo} {name}"
 
 
+def village_labels(session: Session) -> dict[str, str]:
+    """Village id -> "หมู่ที่ N name"; with the subdistrict ("… ต.พิบูล") when the database holds several
+    (the district office's), since two subdistricts often have villages of the same name."""
+    rows = session.execute(
+        select(Village.id, Village.moo, Village.name, Village.subdistrict_id, Subdistrict.name)
+        .outerjoin(Subdistrict, Subdistrict.id == Village.subdistrict_id)
+    ).all()
+    several = len({r[3] for r in rows}) > 1
+    out = {}
+    for vid, moo, name, _sid, sub in rows:
+        label = village_label(moo, name)
+        if several and sub:
+            short = sub.removeprefix("ตำบล").removeprefix("ต.").strip()
+            label = f"{label} ต.{short}"
+        out[vid] = label
+    return out
+
+
 def person_name(title: str, first: str, last: str) -> str:
     return f"{title}{first} {last}".strip()
 
@@ -496,6 +515,10 @@ def loan_infos(session: Session, loan_ids: list[str] | None = None) -> dict[str,
             disbursed_on=disbursed,
             phone=phone,
         )
+    if out and session.execute(select(func.count(func.distinct(Village.subdistrict_id)))).scalar() > 1:
+        labels = village_labels(session)  # the office's database: say which subdistrict
+        for info in out.values():
+            info.village = labels.get(info.village_id, info.village)
     return out
 
 

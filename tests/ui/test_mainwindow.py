@@ -223,6 +223,7 @@ def test_new_pages_switch_to_english(window, book, wait_idle):
     assert [a.text() for a in file_menu.actions() if a.text()] == [
         "Office settings for letters…",
         "Letter templates…",
+        "Exchange data with the district office…",
         "Quit",
     ]
     page = window.open_household(hid)

@@ -312,6 +312,9 @@ def test_the_whole_district_book_opens_on_the_office_database(qtbot, window, off
     page = book.show_page("register")
     wait(qtbot)
     assert page.model.rowCount() == loans > 170 * 2  # every subdistrict's loans, not one laptop's
+    villages = set(column(page.model, "col.village"))
+    # villages of the same name in two subdistricts are told apart
+    assert {"หมู่ที่ 1 บ้านโนนสูง ต.โนนกลาง", "หมู่ที่ 1 บ้านท่าช้าง ต.พิบูล"} <= villages
     assert book.status_place.text() == "ฐานข้อมูลอำเภอ 3419 ทุกตำบล · สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร"
     assert "3419" in book.windowTitle()
     window.report.stale = False

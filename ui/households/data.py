@@ -18,7 +18,7 @@ from db import Database
 from fieldtool import households, loanbook, plans, visits
 from fieldtool.households import DIMENSIONS, HouseholdView
 from fieldtool.ledger import LoanState
-from fieldtool.loanbook import LoanInfo, person_name, village_label
+from fieldtool.loanbook import LoanInfo, person_name, village_label, village_labels
 from fieldtool.models import Household, HouseholdNeed, HouseholdPlan, Person, Verification, Village
 from fieldtool.plans import PlanView
 from fieldtool.thai import normalize_search
@@ -67,9 +67,10 @@ def load_register(db: Database, on: date) -> list[HouseholdRow]:
             .join(head, head.id == Household.head_id)
             .join(Village, Village.id == Household.village_id)
         )
+        labels = village_labels(s)
         for h, title, first, last, head_phone, moo, vname in s.execute(q):
             name = person_name(title, first, last)
-            village = village_label(moo, vname)
+            village = labels.get(h.village_id) or village_label(moo, vname)
             hh_needs = {d: needs.get(h.id, {})[d] for d in DIMENSIONS if d in needs.get(h.id, {})}
             phone = h.phone or head_phone or ""
             rows.append(
@@ -99,9 +100,8 @@ def load_register(db: Database, on: date) -> list[HouseholdRow]:
 def villages(db: Database) -> list[tuple[str, str]]:
     """(id, "หมู่ที่ N name") of every village, in village-number order."""
     with db.session() as s:
-        return [
-            (v.id, village_label(v.moo, v.name)) for v in s.scalars(select(Village).order_by(Village.moo))
-        ]
+        labels = village_labels(s)
+        return [(v.id, labels[v.id]) for v in s.scalars(select(Village).order_by(Village.moo))]
 
 
 @dataclass

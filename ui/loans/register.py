@@ -53,7 +53,7 @@ REGISTER_COLUMNS = [
     Column(
         "col.borrower", lambda r: r.borrower, sort_key=lambda r: thai_sort_key(r.sort_name), max_width=230
     ),
-    Column("col.village", lambda r: r.village, sort_key=lambda r: _village_key(r.village), max_width=150),
+    Column("col.village", lambda r: r.village, sort_key=lambda r: _village_key(r.village), max_width=230),
     Column("col.fund", lambda r: r.fund, sort_key=lambda r: thai_sort_key(r.fund), max_width=140),
     Column(
         "col.stage",

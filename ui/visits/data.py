@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from db import Database
 from fieldtool import loanbook, visits
-from fieldtool.loanbook import person_name, village_label
+from fieldtool.loanbook import person_name, village_labels
 from fieldtool.models import (
     BorrowingGroup,
     EvidenceLink,
@@ -23,7 +23,6 @@ from fieldtool.models import (
     Meeting,
     Person,
     Photo,
-    Village,
     Visit,
 )
 from fieldtool.visits import VisitTask
@@ -83,7 +82,7 @@ def _names_of(s, links: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
 
 
 def _village_names(s) -> dict[str, str]:
-    return {v.id: village_label(v.moo, v.name) for v in s.scalars(select(Village))}
+    return village_labels(s)
 
 
 def visit_rows_of(s, visit_list: list[Visit]) -> list[VisitRow]:
