@@ -21,7 +21,8 @@ from ui.households.page import HouseholdPage
 from ui.households.register import HouseholdsView
 from ui.i18n import tr
 from ui.letters.dialogs import OfficeSettingsDialog, TemplateDialog
-from ui.loans.loanpage import LoanPage
+from ui.loans.loanpage import PREVENT_TAB, LoanPage
+from ui.loans.newloan import NewLoanDialog
 from ui.loans.register import RegisterView
 from ui.plans.summary import PlansSummaryView
 from ui.qt import (
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         }
         for page in (self.today, self.register, self.arrears):
             page.open_loan.connect(self.open_loan)
+        self.register.new_loan.connect(self.new_loan)
         for page in (self.households, self.plans):
             page.open_household.connect(self.open_household)
         self.today.changed.connect(lambda: self._data_changed(self.today))
@@ -255,12 +257,24 @@ class MainWindow(QMainWindow):
         page.show()
         return page
 
+    def new_loan(self, household_id: str | None = None) -> str | None:
+        """A new loan application; its page opens on the prevent checklist."""
+        loan_id = NewLoanDialog.ask(self, self.db, self.day, household_id)
+        if loan_id is None:
+            return None
+        self.statusBar().showMessage(tr("newloan.saved"), 8000)
+        self._data_changed()
+        page = self.open_loan(loan_id)
+        page.tabs.setCurrentIndex(PREVENT_TAB)
+        return loan_id
+
     def open_household(self, household_id: str) -> HouseholdPage:
         page = HouseholdPage(self.db, household_id, self.day, self)
         page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         page.changed.connect(self._data_changed)
         page.open_loan.connect(self.open_loan)
         page.new_visit.connect(lambda hid, p=page: self.new_visit(prefill_from_household(self.db, hid), p))
+        page.new_loan.connect(lambda hid, p=page: self.new_loan(hid) and p.reload())
         page.destroyed.connect(
             lambda *_: self.household_pages.remove(page) if page in self.household_pages else None
         )

@@ -84,6 +84,7 @@ class HouseholdPage(QDialog):
     changed = Signal()
     open_loan = Signal(str)
     new_visit = Signal(str)  # household id
+    new_loan = Signal(str)  # household id
 
     HEADER_FIELDS = (("head", "village", "house_no", "phone"), ("source", "status", "verified", "plan"))
 
@@ -129,7 +130,9 @@ class HouseholdPage(QDialog):
         self.loan_view.activated.connect(
             lambda idx: emit(self.open_loan, self.loans.row_at(idx.row()).info.id)
         )
-        self.tabs.addTab(self._tab(self.loan_view), "")
+        self.loan_button = QPushButton(tr("newloan.button"))
+        self.loan_button.clicked.connect(lambda: emit(self.new_loan, self.household_id))
+        self.tabs.addTab(self._tab(self._row(self.loan_button), self.loan_view), "")
 
         self.visits = RowTableModel(visit_columns(with_village=False), self)
         self.visit_view = make_table(self.visits)

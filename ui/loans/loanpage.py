@@ -55,6 +55,8 @@ from ui.widgets import STAGE_COLORS, MessageBar, empty_note, fit_columns, make_t
 
 GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#757575")
 
+PREVENT_TAB = 3  # schedule, payments, stages, then the prevent checklist
+
 
 def instalment_status(inst: InstalmentState, day: date) -> str:
     if inst.is_paid:

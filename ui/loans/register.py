@@ -20,6 +20,7 @@ from ui.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     Qt,
     QTimer,
     QVBoxLayout,
@@ -111,6 +112,7 @@ def load_register(db: Database, day: date) -> list[RegisterRow]:
 class RegisterView(QWidget):
     loaded = Signal()
     open_loan = Signal(str)
+    new_loan = Signal()
 
     def __init__(self, db: Database, day: date, parent=None):
         super().__init__(parent)
@@ -119,6 +121,8 @@ class RegisterView(QWidget):
         self.stale = True
         self._generation = 0
         self._all: list[RegisterRow] = []
+        self.new_loan_button = QPushButton(tr("newloan.button"))
+        self.new_loan_button.clicked.connect(lambda: emit(self.new_loan))
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("register.search"))
@@ -152,6 +156,7 @@ class RegisterView(QWidget):
         ):
             bar.addWidget(QLabel(label))
             bar.addWidget(combo, 1)
+        bar.addWidget(self.new_loan_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.message)

@@ -1,0 +1,228 @@
+"""ยื่นคำขอกู้: a new loan application, the start of the ปตท. prevent stage.
+
+The borrower is a group or a household, found by typing part of a name (inside Thai words); the fund
+gives the rate, term and frequency as defaults; the dialog shows what each instalment will be before
+it is saved. Saving makes the loan with its schedule and an open prevent checklist (stage ป); the loan
+page opens on it so the officer can work through the checklist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from db import Database
+from fieldtool import loanbook
+from fieldtool.loanbook import person_name, village_labels
+from fieldtool.models import BorrowingGroup, Fund, Household, Person
+from fieldtool.schedule import FREQUENCY_MONTHS, FREQUENCY_TH, plan
+from fieldtool.thai import InputError, parse_baht, thai_sort_key, to_arabic_digits
+from ui.dialogs import FormDialog, input_error
+from ui.i18n import day_text, domain_label, error_text, money_text, tr
+from ui.qt import (
+    QButtonGroup,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSpinBox,
+    Qt,
+)
+from ui.widgets import DateField
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str  # what the list shows and the completer searches: name, village, house number
+
+
+@dataclass
+class Choices:
+    groups: list[Choice]
+    households: list[Choice]
+    funds: list[Fund]
+
+
+def load_choices(db: Database) -> Choices:
+    with db.session() as s:
+        villages = village_labels(s)
+        groups = [Choice(g.id, f"{g.name} ({villages.get(g.village_id, '')})")
+                  for g in s.scalars(select(BorrowingGroup))]
+        households = []
+        for h, title, first, last in s.execute(
+                select(Household, Person.title, Person.first_name, Person.last_name)
+                .join(Person, Person.id == Household.head_id)):
+            where = villages.get(h.village_id, "")
+            house = f" {tr('newloan.house_no', no=h.house_no)}" if h.house_no else ""
+            households.append(Choice(h.id, f"{person_name(title, first, last)} ({where}{house})"))
+        funds = list(s.scalars(select(Fund)))
+        for f in funds:
+            s.expunge(f)
+    key = lambda c: thai_sort_key(c.label)  # noqa: E731
+    return Choices(sorted(groups, key=key), sorted(households, key=key),
+                   sorted(funds, key=lambda f: thai_sort_key(f.name)))
+
+
+def parse_rate(text: str) -> int:
+    """"3", "3.5", "๓" percent a year -> basis points; empty is 0."""
+    raw = to_arabic_digits((text or "").strip()).removesuffix("%").strip()
+    if not raw:
+        return 0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise input_error("newloan.bad_rate", text=text) from None
+    if value < 0 or value > 100:
+        raise input_error("newloan.bad_rate", text=text)
+    return round(value * 100)
+
+
+class NewLoanDialog(FormDialog):
+    def __init__(self, db: Database, day: date, household_id: str | None = None, parent=None):
+        super().__init__(tr("newloan.title"), parent)
+        self.db = db
+        self.loan_id: str | None = None
+        self.setMinimumWidth(620)
+        self.choices = load_choices(db)
+
+        self.as_group = QRadioButton(tr("newloan.group"))
+        self.as_household = QRadioButton(tr("newloan.household"))
+        kinds = QButtonGroup(self)
+        kinds.addButton(self.as_group)
+        kinds.addButton(self.as_household)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.as_group)
+        kind_row.addWidget(self.as_household)
+        kind_row.addStretch(1)
+        self.borrower = QComboBox()
+        self.borrower.setEditable(True)
+        self.borrower.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.borrower.lineEdit().setPlaceholderText(tr("newloan.borrower_hint"))
+        self.fund = QComboBox()
+        for f in self.choices.funds:
+            self.fund.addItem(f.name, f.id)
+        self.purpose = QLineEdit()
+        self.principal = QLineEdit()
+        self.principal.setPlaceholderText("0.00")
+        self.principal.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.rate = QLineEdit()
+        self.rate.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.count = QSpinBox()
+        self.count.setRange(1, 360)
+        self.frequency = QComboBox()
+        for code in FREQUENCY_MONTHS:
+            self.frequency.addItem(domain_label(FREQUENCY_TH, "frequency", code), code)
+        self.applied_on = DateField(day)
+        self.first_due = DateField(day + relativedelta(months=1))
+        self.agreement = QLineEdit()
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+
+        self.form.addRow(tr("newloan.kind"), kind_row)
+        self.form.addRow(tr("newloan.borrower"), self.borrower)
+        self.form.addRow(tr("newloan.fund"), self.fund)
+        self.form.addRow(tr("newloan.purpose"), self.purpose)
+        self.form.addRow(tr("newloan.principal"), self.principal)
+        self.form.addRow(tr("newloan.rate"), self.rate)
+        self.form.addRow(tr("newloan.count"), self.count)
+        self.form.addRow(tr("newloan.frequency"), self.frequency)
+        self.form.addRow(tr("newloan.applied_on"), self.applied_on)
+        self.form.addRow(tr("newloan.first_due"), self.first_due)
+        self.form.addRow(tr("newloan.agreement"), self.agreement)
+        self.form.addRow(self.preview)
+
+        self.as_group.toggled.connect(self._fill_borrowers)
+        self.fund.currentIndexChanged.connect(self._fund_chosen)
+        for edit in (self.principal, self.rate, self.first_due):
+            edit.textChanged.connect(self.update_preview)
+        self.count.valueChanged.connect(self.update_preview)
+        self.frequency.currentIndexChanged.connect(self.update_preview)
+        if household_id is not None:
+            self.as_household.setChecked(True)
+            self.choose_borrower(household_id)
+        else:
+            self.as_group.setChecked(True)
+        self._fund_chosen()
+
+    # --- the form -------------------------------------------------------------------------------------
+
+    def _fill_borrowers(self, *_) -> None:
+        items = self.choices.groups if self.as_group.isChecked() else self.choices.households
+        self.borrower.clear()
+        for c in items:
+            self.borrower.addItem(c.label, c.id)
+        self.borrower.setCurrentIndex(-1)
+        completer = QCompleter([c.label for c in items], self.borrower)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)  # a name typed from its middle finds it
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.borrower.setCompleter(completer)
+
+    def choose_borrower(self, borrower_id: str) -> None:
+        self._fill_borrowers()
+        self.borrower.setCurrentIndex(self.borrower.findData(borrower_id))
+
+    def _fund_chosen(self, *_) -> None:
+        fund = self._fund()
+        if fund is None:
+            return
+        self.rate.setText(f"{fund.rate_bp / 100:g}")
+        self.count.setValue(fund.default_instalments)
+        self.frequency.setCurrentIndex(max(0, self.frequency.findData(fund.default_frequency)))
+        self.update_preview()
+
+    def _fund(self) -> Fund | None:
+        return next((f for f in self.choices.funds if f.id == self.fund.currentData()), None)
+
+    def borrower_id(self) -> str | None:
+        """The chosen borrower; a typed text must name exactly one of the list."""
+        text = self.borrower.currentText().strip()
+        index = self.borrower.findText(text, Qt.MatchFlag.MatchExactly)
+        return self.borrower.itemData(index) if index >= 0 else None
+
+    def update_preview(self, *_) -> None:
+        """What each instalment will be, before anything is saved; or why it cannot be worked out yet."""
+        try:
+            principal = parse_baht(self.principal.text())
+            if principal <= 0:
+                self.preview.setText(tr("newloan.preview_empty"))
+                return
+            planned = plan(principal, self.count.value(), self.frequency.currentData(), self.first_due.value(),
+                           parse_rate(self.rate.text()))
+        except InputError as exc:
+            self.preview.setText(error_text(exc))
+            return
+        total = sum(p.principal_satang + p.interest_satang for p in planned)
+        first = planned[0].principal_satang + planned[0].interest_satang
+        self.preview.setText(tr("newloan.preview", n=len(planned), first=money_text(first),
+                                total=money_text(total), last=day_text(planned[-1].due_date)))
+
+    def save(self) -> None:
+        borrower = self.borrower_id()
+        if borrower is None:
+            raise input_error("newloan.no_borrower")
+        if self.fund.currentData() is None:
+            raise input_error("newloan.no_fund")
+        principal = parse_baht(self.principal.text())
+        if principal <= 0:
+            raise input_error("error.amount_positive")
+        is_group = self.as_group.isChecked()
+        with self.db.session() as s:
+            loan = loanbook.add_loan(
+                s, fund_id=self.fund.currentData(), principal_satang=principal, instalments=self.count.value(),
+                first_due=self.first_due.value(), applied_on=self.applied_on.value(),
+                group_id=borrower if is_group else None, household_id=None if is_group else borrower,
+                purpose=self.purpose.text().strip(), rate_bp=parse_rate(self.rate.text()),
+                frequency=self.frequency.currentData(), agreement_no=self.agreement.text().strip())
+            self.loan_id = loan.id
+
+    @classmethod
+    def ask(cls, parent, db: Database, day: date, household_id: str | None = None) -> str | None:
+        """The new loan's id, or None when the officer cancelled."""
+        dialog = cls(db, day, household_id, parent=parent)
+        return dialog.loan_id if dialog.exec() == FormDialog.DialogCode.Accepted else None
