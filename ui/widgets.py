@@ -123,7 +123,9 @@ class DateField(QLineEdit):
             self.set_value(value)
 
     def set_value(self, value: date) -> None:
-        self.setText(format_date(value, "numeric"))
+        # Thai screens write the Buddhist Era as officials do; English ones ISO (the Christian Era), like
+        # their lists. Either form is read in either language.
+        self.setText(format_date(value, "numeric") if language() == "th" else value.isoformat())
 
     def value(self) -> date:
         """The typed date; raises InputError with one sentence when it cannot be read."""
