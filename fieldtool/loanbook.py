@@ -428,10 +428,10 @@ def village_labels(session: Session) -> dict[str, str]:
     """Village id -> "หมู่ที่ N name"; with the subdistrict ("… ต.พิบูล") when the database holds several
     (the district office's), since two subdistricts often have villages of the same name."""
     rows = session.execute(
-        select(Village.id, Village.moo, Village.name, Village.subdistrict_id, Subdistrict.name)
+        select(Village.id, Village.moo, Village.name, Subdistrict.code, Subdistrict.name)
         .outerjoin(Subdistrict, Subdistrict.id == Village.subdistrict_id)
     ).all()
-    several = len({r[3] for r in rows}) > 1
+    several = len({r[3] for r in rows}) > 1  # by code: two laptops of one subdistrict each made its row
     out = {}
     for vid, moo, name, _sid, sub in rows:
         label = village_label(moo, name)
@@ -515,7 +515,7 @@ def loan_infos(session: Session, loan_ids: list[str] | None = None) -> dict[str,
             disbursed_on=disbursed,
             phone=phone,
         )
-    if out and session.execute(select(func.count(func.distinct(Village.subdistrict_id)))).scalar() > 1:
+    if out and session.execute(select(func.count(func.distinct(Subdistrict.code)))).scalar() > 1:
         labels = village_labels(session)  # the office's database: say which subdistrict
         for info in out.values():
             info.village = labels.get(info.village_id, info.village)
