@@ -214,9 +214,15 @@ def read_public_card(path: Path, role: str) -> dict:
 
 
 def enrol(session, card: dict) -> tuple[SyncKey, bool]:
-    """Trust a public key; returns (row, True) if it was new."""
+    """Trust a public key; returns (row, True) if it was new. A known key's area and name follow the card
+    (a laptop moved to another subdistrict hands in a fresh public key file)."""
     row = session.get(SyncKey, card["key_id"])
     if row is not None:
+        if (row.area_code, row.officer) != (card["area_code"], card.get("name") or row.officer):
+            table = SyncKey.__table__
+            session.execute(table.update().where(table.c.key_id == row.key_id).values(
+                area_code=card["area_code"], officer=card.get("name") or row.officer))
+            session.expire(row)
         return row, False
     row = SyncKey(key_id=card["key_id"], role=card["role"], device_id=card["device_id"], officer=card.get("name") or "",
                   area_code=card["area_code"], sign_public=card["sign_public"], box_public=card["box_public"],
@@ -864,6 +870,12 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
                     raise _altered(path)
                 _check_schema(m["schema_version"], name)
                 _check_area(s, kind, m, name)
+                if kind == "field" and sender.area_code and m["subdistrict_code"] != sender.area_code:
+                    raise _refuse(
+                        f"ชุดข้อมูลนี้เป็นของตำบล {m['subdistrict_code']} แต่กุญแจของเครื่องนี้ลงทะเบียนไว้สำหรับตำบล "
+                        f"{sender.area_code}: {name} ถ้าเครื่องย้ายตำบล ให้ลงทะเบียนไฟล์กุญแจสาธารณะใหม่ของเครื่อง",
+                        f"{name} is for subdistrict {m['subdistrict_code']}, but this laptop's key was enrolled for "
+                        f"subdistrict {sender.area_code}; if the laptop moved, enrol its new public key file")
                 _check_entries(payload.entries, m, name)
                 staging = photos_here / f".incoming-{os.getpid()}"
                 staging.mkdir(parents=True, exist_ok=True)

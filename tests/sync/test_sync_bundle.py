@@ -318,3 +318,22 @@ def test_a_laptops_bundle_imported_on_a_laptop_says_where_it_goes(laptop, office
     b = laptop("b", office=office)
     line = error_line(capsys, "--db", str(b.db.path), "bundle", "import", str(a.export()))
     assert "import it into the office database" in line or "a laptop's bundle for the district office" in line
+
+
+def test_a_bundle_of_another_subdistrict_than_its_key_was_enrolled_for_is_refused(laptop, office, capsys, tmp_path):
+    a = laptop("a", code="341905", office=office)
+    bundle.import_bundle(office, a.export())
+    with a.db.session() as s:  # the laptop is set up again for ต.พิบูล without telling the office
+        from fieldtool import registry
+
+        registry.setup_subdistrict(s, ("34", "อุบลราชธานี"), ("3419", "พิบูลมังสาหาร"), ("341901", "พิบูล"))
+    before = snapshot(office)
+    moved = a.export()
+    err = refused(capsys, office, moved)
+    assert "enrolled for subdistrict 341905" in err
+    assert snapshot(office) == before
+    # the office enrols the laptop's fresh public key file: the same key, now for ต.พิบูล
+    card = tmp_path / "a.pub"
+    bundle.write_public_card(card, bundle.officer_card(a.db))
+    bundle.enrol_officer(office, card)
+    assert bundle.import_bundle(office, moved)["status"] == "imported"
