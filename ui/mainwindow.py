@@ -24,21 +24,14 @@ from ui.letters.dialogs import OfficeSettingsDialog, TemplateDialog
 from ui.loans.loanpage import PREVENT_TAB, LoanPage
 from ui.loans.newloan import NewLoanDialog
 from ui.loans.register import RegisterView
+from ui.pagedwindow import PagedWindow, apply_qt_locale
 from ui.plans.summary import PlansSummaryView
 from ui.qt import (
     QAction,
-    QActionGroup,
-    QHBoxLayout,
     QKeySequence,
     QLabel,
-    QListWidget,
-    QLocale,
-    QMainWindow,
-    QStackedWidget,
     QStatusBar,
     Qt,
-    QToolBar,
-    QWidget,
 )
 from ui.syncdialog import FieldSyncDialog
 from ui.today.view import TodayView
@@ -46,28 +39,18 @@ from ui.visits.data import VisitPrefill, prefill_from_household
 from ui.visits.log import VisitsView
 from ui.visits.meeting import MeetingDialog
 from ui.visits.newvisit import NewVisitWindow
-from ui.widgets import WorkingDateEdit
 
 PAGES = ("today", "register", "arrears", "households", "visits", "plans", "history")
 
 
-def apply_qt_locale(lang: str) -> None:
-    """Qt's own texts (calendar day names, standard buttons) follow the chosen language."""
-    if lang == "th":
-        QLocale.setDefault(QLocale(QLocale.Language.Thai, QLocale.Country.Thailand))
-    else:
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+class MainWindow(PagedWindow):
+    PAGE_ORDER = PAGES
+    PAGE_KEY = "page.{}"
 
-
-class MainWindow(QMainWindow):
     def __init__(self, db: Database, day: date | None = None, parent=None):
-        super().__init__(parent)
-        self.db = db
-        self.day = day or date.today()
+        super().__init__(db, day, parent)
         self.loan_pages: list[LoanPage] = []
         self.household_pages: list[HouseholdPage] = []
-        self._toolbar: QToolBar | None = None
-        self.resize(1280, 800)
         self._build()
         self.show_page("today")
 
@@ -78,16 +61,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("app.title"))
         officer = self.db.setting("officer")
         self._build_menus()
-
-        if self._toolbar is not None:
-            self.removeToolBar(self._toolbar)
-            self._toolbar.deleteLater()
-        self._toolbar = QToolBar(tr("toolbar.name"))
-        self._toolbar.setMovable(False)
-        self.date_edit = WorkingDateEdit(self.day)
-        self.date_edit.dateChanged.connect(self.set_day)
-        self._toolbar.addWidget(self.date_edit)
-        self.addToolBar(self._toolbar)
+        self._install_toolbar()
 
         self.today = TodayView(self.db, self.day, officer)
         self.register = RegisterView(self.db, self.day)
@@ -116,21 +90,7 @@ class MainWindow(QMainWindow):
         self.visits.new_visit.connect(lambda: self.new_visit(None))
         self.visits.new_meeting.connect(self.new_meeting)
 
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.stack = QStackedWidget()
-        for name in PAGES:
-            self.nav.addItem(tr(f"page.{name}"))
-            self.stack.addWidget(self.pages[name])
-        self.nav.setStyleSheet("QListWidget#nav::item { padding: 10px 8px; }")
-        self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 28, 120))
-        self.nav.currentRowChanged.connect(self._page_chosen)
-        central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(6, 6, 6, 6)
-        row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)  # deletes the widgets of the previous language
+        self._install_pages()  # deletes the widgets of the previous language
         self._build_status(officer)
 
     def _build_menus(self) -> None:
@@ -153,29 +113,8 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        go_menu = bar.addMenu(tr("menu.go"))
-        for n, name in enumerate(PAGES, start=1):
-            action = QAction(tr(f"page.{name}"), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            action.triggered.connect(lambda _=False, p=name: self.show_page(p))
-            go_menu.addAction(action)
-        go_menu.addSeparator()
-        reload_action = QAction(tr("menu.reload"), self)
-        reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        reload_action.triggered.connect(self.reload_current)
-        go_menu.addAction(reload_action)
-
-        lang_menu = bar.addMenu(tr("menu.language"))
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        self.language_actions: dict[str, QAction] = {}
-        for lang, label in (("th", "ไทย"), ("en", "English")):
-            action = QAction(label, self, checkable=True)
-            action.setChecked(lang == i18n.language())
-            action.triggered.connect(lambda _=False, lg=lang: self.set_language(lg))
-            group.addAction(action)
-            lang_menu.addAction(action)
-            self.language_actions[lang] = action
+        self._add_go_menu(bar)
+        self._add_language_menu(bar)
 
     def _build_status(self, officer: str) -> None:
         status = QStatusBar()
@@ -208,45 +147,7 @@ class MainWindow(QMainWindow):
                 province=prov.name if prov else "–",
             )
 
-    # --- pages --------------------------------------------------------------------------------------
-
-    def current_page_name(self) -> str:
-        return PAGES[max(0, self.nav.currentRow())]
-
-    def show_page(self, name: str):
-        self.nav.setCurrentRow(PAGES.index(name))
-        return self.pages[name]
-
-    def _page_chosen(self, row: int) -> None:
-        if row < 0:
-            return
-        self.stack.setCurrentIndex(row)
-        page = self.pages[PAGES[row]]
-        if page.stale:
-            page.refresh()
-
-    def reload_current(self) -> None:
-        self.pages[self.current_page_name()].refresh()
-
-    def set_day(self, day: date) -> None:
-        """Look at another day: every page is computed again for it."""
-        self.day = day
-        if self.date_edit.value() != day:
-            self.date_edit.set_value(day)
-            return  # set_value comes back here through dateChanged
-        for page in self.pages.values():
-            page.set_day(day)
-            page.stale = True
-        self.reload_current()
-
-    def _data_changed(self, source=None) -> None:
-        # Something was written: every other page is out of date; the one on screen reloads now.
-        for page in self.pages.values():
-            if page is not source:
-                page.stale = True
-        current = self.pages[self.current_page_name()]
-        if current.stale:
-            current.refresh()
+    # --- windows of their own ----------------------------------------------------------------------
 
     def open_loan(self, loan_id: str) -> LoanPage:
         page = LoanPage(self.db, loan_id, self.day, self)
@@ -310,18 +211,3 @@ class MainWindow(QMainWindow):
     def edit_templates(self) -> None:
         if TemplateDialog.ask(self, self.db):
             self.statusBar().showMessage(tr("template.saved"), 8000)
-
-    # --- language -----------------------------------------------------------------------------------
-
-    def set_language(self, lang: str) -> None:
-        if lang == i18n.language():
-            return
-        self.db.set_setting("language", lang)
-        i18n.set_language(lang)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        """Build the window again in the current language, on the same page and day."""
-        current = self.current_page_name()
-        self._build()
-        self.show_page(current)

@@ -14,37 +14,28 @@ from datetime import date
 from db.office import OfficeDatabase
 from ui import i18n
 from ui.i18n import tr
-from ui.mainwindow import apply_qt_locale
 from ui.office.conflicts import ConflictsView
 from ui.office.devices import DevicesView
 from ui.office.imports import ImportView
 from ui.office.report import DistrictReportView
+from ui.pagedwindow import PagedWindow, apply_qt_locale
 from ui.qt import (
     QAction,
-    QActionGroup,
-    QHBoxLayout,
     QKeySequence,
     QLabel,
-    QListWidget,
-    QMainWindow,
-    QStackedWidget,
     QStatusBar,
     Qt,
-    QToolBar,
-    QWidget,
 )
-from ui.widgets import WorkingDateEdit
 
 OFFICE_PAGES = ("import", "devices", "conflicts", "report")
 
 
-class OfficeWindow(QMainWindow):
+class OfficeWindow(PagedWindow):
+    PAGE_ORDER = OFFICE_PAGES
+    PAGE_KEY = "office.page.{}"
+
     def __init__(self, db: OfficeDatabase, day: date | None = None, parent=None):
-        super().__init__(parent)
-        self.db = db
-        self.day = day or date.today()
-        self._toolbar: QToolBar | None = None
-        self.resize(1280, 800)
+        super().__init__(db, day, parent)
         self._build()
         first = "devices" if not (db.setting("district_code") and db.setting("sync_key_id")) else "import"
         self.show_page(first)
@@ -53,15 +44,7 @@ class OfficeWindow(QMainWindow):
         apply_qt_locale(i18n.language())
         self.setWindowTitle(tr("office.window.title"))
         self._build_menus()
-        if self._toolbar is not None:
-            self.removeToolBar(self._toolbar)
-            self._toolbar.deleteLater()
-        self._toolbar = QToolBar(tr("toolbar.name"))
-        self._toolbar.setMovable(False)
-        self.date_edit = WorkingDateEdit(self.day)
-        self.date_edit.dateChanged.connect(self.set_day)
-        self._toolbar.addWidget(self.date_edit)
-        self.addToolBar(self._toolbar)
+        self._install_toolbar()
 
         self.imports = ImportView(self.db, self.day)
         self.devices = DevicesView(self.db, self.day)
@@ -73,21 +56,7 @@ class OfficeWindow(QMainWindow):
         self.conflicts.resolved.connect(lambda: self._data_changed(self.conflicts))
         self.devices.changed.connect(self._settings_changed)
 
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.stack = QStackedWidget()
-        for name in OFFICE_PAGES:
-            self.nav.addItem(tr(f"office.page.{name}"))
-            self.stack.addWidget(self.pages[name])
-        self.nav.setStyleSheet("QListWidget#nav::item { padding: 10px 8px; }")
-        self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 28, 120))
-        self.nav.currentRowChanged.connect(self._page_chosen)
-        central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(6, 6, 6, 6)
-        row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self._install_pages()
         self._build_status()
 
     def _build_menus(self) -> None:
@@ -107,29 +76,8 @@ class OfficeWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        go_menu = bar.addMenu(tr("menu.go"))
-        for n, name in enumerate(OFFICE_PAGES, start=1):
-            action = QAction(tr(f"office.page.{name}"), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            action.triggered.connect(lambda _=False, p=name: self.show_page(p))
-            go_menu.addAction(action)
-        go_menu.addSeparator()
-        reload_action = QAction(tr("menu.reload"), self)
-        reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        reload_action.triggered.connect(lambda: self.pages[self.current_page_name()].refresh())
-        go_menu.addAction(reload_action)
-
-        lang_menu = bar.addMenu(tr("menu.language"))
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        self.language_actions: dict[str, QAction] = {}
-        for lang, label in (("th", "ไทย"), ("en", "English")):
-            action = QAction(label, self, checkable=True)
-            action.setChecked(lang == i18n.language())
-            action.triggered.connect(lambda _=False, lg=lang: self.set_language(lg))
-            group.addAction(action)
-            lang_menu.addAction(action)
-            self.language_actions[lang] = action
+        self._add_go_menu(bar)
+        self._add_language_menu(bar)
 
     def _build_status(self) -> None:
         status = QStatusBar()
@@ -166,49 +114,3 @@ class OfficeWindow(QMainWindow):
         book.show()
         self.book = book
         return book
-
-    # --- pages --------------------------------------------------------------------------------------
-
-    def current_page_name(self) -> str:
-        return OFFICE_PAGES[max(0, self.nav.currentRow())]
-
-    def show_page(self, name: str):
-        self.nav.setCurrentRow(OFFICE_PAGES.index(name))
-        return self.pages[name]
-
-    def _page_chosen(self, row: int) -> None:
-        if row < 0:
-            return
-        self.stack.setCurrentIndex(row)
-        page = self.pages[OFFICE_PAGES[row]]
-        if page.stale:
-            page.refresh()
-
-    def set_day(self, day: date) -> None:
-        self.day = day
-        if self.date_edit.value() != day:
-            self.date_edit.set_value(day)
-            return
-        for page in self.pages.values():
-            page.set_day(day)
-            page.stale = True
-        self.pages[self.current_page_name()].refresh()
-
-    def _data_changed(self, source=None) -> None:
-        for page in self.pages.values():
-            if page is not source:
-                page.stale = True
-        current = self.pages[self.current_page_name()]
-        if current.stale:
-            current.refresh()
-
-    # --- language -----------------------------------------------------------------------------------
-
-    def set_language(self, lang: str) -> None:
-        if lang == i18n.language():
-            return
-        self.db.set_setting("language", lang)
-        i18n.set_language(lang)
-        current = self.current_page_name()
-        self._build()
-        self.show_page(current)
