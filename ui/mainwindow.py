@@ -28,7 +28,6 @@ from ui.pagedwindow import PagedWindow, apply_qt_locale
 from ui.plans.summary import PlansSummaryView
 from ui.qt import (
     QAction,
-    QKeySequence,
     QLabel,
     QStatusBar,
     Qt,
@@ -108,13 +107,7 @@ class MainWindow(PagedWindow):
         self.sync_action.triggered.connect(self.exchange_with_office)
         file_menu.addAction(self.sync_action)
         file_menu.addSeparator()
-        quit_action = QAction(tr("menu.quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        self._add_go_menu(bar)
-        self._add_language_menu(bar)
+        self._end_menus(bar, file_menu)
 
     def _build_status(self, officer: str) -> None:
         status = QStatusBar()

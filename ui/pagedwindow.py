@@ -83,6 +83,15 @@ class PagedWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+    def _end_menus(self, bar, file_menu) -> None:
+        """Quit at the end of the File menu, then the Go and Language menus."""
+        quit_action = QAction(tr("menu.quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self._add_go_menu(bar)
+        self._add_language_menu(bar)
+
     def _add_go_menu(self, bar) -> None:
         go_menu = bar.addMenu(tr("menu.go"))
         for n, name in enumerate(self.PAGE_ORDER, start=1):

@@ -71,13 +71,7 @@ class OfficeWindow(PagedWindow):
         self.book_action.triggered.connect(self.open_book)
         file_menu.addAction(self.book_action)
         file_menu.addSeparator()
-        quit_action = QAction(tr("menu.quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        self._add_go_menu(bar)
-        self._add_language_menu(bar)
+        self._end_menus(bar, file_menu)
 
     def _build_status(self) -> None:
         status = QStatusBar()
