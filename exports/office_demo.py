@@ -97,7 +97,9 @@ def _pay_something(db: Database, on: date) -> None:
 def _overdue_loan(db: Database, on: date) -> str:
     with db.session() as s:
         states = loanbook.load_states(s, on)
-        return next(lid for lid, st in sorted(states.items()) if st.disbursed_on and st.overdue_instalments)
+        # one that was never restructured, so the two new agreements are its version 2
+        return next(lid for lid, st in sorted(states.items())
+                    if st.disbursed_on and st.overdue_instalments and len(st.schedules) == 1)
 
 
 def _restructure(db: Database, loan_id: str, on: date, count: int, reason: str, officer: str) -> None:
