@@ -825,9 +825,10 @@ IMPORT_STEPS = ("verify", "decrypt", "merge", "commit")  # what `progress` is to
 def import_bundle(db: Database, path: Path, key_path: Path | None = None, progress=None) -> dict:
     """Verify, open and merge one bundle in one transaction: all of it or none of it.
 
-    `progress`, when given, is called with each of IMPORT_STEPS as the import reaches it (a window shows it).
+    `progress`, when given, is called with each of IMPORT_STEPS as the import reaches it, and during the
+    merge with ("merge", share of the records written, 0 to 1) (a window shows it).
     """
-    step = progress or (lambda _name: None)
+    step = progress or (lambda _name, _share=0.0: None)
     path = Path(path)
     name = path.name
     sealed = read_header(path)
@@ -882,7 +883,8 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
                 try:
                     staged = _extract_photos(payload, staging, name)
                     step("merge")
-                    result = sync.apply_entries(s, payload.entries)
+                    result = sync.apply_entries(
+                        s, payload.entries, lambda done, total: step("merge", done / total if total else 1.0))
                     for staged_path, file_name in staged:
                         target = photos_here / file_name
                         if not target.exists():

@@ -299,8 +299,11 @@ def _known_entries(session: Session, entries: list[Entry]) -> dict[tuple[str, in
     return known
 
 
-def apply_entries(session: Session, entries: Iterable[Entry]) -> ApplyResult:
-    """Keep the entries not seen before and materialise every record they touch (caller commits)."""
+def apply_entries(session: Session, entries: Iterable[Entry], progress=None) -> ApplyResult:
+    """Keep the entries not seen before and materialise every record they touch (caller commits).
+
+    `progress(done, total)`, when given, is told how many of the touched records are written, table by table.
+    """
     entries = list(entries)
     result = ApplyResult(entries=len(entries))
     known = _known_entries(session, entries)
@@ -335,7 +338,7 @@ def apply_entries(session: Session, entries: Iterable[Entry]) -> ApplyResult:
     _load_entries(session, touched, by_record)
     for batch in _chunks([e.row() for e in sorted(fresh, key=lambda e: (e.device_id, e.seq))], 2000):
         session.execute(_LOG.insert(), batch)
-    _materialize(session, touched, by_record, result)
+    _materialize(session, touched, by_record, result, progress)
     return result
 
 
@@ -388,8 +391,9 @@ def _existing_ids(session: Session, table: sa.Table, ids: Iterable[str]) -> set[
     return found
 
 
-def _materialize(session: Session, touched: set, by_record: dict, result: ApplyResult) -> None:
+def _materialize(session: Session, touched: set, by_record: dict, result: ApplyResult, progress=None) -> None:
     infos = table_infos()
+    done, total = 0, len(touched)
     folded_by_table: dict[str, list[Folded]] = defaultdict(list)
     for t, r in touched:
         folded_by_table[t].append(fold(t, r, by_record.get((t, r), [])))
@@ -448,6 +452,9 @@ def _materialize(session: Session, touched: set, by_record: dict, result: ApplyR
         result.inserted += len(inserts)
         result.updated += len(full_updates) + len(partial_updates)
         result.records += len(inserts) + len(full_updates) + len(partial_updates)
+        done += len(records)
+        if progress is not None:
+            progress(done, total)
     for info, record_id in sorted(deletes, key=lambda d: -d[0].order):
         session.execute(info.table.delete().where(info.table.c.id == record_id))
         result.deleted += 1

@@ -337,3 +337,16 @@ def test_a_bundle_of_another_subdistrict_than_its_key_was_enrolled_for_is_refuse
     bundle.write_public_card(card, bundle.officer_card(a.db))
     bundle.enrol_officer(office, card)
     assert bundle.import_bundle(office, moved)["status"] == "imported"
+
+
+def test_an_import_reports_its_steps_and_how_far_the_merge_has_gone(laptop, office):
+    a = laptop("a", office=office)
+    for _ in range(3):
+        a.loan()
+    seen = []
+    bundle.import_bundle(office, a.export(), progress=lambda name, share=0.0: seen.append((name, share)))
+    names = [n for n, _ in seen]
+    assert names[0] == "verify" and names[-1] == "commit"
+    assert [n for n in dict.fromkeys(names)] == list(bundle.IMPORT_STEPS)  # each step, in order
+    shares = [share for name, share in seen if name == "merge"]
+    assert shares == sorted(shares) and shares[-1] == 1.0 and len(shares) > 2  # table by table, to the end

@@ -210,13 +210,15 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def import_files(db: OfficeDatabase, files: list[Path], report) -> list[FileResult]:
-    """Import each file on its own; `report` gets ("step", file_no, step_no) and each FileResult as it ends."""
+    """Import each file on its own; `report` gets ("step", file_no, step_no, share of the step done) and each
+    FileResult as it ends."""
     results = []
     for i, path in enumerate(files):
-        report(("step", i, 0))
+        report(("step", i, 0, 0.0))
         try:
             detail = bundle.import_bundle(
-                db, path, progress=lambda name, i=i: report(("step", i, bundle.IMPORT_STEPS.index(name) + 1)))
+                db, path,
+                progress=lambda name, share=0.0, i=i: report(("step", i, bundle.IMPORT_STEPS.index(name) + 1, share)))
             result = FileResult(path, detail["status"], detail)
         except InputError as exc:
             result = FileResult(path, "refused", error=error_text(exc))
@@ -235,6 +237,7 @@ class ImportView(QWidget):
     imported = Signal()  # something new was merged: the other pages are out of date
 
     STEPS_PER_FILE = len(bundle.IMPORT_STEPS) + 1
+    UNITS_PER_STEP = 100  # the merge of a big bundle moves the bar inside its step
 
     def __init__(self, db: OfficeDatabase, day: date, parent=None):
         super().__init__(parent)
@@ -340,11 +343,11 @@ class ImportView(QWidget):
         self.result_model.set_rows([])
         self.message.clear_message()
         self.drop.setEnabled(False)
-        self.progress.setRange(0, len(files) * self.STEPS_PER_FILE)
+        self.progress.setRange(0, len(files) * self.STEPS_PER_FILE * self.UNITS_PER_STEP)
         self.progress.setValue(0)
         self.progress.show()
         self.progress_label.show()
-        self._on_report(("step", 0, 0))
+        self._on_report(("step", 0, 0, 0.0))
         report = _Reports(self._on_report, self)
         db = self.db
         worker.run_in_background(lambda: import_files(db, files, report), self._finished, self._failed, self)
@@ -357,11 +360,13 @@ class ImportView(QWidget):
             self.result_model.set_rows(self.results)
             fit_columns(self.result_view)
             self._fit_note()
-            self.progress.setValue(len(self.results) * self.STEPS_PER_FILE)
+            self.progress.setValue(len(self.results) * self.STEPS_PER_FILE * self.UNITS_PER_STEP)
             return
-        _, i, step = item
-        self.progress.setValue(i * self.STEPS_PER_FILE + step)
+        _, i, step, share = item
+        self.progress.setValue(int((i * self.STEPS_PER_FILE + step + min(max(share, 0.0), 1.0)) * self.UNITS_PER_STEP))
         step_name = tr(f"office.import.step.{bundle.IMPORT_STEPS[step - 1] if step else 'open'}")
+        if share:
+            step_name += f" {share:.0%}"
         text = tr("office.import.progress", n=i + 1, total=len(self.files), file=self.files[i].name, step=step_name)
         self.progress_label.setText(text)
 
