@@ -40,9 +40,9 @@ from exports.thai_text import (
     register_fonts,
     text_width,
 )
-from fieldtool.district import RATIO, SATANG, DistrictReport, Measure, Row, Section
+from fieldtool.district import RATIO, SATANG, DistrictReport, Measure, Row, Section, figure_text
 from fieldtool.district import Table as ReportTable
-from fieldtool.thai import format_baht, format_date, to_thai_digits
+from fieldtool.thai import format_date, to_thai_digits
 
 PAGE = landscape(A4)
 MARGIN = 1.5 * cm
@@ -57,16 +57,6 @@ BAD_COLOUR = colors.Color(0.75, 0.0, 0.0)
 # one colour per quarter, told apart in grey print too
 QUARTER_COLOURS = [colors.HexColor(c) for c in ("#9ecae1", "#4292c6", "#2171b5", "#08306b")]
 LEVEL_TH = {"error": "ผิดพลาด", "warning": "ควรตรวจ", "note": "หมายเหตุ"}
-
-
-def figure(value, unit: str) -> str:
-    if value is None:
-        return "–"
-    if unit == SATANG:
-        return format_baht(value)
-    if unit == RATIO:
-        return f"{value * 100:.2f}%"
-    return f"{value:,}"
 
 
 def heading(report: DistrictReport) -> str:
@@ -163,7 +153,7 @@ def _summary(report: DistrictReport) -> list:
         total = sec.table("subdistrict").total
         for i, m in enumerate(sec.shown_measures):
             rows.append([sec.title if i == 0 else "", m.label,
-                         *[figure(total.value(m, qi), m.unit) for qi in range(len(report.quarters))]])
+                         *[figure_text(total.value(m, qi), m.unit) for qi in range(len(report.quarters))]])
     story.append(ThaiParagraph("ภาพรวมทั้งอำเภอ (ยอดรวมที่คำนวณจากข้อมูลโดยตรง)", HEAD, space_after=2))
     story.append(ruled_table(["หัวข้อ", "ตัวชี้วัด", *[q.short_label() for q in report.quarters]], rows, None,
                              ("left", "left", *["right"] * len(report.quarters)), WIDTH, flexible=(0, 1)))
@@ -249,7 +239,7 @@ def grouped_table(report: DistrictReport, sec: Section, table: ReportTable) -> T
     label_heads = ["ตำบล", "หมู่บ้าน"] if labels == 2 else ["ตำบล" if table.by == "subdistrict" else "กองทุน"]
 
     def cells(row: Row) -> list[str]:
-        return [figure(row.value(m, qi), m.unit) for qi in range(nq) for m in measures]
+        return [figure_text(row.value(m, qi), m.unit) for qi in range(nq) for m in measures]
 
     body = []
     last_parent = None

@@ -454,6 +454,18 @@ def _table(by, title, rows, tally: _Tally, measures, quarters, unplaced) -> Tabl
     return Table(by, title, rows, total, Row("sum", "ผลรวมของแถว", sums), checks)
 
 
+def figure_text(value, unit: str) -> str:
+    """A figure as printed and shown: baht with thousands separators, PAR30 as a percentage to two places,
+    counts grouped; "–" for a quarter not yet reached."""
+    if value is None:
+        return "–"
+    if unit == SATANG:
+        return format_baht(value)
+    if unit == RATIO:
+        return f"{value * 100:.2f}%"
+    return f"{value:,}"
+
+
 def _amount(value: int, unit: str) -> str:
     return f"{format_baht(value)} บาท" if unit == SATANG else f"{value:,}"
 

@@ -1093,16 +1093,7 @@ def district_report_json(rep) -> dict:
 
 
 def _district_lines(rep) -> list[str]:
-    from fieldtool.district import SATANG
-
-    def cell(value, unit):
-        if value is None:
-            return "-"
-        if unit == SATANG:
-            return format_baht(value)
-        if unit == "ratio":
-            return f"{value * 100:.1f}%"
-        return f"{value:,}"
+    from fieldtool.district import figure_text
 
     live = [i for i, q in enumerate(rep.quarters) if q.as_of]
     lines = [f"รายงานระดับอำเภอ {rep.district_name} ({rep.district_code}) ปีงบประมาณ {rep.fy} ข้อมูล ณ {format_date(rep.on)}"]
@@ -1112,7 +1103,7 @@ def _district_lines(rep) -> list[str]:
         lines.append(f"{sec.title} ({sec.title_en})")
         for row in [*t.rows, t.total]:
             figures = "  ".join(
-                f"{m.label} " + " / ".join(cell(row.value(m, i), m.unit) for i in live) for m in sec.shown_measures)
+                f"{m.label} " + " / ".join(figure_text(row.value(m, i), m.unit) for i in live) for m in sec.shown_measures)
             lines.append(f"  {row.label:<24} {figures}")
     failed = rep.failed_checks
     lines.append(f"ตรวจยอดรวม {len(rep.checks)} ช่อง: " + ("ตรงกันทุกช่อง (every total matches its rows)" if not failed

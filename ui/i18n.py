@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -68,6 +68,12 @@ def day_text(d: date | None) -> str:
     if d is None:
         return ""
     return format_date(d) if _language == "th" else format_date_en(d)
+
+
+def local_time_text(at: datetime) -> str:
+    """A stored time (UTC; SQLite gives it back without a zone) as a day and a clock in local time."""
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone()
+    return f"{day_text(local.date())} {local:%H:%M}"
 
 
 def long_day_text(d: date) -> str:

@@ -14,9 +14,8 @@ from db import Database
 from exports import bundle
 from fieldtool.thai import InputError
 from ui import worker
-from ui.i18n import error_text, tr
+from ui.i18n import error_text, local_time_text, tr
 from ui.keyfiles import save_public_card
-from ui.office.imports import local_time_text
 from ui.qt import (
     QDialog,
     QDialogButtonBox,

@@ -25,8 +25,7 @@ from fieldtool.officedesk import (
 )
 from fieldtool.thai import InputError, format_baht
 from ui import worker
-from ui.i18n import day_text, language, tr
-from ui.office.imports import local_time_text
+from ui.i18n import day_text, language, local_time_text, tr
 from ui.qt import (
     QCheckBox,
     QColor,
@@ -64,12 +63,8 @@ def value_text(field: str, value) -> str:
     return str(value)
 
 
-def when_text(at: datetime) -> str:
-    return local_time_text(at)
-
-
 def who_text(officer: str, at: datetime) -> str:
-    return f"{officer or '–'}, {when_text(at)}"
+    return f"{officer or '–'}, {local_time_text(at)}"
 
 
 def _english() -> bool:
@@ -92,7 +87,7 @@ CONFLICT_COLUMNS = [
     Column("office.col.in_use", lambda c: value_text(c.field, c.in_use), max_width=200, bold=lambda c: True),
     Column("office.col.other", lambda c: value_text(c.field, c.other if c.status != "took_other" else c.chosen),
            max_width=200),
-    Column("office.col.changed_at", lambda c: when_text(max(c.chosen_at, c.other_at)),
+    Column("office.col.changed_at", lambda c: local_time_text(max(c.chosen_at, c.other_at)),
            sort_key=lambda c: max(c.chosen_at, c.other_at)),
     Column("office.col.status", status_text, color=lambda c: AMBER if c.status == "open" else None),
 ]
@@ -277,7 +272,7 @@ class ConflictsView(QWidget):
         self.decided.setVisible(not is_open)
         if not is_open:
             self.decided.setText(tr("office.conflicts.decided", status=status_text(c), who=c.resolved_by or "–",
-                                    when=when_text(c.resolved_at) if c.resolved_at else "–"))
+                                    when=local_time_text(c.resolved_at) if c.resolved_at else "–"))
 
     def selected_schedule(self) -> RestructureRow | None:
         rows = self.restructure_view.selectionModel().selectedRows()

@@ -17,9 +17,8 @@ from exports import bundle
 from fieldtool.officedesk import DeviceItem, device_items
 from fieldtool.thai import InputError
 from ui import worker
-from ui.i18n import day_text, error_text, tr
+from ui.i18n import day_text, error_text, local_time_text, tr
 from ui.keyfiles import save_public_card
-from ui.office.imports import local_time_text
 from ui.qt import (
     QColor,
     QFileDialog,

@@ -10,7 +10,7 @@ reason), and a laptop whose earlier bundle never arrived is named. Below, the bu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from db.office import OfficeDatabase
@@ -18,7 +18,7 @@ from exports import bundle
 from fieldtool.officedesk import area_text, received_bundles, subdistrict_names
 from fieldtool.thai import InputError
 from ui import worker
-from ui.i18n import day_text, error_text, tr
+from ui.i18n import error_text, local_time_text, tr
 from ui.qt import (
     QColor,
     QFileDialog,
@@ -58,12 +58,6 @@ class FileResult:
 
     def get(self, key: str, default=0):
         return self.detail.get(key, default)
-
-
-def local_time_text(at: datetime) -> str:
-    """A stored time (UTC; SQLite gives it back without a zone) in the office's local time."""
-    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone()
-    return f"{day_text(local.date())} {local:%H:%M}"
 
 
 def status_text(r: FileResult) -> str:

@@ -20,7 +20,6 @@ from db import Database
 from exports.report_pdf import write_report_pdf
 from exports.report_xlsx import check_writable, write_report_xlsx
 from fieldtool.district import (
-    RATIO,
     SATANG,
     DistrictReport,
     Measure,
@@ -30,6 +29,7 @@ from fieldtool.district import (
     Table,
     district_code_of,
     district_report,
+    figure_text,
     fiscal_quarters,
 )
 from fieldtool.loanbook import FUND_KINDS
@@ -138,17 +138,6 @@ def in_language(text: str) -> str:
         else:
             out.append("; ".join(part[a + 1 : b - 1] for a, b in groups) if groups else part.strip())
     return " — ".join(p for p in out if p)
-
-
-def figure_text(value, unit: str) -> str:
-    """A cell: baht with thousands separators, PAR as a percentage, counts grouped; "–" when not reached."""
-    if value is None:
-        return "–"
-    if unit == SATANG:
-        return money_text(value)
-    if unit == RATIO:
-        return f"{value * 100:.2f}%"
-    return f"{value:,}"
 
 
 def months_text(q: Quarter) -> str:
