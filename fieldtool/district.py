@@ -618,7 +618,7 @@ def _tally_loans(states, infos, loan_place, delivered, as_of: date, qi: int, tal
 
 
 def _no_info(loan_id: str) -> LoanInfo:
-    return LoanInfo(loan_id, "", "", "", "", "", "", "", "", "", "", 0, date.min, None)
+    return LoanInfo(loan_id, "", "", "", "", "", "", "", "", "", "", "", 0, date.min, None)
 
 
 def _tally_notices(session, states, infos, loan_place, quarters, on: date, tally: _Tally) -> None:

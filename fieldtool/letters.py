@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtool import loanbook, reminders
+from fieldtool.funds import DemandRules, demand_rules_of
 from fieldtool.ledger import LoanState
 from fieldtool.letter_content import DispatchLine, DispatchList, LetterContent, ScheduleLine
 from fieldtool.models import BorrowingGroup, Household, LetterRecord, Loan, Person
@@ -40,10 +41,8 @@ KIND_TH = {
     "demand-final": "ทวงถามหนี้ ครั้งสุดท้าย",
     "meeting": "เชิญประชุมติดตามการชำระหนี้",
 }
-# Demand letters: (kind, lowest days overdue). Each needs the one before it, sent at least
-# DEMAND_GAP_DAYS earlier, so a borrower always gets the first letter before the final one.
-DEMAND_STEPS = (("demand-1", 1), ("demand-2", 30), ("demand-final", 60))
-DEMAND_GAP_DAYS = 15
+# Demand letters: each needs the one before it, sent at least the fund's gap earlier, so a borrower always
+# gets the first letter before the final one. The days overdue of each are the fund's (fieldtool.funds).
 DEADLINE_DAYS = {"demand-1": 15, "demand-2": 15, "demand-final": 7}
 
 # Office settings: key -> (Thai label, required)
@@ -206,8 +205,13 @@ def _find_record(records, loan_id, kind, instalment_id) -> LetterRecord | None:
     return None
 
 
-def next_demand(state: LoanState, records: list[LetterRecord], on: date) -> tuple[str, str] | None:
-    """(kind, oldest overdue instalment id) of the demand letter due for this loan on `on`, if any."""
+def next_demand(
+    state: LoanState, records: list[LetterRecord], on: date, rules: DemandRules | None = None
+) -> tuple[str, str] | None:
+    """(kind, oldest overdue instalment id) of the demand letter due for this loan on `on`, if any, by the
+    demand-letter days of the loan's fund (as they were when the loan was made)."""
+    rules = rules or DemandRules()
+    steps = tuple(zip(DEMAND_KINDS, rules.days, strict=True))
     overdue = state.overdue_instalments()
     if not overdue:
         return None
@@ -215,13 +219,13 @@ def next_demand(state: LoanState, records: list[LetterRecord], on: date) -> tupl
     days = state.days_overdue
     sent = {r.kind: r for r in records if r.loan_id == state.loan_id and r.instalment_id == oldest.id}
     previous = None
-    for kind, min_days in DEMAND_STEPS:
+    for kind, min_days in steps:
         if kind in sent:
             previous = sent[kind]
             continue
         if days < min_days:
             return None
-        if previous is not None and (on - previous.issued_on).days < DEMAND_GAP_DAYS:
+        if previous is not None and (on - previous.issued_on).days < rules.gap:
             return None
         return kind, oldest.id
     return None
@@ -244,10 +248,10 @@ def letters_due(session: Session, on: date) -> list[LetterRequest]:
                 requests.append(LetterRequest(r.loan_id, r.kind, r.instalment_id, on, reminder_id=r.id))
                 seen.add((r.loan_id, r.kind, r.instalment_id))
     states = loanbook.load_states(session, on)
-    for loan_id, state in states.items():
-        if state.stage != "ask":
-            continue
-        due = next_demand(state, records, on)
+    asking = [loan_id for loan_id, state in states.items() if state.stage == "ask"]
+    infos = loanbook.loan_infos(session, asking) if asking else {}
+    for loan_id in asking:
+        due = next_demand(states[loan_id], records, on, demand_rules_of(infos[loan_id].demand_rules))
         if due and (loan_id, *due) not in seen:
             requests.append(LetterRequest(loan_id, due[0], due[1], on))
     return requests

@@ -6,7 +6,6 @@ transaction: bad input raises `InputError` before anything is written.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -14,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from fieldtool.funds import FUND_KINDS, add_fund, check_instalments, get_fund, loan_rules, rules_of_loan  # noqa: F401  (callers use them here)
 from fieldtool.ledger import InstalmentState, LoanState, PaymentEvent, ScheduleState, apply_payments
 from fieldtool.models import (
     BorrowingGroup,
@@ -31,13 +31,6 @@ from fieldtool.models import (
 )
 from fieldtool.schedule import PlannedInstalment, check_frequency, due_dates, plan, split_evenly
 from fieldtool.thai import InputError
-
-FUND_KINDS = {
-    "women": "กองทุนพัฒนาบทบาทสตรี",
-    "kkkj": "กข.คจ.",
-    "village": "กองทุนหมู่บ้าน",
-    "other": "กองทุนอื่น",
-}
 
 # The ป (prevent) checklist of DOMAIN.md, in the order the work is done.
 PREVENT_ITEMS = (
@@ -84,48 +77,6 @@ def get_loan(session: Session, loan_id: str) -> Loan:
     return loan
 
 
-def get_fund(session: Session, ref: str) -> Fund:
-    fund = session.get(Fund, ref)
-    if fund is None:
-        funds = session.scalars(select(Fund)).all()
-        found = [f for f in funds if ref in (f.name, f.kind)]
-        if len(found) != 1:
-            raise InputError(f"ไม่พบกองทุน {ref} (no such fund: {ref})")
-        fund = found[0]
-    return fund
-
-
-# --- funds -----------------------------------------------------------------------------------------
-
-
-def add_fund(
-    session: Session,
-    name: str,
-    kind: str,
-    rate_bp: int = 0,
-    default_instalments: int = 12,
-    default_frequency: str = "monthly",
-    ask_ladder: list[tuple[int, str]] | None = None,
-) -> Fund:
-    if kind not in FUND_KINDS:
-        raise InputError(f"ประเภทกองทุนไม่ถูกต้อง: {kind} (fund kind must be one of {', '.join(FUND_KINDS)})")
-    if rate_bp < 0:
-        raise InputError("อัตราดอกเบี้ยติดลบไม่ได้ (the interest rate cannot be negative)")
-    check_frequency(default_frequency)
-    fund = Fund(
-        name=name,
-        kind=kind,
-        interest_policy="flat" if rate_bp else "none",
-        rate_bp=rate_bp,
-        default_instalments=default_instalments,
-        default_frequency=default_frequency,
-        ask_ladder=json.dumps(ask_ladder) if ask_ladder else "",
-    )
-    session.add(fund)
-    session.flush()
-    return fund
-
-
 # --- loans -----------------------------------------------------------------------------------------
 
 
@@ -161,8 +112,12 @@ def add_loan(
         raise InputError("วันอนุมัติต้องไม่ก่อนวันยื่นคำขอ (approval cannot be before the application)")
     if first_due <= applied_on:
         raise InputError("วันครบกำหนดงวดแรกต้องหลังวันยื่นคำขอ (the first due date must be after the application)")
+    check_instalments(instalments)
     planned = plan(principal_satang, instalments, frequency, first_due, rate_bp)
+    ask_ladder, demand_rules = loan_rules(fund)
     loan = Loan(
+        ask_ladder=ask_ladder,
+        demand_rules=demand_rules,
         agreement_no=agreement_no,
         fund_id=fund.id,
         borrower_kind="group" if group_id else "household",
@@ -411,7 +366,8 @@ class LoanInfo:
     village: str
     fund_id: str
     fund: str
-    ask_ladder: str
+    ask_ladder: str  # JSON; "" = the default ladder
+    demand_rules: str  # JSON; "" = the default demand-letter days
     sort_name: str  # what the register sorts by: the given name of a person, the name of a group
     purpose: str
     principal_satang: int
@@ -463,6 +419,9 @@ def loan_infos(session: Session, loan_ids: list[str] | None = None) -> dict[str,
             Fund.id,
             Fund.name,
             Fund.ask_ladder,
+            Loan.ask_ladder,
+            Loan.demand_rules,
+            Fund.demand_rules,
             BorrowingGroup.name,
             gv.id,
             gv.moo,
@@ -489,7 +448,8 @@ def loan_infos(session: Session, loan_ids: list[str] | None = None) -> dict[str,
         q = q.where(Loan.id.in_(loan_ids))
     out = {}
     for row in session.execute(q):
-        (lid, agreement, kind, purpose, principal, applied, disbursed, fid, fname, ladder, gname,
+        (lid, agreement, kind, purpose, principal, applied, disbursed, fid, fname, fund_ladder, loan_ladder,
+         loan_demand, fund_demand, gname,
          gvid, gmoo, gvname, chair_phone, title, first, last, head_phone, hh_phone, hvid, hmoo, hvname) = row
         if kind == "group":
             borrower, vid, village, phone = gname, gvid, village_label(gmoo, gvname), chair_phone or ""
@@ -507,7 +467,8 @@ def loan_infos(session: Session, loan_ids: list[str] | None = None) -> dict[str,
             village=village,
             fund_id=fid,
             fund=fname,
-            ask_ladder=ladder,
+            ask_ladder=loan_ladder or fund_ladder,  # loans made before rules were copied follow their fund
+            demand_rules=loan_demand or fund_demand,
             sort_name=sort_name,
             purpose=purpose,
             principal_satang=principal,

@@ -124,6 +124,8 @@ class Fund(SQLModel, table=True):
     default_frequency: str = "monthly"
     # JSON list of [days_overdue, step] pairs; empty = the default ladder of fieldtool.reminders
     ask_ladder: str = ""
+    # JSON {"days": [first, second, final], "gap": days}: when demand letters go out (fieldtool.funds)
+    demand_rules: str = ""
 
 
 class Loan(SQLModel, table=True):
@@ -144,6 +146,10 @@ class Loan(SQLModel, table=True):
     disbursed_on: date | None = None
     # why the loan was disbursed with prevent-checklist items still open
     prevent_override: str = ""
+    # the fund's rules when the loan was made, so editing the fund later leaves this loan alone;
+    # empty on loans made before they were copied: those follow their fund
+    ask_ladder: str = ""
+    demand_rules: str = ""
 
 
 class Schedule(SQLModel, table=True):
@@ -176,6 +182,7 @@ class Payment(SQLModel, table=True):
     paid_on: date
     reverses_id: str | None = Field(default=None, foreign_key="payment.id")
     note: str = ""
+    receipt_no: str = ""  # เลขที่ใบเสร็จ, as written on the receipt the borrower holds
     recorded_at: datetime
     recorded_by: str = ""
     device_id: str = ""

@@ -11,13 +11,13 @@ it is the same on every laptop without being stored until it is delivered.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldtool.funds import DEFAULT_LADDER, ladder_of  # noqa: F401  (DEFAULT_LADDER: callers read it here)
 from fieldtool.ledger import InstalmentState, LoanState
 from fieldtool.loanbook import LoanInfo, get_loan, load_states, loan_infos, officer_of
 from fieldtool.models import Instalment, Loan, ReminderDelivery
@@ -26,7 +26,6 @@ from fieldtool.thai import InputError
 NOTICE_OFFSETS = (("notice-30", 30), ("notice-15", 15), ("notice-7", 7))
 NOTICE_TH = {"notice-30": "แจ้งล่วงหน้า 1 เดือน", "notice-15": "แจ้งล่วงหน้า 15 วัน", "notice-7": "แจ้งล่วงหน้า 7 วัน"}
 
-DEFAULT_LADDER = ((1, "visit"), (30, "meeting"), (60, "relief"), (90, "partners"))
 ASK_STEP_TH = {
     "visit": "ลงพื้นที่ติดตามทวงถาม",
     "meeting": "ประชุมชี้แจงการชำระหนี้",
@@ -72,12 +71,6 @@ class NoticeOutcome:
     kind: str
     due_date: date
     state: str  # open | delivered | missed | settled
-
-
-def ladder_of(info_ladder: str) -> tuple[tuple[int, str], ...]:
-    if not info_ladder:
-        return DEFAULT_LADDER
-    return tuple((int(days), str(step)) for days, step in json.loads(info_ladder))
 
 
 def ask_rung(ladder, days_overdue: int) -> tuple[int, str] | None:

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from pythainlp.util import normalize as _th_normalize
 
+from fieldtool.text import Text
+
 BE_OFFSET = 543
 # A BE year below this is almost surely a CE year typed by mistake (2400 BE = 1857 CE).
 MIN_BE_YEAR = 2400
@@ -28,7 +30,14 @@ MONTHS_EN = tuple("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
 
 
 class InputError(ValueError):
-    """Bad user input; str() is one sentence fit to show the user (Thai, then English in parentheses)."""
+    """Bad user input; str() is one sentence fit to show the user (Thai, then English in parentheses).
+
+    Given a `Text`, it keeps it as `.text`, so a screen shows one language without parsing the sentence.
+    """
+
+    def __init__(self, message: str | Text = ""):
+        self.text = message if isinstance(message, Text) else None
+        super().__init__(str(message))
 
 
 def to_thai_digits(s: str) -> str:

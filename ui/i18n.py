@@ -92,6 +92,8 @@ def error_text(exc: BaseException) -> str:
     text = str(exc)
     if not isinstance(exc, InputError):
         return text
+    if exc.text is not None:
+        return exc.text.in_language(_language)
     m = _BILINGUAL_RE.match(text)
     if not m or not m["th"]:
         return text

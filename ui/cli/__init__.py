@@ -28,24 +28,16 @@ from fieldtool.thai import (
     parse_date,
     satang_to_str,
 )
+from ui.cli import places as places_cli
+from ui.cli.output import day, emit
 
 
 class CliError(InputError):
     pass
 
 
-def _date(text: str | None, default_today: bool = True) -> date | None:
-    if text is None:
-        return date.today() if default_today else None
-    return parse_date(text)
-
-
-def _emit(args, payload, text_lines) -> None:
-    if args.json:
-        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
-    else:
-        for line in text_lines:
-            print(line)
+_date = day
+_emit = emit
 
 
 # --- commands --------------------------------------------------------------------------------------
@@ -1491,6 +1483,7 @@ def build_parser() -> argparse.ArgumentParser:
     oks.add_argument("schedule_id")
     office_target(oks)
     oks.set_defaults(func=cmd_office_keep_schedule)
+    places_cli.register(sub, common)
     odm = of.add_parser("demo", parents=[common], help="a demo district office: three laptops, bundles, a conflict")
     odm.add_argument("--folder", required=True, help="an empty folder for the office, the laptops and the USB stick")
     odm.add_argument("--day", help="the demo's working day (default today)")

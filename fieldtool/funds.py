@@ -1,0 +1,344 @@
+"""Funds and their rules: kind, flat interest or none, default term, the ask ladder, the demand letters.
+
+Rules belong to each fund, not to the code (DOMAIN.md). A loan copies its fund's rules when it is made
+(`loan_rules`), so editing a fund later changes the loans made afterwards and leaves the others alone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldtool.models import Fund, Loan
+from fieldtool.schedule import FREQUENCY_MONTHS, check_frequency
+from fieldtool.text import Text
+from fieldtool.thai import InputError, to_arabic_digits
+
+FUND_KINDS = {
+    "women": "กองทุนพัฒนาบทบาทสตรี",
+    "kkkj": "กข.คจ.",
+    "village": "กองทุนหมู่บ้าน",
+    "savings": "กลุ่มออมทรัพย์ (สัจจะออมทรัพย์)",
+    "other": "กองทุนอื่น",
+}
+FUND_KINDS_EN = {
+    "women": "Women's Development Fund",
+    "kkkj": "Poverty alleviation (KKKJ)",
+    "village": "Village fund",
+    "savings": "Savings group",
+    "other": "Other fund",
+}
+# What officers type for a kind besides its code.
+_KIND_WORDS = {
+    "women": ("กองทุนพัฒนาบทบาทสตรี", "พัฒนาบทบาทสตรี", "สตรี"),
+    "kkkj": ("กข.คจ.", "กขคจ", "กข คจ", "โครงการแก้ไขปัญหาความยากจน"),
+    "village": ("กองทุนหมู่บ้าน", "กองทุนหมู่บ้านและชุมชนเมือง", "หมู่บ้าน"),
+    "savings": ("สัจจะออมทรัพย์", "กลุ่มออมทรัพย์", "กลุ่มออมทรัพย์เพื่อการผลิต", "ออมทรัพย์"),
+    "other": ("อื่น", "อื่นๆ", "กองทุนอื่น"),
+}
+
+# The ask ladder (ทวงถาม): which step is due as the days overdue grow; fieldtool.reminders names the steps.
+ASK_STEPS = ("visit", "meeting", "relief", "partners")
+DEFAULT_LADDER = ((1, "visit"), (30, "meeting"), (60, "relief"), (90, "partners"))
+
+# When demand letters (หนังสือทวงถาม) go out: the first, second and final letter from these many days
+# overdue, each at least `gap` days after the one before.
+DEFAULT_DEMAND_DAYS = (1, 30, 60)
+DEFAULT_DEMAND_GAP = 15
+
+MAX_INSTALMENTS = 360
+MAX_RATE_BP = 10_000  # 100 % a year
+
+
+@dataclass(frozen=True)
+class DemandRules:
+    days: tuple[int, int, int] = DEFAULT_DEMAND_DAYS
+    gap: int = DEFAULT_DEMAND_GAP
+
+    def to_json(self) -> str:
+        return json.dumps({"days": list(self.days), "gap": self.gap})
+
+
+def demand_rules_of(text: str) -> DemandRules:
+    if not text:
+        return DemandRules()
+    data = json.loads(text)
+    return DemandRules(tuple(int(d) for d in data["days"]), int(data["gap"]))
+
+
+def ladder_json(ladder) -> str:
+    return json.dumps([[int(days), str(step)] for days, step in ladder])
+
+
+def ladder_of(text: str) -> tuple[tuple[int, str], ...]:
+    if not text:
+        return DEFAULT_LADDER
+    return tuple((int(days), str(step)) for days, step in json.loads(text))
+
+
+# --- reading what officers type -------------------------------------------------------------------------
+
+
+def parse_kind(text: str) -> str:
+    raw = " ".join((text or "").split())
+    if raw in FUND_KINDS:
+        return raw
+    for code, words in _KIND_WORDS.items():
+        if raw in words or raw == FUND_KINDS[code]:
+            return code
+    raise InputError(Text(
+        f"ประเภทกองทุนไม่ถูกต้อง: {raw or '-'} ใช้ women, kkkj, village, savings หรือ other",
+        f"fund kind must be one of {', '.join(FUND_KINDS)}",
+    ))
+
+
+def parse_rate(text: str | None) -> int:
+    """A flat rate per year in per cent ("2", "2.5", "๖") as basis points; empty or "0" is no interest."""
+    raw = to_arabic_digits((text or "").strip()).removesuffix("%").strip()
+    if not raw:
+        return 0
+    try:
+        value = round(float(raw) * 100)
+        exact = abs(float(raw) * 100 - value) < 1e-6
+    except ValueError:
+        exact = False
+    if not exact:
+        raise InputError(Text(f"อัตราดอกเบี้ยไม่ถูกต้อง: {text} เช่น 2 หรือ 2.5", f"invalid interest rate: {text}, e.g. 2 or 2.5"))
+    check_rate(value)
+    return value
+
+
+def check_rate(rate_bp: int) -> int:
+    if not 0 <= rate_bp <= MAX_RATE_BP:
+        raise InputError(Text("อัตราดอกเบี้ยต้องอยู่ระหว่าง 0 ถึง 100 ต่อปี",
+                              "the interest rate must be between 0 and 100 per cent a year"))
+    return rate_bp
+
+
+def check_instalments(n: int) -> int:
+    if not 1 <= n <= MAX_INSTALMENTS:
+        raise InputError(Text(f"จำนวนงวดต้องอยู่ระหว่าง 1 ถึง {MAX_INSTALMENTS}: {n}",
+                              f"the number of instalments must be from 1 to {MAX_INSTALMENTS}: {n}"))
+    return n
+
+
+def parse_ladder(text: str) -> tuple[tuple[int, str], ...]:
+    """The ask ladder typed as "1:visit,30:meeting,60:relief,90:partners"."""
+    rungs = []
+    for part in to_arabic_digits(text or "").split(","):
+        days, _, step = part.strip().partition(":")
+        if not days.strip().isdigit() or step.strip() not in ASK_STEPS:
+            raise InputError(Text(
+                f"ขั้นการทวงถามไม่ถูกต้อง: {part.strip() or '-'} เช่น 1:visit,30:meeting,60:relief,90:partners",
+                "ask ladder: DAYS:STEP pairs, e.g. 1:visit,30:meeting,60:relief,90:partners "
+                f"(steps: {', '.join(ASK_STEPS)})",
+            ))
+        rungs.append((int(days), step.strip()))
+    return check_ladder(rungs)
+
+
+def check_ladder(rungs) -> tuple[tuple[int, str], ...]:
+    rungs = tuple((int(d), s) for d, s in rungs)
+    days = [d for d, _ in rungs]
+    if not rungs or days != sorted(set(days)) or days[0] < 1:
+        raise InputError(Text("วันของขั้นการทวงถามต้องเริ่มตั้งแต่ 1 และเพิ่มขึ้นทีละขั้น",
+                              "the ask ladder's days must start at 1 or later and increase"))
+    return rungs
+
+
+def parse_demand_days(text: str) -> tuple[int, int, int]:
+    """The days overdue of the first, second and final demand letter: "1,30,60"."""
+    parts = [p.strip() for p in to_arabic_digits(text or "").split(",")]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise InputError(Text(f"วันออกหนังสือทวงถามต้องเป็นเลข 3 ค่า เช่น 1,30,60: {text}",
+                              f"demand letter days must be three numbers, e.g. 1,30,60: {text}"))
+    return check_demand_days([int(p) for p in parts])
+
+
+def check_demand_days(days) -> tuple[int, int, int]:
+    days = tuple(int(d) for d in days)
+    if len(days) != 3 or days[0] < 1 or not days[0] < days[1] < days[2]:
+        raise InputError(Text("วันออกหนังสือทวงถามครั้งที่ ๑, ๒ และครั้งสุดท้ายต้องเพิ่มขึ้นตามลำดับ เริ่มตั้งแต่ 1",
+                              "the first, second and final demand days must increase, starting at 1 or later"))
+    return days
+
+
+# --- funds ------------------------------------------------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def get_fund(session: Session, ref: str) -> Fund:
+    """A fund by id, name or kind (a kind only when one fund has it)."""
+    fund = session.get(Fund, ref) if ref else None
+    if fund is not None:
+        return fund
+    funds = session.scalars(select(Fund)).all()
+    found = [f for f in funds if _name_key(ref or "") == _name_key(f.name)]
+    if not found:
+        found = [f for f in funds if ref == f.kind]
+    if len(found) != 1:
+        raise InputError(Text(f"ไม่พบกองทุน {ref}", f"no such fund: {ref}"))
+    return found[0]
+
+
+def add_fund(
+    session: Session,
+    name: str,
+    kind: str,
+    rate_bp: int = 0,
+    default_instalments: int = 12,
+    default_frequency: str = "monthly",
+    ask_ladder=None,
+    demand_days=None,
+    demand_gap: int | None = None,
+) -> Fund:
+    """A new fund with its rules; a second fund of the same name is refused."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise InputError(Text("ต้องระบุชื่อกองทุน", "a fund needs a name"))
+    if kind not in FUND_KINDS:
+        kind = parse_kind(kind)
+    if any(_name_key(f.name) == _name_key(name) for f in session.scalars(select(Fund))):
+        raise InputError(Text(f"มีกองทุนชื่อ {name} แล้ว", f"there is already a fund named {name}"))
+    check_rate(rate_bp)
+    check_instalments(default_instalments)
+    check_frequency(default_frequency)
+    fund = Fund(
+        name=name,
+        kind=kind,
+        interest_policy="flat" if rate_bp else "none",
+        rate_bp=rate_bp,
+        default_instalments=default_instalments,
+        default_frequency=default_frequency,
+        ask_ladder=ladder_json(check_ladder(ask_ladder)) if ask_ladder else "",
+        demand_rules=_demand_json(demand_days, demand_gap),
+    )
+    session.add(fund)
+    session.flush()
+    return fund
+
+
+def _demand_json(days, gap) -> str:
+    if days is None and gap is None:
+        return ""
+    rules = DemandRules(
+        check_demand_days(days) if days is not None else DEFAULT_DEMAND_DAYS,
+        DEFAULT_DEMAND_GAP if gap is None else _check_gap(gap),
+    )
+    return "" if rules == DemandRules() else rules.to_json()
+
+
+def _check_gap(gap: int) -> int:
+    if not 0 <= int(gap) <= 365:
+        raise InputError(Text("ระยะห่างระหว่างหนังสือทวงถามต้องอยู่ระหว่าง 0 ถึง 365 วัน",
+                              "the gap between demand letters must be 0 to 365 days"))
+    return int(gap)
+
+
+_UNSET = object()
+
+
+def edit_fund(
+    session: Session,
+    ref: str,
+    *,
+    name=_UNSET,
+    kind=_UNSET,
+    rate_bp=_UNSET,
+    default_instalments=_UNSET,
+    default_frequency=_UNSET,
+    ask_ladder=_UNSET,
+    demand_days=_UNSET,
+    demand_gap=_UNSET,
+) -> Fund:
+    """Change a fund's name or rules; loans already made keep the rules they were made under."""
+    fund = get_fund(session, ref)
+    if name is not _UNSET:
+        name = " ".join((name or "").split())
+        if not name:
+            raise InputError(Text("ต้องระบุชื่อกองทุน", "a fund needs a name"))
+        if any(f.id != fund.id and _name_key(f.name) == _name_key(name) for f in session.scalars(select(Fund))):
+            raise InputError(Text(f"มีกองทุนชื่อ {name} แล้ว", f"there is already a fund named {name}"))
+        fund.name = name
+    if kind is not _UNSET:
+        fund.kind = kind if kind in FUND_KINDS else parse_kind(kind)
+    if rate_bp is not _UNSET:
+        fund.rate_bp = check_rate(rate_bp)
+        fund.interest_policy = "flat" if rate_bp else "none"
+    if default_instalments is not _UNSET:
+        fund.default_instalments = check_instalments(default_instalments)
+    if default_frequency is not _UNSET:
+        fund.default_frequency = check_frequency(default_frequency)
+    if ask_ladder is not _UNSET:
+        fund.ask_ladder = ladder_json(check_ladder(ask_ladder)) if ask_ladder else ""
+    if demand_days is not _UNSET or demand_gap is not _UNSET:
+        current = demand_rules_of(fund.demand_rules)
+        fund.demand_rules = _demand_json(
+            current.days if demand_days is _UNSET or demand_days is None else demand_days,
+            current.gap if demand_gap is _UNSET or demand_gap is None else demand_gap,
+        )
+    session.flush()
+    return fund
+
+
+def loan_rules(fund: Fund) -> tuple[str, str]:
+    """(ask ladder, demand rules) as a new loan stores them: always written out, never "the fund's"."""
+    return ladder_json(ladder_of(fund.ask_ladder)), demand_rules_of(fund.demand_rules).to_json()
+
+
+def rules_of_loan(loan_ladder: str, loan_demand: str, fund_ladder: str, fund_demand: str):
+    """The ask ladder and demand rules a loan runs under: its own copy, or (made before copies) its fund's."""
+    return ladder_of(loan_ladder or fund_ladder), demand_rules_of(loan_demand or fund_demand)
+
+
+@dataclass
+class FundView:
+    id: str
+    name: str
+    kind: str
+    kind_label: Text
+    rate_bp: int
+    default_instalments: int
+    default_frequency: str
+    ask_ladder: tuple[tuple[int, str], ...]
+    demand: DemandRules
+    loans: int
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "kind_label": self.kind_label.th,
+            "rate_percent": f"{self.rate_bp / 100:.2f}",
+            "default_instalments": self.default_instalments,
+            "default_frequency": self.default_frequency,
+            "ask_ladder": [[d, s] for d, s in self.ask_ladder],
+            "demand_days": list(self.demand.days),
+            "demand_gap": self.demand.gap,
+            "loans": self.loans,
+        }
+
+
+def fund_views(session: Session) -> list[FundView]:
+    from sqlalchemy import func
+
+    counts = dict(session.execute(select(Loan.fund_id, func.count()).group_by(Loan.fund_id)).all())
+    out = []
+    for f in session.scalars(select(Fund).order_by(Fund.name)):
+        out.append(FundView(
+            id=f.id, name=f.name, kind=f.kind,
+            kind_label=Text(FUND_KINDS.get(f.kind, f.kind), FUND_KINDS_EN.get(f.kind, f.kind)),
+            rate_bp=f.rate_bp, default_instalments=f.default_instalments, default_frequency=f.default_frequency,
+            ask_ladder=ladder_of(f.ask_ladder), demand=demand_rules_of(f.demand_rules), loans=counts.get(f.id, 0),
+        ))
+    return out
+
+
+__all__ = ["FUND_KINDS", "FREQUENCY_MONTHS", "add_fund", "edit_fund", "get_fund", "fund_views", "loan_rules"]
