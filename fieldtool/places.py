@@ -138,7 +138,7 @@ def set_place(
         ))
     sub = own_subdistrict(session)
     if sub is None:
-        return _new_place(session, (prov_code, prov_name), (dist_code, dist_name), (sub_code, sub_name))
+        return new_place(session, (prov_code, prov_name), (dist_code, dist_name), (sub_code, sub_name))
     if sub.code != sub_code:
         villages = session.execute(
             select(func.count()).select_from(Village).where(Village.subdistrict_id == sub.id)
@@ -159,7 +159,8 @@ def set_place(
     return current_place(session)
 
 
-def _new_place(session, province, district, subdistrict) -> Place:
+def new_place(session: Session, province, district, subdistrict) -> Place:
+    """Make the place rows (or find them by code) and make the subdistrict this laptop's."""
     prov = session.scalars(select(Province).where(Province.code == province[0])).first()
     if prov is None:
         prov = Province(code=province[0], name=province[1])

@@ -102,3 +102,20 @@ def test_sqlite_is_set_up_for_money(tmp_path):
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
     db.dispose()
+
+
+def test_an_upgraded_book_keeps_payments_append_only_and_its_loans_follow_their_fund(tmp_path):
+    path = tmp_path / "old.sqlite"
+    make_old_database(path)
+    db = open_database(path)
+    try:
+        with db.engine.begin() as conn:
+            with pytest.raises(Exception, match="append-only"):
+                conn.execute(text("UPDATE payment SET amount_satang = 1 WHERE id = 'pay1'"))
+        with db.session() as s:
+            # a loan made before the rules were copied runs on its fund's ask ladder
+            asks = [r for r in reminders.reminders_on(s, date(2026, 3, 2), ["l1"]) if r.kind == "ask"]
+            assert [r.step for r in asks] == ["visit"]
+            assert loanbook.loan_infos(s, ["l1"])["l1"].ask_ladder == ""
+    finally:
+        db.dispose()

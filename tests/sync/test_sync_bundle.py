@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from db import head_revision
 from db.office import default_key_path
 from exports import bundle
 from fieldtool.sync import Entry
@@ -127,7 +128,7 @@ def test_the_payload_is_a_zip_with_manifest_changes_and_photos(laptop, office, t
     payload = bundle.read_payload(tmp_path / "payload.zip", path.name)
     m = payload.manifest
     assert m["device_id"] == a.device_id and m["subdistrict_code"] == "341905" and m["bundle_seq"] == 1
-    assert m["schema_version"] == "0005" and m["seq_from"] == 1 and m["seq_to"] == len(payload.entries)
+    assert m["schema_version"] == head_revision() and m["seq_from"] == 1 and m["seq_to"] == len(payload.entries)
     assert m["counts"]["household"] == 1 and m["counts"]["photo"] == 1
     assert [p.startswith("photos/") for p in payload.photos] == [True]
     assert set(m["parts"]) == {"changes.jsonl", *payload.photos}
