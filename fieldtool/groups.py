@@ -122,6 +122,89 @@ def add_group(
     return group
 
 
+_UNSET = object()
+
+
+def _member_of(session: Session, group: BorrowingGroup, spec: PersonSpec) -> GroupMember | None:
+    """The membership of the person a spec names, if that person is in the group."""
+    rows = session.scalars(select(GroupMember).where(GroupMember.group_id == group.id)).all()
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_([m.person_id for m in rows])))}
+    for m in rows:
+        p = people.get(m.person_id)
+        if p is None:
+            continue
+        if spec.national_id and p.national_id == validate_national_id(spec.national_id):
+            return m
+        if spec.first_name and clean(p.first_name) == spec.first_name and clean(p.last_name) == spec.last_name:
+            return m
+    return None
+
+
+def edit_group(
+    session: Session,
+    ref: str,
+    *,
+    name=_UNSET,
+    kind=_UNSET,
+    roles: list[tuple[str, PersonSpec]] | None = None,
+    remove: list[PersonSpec] | None = None,
+    responsible=_UNSET,
+) -> BorrowingGroup:
+    """Rename a group, give people roles (a new person joins; a new chair makes the old one a member),
+    take members out, change who follows it. Loans of the group stay with it; every change is recorded."""
+    group = get_group(session, ref)
+    if name is not _UNSET:
+        new_name = clean(name)
+        if not new_name:
+            raise InputError(Text("ต้องระบุชื่อกลุ่ม", "the group needs a name"))
+        same = session.scalars(select(BorrowingGroup).where(
+            BorrowingGroup.village_id == group.village_id, BorrowingGroup.name == new_name,
+            BorrowingGroup.id != group.id)).first()
+        if same is not None:
+            raise InputError(Text(f"มีกลุ่มชื่อ {new_name} ในหมู่บ้านนี้แล้ว", f"the village already has a group named {new_name}"))
+        group.name = new_name
+    if kind is not _UNSET:
+        if kind not in GROUP_KINDS:
+            raise InputError(Text(f"ประเภทกลุ่มต้องเป็น women หรือ other: {kind}", f"group kind must be women or other: {kind}"))
+        group.kind = kind
+    roles = roles or []
+    for role, _ in roles:
+        if role not in ROLES:
+            raise InputError(Text(f"ตำแหน่งในกลุ่มไม่ถูกต้อง: {role}", f"role must be one of {', '.join(ROLES)}: {role}"))
+    if sum(1 for role, _ in roles if role == "chair") > 1:
+        raise InputError(Text("กลุ่มหนึ่งมีประธานได้คนเดียว", "a group has one chair"))
+    for spec in remove or []:
+        member = _member_of(session, group, spec)
+        if member is None:
+            who = spec.national_id or f"{spec.first_name} {spec.last_name}".strip()
+            raise InputError(Text(f"{who} ไม่ได้เป็นสมาชิกของกลุ่ม {group.name}", f"{who} is not a member of {group.name}"))
+        if member.person_id == group.chair_id:
+            group.chair_id = None
+        session.delete(member)
+    session.flush()
+    for role, spec in roles:
+        member = _member_of(session, group, spec)
+        person_id = member.person_id if member else resolve_person(session, spec, group.village_id).id
+        if role == "chair" and group.chair_id and group.chair_id != person_id:
+            for old in session.scalars(select(GroupMember).where(
+                    GroupMember.group_id == group.id, GroupMember.person_id == group.chair_id)):
+                old.role = "member"
+        if member is None:
+            session.add(GroupMember(group_id=group.id, person_id=person_id, role=role))
+        elif member.role != role:
+            member.role = role
+        if role == "chair":
+            group.chair_id = person_id
+        elif group.chair_id == person_id:
+            group.chair_id = None  # the chair given another role: the group has no chair until one is named
+    if responsible is not _UNSET:
+        group.committee_member_id = (
+            resolve_person(session, responsible, group.village_id).id if responsible is not None else None
+        )
+    session.flush()
+    return group
+
+
 def get_group(session: Session, ref: str) -> BorrowingGroup:
     group = session.get(BorrowingGroup, ref) if ref else None
     if group is None:

@@ -212,7 +212,9 @@ def disburse(session: Session, loan_id: str, on: date, reason: str = "") -> Loan
     return loan
 
 
-def record_payment(session: Session, loan_id: str, amount_satang: int, paid_on: date, note: str = "") -> Payment:
+def record_payment(
+    session: Session, loan_id: str, amount_satang: int, paid_on: date, note: str = "", receipt_no: str = ""
+) -> Payment:
     loan = get_loan(session, loan_id)
     if amount_satang <= 0:
         raise InputError("จำนวนเงินต้องมากกว่าศูนย์ (the amount must be more than zero)")
@@ -225,6 +227,7 @@ def record_payment(session: Session, loan_id: str, amount_satang: int, paid_on: 
         amount_satang=amount_satang,
         paid_on=paid_on,
         note=note,
+        receipt_no=receipt_no.strip(),
         recorded_at=now_utc(),
         recorded_by=officer_of(session),
         device_id=device_of(session),

@@ -185,3 +185,16 @@ def test_a_group_refuses_two_chairs_and_a_person_named_twice(db, capsys):
 
 def test_village_numbers_are_read_as_officers_write_them():
     assert [places.parse_moo(x) for x in ("3", "๓", "ม.3", "หมู่ 3", "หมู่ที่ ๓", 3.0, 3)] == [3] * 7
+
+
+def test_a_new_chair_takes_over_and_a_member_leaves_the_group(db, capsys):
+    set_up(db, capsys)
+    group = cli_json(db, capsys, "group", "add", "--village", "1", "--name", "กลุ่มทอผ้าไหม",
+                     "--chair", "นาง,สมศรี,ใจดี", "--member", "นาง,มาลัย,ทองคำ", "--member", "นาง,บุญมี,ศรีสุข")
+    edited = cli_json(db, capsys, "group", "edit", "กลุ่มทอผ้าไหม", "--name", "กลุ่มทอผ้าไหมบ้านโนนสูง",
+                      "--chair", "นางมาลัย ทองคำ", "--secretary", "นาง,ประนอม,พันธ์ดี", "--remove", "นางบุญมี ศรีสุข")
+    assert edited["id"] == group["id"] and edited["name"] == "กลุ่มทอผ้าไหมบ้านโนนสูง"
+    assert edited["chair"] == "นางมาลัย ทองคำ"
+    assert {(m["role"], m["name"]) for m in edited["members"]} == {
+        ("chair", "นางมาลัย ทองคำ"), ("member", "นางสมศรี ใจดี"), ("secretary", "นางประนอม พันธ์ดี")}
+    assert "ไม่ได้เป็นสมาชิก" in refusal(db, capsys, "group", "edit", group["id"], "--remove", "นางบุญมี ศรีสุข")

@@ -28,7 +28,9 @@ from fieldtool.thai import (
     parse_date,
     satang_to_str,
 )
+from ui.cli import bookimport as bookimport_cli
 from ui.cli import places as places_cli
+from ui.cli import registers as registers_cli
 from ui.cli.output import day, emit
 
 
@@ -1484,6 +1486,8 @@ def build_parser() -> argparse.ArgumentParser:
     office_target(oks)
     oks.set_defaults(func=cmd_office_keep_schedule)
     places_cli.register(sub, common)
+    bookimport_cli.register(sub, common)
+    registers_cli.register(sub, common)
     odm = of.add_parser("demo", parents=[common], help="a demo district office: three laptops, bundles, a conflict")
     odm.add_argument("--folder", required=True, help="an empty folder for the office, the laptops and the USB stick")
     odm.add_argument("--day", help="the demo's working day (default today)")

@@ -66,6 +66,15 @@ def register(sub, common) -> None:
         ga.add_argument(f"--{role}", action="append", default=[], metavar="PERSON", help=person if role == "member" else None)
     ga.add_argument("--responsible", metavar="PERSON", help="the driving-team member who follows the group")
     ga.set_defaults(func=cmd_group_add)
+    ge = gr.add_parser("edit", parents=[common], help="rename a group, change roles, add or take out members")
+    ge.add_argument("group", help="group id or name")
+    ge.add_argument("--name")
+    ge.add_argument("--kind", choices=list(groups.GROUP_KINDS))
+    for role in ("chair", "vice-chair", "treasurer", "secretary", "committee", "member"):
+        ge.add_argument(f"--{role}", action="append", default=[], metavar="PERSON")
+    ge.add_argument("--remove", action="append", default=[], metavar="PERSON", help="take a member out of the group")
+    ge.add_argument("--responsible", metavar="PERSON")
+    ge.set_defaults(func=cmd_group_edit)
     gr.add_parser("list", parents=[common]).set_defaults(func=cmd_group_list)
 
 
@@ -195,16 +204,38 @@ def cmd_fund_list(args, db) -> None:
 # --- groups ----------------------------------------------------------------------------------------------
 
 
-def cmd_group_add(args, db) -> None:
+def _roles(args) -> list:
     members = []
     for role in ("chair", "vice_chair", "treasurer", "secretary", "committee", "member"):
         members += [(role, groups.parse_person(text)) for text in getattr(args, role)]
+    return members
+
+
+def _group_line(view: groups.GroupView) -> str:
+    return f"{view.name} {view.village}  ประธาน {view.chair or '-'}  สมาชิก {len(view.members)} คน"
+
+
+def cmd_group_edit(args, db) -> None:
+    changes: dict = {"roles": _roles(args), "remove": [groups.parse_person(t) for t in args.remove]}
+    if args.name is not None:
+        changes["name"] = args.name
+    if args.kind is not None:
+        changes["kind"] = args.kind
+    if args.responsible is not None:
+        changes["responsible"] = groups.parse_person(args.responsible)
+    with db.session() as s:
+        group = groups.edit_group(s, args.group, **changes)
+        view = next(g for g in groups.group_views(s) if g.id == group.id)
+    emit(args, view.to_json(), [f"แก้ไขกลุ่มแล้ว: {_group_line(view)}"])
+
+
+def cmd_group_add(args, db) -> None:
+    members = _roles(args)
     responsible = groups.parse_person(args.responsible) if args.responsible else None
     with db.session() as s:
         group = groups.add_group(s, args.village, args.name, args.kind, members, responsible)
         view = next(g for g in groups.group_views(s) if g.id == group.id)
-    emit(args, view.to_json(), [f"เพิ่มกลุ่มแล้ว: {view.name} {view.village}  ประธาน {view.chair or '-'}  "
-                                f"สมาชิก {len(view.members)} คน", view.id])
+    emit(args, view.to_json(), [f"เพิ่มกลุ่มแล้ว: {_group_line(view)}", view.id])
 
 
 def cmd_group_list(args, db) -> None:
