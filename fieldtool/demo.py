@@ -88,6 +88,7 @@ def build_demo(session: Session, seed: int = 1, today: date | None = None) -> di
         raise InputError("ฐานข้อมูลนี้มีสัญญาเงินกู้อยู่แล้ว จึงไม่สร้างข้อมูลตัวอย่างทับ (the database already holds loans; demo data is only made in an empty one)")
     rng = random.Random(seed)
     registry.set_setting(session, "officer", "นางสาวพัชรินทร์ ศรีสุข")
+    registry.set_setting(session, "demo", "1")  # the app marks it as a demo and offers starting the real one
     session.info["officer"] = "นางสาวพัชรินทร์ ศรีสุข"
     letters.demo_office_settings(session)
     sub = registry.setup_subdistrict(

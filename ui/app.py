@@ -96,11 +96,17 @@ def _open(opener, where: str, headless: bool) -> Database | None:
 
 
 def run_gui(db_path: Path, screenshot: str | None = None) -> int:
-    """Run the field app; with `screenshot`, or without a display, write a PNG of the main window and return."""
-    def window(db):
+    """Run the field app; with `screenshot`, or without a display, write a PNG of the main window and return.
+
+    On a database nobody has set up (a fresh install), the first-run wizard opens over the window.
+    """
+    def window(db, interactive: bool):
         from ui.mainwindow import MainWindow  # after QApplication exists and fonts are in
 
-        return MainWindow(db)
+        win = MainWindow(db)
+        if interactive:
+            win.open_setup_when_shown()
+        return win
 
     return _run(lambda: open_database(Path(db_path)), str(db_path), window, screenshot, "fieldtool-main-window.png")
 
@@ -109,7 +115,7 @@ def run_office_gui(target: str | Path, screenshot: str | None = None) -> int:
     """Run the district office window on a SQLite file or a PostgreSQL URL (created and upgraded on open)."""
     from db.office import _safe_url, is_url, open_office
 
-    def window(db):
+    def window(db, interactive: bool):
         from ui.office.window import OfficeWindow
 
         return OfficeWindow(db)
@@ -142,7 +148,7 @@ def _run(opener, where: str, make_window, screenshot: str | None, shot_name: str
     window = None
     try:
         i18n.set_language(db.setting("language", "th"))
-        window = make_window(db)
+        window = make_window(db, interactive=not (screenshot or headless))
         if screenshot or headless:
             target = Path(screenshot) if screenshot else default_screenshot_path().with_name(shot_name)
             path = write_screenshot(window, target)

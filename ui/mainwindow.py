@@ -4,8 +4,12 @@ Pages: วันนี้ (today), ทะเบียนเงินกู้ (l
 บันทึกการลงพื้นที่ (visits), สรุปแผนครัวเรือน (plan summary), ประวัติการแก้ไข (change log). Loan and
 household pages open in windows of their own. A page loads when it is shown and is marked stale when the
 working date changes or something is written; switching the language rebuilds the window in the other
-language. The File menu holds the office's settings for letters, the letter templates, and the exchange of sync
-bundles with the district office.
+language. The File menu holds the set-up (ตั้งค่า…: officer, place, villages, funds, groups, letterhead), the
+start of the officer's own subdistrict from the demo, the office's settings for letters, the letter templates,
+the import of registers kept in Excel (with the template to fill in and the registers' export; `ui.importer`)
+and the exchange of sync bundles with the district office. On a database nobody has set up the first-run
+wizard opens when the window is first shown (when `open_setup_when_shown` asked for it); the window can switch
+to another database (the officer's own, started from the demo) and disposes what it opened itself.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 from db import Database
+from fieldtool import setup
 from fieldtool.models import District, Province, Subdistrict
 from ui import i18n
 from ui.arrears.view import ArrearsView
@@ -20,6 +25,8 @@ from ui.history.view import HistoryView
 from ui.households.page import HouseholdPage
 from ui.households.register import HouseholdsView
 from ui.i18n import tr
+from ui.importer import registers as register_files
+from ui.importer.window import ImportWindow
 from ui.letters.dialogs import OfficeSettingsDialog, TemplateDialog
 from ui.loans.loanpage import PREVENT_TAB, LoanPage
 from ui.loans.newloan import NewLoanDialog
@@ -29,9 +36,17 @@ from ui.plans.summary import PlansSummaryView
 from ui.qt import (
     QAction,
     QLabel,
+    QPushButton,
     QStatusBar,
     Qt,
+    QThreadPool,
+    QTimer,
 )
+from ui.setup.own import StartOwnDialog
+from ui.setup.part import setup_needed
+from ui.setup.parts import first_missing_tab
+from ui.setup.settings import SettingsDialog
+from ui.setup.wizard import SetupWizard
 from ui.syncdialog import FieldSyncDialog
 from ui.today.view import TodayView
 from ui.visits.data import VisitPrefill, prefill_from_household
@@ -50,6 +65,8 @@ class MainWindow(PagedWindow):
         super().__init__(db, day, parent)
         self.loan_pages: list[LoanPage] = []
         self.household_pages: list[HouseholdPage] = []
+        self._opened: Database | None = None  # a database this window opened itself (the officer's own)
+        self._setup_on_show = False
         self._build()
         self.show_page("today")
 
@@ -84,6 +101,7 @@ class MainWindow(PagedWindow):
         for page in (self.households, self.plans):
             page.open_household.connect(self.open_household)
         self.today.changed.connect(lambda: self._data_changed(self.today))
+        self.today.setup_requested.connect(self.set_up)
         self.households.changed.connect(lambda: self._data_changed(self.households))
         self.households.new_visit.connect(lambda hid: self.new_visit(prefill_from_household(self.db, hid)))
         self.visits.new_visit.connect(lambda: self.new_visit(None))
@@ -96,12 +114,29 @@ class MainWindow(PagedWindow):
         bar = self.menuBar()
         bar.clear()
         file_menu = bar.addMenu(tr("menu.file"))
+        self.settings_action = QAction(tr("setup.menu.settings"), self)
+        self.settings_action.triggered.connect(lambda: self.open_settings())
+        file_menu.addAction(self.settings_action)
+        self.own_action = QAction(tr("setup.menu.own"), self)
+        self.own_action.triggered.connect(self.start_own_subdistrict)
+        file_menu.addAction(self.own_action)
+        file_menu.addSeparator()
         self.office_action = QAction(tr("menu.office"), self)
         self.office_action.triggered.connect(self.edit_office_settings)
         file_menu.addAction(self.office_action)
         self.template_action = QAction(tr("menu.templates"), self)
         self.template_action.triggered.connect(self.edit_templates)
         file_menu.addAction(self.template_action)
+        file_menu.addSeparator()
+        self.import_action = QAction(tr("importer.menu.import"), self)
+        self.import_action.triggered.connect(self.import_from_excel)
+        file_menu.addAction(self.import_action)
+        self.import_template_action = QAction(tr("importer.menu.template"), self)
+        self.import_template_action.triggered.connect(lambda: register_files.save_template(self))
+        file_menu.addAction(self.import_template_action)
+        self.export_registers_action = QAction(tr("importer.menu.export"), self)
+        self.export_registers_action.triggered.connect(lambda: register_files.export_registers(self))
+        file_menu.addAction(self.export_registers_action)
         file_menu.addSeparator()
         self.sync_action = QAction(tr("sync.menu"), self)
         self.sync_action.triggered.connect(self.exchange_with_office)
@@ -115,10 +150,27 @@ class MainWindow(PagedWindow):
         self.status_officer = QLabel(tr("status.officer", officer=officer or tr("status.no_officer")))
         self.status_db = QLabel(tr("status.db", path=str(self.db.path)))
         self.status_db.setToolTip(str(self.db.path))
-        for label in (self.status_place, self.status_officer):
+        with self.db.session() as s:
+            needed = setup_needed(s)
+        # The demo says so, and offers the officer's own subdistrict; a database not set up offers the set-up.
+        self.demo_button = QPushButton(tr("setup.status.demo"))
+        self.demo_button.setToolTip(tr("setup.status.demo_tip"))
+        self.demo_button.setStyleSheet(
+            "QPushButton { background: #fff3cd; color: #7a5200; border: 1px solid #e0b84c; border-radius: 4px;"
+            " padding: 2px 10px; }"
+        )
+        self.demo_button.clicked.connect(self.start_own_subdistrict)
+        # The status bar squeezes its widgets; the hint must be read whole.
+        self.demo_button.setMinimumWidth(self.demo_button.fontMetrics().horizontalAdvance(self.demo_button.text()) + 32)
+        self.setup_button = QPushButton(tr("setup.status.set_up"))
+        self.setup_button.clicked.connect(self.set_up)
+        status.addWidget(self.demo_button)
+        for label in (self.status_place, self.setup_button, self.status_officer):
             status.addWidget(label)
         status.addPermanentWidget(self.status_db)
         self.setStatusBar(status)
+        self.demo_button.setVisible(self.db.setting("demo") == "1")
+        self.setup_button.setVisible(bool(needed))
 
     def _place_text(self) -> str:
         sub_id = self.db.setting("subdistrict_id")
@@ -201,6 +253,92 @@ class MainWindow(PagedWindow):
         dialog.show()
         return dialog
 
+    def import_from_excel(self) -> ImportWindow:
+        """นำเข้าจาก Excel…: the registers an office keeps in Excel; after an import every page reloads."""
+        window = ImportWindow(self.db, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.imported.connect(lambda: self._data_changed())
+        window.show()
+        return window
+
     def edit_templates(self) -> None:
         if TemplateDialog.ask(self, self.db):
             self.statusBar().showMessage(tr("template.saved"), 8000)
+
+    # --- setting up, and the officer's own subdistrict --------------------------------------------------
+
+    def open_setup_when_shown(self) -> None:
+        """On a database nobody has set up, open the first-run wizard once the window is on screen."""
+        self._setup_on_show = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._setup_on_show:
+            self._setup_on_show = False
+            QTimer.singleShot(0, self._first_run)
+
+    def _first_run(self) -> None:
+        with self.db.session() as s:
+            new = setup.is_new(s)
+        if new:
+            self.set_up()
+
+    def set_up(self) -> bool:
+        """ตั้งค่าตำบล…: the wizard on a new database, else the settings; True when something was saved."""
+        with self.db.session() as s:
+            new = setup.is_new(s)
+            tab = None if new else first_missing_tab(setup.setup_view(s))
+        saved = SetupWizard.ask(self, self.db) if new else SettingsDialog.ask(self, self.db, tab)
+        if saved:
+            self._setup_saved()
+        return saved
+
+    def open_settings(self, tab: str | None = None) -> bool:
+        if not SettingsDialog.ask(self, self.db, tab):
+            return False
+        self._setup_saved()
+        return True
+
+    def _setup_saved(self) -> None:
+        # The officer's name, the place and the lists of funds and villages show all over: build again.
+        self.retranslate()
+        self.statusBar().showMessage(tr("setup.saved"), 8000)
+
+    def start_own_subdistrict(self) -> bool:
+        """เริ่มตำบลของฉัน…: create (or open) the officer's own database, set it up, and switch to it."""
+        own = StartOwnDialog.ask(self, self.db)
+        if own is None:
+            return False
+        with own.session() as s:
+            new = setup.is_new(s)
+        if new and not SetupWizard.ask(self, own):
+            own.dispose()
+            self.statusBar().showMessage(tr("setup.own.cancelled"), 8000)
+            return False
+        if self.db.setting("demo") == "1":
+            self.db.set_setting("own_database", str(own.path))  # the demo remembers where to send her next time
+        self.switch_database(own)
+        self.today.message.show_info(tr("setup.own.switched", path=str(own.path)))
+        self.statusBar().showMessage(tr("setup.own.switched", path=str(own.path)), 15000)
+        return True
+
+    def switch_database(self, db: Database) -> None:
+        """Show another database in this window; the window disposes it (it opened it) when closed."""
+        for page in [*self.loan_pages, *self.household_pages]:
+            page.close()
+        QThreadPool.globalInstance().waitForDone()  # loads still reading the old file end first
+        if self._opened is not None and self._opened is not db:
+            self._opened.dispose()
+        self.db = db
+        self._opened = db
+        if db.setting("language", "th") != i18n.language():
+            db.set_setting("language", i18n.language())  # the language chosen goes along
+        self._build()
+        self.show_page("today")
+
+    def closeEvent(self, event) -> None:
+        super().closeEvent(event)
+        if self._opened is not None:
+            QThreadPool.globalInstance().waitForDone()
+            self._opened.dispose()
+            self._opened = None

@@ -221,8 +221,13 @@ def test_new_pages_switch_to_english(window, book, wait_idle):
     assert plans_page.chart.items[3] == ("Income", 1)
     file_menu = window.menuBar().actions()[0].menu()
     assert [a.text() for a in file_menu.actions() if a.text()] == [
+        "Settings…",
+        "Start my own subdistrict…",
         "Office settings for letters…",
         "Letter templates…",
+        "Import from Excel…",
+        "Import template (Excel)…",
+        "Export registers (Excel)…",
         "Exchange data with the district office…",
         "Quit",
     ]

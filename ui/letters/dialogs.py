@@ -16,10 +16,9 @@ from fieldtool import letters
 from fieldtool.thai import format_date
 from ui.dialogs import FormDialog, input_error, parse_clock
 from ui.i18n import domain_label, language, strings, tr
+from ui.letters.officeform import OfficeSettingsForm, choose_image_file
 from ui.qt import (
-    QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -124,8 +123,6 @@ class LetterDialog(FormDialog):
 
 # --- the office's settings for letters ----------------------------------------------------------------
 
-MULTILINE = {"office_address": "|", "signer_position": "|", "pay_place": " "}  # typed in lines, stored joined
-
 
 class OfficeSettingsDialog(FormDialog):
     """ตั้งค่าหนังสือราชการ: what every letter prints about the office, and this laptop's number block."""
@@ -136,83 +133,30 @@ class OfficeSettingsDialog(FormDialog):
         self.db = db
         with db.session() as s:
             values = letters.office_settings(s)
-        self.fields: dict[str, QWidget] = {}
         intro = QLabel(tr("office.intro"))
         intro.setWordWrap(True)
         intro.setStyleSheet("QLabel { color: #546e7a; }")
         self.form.addRow(intro)
-        for key, (_, required) in letters.OFFICE_SETTINGS.items():
-            label = tr(f"office.{key}") + (" *" if required else "")
-            if key == "thai_digits":
-                box = QCheckBox(tr("office.thai_digits_box"))
-                box.setChecked(values[key] != "0")
-                self.fields[key] = box
-                self.form.addRow(label, box)
-            elif key == "emblem_path":
-                edit = QLineEdit(values[key])
-                edit.setPlaceholderText(tr("office.no_emblem"))
-                choose = self.choose_button = QPushButton(tr("office.choose"))
-                choose.clicked.connect(self.choose_emblem)
-                clear = QPushButton(tr("office.clear"))
-                clear.clicked.connect(edit.clear)
-                row = QHBoxLayout()
-                row.addWidget(edit, 1)
-                row.addWidget(choose)
-                row.addWidget(clear)
-                self.fields[key] = edit
-                self.form.addRow(label, row)
-            elif key in MULTILINE:
-                edit = QPlainTextEdit(
-                    "\n".join(values[key].split("|")) if MULTILINE[key] == "|" else values[key]
-                )
-                edit.setFixedHeight(self.fontMetrics().height() * 3 + 14)
-                edit.setTabChangesFocus(True)
-                self.fields[key] = edit
-                self.form.addRow(label, edit)
-            else:
-                edit = QLineEdit(values[key])
-                hint = f"office.{key}_hint"
-                if hint in strings():
-                    edit.setPlaceholderText(tr(hint))
-                self.fields[key] = edit
-                self.form.addRow(label, edit)
+        # The form is shared with the settings dialog and the first-run wizard (ui.letters.officeform).
+        self.office_form = OfficeSettingsForm(values, choose_image=lambda w: OfficeSettingsDialog.choose_image(w))
+        self.form.addRow(self.office_form)
+        self.fields = self.office_form.fields
+        self.choose_button = self.office_form.choose_button
 
     def value(self, key: str) -> str:
-        field = self.fields[key]
-        if isinstance(field, QCheckBox):
-            return "1" if field.isChecked() else "0"
-        if isinstance(field, QPlainTextEdit):
-            return MULTILINE[key].join(
-                line.strip() for line in field.toPlainText().splitlines() if line.strip()
-            )
-        return field.text().strip()
+        return self.office_form.value(key)
 
     def set_value(self, key: str, value: str) -> None:
-        field = self.fields[key]
-        if isinstance(field, QCheckBox):
-            field.setChecked(value != "0")
-        elif isinstance(field, QPlainTextEdit):
-            field.setPlainText("\n".join(value.split("|")) if MULTILINE[key] == "|" else value)
-        else:
-            field.setText(value)
+        self.office_form.set_value(key, value)
 
     @classmethod
     def choose_image(cls, parent) -> str:
         """The emblem image file ("" when cancelled). Tests replace this."""
-        path, _ = QFileDialog.getOpenFileName(
-            parent, tr("office.choose_title"), "", tr("office.image_filter")
-        )
-        return path
-
-    def choose_emblem(self) -> None:
-        path = OfficeSettingsDialog.choose_image(self)
-        if path:
-            self.fields["emblem_path"].setText(path)
+        return choose_image_file(parent)
 
     def save(self) -> None:
         with self.db.session() as s:  # all or nothing
-            for key in letters.OFFICE_SETTINGS:
-                letters.set_office_setting(s, key, self.value(key))
+            self.office_form.save(s)
 
     @classmethod
     def ask(cls, parent, db: Database) -> bool:

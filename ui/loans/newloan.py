@@ -3,7 +3,8 @@
 The borrower is a group or a household, found by typing part of a name (inside Thai words); the fund
 gives the rate, term and frequency as defaults; the dialog shows what each instalment will be before
 it is saved. Saving makes the loan with its schedule and an open prevent checklist (stage ป); the loan
-page opens on it so the officer can work through the checklist.
+page opens on it so the officer can work through the checklist. With no fund in the database yet the
+dialog says so and offers the funds tab of the settings instead of an empty list.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from ui.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QSpinBox,
     Qt,
+    QWidget,
 )
 from ui.widgets import DateField
 
@@ -107,6 +110,16 @@ class NewLoanDialog(FormDialog):
         self.fund = QComboBox()
         for f in self.choices.funds:
             self.fund.addItem(f.name, f.id)
+        self.no_funds = QWidget()
+        no_funds_row = QHBoxLayout(self.no_funds)
+        no_funds_row.setContentsMargins(0, 0, 0, 0)
+        self.no_funds_text = QLabel(tr("setup.newloan.no_funds"))
+        self.no_funds_text.setWordWrap(True)
+        self.no_funds_text.setStyleSheet("QLabel { color: #8d5a00; }")
+        self.fund_settings_button = QPushButton(tr("setup.newloan.settings"))
+        self.fund_settings_button.clicked.connect(self.open_fund_settings)
+        no_funds_row.addWidget(self.no_funds_text, 1)
+        no_funds_row.addWidget(self.fund_settings_button)
         self.purpose = QLineEdit()
         self.principal = QLineEdit()
         self.principal.setPlaceholderText("0.00")
@@ -127,6 +140,7 @@ class NewLoanDialog(FormDialog):
         self.form.addRow(tr("newloan.kind"), kind_row)
         self.form.addRow(tr("newloan.borrower"), self.borrower)
         self.form.addRow(tr("newloan.fund"), self.fund)
+        self.form.addRow(tr("newloan.fund"), self.no_funds)
         self.form.addRow(tr("newloan.purpose"), self.purpose)
         self.form.addRow(tr("newloan.principal"), self.principal)
         self.form.addRow(tr("newloan.rate"), self.rate)
@@ -149,6 +163,30 @@ class NewLoanDialog(FormDialog):
         else:
             self.as_group.setChecked(True)
         self._fund_chosen()
+        self._show_funds()
+
+    def _show_funds(self) -> None:
+        """No fund yet: say so and offer the settings, instead of an empty list."""
+        has = bool(self.choices.funds)
+        self.form.setRowVisible(self.fund, has)
+        self.form.setRowVisible(self.no_funds, not has)
+        self.save_button.setEnabled(has)
+
+    def open_fund_settings(self) -> None:
+        from ui.setup.settings import SettingsDialog  # the settings import widgets this dialog does not need
+
+        if not SettingsDialog.ask(self, self.db, "funds"):
+            return
+        chosen = self.borrower_id()
+        self.choices = load_choices(self.db)
+        self.fund.clear()
+        for f in self.choices.funds:
+            self.fund.addItem(f.name, f.id)
+        self._fill_borrowers()  # the settings may have added groups too
+        if chosen is not None:
+            self.borrower.setCurrentIndex(self.borrower.findData(chosen))
+        self._fund_chosen()
+        self._show_funds()
 
     # --- the form -------------------------------------------------------------------------------------
 

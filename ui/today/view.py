@@ -6,10 +6,13 @@ Select a row, click how it was done (โทรแจ้งแล้ว, ลง�
 The third list holds the next-visit tasks (`visits.next_visit_tasks`): a visit promised for this day or
 earlier and not yet made; "เริ่มบันทึกการลงพื้นที่…" opens the new-visit window pre-filled from it.
 "พิมพ์หนังสือของวันนี้" prints the day's letters (`letters.letters_due`) with a progress bar and a preview.
+While the laptop's subdistrict is not (fully) set up, a line at the top says what is missing and offers
+"ตั้งค่าตำบล…" (the main window opens the wizard or the settings).
 """
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from db import Database
@@ -19,6 +22,7 @@ from ui import worker
 from ui.i18n import domain_label, long_day_text, tr
 from ui.letters.issue import Issued, LetterJob
 from ui.qt import (
+    QFrame,
     QHBoxLayout,
     QItemSelectionModel,
     QLabel,
@@ -30,6 +34,7 @@ from ui.qt import (
     Signal,
     emit,
 )
+from ui.setup.part import list_text, setup_needed
 from ui.tablemodel import ROW_ROLE, RowTableModel
 from ui.today.delivery import DeliveryDialog
 from ui.today.model import ReminderModel
@@ -47,14 +52,20 @@ def load_reminders(db: Database, day: date) -> list[Reminder]:
         return reminders.reminders_on(s, day)
 
 
-def load_today(db: Database, day: date) -> tuple[list[Reminder], list[TaskRow]]:
-    return load_reminders(db, day), load_visit_tasks(db, day)
+def load_setup_needed(db: Database) -> list:
+    with db.session() as s:
+        return setup_needed(s)
+
+
+def load_today(db: Database, day: date) -> tuple[list[Reminder], list[TaskRow], list]:
+    return load_reminders(db, day), load_visit_tasks(db, day), load_setup_needed(db)
 
 
 class TodayView(QWidget):
     loaded = Signal()
     changed = Signal()  # something was written: other pages should reload
     open_loan = Signal(str)
+    setup_requested = Signal()  # ตั้งค่าตำบล… was pressed
 
     def __init__(self, db: Database, day: date, officer: str = "", parent=None):
         super().__init__(parent)
@@ -129,11 +140,28 @@ class TodayView(QWidget):
         actions.addWidget(self.note_button)
         actions.addStretch(1)
 
+        self.setup_note = QFrame()
+        self.setup_note.setObjectName("setupNote")
+        self.setup_note.setStyleSheet(
+            "QFrame#setupNote { background: #e3f2fd; border: 1px solid #90caf9; border-radius: 4px; }"
+        )
+        self.setup_text = QLabel()
+        self.setup_text.setWordWrap(True)
+        self.setup_text.setTextFormat(Qt.TextFormat.RichText)
+        self.setup_button = QPushButton(tr("setup.status.set_up"))
+        self.setup_button.clicked.connect(lambda: emit(self.setup_requested))
+        note = QHBoxLayout(self.setup_note)
+        note.setContentsMargins(10, 6, 10, 6)
+        note.addWidget(self.setup_text, 1)
+        note.addWidget(self.setup_button)
+        self.setup_note.hide()
+
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.letters_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.setup_note)
         layout.addWidget(self.message)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.actions)
@@ -159,9 +187,14 @@ class TodayView(QWidget):
             context=self,
         )
 
-    def _loaded(self, generation: int, items: list[Reminder], tasks: list[TaskRow] = ()) -> None:
+    def _loaded(self, generation: int, items: list[Reminder], tasks: list[TaskRow] = (), needed=()) -> None:
         if generation != self._generation:  # an answer for a day no longer on screen
             return
+        self.setup_text.setText(
+            "<b>" + html.escape(tr("setup.today.needed_title")) + "</b> "
+            + html.escape(list_text(needed))
+        )
+        self.setup_note.setVisible(bool(needed))
         self.notices.set_rows([r for r in items if r.kind != "ask"])
         # one row per loan: a single visit or meeting asks about the whole debt
         self.asks.set_rows(reminders.ask_tasks_by_loan(items))
