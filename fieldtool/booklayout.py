@@ -5,11 +5,16 @@ Four sheets, one header row each (row 1 in the template; found lower down in oth
 first header is the one the template writes; the others are what Thai registers, the district's Excel
 sheets and TPMAP/ThaiQM exports call the same column, matched after `header_key` (spaces, dots, dashes
 and line breaks ignored).
+
+A layout may also read columns the template never writes (`extra`): the debtor control register a district
+types (ทะเบียนคุมลูกหนี้) is one sheet with the borrower's name, national ID and house on each loan's row, so a
+loans sheet reads the household's columns too and needs no ผู้กู้ column when it has them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fieldtool.text import Text
@@ -21,6 +26,7 @@ class Column:
     headers: tuple[str, ...]  # headers[0] is what the template writes
     required: bool = False
     label_en: str = ""
+    unless: tuple[str, ...] = ()  # a required column that any of these fields stands in for
 
 
 @dataclass(frozen=True)
@@ -30,13 +36,25 @@ class SheetLayout:
     title: Text
     columns: tuple[Column, ...]
     other_names: tuple[str, ...] = ()
+    extra: tuple[Column, ...] = ()  # columns other files carry in a sheet of this kind: read, never written
 
     @property
     def fields(self) -> tuple[str, ...]:
+        """The template's columns, in its order."""
         return tuple(c.field for c in self.columns)
 
+    @property
+    def readable_fields(self) -> tuple[str, ...]:
+        """Every field a sheet of this kind may give: the template's and the extra ones."""
+        return tuple(c.field for c in (*self.columns, *self.extra))
+
     def column(self, field: str) -> Column:
-        return next(c for c in self.columns if c.field == field)
+        return next(c for c in (*self.columns, *self.extra) if c.field == field)
+
+    def missing(self, present: Iterable[str]) -> list[str]:
+        """The fields a row must have that none of `present` gives or stands in for."""
+        have = set(present)
+        return [c.field for c in self.columns if c.required and c.field not in have and not have & set(c.unless)]
 
 
 HOUSEHOLDS = SheetLayout(
@@ -69,13 +87,23 @@ GROUPS = SheetLayout(
     ("ทะเบียนกลุ่ม", "groups"),
 )
 
+# The borrower's household on a loan's row (a debtor control register): the households sheet's columns but
+# the หมู่ที่, which is the loan's own. "ชื่อผู้กู้" stays the borrower column's header (see BORROWER_HEADERS).
+BORROWER_HEADERS = ("ผู้กู้", "ชื่อผู้กู้", "ผู้กู้ (เลขประจำตัวประชาชนหรือชื่อกลุ่ม)", "ชื่อ-สกุลผู้กู้",
+                    "เลขประจำตัวประชาชนผู้กู้")
+BORROWER_HOUSEHOLD = tuple(
+    Column(c.field, tuple(h for h in c.headers if h not in BORROWER_HEADERS), False, f"borrower's {c.label_en}")
+    for c in HOUSEHOLDS.columns if c.field != "moo"
+)
+# A loans sheet that names its borrower by these needs no ผู้กู้ column.
+BORROWER_IDENTITY = ("first_name", "national_id")
+
 LOANS = SheetLayout(
     "loans", "สัญญาเงินกู้", Text("สัญญาเงินกู้", "loans"),
     (
         Column("agreement_no", ("เลขที่สัญญา", "สัญญาเลขที่", "เลขสัญญา"), True, "agreement no."),
         Column("fund", ("กองทุน", "ชื่อกองทุน", "แหล่งเงินทุน"), True, "fund"),
-        Column("borrower", ("ผู้กู้", "ชื่อผู้กู้", "ผู้กู้ (เลขประจำตัวประชาชนหรือชื่อกลุ่ม)", "ชื่อ-สกุลผู้กู้",
-                            "เลขประจำตัวประชาชนผู้กู้"), True, "borrower"),
+        Column("borrower", BORROWER_HEADERS, True, "borrower", unless=BORROWER_IDENTITY),
         Column("moo", ("หมู่ที่", "หมู่", "ม."), False, "village no."),
         Column("principal", ("เงินต้น", "วงเงินกู้", "จำนวนเงินกู้", "จำนวนเงินที่กู้", "เงินกู้"), True, "principal"),
         Column("rate", ("อัตราดอกเบี้ยต่อปี", "อัตราดอกเบี้ย", "ดอกเบี้ย (%)", "ดอกเบี้ย"), False, "rate % a year"),
@@ -90,6 +118,7 @@ LOANS = SheetLayout(
         Column("paid_as_of", ("ชำระแล้ว ณ วันที่", "ยอดชำระ ณ วันที่"), False, "paid to date as of"),
     ),
     ("ทะเบียนลูกหนี้", "ทะเบียนคุมลูกหนี้", "สัญญา", "loans"),
+    BORROWER_HOUSEHOLD,
 )
 
 PAYMENTS = SheetLayout(

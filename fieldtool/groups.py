@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from fieldtool import places, registry
 from fieldtool.loanbook import person_name
-from fieldtool.models import BorrowingGroup, GroupMember, Person
-from fieldtool.names import clean, split_name
+from fieldtool.models import BorrowingGroup, GroupMember, Person, new_id
+from fieldtool.names import clean, parse_title, split_name
 from fieldtool.text import Text
 from fieldtool.thai import InputError, to_arabic_digits, validate_national_id
 
@@ -39,6 +39,7 @@ class PersonSpec:
     title: str = ""
     national_id: str | None = None
     phone: str = ""
+    person_id: str | None = None  # a registered person a screen has in hand: no name to read back
 
 
 def parse_person(text: str) -> PersonSpec:
@@ -48,33 +49,141 @@ def parse_person(text: str) -> PersonSpec:
     if digits.isdigit() and len(digits) == 13:
         return PersonSpec(first_name="", national_id=validate_national_id(digits))
     if "," in raw:
+        # each field in its place: the given name is taken as written, even one that begins like a title
         parts = [p.strip() for p in raw.split(",")] + [""] * 5
-        title, first, last = split_name(f"{parts[1]} {parts[2]}", parts[0])
-        return PersonSpec(first, last, title, parts[3] or None, parts[4])
+        if not parts[1]:
+            raise InputError(Text(f"ไม่มีชื่อ: {text}", f"no given name in: {text}"))
+        return PersonSpec(parts[1], parts[2], parse_title(parts[0]), parts[3] or None, parts[4])
     title, first, last = split_name(raw)
     return PersonSpec(first, last, title)
 
 
+class People:
+    """Who a `PersonSpec` names: a registered person by national ID, else the one person of that exact name in
+    the village, else a new person. Held in memory so that an import resolves thousands of names without a
+    query each; the new people it makes are added, so a later name finds them as the book would."""
+
+    def __init__(self, rows=()):
+        self.by_nid: dict[str, str] = {}
+        self.by_name: dict[tuple, list[str]] = {}
+        self.names: dict[str, tuple[str, str, str]] = {}  # id → (title, given name, family name)
+        for pid, title, first, last, nid, village_id in rows:
+            self._add(pid, title, first, last, nid, village_id)
+
+    @classmethod
+    def load(cls, session: Session, village_id: str | None = None, national_ids=()) -> People:
+        """The people of the book; with `village_id`, only those a spec for that village can name."""
+        q = select(Person.id, Person.title, Person.first_name, Person.last_name, Person.national_id,
+                   Person.village_id)
+        if village_id is not None:
+            nids = [n for n in national_ids if n]
+            q = q.where(or_(Person.village_id == village_id, Person.national_id.in_(nids)))
+        return cls(session.execute(q))
+
+    def _add(self, pid, title, first, last, nid, village_id) -> None:
+        if nid:
+            self.by_nid.setdefault(nid, pid)
+        self.by_name.setdefault((village_id, clean(first), clean(last)), []).append(pid)
+        self.names[pid] = (title, first, last)
+
+    def add(self, row: dict) -> None:
+        """A person made since the people were loaded (a row of `registry.person_row`)."""
+        self._add(row["id"], row["title"], row["first_name"], row["last_name"], row["national_id"], row["village_id"])
+
+    def resolve(self, spec: PersonSpec, village_id: str) -> tuple[str, dict | None]:
+        """(person id, the new person's row or None when the spec names someone already known)."""
+        if spec.person_id:
+            return spec.person_id, None
+        if spec.national_id:
+            nid = validate_national_id(spec.national_id)
+            found = self.by_nid.get(nid)
+            if found is not None:
+                return found, None
+            if not spec.first_name:
+                raise InputError(Text(f"ไม่พบผู้มีเลขประจำตัวประชาชน {nid} ในทะเบียน",
+                                      f"nobody with national ID {nid} is registered"))
+        same = self.by_name.get((village_id, spec.first_name, spec.last_name), [])
+        if len(same) == 1:
+            return same[0], None
+        row = registry.person_row(first_name=spec.first_name, last_name=spec.last_name, title=spec.title,
+                                  national_id=spec.national_id, phone=spec.phone, village_id=village_id)
+        self.add(row)
+        return row["id"], row
+
+
+def _national_ids(specs) -> list[str]:
+    out = []
+    for spec in specs:
+        try:
+            out.append(validate_national_id(spec.national_id) if spec and spec.national_id else "")
+        except InputError:
+            pass  # refused when the spec is resolved
+    return out
+
+
 def resolve_person(session: Session, spec: PersonSpec, village_id: str) -> Person:
     """The registered person the spec names, or a new person in the village."""
-    if spec.national_id:
-        nid = validate_national_id(spec.national_id)
-        found = session.scalars(select(Person).where(Person.national_id == nid)).first()
-        if found is not None:
-            return found
-        if not spec.first_name:
-            raise InputError(Text(f"ไม่พบผู้มีเลขประจำตัวประชาชน {nid} ในทะเบียน",
-                                  f"nobody with national ID {nid} is registered"))
-    same = [
-        p for p in session.scalars(select(Person).where(Person.village_id == village_id))
-        if clean(p.first_name) == spec.first_name and clean(p.last_name) == spec.last_name
-    ]
-    if len(same) == 1:
-        return same[0]
-    return registry.add_person(
-        session, first_name=spec.first_name, last_name=spec.last_name, title=spec.title,
-        national_id=spec.national_id, phone=spec.phone, village_id=village_id,
-    )
+    pid, row = People.load(session, village_id, _national_ids([spec])).resolve(spec, village_id)
+    if row is None:
+        return session.get(Person, pid)
+    person = Person(**row)
+    session.add(person)
+    session.flush()
+    return person
+
+
+@dataclass
+class GroupRows:
+    """A new group as rows: the new people its members name, the group, its memberships."""
+
+    people: list[dict]
+    group: dict
+    members: list[dict]
+
+
+def new_group_rows(
+    village_id: str,
+    name: str,
+    people: People,
+    kind: str = "women",
+    members: list[tuple[str, PersonSpec]] | None = None,
+    responsible: PersonSpec | None = None,
+) -> GroupRows:
+    """The rows of a new group, checked: a name, a kind, known roles, one chair at most, nobody twice.
+
+    The village and that no group of the village has the name need the book: `add_group` asks it, an
+    import's plan has checked them for the whole file."""
+    name = clean(name)
+    if not name:
+        raise InputError(Text("ต้องระบุชื่อกลุ่ม", "the group needs a name"))
+    if kind not in GROUP_KINDS:
+        raise InputError(Text(f"ประเภทกลุ่มต้องเป็น women หรือ other: {kind}", f"group kind must be women or other: {kind}"))
+    members = members or []
+    for role, _ in members:
+        if role not in ROLES:
+            raise InputError(Text(f"ตำแหน่งในกลุ่มไม่ถูกต้อง: {role}", f"role must be one of {', '.join(ROLES)}: {role}"))
+    if sum(1 for role, _ in members if role == "chair") > 1:
+        raise InputError(Text("กลุ่มหนึ่งมีประธานได้คนเดียว", "a group has one chair"))
+    group = {"id": new_id(), "name": name, "kind": kind, "village_id": village_id, "chair_id": None,
+             "committee_member_id": None}
+    new_people, rows = [], []
+    for role, spec in members:
+        pid, new = people.resolve(spec, village_id)
+        if new is not None:
+            new_people.append(new)
+        if any(r["person_id"] == pid for r in rows):
+            title, first, last = people.names[pid]
+            raise InputError(Text(f"{person_name(title, first, last)} ถูกระบุซ้ำในกลุ่ม",
+                                  f"{first} {last} is named twice in the group"))
+        rows.append({"id": new_id(), "group_id": group["id"], "person_id": pid, "role": role})
+        if role == "chair":
+            group["chair_id"] = pid
+    if responsible is not None:
+        pid, new = people.resolve(responsible, village_id)
+        if new is not None:
+            new_people.append(new)
+        group["committee_member_id"] = pid
+    return GroupRows(new_people, group, rows)
 
 
 def add_group(
@@ -87,37 +196,22 @@ def add_group(
 ) -> BorrowingGroup:
     """A group in a village of this laptop, with its members as (role, person); one chair at most."""
     v = places.find_village(session, village)
-    name = clean(name)
-    if not name:
-        raise InputError(Text("ต้องระบุชื่อกลุ่ม", "the group needs a name"))
-    if kind not in GROUP_KINDS:
-        raise InputError(Text(f"ประเภทกลุ่มต้องเป็น women หรือ other: {kind}", f"group kind must be women or other: {kind}"))
     same = session.scalars(
-        select(BorrowingGroup).where(BorrowingGroup.village_id == v.id, BorrowingGroup.name == name)
+        select(BorrowingGroup).where(BorrowingGroup.village_id == v.id, BorrowingGroup.name == clean(name))
     ).first()
     if same is not None:
-        raise InputError(Text(f"มีกลุ่ม {name} ในหมู่ที่ {v.moo} แล้ว", f"หมู่ที่ {v.moo} already has a group named {name}"))
-    members = members or []
-    for role, _ in members:
-        if role not in ROLES:
-            raise InputError(Text(f"ตำแหน่งในกลุ่มไม่ถูกต้อง: {role}", f"role must be one of {', '.join(ROLES)}: {role}"))
-    if sum(1 for role, _ in members if role == "chair") > 1:
-        raise InputError(Text("กลุ่มหนึ่งมีประธานได้คนเดียว", "a group has one chair"))
-    group = BorrowingGroup(name=name, kind=kind, village_id=v.id)
+        raise InputError(Text(f"มีกลุ่ม {clean(name)} ในหมู่ที่ {v.moo} แล้ว",
+                              f"หมู่ที่ {v.moo} already has a group named {clean(name)}"))
+    specs = [spec for _, spec in members or []] + [responsible]
+    people = People.load(session, v.id, _national_ids(specs))
+    rows = new_group_rows(v.id, name, people, kind, members, responsible)
+    # parents before the rows that point at them
+    session.add_all([Person(**row) for row in rows.people])
+    session.flush()
+    group = BorrowingGroup(**rows.group)
     session.add(group)
     session.flush()
-    seen: set[str] = set()
-    for role, spec in members:
-        person = resolve_person(session, spec, v.id)
-        if person.id in seen:
-            raise InputError(Text(f"{person_name(person.title, person.first_name, person.last_name)} ถูกระบุซ้ำในกลุ่ม",
-                                  f"{person.first_name} {person.last_name} is named twice in the group"))
-        seen.add(person.id)
-        session.add(GroupMember(group_id=group.id, person_id=person.id, role=role))
-        if role == "chair":
-            group.chair_id = person.id
-    if responsible is not None:
-        group.committee_member_id = resolve_person(session, responsible, v.id).id
+    session.add_all([GroupMember(**row) for row in rows.members])
     session.flush()
     return group
 
@@ -132,6 +226,10 @@ def _member_of(session: Session, group: BorrowingGroup, spec: PersonSpec) -> Gro
     for m in rows:
         p = people.get(m.person_id)
         if p is None:
+            continue
+        if spec.person_id:
+            if p.id == spec.person_id:
+                return m
             continue
         if spec.national_id and p.national_id == validate_national_id(spec.national_id):
             return m
@@ -224,13 +322,13 @@ class GroupView:
     village: str
     chair: str
     responsible: str
-    members: list[tuple[str, str]] = field(default_factory=list)  # (role, name)
+    members: list[tuple[str, str, str]] = field(default_factory=list)  # (role, name, person id)
 
     def to_json(self) -> dict:
         return {
             "id": self.id, "name": self.name, "kind": self.kind, "village_id": self.village_id,
             "village": self.village, "chair": self.chair, "responsible": self.responsible,
-            "members": [{"role": role, "name": name} for role, name in self.members],
+            "members": [{"role": role, "name": name, "person_id": pid} for role, name, pid in self.members],
         }
 
 
@@ -239,13 +337,13 @@ def group_views(session: Session) -> list[GroupView]:
 
     labels = village_labels(session)
     people = {p.id: person_name(p.title, p.first_name, p.last_name) for p in session.scalars(select(Person))}
-    members: dict[str, list[tuple[str, str]]] = {}
+    members: dict[str, list[tuple[str, str, str]]] = {}
     order = list(ROLES)
     for m in session.scalars(select(GroupMember)):
-        members.setdefault(m.group_id, []).append((m.role, people.get(m.person_id, "")))
+        members.setdefault(m.group_id, []).append((m.role, people.get(m.person_id, ""), m.person_id))
     out = []
     for g in session.scalars(select(BorrowingGroup)):
-        ms = sorted(members.get(g.id, []), key=lambda rn: (order.index(rn[0]) if rn[0] in order else 99, rn[1]))
+        ms = sorted(members.get(g.id, []), key=lambda m: (order.index(m[0]) if m[0] in order else 99, m[1]))
         out.append(GroupView(g.id, g.name, g.kind, g.village_id, labels.get(g.village_id, ""),
                              people.get(g.chair_id or "", ""), people.get(g.committee_member_id or "", ""), ms))
     return sorted(out, key=lambda g: (g.village, g.name))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from pythainlp.soundex import soundex
 from sqlalchemy import select
@@ -26,8 +27,9 @@ from fieldtool.models import (
     Person,
     Verification,
     Village,
+    new_id,
 )
-from fieldtool.thai import InputError, normalize_search, validate_national_id
+from fieldtool.thai import InputError, normalize_search
 
 DIMENSIONS = {
     "health": "สุขภาพ",
@@ -88,6 +90,7 @@ _SILENT = re.compile(".\u0e4c")  # a letter under karan is not pronounced
 _AI = re.compile("([\u0e01-\u0e2e])\u0e31\u0e22")  # Cัย sounds as ไC: มาลัย / มาไล
 
 
+@lru_cache(maxsize=65536)  # a register repeats its given names (and families) thousands of times
 def name_key(name: str) -> str:
     """A spelling-tolerant key: tone marks and silent letters dropped, sound-alike letters merged."""
     text = normalize_search(name).replace(" ", "")
@@ -172,37 +175,67 @@ class HouseholdInput:
     needs: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class HouseholdRows:
+    """A new household as rows: its people (the head first), the household, memberships, needs."""
+
+    people: list[dict]
+    household: dict
+    members: list[dict]
+    needs: list[dict]
+
+
+def new_household_rows(data: HouseholdInput) -> HouseholdRows:
+    """The rows of a new household, checked: its source and needs, each person's name, title, national ID and
+    phone, no national ID twice. The village and the duplicate guard need the book: `add_household` asks it,
+    an import's plan has checked them for the whole file."""
+    if data.source not in SOURCES:
+        raise InputError(f"ที่มาของครัวเรือนต้องเป็น tpmap หรือ field: {data.source} (source must be tpmap or field)")
+    check_needs(data.needs)
+    people = [_person_row(p, data.village_id, data.house_no) for p in (data.head, *data.members)]
+    nids = [p["national_id"] for p in people if p["national_id"]]
+    if len(nids) != len(set(nids)):
+        twice = next(n for n in nids if nids.count(n) > 1)
+        raise InputError(f"เลขประจำตัวประชาชน {twice} ซ้ำกันในครัวเรือนนี้ (national ID {twice} is given twice)")
+    household = registry.household_row(data.village_id, people[0]["id"], data.house_no, data.phone, data.source)
+    members = [registry.member_row(household["id"], people[0]["id"], registry.HEAD_RELATION)]
+    members += [registry.member_row(household["id"], row["id"], p.relation or "สมาชิก")
+                for p, row in zip(data.members, people[1:], strict=True)]
+    needs = [{"id": new_id(), "household_id": household["id"], "dimension": dimension, "description": description}
+             for dimension, description in data.needs.items()]
+    return HouseholdRows(people, household, members, needs)
+
+
 def add_household(session: Session, data: HouseholdInput, force: bool = False) -> Household:
     """Register a target household; refuse a likely duplicate unless `force`."""
     if session.get(Village, data.village_id) is None:
         raise InputError(f"ไม่พบหมู่บ้าน {data.village_id} (no such village)")
-    if data.source not in SOURCES:
-        raise InputError(f"ที่มาของครัวเรือนต้องเป็น tpmap หรือ field: {data.source} (source must be tpmap or field)")
-    check_needs(data.needs)
-    people = [data.head, *data.members]
-    for person in people:
-        nid = validate_national_id(person.national_id) if person.national_id else None
+    rows = new_household_rows(data)
+    for person in rows.people:
         if not force:
-            matches = find_similar_people(session, person.first_name, person.last_name, data.village_id, nid)
+            matches = find_similar_people(session, person["first_name"], person["last_name"], data.village_id,
+                                          person["national_id"])
             if matches:
                 raise DuplicateWarning(
-                    _duplicate_message(person_name(person.title, person.first_name, person.last_name), matches), matches
+                    _duplicate_message(person_name(person["title"], person["first_name"], person["last_name"]),
+                                       matches),
+                    matches,
                 )
-    head = _add_person(session, data.head, data.village_id, data.house_no)
-    household = registry.add_household(session, data.village_id, head.id, data.house_no, data.phone)
-    household.source = data.source
-    for member in data.members:
-        person = _add_person(session, member, data.village_id, data.house_no)
-        registry.add_household_member(session, household.id, person.id, member.relation or "สมาชิก")
-    for dimension, description in data.needs.items():
-        session.add(HouseholdNeed(household_id=household.id, dimension=dimension, description=description))
+        registry.check_national_id_free(session, person["national_id"])
+    # parents before the rows that point at them
+    session.add_all([Person(**row) for row in rows.people])
+    session.flush()
+    household = Household(**rows.household)
+    session.add(household)
+    session.flush()
+    session.add_all([HouseholdMember(**row) for row in rows.members])
+    session.add_all([HouseholdNeed(**row) for row in rows.needs])
     session.flush()
     return household
 
 
-def _add_person(session, p: PersonInput, village_id: str, house_no: str) -> Person:
-    return registry.add_person(
-        session,
+def _person_row(p: PersonInput, village_id: str, house_no: str) -> dict:
+    return registry.person_row(
         first_name=p.first_name,
         last_name=p.last_name,
         title=p.title,

@@ -28,6 +28,7 @@ from fieldtool.models import (
     Setting,
     Subdistrict,
     Village,
+    new_id,
 )
 from fieldtool.schedule import PlannedInstalment, check_frequency, due_dates, plan, split_evenly
 from fieldtool.thai import InputError
@@ -80,6 +81,81 @@ def get_loan(session: Session, loan_id: str) -> Loan:
 # --- loans -----------------------------------------------------------------------------------------
 
 
+@dataclass
+class LoanRows:
+    """A new loan as rows: the loan, its first schedule with the instalments, the open prevent checklist."""
+
+    loan: dict
+    schedule: dict
+    instalments: list[dict]
+    checks: list[dict]
+
+
+def new_loan_rows(
+    fund: Fund,
+    *,
+    principal_satang: int,
+    instalments: int,
+    first_due: date,
+    applied_on: date,
+    group_id: str | None = None,
+    household_id: str | None = None,
+    purpose: str = "",
+    rate_bp: int | None = None,
+    frequency: str | None = None,
+    approved_on: date | None = None,
+    agreement_no: str = "",
+) -> LoanRows:
+    """The rows of a loan applied for (stage ป, prevent), checked: one borrower, the frequency, the rate, the
+    dates, the number of instalments, the principal. That the fund and the borrower exist needs the book:
+    `add_loan` asks it, an import's plan has found them."""
+    if (group_id is None) == (household_id is None):
+        raise InputError("ต้องระบุผู้กู้เป็นกลุ่มหรือครัวเรือนอย่างใดอย่างหนึ่ง (give either a group or a household as borrower)")
+    frequency = check_frequency(frequency or fund.default_frequency)
+    rate_bp = fund.rate_bp if rate_bp is None else rate_bp
+    if rate_bp < 0:
+        raise InputError("อัตราดอกเบี้ยติดลบไม่ได้ (the interest rate cannot be negative)")
+    if approved_on and approved_on < applied_on:
+        raise InputError("วันอนุมัติต้องไม่ก่อนวันยื่นคำขอ (approval cannot be before the application)")
+    if first_due <= applied_on:
+        raise InputError("วันครบกำหนดงวดแรกต้องหลังวันยื่นคำขอ (the first due date must be after the application)")
+    check_instalments(instalments)
+    planned = plan(principal_satang, instalments, frequency, first_due, rate_bp)
+    ask_ladder, demand_rules = loan_rules(fund)
+    loan = {
+        "id": new_id(),
+        "ask_ladder": ask_ladder,
+        "demand_rules": demand_rules,
+        "agreement_no": agreement_no,
+        "fund_id": fund.id,
+        "borrower_kind": "group" if group_id else "household",
+        "group_id": group_id,
+        "household_id": household_id,
+        "purpose": purpose,
+        "principal_satang": principal_satang,
+        "rate_bp": rate_bp,
+        "instalments": instalments,
+        "frequency": frequency,
+        "first_due": first_due,
+        "applied_on": applied_on,
+        "approved_on": approved_on,
+    }
+    schedule, rows = schedule_rows(loan["id"], 1, applied_on, "", planned)
+    checks = [{"id": new_id(), "loan_id": loan["id"], "item": code} for code in PREVENT_CODES]
+    return LoanRows(loan, schedule, rows, checks)
+
+
+def schedule_rows(loan_id: str, version: int, effective_from: date, reason: str, planned) -> tuple[dict, list[dict]]:
+    """A schedule version and its instalments as rows."""
+    schedule = {"id": new_id(), "loan_id": loan_id, "version": version, "effective_from": effective_from,
+                "reason": reason, "created_at": now_utc()}
+    return schedule, [
+        {"id": new_id(), "schedule_id": schedule["id"], "loan_id": loan_id, "no": p.no, "due_date": p.due_date,
+         "principal_satang": p.principal_satang, "interest_satang": p.interest_satang}
+        for p in planned
+    ]
+
+
 def add_loan(
     session: Session,
     *,
@@ -98,66 +174,39 @@ def add_loan(
 ) -> Loan:
     """A loan applied for (stage ป, prevent): its schedule and an open prevent checklist."""
     fund = get_fund(session, fund_id)
-    if (group_id is None) == (household_id is None):
-        raise InputError("ต้องระบุผู้กู้เป็นกลุ่มหรือครัวเรือนอย่างใดอย่างหนึ่ง (give either a group or a household as borrower)")
     if group_id is not None and session.get(BorrowingGroup, group_id) is None:
         raise InputError(f"ไม่พบกลุ่ม {group_id} (no such group: {group_id})")
     if household_id is not None and session.get(Household, household_id) is None:
         raise InputError(f"ไม่พบครัวเรือน {household_id} (no such household: {household_id})")
-    frequency = check_frequency(frequency or fund.default_frequency)
-    rate_bp = fund.rate_bp if rate_bp is None else rate_bp
-    if rate_bp < 0:
-        raise InputError("อัตราดอกเบี้ยติดลบไม่ได้ (the interest rate cannot be negative)")
-    if approved_on and approved_on < applied_on:
-        raise InputError("วันอนุมัติต้องไม่ก่อนวันยื่นคำขอ (approval cannot be before the application)")
-    if first_due <= applied_on:
-        raise InputError("วันครบกำหนดงวดแรกต้องหลังวันยื่นคำขอ (the first due date must be after the application)")
-    check_instalments(instalments)
-    planned = plan(principal_satang, instalments, frequency, first_due, rate_bp)
-    ask_ladder, demand_rules = loan_rules(fund)
-    loan = Loan(
-        ask_ladder=ask_ladder,
-        demand_rules=demand_rules,
-        agreement_no=agreement_no,
-        fund_id=fund.id,
-        borrower_kind="group" if group_id else "household",
-        group_id=group_id,
-        household_id=household_id,
-        purpose=purpose,
-        principal_satang=principal_satang,
-        rate_bp=rate_bp,
-        instalments=instalments,
-        frequency=frequency,
-        first_due=first_due,
-        applied_on=applied_on,
-        approved_on=approved_on,
+    rows = new_loan_rows(
+        fund, principal_satang=principal_satang, instalments=instalments, first_due=first_due,
+        applied_on=applied_on, group_id=group_id, household_id=household_id, purpose=purpose, rate_bp=rate_bp,
+        frequency=frequency, approved_on=approved_on, agreement_no=agreement_no,
     )
+    loan = Loan(**rows.loan)
     session.add(loan)
     session.flush()  # the loan row first: its schedule and checklist point at it
-    _add_schedule(session, loan, 1, applied_on, "", planned)
-    for code in PREVENT_CODES:
-        session.add(PreventCheck(loan_id=loan.id, item=code))
+    _add_schedule(session, rows.schedule, rows.instalments)
+    session.add_all([PreventCheck(**row) for row in rows.checks])
     session.flush()
     return loan
 
 
-def _add_schedule(session, loan, version, effective_from, reason, planned) -> Schedule:
-    sched = Schedule(
-        loan_id=loan.id, version=version, effective_from=effective_from, reason=reason, created_at=now_utc()
-    )
+def new_disbursed_loan_rows(fund: Fund, *, on: date, reason: str, **terms) -> LoanRows:
+    """The rows of a loan paid out on `on` as it is made (one brought in from an office's old book), `terms`
+    as `new_loan_rows` takes them. Its prevent checklist is open, so `reason` says why it was paid out."""
+    rows = new_loan_rows(fund, **terms)
+    loan = rows.loan
+    open_items = [c["item"] for c in rows.checks]
+    loan.update(disbursement(loan["applied_on"], loan["first_due"], loan["approved_on"], None, on, open_items, reason))
+    return rows
+
+
+def _add_schedule(session, schedule: dict, instalments: list[dict]) -> Schedule:
+    sched = Schedule(**schedule)
     session.add(sched)
     session.flush()
-    for p in planned:
-        session.add(
-            Instalment(
-                schedule_id=sched.id,
-                loan_id=loan.id,
-                no=p.no,
-                due_date=p.due_date,
-                principal_satang=p.principal_satang,
-                interest_satang=p.interest_satang,
-            )
-        )
+    session.add_all([Instalment(**row) for row in instalments])
     return sched
 
 
@@ -187,51 +236,81 @@ def open_prevent_items(session: Session, loan_id: str) -> list[str]:
     return [r.item for r in prevent_checklist(session, loan_id) if not r.done]
 
 
-def disburse(session: Session, loan_id: str, on: date, reason: str = "") -> Loan:
-    """Pay out the loan. Refused while prevent items are open, unless the officer says why."""
-    loan = get_loan(session, loan_id)
-    if loan.disbursed_on is not None:
-        raise InputError(f"สัญญานี้จ่ายเงินกู้แล้วเมื่อ {loan.disbursed_on.isoformat()} (this loan was already disbursed)")
-    if on < loan.applied_on:
+def disbursement(
+    applied_on: date, first_due: date, approved_on: date | None, disbursed_on: date | None, on: date,
+    open_items: list[str], reason: str = "",
+) -> dict:
+    """What paying a loan out on `on` sets, checked: once, not before the application, before the first due
+    date, and with the officer's reason while prevent items are open."""
+    if disbursed_on is not None:
+        raise InputError(f"สัญญานี้จ่ายเงินกู้แล้วเมื่อ {disbursed_on.isoformat()} (this loan was already disbursed)")
+    if on < applied_on:
         raise InputError("วันจ่ายเงินกู้ต้องไม่ก่อนวันยื่นคำขอ (disbursement cannot be before the application)")
-    if on >= loan.first_due:
+    if on >= first_due:
         raise InputError("วันจ่ายเงินกู้ต้องก่อนวันครบกำหนดงวดแรก (disbursement must be before the first due date)")
-    missing = open_prevent_items(session, loan.id)
-    if missing and not reason.strip():
+    if open_items and not reason.strip():
         labels = {code: th for code, th, _ in PREVENT_ITEMS}
         raise InputError(
             "ยังจ่ายเงินกู้ไม่ได้ รายการป้องกันยังไม่ครบ: "
-            f"{', '.join(labels[m] for m in missing)} "
-            f"(the prevent checklist has open items: {', '.join(missing)}; record a reason to disburse anyway)"
+            f"{', '.join(labels[m] for m in open_items)} "
+            f"(the prevent checklist has open items: {', '.join(open_items)}; record a reason to disburse anyway)"
         )
-    loan.disbursed_on = on
-    if loan.approved_on is None:
-        loan.approved_on = on
-    loan.prevent_override = reason.strip() if missing else ""
+    return {
+        "disbursed_on": on,
+        "approved_on": on if approved_on is None else approved_on,
+        "prevent_override": reason.strip() if open_items else "",
+    }
+
+
+def disburse(session: Session, loan_id: str, on: date, reason: str = "") -> Loan:
+    """Pay out the loan. Refused while prevent items are open, unless the officer says why."""
+    loan = get_loan(session, loan_id)
+    changes = disbursement(loan.applied_on, loan.first_due, loan.approved_on, loan.disbursed_on, on,
+                           open_prevent_items(session, loan.id), reason)
+    for name, value in changes.items():
+        setattr(loan, name, value)
     session.flush()
     return loan
+
+
+def payment_row(
+    loan_id: str,
+    disbursed_on: date | None,
+    amount_satang: int,
+    paid_on: date,
+    *,
+    recorded_by: str,
+    device_id: str,
+    note: str = "",
+    receipt_no: str = "",
+) -> dict:
+    """A payment as a row, checked: more than zero, on a loan paid out, not dated before the money went out."""
+    if amount_satang <= 0:
+        raise InputError("จำนวนเงินต้องมากกว่าศูนย์ (the amount must be more than zero)")
+    if disbursed_on is None:
+        raise InputError("สัญญานี้ยังไม่ได้จ่ายเงินกู้ รับชำระไม่ได้ (this loan has not been disbursed; no payment can be taken)")
+    if paid_on < disbursed_on:
+        raise InputError("วันชำระต้องไม่ก่อนวันจ่ายเงินกู้ (a payment cannot be dated before the disbursement)")
+    return {
+        "id": new_id(),
+        "loan_id": loan_id,
+        "amount_satang": amount_satang,
+        "paid_on": paid_on,
+        "note": note,
+        "receipt_no": receipt_no.strip(),
+        "recorded_at": now_utc(),
+        "recorded_by": recorded_by,
+        "device_id": device_id,
+    }
 
 
 def record_payment(
     session: Session, loan_id: str, amount_satang: int, paid_on: date, note: str = "", receipt_no: str = ""
 ) -> Payment:
     loan = get_loan(session, loan_id)
-    if amount_satang <= 0:
-        raise InputError("จำนวนเงินต้องมากกว่าศูนย์ (the amount must be more than zero)")
-    if loan.disbursed_on is None:
-        raise InputError("สัญญานี้ยังไม่ได้จ่ายเงินกู้ รับชำระไม่ได้ (this loan has not been disbursed; no payment can be taken)")
-    if paid_on < loan.disbursed_on:
-        raise InputError("วันชำระต้องไม่ก่อนวันจ่ายเงินกู้ (a payment cannot be dated before the disbursement)")
-    payment = Payment(
-        loan_id=loan.id,
-        amount_satang=amount_satang,
-        paid_on=paid_on,
-        note=note,
-        receipt_no=receipt_no.strip(),
-        recorded_at=now_utc(),
-        recorded_by=officer_of(session),
-        device_id=device_of(session),
-    )
+    payment = Payment(**payment_row(loan.id, loan.disbursed_on, amount_satang, paid_on, note=note,
+                                    receipt_no=receipt_no, recorded_by=officer_of(session),
+                                    device_id=device_of(session)))
     session.add(payment)
     session.flush()
     return payment
@@ -290,7 +369,7 @@ def restructure(
     else:
         planned = _interest_only_plan(remaining_interest, instalments, frequency, first_due)
     version = max(s.version for s in state.schedules) + 1
-    sched = _add_schedule(session, loan, version, on, reason.strip(), planned)
+    sched = _add_schedule(session, *schedule_rows(loan.id, version, on, reason.strip(), planned))
     session.flush()
     return sched
 

@@ -14,6 +14,7 @@ from fieldtool.models import (
     Setting,
     Subdistrict,
     Village,
+    new_id,
 )
 from fieldtool.thai import InputError, validate_national_id, validate_phone
 
@@ -60,6 +61,42 @@ def add_village(session: Session, subdistrict_id: str, moo: int, name: str) -> V
     return village
 
 
+def person_row(
+    first_name: str,
+    last_name: str = "",
+    title: str = "",
+    national_id: str | None = None,
+    phone: str = "",
+    village_id: str | None = None,
+    house_no: str = "",
+) -> dict:
+    """A new person as a row, checked: a given name, a known title, a valid national ID and phone.
+
+    That the national ID is not registered already needs the book: `add_person` asks it, an import's plan
+    has checked it for the whole file."""
+    if not first_name.strip():
+        raise InputError("ต้องระบุชื่อ (a given name is required)")
+    if title and title not in TITLES:
+        raise InputError(f"คำนำหน้าชื่อไม่ถูกต้อง: {title} (title must be one of {', '.join(TITLES)})")
+    return {
+        "id": new_id(),
+        "title": title,
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "national_id": validate_national_id(national_id) if national_id else None,
+        "phone": validate_phone(phone) if phone else "",
+        "village_id": village_id,
+        "house_no": house_no,
+    }
+
+
+def check_national_id_free(session: Session, national_id: str | None) -> None:
+    if national_id and session.scalars(select(Person.id).where(Person.national_id == national_id)).first():
+        raise InputError(
+            f"เลขประจำตัวประชาชน {national_id} มีในทะเบียนแล้ว (national ID {national_id} is already registered)"
+        )
+
+
 def add_person(
     session: Session,
     first_name: str,
@@ -70,25 +107,30 @@ def add_person(
     village_id: str | None = None,
     house_no: str = "",
 ) -> Person:
-    if not first_name.strip():
-        raise InputError("ต้องระบุชื่อ (a given name is required)")
-    if title and title not in TITLES:
-        raise InputError(f"คำนำหน้าชื่อไม่ถูกต้อง: {title} (title must be one of {', '.join(TITLES)})")
-    nid = validate_national_id(national_id) if national_id else None
-    if nid and session.scalars(select(Person).where(Person.national_id == nid)).first():
-        raise InputError(f"เลขประจำตัวประชาชน {nid} มีในทะเบียนแล้ว (national ID {nid} is already registered)")
-    person = Person(
-        title=title,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        national_id=nid,
-        phone=validate_phone(phone) if phone else "",
-        village_id=village_id,
-        house_no=house_no,
-    )
+    row = person_row(first_name, last_name, title, national_id, phone, village_id, house_no)
+    check_national_id_free(session, row["national_id"])
+    person = Person(**row)
     session.add(person)
     session.flush()
     return person
+
+
+HEAD_RELATION = "หัวหน้าครัวเรือน"
+
+
+def household_row(village_id: str, head_id: str, house_no: str = "", phone: str = "", source: str = "field") -> dict:
+    return {
+        "id": new_id(),
+        "village_id": village_id,
+        "head_id": head_id,
+        "house_no": house_no,
+        "phone": validate_phone(phone) if phone else "",
+        "source": source,
+    }
+
+
+def member_row(household_id: str, person_id: str, relation: str = "") -> dict:
+    return {"id": new_id(), "household_id": household_id, "person_id": person_id, "relation": relation}
 
 
 def add_household(session: Session, village_id: str, head_id: str, house_no: str = "", phone: str = "") -> Household:
@@ -96,17 +138,16 @@ def add_household(session: Session, village_id: str, head_id: str, house_no: str
         raise InputError(f"ไม่พบหมู่บ้าน {village_id} (no such village)")
     if session.get(Person, head_id) is None:
         raise InputError(f"ไม่พบบุคคล {head_id} (no such person)")
-    household = Household(
-        village_id=village_id, head_id=head_id, house_no=house_no, phone=validate_phone(phone) if phone else ""
-    )
+    row = household_row(village_id, head_id, house_no, phone)
+    household = Household(**row)
     session.add(household)
-    session.add(HouseholdMember(household_id=household.id, person_id=head_id, relation="หัวหน้าครัวเรือน"))
+    session.add(HouseholdMember(**member_row(household.id, head_id, HEAD_RELATION)))
     session.flush()
     return household
 
 
 def add_household_member(session: Session, household_id: str, person_id: str, relation: str = "") -> HouseholdMember:
-    member = HouseholdMember(household_id=household_id, person_id=person_id, relation=relation)
+    member = HouseholdMember(**member_row(household_id, person_id, relation))
     session.add(member)
     session.flush()
     return member

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -44,8 +45,14 @@ def check_frequency(frequency: str) -> str:
 
 def due_dates(first_due: date, count: int, frequency: str) -> list[date]:
     """Due dates counted from the first one, so 31 Jan stays the month end: 28/29 Feb, 31 Mar, ..."""
-    step = FREQUENCY_MONTHS[check_frequency(frequency)]
-    return [first_due + relativedelta(months=step * k) for k in range(count)]
+    return list(_due_dates(first_due, count, check_frequency(frequency)))
+
+
+@lru_cache(maxsize=1024)
+def _due_dates(first_due: date, count: int, frequency: str) -> tuple[date, ...]:
+    # Kept: an imported register has thousands of loans falling due on the same few days.
+    step = FREQUENCY_MONTHS[frequency]
+    return tuple(first_due + relativedelta(months=step * k) for k in range(count))
 
 
 def split_evenly(total: int, parts: int) -> list[int]:

@@ -571,7 +571,7 @@ def baseline(session: Session, device_id: str, officer: str) -> int:
 
     Without it the office would receive updates of a record it never saw created. Returns how many.
     """
-    from fieldtool.changelog import _json_value, _next_seq
+    from fieldtool.changelog import _next_seq, log_data
 
     infos = table_infos()
     added = 0
@@ -581,10 +581,9 @@ def baseline(session: Session, device_id: str, officer: str) -> int:
         q = select(info.table).where(info.table.c.id.not_in(logged)).order_by(info.table.c.id)
         rows = []
         for row in session.execute(q):
-            data = {k: _json_value(v) for k, v in row._mapping.items()}
             rows.append({"id": str(uuid.uuid4()), "device_id": device_id, "seq": _next_seq(session, device_id),
                          "at": now, "officer": officer, "table_name": info.name, "record_id": row.id,
-                         "action": "insert", "data": json.dumps(data, ensure_ascii=False, sort_keys=True)})
+                         "action": "insert", "data": log_data(dict(row._mapping))})
         for batch in _chunks(rows, 2000):
             session.execute(_LOG.insert(), batch)
         added += len(rows)

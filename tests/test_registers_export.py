@@ -287,7 +287,7 @@ def the_books(db, on: date) -> dict:
             for h in s.scalars(select(Household))
         )
         # The register has a chair and members, not the other offices of a committee: members by name.
-        group_list = sorted((g.name, g.village, g.chair, sorted(name for _, name in g.members))
+        group_list = sorted((g.name, g.village, g.chair, sorted(name for _, name, _ in g.members))
                             for g in groups.group_views(s))
         infos = {i: info for i, info in loanbook.loan_infos(s).items() if info.disbursed_on is not None}
         name = {i: info.agreement_no or f"FT-{i[:8]}" for i, info in infos.items()}

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from fieldtool import funds, letters, loanbook, places, reminders
-from fieldtool.models import ChangeLog, Village
+from fieldtool.models import ChangeLog, Person, Village
 from tests.test_cli import snapshot
 from ui.cli import main
 
@@ -198,3 +198,21 @@ def test_a_new_chair_takes_over_and_a_member_leaves_the_group(db, capsys):
     assert {(m["role"], m["name"]) for m in edited["members"]} == {
         ("chair", "นางมาลัย ทองคำ"), ("member", "นางสมศรี ใจดี"), ("secretary", "นางประนอม พันธ์ดี")}
     assert "ไม่ได้เป็นสมาชิก" in refusal(db, capsys, "group", "edit", group["id"], "--remove", "นางบุญมี ศรีสุข")
+
+
+def test_a_member_is_found_by_who_she_is_not_by_how_her_name_reads(db, capsys):
+    """A given name that begins like a title (นางนวล, saved without a title) is still the same person."""
+    from fieldtool import groups
+
+    set_up(db, capsys)
+    cli(db, capsys, "group", "add", "--village", "1", "--name", "กลุ่มเพาะเห็ด", "--chair", ",นางนวล,ศรีสุข",
+        "--member", "นาง,มาลัย,ทองคำ")
+    with db.session() as s:
+        view = next(g for g in groups.group_views(s) if g.name == "กลุ่มเพาะเห็ด")
+        nuan = next(pid for role, name, pid in view.members if role == "chair")
+        groups.edit_group(s, view.id, roles=[("treasurer", groups.PersonSpec("", person_id=nuan))])
+    edited = cli_json(db, capsys, "group", "list")["items"][0]
+    assert {(m["role"], m["name"]) for m in edited["members"]} == {("treasurer", "นางนวล ศรีสุข"),
+                                                                   ("member", "นางมาลัย ทองคำ")}
+    with db.session() as s:
+        assert s.get(Person, nuan).first_name == "นางนวล"  # the comma form takes the given name as written

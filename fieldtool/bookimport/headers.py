@@ -2,7 +2,9 @@
 title rows and merged cells, and which column is which field.
 
 A sheet is recognised by its name (the template's, or one registers use) or else by its headers. The
-header row is the row among the first ones whose cells name the most fields. A layout's signature (the
+header row is the row among the first ones whose cells name the most fields. A loans sheet that also carries
+its borrowers' name or national ID columns (a debtor control register, ทะเบียนคุมลูกหนี้) reads them as the
+household each row describes. A layout's signature (the
 sheet kind and its header keys, hashed) keys the mapping an officer gave for columns the importer could not
 place (`--map`); it is remembered in the local setting `import.mapping.<signature>` and used for the next
 file of the same layout.
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from fieldtool.bookimport.workbook import Sheet, column_index, column_letter
-from fieldtool.booklayout import INSTRUCTIONS_SHEET, SHEETS, SheetLayout, header_key
+from fieldtool.booklayout import HOUSEHOLDS, INSTRUCTIONS_SHEET, SHEETS, SheetLayout, header_key
 from fieldtool.registry import set_setting, setting
 from fieldtool.text import Text
 from fieldtool.thai import InputError
@@ -54,27 +56,30 @@ class SheetMap:
 
     @property
     def missing(self) -> list[str]:
-        return [c.field for c in self.layout.columns if c.required and c.field not in self.columns] if self.layout else []
+        return self.layout.missing(self.columns) if self.layout else []
 
 
 # --- aliases -------------------------------------------------------------------------------------------------
 
 
-def _alias_table(layout: SheetLayout) -> list[tuple[str, str]]:
+def _alias_table(columns) -> list[tuple[str, str]]:
     """(header key, field), longest key first, so the most specific alias wins a prefix match."""
-    pairs = [(header_key(h), c.field) for c in layout.columns for h in (*c.headers, c.field, c.label_en)]
-    return sorted({p for p in pairs if p[0]}, key=lambda p: -len(p[0]))
+    pairs = [(header_key(h), c.field) for c in columns for h in (*c.headers, c.field, c.label_en)]
+    return sorted({p for p in pairs if p[0]}, key=lambda p: (-len(p[0]), p))
 
 
-_ALIASES = {key: _alias_table(layout) for key, layout in LAYOUTS.items()}
+_ALIASES = {key: _alias_table(layout.columns) for key, layout in LAYOUTS.items()}
+# The extra columns are only read once a sheet is known to be of the kind: a households sheet must not look
+# like a loans sheet for its names and national IDs.
+_EXTRA_ALIASES = {key: _alias_table(layout.extra) for key, layout in LAYOUTS.items()}
 
 
-def field_of(layout: SheetLayout, header) -> tuple[str | None, bool]:
-    """(field, exact) a header names in this layout, or (None, False)."""
+def field_of(layout: SheetLayout, header, extra: bool = False) -> tuple[str | None, bool]:
+    """(field, exact) a header names in this layout (with `extra`, in its extra columns), or (None, False)."""
     key = header_key(header)
     if not key:
         return None, False
-    aliases = _ALIASES[layout.key]
+    aliases = (_EXTRA_ALIASES if extra else _ALIASES)[layout.key]
     for alias, name in aliases:
         if key == alias:
             return name, True
@@ -86,21 +91,52 @@ def field_of(layout: SheetLayout, header) -> tuple[str | None, bool]:
 
 def _auto_columns(layout: SheetLayout, headers: list[str]) -> tuple[dict[str, int], dict[str, int]]:
     """(field → column, place check → column). An exact header beats a prefix; the leftmost beats the others."""
-    exact: dict[str, int] = {}
-    loose: dict[str, int] = {}
+    columns = _named_columns(layout, headers, {}, extra=False)
     places: dict[str, int] = {}
     for col, text in enumerate(headers):
-        name, is_exact = field_of(layout, text)
-        if name is None:
-            if (place := PLACE_HEADERS.get(header_key(text))) is not None:
-                places.setdefault(place, col)
+        if col not in columns.values() and (place := PLACE_HEADERS.get(header_key(text))) is not None:
+            places.setdefault(place, col)
+    return columns, places
+
+
+def _named_columns(layout: SheetLayout, headers: list[str], taken: dict[str, int], extra: bool) -> dict[str, int]:
+    """The columns whose headers name fields (the layout's own, or with `extra` its extra ones) and that no
+    field in `taken` reads already."""
+    exact: dict[str, int] = {}
+    loose: dict[str, int] = {}
+    used = set(taken.values())
+    for col, text in enumerate(headers):
+        if col in used:
             continue
-        (exact if is_exact else loose).setdefault(name, col)
+        name, is_exact = field_of(layout, text, extra)
+        if name is not None and name not in taken:
+            (exact if is_exact else loose).setdefault(name, col)
     columns = dict(exact)
     for name, col in loose.items():
         if name not in columns and col not in columns.values():
             columns[name] = col
-    return columns, places
+    return columns
+
+
+def _borrower_household(layout: SheetLayout, headers: list[str], columns: dict[str, int],
+                        sources: dict[str, str]) -> None:
+    """A loans sheet's columns of its borrowers' households (a debtor control register), added in place.
+
+    A borrower column headed by a name ("ชื่อผู้กู้", "ชื่อ-สกุลผู้กู้") beside a national ID, house number or
+    family name column is the name of the household the row describes, not a borrower to look up alone."""
+    if not layout.extra:
+        return
+    found = _named_columns(layout, headers, columns, extra=True)
+    if not found:
+        return
+    col = columns.get("borrower")
+    if (col is not None and sources.get("borrower") == "header" and "first_name" not in found
+            and field_of(HOUSEHOLDS, headers[col])[0] == "first_name"):
+        del columns["borrower"], sources["borrower"]
+        found["first_name"] = col
+    for name, col in found.items():
+        columns[name] = col
+        sources[name] = "header"
 
 
 # --- header rows -------------------------------------------------------------------------------------------
@@ -212,15 +248,14 @@ def _sheet_given(overrides: dict[str, dict[str, str]], sheet: Sheet, layout: She
 
 
 def _given_field(layout: SheetLayout, name: str, sheet: str) -> str:
-    if name in layout.fields:
+    if name in layout.readable_fields:
         return name
-    found, _ = field_of(layout, name)
+    found = field_of(layout, name)[0] or field_of(layout, name, extra=True)[0]
     if found:
         return found
-    raise InputError(Text(
-        f"ชีต {sheet} ไม่มีช่องข้อมูล {name} (ใช้ {', '.join(layout.fields)})",
-        f"sheet {sheet} has no field {name}; its fields are {', '.join(layout.fields)}",
-    ))
+    fields = ", ".join(layout.readable_fields)
+    raise InputError(Text(f"ชีต {sheet} ไม่มีช่องข้อมูล {name} (ใช้ {fields})",
+                          f"sheet {sheet} has no field {name}; its fields are {fields}"))
 
 
 def _given_column(ref: str, headers: list[str], sheet: str) -> int:
@@ -278,12 +313,13 @@ def read_sheet(session: Session, sheet: Sheet, overrides: dict[str, dict[str, st
     headers = _row_headers(rows, row, layout) if row is not None else []
     columns, places = _auto_columns(layout, headers)
     sources = {f: "header" for f in columns}
+    _borrower_household(layout, headers, columns, sources)
     sig = signature(layout.key, headers)
     for source, mapping in (("remembered", remembered_mapping(session, sig)),
                             ("given", {_given_field(layout, f, sheet.name): _given_column(c, headers, sheet.name)
                                        for f, c in given.items()})):
         for name, col in mapping.items():
-            if name not in layout.fields:
+            if name not in layout.readable_fields:
                 continue
             for other in [f for f, c in columns.items() if c == col and f != name]:
                 del columns[other]

@@ -4,6 +4,14 @@ Every row is classified as **create** (what will be made, in words), **match** (
 national ID, agreement number or payment, or a household the duplicate guard finds under a similar name in
 the same village) or **refused** (one sentence, Thai and English, naming why). What the database already
 holds is loaded in a few bulk queries first; no row costs a query. Planning writes nothing.
+
+A loan row names its borrower in the ผู้กู้ column (a national ID, a group, or a name) or, in a debtor control
+register, by the household columns on the same row. Either way the household is looked for as the households
+sheet looks: the same national ID in the book or the file, else the duplicate guard's similar name in the
+row's village; a borrower found nowhere becomes a new household of that row ("new household … + new loan …"),
+and the same person's next loans go to it.
+Rows that are not data are passed over: empty rows, notes, the totals row (รวม, รวมทั้งสิ้น, ยอดรวม … wherever it
+sits, with only numbers beside it) and the header repeated on every printed page.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -19,9 +28,9 @@ from sqlalchemy.orm import Session
 
 from fieldtool import funds as fundrules
 from fieldtool.bookimport import values as v
-from fieldtool.bookimport.headers import SheetMap, read_sheet
+from fieldtool.bookimport.headers import SheetMap, filled_top, read_sheet
 from fieldtool.bookimport.workbook import Workbook, column_letter
-from fieldtool.booklayout import header_key
+from fieldtool.booklayout import BORROWER_IDENTITY, header_key
 from fieldtool.groups import PersonSpec
 from fieldtool.households import SIMILAR, HouseholdInput, PersonInput, name_key, names_alike
 from fieldtool.loanbook import person_name
@@ -179,6 +188,7 @@ class _Known:
     exact_names: dict[tuple[str, str], list[_Person]]  # (village id, name key) → people
     household_of: dict[str, str]  # person id → household id
     household_village: dict[str, str]
+    household_house: dict[str, str]  # household id → house no.
     head_names: dict[tuple[str, str], list[str]]  # (clean given, clean family) → household ids
     groups: dict[tuple[str, str], str]  # (village id, name) → group id
     group_names: dict[str, list[tuple[str, str]]]  # name → [(group id, village id)]
@@ -224,7 +234,10 @@ def _load(session: Session) -> _Known:
         household_of.setdefault(pid, hid)
         if (p := people.get(pid)) is not None:
             head_names[(clean(p.first), clean(p.last))].append(hid)
-    household_village = dict(session.execute(select(Household.id, Household.village_id)).all())
+    household_village, household_house = {}, {}
+    for hid, vid, house_no in session.execute(select(Household.id, Household.village_id, Household.house_no)):
+        household_village[hid] = vid
+        household_house[hid] = house_no or ""
     groups, group_names = {}, defaultdict(list)
     for gid, name, vid in session.execute(select(BorrowingGroup.id, BorrowingGroup.name, BorrowingGroup.village_id)):
         groups[(vid, clean(name))] = gid
@@ -240,11 +253,63 @@ def _load(session: Session) -> _Known:
         payments[lid].append((_as_date(paid_on), amount, v.key_of(receipt or ""), reverses is None))
     return _Known(
         sub.name if sub else "", villages, village_names, fund_rows, by_nid, people_in, exact, household_of,
-        household_village, head_names, groups, group_names, loans, payments,
+        household_village, household_house, head_names, groups, group_names, loans, payments,
     )
 
 
 # --- small helpers -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _FileHousehold:
+    """A household this file lists or makes (households sheet, or a loan row's borrower), for the rows after."""
+
+    ref: tuple[str, str]  # ("household", id) already in the book, or ("household-row", key) the import makes
+    village_id: str
+    title: str
+    first: str
+    last: str
+    nid: str | None
+    origin: Text | None = None  # said after the name when a later loan row names it ("the new household of row 5")
+    input: HouseholdInput | None = None  # the new household a loan row makes
+
+    @property
+    def name(self) -> str:
+        return person_name(self.title, self.first, self.last)
+
+    def label(self, why: Text | None = None) -> Text:
+        """How a later loan row names it: "นางสมศรี ใจดี (ครัวเรือนใหม่ของแถว 5, ชื่อคล้ายกันในหมู่บ้านเดียวกัน)"."""
+        notes = [t for t in (self.origin, why) if t is not None]
+        if not notes:
+            return Text(self.name, self.name)
+        return Text(f"{self.name} ({', '.join(t.th for t in notes)})", f"{self.name} ({', '.join(t.en for t in notes)})")
+
+
+@dataclass
+class _Named:
+    """Whom a loan row names as its borrower: the ผู้กู้ cell, or a register's household columns."""
+
+    title: str = ""
+    first: str = ""
+    last: str = ""
+    nid: str | None = None
+    house_no: str = ""
+    phone: str = ""
+
+    @property
+    def name(self) -> str:
+        return person_name(self.title, self.first, self.last)
+
+
+@dataclass
+class _Found:
+    """A loan row's borrower: the reference apply_import needs, the words for the preview, and what the row
+    adds to the file's households once it is accepted."""
+
+    ref: tuple[str, str]
+    label: Text
+    new: _FileHousehold | None = None  # a household this row makes
+    gains_nid: tuple[_FileHousehold, str] | None = None  # an earlier row's new household learns its national ID
 
 
 class _Refuse(Exception):
@@ -279,22 +344,77 @@ class _Rows:
     def __iter__(self):
         smap = self.smap
         layout = smap.layout
-        cols = smap.columns
-        required = [cols.get(c.field) for c in layout.columns if c.required]
-        mapped = list(cols.values())
+        fields = list(smap.columns.items())
+        mapped = [col for _, col in fields]
+        present = set(smap.columns)
+        required = [c.field for c in layout.columns if c.required and not present & set(c.unless)]
+        required_mapped = [f for f in required if f in smap.columns]
+        unmapped = len(required) - len(required_mapped)  # a required field no column gave counts as blank
+        header = _HeaderText(smap)
+        last_header = smap.header_row
         for index in range(smap.header_row + 1, len(smap.sheet.rows)):
             row = smap.sheet.rows[index]
-            if all(v.is_blank(_cell(row, c)) for c in mapped):
+            cells = {name: _cell(row, col) for name, col in fields}
+            blank = {name for name, cell in cells.items() if v.is_blank(cell)}
+            if len(blank) == len(cells):
                 continue
-            blank = sum(1 for c in required if c is None or v.is_blank(_cell(row, c)))
-            if blank == len(required):
+            blanks = unmapped + sum(1 for f in required_mapped if f in blank)
+            if blanks == len(required):
                 continue  # a notes row: none of the fields a row must have
-            if 2 * blank >= len(required) and any(
-                    isinstance(c, str) and c.strip().startswith("รวม") for c in (_cell(row, m) for m in mapped)):
+            if _totals_row(row) or 2 * blanks >= len(required) and any(
+                    isinstance(c, str) and c.strip().startswith("รวม") for c in cells.values()):
                 continue  # the totals row under a register ("รวม", "รวมทั้งสิ้น")
-            if index <= smap.header_row + 2 and _numbering_row(row, mapped):
+            if header.repeated(row):
+                last_header = index  # the header again, at the top of a printed page
                 continue
-            yield index + 1, {name: _cell(row, col) for name, col in cols.items()}, row
+            if index <= last_header + 2 and _numbering_row(row, mapped):
+                continue
+            yield index + 1, cells, row
+
+
+# what a totals row says, compared after header_key
+TOTALS_WORDS = frozenset(header_key(w) for w in (
+    "รวม", "รวมทั้งสิ้น", "รวมทั้งหมด", "ยอดรวม", "ยอดรวมทั้งสิ้น", "รวมเงิน", "total", "grand total"))
+
+
+def _totals_row(row: list) -> bool:
+    """A row whose only text is รวม (รวมทั้งสิ้น, ยอดรวม …), in whatever column, with only numbers beside it."""
+    if not any(isinstance(c, str) and ("รวม" in c or "otal" in c) for c in row):
+        return False  # the common case, cheaply: a register has tens of thousands of rows
+    words = []
+    for cell in row:
+        if v.is_blank(cell) or (isinstance(cell, (int, float)) and not isinstance(cell, bool)):
+            continue
+        if isinstance(cell, str):
+            try:
+                v.parse_amount(cell)
+                continue  # "20,000", "๒๐,๐๐๐ บาท"
+            except InputError:
+                pass
+        words.append(cell)
+        if len(words) > 1:
+            return False
+    return len(words) == 1 and isinstance(words[0], str) and header_key(words[0]) in TOTALS_WORDS
+
+
+class _HeaderText:
+    """The sheet's header, to know it again when a file repeats it above every printed page."""
+
+    def __init__(self, smap: SheetMap):
+        self.columns = [header_key(h) for h in smap.headers]
+        top = filled_top(smap.sheet, smap.header_row + 1)
+        self.words = {header_key(c) for row in top for c in row} - {""}  # titles and both rows of a 2-row header
+
+    def repeated(self, row: list) -> bool:
+        """Every cell is header text and at least two stand under their own header."""
+        own = 0
+        for col, cell in enumerate(row):
+            if v.is_blank(cell):
+                continue
+            if not isinstance(cell, str) or (key := header_key(cell)) not in self.words:
+                return False
+            own += col < len(self.columns) and key == self.columns[col]
+        return own >= 2
 
 
 def _has_data(m: SheetMap) -> bool:
@@ -325,6 +445,12 @@ class _Planner:
         self.file_groups: dict[tuple[str, str], RowPlan] = {}  # (village id, name) → group row
         self.file_group_names: dict[str, list[RowPlan]] = defaultdict(list)
         self.file_loans: dict[str, RowPlan] = {}  # agreement key → loan row
+        # the households the file lists or its loan rows make, as the borrowers of the loan rows see them
+        self.households_by_nid: dict[str, _FileHousehold] = {}
+        # village id → family-name key → households: the guard compares given names only where the family
+        # names are alike, which keeps a register of thousands of rows without IDs quick to check
+        self.households_in: dict[str, dict[str, list[_FileHousehold]]] = defaultdict(lambda: defaultdict(list))
+        self.households_named: dict[tuple[str, str], list[_FileHousehold]] = defaultdict(list)  # (given, family)
 
     # --- sheets ---
 
@@ -345,8 +471,9 @@ class _Planner:
         sheets = {id(m): self._sheet_plan(m) for m in maps}
         by_kind = {kind: [m for m in maps if m.layout.key == kind and not m.problems and m.header_row is not None] for kind in KIND_ORDER}
         payment_rows = [(m, rows) for m in by_kind["payments"] for rows in [list(_Rows(m))]]
-        # payment rows are read first: a loan row's paid-to-date figure is checked against them
-        paid_in_file = self._paid_in_file(payment_rows)
+        # a loan row's paid-to-date figure is checked against the payment rows: they are read for it, once,
+        # when the first loan row has such a figure
+        paid_in_file = cache(lambda: self._paid_in_file(payment_rows))
         for m in by_kind["households"]:
             sheets[id(m)].rows = [self._household(m, n, cells, row, source) for n, cells, row in _Rows(m)]
         for m in by_kind["groups"]:
@@ -475,7 +602,15 @@ class _Planner:
         if nid:
             self.file_nid[nid] = plan
         self.file_heads[(clean(first), clean(last))].append(plan)
+        ref = ("household", plan.record_id) if plan.action == MATCH else ("household-row", plan.ref)
+        self._remember_household(_FileHousehold(ref, vid, title, first, last, nid))
         return plan
+
+    def _remember_household(self, household: _FileHousehold) -> None:
+        if household.nid:
+            self.households_by_nid[household.nid] = household
+        self.households_in[household.village_id][name_key(household.last)].append(household)
+        self.households_named[(clean(household.first), clean(household.last))].append(household)
 
     def _household_match(self, sheet, number, vid, where, name, first, last, key, nid) -> RowPlan | None:
         known = self.known
@@ -590,11 +725,13 @@ class _Planner:
         if len(existing) > 1:
             _refuse(f"ในเครื่องมีสัญญาเลขที่ {agreement} มากกว่าหนึ่งสัญญา", f"the book has more than one loan numbered {agreement}")
         paid = v.parse_amount(cells.get("paid_to_date"), blank_is_zero=True)
+        if paid < 0:
+            _refuse("ยอดชำระแล้วรวมติดลบไม่ได้", "the paid-to-date figure cannot be negative")
         as_of = v.parse_date(cells.get("paid_as_of")) if not v.is_blank(cells.get("paid_as_of")) else None
         if paid and as_of is None:
             _refuse("มียอดชำระแล้วรวมแต่ไม่มีวันที่ (ชำระแล้ว ณ วันที่)", "a paid-to-date figure needs its day (paid to date as of)")
-        in_file = paid_in_file.get(akey)
-        if paid and in_file is not None:
+        in_file = paid_in_file().get(akey) if paid else None
+        if in_file is not None:
             total = sum(amount for day, amount in in_file if as_of is None or day is None or day <= as_of)
             if total != paid:
                 _refuse(f"ชำระแล้วรวม {_baht(paid)} บาท ไม่ตรงกับผลรวมในชีตการชำระเงิน {_baht(total)} บาท",
@@ -622,11 +759,14 @@ class _Planner:
             _refuse("ครบกำหนดงวดแรกต้องหลังวันที่รับเงิน", "the first due date must be after the money was received")
         if paid and as_of < disbursed:
             _refuse("วันที่ของยอดชำระแล้วรวมอยู่ก่อนวันที่รับเงิน", "the paid-to-date day is before the money was received")
-        borrower, label = self._borrower(cells.get("borrower"), village)
+        found = self._loan_borrower(cells, village, (sheet, number))
+        # a new household's loan is not named twice: "new household นางสมศรี … + new loan 1/2568: กข.คจ. …"
+        label = Text("", "") if found.new is not None else found.label
+        who, who_en = (f"{label.th} ", f"{label.en}, ") if label.th else ("", "")
         purpose = v.text_of(cells.get("purpose"))
-        th = (f"สัญญาใหม่ {agreement}: {label.th} {fund[1]} เงินต้น {_baht(principal)} บาท {count} งวด "
+        th = (f"สัญญาใหม่ {agreement}: {who}{fund[1]} เงินต้น {_baht(principal)} บาท {count} งวด "
               f"{FREQUENCY_TH[frequency]} รับเงิน {format_date(disbursed)} งวดแรก {format_date(first_due)}")
-        en = (f"new loan {agreement}: {label.en}, {fund[1]}, principal {_baht(principal)} baht in {count} "
+        en = (f"new loan {agreement}: {who_en}{fund[1]}, principal {_baht(principal)} baht in {count} "
               f"{frequency} instalments, received {format_date_en(disbursed)}, first due {format_date_en(first_due)}")
         if rate:
             th += f" ดอกเบี้ย {rate / 100:g}% ต่อปี"
@@ -634,13 +774,27 @@ class _Planner:
         if paid:
             th += f" ชำระแล้ว {_baht(paid)} บาท ณ {format_date(as_of)}"
             en += f"; {_baht(paid)} baht paid by {format_date_en(as_of)}"
+        new = found.new
+        if new is not None:  # the row's household comes first: "new household … + new loan …"
+            where = _village_label(village[1], village[2])
+            house = new.input.house_no
+            th = f"ครัวเรือนใหม่: {new.name} {where}" + (f" บ้านเลขที่ {house}" if house else "") + " + " + th
+            en = (f"new household: {new.first} {new.last}, {where}" + (f", house {house}" if house else "")
+                  + " + " + en)
         plan = RowPlan(sheet, number, CREATE, Text(th, en))
         plan.data = {
             "agreement_no": agreement, "fund_id": fund[0], "principal": principal, "rate_bp": rate,
             "instalments": count, "frequency": frequency, "disbursed_on": disbursed, "first_due": first_due,
-            "purpose": purpose, "borrower": borrower,
+            "purpose": purpose, "borrower": found.ref, "new_household": new.input if new else None,
             "paid": (paid, as_of) if paid else None,
         }
+        # nothing after this refuses the row: what it adds to the file's households is for the rows after it
+        if new is not None:
+            self._remember_household(new)
+        if found.gains_nid is not None:
+            household, nid = found.gains_nid
+            household.nid = household.input.head.national_id = nid
+            self.households_by_nid[nid] = household
         return plan
 
     def _paid_on_known_loan(self, plan: RowPlan, lid: str, disbursed, paid: int, as_of: date) -> None:
@@ -661,53 +815,156 @@ class _Planner:
                          f"loan {agreement} is in the book: {_baht(extra)} baht more paid by {format_date_en(as_of)}")
         plan.data["paid"] = (extra, as_of)
 
-    def _borrower(self, cell, village) -> tuple[tuple[str, object], Text]:
-        text = v.text_of(cell)
-        if not text:
+    def _loan_borrower(self, cells: dict, village, row: tuple[str, int]) -> _Found:
+        """The borrower of a loan row: its ผู้กู้ cell when it has one, else the household its columns describe."""
+        named = self._named(cells)
+        cell = cells.get("borrower")
+        if not v.is_blank(cell):
+            return self._borrower(cell, village, named, row)
+        if named is None:
             _refuse("ไม่มีผู้กู้", "the borrower is missing")
+        if not named.nid:  # the name column of a register may hold a group's name
+            text = v.text_of(cells.get("first_name"))
+            group = self._group_ref(text, village[0] if village else None)
+            if group is not None:
+                return _Found(group, Text(f"กลุ่ม {text}", f"group {text}"))
+            _not_a_group(text)
+        return self._household_for(named, village, row)
+
+    @staticmethod
+    def _named(cells: dict) -> _Named | None:
+        """The person a debtor control register's household columns describe on this row, if any."""
+        if not any(f in cells for f in BORROWER_IDENTITY):
+            return None
+        id_cell = cells.get("national_id")
+        nid = None if v.is_masked_id(id_cell) else v.parse_national_id(id_cell)
+        title, first, last = "", "", ""
+        if not v.is_blank(cells.get("first_name")):
+            title, first, last = v.parse_name(cells.get("title"), cells.get("first_name"), cells.get("last_name"))
+        if not first and not nid:
+            return None
+        return _Named(title, first, last, nid, v.text_of(cells.get("house_no")), v.parse_phone(cells.get("phone")))
+
+    def _borrower(self, cell, village, named: _Named | None, row: tuple[str, int]) -> _Found:
+        """The ผู้กู้ cell: a national ID, a group's name or a person's name. It wins over the household columns
+        of the row, which only add what it leaves out (the name to its ID, the ID to its name)."""
+        text = v.text_of(cell)
         digits = to_arabic_digits(text).replace("-", "").replace(" ", "")
         if digits.isdigit() or isinstance(cell, (int, float)):
             nid = v.parse_national_id(cell)
-            row = self.file_nid.get(nid)
-            if row is not None:
-                household = self._household_ref(row)
-                label_name = person_name(row.data["title"], row.data["first"], row.data["last"])
-                self._same_village(row.data["village_id"], village, label_name)
-                return household, Text(label_name, label_name)
-            person = self.known.by_nid.get(nid)
-            if person is None:
-                _refuse(f"ไม่พบผู้กู้เลขประจำตัวประชาชน {nid} ในทะเบียนหรือในชีตครัวเรือน",
-                        f"no borrower with national ID {nid} in the register or the households sheet")
-            hid = self.known.household_of.get(person.id)
-            name = person_name(person.title, person.first, person.last)
-            if hid is None:
-                _refuse(f"{name} ({nid}) ไม่ได้อยู่ในครัวเรือนใด", f"{name} ({nid}) is in no household")
-            self._same_village(self.known.household_village.get(hid), village, name)
-            return ("household", hid), Text(name, name)
-        vid = village[0] if village else None
-        group = self._group_ref(text, vid)
+            if named is not None and named.nid in (None, nid):
+                named.nid = nid
+            else:
+                named = _Named(nid=nid)
+            return self._household_for(named, village, row)
+        group = self._group_ref(text, village[0] if village else None)
         if group is not None:
-            return group, Text(f"กลุ่ม {text}", f"group {text}")
+            return _Found(group, Text(f"กลุ่ม {text}", f"group {text}"))
+        _not_a_group(text)
         title, first, last = split_name(text)
-        rows = [r for r in self.file_heads.get((first, last), [])
-                if r.action != REFUSED and (vid is None or r.data["village_id"] == vid)]
-        known = [h for h in self.known.head_names.get((first, last), [])
-                 if vid is None or self.known.household_village.get(h) == vid]
-        refs = {self._household_ref(r) for r in rows} | {("household", h) for h in known}
-        name = person_name(title, first, last)
-        if len(refs) == 1:
-            return refs.pop(), Text(name, name)
-        if refs:
-            _refuse(f"มีผู้ชื่อ {name} มากกว่าหนึ่งครัวเรือน ให้ใช้เลขประจำตัวประชาชนหรือระบุหมู่ที่",
-                    f"more than one household has {first} {last}; give the national ID or the หมู่ที่")
-        _refuse(f"ไม่พบผู้กู้ {text} (ครัวเรือนหรือกลุ่ม) ในทะเบียนหรือในไฟล์นี้",
-                f"no borrower {text} (household or group) in the register or this file")
+        if named is not None and (not named.first or (clean(named.first), clean(named.last)) == (first, last)):
+            named.title, named.first, named.last = named.title or title, first, last
+        else:
+            named = _Named(title, first, last)
+        return self._household_for(named, village, row)
 
-    def _household_ref(self, row: RowPlan):
-        if row.action == REFUSED:
-            _refuse(f"ครัวเรือนของผู้กู้ในชีต {row.sheet} แถว {row.row} ไม่รับ",
-                    f"the borrower's household (sheet {row.sheet}, row {row.row}) is refused")
-        return ("household", row.record_id) if row.action == MATCH else ("household-row", row.ref)
+    def _household_for(self, named: _Named, village, row: tuple[str, int]) -> _Found:
+        """The household of the person a loan row names, looked for as the households sheet looks: the same
+        national ID in this file or the book, else the duplicate guard's similar name in the row's village;
+        found nowhere, a new household of this row (sheet, row number) in the row's village."""
+        known = self.known
+        if named.nid:
+            household = self.households_by_nid.get(named.nid)
+            if household is not None:
+                self._same_village(household.village_id, village, household.name)
+                return _Found(household.ref, household.label())
+            person = known.by_nid.get(named.nid)
+            if person is not None:
+                name = person_name(person.title, person.first, person.last)
+                hid = known.household_of.get(person.id)
+                if hid is None:
+                    _refuse(f"{name} ({named.nid}) ไม่ได้อยู่ในครัวเรือนใด", f"{name} ({named.nid}) is in no household")
+                self._same_village(known.household_village.get(hid), village, name)
+                return _Found(("household", hid), Text(name, name))
+            if not named.first:
+                _refuse(f"ไม่พบผู้กู้เลขประจำตัวประชาชน {named.nid} ในทะเบียนหรือในชีตครัวเรือน",
+                        f"no borrower with national ID {named.nid} in the register or the households sheet")
+        name = named.name
+        if village is None:
+            return self._household_named(named)
+        vid, moo, vname = village
+        found = self._alike_households(vid, named)
+        if len(found) > 1:
+            names = Text(", ".join(shown.th for _, shown in found.values()),
+                         ", ".join(shown.en for _, shown in found.values()))
+            _refuse(f"หมู่ที่ {moo} มีผู้ชื่อคล้าย {name} {len(found)} คน: {names.th} ให้ระบุเลขประจำตัวประชาชนของผู้กู้",
+                    f"{len(found)} people in หมู่ที่ {moo} have a name like {named.first} {named.last}: {names.en}; "
+                    "give the borrower's national ID")
+        if found:
+            ((ref, (match, shown)),) = found.items()
+            same = (clean(match.first), clean(match.last)) == (clean(named.first), clean(named.last))
+            why = (Text("ชื่อเดียวกันในหมู่บ้านเดียวกัน", "the same name in the same village") if same
+                   else Text("ชื่อคล้ายกันในหมู่บ้านเดียวกัน", "a similar name in the same village"))
+            if ref[0] == "person":
+                _refuse(f"{name} อาจเป็น {shown.th} ที่มีในทะเบียนแล้ว ({why.th}) แต่ไม่ได้อยู่ในครัวเรือนใด "
+                        "ให้เพิ่มครัวเรือนในโปรแกรม",
+                        f"{named.first} {named.last} looks like {shown.en}, already registered ({why.en}) but in no "
+                        "household; add the household in the program")
+            if isinstance(match, _FileHousehold):
+                gains = (match, named.nid) if named.nid and match.input is not None and not match.nid else None
+                return _Found(ref, match.label(None if same else why), gains_nid=gains)
+            return _Found(ref, Text(f"{shown.th} (มีอยู่แล้ว: {why.th})", f"{shown.en} (already registered: {why.en})"))
+        sheet, number = row
+        new = _FileHousehold(
+            ("household-row", f"{sheet}\x1f{number}\x1fhousehold"), vid, named.title, named.first, named.last,
+            named.nid, Text(f"ครัวเรือนใหม่ของแถว {number}", f"the new household of row {number}"),
+            HouseholdInput(vid, PersonInput(named.first, named.last, named.title, named.nid, named.phone),
+                           named.house_no, source="field"),
+        )
+        return _Found(new.ref, Text(name, name), new=new)
+
+    def _alike_households(self, vid: str, named: _Named) -> dict[tuple[str, str], tuple[object, Text]]:
+        """The duplicate guard on a borrower's name in one village: ref → (who matched, how to name them), from
+        the book (exact name key or the guard's likeness, a different national ID being someone else) and from
+        the households this file lists or makes there."""
+        known = self.known
+        key = name_key(named.first) + "|" + name_key(named.last)
+        out: dict[tuple[str, str], tuple[object, Text]] = {}
+        people = [p for p in known.exact_names.get((vid, key), []) if not (named.nid and p.nid and p.nid != named.nid)]
+        for person in people + self._similar(vid, named.first, named.last, named.nid):
+            hid = known.household_of.get(person.id)
+            shown = _shown(person_name(person.title, person.first, person.last), known.household_house.get(hid))
+            out.setdefault(("household", hid) if hid else ("person", person.id), (person, shown))
+        for family, found in self.households_in.get(vid, {}).items():
+            if named.last and family and (not _lengths_can_match(named.last, found[0].last) or names_alike(
+                    named.last, "", found[0].last, "") < SIMILAR):
+                continue  # family names too far apart: nobody of this family is her
+            for household in found:
+                if named.nid and household.nid and household.nid != named.nid:
+                    continue
+                if name_key(household.first) + "|" + name_key(household.last) == key or (
+                        _lengths_can_match(named.first, household.first)
+                        and names_alike(named.first, named.last, household.first, household.last) >= SIMILAR):
+                    house = household.input.house_no if household.input else ""
+                    out.setdefault(household.ref, (household, _shown(household.name, house)))
+        return out
+
+    def _household_named(self, named: _Named) -> _Found:
+        """A borrower named without a หมู่ที่: the one household anywhere in the subdistrict or the file with
+        exactly that name (nothing new can be made without the village)."""
+        first, last = clean(named.first), clean(named.last)
+        refs = {h.ref: h.label() for h in self.households_named.get((first, last), [])}
+        for hid in self.known.head_names.get((first, last), []):
+            refs.setdefault(("household", hid), Text(named.name, named.name))
+        if len(refs) > 1:
+            _refuse(f"มีผู้ชื่อ {named.name} มากกว่าหนึ่งครัวเรือน ให้ใช้เลขประจำตัวประชาชนหรือระบุหมู่ที่",
+                    f"more than one household has {first} {last}; give the national ID or the หมู่ที่")
+        if not refs:
+            _refuse(f"ไม่พบผู้กู้ {named.name} (ครัวเรือนหรือกลุ่ม) ในทะเบียนหรือในไฟล์นี้ ระบุหมู่ที่เพื่อเพิ่มเป็นครัวเรือนใหม่",
+                    f"no borrower {first} {last} (household or group) in the register or this file; give the หมู่ที่ "
+                    "to add a new household")
+        ((ref, label),) = refs.items()
+        return _Found(ref, label)
 
     @staticmethod
     def _same_village(vid: str | None, village, name: str) -> None:
@@ -788,8 +1045,9 @@ class _Planner:
         if paid_on < disbursed:
             _refuse(f"วันที่ชำระ {format_date(paid_on)} อยู่ก่อนวันที่รับเงินกู้ {format_date(disbursed)}",
                     f"paid on {format_date_en(paid_on)}, before the money was received on {format_date_en(disbursed)}")
-        what = f"{_baht(amount)} บาท สัญญา {agreement} วันที่ {format_date(paid_on)}" + (f" ใบเสร็จ {receipt}" if receipt else "")
-        what_en = f"{_baht(amount)} baht on loan {agreement}, {format_date_en(paid_on)}" + (f", receipt {receipt}" if receipt else "")
+        baht = _baht(amount)
+        what = f"{baht} บาท สัญญา {agreement} วันที่ {format_date(paid_on)}" + (f" ใบเสร็จ {receipt}" if receipt else "")
+        what_en = f"{baht} baht on loan {agreement}, {format_date_en(paid_on)}" + (f", receipt {receipt}" if receipt else "")
         if lid is not None:
             if lid not in remaining:
                 remaining[lid] = Counter((d, a, r) for d, a, r, original in self.known.payments.get(lid, []) if original)
@@ -797,8 +1055,20 @@ class _Planner:
                 remaining[lid][key[1:]] -= 1
                 return RowPlan(sheet, number, MATCH, Text(f"มีอยู่แล้ว: รับชำระ {what}", f"already in the book: {what_en}"), lid)
         plan = RowPlan(sheet, number, CREATE, Text(f"รับชำระ {what}", f"payment of {what_en}"))
-        plan.data = {"loan": target, "amount": amount, "paid_on": paid_on, "receipt_no": receipt}
+        plan.data = {"loan": target, "amount": amount, "paid_on": paid_on, "receipt_no": receipt, "disbursed_on": disbursed}
         return plan
+
+
+def _shown(name: str, house_no: str | None) -> Text:
+    """A person the guard found, told apart from a namesake by the house."""
+    return Text(f"{name} บ้านเลขที่ {house_no}", f"{name}, house {house_no}") if house_no else Text(name, name)
+
+
+def _not_a_group(text: str) -> None:
+    """A borrower named "กลุ่ม…" that is no group of the book or the file is not a person to register."""
+    if clean(text).startswith("กลุ่ม"):
+        _refuse(f"ไม่พบกลุ่ม {text} ในทะเบียนหรือในชีตกลุ่ม ให้เพิ่มกลุ่มก่อนนำเข้า",
+                f"there is no group {text} in the register or the groups sheet; add the group before importing")
 
 
 def _lengths_can_match(a: str, b: str) -> bool:

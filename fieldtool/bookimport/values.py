@@ -19,6 +19,7 @@ import math
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from fieldtool.booklayout import FREQUENCY_WORDS, header_key
 from fieldtool.names import clean, parse_title, split_name
@@ -68,6 +69,7 @@ def _shown(cell) -> str:
     return text_of(cell) or "-"
 
 
+@lru_cache(maxsize=65536)  # a register repeats each agreement number on every payment row of the loan
 def key_of(text: str) -> str:
     """How an agreement or receipt number is compared: Arabic digits, no spaces, any case."""
     return to_arabic_digits(clean(text)).replace(" ", "").casefold()

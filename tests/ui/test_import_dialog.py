@@ -252,6 +252,26 @@ def test_importing_writes_the_books_and_the_result_view_says_what_was_created(
     assert loans["1/2569"].borrower == "นางมาลัย ทองคำ" and loans["1/2569"].principal_satang == 1_200_000
 
 
+def test_a_debtor_control_register_is_previewed_as_households_and_loans_with_nothing_to_map(
+        qtbot, import_window, tmp_path, wait_idle):
+    from tests.test_import_registers import debtor_register
+
+    win = load(import_window, debtor_register(tmp_path / "ทะเบียนคุมลูกหนี้.xlsx"), wait_idle)
+    assert sheet_line(win, "Sheet1") == ("Sheet1", "สัญญาเงินกู้", "4", "2", "0", "0")
+    assert not win.problems_note.isVisible()
+    assert [c for s, c in win.mapping_panel.combos if s == "Sheet1"] == [0]  # only ลำดับ is left over
+    combo = win.mapping_panel.combo("Sheet1", "A")
+    assert "เลขประจำตัวประชาชน (ตอนนี้อ่านจากคอลัมน์ C)" in [combo.itemText(i) for i in range(combo.count())]
+    assert rows_shown(win)[0][3].startswith("ครัวเรือนใหม่: นางสมศรี ใจดี หมู่ที่ 1 บ้านโนนกลาง บ้านเลขที่ 12/1 + "
+                                            "สัญญาใหม่ 1/2568")
+    assert win.import_button.text() == "นำเข้า 2 รายการ"
+    with qtbot.waitSignal(win.imported, timeout=20_000):
+        win.start_import()
+    wait_idle()
+    assert {k: label.text() for k, label in win.created_labels.items()} == {
+        "households": "2", "groups": "0", "loans": "2", "payments": "1"}
+
+
 def test_a_second_load_of_the_same_file_says_it_was_imported_before_and_nothing_is_left_to_import(
         qtbot, import_window, tmp_path, wait_idle):
     path = small_register(tmp_path / "a.xlsx", refused=False)

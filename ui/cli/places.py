@@ -244,5 +244,5 @@ def cmd_group_list(args, db) -> None:
     lines = []
     for g in views:
         lines.append(f"{g.id}  {g.name}  {g.village}  ประธาน {g.chair or '-'}")
-        lines += [f"    {groups.ROLES[r].th if r in groups.ROLES else r}: {n}" for r, n in g.members]
+        lines += [f"    {groups.ROLES[r].th if r in groups.ROLES else r}: {n}" for r, n, _ in g.members]
     emit(args, {"count": len(views), "items": [g.to_json() for g in views]}, lines or ["ยังไม่มีกลุ่ม"])

@@ -99,10 +99,11 @@ class MappingPanel(QGroupBox):
     def _combo(self, sheet: SheetPlan, col: int, field: str | None) -> QComboBox:
         layout = LAYOUTS[sheet.kind]
         taken = {u.field: u.column for u in sheet.columns if u.column != col}
-        required = {c.field for c in layout.columns if c.required}
+        present = {u.field for u in sheet.columns}
+        required = {c.field for c in layout.columns if c.required and not present & set(c.unless)}
         combo = QComboBox()
         combo.addItem(tr("importer.ignore"), None)
-        for name in layout.fields:
+        for name in layout.readable_fields:  # a loans sheet may also carry its borrowers' households
             text = field_text(layout, name)
             if name in required:
                 text = tr("importer.field_required", field=text)

@@ -45,9 +45,7 @@ def field_text(layout: SheetLayout, field: str) -> str:
 
 def missing_fields(sheet: SheetPlan) -> list[str]:
     """The fields a row of this sheet must have that no column gives (its rows are not read until they do)."""
-    layout = LAYOUTS[sheet.kind]
-    have = {c.field for c in sheet.columns}
-    return [c.field for c in layout.columns if c.required and c.field not in have]
+    return LAYOUTS[sheet.kind].missing(c.field for c in sheet.columns)
 
 
 def ordered_rows(plan: ImportPlan) -> list[RowPlan]:

@@ -60,6 +60,7 @@ class MemberRow:
     role: str
     saved_role: str | None = None  # None: joins the group on Save
     out: bool = False  # taken out of the group on Save
+    person_id: str | None = None  # a saved member: the domain finds her by id, not by her shown name
 
     @property
     def joining(self) -> bool:
@@ -70,7 +71,9 @@ class MemberRow:
         return self.joining or self.out or self.role != self.saved_role
 
     def spec(self) -> groups.PersonSpec:
-        """Who the domain is to find: a saved member by the name the group shows for her."""
+        """Who the domain is to find: a saved member by her id, someone joining by what was typed."""
+        if self.person_id:
+            return groups.PersonSpec(first_name="", person_id=self.person_id)
         return groups.parse_person(self.person)
 
     def state(self) -> str:
@@ -298,7 +301,7 @@ class SavedGroupEditor(QWidget):
             raise InputError(Text("ต้องเลือกกลุ่มก่อน", "choose a group first"))
         spec = groups.parse_person(text)
         for m in self.row.roster:
-            other = m.spec()
+            other = groups.parse_person(m.person)  # as the table shows her: a name to compare with
             if (spec.first_name and (other.first_name, other.last_name) == (spec.first_name, spec.last_name)) or (
                 spec.national_id and other.national_id == spec.national_id
             ):

@@ -277,7 +277,7 @@ class GroupsPart(SetupPart):
         for g in view.groups:
             rows.append(GroupRow(
                 g.id, g.name, None, g.village, g.kind, responsible=g.responsible,
-                roster=[MemberRow(name, role, role) for role, name in g.members],
+                roster=[MemberRow(name, role, role, person_id=pid) for role, name, pid in g.members],
                 saved_values={"name": g.name, "kind": g.kind, "responsible": g.responsible},
             ))
         rows.append(GroupRow(None))  # a blank group ready to fill in; left out if nobody does
