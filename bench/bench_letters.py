@@ -186,6 +186,7 @@ def bare_reportlab(letters: list[LetterContent], path: Path) -> int:
 
 
 def clear_caches() -> None:
+    thai_text.words.cache_clear()
     thai_text.break_units.cache_clear()
     thai_text.shaped.cache_clear()
     thai_text.text_width.cache_clear()
@@ -259,7 +260,7 @@ def main() -> None:
         seg, shape = segmentation_and_shaping(letters)
         print(
             f"  of which, timed alone: word segmentation {seg:.2f} s, HarfBuzz shaping {shape:.2f} s "
-            f"(the rest: platypus layout and tables, and ReportLab writing shaped lines glyph by glyph)"
+            f"(the rest: platypus layout and tables, and writing the pages)"
         )
 
 

@@ -1,6 +1,7 @@
-"""Printing letters: number them, lay them out in one PDF, and record what was issued.
+"""Printing letters: number them, lay them out in one PDF with the batch's register of letters sent, write
+the address labels of those that go by post, and record what was issued.
 
-The PDF is written to a temporary file and moved into place only when complete; the letters are
+The PDFs are written to temporary files and moved into place only when complete; the letters are
 recorded in the caller's transaction, so a failure anywhere leaves neither a file nor a spent number.
 """
 
@@ -13,10 +14,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from exports.dispatch_pdf import render_labels
 from exports.letters_pdf import render_letters
 from fieldtool import letters
 from fieldtool.models import LetterRecord
-from fieldtool.thai import InputError, format_date
+from fieldtool.text import Text
+from fieldtool.thai import InputError, format_date, format_date_en
 
 
 @dataclass
@@ -26,6 +29,20 @@ class IssueResult:
     prepared: list[letters.PreparedLetter]
     records: list[LetterRecord]
     sha256: str
+    labels_path: Path | None  # the address labels, when any letter goes by post
+    labels: int  # how many labels
+    block: letters.NumberBlock  # this laptop's letter numbers after the batch
+    warning: Text | None  # the block is nearly used
+
+    @property
+    def rebuilt(self) -> list[letters.PreparedLetter]:
+        """Letters issued before they were kept as printed: printed again from the book as it stands."""
+        return [p for p in self.prepared if not p.frozen]
+
+
+def labels_path_for(out_path: Path) -> Path:
+    """Where the labels go when the caller does not say: beside the letters, "<name>-labels.pdf"."""
+    return out_path.with_name(f"{out_path.stem}-labels.pdf")
 
 
 def issue(
@@ -35,20 +52,35 @@ def issue(
     on: date,
     with_dispatch: bool = True,
     progress=None,
+    labels_path: Path | str | None = None,
 ) -> IssueResult:
+    """Print `requests` into out_path (with the register of letters sent after them when with_dispatch),
+    the labels of those going by post into labels_path (default beside out_path), and record them."""
     if not requests:
-        raise InputError(
-            f"ไม่มีหนังสือที่ต้องออกในวันที่ {format_date(on)} (no letters are due on {on.isoformat()})"
-        )
+        raise InputError(Text(f"ไม่มีหนังสือที่ต้องออกในวันที่ {format_date(on)}",
+                              f"no letters are due on {on.isoformat()} ({format_date_en(on)})"))
     out_path = Path(out_path)
     prepared = letters.prepare(session, requests)
-    dispatch = letters.dispatch_list(session, prepared, on) if with_dispatch else None
-    pages = render_letters([p.content for p in prepared], out_path, dispatch=dispatch, progress=progress)
+    register = letters.dispatch_register(session, prepared, on) if with_dispatch else None
+    labels = letters.address_labels(prepared)
+    labels_out = Path(labels_path) if labels_path else labels_path_for(out_path)
+    written: list[Path] = []
     try:
+        pages = render_letters([p.content for p in prepared], out_path, dispatch=register, progress=progress)
+        written.append(out_path)
+        if labels:
+            render_labels(labels, labels_out)
+            written.append(labels_out)
         digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
         records = letters.record_issued(session, prepared, digest, out_path.name)
         session.flush()
     except BaseException:
-        out_path.unlink(missing_ok=True)  # the numbers were not recorded: the file must not circulate
+        for path in written:  # the numbers were not recorded: the files must not circulate
+            path.unlink(missing_ok=True)
         raise
-    return IssueResult(out_path, pages, prepared, records, digest)
+    new = sum(1 for p in prepared if p.request.record is None)
+    block = letters.number_block(session, on)
+    return IssueResult(
+        out_path, pages, prepared, records, digest, labels_out if labels else None, len(labels), block,
+        letters.block_warning(block) if new else None,
+    )

@@ -1,20 +1,25 @@
 """Reminder and demand letters as one printable PDF: each letter as the government's หนังสือภายนอก, then its
-repayment schedule, and optionally the batch's dispatch list (ทะเบียนส่งหนังสือ) at the end.
+repayment schedule, and optionally the batch's register of letters sent (ทะเบียนหนังสือส่ง, drawn by
+exports.dispatch_pdf) at the end.
 
-Thai text goes through exports.thai_text (word-boundary line breaking, HarfBuzz shaping). The file is
-written atomically: a half-rendered batch never replaces the file at out_path.
+Thai text goes through exports.thai_text (line breaks where Thai allows, the letter's names kept whole,
+HarfBuzz shaping, text that searches and copies as written). A letter longer than a page runs over as
+the correspondence rules say: the next page's number centred at its top ("- ๒ -"), the first word(s)
+of the next page at the foot of the page before ("/ข้อความ…"), and the signature block never alone
+with nothing of the letter above it. The file is written atomically: a half-rendered batch never
+replaces the file at out_path.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -23,9 +28,11 @@ from reportlab.platypus import (
     PageTemplate,
     Spacer,
 )
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import Flowable
 
-from exports.pdf_common import atomic_pdf, ruled_table
+from exports.dispatch_pdf import L_BOTTOM, L_LEFT, L_RIGHT, L_TOP, LAND_H, LAND_W, register_story
+from exports.pdf_common import KeepTail, atomic_pdf, ruled_table
 from exports.thai_text import (
     BOLD,
     REGULAR,
@@ -33,10 +40,12 @@ from exports.thai_text import (
     ThaiParagraph,
     break_lines,
     draw_text,
+    first_words,
     register_fonts,
+    text_width,
 )
-from fieldtool.letter_content import DispatchList, LetterContent, ScheduleLine
-from fieldtool.thai import InputError, to_thai_digits
+from fieldtool.letter_content import DispatchRegister, LetterContent, ScheduleLine
+from fieldtool.thai import THAI_DIGITS, InputError, to_thai_digits
 
 Progress = Callable[[int, int], None]
 
@@ -59,12 +68,8 @@ TEXT_SIZE = 13
 TEXT = TextStyle(REGULAR, TEXT_SIZE, 18)
 TITLE = TextStyle(BOLD, TEXT_SIZE, 19)
 GAP = 6  # points between the blocks of the letter head
+CONTINUED_Y = BOTTOM - 0.7 * TEXT.leading  # baseline of "/ข้อความ…", under the frame's last line
 
-# The dispatch list is a register: landscape, so recipient and subject read on one or two lines.
-LAND_W, LAND_H = landscape(A4)
-L_LEFT, L_RIGHT, L_TOP, L_BOTTOM = 2.5 * cm, 2 * cm, 2 * cm, 2 * cm
-
-DISPATCH_HEADER = ("ลำดับ", "เลขที่หนังสือ", "ลงวันที่", "ถึง", "เรื่อง", "สัญญาเลขที่", "จำนวนเงิน (บาท)")
 
 
 # --- public API --------------------------------------------------------------------------------------
@@ -78,13 +83,13 @@ def render_letter(letter: LetterContent, out_path: str | os.PathLike) -> int:
 def render_letters(
     letters: Sequence[LetterContent],
     out_path: str | os.PathLike,
-    dispatch: DispatchList | None = None,
+    dispatch: DispatchRegister | None = None,
     progress: Progress | None = None,
 ) -> int:
     """Write a batch of letters as one PDF and return its number of pages.
 
     Each letter gets its own pages: the letter, then its repayment schedule (left out when the letter
-    has no schedule lines). With `dispatch`, the dispatch list comes last. progress(done, total) is
+    has no schedule lines). With `dispatch`, the register of letters sent comes last. progress(done, total) is
     called after each letter is laid out. Raises InputError (Thai + English) for a missing emblem
     image or a path that cannot be written; then out_path is left as it was.
     """
@@ -117,9 +122,15 @@ def _check_emblem(path: str) -> None:
 class _Run:
     """What the page callbacks need to know while the batch is laid out."""
 
-    def __init__(self, total: int, progress: Progress | None):
+    def __init__(self, total: int, progress: Progress | None, story: list[Flowable]):
         self.pages = 0
         self.numbered_from: int | None = None  # first page of the current letter or list, if numbered
+        self.thai_digits = True  # the page numbers' digits
+        self.letter: LetterContent | None = None  # the letter whose text is being laid out
+        self.signed_on: int | None = None  # the page the current letter's signature block is on
+        # the flowables not laid out yet: platypus takes them from the front of this very list, so at
+        # the end of a page its head is what the next page starts with
+        self.story = story
         self.total = total
         self.progress = progress
 
@@ -130,6 +141,8 @@ class _Run:
 
 class _Mark(Flowable):
     """Takes no room; runs `action(canvas)` when the layout reaches it."""
+
+    _ZEROSIZE = True  # platypus places it even on a page filled to the last point (by the bottom block)
 
     def __init__(self, action: Callable):
         super().__init__()
@@ -143,8 +156,9 @@ class _Mark(Flowable):
         self.action(self.canv)
 
 
-def _build(buf, letters: list[LetterContent], dispatch: DispatchList | None, progress) -> int:
-    run = _Run(len(letters), progress)
+def _build(buf, letters: list[LetterContent], dispatch: DispatchRegister | None, progress) -> int:
+    story: list[Flowable] = []
+    run = _Run(len(letters), progress, story)
 
     def page_end(canv, doc):
         run.pages += 1
@@ -152,9 +166,17 @@ def _build(buf, letters: list[LetterContent], dispatch: DispatchList | None, pro
         if run.numbered_from is not None and page > run.numbered_from:
             # continuation pages of a letter carry their number at the top centre: - ๒ -
             w = canv._pagesize[0]
-            label = f"- {to_thai_digits(str(page - run.numbered_from + 1))} -"
-            lw = pdfmetrics.stringWidth(label, TEXT.font, TEXT.size)
+            number = str(page - run.numbered_from + 1)
+            label = f"- {to_thai_digits(number) if run.thai_digits else number} -"
+            lw = text_width(label, TEXT.font, TEXT.size)
             draw_text(canv, (w - lw) / 2, canv._pagesize[1] - 1.5 * cm, label, TEXT.font, TEXT.size)
+        if run.letter is not None and run.signed_on is None:
+            # the letter goes on: the next page's first word(s) at the foot of this one, "/ข้อความ…"
+            words = _next_words(run.story)
+            if words:
+                mark = f"/{words}…"
+                x = PAGE_W - RIGHT - text_width(mark, TEXT.font, TEXT.size)
+                draw_text(canv, x, CONTINUED_Y, mark, TEXT.font, TEXT.size)
 
     portrait = PageTemplate(
         id="portrait",
@@ -171,7 +193,7 @@ def _build(buf, letters: list[LetterContent], dispatch: DispatchList | None, pro
     doc = BaseDocTemplate(
         buf,
         pagesize=A4,
-        # the first template is the first page's: the dispatch list alone starts in landscape
+        # the first template is the first page's: the register alone starts in landscape
         pageTemplates=[portrait, land] if letters else [land, portrait],
         title=dispatch.title if dispatch and not letters else (letters[0].subject if letters else ""),
         author=(letters[0].office_lines[0] if letters and letters[0].office_lines else ""),
@@ -179,7 +201,6 @@ def _build(buf, letters: list[LetterContent], dispatch: DispatchList | None, pro
         initialFontName=REGULAR,
         initialFontSize=TEXT_SIZE,
     )
-    story: list[Flowable] = []
     for i, letter in enumerate(letters):
         if i:
             story.append(PageBreak())
@@ -192,16 +213,43 @@ def _build(buf, letters: list[LetterContent], dispatch: DispatchList | None, pro
         story.append(NextPageTemplate("landscape"))
         if letters:
             story.append(PageBreak())
-        story += _dispatch_story(dispatch, run)
+        story += [_numbered(run, True), *register_story(dispatch, LAND_W - L_LEFT - L_RIGHT)]
     doc.build(story)
     return run.pages
 
 
-def _numbered(run: _Run, on: bool) -> _Mark:
+def _numbered(run: _Run, on: bool, letter: LetterContent | None = None) -> _Mark:
+    """From here on, pages are numbered from this one (on) or not; `letter`: they hold its text."""
+
     def act(canv):
         run.numbered_from = canv.getPageNumber() if on else None
+        run.letter, run.signed_on = letter, None
+        run.thai_digits = _uses_thai_digits(letter) if letter is not None else True
 
     return _Mark(act)
+
+
+def _uses_thai_digits(letter: LetterContent) -> bool:
+    """Whether the office prints Thai digits (its setting thai_digits): the letter's date and number,
+    which the letter's content writes in the office's digits, say so."""
+    for ch in letter.date_text + letter.number:
+        if ch in THAI_DIGITS:
+            return True
+        if ch.isascii() and ch.isdigit():
+            return False
+    return True
+
+
+def _next_words(story: list[Flowable]) -> str:
+    """The first word(s) the next page will print: those of the first flowable with text, unless a page
+    break or a change of page template comes first (then the letter has ended)."""
+    for f in story:
+        if isinstance(f, (PageBreak, ActionFlowable)):
+            return ""
+        words = getattr(f, "first_words", None)
+        if words is not None:
+            return words(FRAME_W)
+    return ""
 
 
 # --- page 1: the letter ------------------------------------------------------------------------------
@@ -216,8 +264,30 @@ def _without_label(text: str, label: str) -> str:
     return text[len(label) :].strip() if text.startswith(label + " ") or text == label else text
 
 
+# A person's name as the letter's content writes it: title, given name, family name.
+_PERSON = re.compile("(?:นางสาว|นาย|นาง|น\\.ส\\.|ด\\.ช\\.|ด\\.ญ\\.)[^\\s(]+ [^\\s)]+")
+# The places of the borrower's address: หมู่ที่ ๓ บ้านโนนสูง ตำบลโนนกลาง อำเภอพิบูลมังสาหาร จังหวัดอุบลราชธานี.
+_PLACE = re.compile("(?:หมู่ที่ [0-9๐-๙]+ |ตำบล|อำเภอ|จังหวัด)(\\S+)")
+
+
+def letter_names(letter: LetterContent) -> tuple[str, ...]:
+    """The names the letter holds, never broken across lines wherever they are printed: the borrower's
+    (or the group chair's) and the signer's name, and the borrower's village and subdistrict
+    ("บ้านโนนสูง", "หมู่ที่ ๓ บ้านโนนสูง", "ตำบลโนนกลาง"), found in the address."""
+    names = []
+    for text in (letter.recipient, _without_label(letter.salutation, "เรียน")):
+        if m := _PERSON.match(text.strip()):
+            names.append(m.group())
+    if letter.signer_name.strip():
+        names.append(letter.signer_name.strip())
+    for m in _PLACE.finditer(letter.recipient_address):
+        names += [m.group(1), m.group()]
+    return tuple(dict.fromkeys(names))
+
+
 def _letter_story(letter: LetterContent, run: _Run) -> list[Flowable]:
-    story: list[Flowable] = [_numbered(run, True)]
+    story: list[Flowable] = [_numbered(run, True, letter)]
+    keep = letter_names(letter)
     if letter.emblem_path:
         story.append(_Emblem(letter.emblem_path))
     story.append(_HeadBand(letter.number, letter.office_lines, TEXT))
@@ -225,17 +295,19 @@ def _letter_story(letter: LetterContent, run: _Run) -> list[Flowable]:
     for label, attr in _LABELS:
         text = _without_label(getattr(letter, attr), label)
         if text:
-            indent = pdfmetrics.stringWidth(label, TEXT.font, TEXT.size) + _LABEL_GAP
-            story.append(ThaiParagraph(text, TEXT, label=label, left_indent=indent, space_before=GAP))
-    for k, para in enumerate(letter.body):
-        story.append(
-            # left-aligned: stretching the few real spaces of a Thai line would open visible holes
-            ThaiParagraph(para, TEXT, first_indent=PARA_INDENT, space_before=GAP * (2 if k == 0 else 1))
-        )
-    story.append(_Signature(letter.closing, letter.signer_name, letter.signer_position, TEXT))
+            indent = text_width(label, TEXT.font, TEXT.size) + _LABEL_GAP
+            story.append(ThaiParagraph(text, TEXT, label=label, left_indent=indent, space_before=GAP, keep=keep))
+    body = [
+        # left-aligned: stretching the few real spaces of a Thai line would open visible holes
+        ThaiParagraph(para, TEXT, first_indent=PARA_INDENT, space_before=GAP * (2 if k == 0 else 1), keep=keep)
+        for k, para in enumerate(letter.body)
+    ]
+    end: list[Flowable] = [_Signature(letter.closing, letter.signer_name, letter.signer_position, TEXT, run, keep)]
     if letter.section_lines:
-        story.append(_BottomBlock(letter.section_lines, TEXT))
-    return story
+        end.append(_BottomBlock(letter.section_lines, TEXT))
+    if body:  # the signature block goes over with the body's last two lines at least
+        return story + body[:-2] + [KeepTail(body[-2:], end, lines=2)]
+    return story + end
 
 
 class _Emblem(Flowable):
@@ -270,7 +342,7 @@ class _HeadBand(Flowable):
         self.left = break_lines(self.number, st.font, st.size, CENTRE - _LABEL_GAP)
         left_w = max((ln.width for ln in self.left), default=0)
         room = availWidth - left_w - 1 * cm
-        widest = max((pdfmetrics.stringWidth(t, st.font, st.size) for t in self.office_lines), default=0)
+        widest = max((text_width(t, st.font, st.size) for t in self.office_lines), default=0)
         self.block_w = min(widest, room)
         self.right = [ln for t in self.office_lines for ln in break_lines(t, st.font, st.size, self.block_w)]
         self.width = availWidth
@@ -290,23 +362,28 @@ class _HeadBand(Flowable):
 class _Signature(Flowable):
     """ขอแสดงความนับถือ from the page centre, room to sign, then (name) and position centred under it."""
 
-    def __init__(self, closing: str, name: str, position: list[str], style: TextStyle):
+    def __init__(self, closing: str, name: str, position: list[str], style: TextStyle, run: _Run,
+                 keep: tuple[str, ...] = ()):
         super().__init__()
-        self.closing, self.style = closing, style
+        self.closing, self.style, self.run, self.keep = closing, style, run, keep
         self.under = [f"({name})"] + list(position) if name else list(position)
         self.spaceBefore = style.leading  # one blank line after the body
+
+    def first_words(self, avail_width: float) -> str:
+        return first_words(self.closing)
 
     def wrap(self, availWidth, availHeight):
         st = self.style
         self.width = availWidth
-        self.cx = CENTRE + pdfmetrics.stringWidth(self.closing, st.font, st.size) / 2
+        self.cx = CENTRE + text_width(self.closing, st.font, st.size) / 2
         # a long position ("… ปฏิบัติราชการแทน …") wraps so that it stays centred inside the margins
         room = 2 * min(self.cx, availWidth - self.cx)
-        self.lines = [ln for t in self.under for ln in break_lines(t, st.font, st.size, room)]
+        self.lines = [ln for t in self.under for ln in break_lines(t, st.font, st.size, room, keep=self.keep)]
         self.height = (1 + SIGNATURE_LINES + len(self.lines)) * st.leading
         return self.width, self.height
 
     def draw(self):
+        self.run.signed_on = self.canv.getPageNumber()  # the letter ends on this page: nothing goes on
         st = self.style
         y = self.height - st.baseline
         draw_text(self.canv, CENTRE, y, self.closing, st.font, st.size)
@@ -375,34 +452,3 @@ def _schedule_story(letter: LetterContent, run: _Run) -> list[Flowable]:
 
 def _row(line: ScheduleLine) -> list[str]:
     return [line.no, line.due_date, line.amount, line.paid, line.remaining, line.status]
-
-
-# --- the dispatch list -------------------------------------------------------------------------------
-
-
-def _dispatch_story(dispatch: DispatchList, run: _Run) -> list[Flowable]:
-    width = LAND_W - L_LEFT - L_RIGHT
-    story: list[Flowable] = [
-        _numbered(run, True),
-        ThaiParagraph(dispatch.title or "ทะเบียนส่งหนังสือ", TITLE, align="centre"),
-    ]
-    if dispatch.office:
-        story.append(ThaiParagraph(dispatch.office, TEXT, align="centre"))
-    story.append(Spacer(1, GAP * 2))
-    # the column is headed เลขที่หนังสือ already: "ที่ อบ ๐๐๑๗.๑๕/๑๒๓" prints as "อบ ๐๐๑๗.๑๕/๑๒๓"
-    rows = [
-        [
-            d.no,
-            d.number.strip().removeprefix("ที่ "),
-            d.date_text,
-            d.recipient,
-            d.subject,
-            d.loan_agreement,
-            d.amount,
-        ]
-        for d in dispatch.lines
-    ]
-    total = dispatch.total_text or f"รวม {to_thai_digits(str(len(dispatch.lines)))} ฉบับ"
-    aligns = ("centre", "left", "left", "left", "left", "left", "right")
-    story.append(ruled_table(list(DISPATCH_HEADER), rows, total, aligns, width, flexible=(3, 4)))
-    return story

@@ -1,6 +1,7 @@
 """The household development plan (แผนพัฒนาครัวเรือน) as a one- or two-page PDF, for the household and
 the file: who made it, the needs, the four T's with what was found and the agreed actions, the
-household's decision in their own words, and places to sign.
+household's decision in their own words, and places to sign – which never stand alone on a page: they
+keep with the decision's last lines.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 
-from exports.pdf_common import atomic_pdf, ruled_table
-from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph, register_fonts
+from exports.pdf_common import KeepTail, atomic_pdf, ruled_table
+from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph, draw_text, register_fonts
 from fieldtool.households import DIMENSIONS, SOURCES, STATUSES, HouseholdView
 from fieldtool.plans import ACTION_STATUSES, PARTS, PlanView
 from fieldtool.thai import format_baht, format_date, to_thai_digits
@@ -36,14 +37,16 @@ def render_plan(plan: PlanView, household: HouseholdView, out_path: Path | str, 
     def day(d) -> str:
         return format_date(d, "long", thai_digits=thai_digits) if d else "-"
 
+    names = tuple(n for n in (household.head, plan.made_by) if n)  # never broken across lines
+
     story = [
         ThaiParagraph("แผนพัฒนาครัวเรือน (เครื่องมือ ๔ท)", TITLE, align="centre"),
         ThaiParagraph(office, TEXT, align="centre", space_after=6) if office else Spacer(1, 6),
         ThaiParagraph(digits(f"หัวหน้าครัวเรือน  {household.head}   บ้านเลขที่ {household.house_no or '-'}  "
-                             f"{household.village}"), TEXT),
+                             f"{household.village}"), TEXT, keep=names),
         ThaiParagraph(f"ที่มา  {SOURCES[household.source]}   สถานะ  {STATUSES[household.status]}   "
                       f"แผนฉบับที่ {digits(str(plan.revision))}  จัดทำเมื่อ {day(plan.made_on)}", TEXT),
-        ThaiParagraph(f"ผู้ร่วมจัดทำ  {plan.participants or '-'}", TEXT, label="", space_after=4),
+        ThaiParagraph(f"ผู้ร่วมจัดทำ  {plan.participants or '-'}", TEXT, space_after=4, keep=names),
     ]
     if household.needs:
         story.append(ThaiParagraph("ความจำเป็นของครัวเรือน (มิติ TPMAP)", HEAD, space_before=4))
@@ -68,23 +71,24 @@ def render_plan(plan: PlanView, household: HouseholdView, out_path: Path | str, 
             block.append(ruled_table(ACTION_HEADER, rows, None, ("left", "left", "left", "right", "left"),
                                      A4[0] - 2 * MARGIN, flexible=(0, 1)))
         story.append(KeepTogether(block))
-    story += [
-        ThaiParagraph("ทางออกที่ครัวเรือนตัดสินใจ (ในถ้อยคำของครัวเรือน)", HEAD, space_before=10),
-        ThaiParagraph(f"“{plan.decision or '-'}”", TEXT, left_indent=0.5 * cm, space_after=24),
-        KeepTogether([
-            ThaiParagraph("ลงชื่อ ........................................ หัวหน้าครัวเรือน", TEXT,
-                          left_indent=6.5 * cm),
-            ThaiParagraph(f"({household.head})", TEXT, left_indent=7.5 * cm, space_after=14),
-            ThaiParagraph("ลงชื่อ ........................................ ผู้ร่วมจัดทำแผน", TEXT,
-                          left_indent=6.5 * cm),
-            ThaiParagraph(f"({plan.made_by or '........................................'})", TEXT,
-                          left_indent=7.5 * cm),
-        ]),
+    signatures = [
+        ThaiParagraph("ลงชื่อ ........................................ หัวหน้าครัวเรือน", TEXT,
+                      left_indent=6.5 * cm, space_before=24),
+        ThaiParagraph(f"({household.head})", TEXT, left_indent=7.5 * cm, space_after=14, keep=names),
+        ThaiParagraph("ลงชื่อ ........................................ ผู้ร่วมจัดทำแผน", TEXT,
+                      left_indent=6.5 * cm),
+        ThaiParagraph(f"({plan.made_by or '........................................'})", TEXT,
+                      left_indent=7.5 * cm, keep=names),
     ]
+    # the heading stays with the decision's first line, the signatures with its last two
+    story.append(KeepTail(
+        [ThaiParagraph(f"“{plan.decision or '-'}”", TEXT, left_indent=0.5 * cm, keep=names)],
+        signatures,
+        lines=2,
+        before=[ThaiParagraph("ทางออกที่ครัวเรือนตัดสินใจ (ในถ้อยคำของครัวเรือน)", HEAD, space_before=10)],
+    ))
 
     def footer(canv, doc):
-        from exports.thai_text import draw_text
-
         pages[0] = doc.page
         text = f"แผนพัฒนาครัวเรือน {household.head} ฉบับที่ {plan.revision} หน้า {doc.page}"
         draw_text(canv, MARGIN, 1.2 * cm, digits(text), REGULAR, 9)

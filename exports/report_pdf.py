@@ -261,9 +261,11 @@ def grouped_table(report: DistrictReport, sec: Section, table: ReportTable) -> T
         head1 += [ThaiParagraph(quarter_heading(q), bold, align="centre")] + [""] * (nm - 1)
     head2 = [""] * labels + [ThaiParagraph(m.label, bold, align="centre") for _ in report.quarters for m in measures]
     data = [head1, head2]
-    data += [[ThaiParagraph(c, CELL, align=a) for c, a in zip(r, aligns, strict=True)] for r in body]
-    data.append([ThaiParagraph(c, bold, align=a) for c, a in zip(total, aligns, strict=True)])
-    data.append([ThaiParagraph(c, CELL, align=a) for c, a in zip(sums, aligns, strict=True)])
+    # the figures (right-aligned) never wrap: should the page be too narrow for them, they shrink
+    data += [[ThaiParagraph(c, CELL, align=a, fit=a == "right") for c, a in zip(r, aligns, strict=True)]
+             for r in body]
+    data.append([ThaiParagraph(c, bold, align=a, fit=a == "right") for c, a in zip(total, aligns, strict=True)])
+    data.append([ThaiParagraph(c, CELL, align=a, fit=a == "right") for c, a in zip(sums, aligns, strict=True)])
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 1), HEADER_FILL),

@@ -3,11 +3,19 @@
 `fieldtool.letters` fills these from the loan book; `exports.letters_pdf` lays them out on paper. The
 layout follows the government's หนังสือภายนอก: number top left, office top right, date, เรื่อง, เรียน,
 อ้างถึง, สิ่งที่ส่งมาด้วย, body, ขอแสดงความนับถือ, signature block, responsible section bottom left.
+
+A letter is a document: when it is issued its `LetterContent` is frozen as JSON on its record
+(`to_json`), and a reprint draws that again (`from_json`), so the page says what it said that day.
+The dispatch register (ทะเบียนหนังสือส่ง, `DispatchRegister`) and the address labels (`AddressLabel`) of a
+batch are drawn by `exports.dispatch_pdf`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field, fields
+
+CONTENT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -42,29 +50,70 @@ class LetterContent:
     schedule_header: tuple[str, ...] = ("งวดที่", "วันครบกำหนด", "จำนวนเงิน (บาท)", "ชำระแล้ว (บาท)", "คงค้าง (บาท)", "สถานะ")
     schedule: list[ScheduleLine] = field(default_factory=list)
     schedule_totals: ScheduleLine | None = None
-    # for the dispatch list and the record of issued letters
+    # for the dispatch register, the address labels and the record of issued letters
     recipient: str = ""
-    recipient_address: str = ""
+    recipient_address: str = ""  # the postal address on one line
     loan_agreement: str = ""
     amount_text: str = ""
+    address_lines: list[str] = field(default_factory=list)  # the postal address as a label prints it
+    postcode: str = ""  # รหัสไปรษณีย์ (office setting `postal_code`), last on a label
+    # "สำเนา" on a reprint when the office wants copies marked (office setting `copy_mark`), else "".
+    # Never part of the frozen content: the letter as issued had no mark. To be drawn at the top of each
+    # page of the letter and its schedule by exports.letters_pdf.
+    copy_mark: str = ""
+
+    def to_json(self) -> str:
+        """The letter as issued, for its record (the copy mark is a property of a printing, not kept)."""
+        data = asdict(self)
+        data["copy_mark"] = ""
+        return json.dumps({"version": CONTENT_VERSION, "letter": data}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> LetterContent:
+        data = dict(json.loads(text)["letter"])
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
+        data["schedule"] = [ScheduleLine(**line) for line in data.get("schedule", [])]
+        if data.get("schedule_totals") is not None:
+            data["schedule_totals"] = ScheduleLine(**data["schedule_totals"])
+        if "schedule_header" in data:
+            data["schedule_header"] = tuple(data["schedule_header"])
+        return cls(**data)
+
+
+# --- the official register of letters sent and the labels of those that go by post -----------------------
 
 
 @dataclass(frozen=True)
-class DispatchLine:
-    """One row of ทะเบียนส่งหนังสือ, the dispatch list of a batch."""
+class RegisterLine:
+    """One entry of the ทะเบียนหนังสือส่ง (แบบที่ ๑๔ of the correspondence rules), as printed."""
 
-    no: str
-    number: str
-    date_text: str
-    recipient: str
-    subject: str
-    loan_agreement: str
-    amount: str
+    register_no: str  # เลขทะเบียนส่ง: the letter's running number
+    number: str  # ที่: "อบ ๐๐๑๗.๑๕/๒๐๑"
+    date_text: str  # ลงวันที่
+    sender: str  # จาก
+    recipient: str  # ถึง: the addressee's name
+    address: str  # and address, under the name
+    subject: str  # เรื่อง
+    action: str  # การปฏิบัติ: how it goes (ส่งด้วยมือ, ไปรษณีย์ธรรมดา, ไปรษณีย์ลงทะเบียนตอบรับ)
+    note: str  # หมายเหตุ: agreement and amount, a correction, a copy
 
 
 @dataclass
-class DispatchList:
-    title: str  # "ทะเบียนส่งหนังสือ ประจำวันที่ ..."
-    office: str
-    lines: list[DispatchLine]
-    total_text: str = ""
+class DispatchRegister:
+    title: str  # "ทะเบียนหนังสือส่ง"
+    office: str  # the office whose register it is
+    period: str  # "วันที่ ๒๒ พฤศจิกายน ๒๕๖๙"
+    lines: list[RegisterLine]
+    total_text: str = ""  # "รวม ๑๒ ฉบับ (ส่งด้วยมือ ๗ ไปรษณีย์ธรรมดา ๓ ไปรษณีย์ลงทะเบียนตอบรับ ๒)"
+
+
+@dataclass(frozen=True)
+class AddressLabel:
+    """One address label for an envelope: the addressee, the address, the letter it carries."""
+
+    name_lines: tuple[str, ...]  # "นางสมศรี ใจดี", "ประธานกลุ่มทอผ้าไหมบ้านหนองบัว"
+    address_lines: tuple[str, ...]
+    postcode: str = ""
+    number: str = ""  # the letter's number, small, to match envelope and letter
+    service: str = ""  # "ลงทะเบียนตอบรับ" for registered post with a return receipt

@@ -150,6 +150,9 @@ class Loan(SQLModel, table=True):
     # empty on loans made before they were copied: those follow their fund
     ask_ladder: str = ""
     demand_rules: str = ""
+    # a loan brought in from an old book: the day the program began following it (None: from its start);
+    # notices whose time had passed before that day are not counted as missed
+    followed_from: date | None = None
 
 
 class Schedule(SQLModel, table=True):
@@ -234,7 +237,8 @@ class ChangeLog(SQLModel, table=True):
 
 
 class LetterRecord(SQLModel, table=True):
-    """An issued letter: its number is spent; printing it again reuses the number and the date."""
+    """An issued letter (a document, entered in the ทะเบียนหนังสือส่ง): its number is spent; printing it
+    again reproduces what it printed. A mistake is put right by a new letter that cites it (`corrects_id`)."""
 
     __tablename__ = "letter_record"
     __table_args__ = (Index("ux_letter_number", "prefix", "year_be", "running", unique=True),)
@@ -253,6 +257,11 @@ class LetterRecord(SQLModel, table=True):
     file_name: str = ""
     device_id: str = ""
     officer: str = ""
+    # Everything the letter printed (fieldtool.letter_content, as JSON), frozen when it was issued: a
+    # reprint draws this again. "" for letters issued before migration 0007.
+    content: str = ""
+    delivery: str = ""  # hand | post | registered (fieldtool.letters.Delivery); "" before 0007
+    corrects_id: str | None = Field(default=None, foreign_key="letter_record.id")  # the letter it replaces
 
 
 # --- households, 4ท plans, visits, meetings ------------------------------------------------------------

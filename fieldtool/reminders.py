@@ -181,10 +181,12 @@ def notice_outcomes(
     if states is None:
         states = load_states(session, on, loan_ids)
     delivered = _deliveries(session, loan_ids)
+    followed = _followed_from(session, list(states))
     out = []
     for loan_id, state in states.items():
         if state.disbursed_on is None or state.disbursed_on > on:
             continue
+        since = followed.get(loan_id)
         for idx, sched in enumerate(state.schedules):
             # a schedule replaced by a restructuring has no notices after the new one began
             ends = state.schedules[idx + 1].effective_from if idx + 1 < len(state.schedules) else None
@@ -192,6 +194,8 @@ def notice_outcomes(
                 for kind, opened, closes in notice_windows(inst, state.disbursed_on):
                     if opened > on or opened < sched.effective_from or (ends and opened >= ends):
                         continue
+                    if since is not None and closes <= since:
+                        continue  # its time passed while the loan was kept in the old book
                     rid = f"{kind}:{inst.id}"
                     done = delivered.get(rid)
                     if done is not None and done < closes and done <= on:
@@ -204,6 +208,13 @@ def notice_outcomes(
                         result = "open"
                     out.append(NoticeOutcome(rid, loan_id, kind, inst.due_date, result))
     return out
+
+
+def _followed_from(session: Session, loan_ids: list[str]) -> dict[str, date]:
+    """Loans brought in from an old book: the day the program began following each (few loans have one)."""
+    rows = session.execute(select(Loan.id, Loan.followed_from).where(Loan.followed_from.is_not(None))).all()
+    wanted = set(loan_ids)
+    return {lid: day for lid, day in rows if lid in wanted}
 
 
 def deliver(

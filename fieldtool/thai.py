@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from pythainlp.util import normalize as _th_normalize
+from pythainlp.util import num_to_thaiword
 
 from fieldtool.text import Text
 
@@ -165,41 +166,13 @@ def satang_to_str(satang: int) -> str:
     return f"{'-' if satang < 0 else ''}{baht}.{st:02d}"
 
 
-_DIGIT_WORDS = ("", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า")
-_PLACE_WORDS = ("", "สิบ", "ร้อย", "พัน", "หมื่น", "แสน")
-
-
-def _words_below_million(n: int) -> str:
-    """0 < n < 1,000,000. เอ็ด only after a tens digit (21 ยี่สิบเอ็ด, 101 หนึ่งร้อยหนึ่ง)."""
-    digits = [int(c) for c in reversed(str(n))]
-    parts = []
-    for place, digit in enumerate(digits):
-        if digit == 0:
-            continue
-        if place == 0 and digit == 1 and len(digits) > 1 and digits[1] != 0:
-            word = "เอ็ด"
-        elif place == 1 and digit == 1:
-            word = ""
-        elif place == 1 and digit == 2:
-            word = "ยี่"
-        else:
-            word = _DIGIT_WORDS[digit]
-        parts.append(word + _PLACE_WORDS[place])
-    return "".join(reversed(parts))
-
-
-def _number_words(n: int) -> str:
-    """n > 0; millions nest (1,000,000,000 = หนึ่งพันล้าน, 10**12 = หนึ่งล้านล้าน)."""
-    millions, rest = divmod(n, 1_000_000)
-    head = _number_words(millions) + "ล้าน" if millions else ""
-    return head + (_words_below_million(rest) if rest else "")
-
-
 def baht_in_words(satang: int) -> str:
-    """Amount in words as on official documents: 1250000 → "หนึ่งหมื่นสองพันห้าร้อยบาทถ้วน".
+    """Amount in words as on official documents, by the Royal Institute's rule: 1250000 →
+    "หนึ่งหมื่นสองพันห้าร้อยบาทถ้วน"; a final ๑ after a higher digit is เอ็ด (๑๐๑ หนึ่งร้อยเอ็ด,
+    ๑,๐๐๑ หนึ่งพันเอ็ด, ๕๐๑,๐๐๐,๐๐๐ ห้าร้อยเอ็ดล้าน); 0.50 is ห้าสิบสตางค์; ถ้วน only after whole baht.
 
-    Written here instead of pythainlp.util.bahttext: that takes a float (inexact for large amounts) and
-    writes "ศูนย์บาทห้าสิบสตางค์" for 0.50 and "หนึ่งร้อยเอ็ด", "สิบสองล้านเอ็ด" for 101 and 12,000,001.
+    The numbers are PyThaiNLP's num_to_thaiword, exact on integers. Not its bahttext: that takes a
+    float (inexact past 15 digits) and writes "ศูนย์บาทห้าสิบสตางค์" for 0.50.
     """
     _check_satang(satang)
     if satang < 0:
@@ -207,8 +180,8 @@ def baht_in_words(satang: int) -> str:
     if satang == 0:
         return "ศูนย์บาทถ้วน"
     baht, st = divmod(satang, 100)
-    text = _number_words(baht) + "บาท" if baht else ""
-    return text + (_number_words(st) + "สตางค์" if st else "ถ้วน")
+    text = num_to_thaiword(baht) + "บาท" if baht else ""
+    return text + (num_to_thaiword(st) + "สตางค์" if st else "ถ้วน")
 
 
 # --- identifiers ---------------------------------------------------------------------------------------

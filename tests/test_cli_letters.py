@@ -15,7 +15,7 @@ def office(book):
     return book
 
 
-def test_the_days_letters_in_one_pdf_with_the_dispatch_list(office, capsys, tmp_path):
+def test_the_days_letters_in_one_pdf_with_the_register_of_letters_sent(office, capsys, tmp_path):
     db = office.db
     loan_id = add_loan(db, office, capsys)
     out = tmp_path / "letters-2569-01-01.pdf"
@@ -25,12 +25,13 @@ def test_the_days_letters_in_one_pdf_with_the_dispatch_list(office, capsys, tmp_
     assert letter["number"] == "ที่ อบ ๐๐๑๗.๑๕/๒๐๑" and letter["kind"] == "notice-30"
     assert letter["date"] == "๑ มกราคม ๒๕๖๙" and letter["amount"] == "๓,๓๓๓.๓๓"
     assert letter["loan_id"] == loan_id and not letter["reprint"]
-    assert result["pages"] == 3  # the letter, its schedule, the dispatch list
-    # the last page is the dispatch list (pdftotext drops the substituted tone-mark glyphs, so compare
-    # text without marks: the letter number and the total line)
+    assert result["pages"] == 3  # the letter, its schedule, the register of letters sent
+    assert result["register"] and result["labels"] is None  # a notice goes by hand: no label
+    # the last page is the ทะเบียนหนังสือส่ง, with the rules' columns
     last = subprocess.run(["pdftotext", "-f", "3", "-l", "3", "-layout", str(out), "-"],
                           capture_output=True, text=True, check=True).stdout
-    assert "อบ ๐๐๑๗.๑๕/๒๐๑" in last and "รวม ๑ ฉบับ" in last
+    assert "ทะเบียนหนังสือส่ง" in last and "หมายเหตุ" in last and "เลขทะเบียน" in last
+    assert "อบ ๐๐๑๗.๑๕/๒๐๑" in last and "รวม ๑ ฉบับ (ส่งด้วยมือ ๑)" in last
     # the notice was recorded as delivered by letter; printing the day again reprints the same letter
     assert run_json(db, capsys, "reminders", "--on", "2026-01-01")["items"] == []
     again = run_json(db, capsys, "letters", "--on", "2026-01-01", "--out", str(tmp_path / "again.pdf"))
@@ -82,6 +83,81 @@ def test_templates_from_the_command_line(office, capsys, tmp_path):
 
 def test_office_settings_from_the_command_line(office, capsys):
     db = office.db
-    assert "201-400" in run(db, "office", "show", capsys=capsys).out
+    assert "letter_block     201-1200" in run(db, "office", "show", capsys=capsys).out
     assert "letter block" in run(db, "office", "set", "letter_block", "ห้าสิบ", expect=2, capsys=capsys).err
     assert run_json(db, capsys, "office", "set", "letter_block", "๔๐๑-๖๐๐")["letter_block"] == "๔๐๑-๖๐๐"
+
+
+def test_a_letter_the_rules_forbid_is_refused_on_the_command_line(office, capsys, tmp_path):
+    db = office.db
+    loan_id = add_loan(db, office, capsys)
+    before = snapshot(db)
+    err = run(db, "letter", loan_id, "--kind", "notice-7", "--on", "2026-02-03", "--out", str(tmp_path / "n.pdf"),
+              expect=2, capsys=capsys).err
+    assert "ให้ออกหนังสือทวงถามแทน" in err and "not a notice" in err
+    err = run(db, "letter", loan_id, "--kind", "demand-2", "--on", "2026-03-12", "--out", str(tmp_path / "d.pdf"),
+              expect=2, capsys=capsys).err
+    assert "the second demand needs the first demand first" in err
+    assert "give the letter's kind" in run(db, "letter", loan_id, "--out", str(tmp_path / "k.pdf"),
+                                           expect=2, capsys=capsys).err
+    assert snapshot(db) == before and not list(tmp_path.glob("*.pdf"))
+
+
+def test_a_letter_is_reprinted_by_its_number_as_it_was_issued(office, capsys, tmp_path):
+    db = office.db
+    loan_id = add_loan(db, office, capsys)
+    first = run_json(db, capsys, "letter", loan_id, "--kind", "demand-1", "--on", "2026-02-10",
+                     "--out", str(tmp_path / "d1.pdf"))["letters"][0]
+    run(db, "pay", loan_id, "--amount", "1000", "--on", "2026-02-05", capsys=capsys)  # entered after the letter
+    for number in ("๒๐๑", "ที่ อบ ๐๐๑๗.๑๕/201"):
+        again = run_json(db, capsys, "letter", "reprint", number, "--out", str(tmp_path / "r.pdf"))
+        (letter,) = again["letters"]
+        assert (letter["number"], letter["date"], letter["body"]) == (first["number"], first["date"], first["body"])
+        assert letter["reprint"] and letter["frozen"] and letter["copy"]
+        assert again["rebuilt"] == [] and again["warning"] is None
+    shown = run(db, "letter", "reprint", "201", "--out", str(tmp_path / "r2.pdf"), capsys=capsys).out
+    assert "(พิมพ์ซ้ำ มีคำว่า สำเนา)" in shown
+    assert "no letter numbered 999" in run(db, "letter", "reprint", "999", "--out", str(tmp_path / "x.pdf"),
+                                           expect=2, capsys=capsys).err
+
+
+def test_a_correction_from_the_command_line_takes_the_next_number(office, capsys, tmp_path):
+    db = office.db
+    loan_id = add_loan(db, office, capsys)
+    run(db, "letter", loan_id, "--kind", "demand-1", "--on", "2026-02-10", "--out", str(tmp_path / "d1.pdf"),
+        capsys=capsys)
+    fixed = run_json(db, capsys, "letter", "correct", "๒๐๑", "--on", "2026-02-11", "--out", str(tmp_path / "c.pdf"))
+    (letter,) = fixed["letters"]
+    assert (letter["number"], letter["corrects"], letter["reprint"]) == (
+        "ที่ อบ ๐๐๑๗.๑๕/๒๐๒", "ที่ อบ ๐๐๑๗.๑๕/๒๐๑", False)
+    assert letter["body"][0].startswith("หนังสือฉบับนี้แก้ไขและใช้แทนหนังสือที่ อบ ๐๐๑๗.๑๕/๒๐๑")
+
+
+def test_a_nearly_used_number_block_is_warned_about(office, capsys, tmp_path):
+    db = office.db
+    add_loan(db, office, capsys)
+    run(db, "office", "set", "letter_block", "201-210", capsys=capsys)
+    result = run_json(db, capsys, "letters", "--on", "2026-01-01", "--out", str(tmp_path / "a.pdf"))
+    assert result["block"] == {"low": 201, "high": 210, "left": 9, "year_be": 2569}
+    assert result["warning"]["th"].startswith("เลขที่หนังสือช่วง 201-210 ของเครื่องนี้เหลืออีก 9 เลข")
+    assert "fieldtool office set letter_block 211-220" in result["warning"]["en"]
+    again = run(db, "letters", "--on", "2026-01-01", "--out", str(tmp_path / "b.pdf"), capsys=capsys).out
+    assert "คำเตือน" not in again  # a reprint spends no number
+
+
+def test_letters_by_post_get_address_labels_beside_them(office, capsys, tmp_path):
+    db = office.db
+    add_loan(db, office, capsys)
+    out = tmp_path / "day.pdf"
+    result = run_json(db, capsys, "letters", "--on", "2026-01-01", "--send", "post", "--out", str(out))
+    assert result["labels"] == str(tmp_path / "day-labels.pdf") and result["labels_count"] == 1
+    assert result["letters"][0]["delivery"] == "post"
+    labels = subprocess.run(["pdftotext", "-layout", result["labels"], "-"], capture_output=True, text=True,
+                            check=True).stdout
+    assert "นางสมศรี ใจดี" in labels and "หมู่ที่ ๓ บ้านหนองบัว" in labels and "๓๔๑๑๐" in labels
+    register = subprocess.run(["pdftotext", "-f", "3", "-l", "3", "-layout", str(out), "-"], capture_output=True,
+                              text=True, check=True).stdout
+    assert "ไปรษณีย์ธรรมดา" in register
+    err = run(db, "letters", "--on", "2026-01-02", "--send", "pigeon", "--out", str(tmp_path / "p.pdf"),
+              expect=2, capsys=capsys).err
+    assert "use hand, post or registered" in err

@@ -158,6 +158,19 @@ def test_the_pdf_is_landscape_a4_with_sarabun_and_pages_that_are_not_blank(distr
         assert dark_share(png_page(pdf, page)) > 0.005, page
 
 
+def test_a_search_of_the_report_pdf_finds_the_thai_it_prints(district, capsys, tmp_path):
+    data, _xlsx, pdf = report_files(district, capsys, tmp_path)
+    exe = shutil.which("pdftotext")
+    assert exe, "pdftotext is missing: install poppler-utils (apt-get install -y poppler-utils)"
+    text = subprocess.run([exe, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "รายงานผลการดำเนินงานระดับอำเภอ" in text and "ปีงบประมาณ ๒๕๗๐" in text
+    assert "ภาพรวมทั้งอำเภอ (ยอดรวมที่คำนวณจากข้อมูลโดยตรง)" in text
+    assert "รวมทั้งอำเภอ" in text and "ผลรวมของแถว (ตรวจสอบ)" in text
+    for section in data["sections"]:
+        assert section["title"] in text, section["title"]
+    assert not any(0xE000 <= ord(c) <= 0xF8FF for c in text), "no private-use glyph codes in the text"
+
+
 def test_the_pdf_draws_the_arrears_chart(district, capsys, tmp_path):
     from exports.report_pdf import QUARTER_COLOURS
 

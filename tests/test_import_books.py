@@ -429,3 +429,15 @@ def test_a_totals_row_and_an_empty_sheet_are_not_refusals(office, tmp_path):
     wb.save(path)
     plan = plan_file(office, path)
     assert plan.ok and plan.counts == {CREATE: 2, MATCH: 0, REFUSED: 0}
+
+
+def test_notices_whose_time_passed_in_the_old_book_are_not_counted_as_missed(office, tmp_path):
+    import_file(office, full_register(tmp_path), today=date(2026, 8, 20))
+    with office.session() as s:
+        # on the day of the import nothing is the program's to have missed, however long the loans have run
+        assert arrears_on(s, date(2026, 8, 20)).notices["missed"] == 0
+        # a month on, the notices of 15 Sep that nobody delivered are missed: the program follows the loans now
+        later = arrears_on(s, date(2026, 9, 20)).notices
+        loans = s.scalars(select(Loan)).all()
+    assert later["missed"] > 0
+    assert {loan.followed_from for loan in loans} == {date(2026, 8, 20)}

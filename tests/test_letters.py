@@ -89,7 +89,7 @@ def test_a_used_up_block_is_refused_with_a_clear_sentence(office):
     office.loan(household=True)
     with office.db.session() as s:
         letters.set_office_setting(s, "letter_block", "7-7")
-    with pytest.raises(InputError, match="used up"), office.db.session() as s:
+    with pytest.raises(InputError, match="only 1 number is left"), office.db.session() as s:
         letters.prepare(s, letters.letters_due(s, date(2026, 1, 2)))
 
 

@@ -11,6 +11,7 @@ import shutil
 import struct
 import subprocess
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,8 @@ from reportlab.pdfgen import canvas
 
 from exports.letters_pdf import render_letter, render_letters
 from exports.thai_text import REGULAR, break_lines, draw_text, register_fonts, shaped
-from fieldtool.letter_content import DispatchLine, DispatchList, LetterContent, ScheduleLine
-from fieldtool.thai import InputError, format_baht, to_thai_digits
+from fieldtool.letter_content import DispatchRegister, LetterContent, RegisterLine, ScheduleLine
+from fieldtool.thai import THAI_DIGITS, InputError, format_baht, to_arabic_digits, to_thai_digits
 
 AMOUNT = "๓,๓๓๓.๓๔ บาท"
 BODY = (
@@ -91,14 +92,17 @@ def make_letter(i: int = 0, rows: int = 24, emblem: str | None = None, body: lis
     )
 
 
-def make_dispatch(letters: list[LetterContent]) -> DispatchList:
+def make_dispatch(letters: list[LetterContent]) -> DispatchRegister:
+    """The register of letters sent of a batch (ทะเบียนหนังสือส่ง, drawn by exports.dispatch_pdf)."""
     lines = [
-        DispatchLine(
-            _th(k + 1), x.number, x.date_text, x.recipient, x.subject, x.loan_agreement, x.amount_text
+        RegisterLine(
+            _th(123 + k), x.number.removeprefix("ที่ "), x.date_text, "สพอ.พิบูลมังสาหาร", x.recipient,
+            "บ้านเลขที่ ๑๒ หมู่ที่ ๓ บ้านหนองบัว", x.subject, "ส่งด้วยมือ", f"สัญญา {x.loan_agreement}\n{x.amount_text} บาท",
         )
         for k, x in enumerate(letters)
     ]
-    return DispatchList("ทะเบียนส่งหนังสือ ประจำวันที่ ๒๒ พฤศจิกายน ๒๕๖๙", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร", lines)
+    return DispatchRegister("ทะเบียนส่งหนังสือ ประจำวันที่ ๒๒ พฤศจิกายน ๒๕๖๙", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร", "",
+                            lines)
 
 
 def write_png(path: Path, w: int = 60, h: int = 80) -> str:
@@ -148,7 +152,7 @@ def dark(pixels: bytes, w: int, box: tuple[float, float, float, float] = (0, 0, 
 # --- the batch ---------------------------------------------------------------------------------------
 
 
-def test_batch_prints_letter_and_schedule_for_each_letter_then_the_dispatch_list(tmp_path):
+def test_batch_prints_letter_and_schedule_for_each_letter_then_the_register_of_letters_sent(tmp_path):
     letters = [make_letter(i) for i in range(3)]
     out = tmp_path / "batch.pdf"
     seen = []
@@ -175,6 +179,65 @@ def test_a_long_letter_continues_on_a_numbered_page(tmp_path):
     assert dark(px, w, (0.4, 0.02, 0.6, 0.09)) > 0, "the continuation page carries its number at the top"
 
 
+def _page_lines(pdf: Path, page: int) -> list[str]:
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    return [ln.strip() for ln in out.splitlines() if ln.strip()]
+
+
+def test_a_two_page_letter_carries_its_continuation_and_page_number(tmp_path):
+    out = tmp_path / "long.pdf"
+    assert render_letter(make_letter(rows=0, body=[BODY] * 3 + [BODY[:300]]), out) == 2
+    first, second = _page_lines(out, 1), _page_lines(out, 2)
+    # the foot of page 1: a slash and the first word(s) of page 2
+    mark = first[-1]
+    assert mark.startswith("/") and mark.endswith("…")
+    assert re.fullmatch("-\\s*๒\\s*-", second[0]), "page 2 is numbered at the top: - ๒ -"
+    assert second[1].startswith(mark[1:-1]) and len(mark) > 3
+    assert not any(ln.startswith("/") for ln in second), "the letter's last page has no continuation"
+
+
+def test_a_one_page_letter_has_no_page_number_and_no_continuation(tmp_path):
+    out = tmp_path / "one.pdf"
+    assert render_letter(make_letter(rows=0), out) == 1
+    lines = _page_lines(out, 1)
+    assert not any(ln.startswith("/") or re.fullmatch("-\\s*\\S\\s*-", ln) for ln in lines)
+
+
+# the last paragraph cut at lengths that put the page break before, inside and after its last lines;
+# "closing": a letter that ends with a one-line sentence, as most do
+@pytest.mark.parametrize("cut", [100, 180, 260, 300, 380, 460, 540, "closing"])
+def test_the_signature_block_never_stands_alone_on_a_page(tmp_path, cut):
+    out = tmp_path / "long.pdf"
+    if cut == "closing":
+        last, body = "จึงเรียนมาเพื่อโปรดดำเนินการ", [BODY, BODY, BODY, "จึงเรียนมาเพื่อโปรดดำเนินการ"]
+    else:
+        last = BODY[:cut].strip()
+        body = [BODY, BODY, last]
+    pages = render_letter(make_letter(rows=0, body=body), out)
+    assert pages == 2, "no page is left empty or holding only the signature"
+    lines = _page_lines(out, pages)
+    closing = lines.index("ขอแสดงความนับถือ")
+    above = lines[1:closing]  # under the page number
+    assert len(above) >= 2, f"at least two lines of the body go with the signature: {lines[:4]}"
+    assert last.endswith(above[-1].split(" ")[-1]), "the line just above is the body's last"
+    assert "โทร. ๐ ๔๕๔๔ ๑๒๓๔" in lines[-1], "the section and telephone close the same page"
+
+
+def test_a_letter_of_an_office_without_thai_digits_numbers_its_pages_in_arabic(tmp_path):
+    out = tmp_path / "arabic.pdf"
+    body = to_arabic_digits(BODY)
+    letter = replace(make_letter(rows=0, body=[body] * 3 + [body[:300]]), number="ที่ อบ 0017.15/123",
+                     date_text="22 พฤศจิกายน 2569", reference="สัญญายืมเงิน เลขที่ 12/2568",
+                     enclosure="", section_lines=["กลุ่มงานส่งเสริมการพัฒนาชุมชน", "โทร. 0 4544 1234"],
+                     office_lines=["สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร", "อบ 34110"])
+    assert render_letter(letter, out) == 2
+    first, second = _page_lines(out, 1), _page_lines(out, 2)
+    assert first[0].startswith("ที่ อบ 0017.15/123")
+    assert re.fullmatch("-\\s*2\\s*-", second[0])
+    assert not any(c in THAI_DIGITS for ln in first + second for c in ln)
+
+
 def test_a_long_schedule_repeats_its_shaded_header_on_the_next_page(tmp_path):
     out = tmp_path / "long.pdf"
     assert render_letter(make_letter(rows=50), out) == 3
@@ -183,7 +246,7 @@ def test_a_long_schedule_repeats_its_shaded_header_on_the_next_page(tmp_path):
     assert shaded > 200
 
 
-def test_dispatch_list_alone_is_a_landscape_register(tmp_path):
+def test_the_register_of_letters_sent_alone_is_landscape(tmp_path):
     out = tmp_path / "dispatch.pdf"
     letters = [make_letter(i) for i in range(3)]
     assert render_letters([], out, make_dispatch(letters)) == 1
@@ -221,7 +284,7 @@ def test_pages_show_the_letter_layout_and_the_tables(tmp_path):
     )
     assert dark(letter, w, (0.1, 0.87, 0.5, 0.95)) > 20, "section and telephone bottom left"
     assert dark(letter, w, (0.0, 0.0, 0.13, 1.0)) == 0, "nothing in the 3 cm left margin"
-    for page in (2, 3):  # the schedule and the dispatch list
+    for page in (2, 3):  # the schedule and the register of letters sent
         w, _h, px = gray_page(out, page)
         assert dark(px, w) > 2000
 

@@ -1,5 +1,7 @@
 """The printed household plan: one or two pages, Sarabun embedded, the four T's and the decision on it."""
 
+import subprocess
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -43,3 +45,41 @@ def test_an_unwritable_path_is_refused_and_leaves_no_file(book, tmp_path):
     with pytest.raises(InputError, match="cannot write"):
         render_plan(plan, household, tmp_path / "missing-folder" / "plan.pdf")
     assert not list(tmp_path.rglob("*.pdf")) and not list(tmp_path.rglob("*.part"))
+
+
+def _page_lines(pdf, page: int) -> list[str]:
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    return [ln.strip() for ln in out.splitlines() if ln.strip()]
+
+
+DECISION = "เราจะเลี้ยงไก่ไข่ขายในหมู่บ้าน และจดบัญชีรายรับรายจ่ายทุกวัน เพื่อให้มีรายได้ประจำ "
+
+
+def test_the_signatures_go_over_with_the_last_lines_of_the_decision(book, tmp_path):
+    """However long the decision, the page the signatures are on starts with the decision's last lines."""
+    plan, household = views(book)
+    seen_two_pages = 0
+    for repeats in range(8, 30, 2):
+        out = tmp_path / f"plan-{repeats}.pdf"
+        decision = (DECISION * repeats).strip()
+        pages = render_plan(replace(plan, decision=decision), household, out)
+        lines = _page_lines(out, pages)
+        signature = next(i for i, ln in enumerate(lines) if ln.startswith("ลงชื่อ"))
+        if pages == 1:
+            continue
+        seen_two_pages += 1
+        assert signature >= 2, f"{repeats}: the signatures stand alone on page {pages}: {lines[:3]}"
+        assert lines[signature - 1].endswith("”"), "the line above them closes the decision"
+    assert seen_two_pages >= 3
+
+
+def test_a_search_of_the_plan_finds_the_thai_it_prints(book, tmp_path):
+    plan, household = views(book)
+    out = tmp_path / "plan.pdf"
+    render_plan(plan, household, out, "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร")
+    text = "\n".join(_page_lines(out, 1))
+    for words in ("แผนพัฒนาครัวเรือน (เครื่องมือ ๔ท)", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร", "นายบุญมี ศรีสุข",
+                  "มีที่ดิน ๒ ไร่ ใกล้หนองน้ำ", "อบรมการเลี้ยงไก่ไข่", "ทางออกที่ครัวเรือนตัดสินใจ",
+                  "“เราจะเลี้ยงไก่ไข่ขายในหมู่บ้าน และจดบัญชีรายรับรายจ่ายทุกวัน”", "ลงชื่อ"):
+        assert words in text, words

@@ -100,6 +100,10 @@ class MessageBar(QLabel):
     def show_info(self, text: str) -> None:
         self._show(text, "#e8f5e9", "#1b5e20")
 
+    def show_warning(self, text: str) -> None:
+        """Done, but something needs the officer soon (amber)."""
+        self._show(text, "#fff8e1", "#7a4f01")
+
     def _show(self, text: str, bg: str, fg: str) -> None:
         self.setText(text)
         self.setStyleSheet(

@@ -111,13 +111,16 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None) 
                 kind, ref = d["borrower"]
                 target = made[ref] if kind.endswith("-row") else ref
                 is_group = kind.startswith("group")
-                loan_id = rows.loan(loanbook.new_disbursed_loan_rows(
+                made_loan = loanbook.new_disbursed_loan_rows(
                     funds[d["fund_id"]], on=d["disbursed_on"], reason=f"{reason}, ชีต {sheet.name} แถว {row.row}",
                     principal_satang=d["principal"], instalments=d["instalments"], first_due=d["first_due"],
                     applied_on=d["disbursed_on"], approved_on=d["disbursed_on"],
                     group_id=target if is_group else None, household_id=None if is_group else target,
                     purpose=d["purpose"], rate_bp=d["rate_bp"], frequency=d["frequency"], agreement_no=d["agreement_no"],
-                ))
+                )
+                # the old book followed it until today: notices whose time passed before are not "missed"
+                made_loan.loan["followed_from"] = today
+                loan_id = rows.loan(made_loan)
                 on = disbursed[loan_id] = d["disbursed_on"]
                 result.created["loans"] += 1
             made[row.ref] = loan_id

@@ -49,16 +49,17 @@ def test_batch_of_the_day_is_previewed_and_recorded(qtbot, office, tmp_path):
 
     assert job.error == ""
     issued = job.result
-    # the notice-7 of สมศรี, the notice-30 of ไพโรจน์ and of กมล, and ไพโรจน์'s first demand
-    assert issued.count == 4
-    assert issued.new == 4 and issued.reprints == 0
-    assert issued.numbers == [f"ที่ อบ ๐๐๑๗.๑๕/๒๐{d}" for d in "๑๒๓๔"]
+    # the notice-7 of สมศรี, the notice-30 of กมล, and ไพโรจน์'s first demand: he is overdue, so his
+    # open notice-30 goes in that demand, not in a letter of its own (one letter a borrower a day)
+    assert issued.count == 3
+    assert issued.new == 3 and issued.reprints == 0
+    assert issued.numbers == [f"ที่ อบ ๐๐๑๗.๑๕/๒๐{d}" for d in "๑๒๓"]
     assert issued.path.is_file() and issued.path.parent == issue_module.letters_dir(office.db)
 
     # the preview shows the very file: its pages drawn as images
     preview = job.preview
     assert preview.isVisible()
-    assert preview.page_count() == issued.pages >= 9  # four letters with schedules, and the dispatch list
+    assert preview.page_count() == issued.pages >= 7  # three letters with schedules, and the register
     page1 = preview.page_image(0)
     assert isinstance(page1, QImage) and not page1.isNull()
     assert page1.width() > 700 and ink(page1) > 200
@@ -73,16 +74,16 @@ def test_batch_of_the_day_is_previewed_and_recorded(qtbot, office, tmp_path):
         ).one()
         assert delivery.how == "letter"
     qtbot.waitUntil(lambda: view.notices.row_of(somsri_notice.id) == -1, timeout=20_000)
-    assert "จัดทำหนังสือ 4 ฉบับแล้ว (ใหม่ 4 พิมพ์ซ้ำ 0)" in view.message.text()
+    assert "จัดทำหนังสือ 3 ฉบับแล้ว (ใหม่ 3 พิมพ์ซ้ำ 0)" in view.message.text()
 
 
 def test_progress_reaches_the_total(qtbot, office):
     view = open_today(qtbot, office.db, office.today)
     job = finish(qtbot, view.print_letters())
     assert job.progress_reports, "the batch reported its progress"
-    assert job.progress_reports[-1] == (4, 4)
-    assert [done for done, _ in job.progress_reports] == [1, 2, 3, 4]
-    assert job.dialog.maximum() == 4 and job.dialog.value() == 4
+    assert job.progress_reports[-1] == (3, 3)
+    assert [done for done, _ in job.progress_reports] == [1, 2, 3]
+    assert job.dialog.maximum() == 3 and job.dialog.value() == 3
     assert not job.dialog.isVisible()
 
 
@@ -91,9 +92,9 @@ def test_printing_the_same_day_again_reprints_with_the_same_numbers(qtbot, offic
     first = finish(qtbot, view.print_letters()).result
     again = finish(qtbot, view.print_letters()).result
     assert again.numbers == first.numbers
-    assert (again.new, again.reprints) == (0, 4)
+    assert (again.new, again.reprints) == (0, 3)
     assert again.path != first.path and first.path.is_file()  # an earlier file is never overwritten
-    assert letter_count(office.db) == 4
+    assert letter_count(office.db) == 3
 
 
 def test_nothing_due_is_one_sentence_and_no_file(qtbot, db):
@@ -209,6 +210,44 @@ def _choose(qtbot, db, loan_id, day):
     qtbot.addWidget(dlg)
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     return dlg.choice
+
+
+def test_a_notice_for_an_overdue_loan_is_refused_in_the_dialog(qtbot, office):
+    dlg = LetterDialog(office.db, office.loans["pairoj"], office.today, "notice-7")
+    qtbot.addWidget(dlg)
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert dlg.choice is None
+    assert dlg.error.text() == (
+        "สัญญานี้ค้างชำระงวดที่ 1 ซึ่งครบกำหนดวันที่ 12 พ.ย. 2569 จึงออกหนังสือแจ้งกำหนดชำระไม่ได้ ให้ออกหนังสือทวงถามแทน"
+    )
+    assert letter_count(office.db) == 0
+
+
+def test_each_kind_goes_its_default_way_until_the_officer_chooses(qtbot, office):
+    dlg = LetterDialog(office.db, office.loans["pairoj"], office.today, "demand-1")
+    qtbot.addWidget(dlg)
+    assert dlg.delivery.currentText() == "ส่งด้วยมือ"
+    dlg.kind.setCurrentIndex(dlg.kind.findData("demand-final"))
+    assert dlg.delivery.currentData() == "registered"
+    dlg.delivery.setCurrentIndex(dlg.delivery.findData("post"))
+    dlg.delivery.activated.emit(dlg.delivery.currentIndex())  # what choosing from the list does
+    dlg.kind.setCurrentIndex(dlg.kind.findData("demand-1"))
+    assert dlg.delivery.currentData() == "post"
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert dlg.choice.delivery == "post"
+
+
+def test_the_batch_page_warns_when_the_number_block_is_nearly_used(qtbot, office):
+    with office.db.session() as s:
+        letters.set_office_setting(s, "letter_block", "201-210")
+    view = open_today(qtbot, office.db, office.today)
+    job = finish(qtbot, view.print_letters())
+    assert job.result.warning.startswith("เลขที่หนังสือช่วง 201-210 ของเครื่องนี้เหลืออีก 7 เลข")
+    assert job.result.warning in view.message.text() and "#7a4f01" in view.message.styleSheet()
+    with office.db.session() as s:
+        letters.set_office_setting(s, "letter_block", "211-212")
+    job = finish(qtbot, view.print_letters())  # the same day again: reprints only, nothing to warn of
+    assert job.result.warning == ""
 
 
 def test_a_demand_for_a_loan_with_nothing_overdue_is_refused_in_the_dialog(qtbot, office):

@@ -29,6 +29,7 @@ from fieldtool.thai import (
     satang_to_str,
 )
 from ui.cli import bookimport as bookimport_cli
+from ui.cli import letters as letters_cli
 from ui.cli import places as places_cli
 from ui.cli import registers as registers_cli
 from ui.cli.output import day, emit
@@ -429,51 +430,6 @@ def cmd_template(args, db: Database) -> None:
         template = letters.get_template(s, args.kind)
     _emit(args, {"kind": args.kind, **template, "placeholders": letters.PLACEHOLDERS},
           [template["subject"], *template["body"]])
-
-
-def _issue(args, db: Database, make_requests, on: date, with_dispatch: bool) -> None:
-    from exports.letters import issue
-    from fieldtool import letters
-
-    written = None
-    try:
-        with db.session() as s:  # commits on leaving the block
-            result = issue(s, make_requests(s), Path(args.out), on, with_dispatch=with_dispatch)
-            written = result.path
-            payload = {
-                "file": str(result.path),
-                "pages": result.pages,
-                "sha256": result.sha256,
-                "count": len(result.prepared),
-                "letters": [letters.letter_json(p) for p in result.prepared],
-            }
-    except BaseException:
-        # the letters were not recorded: the file printed for them must not circulate
-        if written is not None:
-            written.unlink(missing_ok=True)
-        raise
-    lines = [f"{p['number']}  {letters.KIND_TH[p['kind']]}  {p['recipient']}  {p['amount']} บาท"
-             + ("  (พิมพ์ซ้ำ)" if p["reprint"] else "") for p in payload["letters"]]
-    lines.append(f"บันทึกไฟล์แล้ว: {result.path} ({result.pages} หน้า)")
-    _emit(args, payload, lines)
-
-
-def cmd_letters(args, db: Database) -> None:
-    from fieldtool import letters
-
-    on = _date(args.on)
-    _issue(args, db, lambda s: letters.letters_due(s, on), on, with_dispatch=True)
-
-
-def cmd_letter(args, db: Database) -> None:
-    from fieldtool import letters
-
-    on = _date(args.on)
-    _issue(
-        args, db,
-        lambda s: [letters.letter_request(s, args.loan_id, args.kind, on, args.meeting_on or "", args.place or "")],
-        on, with_dispatch=False,
-    )
 
 
 # --- households, plans, visits -------------------------------------------------------------------------
@@ -1306,19 +1262,7 @@ def build_parser() -> argparse.ArgumentParser:
             t.add_argument("--file", required=True, help='JSON file: {"subject": "...", "body": ["...", ...]}')
         t.set_defaults(func=cmd_template)
 
-    lt = sub.add_parser("letters", parents=[common], help="all letters due on a day, with the dispatch list, in one PDF")
-    lt.add_argument("--on")
-    lt.add_argument("--out", required=True)
-    lt.set_defaults(func=cmd_letters)
-
-    l1 = sub.add_parser("letter", parents=[common], help="one letter of a loan")
-    l1.add_argument("loan_id")
-    l1.add_argument("--kind", required=True, choices=["notice-30", "notice-15", "notice-7", "demand-1", "demand-2", "demand-final", "meeting"])
-    l1.add_argument("--on")
-    l1.add_argument("--out", required=True)
-    l1.add_argument("--meeting-on", help="meeting date and time as printed, e.g. '๕ ธันวาคม ๒๕๖๙ เวลา ๐๙.๓๐ น.'")
-    l1.add_argument("--place", help="meeting place")
-    l1.set_defaults(func=cmd_letter)
+    letters_cli.register(sub, common)
     hh = sub.add_parser("household", help="target households").add_subparsers(dest="household_command", required=True)
     ha = hh.add_parser("add", parents=[common], help="register a household; refuses a likely duplicate")
     ha.add_argument("--village", required=True, help="village number (หมู่ที่), name or id")

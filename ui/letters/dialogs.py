@@ -43,12 +43,17 @@ def meeting_text(on: date, hour: int, minute: int) -> str:
     return f"{format_date(on, 'long')} เวลา {hour:02d}.{minute:02d} น."
 
 
+def delivery_label(how: str) -> str:
+    return domain_label(letters.DELIVERY_TH, "delivery", how)
+
+
 @dataclass
 class LetterChoice:
     kind: str
     on: date
     meeting_on: str = ""
     meeting_place: str = ""
+    delivery: str = ""  # letters.Delivery
 
 
 class LetterDialog(FormDialog):
@@ -70,6 +75,12 @@ class LetterDialog(FormDialog):
         for code in letters.KINDS:
             self.kind.addItem(kind_label(code), code)
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        # how it goes (การปฏิบัติ in the register): each kind's default until the officer chooses
+        self.delivery = QComboBox()
+        for how in letters.Delivery:
+            self.delivery.addItem(delivery_label(how), how.value)
+        self._delivery_chosen = False
+        self.delivery.activated.connect(self._choose_delivery)
         self.on = DateField(day)
         self.meeting_date = DateField(day + timedelta(days=7))
         self.meeting_time = QLineEdit("13:30")
@@ -78,6 +89,7 @@ class LetterDialog(FormDialog):
         self.meeting_place.setPlaceholderText(tr("letter.place_hint"))
         self.form.addRow(tr("letter.kind"), self.kind)
         self.form.addRow(tr("letter.date"), self.on)
+        self.form.addRow(tr("letter.delivery"), self.delivery)
         self.form.addRow(tr("letter.meeting_date"), self.meeting_date)
         self.form.addRow(tr("letter.meeting_time"), self.meeting_time)
         self.form.addRow(tr("letter.meeting_place"), self.meeting_place)
@@ -89,7 +101,12 @@ class LetterDialog(FormDialog):
         self.kind.currentIndexChanged.connect(self._show_meeting_fields)
         self._show_meeting_fields()
 
+    def _choose_delivery(self, _index: int) -> None:
+        self._delivery_chosen = True
+
     def _show_meeting_fields(self) -> None:
+        if not self._delivery_chosen:
+            self.delivery.setCurrentIndex(self.delivery.findData(letters.DEFAULT_DELIVERY[self.kind.currentData()].value))
         meeting = self.kind.currentData() == "meeting"
         for field in (self.meeting_date, self.meeting_time, self.meeting_place):
             self.form.setRowVisible(field, meeting)
@@ -98,7 +115,7 @@ class LetterDialog(FormDialog):
     def save(self) -> None:
         kind = self.kind.currentData()
         on = self.on.value()
-        choice = LetterChoice(kind, on)
+        choice = LetterChoice(kind, on, delivery=self.delivery.currentData())
         if kind == "meeting":
             held_on = self.meeting_date.value()
             hour, minute = parse_clock(self.meeting_time.text())
@@ -108,9 +125,11 @@ class LetterDialog(FormDialog):
             if held_on < on:
                 raise input_error("letters.meeting_before_letter")
             choice.meeting_on, choice.meeting_place = meeting_text(held_on, hour, minute), place
-        # Ask the domain now, so "nothing overdue" or "not paid out" is said here, not after a progress bar.
+        # Ask the domain now, so a letter the rules forbid (a notice on an overdue loan, a second demand
+        # before the first one's period has run, a second letter the same day) is refused here, in one
+        # sentence, not after a progress bar.
         with self.db.session() as s:
-            letters.letter_request(s, self.loan_id, kind, on, choice.meeting_on, choice.meeting_place)
+            letters.letter_request(s, self.loan_id, kind, on, choice.meeting_on, choice.meeting_place, choice.delivery)
         self.choice = choice
 
     @classmethod

@@ -1,29 +1,30 @@
 """Issuing letters from the windows: the PDF is made off the UI thread with a progress bar, then previewed.
 
-`exports.letters.issue` numbers the letters, renders the PDF atomically and records them in the
-session's transaction; the session commits when the block ends. If that commit fails, the file is
-deleted, so no letter circulates with a number the book does not know (the CLI does the same). The
-files are kept beside the database ("<name>-letters/"), one file per run, never overwriting an earlier one.
+`exports.letters.issue` numbers the letters, renders the PDF (with the batch's register of letters sent)
+and the address labels of those going by post atomically, and records them in the session's transaction;
+the session commits when the block ends. If that commit fails, the files are deleted, so no letter
+circulates with a number the book does not know (the CLI does the same). The files are kept beside the
+database ("<name>-letters/"), one file per run (labels: "<file>-labels.pdf"), never overwriting an
+earlier one. A reprint draws what the letter printed when it was issued.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from db import Database
-from exports.letters import issue
+from exports.letters import issue, labels_path_for
 from fieldtool import letters
 from fieldtool.models import LetterRecord
 from fieldtool.thai import InputError
 from ui import worker
 from ui.dialogs import input_error
-from ui.i18n import error_text, tr
+from ui.i18n import error_text, language, tr
 from ui.pdfpreview import PdfPreview
 from ui.qt import QObject, QProgressDialog, Qt, Signal, emit
 
@@ -40,6 +41,10 @@ class Issued:
     new: int
     reprints: int
     numbers: list[str]
+    labels_path: Path | None = None  # the address labels of the letters going by post
+    labels: int = 0
+    warning: str = ""  # the laptop's letter numbers are nearly used (in the screen's language)
+    rebuilt: list[str] = field(default_factory=list)  # old letters printed again from today's book
 
 
 def letters_dir(db: Database) -> Path:
@@ -73,18 +78,11 @@ def missing_office_settings(db: Database) -> list[str]:
 
 
 def reprint_request(session, record_id: str) -> letters.LetterRequest:
-    """The request that prints an issued letter again: same number, same date, the figures of that day."""
+    """The request that prints an issued letter again: what it printed, with its number and date."""
     rec = session.get(LetterRecord, record_id)
     if rec is None:
         raise input_error("letters.no_record")
-    return letters.LetterRequest(
-        rec.loan_id,
-        rec.kind,
-        rec.instalment_id,
-        rec.issued_on,
-        record=rec,
-        details=json.loads(rec.details or "{}"),
-    )
+    return letters.reprint_request(rec)
 
 
 def issue_letters(
@@ -101,12 +99,14 @@ def issue_letters(
         names = [re.sub(r"\s*\(.*?\)", "", tr(f"office.{k}")) for k in missing]  # the label without its hint
         raise input_error("letters.office_missing", fields=", ".join(names))
     out = new_file(db, stem)
-    written = None
+    written = labels = None
     try:
         with db.session() as s:  # commits when the block ends
             requests = make_requests(s)
-            result = issue(s, requests, out, on, with_dispatch=with_dispatch, progress=progress)
+            result = issue(s, requests, out, on, with_dispatch=with_dispatch, progress=progress,
+                           labels_path=labels_path_for(out))
             written = result.path
+            labels = result.labels_path
             reprints = sum(1 for p in result.prepared if p.request.record is not None)
             issued = Issued(
                 path=result.path,
@@ -115,12 +115,31 @@ def issue_letters(
                 new=len(result.prepared) - reprints,
                 reprints=reprints,
                 numbers=[p.content.number for p in result.prepared],
+                labels_path=labels,
+                labels=result.labels,
+                warning=result.warning.in_language(language()) if result.warning else "",
+                rebuilt=[p.content.number for p in result.rebuilt],
             )
     except BaseException:
         if written is not None:
             written.unlink(missing_ok=True)
+            if labels is not None:
+                labels.unlink(missing_ok=True)
         raise
     return issued
+
+
+def issued_note(issued: Issued) -> str:
+    """What the preview and the screens say besides the count: the labels file, old letters printed from
+    today's book, and a letter-number block nearly used."""
+    parts = []
+    if issued.labels_path is not None:
+        parts.append(tr("letters.labels_note", n=issued.labels, path=str(issued.labels_path)))
+    if issued.rebuilt:
+        parts.append(tr("letters.rebuilt_note", numbers=", ".join(issued.rebuilt)))
+    if issued.warning:
+        parts.append(issued.warning)
+    return " ".join(parts)
 
 
 class LetterJob(QObject):
@@ -203,6 +222,8 @@ class LetterJob(QObject):
             reprints=issued.reprints,
             path=str(issued.path),
         )
+        extra = issued_note(issued)
+        note = f"{note} {extra}" if extra else note
         self.preview = PdfPreview(issued.path, self.title, note, parent=self.parent_widget)
         self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.preview.show()

@@ -51,8 +51,8 @@ class OfficeSettingsForm(QWidget):
         for key in self.keys:
             required = letters.OFFICE_SETTINGS[key][1]
             label = tr(f"office.{key}") + (" *" if required else "")
-            if key == "thai_digits":
-                box = QCheckBox(tr("office.thai_digits_box"))
+            if key in letters.YES_NO_SETTINGS:
+                box = QCheckBox(tr(f"office.{key}_box"))
                 self.fields[key] = box
                 self.form.addRow(label, box)
             elif key == "emblem_path":
@@ -106,11 +106,11 @@ class OfficeSettingsForm(QWidget):
         return {key: self.value(key) for key in self.keys}
 
     def changed(self) -> dict[str, str]:
-        """What differs from the values the form was filled with (an unset Thai-digits box reads as "1")."""
+        """What differs from the values the form was filled with (an unset yes/no box reads as "1")."""
         out = {}
         for key, value in self.values().items():
             before = self.loaded[key]
-            if key == "thai_digits":
+            if key in letters.YES_NO_SETTINGS:
                 before = "0" if before == "0" else "1"
             if value != before:
                 out[key] = value

@@ -19,7 +19,7 @@ from fieldtool.schedule import FREQUENCY_TH
 from ui.history.model import ChangeLogModel
 from ui.i18n import day_text, domain_label, money_text, tr
 from ui.letters.dialogs import LetterDialog, kind_label
-from ui.letters.issue import Issued, LetterJob, reprint_request
+from ui.letters.issue import Issued, LetterJob, issued_note, reprint_request
 from ui.letters.model import IssuedLettersModel
 from ui.loans.dialogs import (
     CheckDialog,
@@ -531,7 +531,7 @@ class LoanPage(QDialog):
             tr("letters.one_title", kind=kind_label(choice.kind), borrower=info.borrower),
             lambda s: [
                 letters.letter_request(
-                    s, loan_id, choice.kind, choice.on, choice.meeting_on, choice.meeting_place
+                    s, loan_id, choice.kind, choice.on, choice.meeting_on, choice.meeting_place, choice.delivery
                 )
             ],
             choice.on,
@@ -568,7 +568,8 @@ class LoanPage(QDialog):
 
     def _letters_done(self, issued: Issued) -> None:
         key = "loan.letter_reprinted" if issued.new == 0 else "loan.letter_issued"
-        self._after_write(tr(key, number=", ".join(issued.numbers)))
+        extra = issued_note(issued)  # the labels file, an old letter printed from today's book, the number block
+        self._after_write(f"{tr(key, number=', '.join(issued.numbers))} {extra}".strip())
         self.tabs.setCurrentIndex(self.LETTERS_TAB)
 
     # --- visits and meetings ------------------------------------------------------------------------------

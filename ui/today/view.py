@@ -20,7 +20,7 @@ from fieldtool import letters, reminders
 from fieldtool.reminders import Reminder
 from ui import worker
 from ui.i18n import domain_label, long_day_text, tr
-from ui.letters.issue import Issued, LetterJob
+from ui.letters.issue import Issued, LetterJob, issued_note
 from ui.qt import (
     QFrame,
     QHBoxLayout,
@@ -316,7 +316,8 @@ class TodayView(QWidget):
     # --- the day's letters -------------------------------------------------------------------------------
 
     def print_letters(self) -> LetterJob | None:
-        """Print every letter due on the working day into one PDF, with a dispatch list; then preview it."""
+        """Print every letter due on the working day into one PDF, with the register of letters sent; then
+        preview it."""
         if self.letter_job is not None and self.letter_job.result is None and not self.letter_job.error:
             return None  # one batch at a time
         day = self.day
@@ -337,15 +338,10 @@ class TodayView(QWidget):
 
     def _letters_done(self, issued: Issued) -> None:
         self.letters_button.setEnabled(True)
-        self.message.show_info(
-            tr(
-                "letters.done",
-                n=issued.count,
-                new=issued.new,
-                reprints=issued.reprints,
-                path=str(issued.path),
-            )
-        )
+        text = tr("letters.done", n=issued.count, new=issued.new, reprints=issued.reprints, path=str(issued.path))
+        extra = issued_note(issued)
+        # a letter-number block nearly used is said in amber: the office must give the next one soon
+        (self.message.show_warning if issued.warning else self.message.show_info)(f"{text} {extra}".strip())
         emit(self.changed)  # notices sent by letter are delivered: they leave the lists
         self.refresh()
 
