@@ -143,7 +143,7 @@ def render_register(register: DispatchRegister, out_path: str | os.PathLike) -> 
         pages.append(1)
         page = canv.getPageNumber()
         if page > 1:  # continuation pages carry their number at the top centre: - ๒ -
-            label = f"- {to_thai_digits(str(page))} -"
+            label = f"- {to_thai_digits(str(page)) if register.thai_digits else page} -"
             draw_text(canv, (LAND_W - text_width(label, TEXT.font, TEXT.size)) / 2, LAND_H - 1.3 * cm, label,
                       TEXT.font, TEXT.size)
 

@@ -40,6 +40,11 @@ class IssueResult:
         return [p for p in self.prepared if not p.frozen]
 
 
+def no_letters_on(on: date) -> Text:
+    return Text(f"ไม่มีหนังสือที่ต้องออกในวันที่ {format_date(on)}",
+                f"no letters are due on {on.isoformat()} ({format_date_en(on)})")
+
+
 def labels_path_for(out_path: Path) -> Path:
     """Where the labels go when the caller does not say: beside the letters, "<name>-labels.pdf"."""
     return out_path.with_name(f"{out_path.stem}-labels.pdf")
@@ -57,8 +62,7 @@ def issue(
     """Print `requests` into out_path (with the register of letters sent after them when with_dispatch),
     the labels of those going by post into labels_path (default beside out_path), and record them."""
     if not requests:
-        raise InputError(Text(f"ไม่มีหนังสือที่ต้องออกในวันที่ {format_date(on)}",
-                              f"no letters are due on {on.isoformat()} ({format_date_en(on)})"))
+        raise InputError(no_letters_on(on))
     out_path = Path(out_path)
     prepared = letters.prepare(session, requests)
     register = letters.dispatch_register(session, prepared, on) if with_dispatch else None

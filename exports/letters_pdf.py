@@ -6,7 +6,8 @@ Thai text goes through exports.thai_text (line breaks where Thai allows, the let
 HarfBuzz shaping, text that searches and copies as written). A letter longer than a page runs over as
 the correspondence rules say: the next page's number centred at its top ("- ๒ -"), the first word(s)
 of the next page at the foot of the page before ("/ข้อความ…"), and the signature block never alone
-with nothing of the letter above it. The file is written atomically: a half-rendered batch never
+with nothing of the letter above it. A copy (a reprint, where the office marks them) carries "สำเนา" at
+the top right of each of its pages. The file is written atomically: a half-rendered batch never
 replaces the file at out_path.
 """
 
@@ -45,7 +46,7 @@ from exports.thai_text import (
     text_width,
 )
 from fieldtool.letter_content import DispatchRegister, LetterContent, ScheduleLine
-from fieldtool.thai import THAI_DIGITS, InputError, to_thai_digits
+from fieldtool.thai import InputError, to_thai_digits
 
 Progress = Callable[[int, int], None]
 
@@ -69,6 +70,8 @@ TEXT = TextStyle(REGULAR, TEXT_SIZE, 18)
 TITLE = TextStyle(BOLD, TEXT_SIZE, 19)
 GAP = 6  # points between the blocks of the letter head
 CONTINUED_Y = BOTTOM - 0.7 * TEXT.leading  # baseline of "/ข้อความ…", under the frame's last line
+TOP_LINE = 1.5 * cm  # from the top edge to the baseline of "- ๒ -" and of the copy mark
+COPY_MARK = TextStyle(BOLD, 15, 19)
 
 
 
@@ -96,7 +99,7 @@ def render_letters(
     out = Path(out_path)
     if not letters and dispatch is None:
         raise InputError("ไม่มีหนังสือที่จะพิมพ์ (there are no letters to print)")
-    for path in {letter.emblem_path for letter in letters if letter.emblem_path}:
+    for path in {letter.emblem_path for letter in letters if letter.emblem_path and not letter.garuda_space}:
         _check_emblem(path)
     register_fonts()
     with atomic_pdf(out) as buf:
@@ -126,6 +129,7 @@ class _Run:
         self.pages = 0
         self.numbered_from: int | None = None  # first page of the current letter or list, if numbered
         self.thai_digits = True  # the page numbers' digits
+        self.copy_mark = ""  # "สำเนา" on the pages of a letter printed as a copy
         self.letter: LetterContent | None = None  # the letter whose text is being laid out
         self.signed_on: int | None = None  # the page the current letter's signature block is on
         # the flowables not laid out yet: platypus takes them from the front of this very list, so at
@@ -163,13 +167,15 @@ def _build(buf, letters: list[LetterContent], dispatch: DispatchRegister | None,
     def page_end(canv, doc):
         run.pages += 1
         page = canv.getPageNumber()
+        w, h = canv._pagesize
         if run.numbered_from is not None and page > run.numbered_from:
             # continuation pages of a letter carry their number at the top centre: - ๒ -
-            w = canv._pagesize[0]
             number = str(page - run.numbered_from + 1)
             label = f"- {to_thai_digits(number) if run.thai_digits else number} -"
             lw = text_width(label, TEXT.font, TEXT.size)
-            draw_text(canv, (w - lw) / 2, canv._pagesize[1] - 1.5 * cm, label, TEXT.font, TEXT.size)
+            draw_text(canv, (w - lw) / 2, h - TOP_LINE, label, TEXT.font, TEXT.size)
+        if run.copy_mark:
+            _draw_copy_mark(canv, run.copy_mark, w - RIGHT, h - TOP_LINE)
         if run.letter is not None and run.signed_on is None:
             # the letter goes on: the next page's first word(s) at the foot of this one, "/ข้อความ…"
             words = _next_words(run.story)
@@ -213,31 +219,37 @@ def _build(buf, letters: list[LetterContent], dispatch: DispatchRegister | None,
         story.append(NextPageTemplate("landscape"))
         if letters:
             story.append(PageBreak())
-        story += [_numbered(run, True), *register_story(dispatch, LAND_W - L_LEFT - L_RIGHT)]
+        story += [_numbered(run, True, digits=dispatch.thai_digits),
+                  *register_story(dispatch, LAND_W - L_LEFT - L_RIGHT)]
     doc.build(story)
     return run.pages
 
 
-def _numbered(run: _Run, on: bool, letter: LetterContent | None = None) -> _Mark:
-    """From here on, pages are numbered from this one (on) or not; `letter`: they hold its text."""
+def _numbered(run: _Run, on: bool, letter: LetterContent | None = None, digits: bool = True,
+              mark: str = "") -> _Mark:
+    """From here on, pages are numbered from this one (on) or not, in Thai `digits` or not; `letter`: they
+    hold its text; `mark`: each carries this copy mark."""
 
     def act(canv):
         run.numbered_from = canv.getPageNumber() if on else None
         run.letter, run.signed_on = letter, None
-        run.thai_digits = _uses_thai_digits(letter) if letter is not None else True
+        run.thai_digits = digits
+        run.copy_mark = mark
 
     return _Mark(act)
 
 
-def _uses_thai_digits(letter: LetterContent) -> bool:
-    """Whether the office prints Thai digits (its setting thai_digits): the letter's date and number,
-    which the letter's content writes in the office's digits, say so."""
-    for ch in letter.date_text + letter.number:
-        if ch in THAI_DIGITS:
-            return True
-        if ch.isascii() and ch.isdigit():
-            return False
-    return True
+def _draw_copy_mark(canv, mark: str, right: float, baseline: float) -> None:
+    """"สำเนา" in bold in a ruled box, its right edge at `right`: the mark a copy carries. It stands in the
+    top margin, above the first line of text and clear of the emblem, which is centred."""
+    st = COPY_MARK
+    w = text_width(mark, st.font, st.size)
+    pad = 0.25 * cm
+    canv.saveState()
+    canv.setLineWidth(1)
+    canv.rect(right - w - 2 * pad, baseline - 0.35 * st.size, w + 2 * pad, 1.25 * st.size)
+    canv.restoreState()
+    draw_text(canv, right - w - pad, baseline, mark, st.font, st.size)
 
 
 def _next_words(story: list[Flowable]) -> str:
@@ -286,9 +298,11 @@ def letter_names(letter: LetterContent) -> tuple[str, ...]:
 
 
 def _letter_story(letter: LetterContent, run: _Run) -> list[Flowable]:
-    story: list[Flowable] = [_numbered(run, True, letter)]
+    story: list[Flowable] = [_numbered(run, True, letter, letter.thai_digits, letter.copy_mark)]
     keep = letter_names(letter)
-    if letter.emblem_path:
+    if letter.garuda_space:  # the paper has the Garuda printed on it: keep its room, draw nothing
+        story.append(Spacer(1, EMBLEM_H - EMBLEM_RAISE))
+    elif letter.emblem_path:
         story.append(_Emblem(letter.emblem_path))
     story.append(_HeadBand(letter.number, letter.office_lines, TEXT))
     story.append(ThaiParagraph(letter.date_text, TEXT, left_indent=CENTRE, space_before=GAP))
@@ -430,7 +444,7 @@ def _schedule_story(letter: LetterContent, run: _Run) -> list[Flowable]:
     if letter.date_text:
         ref += f" ลงวันที่ {letter.date_text}"
     story: list[Flowable] = [
-        _numbered(run, False),
+        _numbered(run, False, mark=letter.copy_mark),
         ThaiParagraph(title, TITLE, align="centre"),
         ThaiParagraph(ref, TEXT, align="centre"),
     ]
@@ -444,9 +458,10 @@ def _schedule_story(letter: LetterContent, run: _Run) -> list[Flowable]:
     story.append(Spacer(1, GAP * 2))
     rows = [_row(line) for line in letter.schedule]
     totals = _row(letter.schedule_totals) if letter.schedule_totals else None
-    # งวดที่, due date, amount, paid, remaining, status
-    aligns = ("centre", "centre", "right", "right", "right", "left")
-    story.append(ruled_table(list(letter.schedule_header), rows, totals, aligns, FRAME_W, flexible=(5,)))
+    # งวดที่, due date, amount, paid, remaining, status. The status ("ยังไม่ถึงกำหนด", "ครบกำหนดวันนี้") is a
+    # short phrase measured as the figures are, never wrapped, and centred with room on both sides.
+    aligns = ("centre", "centre", "right", "right", "right", "centre")
+    story.append(ruled_table(list(letter.schedule_header), rows, totals, aligns, FRAME_W, flexible=(1,), whole=(5,)))
     return story
 
 

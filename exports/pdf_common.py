@@ -103,20 +103,22 @@ def ruled_table(
     aligns: Sequence[str],
     width: float,
     flexible: Sequence[int],
+    whole: Sequence[int] = (),
 ) -> Table:
     """A ruled table: shaded header repeated on every page, numbers right-aligned, a bold totals row.
 
     `totals` is a row of cells, or one text spanning the whole row (right-aligned), or None. A figure
     never wraps: its column is as wide as its widest figure (bold in the totals row), and should even
-    that not fit the page, the figure's font shrinks.
+    that not fit the page, the figure's font shrinks. The `whole` columns hold short phrases (a status:
+    "ยังไม่ถึงกำหนด") that are measured and kept whole the same way, with room to spare on both sides.
     """
     bold = CELL.bold()
-    figures = figure_columns(rows, len(header))
+    figures = figure_columns(rows, len(header)) | set(whole)
     total_row = totals if isinstance(totals, list) else None
-    widths = column_widths(header, rows, width, flexible, total_row, figures)
+    widths = column_widths(header, rows, width, flexible, total_row, figures, set(whole))
 
     def cell(text: str, style: TextStyle, c: int, align: str) -> ThaiParagraph:
-        return ThaiParagraph(text, style, align=align, fit=c in figures and is_figure(text))
+        return ThaiParagraph(text, style, align=align, fit=c in figures and (c in whole or is_figure(text)))
 
     data = [[ThaiParagraph(h, bold, align="centre") for h in header]]
     data += [[cell(t, CELL, c, a) for c, (t, a) in enumerate(zip(r, aligns, strict=True))] for r in rows]
@@ -146,13 +148,15 @@ def column_widths(
     flexible: Sequence[int],
     totals: list[str] | None = None,
     figures: set[int] | None = None,
+    roomy: set[int] = frozenset(),
 ) -> list[float]:
     """Column widths filling `width`.
 
     Best: every cell and heading on one line, the spare room going to the `flexible` (text) columns.
     If that is too wide, headings wrap first, then the flexible columns' cells, then all cells, never
     below their longest unbreakable piece (a word, an amount) and never below a figure column's widest
-    figure. The totals row is measured in bold, as it is printed.
+    figure. The totals row is measured in bold, as it is printed. The `roomy` columns (whole phrases
+    next to the table's edge) get a padding's width more on each side, so no letter touches a rule.
     """
     n = len(header)
     if figures is None:
@@ -172,7 +176,7 @@ def column_widths(
         )
 
     pad = 2 * PAD + 1
-    body = [full(cells[c]) for c in range(n)]
+    body = [full(cells[c]) + (2 * PAD if c in roomy else 0) for c in range(n)]
     body_min = [body[c] if c in figures else pieces(cells[c]) for c in range(n)]
     head = [full([(h, BOLD)]) for h in header]
     head_min = [pieces([(h, BOLD)]) for h in header]

@@ -15,11 +15,13 @@ upper vowels, the short-tailed ป/ฝ/ฟ marks, ญ/ฐ without their foot abo
 
 Searchable text: a shaped line is drawn with glyphs HarfBuzz chose, not characters: the narrow tone
 marks have no character (ReportLab gives them private-use code points) and sara am comes apart into
-nikhahit and sara aa, so the font's ToUnicode map cannot give the words back. Each shaped line is
-therefore wrapped in a marked-content span whose ActualText is the line as written (PDF 1.5, 14.9.4),
-which poppler's pdftotext and the other readers that honour ActualText give back instead of the
-glyphs. A ToUnicode entry per glyph cannot do it: one glyph (nikhahit) would have to stand for sara am
-in one place and for itself in another, and HarfBuzz puts the marks of "น้ำ" in another order.
+nikhahit and sara aa, so the font's ToUnicode map cannot give the words back. Even where the glyphs
+are the characters, HarfBuzz moves the marks (the bold face sets ั of "การปฏิบัติ" a point right), and an
+extractor that orders glyphs by position then reads "การปฏิบต ั ิ". Each shaped line is therefore
+wrapped in a marked-content span whose ActualText is the line as written (PDF 1.5, 14.9.4), which
+poppler's pdftotext and the other readers that honour ActualText give back instead of the glyphs. A
+ToUnicode entry per glyph cannot do it: one glyph (nikhahit) would have to stand for sara am in one
+place and for itself in another, and HarfBuzz puts the marks of "น้ำ" in another order.
 """
 
 from __future__ import annotations
@@ -422,7 +424,7 @@ def _show(doc, text: str, font_name: str, size: float) -> tuple[str, str]:
     glyphs go out as one TJ array per subset, HarfBuzz's offsets as the array's numbers and its raised
     marks as a text rise. The same placing as ReportLab's text object (a test compares the pixels),
     written once per text and document instead of number by number for each glyph, which was a fifth
-    of a batch's time; and wrapped in an ActualText span when the glyphs are not the text's characters.
+    of a batch's time; and wrapped in an ActualText span whenever HarfBuzz shaped it.
     """
     font = pdfmetrics.getFont(font_name)
     glyphs = shaped(text, font_name, size)
@@ -468,7 +470,7 @@ def _show(doc, text: str, font_name: str, size: float) -> tuple[str, str]:
     if rise:
         out.append("0 Ts")  # the rise is text state: it would outlive ET
     head, tail = "BT 1 0 0 1 ", f" Tm {' '.join(out)} ET"
-    if glyphs != text:  # see the module's docstring: searching and copying must give back `text`
+    if data is not None:  # see the module's docstring: searching and copying must give back `text`
         head = f"/Span <</ActualText <FEFF{text.encode('utf-16-be').hex().upper()}>>> BDC {head}"
         tail += " EMC"
     return head, tail
@@ -481,8 +483,9 @@ _SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def draw_text(canv, x: float, y: float, text: str, font: str, size: float) -> None:
     """Draw one line of text shaped, with its left end at x and baseline at y, in the fill colour.
 
-    A line whose glyphs are not its characters any more (see the module's docstring) is drawn inside
-    an ActualText span, so that extracting, searching and copying give back `text` as written.
+    A line HarfBuzz shaped (its glyphs replaced or its marks moved: see the module's docstring) is
+    drawn inside an ActualText span, so that extracting, searching and copying give back `text` as
+    written, in every face and size.
     """
     if not text:
         return

@@ -15,7 +15,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 
-CONTENT_VERSION = 1
+from fieldtool.thai import THAI_DIGITS
+
+# 2: `thai_digits` and `garuda_space` are kept with the letter; a letter of version 1 has neither: its
+# digits are read from what it printed, and it was laid out with no room kept for a pre-printed emblem.
+CONTENT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,11 @@ class LetterContent:
     signer_position: list[str]
     section_lines: list[str]  # responsible section, telephone (bottom left)
     emblem_path: str | None = None
+    # the office's digits when it was issued (setting `thai_digits`): the page numbers "- ๒ -" follow them
+    thai_digits: bool = True
+    # printed on paper with the Garuda already on it (setting `garuda_space`): the emblem is not drawn but
+    # its 3 cm are kept, so the text starts below the printed emblem
+    garuda_space: bool = False
     schedule_title: str = ""
     schedule_header: tuple[str, ...] = ("งวดที่", "วันครบกำหนด", "จำนวนเงิน (บาท)", "ชำระแล้ว (บาท)", "คงค้าง (บาท)", "สถานะ")
     schedule: list[ScheduleLine] = field(default_factory=list)
@@ -58,8 +67,8 @@ class LetterContent:
     address_lines: list[str] = field(default_factory=list)  # the postal address as a label prints it
     postcode: str = ""  # รหัสไปรษณีย์ (office setting `postal_code`), last on a label
     # "สำเนา" on a reprint when the office wants copies marked (office setting `copy_mark`), else "".
-    # Never part of the frozen content: the letter as issued had no mark. To be drawn at the top of each
-    # page of the letter and its schedule by exports.letters_pdf.
+    # Never part of the frozen content: the letter as issued had no mark. exports.letters_pdf draws it at
+    # the top right of each page of the letter and of its schedule.
     copy_mark: str = ""
 
     def to_json(self) -> str:
@@ -78,7 +87,19 @@ class LetterContent:
             data["schedule_totals"] = ScheduleLine(**data["schedule_totals"])
         if "schedule_header" in data:
             data["schedule_header"] = tuple(data["schedule_header"])
+        if "thai_digits" not in data:  # frozen before the setting was kept: the digits it printed say it
+            data["thai_digits"] = _printed_thai_digits(data.get("date_text", "") + data.get("number", ""))
         return cls(**data)
+
+
+def _printed_thai_digits(text: str) -> bool:
+    """Whether a letter printed Thai digits, from the first digit of its date and number."""
+    for ch in text:
+        if ch in THAI_DIGITS:
+            return True
+        if ch.isascii() and ch.isdigit():
+            return False
+    return True
 
 
 # --- the official register of letters sent and the labels of those that go by post -----------------------
@@ -106,6 +127,7 @@ class DispatchRegister:
     period: str  # "วันที่ ๒๒ พฤศจิกายน ๒๕๖๙"
     lines: list[RegisterLine]
     total_text: str = ""  # "รวม ๑๒ ฉบับ (ส่งด้วยมือ ๗ ไปรษณีย์ธรรมดา ๓ ไปรษณีย์ลงทะเบียนตอบรับ ๒)"
+    thai_digits: bool = True  # the office's digits: its page numbers "- ๒ -" follow them
 
 
 @dataclass(frozen=True)

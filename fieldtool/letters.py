@@ -137,9 +137,16 @@ OFFICE_SETTINGS = {
     "emblem_path": ("ไฟล์ภาพตราครุฑ/โลโก้ (ถ้ามี)", False),
     "thai_digits": ("ใช้เลขไทย (1 = ใช้, 0 = ไม่ใช้)", False),
     "copy_mark": ("พิมพ์คำว่า สำเนา บนหนังสือที่พิมพ์ซ้ำ (1 = พิมพ์, 0 = ไม่พิมพ์)", False),
+    "garuda_space": ("พิมพ์บนกระดาษที่มีตราครุฑอยู่แล้ว: เว้นที่ ๓ ซม. ไม่พิมพ์ตรา (1 = ใช่, 0 = ไม่ใช่)", False),
     "postal_code": ("รหัสไปรษณีย์ของตำบล (พิมพ์บนป้ายจ่าหน้าซอง)", False),
 }
-YES_NO_SETTINGS = ("thai_digits", "copy_mark")  # "" reads as yes
+# yes/no settings (1/0) and what one never set ("") reads as
+YES_NO_SETTINGS = {"thai_digits": "1", "copy_mark": "1", "garuda_space": "0"}
+
+
+def is_on(settings: dict[str, str], key: str) -> bool:
+    """A yes/no office setting, its default when never set."""
+    return (settings.get(key) or YES_NO_SETTINGS[key]) == "1"
 
 PLACEHOLDERS = {
     "office": "ชื่อส่วนราชการ",
@@ -701,16 +708,43 @@ class PreparedLetter:
         return self.request.how()
 
 
-def prepare(session: Session, requests: list[LetterRequest]) -> list[PreparedLetter]:
-    """Numbers and wording for each request (numbers are allocated but not yet recorded). A batch that
-    needs more numbers than the block has left is refused whole, before anything is issued."""
+@dataclass(frozen=True)
+class BatchOutline:
+    """What printing a batch will do, said before it is done: how many new letters and their numbers
+    (as printed, without "ที่"), how many issued letters are printed again, and how many open notices
+    are recorded as delivered by letter."""
+
+    new: int
+    first: str  # "อบ ๐๐๑๗.๑๕/๒๐๑"; "" when there is no new letter
+    last: str
+    reprints: int
+    notices: int
+
+
+def outline(session: Session, requests: list[LetterRequest]) -> BatchOutline:
+    """What `prepare` and `record_issued` will do with these requests, without doing it: the numbers the
+    new letters will take (refused, as prepare refuses, when the block has too few left)."""
     settings = office_settings(session)
     _check_office(settings)
     new = [req for req in requests if req.record is None]
-    if new and settings["emblem_path"] and not Path(settings["emblem_path"]).is_file():
-        raise InputError(Text(f"ไม่พบไฟล์ภาพตรา {settings['emblem_path']}", "the emblem image is missing"))
-    thai = settings["thai_digits"] != "0"
-    mark = "สำเนา" if settings["copy_mark"] != "0" else ""
+    numbers = sorted(_allocate(session, new, settings).values())
+    thai = is_on(settings, "thai_digits")
+
+    def printed(year_running: tuple[int, int]) -> str:
+        return number_text(settings["letter_prefix"], year_running[1], thai).removeprefix("ที่ ")
+
+    return BatchOutline(
+        new=len(new),
+        first=printed(numbers[0]) if numbers else "",
+        last=printed(numbers[-1]) if numbers else "",
+        reprints=len(requests) - len(new),
+        notices=sum(1 for req in new if req.reminder_id),
+    )
+
+
+def _allocate(session: Session, new: list[LetterRequest], settings: dict[str, str]) -> dict[int, tuple[int, int]]:
+    """(Buddhist year, running number) for each new request, by id(); a batch that needs more numbers
+    than the block has left in a year is refused whole."""
     numbers: dict[int, tuple[int, int]] = {}
     for year_be in sorted({req.on.year + 543 for req in new}):
         wanted = [req for req in new if req.on.year + 543 == year_be]
@@ -719,6 +753,21 @@ def prepare(session: Session, requests: list[LetterRequest]) -> list[PreparedLet
             raise InputError(_block_refusal(block, len(wanted)))
         for k, req in enumerate(wanted, start=1):
             numbers[id(req)] = (year_be, block.used + k)
+    return numbers
+
+
+def prepare(session: Session, requests: list[LetterRequest]) -> list[PreparedLetter]:
+    """Numbers and wording for each request (numbers are allocated but not yet recorded). A batch that
+    needs more numbers than the block has left is refused whole, before anything is issued."""
+    settings = office_settings(session)
+    _check_office(settings)
+    new = [req for req in requests if req.record is None]
+    emblem = settings["emblem_path"]
+    if new and emblem and not is_on(settings, "garuda_space") and not Path(emblem).is_file():
+        raise InputError(Text(f"ไม่พบไฟล์ภาพตรา {emblem}", "the emblem image is missing"))
+    thai = is_on(settings, "thai_digits")
+    mark = "สำเนา" if is_on(settings, "copy_mark") else ""
+    numbers = _allocate(session, new, settings)
     out = []
     for req in requests:
         if req.record is not None:
@@ -897,6 +946,8 @@ def _content(session, req: LetterRequest, settings, thai: bool, number: str) -> 
         signer_position=settings["signer_position"].split("|"),
         section_lines=[settings["section"], f"โทร. {_digits(settings['section_phone'], thai)}"],
         emblem_path=settings["emblem_path"] or None,
+        thai_digits=thai,
+        garuda_space=is_on(settings, "garuda_space"),
         schedule_title=f"ตารางการชำระคืนเงินกู้ยืม{info.fund} สัญญาเลขที่ {values['agreement_no']} — {info.borrower}"
         f" (ข้อมูล ณ วันที่ {day(req.on)})",
         schedule=schedule,
@@ -917,7 +968,7 @@ def _content(session, req: LetterRequest, settings, thai: bool, number: str) -> 
 def dispatch_register(session: Session, prepared: list[PreparedLetter], on: date) -> DispatchRegister:
     """The ทะเบียนหนังสือส่ง (แบบที่ ๑๔) of a batch: one line per letter, from what each letter printed."""
     settings = office_settings(session)
-    thai = settings["thai_digits"] != "0"
+    thai = is_on(settings, "thai_digits")
     lines = []
     for p in prepared:
         c = p.content
@@ -947,6 +998,7 @@ def dispatch_register(session: Session, prepared: list[PreparedLetter], on: date
         period=f"วันที่ {format_date(on, 'long', thai_digits=thai)}",
         lines=lines,
         total_text=f"รวม {_digits(str(len(lines)), thai)} ฉบับ ({ways})",
+        thai_digits=thai,
     )
 
 
@@ -1066,6 +1118,7 @@ def demo_office_settings(session: Session) -> None:
         "contact": "นางสาวพัชรินทร์ ศรีสุข พัฒนากร โทร. ๐๘ ๑๒๓๔ ๕๖๗๘",
         "thai_digits": "1",
         "copy_mark": "1",
+        "garuda_space": "0",
         "postal_code": "34110",
     }
     for key, value in values.items():

@@ -1,5 +1,6 @@
 """Letters from the command line: a day's batch, one letter, reprints, and bad input."""
 
+import re
 import subprocess
 
 import pytest
@@ -27,10 +28,18 @@ def test_the_days_letters_in_one_pdf_with_the_register_of_letters_sent(office, c
     assert letter["loan_id"] == loan_id and not letter["reprint"]
     assert result["pages"] == 3  # the letter, its schedule, the register of letters sent
     assert result["register"] and result["labels"] is None  # a notice goes by hand: no label
+    # pdftotext gives back the Thai of every page as printed, marks and all
+    letter_page, schedule, last = (pdftotext(out, page) for page in (1, 2, 3))
+    for words in ("ที่ อบ ๐๐๑๗.๑๕/๒๐๑", "๑ มกราคม ๒๕๖๙", "เรื่อง", "แจ้งกำหนดชำระคืนเงินกู้ยืมกข.คจ.", "เรียน",
+                  "อ้างถึง", "สิ่งที่ส่งมาด้วย", "ครบกำหนดชำระในวันที่ ๓๑ มกราคม ๒๕๖๙", "๓,๓๓๓.๓๓ บาท",
+                  "(สามพันสามร้อยสามสิบสามบาทสามสิบสามสตางค์)", "ขอแสดงความนับถือ", "(นายประสิทธิ์ วงศ์สวัสดิ์)"):
+        assert words in letter_page, words
+    assert "สำเนา" not in letter_page  # the letter as issued is no copy
+    assert "ตารางการชำระคืนเงินกู้ยืม" in schedule and schedule.count("ยังไม่ถึงกำหนด") == 3
     # the last page is the ทะเบียนหนังสือส่ง, with the rules' columns
-    last = subprocess.run(["pdftotext", "-f", "3", "-l", "3", "-layout", str(out), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    assert "ทะเบียนหนังสือส่ง" in last and "หมายเหตุ" in last and "เลขทะเบียน" in last
+    for heading in ("ทะเบียนหนังสือส่ง", "เลขทะเบียน", "ลงวันที่", "จาก", "ถึง", "เรื่อง", "การปฏิบัติ", "หมายเหตุ",
+                    "ส่งด้วยมือ", "สพอ."):
+        assert heading in last, heading
     assert "อบ ๐๐๑๗.๑๕/๒๐๑" in last and "รวม ๑ ฉบับ (ส่งด้วยมือ ๑)" in last
     # the notice was recorded as delivered by letter; printing the day again reprints the same letter
     assert run_json(db, capsys, "reminders", "--on", "2026-01-01")["items"] == []
@@ -68,6 +77,11 @@ def test_bad_letter_requests_leave_no_file_and_spend_no_number(office, capsys, t
     assert not [p.name for p in tmp_path.rglob("*") if p.suffix in (".pdf", ".part")]
 
 
+def pdftotext(pdf, page: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
 def test_templates_from_the_command_line(office, capsys, tmp_path):
     db = office.db
     bad = tmp_path / "bad.json"
@@ -86,6 +100,30 @@ def test_office_settings_from_the_command_line(office, capsys):
     assert "letter_block     201-1200" in run(db, "office", "show", capsys=capsys).out
     assert "letter block" in run(db, "office", "set", "letter_block", "ห้าสิบ", expect=2, capsys=capsys).err
     assert run_json(db, capsys, "office", "set", "letter_block", "๔๐๑-๖๐๐")["letter_block"] == "๔๐๑-๖๐๐"
+
+
+def test_an_office_on_paper_with_the_garuda_printed_keeps_its_room(office, capsys, tmp_path):
+    db = office.db
+    loan_id = add_loan(db, office, capsys)
+    assert "garuda_space     0" in run(db, "office", "show", capsys=capsys).out
+    assert "garuda_space must be 1 (yes) or 0 (no)" in run(db, "office", "set", "garuda_space", "yes", expect=2,
+                                                           capsys=capsys).err
+    plain, printed = tmp_path / "plain.pdf", tmp_path / "printed.pdf"
+    run(db, "letter", loan_id, "--kind", "notice-30", "--on", "2026-01-02", "--out", str(plain), capsys=capsys)
+    assert run_json(db, capsys, "office", "set", "garuda_space", "1")["garuda_space"] == "1"
+    run(db, "letter", "reprint", "201", "--out", str(printed), capsys=capsys)
+    # the reprint keeps the layout of the letter as issued; a new letter keeps the Garuda's room
+    assert _top_of_number(printed) == _top_of_number(plain)
+    run(db, "letter", "correct", "201", "--on", "2026-01-03", "--out", str(printed), capsys=capsys)
+    assert _top_of_number(printed) - _top_of_number(plain) > 55  # 3 cm less the 1 cm the emblem takes of the margin
+    assert b"/Subtype /Image" not in printed.read_bytes()
+
+
+def _top_of_number(pdf) -> float:
+    """Where the letter's number "ที่ อบ …" stands: the top of the page's first line of text, in points."""
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return float(re.search(r'<word [^>]*yMin="([0-9.]+)"[^>]*>ที่ อบ ', out)[1])
 
 
 def test_a_letter_the_rules_forbid_is_refused_on_the_command_line(office, capsys, tmp_path):

@@ -6,6 +6,7 @@ not skip, so CI cannot pass silently without looking at a page.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import struct
@@ -20,7 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen import canvas
 
-from exports.letters_pdf import render_letter, render_letters
+from exports.letters_pdf import EMBLEM_H, EMBLEM_RAISE, GAP, PAGE_W, RIGHT, render_letter, render_letters
+from exports.pdf_common import PAD
 from exports.thai_text import REGULAR, break_lines, draw_text, register_fonts, shaped
 from fieldtool.letter_content import DispatchRegister, LetterContent, RegisterLine, ScheduleLine
 from fieldtool.thai import THAI_DIGITS, InputError, format_baht, to_arabic_digits, to_thai_digits
@@ -230,12 +232,95 @@ def test_a_letter_of_an_office_without_thai_digits_numbers_its_pages_in_arabic(t
     letter = replace(make_letter(rows=0, body=[body] * 3 + [body[:300]]), number="ที่ อบ 0017.15/123",
                      date_text="22 พฤศจิกายน 2569", reference="สัญญายืมเงิน เลขที่ 12/2568",
                      enclosure="", section_lines=["กลุ่มงานส่งเสริมการพัฒนาชุมชน", "โทร. 0 4544 1234"],
-                     office_lines=["สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร", "อบ 34110"])
+                     office_lines=["สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร", "อบ 34110"], thai_digits=False)
     assert render_letter(letter, out) == 2
     first, second = _page_lines(out, 1), _page_lines(out, 2)
     assert first[0].startswith("ที่ อบ 0017.15/123")
     assert re.fullmatch("-\\s*2\\s*-", second[0])
     assert not any(c in THAI_DIGITS for ln in first + second for c in ln)
+
+
+def test_page_numbers_follow_the_digits_the_letter_was_issued_with_not_the_digits_in_its_text(tmp_path):
+    """The office's digits are kept with the letter; a letter frozen before they were (no "thai_digits"
+    in its JSON) reads as the digits it printed."""
+    long = dict(rows=0, body=[BODY] * 3 + [BODY[:300]])
+    out = tmp_path / "arabic-pages.pdf"
+    render_letter(replace(make_letter(**long), thai_digits=False), out)  # Thai digits in the text, yet…
+    assert re.fullmatch("-\\s*2\\s*-", _page_lines(out, 2)[0])
+
+    old = json.loads(make_letter(**long).to_json())
+    del old["letter"]["thai_digits"]
+    assert LetterContent.from_json(json.dumps(old)).thai_digits
+    arabic = replace(make_letter(**long), number="ที่ อบ 0017.15/123", date_text="22 พฤศจิกายน 2569")
+    old = json.loads(arabic.to_json())
+    del old["letter"]["thai_digits"]
+    assert not LetterContent.from_json(json.dumps(old)).thai_digits
+    assert LetterContent.from_json(replace(arabic, thai_digits=False).to_json()).thai_digits is False
+
+
+def test_a_copy_carries_its_mark_on_every_page_of_the_letter_and_its_schedule(tmp_path):
+    out = tmp_path / "copy.pdf"
+    letters = [replace(make_letter(0, body=[BODY] * 5), copy_mark="สำเนา"), make_letter(1)]
+    pages = render_letters(letters, out, make_dispatch(letters))
+    assert pages == 6  # the copy: two letter pages and its schedule; the other letter and schedule; the register
+    marked = [k for k in range(1, pages + 1) if any("สำเนา" in ln for ln in _page_lines(out, k))]
+    assert marked == [1, 2, 3]
+    assert _page_lines(out, 1)[0] == "สำเนา", "the mark stands above the letter's first line"
+    w, _h, px = gray_page(out, 1)
+    assert dark(px, w, (0.75, 0.02, 0.93, 0.07)) > 100, "at the top right, in a box"
+    assert json.loads(letters[0].to_json())["letter"]["copy_mark"] == "", "the mark is not part of the letter"
+
+
+def _first_line_top(pdf: Path) -> float:
+    """The top of the page's first word of text, in points from the top edge."""
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return min(float(y) for y in re.findall(r'<word [^>]*yMin="([0-9.]+)"', out))
+
+
+def test_on_paper_with_the_garuda_printed_the_text_starts_below_it_and_no_emblem_is_drawn(tmp_path):
+    emblem = write_png(tmp_path / "garuda.png")
+    tops = {}
+    for name, letter in {
+        "plain": make_letter(rows=0),
+        "emblem": make_letter(rows=0, emblem=emblem),
+        "printed paper": replace(make_letter(rows=0, emblem=emblem), garuda_space=True),
+    }.items():
+        out = tmp_path / f"{name}.pdf"
+        render_letter(letter, out)
+        tops[name] = (_first_line_top(out), b"/Subtype /Image" in out.read_bytes())
+    assert tops["emblem"][1] and not tops["printed paper"][1] and not tops["plain"][1]
+    assert tops["printed paper"][0] == pytest.approx(tops["emblem"][0], abs=0.1)
+    # the emblem's 3 cm stand 1.5 cm from the top edge: the text moves down by what reaches below the margin
+    assert tops["printed paper"][0] - tops["plain"][0] == pytest.approx(EMBLEM_H - EMBLEM_RAISE + GAP, abs=0.5)
+    # an emblem file that has gone missing does not matter on printed paper: it is not drawn
+    gone = replace(make_letter(rows=0, emblem=str(tmp_path / "gone.png")), garuda_space=True)
+    assert render_letter(gone, tmp_path / "gone.pdf") == 1
+
+
+def _words(pdf: Path, page: int) -> list[tuple[str, float, float]]:
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return [(w, float(a), float(b)) for a, b, w in re.findall(r'<word xMin="([0-9.]+)"[^>]*xMax="([0-9.]+)"[^>]*>([^<]+)<',
+                                                               out)]
+
+
+def test_the_schedules_status_column_has_room_on_both_sides_of_its_longest_entry(tmp_path):
+    schedule, totals = make_schedule(24)
+    schedule[13] = replace(schedule[13], status="ครบกำหนดวันนี้")
+    out = tmp_path / "schedule.pdf"
+    render_letter(replace(make_letter(), schedule=schedule, schedule_totals=totals), out)
+    words = _words(out, 2)
+    edge = PAGE_W - RIGHT  # the table is as wide as the text frame: its right rule is the margin
+    status = [(w, a, b) for w, a, b in words if w in ("ยังไม่ถึงกำหนด", "ครบกำหนดวันนี้")]
+    assert len(status) == 11, "each status whole on its line"
+    longest = max(status, key=lambda x: x[2] - x[1])
+    assert longest[0] == "ครบกำหนดวันนี้"
+    assert edge - longest[2] >= 2 * PAD, "room between the longest status and the rule (it was 5 pt)"
+    # centred: the shorter ones have as much room on the left as on the right
+    _w, a, b = next(x for x in status if x[0] == "ยังไม่ถึงกำหนด")
+    left = a - (longest[1] - (edge - longest[2]))
+    assert left == pytest.approx(edge - b, abs=1)
 
 
 def test_a_long_schedule_repeats_its_shaded_header_on_the_next_page(tmp_path):

@@ -208,6 +208,50 @@ def test_a_reprint_is_marked_as_a_copy_where_the_office_wants(office):
         assert plain.content.body == p.content.body
 
 
+def test_a_reprint_says_สำเนา_on_each_of_its_pages_and_the_letter_as_issued_does_not(office, tmp_path):
+    loan = office.loan()
+    on = date(2026, 2, 10)
+    with office.db.session() as s:
+        issue(s, [letters.letter_request(s, loan, "demand-1", on)], tmp_path / "d1.pdf", on, with_dispatch=False)
+    with office.db.session() as s:
+        issue(s, [letters.reprint_request(letters.find_letter(s, "201"))], tmp_path / "copy.pdf", on,
+              with_dispatch=False)
+    original, copy = pdf_text(tmp_path / "d1.pdf"), pdf_text(tmp_path / "copy.pdf")
+    assert "สำเนา" not in original
+    pages = copy.split("\f")[:-1]
+    assert len(pages) == 2 and all("สำเนา" in page for page in pages), "the letter and its schedule"
+    # and otherwise the same page text, line for line
+    assert [ln for ln in copy.splitlines() if ln.strip() not in ("", "สำเนา")] == [
+        ln for ln in original.splitlines() if ln.strip()]
+
+
+def test_the_offices_digits_and_its_printed_paper_are_kept_with_the_letter(office):
+    loan = office.loan()
+    with office.db.session() as s:
+        letters.set_office_setting(s, "thai_digits", "0")
+        letters.set_office_setting(s, "garuda_space", "1")
+    issue_now(office, lambda s: [letters.letter_request(s, loan, "notice-30", date(2026, 1, 2))])
+    with office.db.session() as s:
+        letters.set_office_setting(s, "thai_digits", "1")
+        letters.set_office_setting(s, "garuda_space", "0")
+        rec = letters.find_letter(s, "201")
+        kept = json.loads(rec.content)["letter"]
+        (again,) = letters.prepare(s, [letters.reprint_request(rec)])
+    assert (kept["thai_digits"], kept["garuda_space"]) == (False, True)
+    assert (again.content.thai_digits, again.content.garuda_space) == (False, True)
+    assert again.content.number == "ที่ อบ ๐๐๑๗.๑๕/201"
+
+
+def test_printed_paper_is_a_yes_or_no_setting_and_no_until_set(office):
+    with office.db.session() as s:
+        assert letters.office_settings(s)["garuda_space"] == "0"
+        letters.set_office_setting(s, "garuda_space", "")
+        assert not letters.is_on(letters.office_settings(s), "garuda_space")
+        assert letters.is_on(letters.office_settings(s), "copy_mark")  # unlike copy_mark
+    said = refusal(office, lambda s: letters.set_office_setting(s, "garuda_space", "ใช่"))
+    assert "garuda_space must be 1 (yes) or 0 (no)" in said
+
+
 def test_a_letter_is_found_by_its_number_as_printed_or_its_running_number(office):
     loan = office.loan()
     issue_now(office, lambda s: [letters.letter_request(s, loan, "notice-30", date(2026, 1, 2))])
@@ -276,6 +320,23 @@ def test_a_batch_that_needs_more_numbers_than_are_left_is_refused_before_anythin
     assert "fieldtool office set letter_block 8-8" in said
     with office.db.session() as s:
         assert letters.issued_letters(s) == []
+
+
+def test_a_batch_says_what_it_will_issue_and_record_before_anything_is(office):
+    office.loan()
+    office.loan(household=True)
+    on = date(2026, 1, 2)  # both loans are in their 30-day notice
+    with office.db.session() as s:
+        said = letters.outline(s, letters.letters_due(s, on))
+        assert letters.issued_letters(s) == []
+    assert said == letters.BatchOutline(new=2, first="อบ ๐๐๑๗.๑๕/๒๐๑", last="อบ ๐๐๑๗.๑๕/๒๐๒", reprints=0, notices=2)
+    issue_now(office, lambda s: letters.letters_due(s, on))
+    with office.db.session() as s:
+        assert letters.outline(s, letters.letters_due(s, on)) == letters.BatchOutline(0, "", "", 2, 0)
+        letters.set_office_setting(s, "letter_block", "201-202")
+    office.loan(household=True)
+    said = refusal(office, lambda s: letters.outline(s, letters.letters_due(s, on)))
+    assert said.startswith("เลขที่หนังสือช่วง 201-202 ของเครื่องนี้หมดแล้ว")
 
 
 # --- the register and the labels --------------------------------------------------------------------------

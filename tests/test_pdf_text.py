@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from reportlab.platypus import SimpleDocTemplate
 
+from exports.dispatch_pdf import REGISTER_HEADER, render_register
 from exports.letters_pdf import FRAME_W, PARA_INDENT, TEXT, letter_names, render_letter, render_letters
 from exports.pdf_common import ruled_table
 from exports.thai_text import BOLD, REGULAR, break_lines, draw_text, register_fonts, shaped, text_width
@@ -73,6 +74,39 @@ def test_the_schedule_and_the_dispatch_register_search_too(tmp_path):
     assert "ค้างชำระ" in schedule and "ยังไม่ถึงกำหนด" in schedule and "๓,๓๓๓.๓๓" in schedule
     assert "ทะเบียนส่งหนังสือ ประจำวันที่ ๒๒ พฤศจิกายน ๒๕๖๙" in register
     assert "ขอให้ชำระหนี้เงินยืม" in register and "อบ ๐๐๑๗.๑๕/๑๒๓" in register  # the เรื่อง column wraps
+
+
+def test_every_heading_of_the_register_of_letters_sent_comes_back_exactly(tmp_path):
+    """The bold headings were drawn without ActualText: "การปฏิบัติ" came back as "การปฏิบต ั ิ"."""
+    letters = [make_letter(0), make_letter(1)]
+    batch, alone = tmp_path / "batch.pdf", tmp_path / "register.pdf"
+    render_letters(letters, batch, make_dispatch(letters))
+    render_register(make_dispatch(letters), alone)
+    for register in (pdftotext(batch, 5), pdftotext(alone)):
+        lines = [ln.strip() for ln in register.splitlines()]
+        for heading in REGISTER_HEADER:
+            for part in heading.split("\n"):  # เลขทะเบียน / ส่ง
+                assert part in lines, part
+        assert "การปฏิบัติ" in lines and "ปฏิบต" not in register
+        assert "ทะเบียนส่งหนังสือ ประจำวันที่ ๒๒ พฤศจิกายน ๒๕๖๙" in lines  # the bold title
+
+
+# Words whose marks HarfBuzz moves or replaces, in each face and size the PDFs print.
+MARKED = ["การปฏิบัติ", "หมายเหตุ", "ลงวันที่", "เรื่อง", "ที่", "ชำระแล้ว", "ค้างชำระ", "ยังไม่ถึงกำหนด",
+          "ครบกำหนดวันนี้", "สำเนา", "น้ำป่าญี่ปุ่น", "ปั้น ฝั่ง ฟื้น กั๊ก กิ๋ว", "ฐู ฎุ ญู", "ขอแสดงความนับถือ",
+          "ไปรษณีย์ลงทะเบียนตอบรับ", "ประธานกลุ่มทอผ้าไหม", "ผู้ใหญ่บ้าน", "สิ่งที่ส่งมาด้วย", "อ้างถึง"]
+
+
+@pytest.mark.parametrize("font", [REGULAR, BOLD])
+def test_shaped_thai_comes_back_exactly_in_both_faces_at_every_size(tmp_path, font):
+    register_fonts()
+    for size in (9, 11, 12, 13, 15, 16):
+        pdf = tmp_path / f"{size}.pdf"
+        c = canvas.Canvas(str(pdf), pagesize=(400, 30 * len(MARKED) + 30))
+        for k, text in enumerate(MARKED):
+            draw_text(c, 10.3, 30 * (len(MARKED) - k), text, font, size)
+        c.save()
+        assert [ln for ln in pdftotext(pdf).splitlines() if ln.strip()] == MARKED, (font, size)
 
 
 def test_lines_look_exactly_as_reportlab_draws_them_shaped(tmp_path):

@@ -1,15 +1,18 @@
 """The preview of a printed document (letters, a household plan): its pages on screen, then print or save.
 
 Pages are drawn by QtPdf from the very file that was written, so what the officer sees is what prints.
-Only the pages in view are rendered (a day's batch can be 150 pages); printing draws each page as an
-image at the printer's resolution. The print dialog and the file chooser sit behind `ask_printer` and
-`ask_save_path`, the calls a test replaces.
+A day's batch can be 150 pages, so they are not all drawn at once: the pages in view are drawn at once
+(when the window opens, scrolls, grows or zooms), then the few pages around them one at a time while
+the window is idle, so that scrolling on finds them ready; pages far from the view give their image
+back. Printing draws each page as an image at the printer's resolution. The print dialog and the file
+chooser sit behind `ask_printer` and `ask_save_path`, the calls a test replaces.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from ui.i18n import tr
@@ -38,6 +41,9 @@ from ui.widgets import MessageBar
 
 SCREEN_DPI = 96
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+MARGIN = SPACING = 14  # around and between the pages, in pixels
+AHEAD = 2  # pages drawn ahead of the view (and behind it) while the window is idle
+KEEP = 8  # pages further than this from the view give their image back (a page is 3.5 MB at 100 %)
 
 
 class PdfPreview(QDialog):
@@ -90,17 +96,19 @@ class PdfPreview(QDialog):
         self.pages = QWidget()
         self.pages.setStyleSheet("QWidget { background: #8a8f94; }")
         self._column = QVBoxLayout(self.pages)
-        self._column.setSpacing(14)
-        self._column.setContentsMargins(14, 14, 14, 14)
+        self._column.setSpacing(SPACING)
+        self._column.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         self._column.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self._column.addStretch(1)  # the pages from the top: where _page_tops() says they are
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.pages)
         self.scroll.setWidgetResizable(True)
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        # Render what came into view once the scrolling stops for a moment.
-        self._render_soon = QTimer(self, singleShot=True, interval=30)
-        self._render_soon.timeout.connect(self._render_visible)
-        self.scroll.verticalScrollBar().valueChanged.connect(self._render_soon.start)
+        self._tops: list[int] = []  # each page's top in the column, in pixels
+        # What comes into view is drawn at once; the pages around it when the window is idle.
+        self.scroll.verticalScrollBar().valueChanged.connect(lambda _value: self._render_visible())
+        self._render_ahead = QTimer(self, singleShot=True, interval=0)
+        self._render_ahead.timeout.connect(self._render_next)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -140,21 +148,24 @@ class PdfPreview(QDialog):
             label.deleteLater()
         self._labels = []
         self._rendered.clear()
+        self._tops = []
         count = self.page_count()
+        top = MARGIN
         for page in range(count):
             label = QLabel()
-            label.setFixedSize(self.page_size(page, SCREEN_DPI * self._zoom))
+            size = self.page_size(page, SCREEN_DPI * self._zoom)
+            label.setFixedSize(size)
             label.setStyleSheet("QLabel { background: white; }")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self._column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+            self._column.insertWidget(page, label, 0, Qt.AlignmentFlag.AlignHCenter)
             self._labels.append(label)
+            self._tops.append(top)
+            top += size.height() + SPACING
         self.pages_label.setText(tr("preview.pages", n=count))
         self.zoom_label.setText(f"{round(self._zoom * 100)}%")
         self.zoom_out.setEnabled(self._zoom > ZOOMS[0])
         self.zoom_in.setEnabled(self._zoom < ZOOMS[-1])
-        if count:
-            self._render(0)  # the first page at once: the window never opens blank
-        self._render_soon.start()
+        self._render_visible()
 
     def _step_zoom(self, step: int) -> None:
         i = min(range(len(ZOOMS)), key=lambda k: abs(ZOOMS[k] - self._zoom))
@@ -166,14 +177,43 @@ class PdfPreview(QDialog):
         self._labels[page].setPixmap(QPixmap.fromImage(image))
         self._rendered.add(page)
 
-    def _render_visible(self) -> None:
-        if not self.isVisible():
-            return  # the layout has no positions yet
+    def visible_pages(self) -> range:
+        """The pages the scroll area shows now, wholly or in part."""
+        if not self._tops:
+            return range(0)
         top = self.scroll.verticalScrollBar().value()
-        view = QRect(0, top - 200, 100_000, self.scroll.viewport().height() + 400)
-        for page, label in enumerate(self._labels):
-            if page not in self._rendered and label.geometry().intersects(view):
+        bottom = top + max(self.scroll.viewport().height(), 1)
+        first = max(0, bisect_right(self._tops, top) - 1)
+        last = max(first, bisect_left(self._tops, bottom) - 1)
+        return range(first, min(last, len(self._tops) - 1) + 1)
+
+    def _render_visible(self) -> None:
+        """Draw the pages in view now; those around them once the window is idle."""
+        if not self.isVisible():
+            return  # showEvent draws them
+        for page in self.visible_pages():
+            if page not in self._rendered:
                 self._render(page)
+        self._forget_far()
+        self._render_ahead.start()
+
+    def _render_next(self) -> None:
+        """Draw one more page near the view (the next below first), and come back for the rest."""
+        view = self.visible_pages()
+        if not view:
+            return
+        near = [view.stop - 1 + k for k in range(1, AHEAD + 1)] + [view.start - k for k in range(1, AHEAD + 1)]
+        for page in near:
+            if 0 <= page < len(self._labels) and page not in self._rendered:
+                self._render(page)
+                self._render_ahead.start()
+                return
+
+    def _forget_far(self) -> None:
+        view = self.visible_pages()
+        for page in [p for p in self._rendered if p < view.start - KEEP or p >= view.stop + KEEP]:
+            self._labels[page].clear()
+            self._rendered.discard(page)
 
     def rendered_pages(self) -> set[int]:
         return set(self._rendered)
@@ -183,11 +223,11 @@ class PdfPreview(QDialog):
         # A wide page (the landscape dispatch list) makes the column wider than a letter: show the middle.
         bar = self.scroll.horizontalScrollBar()
         QTimer.singleShot(0, lambda: bar.setValue(bar.maximum() // 2) if isValid(bar) else None)
-        self._render_soon.start()
+        self._render_visible()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._render_soon.start()
+        self._render_visible()
 
     # --- print and save -----------------------------------------------------------------------------
 

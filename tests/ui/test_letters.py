@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from fieldtool import letters, reminders
 from fieldtool.models import LetterRecord, ReminderDelivery
 from ui.letters import issue as issue_module
-from ui.letters.dialogs import LetterDialog, OfficeSettingsDialog, TemplateDialog
+from ui.letters.dialogs import BatchConfirmDialog, LetterDialog, OfficeSettingsDialog, TemplateDialog
 from ui.loans.loanpage import LoanPage
 from ui.pdfpreview import PdfPreview
 from ui.qt import QImage, QItemSelectionModel, QPdfDocument, QPrinter, Qt
 from ui.today.view import TodayView
 
 from .conftest import ink
+
+
+@pytest.fixture(autouse=True)
+def officer_says_yes(monkeypatch) -> list:
+    """The day's batch asks before it issues anything: here the officer agrees (tests that decline replace
+    the answer); what she was asked is kept."""
+    asked = []
+    monkeypatch.setattr(BatchConfirmDialog, "ask", classmethod(lambda cls, parent, outline: asked.append(outline) or True))
+    return asked
 
 
 def open_today(qtbot, db, day):
@@ -75,6 +85,74 @@ def test_batch_of_the_day_is_previewed_and_recorded(qtbot, office, tmp_path):
         assert delivery.how == "letter"
     qtbot.waitUntil(lambda: view.notices.row_of(somsri_notice.id) == -1, timeout=20_000)
     assert "จัดทำหนังสือ 3 ฉบับแล้ว (ใหม่ 3 พิมพ์ซ้ำ 0)" in view.message.text()
+
+
+def test_the_batch_says_what_it_will_issue_and_record_and_issues_nothing_when_the_officer_says_no(
+    qtbot, office, monkeypatch
+):
+    view = open_today(qtbot, office.db, office.today)
+    said = []
+
+    def no(parent, outline):
+        dialog = BatchConfirmDialog(outline, parent)
+        qtbot.addWidget(dialog)
+        said.append(dialog.question.text())
+        return False
+
+    monkeypatch.setattr(BatchConfirmDialog, "ask", classmethod(lambda cls, parent, outline: no(parent, outline)))
+    job = finish(qtbot, view.print_letters())
+    # three new letters; the notices of สมศรี and กมล, and ไพโรจน์'s notice carried by his demand
+    assert said == ["จะออกหนังสือ 3 ฉบับ เลขที่ อบ ๐๐๑๗.๑๕/๒๐๑ ถึง อบ ๐๐๑๗.๑๕/๒๐๓ "
+                    "และบันทึกการแจ้ง 3 รายการว่าแจ้งทางหนังสือแล้ว"]
+    assert job.declined and job.result is None and job.preview is None and job.error == ""
+    assert view.message.text() == "ยังไม่ได้ออกหนังสือ ไม่มีการบันทึกใด ๆ"
+    assert view.letters_button.isEnabled()
+    assert letter_count(office.db) == 0
+    assert not list(issue_module.letters_dir(office.db).glob("*.pdf"))
+    with office.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ReminderDelivery)) == 0
+
+    # asked again, the officer agrees: the numbers are the ones she was told
+    monkeypatch.setattr(BatchConfirmDialog, "ask", classmethod(lambda cls, parent, outline: True))
+    issued = finish(qtbot, view.print_letters()).result
+    assert issued.numbers == [f"ที่ อบ ๐๐๑๗.๑๕/๒๐{d}" for d in "๑๒๓"]
+
+
+def test_a_batch_that_changed_after_the_officer_agreed_is_not_issued(qtbot, office):
+    from fieldtool.thai import InputError
+
+    def due(s):
+        return letters.letters_due(s, office.today)
+
+    agreed = issue_module.outline_letters(office.db, due, office.today)
+    with office.db.session() as s:  # meanwhile one of the day's notices is delivered by hand
+        notice = next(r for r in reminders.reminders_on(s, office.today) if r.loan_id == office.loans["somsri"])
+        reminders.deliver(s, notice.id, "visit", office.today)
+    with pytest.raises(InputError) as refused:
+        issue_module.issue_letters(office.db, due, "letters-test", office.today, True, expected=agreed)
+    assert str(refused.value).startswith("รายการหนังสือของวันนี้เปลี่ยนไปหลังจากที่ยืนยัน จึงยังไม่ออกหนังสือ")
+    assert letter_count(office.db) == 0
+    assert not list(issue_module.letters_dir(office.db).glob("*.pdf"))
+
+
+def test_printing_the_day_again_asks_nothing_since_nothing_new_is_issued(qtbot, office, officer_says_yes):
+    view = open_today(qtbot, office.db, office.today)
+    finish(qtbot, view.print_letters())
+    assert [(o.new, o.reprints) for o in officer_says_yes] == [(3, 0)]
+    again = finish(qtbot, view.print_letters()).result
+    assert (again.new, again.reprints) == (0, 3)
+    assert len(officer_says_yes) == 1
+
+
+def test_the_batch_question_names_one_letter_and_the_reprints(qtbot):
+    from fieldtool.letters import BatchOutline
+
+    dialog = BatchConfirmDialog(BatchOutline(1, "อบ ๐๐๑๗.๑๕/๒๔๐", "อบ ๐๐๑๗.๑๕/๒๔๐", 2, 0))
+    qtbot.addWidget(dialog)
+    assert dialog.question.text() == "จะออกหนังสือ 1 ฉบับ เลขที่ อบ ๐๐๑๗.๑๕/๒๔๐"
+    assert dialog.reprints.isVisibleTo(dialog)
+    assert dialog.reprints.text() == "หนังสือที่ออกแล้ววันนี้ 2 ฉบับ จะพิมพ์ซ้ำด้วยเลขที่และวันที่เดิม"
+    assert dialog.save_button.text() == "ออกหนังสือ"
 
 
 def test_progress_reaches_the_total(qtbot, office):
@@ -306,6 +384,42 @@ def test_zoom_renders_the_pages_again(qtbot, office):
     assert 0 in preview.rendered_pages()
 
 
+def _long_batch(tmp_path) -> Path:
+    from exports.letters_pdf import render_letters
+    from tests.test_letters_pdf import make_letter
+
+    out = tmp_path / "batch.pdf"
+    assert render_letters([make_letter(i) for i in range(15)], out) == 30
+    return out
+
+
+def test_the_preview_shows_the_pages_in_view_as_it_opens_and_when_scrolled(qtbot, tmp_path):
+    preview = PdfPreview(_long_batch(tmp_path), "หนังสือ")
+    qtbot.addWidget(preview)
+    preview.resize(1366, 768)
+    preview.show()
+    # at once, with no event handled in between: the page in view is drawn, the far ones are not
+    assert list(preview.visible_pages()) == [0]
+    assert ink(preview._labels[0].pixmap().toImage()) > 200
+    assert 20 not in preview.rendered_pages()
+    # scrolled to the middle of page 12, it is drawn at once (the timer used to wait the scroll offset in ms)
+    bar = preview.scroll.verticalScrollBar()
+    bar.setValue(preview._tops[12] + 300)
+    assert 12 in preview.visible_pages() and 12 in preview.rendered_pages()
+    assert ink(preview._labels[12].pixmap().toImage()) > 200
+    # the pages around it follow while the window is idle; the first pages have given back their images
+    qtbot.waitUntil(lambda: {10, 11, 13, 14} <= preview.rendered_pages(), timeout=10_000)
+    assert 0 not in preview.rendered_pages() and preview._labels[0].pixmap().isNull()
+    assert len(preview.rendered_pages()) <= 2 * 8 + 2
+
+
+def test_a_short_batch_shows_its_first_pages_at_once_in_a_large_window(qtbot, office):
+    view = open_today(qtbot, office.db, office.today)
+    preview = finish(qtbot, view.print_letters()).preview
+    assert set(preview.visible_pages()) <= preview.rendered_pages()
+    assert 0 in preview.rendered_pages()
+
+
 # --- office settings and templates ---------------------------------------------------------------------
 
 
@@ -330,6 +444,9 @@ def test_office_settings_are_saved(qtbot, book, tmp_path, monkeypatch):
     for key, value in values.items():
         dlg.set_value(key, value.replace("\n", "|") if key != "pay_place" else value)
     dlg.fields["thai_digits"].setChecked(False)
+    assert not dlg.fields["garuda_space"].isChecked()  # plain paper until the office says otherwise
+    assert dlg.fields["garuda_space"].text() == "กระดาษมีตราครุฑพิมพ์ไว้แล้ว: เว้นที่ ๓ ซม. ไว้ ไม่พิมพ์ตรา"
+    dlg.fields["garuda_space"].setChecked(True)
     qtbot.mouseClick(dlg.choose_button, Qt.MouseButton.LeftButton)
     assert dlg.fields["emblem_path"].text() == str(emblem)
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
@@ -340,11 +457,12 @@ def test_office_settings_are_saved(qtbot, book, tmp_path, monkeypatch):
     assert saved["pay_place"] == "ที่ทำการกองทุน ในวันและเวลาราชการ"
     assert saved["letter_block"] == "401-600"
     assert saved["emblem_path"] == str(emblem)
-    assert saved["thai_digits"] == "0"
+    assert saved["thai_digits"] == "0" and saved["garuda_space"] == "1"
     again = OfficeSettingsDialog(book.db)
     qtbot.addWidget(again)
     assert again.fields["office_address"].toPlainText() == values["office_address"]
     assert not again.fields["thai_digits"].isChecked()
+    assert again.fields["garuda_space"].isChecked() and again.office_form.changed() == {}
 
 
 def test_a_bad_letter_block_changes_nothing(qtbot, office):

@@ -1,4 +1,5 @@
-"""The letter dialogs: one letter for a loan, the office's settings for letters, and the template editor.
+"""The letter dialogs: one letter for a loan, the day's batch before it is issued, the office's settings for
+letters, and the template editor.
 
 Each has `ask(...)`, the one call a test replaces. The settings and templates are written through
 `fieldtool.letters` in one transaction; a refusal (a bad letter block, an unknown placeholder) is shown
@@ -138,6 +139,46 @@ class LetterDialog(FormDialog):
     ) -> LetterChoice | None:
         dialog = cls(db, loan_id, day, kind, about, parent=parent)
         return dialog.choice if dialog.exec() == FormDialog.DialogCode.Accepted else None
+
+
+# --- the day's batch, before it is issued ---------------------------------------------------------------
+
+
+def outline_text(outline: letters.BatchOutline) -> str:
+    """"จะออกหนังสือ 58 ฉบับ เลขที่ อบ ๐๐๑๗.๑๕/๒๐๑ ถึง อบ ๐๐๑๗.๑๕/๒๕๘ และบันทึกการแจ้ง 28 รายการว่าแจ้งทาง
+    หนังสือแล้ว": what printing the batch will issue and record."""
+    one = "one" if outline.new == 1 else "range"
+    notices = "_notices" if outline.notices else ""
+    return tr(f"batch.{one}{notices}", n=outline.new, first=outline.first, last=outline.last, m=outline.notices)
+
+
+class BatchConfirmDialog(FormDialog):
+    """Before the day's letters are issued: what will be numbered and recorded, and a yes or a no."""
+
+    def __init__(self, outline: letters.BatchOutline, parent=None):
+        super().__init__(tr("batch.title"), parent)
+        self.setMinimumWidth(640)
+        self.question = QLabel(outline_text(outline))
+        self.question.setWordWrap(True)
+        self.question.setStyleSheet("QLabel { font-weight: bold; }")
+        self.form.addRow(self.question)
+        self.reprints = QLabel(tr("batch.reprints", r=outline.reprints))
+        self.reprints.setWordWrap(True)
+        self.reprints.setVisible(outline.reprints > 0)
+        self.form.addRow(self.reprints)
+        hint = QLabel(tr("batch.hint"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("QLabel { color: #546e7a; }")
+        self.form.addRow(hint)
+        self.save_button.setText(tr("batch.issue"))
+
+    def save(self) -> None:
+        """Nothing to write: the answer is the dialog's result."""
+
+    @classmethod
+    def ask(cls, parent, outline: letters.BatchOutline) -> bool:
+        """True to issue the letters. Tests replace this."""
+        return cls(outline, parent=parent).exec() == FormDialog.DialogCode.Accepted
 
 
 # --- the office's settings for letters ----------------------------------------------------------------

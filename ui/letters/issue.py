@@ -6,6 +6,11 @@ the session commits when the block ends. If that commit fails, the files are del
 circulates with a number the book does not know (the CLI does the same). The files are kept beside the
 database ("<name>-letters/"), one file per run (labels: "<file>-labels.pdf"), never overwriting an
 earlier one. A reprint draws what the letter printed when it was issued.
+
+The day's batch first says what it will do (`outline_letters`: n letters numbered … to …, m notices
+recorded as delivered by letter) and asks (`confirm`, ui.letters.dialogs.BatchConfirmDialog.ask); when
+the officer says no, nothing is issued. If the day's letters change between the question and the
+issuing, nothing is issued either and the officer is told to try again.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from db import Database
-from exports.letters import issue, labels_path_for
+from exports.letters import issue, labels_path_for, no_letters_on
 from fieldtool import letters
 from fieldtool.models import LetterRecord
 from fieldtool.thai import InputError
@@ -85,6 +90,24 @@ def reprint_request(session, record_id: str) -> letters.LetterRequest:
     return letters.reprint_request(rec)
 
 
+def _check_office(db: Database) -> None:
+    missing = missing_office_settings(db)
+    if missing:
+        names = [re.sub(r"\s*\(.*?\)", "", tr(f"office.{k}")) for k in missing]  # the label without its hint
+        raise input_error("letters.office_missing", fields=", ".join(names))
+
+
+def outline_letters(db: Database, make_requests: Callable, on: date) -> letters.BatchOutline:
+    """What issuing these requests would do (runs on a worker thread); refused as issuing would be when
+    the office settings are missing, nothing is due or the number block has too few numbers left."""
+    _check_office(db)
+    with db.session() as s:
+        requests = make_requests(s)
+        if not requests:
+            raise InputError(no_letters_on(on))
+        return letters.outline(s, requests)
+
+
 def issue_letters(
     db: Database,
     make_requests: Callable,
@@ -92,17 +115,18 @@ def issue_letters(
     on: date,
     with_dispatch: bool,
     progress: Callable[[int, int], None] | None = None,
+    expected: letters.BatchOutline | None = None,
 ) -> Issued:
-    """Build the requests, render and record them in one transaction (runs on a worker thread)."""
-    missing = missing_office_settings(db)
-    if missing:
-        names = [re.sub(r"\s*\(.*?\)", "", tr(f"office.{k}")) for k in missing]  # the label without its hint
-        raise input_error("letters.office_missing", fields=", ".join(names))
+    """Build the requests, render and record them in one transaction (runs on a worker thread).
+    `expected`: what the officer agreed to; when the requests now say otherwise, nothing is issued."""
+    _check_office(db)
     out = new_file(db, stem)
     written = labels = None
     try:
         with db.session() as s:  # commits when the block ends
             requests = make_requests(s)
+            if expected is not None and requests and letters.outline(s, requests) != expected:
+                raise input_error("letters.batch_changed")
             result = issue(s, requests, out, on, with_dispatch=with_dispatch, progress=progress,
                            labels_path=labels_path_for(out))
             written = result.path
@@ -161,6 +185,8 @@ class LetterJob(QObject):
         with_dispatch: bool,
         on_success: Callable[[Issued], None] | None = None,
         on_failure: Callable[[str], None] | None = None,
+        confirm: Callable[[letters.BatchOutline], bool] | None = None,
+        on_declined: Callable[[], None] | None = None,
     ):
         super().__init__(parent_widget)
         self.parent_widget = parent_widget
@@ -172,8 +198,12 @@ class LetterJob(QObject):
         self.with_dispatch = with_dispatch
         self.on_success = on_success
         self.on_failure = on_failure
+        self.confirm = confirm
+        self.on_declined = on_declined
         self.progress_reports: list[tuple[int, int]] = []
         self.result: Issued | None = None
+        self.outline: letters.BatchOutline | None = None  # what the officer was asked to agree to
+        self.declined = False
         self.error = ""
         self.preview: PdfPreview | None = None
         self._cancel = threading.Event()
@@ -187,6 +217,34 @@ class LetterJob(QObject):
         self.dialog.canceled.connect(self._cancel.set)
 
     def start(self) -> LetterJob:
+        """Issue the letters; with `confirm`, first find out what that will do and ask."""
+        self.dialog.show()
+        if self.confirm is None:
+            self._issue()
+        else:
+            db, make, on = self.db, self.make_requests, self.on
+            worker.run_in_background(lambda: outline_letters(db, make, on), self._ask, self._failed, context=self)
+        return self
+
+    def _ask(self, outline: letters.BatchOutline) -> None:
+        self.outline = outline
+        if self._cancel.is_set():  # Cancel pressed while the batch was being looked at
+            self._failed(Cancelled())
+            return
+        if outline.new == 0:  # reprints only: no number is spent and nothing is recorded
+            self._issue(outline)
+            return
+        self.dialog.hide()
+        if self.confirm(outline):
+            self.dialog.show()
+            self._issue(outline)
+            return
+        self.declined = True
+        if self.on_declined is not None:
+            self.on_declined()
+        emit(self.finished, False)
+
+    def _issue(self, expected: letters.BatchOutline | None = None) -> None:
         relay = worker.ProgressRelay(self._progressed, context=self)
         cancel = self._cancel
 
@@ -197,14 +255,12 @@ class LetterJob(QObject):
 
         db, make, stem, on, dispatch = self.db, self.make_requests, self.stem, self.on, self.with_dispatch
         self._relay = relay  # kept alive until the answer arrives
-        self.dialog.show()
         worker.run_in_background(
-            lambda: issue_letters(db, make, stem, on, dispatch, report),
+            lambda: issue_letters(db, make, stem, on, dispatch, report, expected),
             self._succeeded,
             self._failed,
             context=self,
         )
-        return self
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress_reports.append((done, total))

@@ -96,7 +96,7 @@ class OfficeSettingsForm(QWidget):
     def set_value(self, key: str, value: str) -> None:
         field = self.fields[key]
         if isinstance(field, QCheckBox):
-            field.setChecked(value != "0")
+            field.setChecked(letters.is_on({key: value}, key))
         elif isinstance(field, QPlainTextEdit):
             field.setPlainText("\n".join(value.split("|")) if MULTILINE[key] == "|" else value)
         else:
@@ -106,12 +106,12 @@ class OfficeSettingsForm(QWidget):
         return {key: self.value(key) for key in self.keys}
 
     def changed(self) -> dict[str, str]:
-        """What differs from the values the form was filled with (an unset yes/no box reads as "1")."""
+        """What differs from the values the form was filled with (an unset yes/no box reads as its default)."""
         out = {}
         for key, value in self.values().items():
             before = self.loaded[key]
             if key in letters.YES_NO_SETTINGS:
-                before = "0" if before == "0" else "1"
+                before = "1" if letters.is_on(self.loaded, key) else "0"
             if value != before:
                 out[key] = value
         return out

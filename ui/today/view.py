@@ -20,6 +20,7 @@ from fieldtool import letters, reminders
 from fieldtool.reminders import Reminder
 from ui import worker
 from ui.i18n import domain_label, long_day_text, tr
+from ui.letters.dialogs import BatchConfirmDialog
 from ui.letters.issue import Issued, LetterJob, issued_note
 from ui.qt import (
     QFrame,
@@ -317,8 +318,9 @@ class TodayView(QWidget):
 
     def print_letters(self) -> LetterJob | None:
         """Print every letter due on the working day into one PDF, with the register of letters sent; then
-        preview it."""
-        if self.letter_job is not None and self.letter_job.result is None and not self.letter_job.error:
+        preview it. First it says what it will issue and record, and asks (BatchConfirmDialog.ask)."""
+        job = self.letter_job
+        if job is not None and job.result is None and not job.error and not job.declined:
             return None  # one batch at a time
         day = self.day
         self.message.clear_message()
@@ -333,6 +335,8 @@ class TodayView(QWidget):
             with_dispatch=True,
             on_success=self._letters_done,
             on_failure=self._letters_failed,
+            confirm=lambda outline: BatchConfirmDialog.ask(self, outline),
+            on_declined=self._letters_declined,
         )
         return self.letter_job.start()
 
@@ -344,6 +348,10 @@ class TodayView(QWidget):
         (self.message.show_warning if issued.warning else self.message.show_info)(f"{text} {extra}".strip())
         emit(self.changed)  # notices sent by letter are delivered: they leave the lists
         self.refresh()
+
+    def _letters_declined(self) -> None:
+        self.letters_button.setEnabled(True)
+        self.message.show_info(tr("batch.declined"))
 
     def _letters_failed(self, sentence: str) -> None:
         self.letters_button.setEnabled(True)
