@@ -17,6 +17,7 @@ from db import Database, open_database
 from fieldtool.thai import InputError
 from ui import i18n, worker
 from ui.qt import QApplication, QFont, QFontDatabase, QMessageBox, Qt, QThreadPool, qInstallMessageHandler
+from ui.screen import COMMON_LAPTOP, fit_to_screen
 
 FONTS_DIR = Path(__file__).resolve().parents[1] / "resources" / "fonts"
 FONT_FAMILY = "Sarabun"
@@ -57,6 +58,8 @@ def write_screenshot(widget, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if QApplication.platformName() not in HEADLESS_PLATFORMS:
         widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # no flash on a real screen
+    else:
+        fit_to_screen(widget, available=COMMON_LAPTOP)  # as an officer's laptop shows it, not Qt's 800×800
     widget.show()
     QApplication.processEvents()
     worker.wait_until_idle()

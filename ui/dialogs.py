@@ -10,7 +10,8 @@ import re
 
 from fieldtool.thai import InputError
 from ui.i18n import error_text, strings, tr
-from ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
+from ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from ui.screen import fit_when_first_shown, scrolled
 
 
 def input_error(key: str, **values) -> InputError:
@@ -57,10 +58,17 @@ class FormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("button.cancel"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        fields = QWidget()
+        fields.setLayout(self.form)
+        self.form.setContentsMargins(0, 0, 0, 0)
         box = QVBoxLayout(self)
-        box.addLayout(self.form)
+        box.addWidget(scrolled(fields), 1)  # on a short screen the fields scroll, Save stays in sight
         box.addWidget(self.error)
         box.addWidget(self.buttons)
+
+    def showEvent(self, event) -> None:
+        fit_when_first_shown(self)
+        super().showEvent(event)
 
     @property
     def save_button(self):

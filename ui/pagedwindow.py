@@ -25,6 +25,7 @@ from ui.qt import (
     QToolBar,
     QWidget,
 )
+from ui.screen import fit_to_screen
 from ui.widgets import WorkingDateEdit
 
 
@@ -46,7 +47,7 @@ class PagedWindow(QMainWindow):
         self.day = day or date.today()
         self.pages: dict = {}
         self._toolbar: QToolBar | None = None
-        self.resize(1280, 800)
+        fit_to_screen(self, (1280, 800))
 
     def _build(self) -> None:
         raise NotImplementedError

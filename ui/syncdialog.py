@@ -25,9 +25,11 @@ from ui.qt import (
     QLabel,
     QPushButton,
     QVBoxLayout,
+    QWidget,
     Signal,
     emit,
 )
+from ui.screen import fit_when_first_shown, scrolled
 from ui.widgets import MessageBar
 
 
@@ -86,13 +88,21 @@ class FieldSyncDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("sync.close"))
         buttons.rejected.connect(self.reject)
+        sections = QWidget()
+        inner = QVBoxLayout(sections)
+        inner.setContentsMargins(0, 0, 0, 0)
+        for section in (setup, send, receive):
+            inner.addWidget(section)
+        inner.addStretch(1)
         box = QVBoxLayout(self)
         box.addWidget(self.message)
-        box.addWidget(setup)
-        box.addWidget(send)
-        box.addWidget(receive)
+        box.addWidget(scrolled(sections), 1)  # on a short screen the sections scroll, Close stays in sight
         box.addWidget(buttons)
         self.update_status()
+
+    def showEvent(self, event) -> None:
+        fit_when_first_shown(self)
+        super().showEvent(event)
 
     # --- status ---------------------------------------------------------------------------------------
 

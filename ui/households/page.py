@@ -33,6 +33,7 @@ from ui.qt import (
     Signal,
     emit,
 )
+from ui.screen import fit_to_screen
 from ui.tablemodel import Column, RowTableModel
 from ui.today.model import phone_text
 from ui.visits.model import visit_columns
@@ -95,7 +96,7 @@ class HouseholdPage(QDialog):
         self.household_id = household_id
         self.day = day
         self.data: HouseholdPageData | None = None
-        self.resize(1180, 800)
+        fit_to_screen(self, (1180, 800))
 
         self.message = MessageBar()
         self._values: dict[str, QLabel] = {}

@@ -46,6 +46,7 @@ from ui.qt import (
     Signal,
     emit,
 )
+from ui.screen import fit_to_screen
 from ui.tablemodel import ROW_ROLE, Column, RowTableModel
 from ui.visits.data import prefill_from_loan
 from ui.visits.meeting import MeetingDialog
@@ -156,7 +157,7 @@ class LoanPage(QDialog):
         self.loan_id = loan_id
         self.day = day
         self.data: LoanPageData | None = None
-        self.resize(1100, 720)
+        fit_to_screen(self, (1100, 720))
 
         self.message = MessageBar()
         self.tabs = QTabWidget()

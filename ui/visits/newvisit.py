@@ -57,6 +57,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ui.screen import fit_to_screen, scrolled
 from ui.visits.data import LoanChoice, VillageTargets, VisitPrefill, village_targets
 from ui.visits.model import PURPOSE_GROUPS, purpose_group, purpose_text
 from ui.widgets import DateField, MessageBar, empty_note
@@ -110,7 +111,7 @@ class NewVisitWindow(QDialog):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setWindowTitle(tr("visit.title"))
-        self.resize(1320, 860)
+        fit_to_screen(self, (1320, 860))
         self.db = db
         self.day = day
         self.prefill = prefill or VisitPrefill()
@@ -275,7 +276,7 @@ class NewVisitWindow(QDialog):
         rbox.addWidget(facts_box, 2)
 
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
+        split.addWidget(scrolled(left))  # the longest column: it scrolls on a short screen
         split.addWidget(middle)
         split.addWidget(right)
         split.setStretchFactor(0, 5)
