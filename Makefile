@@ -16,17 +16,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Qt needs a few shared libraries that a bare server may lack; install them when we can (root + apt).
+# Qt's platform plugin needs system libraries a bare server or a fresh desktop may lack (xcb with a display,
+# offscreen without): scripts/qt-libs.sh checks them with ldd and installs them when it can (root + apt).
 qt-libs: $(STAMP)
-	@missing=$$(ldd $(VENV)/lib/python3*/site-packages/PySide6/Qt/lib/libQt6Gui.so.6 \
-	    $(VENV)/lib/python3*/site-packages/PySide6/Qt/plugins/platforms/libqoffscreen.so 2>/dev/null | grep 'not found'); \
-	if [ -n "$$missing" ]; then \
-	  echo "Qt is missing system libraries:"; echo "$$missing"; \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 >/dev/null; \
-	  else echo "Install them with your package manager (libegl1 libgl1 libxkbcommon0 libfontconfig1)."; exit 1; fi; \
-	fi
+	@bash scripts/qt-libs.sh $(VENV)
 
 # The tests turn PDF pages into pictures with pdftoppm (Debian's poppler-utils).
 test-tools:
@@ -40,16 +33,19 @@ test-tools:
 pg-server:
 	@bash scripts/install-postgres.sh
 
+# Without a display the app renders offscreen and writes its screenshot beside the demo database (it says where).
 run: $(STAMP) qt-libs
 	@mkdir -p "$(dir $(DEMO_DB))"
 	@test -f "$(DEMO_DB)" || $(VENV)/bin/fieldtool --db "$(DEMO_DB)" demo
-	$(VENV)/bin/fieldtool --db "$(DEMO_DB)" gui
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(VENV)/bin/fieldtool --db "$(DEMO_DB)" gui; \
+	else $(VENV)/bin/fieldtool --db "$(DEMO_DB)" gui --screenshot "$(dir $(DEMO_DB))fieldtool-main-window.png"; fi
 
 # The district office window on a demo district: three laptops' bundles merged, a USB stick to import.
 office: $(STAMP) qt-libs
 	@test -f "$(OFFICE_DEMO)/office.sqlite" || $(VENV)/bin/fieldtool office demo --folder "$(OFFICE_DEMO)"
 	$(VENV)/bin/fieldtool office gui --db "$(OFFICE_DEMO)/office.sqlite"
 
+test: export QT_QPA_PLATFORM := offscreen
 test: $(STAMP) qt-libs test-tools pg-server
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 

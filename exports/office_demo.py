@@ -27,6 +27,7 @@ from exports import bundle
 from fieldtool import loanbook, registry
 from fieldtool.demo import build_demo
 from fieldtool.models import BorrowingGroup, Household, Loan, Person, Subdistrict, Village
+from fieldtool.progress import Progress, reporter
 from fieldtool.thai import InputError
 
 DISTRICT = "3419"
@@ -47,10 +48,10 @@ LAPTOPS = (  # subdistrict code, name, officer
 
 
 def _laptop(folder: Path, k: int, code: str, name: str, officer: str, today: date, office_card: dict,
-            cards: Path) -> Database:
+            cards: Path, progress: Progress | None = None) -> Database:
     db = open_database(folder / f"laptop-{code}.sqlite")
     with db.session() as s:
-        build_demo(s, seed=1 + k, today=today)
+        build_demo(s, seed=1 + k, today=today, progress=progress and (lambda line: progress(f"ต.{name}: {line}")))
         sub = s.get(Subdistrict, registry.setting(s, "subdistrict_id"))
         sub.code, sub.name = code, name
         renamed = {}
@@ -108,9 +109,13 @@ def _restructure(db: Database, loan_id: str, on: date, count: int, reason: str, 
         loanbook.restructure(s, loan_id, on, count, on + relativedelta(months=1), reason=reason)
 
 
-def build_office_demo(folder: Path, today: date | None = None) -> dict:
-    """Build the demo office in `folder` (which must not hold one yet); returns the paths made."""
+def build_office_demo(folder: Path, today: date | None = None, progress: Progress | None = None) -> dict:
+    """Build the demo office in `folder` (which must not hold one yet); returns the paths made.
+
+    `progress`, when given, is told each laptop's demo stages and each bundle as it is imported (30–50 s).
+    """
     today = today or date.today()
+    say = reporter(progress)
     folder = Path(folder)
     office_path = folder / "office.sqlite"
     if office_path.exists():
@@ -126,8 +131,9 @@ def build_office_demo(folder: Path, today: date | None = None) -> dict:
         card = bundle.office_card(office)
         bundle.write_public_card(cards / f"office-{DISTRICT}.pub", card)
         for k, (code, name, officer) in enumerate(LAPTOPS):
-            lap = _laptop(laptops_dir, k, code, name, officer, today, card, cards)
+            lap = _laptop(laptops_dir, k, code, name, officer, today, card, cards, progress)
             laptops.append(lap)
+            say(f"เครื่องของ ต.{name} พร้อมแล้ว ({k + 1}/{len(LAPTOPS)})", f"laptop of {name} ready ({k + 1}/{len(LAPTOPS)})")
             bundle.enrol_officer(office, cards / f"officer-{code}.pub")
 
         def export(lap: Database, code: str, n: int, where: Path) -> Path:
@@ -138,6 +144,7 @@ def build_office_demo(folder: Path, today: date | None = None) -> dict:
         first = [export(lap, code, 1, carried) for lap, (code, _, _) in zip(laptops, LAPTOPS, strict=True)]
         for path in first:
             bundle.import_bundle(office, path)
+            say(f"สำนักงานนำเข้า {path.name} แล้ว", f"the office imported {path.name}")
 
         # ต.โนนกลาง: the office and the officer both correct one borrower's phone -> a conflict to review
         noon_klang = laptops[0]
@@ -149,7 +156,9 @@ def build_office_demo(folder: Path, today: date | None = None) -> dict:
         loan_id = _overdue_loan(noon_klang, today)
         _restructure(office, loan_id, today, 12, "ปรับโครงสร้างหนี้ตามมติที่ประชุมคณะกรรมการกองทุนระดับอำเภอ", CLERK)
         _restructure(noon_klang, loan_id, today, 6, "ผู้กู้ขอผ่อน 6 งวดหลังขายข้าว", LAPTOPS[0][2])
-        bundle.import_bundle(office, export(noon_klang, LAPTOPS[0][0], 2, carried))
+        second = export(noon_klang, LAPTOPS[0][0], 2, carried)
+        bundle.import_bundle(office, second)
+        say(f"สำนักงานนำเข้า {second.name} แล้ว มีข้อขัดแย้งให้ตรวจ", f"the office imported {second.name}, with a conflict to review")
 
         # ต.พิบูล: bundle 2 stays on another stick; bundle 3 is on today's stick
         phibun = laptops[1]

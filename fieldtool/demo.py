@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtool import letters, loanbook, registry
-from fieldtool.models import BorrowingGroup, EvidenceLink, Loan, ReminderDelivery
+from fieldtool.models import BorrowingGroup, EvidenceLink, Loan, Payment, ReminderDelivery
+from fieldtool.progress import Progress, reporter
 from fieldtool.reminders import DEFAULT_LADDER, notice_windows
 from fieldtool.schedule import due_dates
 from fieldtool.thai import InputError, national_id_check_digit
@@ -81,9 +82,13 @@ def _phone(rng: random.Random) -> str:
     return "0" + rng.choice("689") + "".join(str(rng.randint(0, 9)) for _ in range(8))
 
 
-def build_demo(session: Session, seed: int = 1, today: date | None = None) -> dict:
-    """Fill an empty database with the demo subdistrict; returns counts of what was made."""
+def build_demo(session: Session, seed: int = 1, today: date | None = None, progress: Progress | None = None) -> dict:
+    """Fill an empty database with the demo subdistrict; returns counts of what was made.
+
+    `progress`, when given, is told each stage as it is done, with its count (it takes 10–15 seconds).
+    """
     today = today or date.today()
+    say = reporter(progress)
     if session.execute(select(func.count()).select_from(Loan)).scalar():
         raise InputError("ฐานข้อมูลนี้มีสัญญาเงินกู้อยู่แล้ว จึงไม่สร้างข้อมูลตัวอย่างทับ (the database already holds loans; demo data is only made in an empty one)")
     rng = random.Random(seed)
@@ -95,6 +100,7 @@ def build_demo(session: Session, seed: int = 1, today: date | None = None) -> di
         session, ("34", "อุบลราชธานี"), ("3419", "พิบูลมังสาหาร"), ("341905", "โนนกลาง")
     )
     villages = [registry.add_village(session, sub.id, moo, name) for moo, name in enumerate(VILLAGES, start=1)]
+    say(f"หมู่บ้าน {len(villages)} หมู่", f"villages: {len(villages)}")
 
     # Households: a head and one to three members each.
     households, women = [], []
@@ -134,6 +140,8 @@ def build_demo(session: Session, seed: int = 1, today: date | None = None) -> di
             if female:
                 women.append((member, village))
 
+    say(f"ครัวเรือน {len(households)} ครัวเรือน", f"households: {len(households)}")
+
     # The subdistrict's women's fund driving team: nine people, one responsible for each group.
     team = [p for p, _ in rng.sample(women, 9)]
     groups = []
@@ -148,6 +156,7 @@ def build_demo(session: Session, seed: int = 1, today: date | None = None) -> di
         for m in members[1:]:
             registry.add_group_member(session, group.id, m.id)
         groups.append((group, purpose))
+    say(f"กลุ่ม {len(groups)} กลุ่ม", f"groups: {len(groups)}")
 
     women_fund = loanbook.add_fund(session, "กองทุนพัฒนาบทบาทสตรี", "women", rate_bp=200, default_instalments=24)
     kkkj = loanbook.add_fund(session, "โครงการแก้ไขปัญหาความยากจน (กข.คจ.)", "kkkj", rate_bp=0, default_instalments=4, default_frequency="half-yearly")
@@ -171,8 +180,13 @@ def build_demo(session: Session, seed: int = 1, today: date | None = None) -> di
         _demo_loan(session, rng, today, fund, principal, next_no(), rng.choice(HOUSEHOLD_PURPOSES), household_id=hh.id)
         counts["loans"] += 1
     session.flush()
+    say(f"สัญญาเงินกู้ {counts['loans']} สัญญา", f"loans: {counts['loans']}")
+    paid = session.execute(select(func.count()).select_from(Payment)).scalar()
+    say(f"รายการชำระ {paid} รายการ", f"payments: {paid}")
     counts |= _demo_plans_and_visits(session, rng, today, households, villages)
     session.flush()
+    say(f"แผนพัฒนาครัวเรือน {counts['households_with_plans']} ครัวเรือน, การเยี่ยม {counts['visits']} ครั้ง",
+        f"household plans: {counts['households_with_plans']}, visits: {counts['visits']}")
     return counts
 
 

@@ -43,11 +43,15 @@ from fieldtool.models import (
     Schedule,
 )
 from fieldtool.names import clean
+from fieldtool.progress import Progress, reporter
 from fieldtool.registry import set_setting
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date
 
 IMPORT_REASON = "นำเข้าจากทะเบียนเดิม"
+TABLE_TH = {Person: "บุคคล", Household: "ครัวเรือน", HouseholdMember: "สมาชิกครัวเรือน", HouseholdNeed: "ความต้องการของครัวเรือน",
+            BorrowingGroup: "กลุ่ม", GroupMember: "สมาชิกกลุ่ม", Loan: "สัญญาเงินกู้", Schedule: "ตารางผ่อนชำระ",
+            Instalment: "งวดชำระ", PreventCheck: "รายการตรวจก่อนจ่ายเงิน", Payment: "รายการชำระ"}
 
 
 @dataclass
@@ -64,12 +68,16 @@ class ImportResult:
                 "refused": self.refused, "on": self.on.isoformat() if self.on else None}
 
 
-def apply_import(session: Session, plan: ImportPlan, today: date | None = None) -> ImportResult:
-    """Make every row the plan would create; remember the officer's column mappings and the file."""
+def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
+                 progress: Progress | None = None) -> ImportResult:
+    """Make every row the plan would create; remember the officer's column mappings and the file.
+
+    `progress`, when given, is told each table as its rows are written, with their count.
+    """
     today = today or date.today()
     result = ImportResult(plan.file_name, plan.sha256, on=today)
     _check_still_new(session, plan)
-    rows = _Rows()
+    rows = _Rows(progress)
     made: dict[str, str] = {}  # plan row → id of the household, group or loan it made
     by_kind = {kind: [s for s in plan.sheets if s.kind == kind] for kind in KIND_ORDER}
     for sheet in by_kind["households"]:
@@ -165,7 +173,8 @@ class _Rows:
     at them. Written as each stage is made (people, loans, payments), so the rows of one stage are let go
     before the next is built."""
 
-    def __init__(self):
+    def __init__(self, progress: Progress | None = None):
+        self.say = reporter(progress)
         models = (Person, Household, HouseholdMember, HouseholdNeed, BorrowingGroup, GroupMember, Loan, Schedule,
                   Instalment, PreventCheck, Payment)
         self.tables: dict[type, list[dict]] = {m: [] for m in models}
@@ -193,7 +202,11 @@ class _Rows:
     def write(self, session: Session, until: type) -> None:
         """Write the tables not written yet, up to `until`, in one executemany each."""
         for model in list(self.tables):
-            bulk_insert(session, model, self.tables.pop(model))
+            written = self.tables.pop(model)
+            bulk_insert(session, model, written)
+            if written:
+                th = TABLE_TH[model]
+                self.say(f"บันทึก{th} {len(written)} รายการ", f"written {model.__tablename__}: {len(written)}")
             if model is until:
                 break
 

@@ -30,6 +30,7 @@ from fieldtool.bookimport.sheetrows import data_rows, has_data
 from fieldtool.bookimport.state import PlanState
 from fieldtool.bookimport.workbook import Workbook, column_letter
 from fieldtool.booklayout import header_key
+from fieldtool.progress import Progress, reporter
 from fieldtool.registry import setting
 from fieldtool.text import Text
 from fieldtool.thai import InputError
@@ -125,13 +126,15 @@ class ImportPlan:
         }
 
 
-def plan_import(session: Session, workbook: Workbook, mapping_overrides: dict[str, dict[str, str]] | None = None) -> ImportPlan:
+def plan_import(session: Session, workbook: Workbook, mapping_overrides: dict[str, dict[str, str]] | None = None,
+                progress: Progress | None = None) -> ImportPlan:
     """What importing the workbook would do, row by row; nothing is written.
 
     `mapping_overrides`: {sheet name or kind: {field: column letter or header}}, the officer's `--map`.
+    `progress`, when given, is told each sheet as it is planned, with its count of rows.
     """
     with session.no_autoflush:
-        return _plan(session, workbook, mapping_overrides or {})
+        return _plan(session, workbook, mapping_overrides or {}, reporter(progress))
 
 
 def previous_import(session: Session, sha256: str) -> dict | None:
@@ -139,7 +142,7 @@ def previous_import(session: Session, sha256: str) -> dict | None:
     return json.loads(raw) if raw else None
 
 
-def _plan(session: Session, workbook: Workbook, overrides: dict[str, dict[str, str]]) -> ImportPlan:
+def _plan(session: Session, workbook: Workbook, overrides: dict[str, dict[str, str]], say) -> ImportPlan:
     state = PlanState(load_known(session))
     maps: list[SheetMap] = []
     ignored = []
@@ -161,14 +164,19 @@ def _plan(session: Session, workbook: Workbook, overrides: dict[str, dict[str, s
     # a loan row's paid-to-date figure is checked against the payment rows: they are read for it, once,
     # when the first loan row has such a figure
     paid = cache(lambda: paid_in_file(payment_rows))
+
+    def planned(m: SheetMap, rows: list[RowPlan]) -> None:
+        sheets[id(m)].rows = rows
+        say(f"ตรวจชีต {m.sheet.name} แล้ว: {len(rows)} แถว", f"sheet {m.sheet.name} planned: {len(rows)} rows")
+
     for m in by_kind["households"]:
-        sheets[id(m)].rows = plan_households(state, m, data_rows(m), source)
+        planned(m, plan_households(state, m, data_rows(m), source))
     for m in by_kind["groups"]:
-        sheets[id(m)].rows = plan_groups(state, m, data_rows(m))
+        planned(m, plan_groups(state, m, data_rows(m)))
     for m in by_kind["loans"]:
-        sheets[id(m)].rows = plan_loans(state, m, list(data_rows(m)), paid)
+        planned(m, plan_loans(state, m, list(data_rows(m)), paid))
     for m, rows in payment_rows:
-        sheets[id(m)].rows = plan_payments(state, m, rows)
+        planned(m, plan_payments(state, m, rows))
     prior = setting(session, FILE_SETTING + workbook.sha256) if workbook.sha256 else ""
     return ImportPlan(
         workbook.file_name, workbook.sha256, source, [sheets[id(m)] for m in maps], ignored,

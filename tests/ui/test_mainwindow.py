@@ -124,7 +124,23 @@ def test_change_log_newest_first(window, book, wait_idle):
     assert times == sorted(times, reverse=True)
     first = [model.index(0, c).data() for c in range(model.columnCount())]
     assert first[1] == "นางสาวพัชรินทร์ ทดสอบ"
-    assert first[0].split()[0].endswith("2569")
+    assert first[0].split()[2] == "2569"  # "2 ธ.ค. 2569 14:09", as dates are shown elsewhere
+
+
+def test_change_log_reads_in_words_and_finds_a_record(window, qtbot, qtmodeltester, wait_idle):
+    history = show(window, "history", wait_idle)
+    model = history.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["เมื่อ", "ผู้แก้ไข", "ทะเบียน", "รายการ", "การแก้ไข"]
+    qtmodeltester.check(model)
+    with qtbot.waitSignal(history.loaded):
+        history.search.setText("ใจด")
+    records = {model.index(r, 3).data() for r in range(model.rowCount())}
+    assert records and all("ใจดี" in r for r in records)
+    with qtbot.waitSignal(history.loaded):
+        history.day.setText("1/1/2563")
+        history.refresh()
+    assert model.rowCount() == 0
 
 
 def test_change_log_pages_through_a_long_log(qtbot, qtmodeltester, book, wait_idle, monkeypatch):

@@ -1,7 +1,8 @@
 """The command line: the stable contract the district office scripts and the tests use.
 
-`fieldtool [--db PATH] [--json] COMMAND ...`. Each command is one transaction: bad input prints one
-clear sentence, exits non-zero and writes nothing. The CLI is a user interface like the windows, so it
+`fieldtool [--db PATH] [--json] [--quiet] COMMAND ...`. Each command is one transaction: bad input prints one
+clear sentence, exits non-zero and writes nothing. Long work (demo, office demo, import, bundle import) says
+how far it has got on stderr, a line per stage, unless --quiet; stdout holds only the result. The CLI is a user interface like the windows, so it
 lives in `ui/`; it imports Qt only when the `gui` command is asked for.
 """
 
@@ -32,7 +33,7 @@ from ui.cli import bookimport as bookimport_cli
 from ui.cli import letters as letters_cli
 from ui.cli import places as places_cli
 from ui.cli import registers as registers_cli
-from ui.cli.output import day, emit
+from ui.cli.output import day, emit, progress
 
 
 class CliError(InputError):
@@ -59,7 +60,7 @@ def cmd_demo(args, db: Database) -> None:
 
     on = _date(args.today)
     with db.session() as s:
-        counts = build_demo(s, seed=args.seed, today=on)
+        counts = build_demo(s, seed=args.seed, today=on, progress=progress(args))
     _emit(args, {"db": str(db.path), **counts}, [f"สร้างข้อมูลตัวอย่างแล้ว: {db.path}"] + [f"  {k}: {v}" for k, v in counts.items()])
 
 
@@ -388,16 +389,19 @@ def cmd_list(args, db: Database) -> None:
 
 
 def cmd_history(args, db: Database) -> None:
+    from fieldtool import history
+
     with db.session() as s:
         q = select(ChangeLog).order_by(ChangeLog.at.desc(), ChangeLog.seq.desc()).limit(args.limit)
         if args.record:
             q = q.where(ChangeLog.record_id == args.record)
         rows = s.scalars(q).all()
+        words = history.describe(s, list(rows))
         items = [{"at": r.at.isoformat(), "device_id": r.device_id, "seq": r.seq, "officer": r.officer,
-                  "table": r.table_name, "record_id": r.record_id, "action": r.action, "data": json.loads(r.data)}
-                 for r in rows]
-    _emit(args, {"count": len(items), "items": items},
-          [f"{i['at'][:19]}  {i['officer'] or '-'}  {i['action']} {i['table']} {i['record_id'][:8]}" for i in items])
+                  "table": r.table_name, "record_id": r.record_id, "action": r.action, "data": json.loads(r.data),
+                  "text": w.text()}
+                 for r, w in zip(rows, words, strict=True)]
+    _emit(args, {"count": len(items), "items": items}, [i["text"] for i in items])
 
 
 def cmd_office(args, db: Database) -> None:
@@ -826,15 +830,27 @@ def _gap_line(gap: dict, officer: str) -> str:
             f"changes {ranges} are missing; ask for it, or for a --full bundle)")
 
 
+def _bundle_line(r: dict) -> str:
+    """What one imported bundle brought, in one line."""
+    who = f"{r['officer'] or r['device_id']} ตำบล {r['subdistrict_code']}"
+    if r["status"] == "already":
+        return (f"{Path(r['file']).name}: นำเข้าแล้วเมื่อ {r['imported_at']} ไม่มีการเปลี่ยนแปลง "
+                f"(already imported; nothing changed) — ชุดที่ {r['bundle_seq']} {who}")
+    return (f"{Path(r['file']).name}: นำเข้าชุดที่ {r['bundle_seq']} {who}: รายการใหม่ {r['entries_new']}/{r['entries']}, "
+            f"ระเบียนที่ปรับ {r['records']}, ข้อขัดแย้งใหม่ {r['conflicts_new']}, รอข้อมูลอื่น {r['pending']}")
+
+
 def cmd_bundle_import(args, db: Database | None) -> None:
     from exports import bundle
 
     db, opened = _sync_db(args, db)
     results, refused = [], []
+    say = progress(args)
     try:
-        for file in args.files:
+        for n, file in enumerate(args.files, start=1):
             try:
                 results.append(bundle.import_bundle(db, Path(file), key_path=_key_arg(args)))
+                say(f"[{n}/{len(args.files)}] {_bundle_line(results[-1])}")
             except InputError as exc:
                 if len(args.files) == 1:
                     raise  # one file, one sentence
@@ -845,13 +861,7 @@ def cmd_bundle_import(args, db: Database | None) -> None:
             db.dispose()
     lines = []
     for r in results:
-        who = f"{r['officer'] or r['device_id']} ตำบล {r['subdistrict_code']}"
-        if r["status"] == "already":
-            lines.append(f"{Path(r['file']).name}: นำเข้าแล้วเมื่อ {r['imported_at']} ไม่มีการเปลี่ยนแปลง "
-                         f"(already imported; nothing changed) — ชุดที่ {r['bundle_seq']} {who}")
-            continue
-        lines.append(f"{Path(r['file']).name}: นำเข้าชุดที่ {r['bundle_seq']} {who}: รายการใหม่ {r['entries_new']}/{r['entries']}, "
-                     f"ระเบียนที่ปรับ {r['records']}, ข้อขัดแย้งใหม่ {r['conflicts_new']}, รอข้อมูลอื่น {r['pending']}")
+        lines.append(_bundle_line(r))
         if r.get("gap"):
             lines.append(_gap_line(r["gap"], r["officer"]))
     _emit(args, {"bundles": results, "refused": refused}, lines)
@@ -1118,7 +1128,7 @@ def cmd_gui(args, db_path: Path) -> int:
 def cmd_office_demo(args, db: Database | None) -> None:
     from exports.office_demo import build_office_demo
 
-    out = build_office_demo(Path(args.folder), _date(args.day) if args.day else None)
+    out = build_office_demo(Path(args.folder), _date(args.day) if args.day else None, progress=progress(args))
     _emit(args, out, [f"สร้างสำนักงานตัวอย่างแล้ว: {out['office']}",
                       f"ชุดข้อมูลที่รอนำเข้า (แฟลชไดรฟ์): {out['usb']}",
                       f"เปิดด้วย: fieldtool office gui --db {out['office']}"])
@@ -1136,9 +1146,12 @@ def cmd_office_gui(args, db_path: Path) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    quiet_help = "no progress lines on stderr during long work (demo, import, bundle import)"
+    common.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS, help=quiet_help)
     p = argparse.ArgumentParser(prog="fieldtool", description="ปตท. loan book of a subdistrict (offline).")
     p.add_argument("--db", help="database file (default: the user's data directory, or $FIELDTOOL_DB)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--quiet", action="store_true", help=quiet_help)
     sub = p.add_subparsers(dest="command")
 
     g = sub.add_parser("gui", parents=[common], help="open the app (default)")

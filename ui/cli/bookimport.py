@@ -24,7 +24,7 @@ from fieldtool.bookimport import (
 from fieldtool.booklayout import SHEETS
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date
-from ui.cli.output import emit
+from ui.cli.output import emit, progress
 
 KIND_TH = {layout.key: layout.name for layout in SHEETS}
 CREATED_TH = {"households": "ครัวเรือน", "groups": "กลุ่ม", "loans": "สัญญา", "payments": "รายการชำระ"}
@@ -51,9 +51,12 @@ def _overrides(options: list[str]) -> dict[str, dict[str, str]]:
 
 def cmd_import(args, db) -> None:
     overrides = _overrides(args.map)
+    say = progress(args)
     workbook = read_workbook(args.file)
+    say(f"อ่านไฟล์ {workbook.file_name} แล้ว: {len(workbook.sheets)} ชีต "
+        f"(read {workbook.file_name}: {len(workbook.sheets)} sheets)")
     with db.session() as s:
-        plan = plan_import(s, workbook, overrides)
+        plan = plan_import(s, workbook, overrides, progress=say)
         refused = plan.refused or plan.problems
         if args.dry_run or (refused and not args.accept_refusals):
             _show(args, plan, None)
@@ -64,7 +67,7 @@ def cmd_import(args, db) -> None:
                     f"nothing imported: {count} rows refused; fix the file, or use --accept-refusals to import the rest",
                 ))
             return
-        result = apply_import(s, plan, date.today())
+        result = apply_import(s, plan, date.today(), progress=say)
     _show(args, plan, result)
 
 

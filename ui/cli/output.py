@@ -1,10 +1,12 @@
-"""What every command shares: reading a day, and printing either JSON or lines for a person."""
+"""What every command shares: reading a day, printing either JSON or lines for a person, and progress."""
 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 
+from fieldtool.progress import Progress, silent
 from fieldtool.thai import parse_date
 
 
@@ -20,3 +22,15 @@ def emit(args, payload, text_lines) -> None:
     else:
         for line in text_lines:
             print(line)
+
+
+def progress(args) -> Progress:
+    """Where long work reports its stages: a line each on stderr, so the JSON on stdout stays clean;
+    nothing with --quiet."""
+    if getattr(args, "quiet", False):
+        return silent
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    return say

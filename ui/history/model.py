@@ -1,4 +1,5 @@
-"""Rows of the change log as a table: when, officer, device, action, table, record, what changed.
+"""Rows of the change log as tables: the history page in words (HistoryModel, from fieldtool.history)
+and the raw entries of one loan on its page (ChangeLogModel).
 
 The full log can be long (every insert and update is in it), so the page model reads it newest first
 in pages of 500 through Qt's canFetchMore/fetchMore: the view asks for more as the officer scrolls.
@@ -8,11 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from db import Database
+from fieldtool import history
+from fieldtool.history import HistoryEntry
 from fieldtool.loanbook import PREVENT_ITEMS
 from fieldtool.models import ChangeLog
 from fieldtool.reminders import DELIVERY_HOW
@@ -21,7 +25,7 @@ from ui.i18n import day_text, domain_label, language, money_text, strings, tr
 from ui.qt import QModelIndex
 from ui.tablemodel import Column, RowTableModel
 
-PAGE_SIZE = 500
+PAGE_SIZE = history.PAGE_SIZE
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -136,6 +140,64 @@ class ChangeLogModel(RowTableModel):
         if parent.isValid() or not self._more:
             return
         more = load_changelog(self.db, offset=len(self._rows))
+        self._more = len(more) == PAGE_SIZE
+        if more:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+
+# --- the history page: the log in words (fieldtool.history) -----------------------------------------
+
+
+def entry_when(entry: HistoryEntry) -> str:
+    local = entry.local_at
+    return f"{day_text(local.date())} {local:%H:%M}"
+
+
+HISTORY_COLUMNS = [
+    Column("history.col.when", entry_when, sort_key=lambda e: (e.at, e.seq), tooltip=lambda e: e.device_id),
+    Column("history.col.officer", lambda e: e.officer or "–"),
+    Column("history.col.register", lambda e: e.kind.in_language(language())),
+    Column("history.col.record", lambda e: e.record, max_width=360),
+    Column("history.col.changes", lambda e: e.changes_text(language()), max_width=520,
+           tooltip=lambda e: "\n".join(c.text(language()) for c in e.changes)),
+]
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    query: str = ""  # words inside the record's name
+    day: date | None = None  # a local day
+
+
+def load_history(db: Database, where: HistoryFilter = HistoryFilter(), offset: int = 0) -> list[HistoryEntry]:  # noqa: B008
+    with db.session() as s:
+        return history.history_page(s, query=where.query, day=where.day, offset=offset, limit=PAGE_SIZE)
+
+
+class HistoryModel(RowTableModel):
+    """The change log in words, newest first, page by page as the officer scrolls."""
+
+    def __init__(self, db: Database, parent=None):
+        super().__init__(HISTORY_COLUMNS, parent)
+        self.db = db
+        self.where = HistoryFilter()
+        self._more = False
+
+    def set_first_page(self, rows: list[HistoryEntry], where: HistoryFilter = HistoryFilter()) -> None:  # noqa: B008
+        self.where = where
+        self.set_rows(rows)
+        self._more = len(rows) == PAGE_SIZE
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more:
+            return
+        more = load_history(self.db, self.where, offset=len(self._rows))
         self._more = len(more) == PAGE_SIZE
         if more:
             first = len(self._rows)

@@ -1,0 +1,543 @@
+"""The change log in words (ประวัติการแก้ไข): each entry with its record named as the registers name it,
+the kind of record and every changed field in Thai and English, values as people read them.
+
+A page of entries is named with one query per table it touches (not one per entry), so the app, the
+command line and the tests read the same words from `history_page`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldtool.funds import FUND_KINDS
+from fieldtool.groups import GROUP_KINDS, ROLES
+from fieldtool.households import DIMENSIONS, SOURCES, STATUSES
+from fieldtool.ledger import STAGE_TH
+from fieldtool.loanbook import PREVENT_ITEMS, person_name, village_label
+from fieldtool.models import (
+    ActionNote,
+    BorrowingGroup,
+    ChangeLog,
+    District,
+    EvidenceLink,
+    Fund,
+    GroupMember,
+    Household,
+    HouseholdMember,
+    HouseholdNeed,
+    HouseholdPlan,
+    Instalment,
+    LetterRecord,
+    Loan,
+    Meeting,
+    Payment,
+    Person,
+    Photo,
+    PlanAction,
+    PlanPart,
+    PreventCheck,
+    Province,
+    ReminderDelivery,
+    Schedule,
+    Subdistrict,
+    Verification,
+    Village,
+    Visit,
+    WorkItem,
+)
+from fieldtool.officedesk import FIELD_LABELS, TABLE_LABELS
+from fieldtool.plans import ACTION_STATUSES, PARTS
+from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH
+from fieldtool.schedule import FREQUENCY_TH
+from fieldtool.text import Text
+from fieldtool.thai import format_baht, format_date, matches
+from fieldtool.visits import ASK_ITEMS, FOLLOW_ITEMS, MEETING_KINDS
+
+LOCAL_ZONE = ZoneInfo("Asia/Bangkok")
+PAGE_SIZE = 500
+
+# Kinds of record fieldtool.officedesk does not name (householdmember is that table's real name).
+_MORE_TABLES = {
+    "householdmember": ("สมาชิกครัวเรือน", "household member"),
+    "setting": ("การตั้งค่า", "setting"),
+    "meeting": ("การประชุม", "meeting"),
+}
+# Fields the change screens of officedesk leave out, in Thai and English.
+_MORE_FIELDS = {
+    "moo": ("หมู่ที่", "village no."),
+    "code": ("รหัส", "code"),
+    "head_id": ("หัวหน้าครัวเรือน", "head of household"),
+    "person_id": ("บุคคล", "person"),
+    "household_id": ("ครัวเรือน", "household"),
+    "group_id": ("กลุ่ม", "group"),
+    "loan_id": ("สัญญาเงินกู้", "loan"),
+    "fund_id": ("กองทุน", "fund"),
+    "amount_satang": ("จำนวนเงิน", "amount"),
+    "paid_on": ("วันที่ชำระ", "date paid"),
+    "receipt_no": ("เลขที่ใบเสร็จ", "receipt number"),
+    "kind": ("ประเภท", "kind"),
+    "stage": ("ขั้นตอน", "stage"),
+    "item": ("รายการ", "item"),
+    "how": ("วิธีแจ้ง", "how delivered"),
+    "delivered_on": ("วันที่แจ้ง", "date delivered"),
+    "by_whom": ("ผู้แจ้ง", "delivered by"),
+    "frequency": ("ความถี่การชำระ", "repayment frequency"),
+    "default_frequency": ("ความถี่ตั้งต้น", "default frequency"),
+    "applied_on": ("วันที่ยื่นกู้", "application date"),
+    "borrower_kind": ("ประเภทผู้กู้", "borrower kind"),
+    "role": ("ตำแหน่ง", "role"),
+    "relation": ("ความสัมพันธ์", "relation"),
+    "dimension": ("ด้าน", "dimension"),
+    "description": ("รายละเอียด", "description"),
+    "part": ("ส่วนของ 4ท", "4ท part"),
+    "revision": ("ครั้งที่", "revision"),
+    "made_on": ("วันที่ทำแผน", "date made"),
+    "participants": ("ผู้ร่วมทำแผน", "participants"),
+    "noted_on": ("วันที่บันทึก", "date noted"),
+    "visited_on": ("วันที่ลงพื้นที่", "date visited"),
+    "visited_at": ("เวลา", "time"),
+    "held_on": ("วันที่ประชุม", "date held"),
+    "place": ("สถานที่", "place"),
+    "people_met": ("ผู้ที่พบ", "people met"),
+    "attendees": ("ผู้เข้าร่วม", "attendees"),
+    "outcomes": ("ผลการประชุม", "outcomes"),
+    "due_date": ("วันครบกำหนด", "due date"),
+    "interest_satang": ("ดอกเบี้ย", "interest"),
+    "no": ("งวดที่", "instalment no."),
+    "version": ("ฉบับที่", "version"),
+    "effective_from": ("มีผลตั้งแต่", "effective from"),
+    "reason": ("เหตุผล", "reason"),
+    "recipient": ("ผู้รับ", "recipient"),
+    "number_text": ("เลขที่หนังสือ", "letter number"),
+    "issued_on": ("วันที่ออก", "date issued"),
+    "delivery": ("การส่ง", "delivery"),
+    "verified_on": ("วันที่ตรวจสอบ", "date checked"),
+    "officer": ("เจ้าหน้าที่", "officer"),
+    "prevent_override": ("เหตุที่จ่ายก่อนป้องกันครบ", "prevent override"),
+    "followed_from": ("ติดตามตั้งแต่", "followed from"),
+    "value": ("ค่า", "value"),
+    "held_at": ("เวลา", "time"),
+    "evidence_kind": ("หลักฐาน", "evidence"),
+}
+# Ids and bookkeeping that say nothing to an officer reading a new record.
+_HIDDEN = {"id", "recorded_at", "created_at", "device_id", "recorded_by", "content", "details", "file_sha256",
+           "ask_ladder", "demand_rules", "sha256", "purposes", "latitude", "longitude", "fields", "evidence_id", "source_kind",
+           "target_kind", "table_name"}
+# Kinds an evidence link or a verification points at, by the table that holds them.
+_KIND_TABLES = {"group": "borrowing_group"}
+_PEOPLE_FIELDS = {"head_id", "person_id", "chair_id", "committee_member_id"}
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+NEW_RECORD = Text("เพิ่มใหม่", "new")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an entry: its label, and the values as people read them (before is None: new)."""
+
+    field: str
+    label: Text
+    before: str | None
+    after: str
+
+    def text(self, lang: str | None = None) -> str:
+        label = str(self.label) if lang is None else self.label.in_language(lang)
+        if self.before is None:
+            return f"{label}: {self.after}"
+        return f"{label}: {self.before} → {self.after}"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change-log entry in words."""
+
+    id: str
+    at: datetime  # UTC
+    seq: int
+    officer: str
+    device_id: str
+    table: str
+    record_id: str
+    action: str  # insert | update | delete
+    kind: Text  # ครัวเรือน (household)
+    record: str  # "นางมาลัย ทองคำ หมู่ที่ 2 บ้านหนองบัว"
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def local_at(self) -> datetime:
+        return local_time(self.at)
+
+    def changes_text(self, lang: str | None = None) -> str:
+        """The fields before → after; "เพิ่มใหม่" and what a new record holds. `lang` None: both."""
+        parts = [c.text(lang) for c in self.changes]
+        if self.action == "insert":
+            new = str(NEW_RECORD) if lang is None else NEW_RECORD.in_language(lang)
+            return "; ".join([new, *parts])
+        if self.action == "delete":
+            return "ลบ (deleted)" if lang is None else Text("ลบ", "deleted").in_language(lang)
+        return "; ".join(parts)
+
+    def text(self) -> str:
+        """The entry on one line, Thai with English: what the command line prints."""
+        when = local_time_words(self.at)
+        return f"{when}  {self.officer or '-'}  {self.kind}  {self.record}  {self.changes_text()}"
+
+
+def local_time(at: datetime) -> datetime:
+    """A stored time (UTC; SQLite gives it back without a zone) in Thailand's time."""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(LOCAL_ZONE)
+
+
+def local_time_words(at: datetime) -> str:
+    local = local_time(at)
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
+def kind_label(table: str) -> Text:
+    th, en = TABLE_LABELS.get(table) or _MORE_TABLES.get(table) or (table, table.replace("_", " "))
+    return Text(th, en)
+
+
+def field_label(name: str) -> Text:
+    th, en = FIELD_LABELS.get(name) or _MORE_FIELDS.get(name) or (name, name.replace("_", " "))
+    return Text(th, en)
+
+
+# --- naming records in bulk ---------------------------------------------------------------------------
+
+# For each table: the model and the fields that point at other records, which are named too.
+_MODELS = {
+    "person": Person, "household": Household, "householdmember": HouseholdMember,
+    "borrowing_group": BorrowingGroup, "group_member": GroupMember, "fund": Fund, "loan": Loan,
+    "schedule": Schedule, "instalment": Instalment, "payment": Payment, "prevent_check": PreventCheck,
+    "reminder_delivery": ReminderDelivery, "letter_record": LetterRecord, "household_need": HouseholdNeed,
+    "household_plan": HouseholdPlan, "plan_part": PlanPart, "plan_action": PlanAction,
+    "action_note": ActionNote, "visit": Visit, "meeting": Meeting, "evidence_link": EvidenceLink,
+    "photo": Photo, "work_item": WorkItem, "village": Village, "subdistrict": Subdistrict,
+    "district": District, "province": Province, "verification": Verification,
+}
+_POINTERS = {
+    "person": {"village_id": "village"},
+    "household": {"head_id": "person", "village_id": "village"},
+    "householdmember": {"household_id": "household", "person_id": "person"},
+    "borrowing_group": {"village_id": "village", "chair_id": "person", "committee_member_id": "person"},
+    "group_member": {"group_id": "borrowing_group", "person_id": "person"},
+    "loan": {"household_id": "household", "group_id": "borrowing_group", "fund_id": "fund"},
+    "schedule": {"loan_id": "loan"}, "instalment": {"loan_id": "loan"}, "payment": {"loan_id": "loan"},
+    "prevent_check": {"loan_id": "loan"}, "reminder_delivery": {"loan_id": "loan"},
+    "letter_record": {"loan_id": "loan"}, "work_item": {"loan_id": "loan"},
+    "household_need": {"household_id": "household"}, "household_plan": {"household_id": "household"},
+    "plan_part": {"plan_id": "household_plan"}, "plan_action": {"plan_id": "household_plan"},
+    "action_note": {"action_id": "plan_action"}, "visit": {"village_id": "village"},
+    "meeting": {"village_id": "village"}, "photo": {"visit_id": "visit"},
+}
+# Tables in the order their names are made: a record is named after the records it points at.
+_ORDER = ("province", "district", "subdistrict", "village", "person", "fund", "household", "borrowing_group",
+          "loan", "householdmember", "group_member", "schedule", "instalment", "payment", "prevent_check",
+          "reminder_delivery", "letter_record", "work_item", "household_need", "household_plan", "plan_part",
+          "plan_action", "action_note", "visit", "meeting", "photo", "evidence_link", "verification")
+
+
+class _Names:
+    """The records of a page of entries, fetched one query per table, and their names."""
+
+    def __init__(self, session: Session):
+        self.s = session
+        self.rows: dict[str, dict[str, object]] = defaultdict(dict)
+        self.names: dict[tuple[str, str], str] = {}
+
+    def load(self, wanted: dict[str, set[str]]) -> None:
+        # Fetch what was asked for, then what those rows point at, until nothing new is wanted.
+        while wanted:
+            more: dict[str, set[str]] = defaultdict(set)
+            for table, ids in wanted.items():
+                model = _MODELS.get(table)
+                ids = {i for i in ids if i and i not in self.rows[table]}
+                if model is None or not ids:
+                    continue
+                for chunk in _chunks(sorted(ids), 900):
+                    for row in self.s.scalars(select(model).where(model.id.in_(chunk))):
+                        self.rows[table][row.id] = row
+                        for field, target in _POINTERS.get(table, {}).items():
+                            if (ref := getattr(row, field, None)) and ref not in self.rows[target]:
+                                more[target].add(ref)
+                        if table == "evidence_link":
+                            more[_KIND_TABLES.get(row.source_kind, row.source_kind)].add(row.source_id)
+                            more[_KIND_TABLES.get(row.target_kind, row.target_kind)].add(row.target_id)
+                        if table == "verification":
+                            more[row.table_name].add(row.record_id)
+            wanted = more
+
+    def name(self, table: str, record_id: str | None) -> str:
+        if not record_id:
+            return "–"
+        key = (table, record_id)
+        if key not in self.names:
+            row = self.rows.get(table, {}).get(record_id)
+            self.names[key] = self._name(table, row) if row is not None else ""
+            if not self.names[key]:
+                self.names[key] = f"{kind_label(table).th} {record_id[:8]}"
+        return self.names[key]
+
+    def _name(self, table: str, r) -> str:  # noqa: C901  (one line per kind of record)
+        n = self.name
+        if table == "village":
+            return village_label(r.moo, r.name)
+        if table in ("province", "district", "subdistrict", "fund"):
+            return r.name
+        if table == "person":
+            return _joined(person_name(r.title, r.first_name, r.last_name),
+                           n("village", r.village_id) if r.village_id else "")
+        if table == "household":
+            head = self.rows["person"].get(r.head_id)
+            who = person_name(head.title, head.first_name, head.last_name) if head else r.head_id[:8]
+            return _joined(who, n("village", r.village_id))
+        if table == "borrowing_group":
+            return _joined(r.name, n("village", r.village_id))
+        if table == "loan":
+            if r.group_id:
+                borrower = getattr(self.rows["borrowing_group"].get(r.group_id), "name", "")
+            else:
+                borrower = self._person(getattr(self.rows["household"].get(r.household_id), "head_id", None))
+            return _joined(f"สัญญา {r.agreement_no or r.id[:8]}", borrower)
+        if table == "payment":
+            return f"{format_baht(r.amount_satang)} บาท วันที่ {format_date(r.paid_on)} {n('loan', r.loan_id)}"
+        if table == "schedule":
+            return f"ตารางชำระฉบับที่ {r.version} {n('loan', r.loan_id)}"
+        if table == "instalment":
+            return f"งวดที่ {r.no} ครบกำหนด {format_date(r.due_date)} {n('loan', r.loan_id)}"
+        if table == "prevent_check":
+            return f"{_value('prevent_check', 'item', r.item)} {n('loan', r.loan_id)}"
+        if table == "work_item":
+            return f"{_value('work_item', 'item', r.item, stage=r.stage)} {n('loan', r.loan_id)}"
+        if table == "reminder_delivery":
+            return f"{_reminder_kind(r.kind)} {format_date(r.delivered_on)} {n('loan', r.loan_id)}"
+        if table == "letter_record":
+            return _joined(f"หนังสือ{r.number_text}", r.recipient)
+        if table == "householdmember":
+            return f"{self._person(r.person_id)} ในครัวเรือน {n('household', r.household_id)}"
+        if table == "group_member":
+            return f"{self._person(r.person_id)} ใน{n('borrowing_group', r.group_id)}"
+        if table == "household_need":
+            return f"ด้าน{DIMENSIONS.get(r.dimension, r.dimension)} {n('household', r.household_id)}"
+        if table == "household_plan":
+            return f"แผน 4ท ครั้งที่ {r.revision} {n('household', r.household_id)}"
+        if table == "plan_part":
+            return f"{PARTS.get(r.part, (r.part,))[0]} {n('household_plan', r.plan_id)}"
+        if table == "plan_action":
+            return f"กิจกรรม “{r.what}” {n('household_plan', r.plan_id)}"
+        if table == "action_note":
+            return f"บันทึก {format_date(r.noted_on)} {n('plan_action', r.action_id)}"
+        if table == "visit":
+            return _joined(f"ลงพื้นที่ {format_date(r.visited_on)}", n("village", r.village_id), r.place)
+        if table == "meeting":
+            return _joined(f"{MEETING_KINDS.get(r.kind, r.kind)} {format_date(r.held_on)}",
+                           n("village", r.village_id) if r.village_id else "", r.place)
+        if table == "photo":
+            return _joined(f"ภาพถ่าย {r.original_name or r.file_name}", n("visit", r.visit_id))
+        if table == "evidence_link":
+            source = n(_KIND_TABLES.get(r.source_kind, r.source_kind), r.source_id)
+            return f"{source} → {n(_KIND_TABLES.get(r.target_kind, r.target_kind), r.target_id)}"
+        if table == "verification":
+            return f"ตรวจสอบ{kind_label(r.table_name).th} {n(r.table_name, r.record_id)} {format_date(r.verified_on)}"
+        return ""
+
+    def _person(self, person_id: str | None) -> str:
+        p = self.rows["person"].get(person_id) if person_id else None
+        return person_name(p.title, p.first_name, p.last_name) if p else ""
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _reminder_kind(kind: str) -> str:
+    if kind in NOTICE_TH:
+        return NOTICE_TH[kind]
+    if kind.startswith("ask-"):
+        return f"ทวงถามขั้นที่ {kind[4:]}"
+    return ASK_STEP_TH.get(kind, kind)
+
+
+_PREVENT_TH = {code: th for code, th, _ in PREVENT_ITEMS}
+
+
+def _code_label(table: str, name: str, value: str, stage: str = "") -> str | None:
+    """The Thai label of a code, where the domain has one."""
+    if name == "status":
+        return (STATUSES if table == "household" else ACTION_STATUSES).get(value)
+    if name == "stage":
+        return STAGE_TH.get(value)
+    if name == "item":
+        if table == "prevent_check":
+            return _PREVENT_TH.get(value)
+        return (ASK_ITEMS if stage == "ask" else FOLLOW_ITEMS).get(value) or ASK_ITEMS.get(value)
+    if name in ("frequency", "default_frequency"):
+        return FREQUENCY_TH.get(value)
+    if name == "how":
+        return DELIVERY_HOW.get(value)
+    if name == "dimension":
+        return DIMENSIONS.get(value)
+    if name == "part":
+        return PARTS.get(value, (None,))[0]
+    if name == "source" and table == "household":
+        return SOURCES.get(value)
+    if name == "role" and value in ROLES:
+        return ROLES[value].th
+    if name == "kind":
+        if table == "fund":
+            return FUND_KINDS.get(value)
+        if table == "borrowing_group" and value in GROUP_KINDS:
+            return GROUP_KINDS[value].th
+        if table == "meeting":
+            return MEETING_KINDS.get(value)
+        if table == "reminder_delivery":
+            return _reminder_kind(value)
+    if name == "evidence_kind":
+        return {"visit": "การลงพื้นที่", "meeting": "การประชุม"}.get(value)
+    if name == "interest_policy":
+        return {"none": "ไม่คิดดอกเบี้ย", "flat": "ดอกเบี้ยคงที่"}.get(value)
+    if name == "borrower_kind":
+        return {"group": "กลุ่ม", "household": "ครัวเรือน"}.get(value)
+    return None
+
+
+def _value(table: str, name: str, value, names: _Names | None = None, stage: str = "") -> str:
+    """A value as people read it: baht from satang, Buddhist-Era dates, Thai labels of codes, names."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ใช่" if value else "ไม่"
+    if name.endswith("_satang") and isinstance(value, int):
+        return f"{format_baht(value)} บาท"
+    if name == "rate_bp" and isinstance(value, int):
+        return f"{value / 100:.2f}%"
+    if isinstance(value, str):
+        if (label := _code_label(table, name, value, stage)) is not None:
+            return label
+        if names is not None and name.endswith("_id"):
+            target = "person" if name in _PEOPLE_FIELDS else _POINTERS.get(table, {}).get(name)
+            if target:
+                return names.name(target, value)
+        if _ISO_DAY.match(value):
+            return format_date(date.fromisoformat(value))
+        if _ISO_TIME.match(value):
+            return local_time_words(datetime.fromisoformat(value))
+    return str(value)
+
+
+def _named_field(table: str, name: str) -> bool:
+    """False for a pointer this page cannot name (a bare id says nothing to an officer)."""
+    return not name.endswith("_id") or name in _PEOPLE_FIELDS or name in _POINTERS.get(table, {})
+
+
+def _data(row: ChangeLog) -> dict:
+    try:
+        data = json.loads(row.data)
+    except ValueError:
+        return {"data": row.data}
+    return data if isinstance(data, dict) else {"data": data}
+
+
+def describe(session: Session, rows: list[ChangeLog]) -> list[HistoryEntry]:
+    """Change-log entries in words; their records are named with one query per table."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    datas = []
+    for row in rows:
+        data = _data(row)
+        datas.append(data)
+        wanted[row.table_name].add(row.record_id)
+        pointers = _POINTERS.get(row.table_name, {})
+        for values in (data, data.get("_before") or {}):
+            for field, value in values.items():
+                target = "person" if field in _PEOPLE_FIELDS else pointers.get(field)
+                if target and isinstance(value, str):
+                    wanted[target].add(value)
+    names = _Names(session)
+    names.load(wanted)
+    entries = []
+    for row, data in zip(rows, datas, strict=True):
+        before = data.pop("_before", None)
+        table = row.table_name
+        stage = str(data.get("stage") or getattr(names.rows.get(table, {}).get(row.record_id), "stage", ""))
+        if row.action == "update" and isinstance(before, dict):
+            changes = tuple(
+                FieldChange(k, field_label(k), _value(table, k, before.get(k), names, stage),
+                            _value(table, k, v, names, stage))
+                for k, v in data.items()
+                if _named_field(table, k)
+            )
+        else:
+            record = names.name(table, row.record_id)
+            shown = (
+                FieldChange(k, field_label(k), None, _value(table, k, v, names, stage))
+                for k, v in data.items()
+                if k not in _HIDDEN and _named_field(table, k) and v not in (None, "", False)
+            )
+            # A pointer whose record the name already says (a payment's loan) is left out.
+            changes = tuple(
+                c for c in shown
+                if not (c.field.endswith("_id") and c.after in record)
+            )
+        entries.append(HistoryEntry(
+            id=row.id, at=row.at, seq=row.seq, officer=row.officer, device_id=row.device_id, table=table,
+            record_id=row.record_id, action=row.action, kind=kind_label(table),
+            record=names.name(table, row.record_id), changes=changes,
+        ))
+    return entries
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A local day as the UTC times the log is written in."""
+    start = datetime.combine(day, time(), LOCAL_ZONE).astimezone(UTC)
+    return start, start + timedelta(days=1)
+
+
+def _matches(entry: HistoryEntry, query: str) -> bool:
+    return any(matches(query, text) for text in (entry.record, entry.kind.th, entry.kind.en))
+
+
+def history_page(
+    session: Session,
+    *,
+    query: str = "",
+    day: date | None = None,
+    record_id: str | None = None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> list[HistoryEntry]:
+    """Entries newest first, in words: those of one local day, of one record, whose record or kind
+    contains `query` (inside Thai words too); `offset` and `limit` count the entries that match."""
+    q = select(ChangeLog).order_by(ChangeLog.at.desc(), ChangeLog.seq.desc())
+    if day is not None:
+        start, end = _day_bounds(day)
+        q = q.where(ChangeLog.at >= start, ChangeLog.at < end)
+    if record_id:
+        q = q.where(ChangeLog.record_id == record_id)
+    if not query.strip():
+        return describe(session, list(session.scalars(q.offset(offset).limit(limit))))
+    # Names are made here, not stored, so a search reads the log a page at a time and keeps what matches.
+    found: list[HistoryEntry] = []
+    read = 0
+    while len(found) < offset + limit:
+        rows = list(session.scalars(q.offset(read).limit(PAGE_SIZE)))
+        if not rows:
+            break
+        read += len(rows)
+        found.extend(e for e in describe(session, rows) if _matches(e, query))
+    return found[offset : offset + limit]
