@@ -284,7 +284,7 @@ _PLACE = re.compile("(?:หมู่ที่ [0-9๐-๙]+ |ตำบล|อำ
 
 def letter_names(letter: LetterContent) -> tuple[str, ...]:
     """The names the letter holds, never broken across lines wherever they are printed: the borrower's
-    (or the group chair's) and the signer's name, and the borrower's village and subdistrict
+    (or the group chair's), the signer's and any titled name in the body, and the borrower's village and subdistrict
     ("บ้านโนนสูง", "หมู่ที่ ๓ บ้านโนนสูง", "ตำบลโนนกลาง"), found in the address."""
     names = []
     for text in (letter.recipient, _without_label(letter.salutation, "เรียน")):
@@ -292,6 +292,8 @@ def letter_names(letter: LetterContent) -> tuple[str, ...]:
             names.append(m.group())
     if letter.signer_name.strip():
         names.append(letter.signer_name.strip())
+    for paragraph in letter.body:  # the contact person the body names ("… ติดต่อ นางสาวพัชรินทร์ ศรีสุข …")
+        names += [m.group() for m in _PERSON.finditer(paragraph)]
     for m in _PLACE.finditer(letter.recipient_address):
         names += [m.group(1), m.group()]
     return tuple(dict.fromkeys(names))

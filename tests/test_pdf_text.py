@@ -215,3 +215,12 @@ def test_a_bold_total_wider_than_its_column_of_figures_stays_on_one_line(tmp_pat
 def test_figures_in_a_table_too_narrow_for_them_shrink_rather_than_wrap(tmp_path, width):
     text = _table_pdf(tmp_path, width)
     assert text.count("๖๕,๐๐๐.๐๐") == 2 and "๑๓๐,๐๐๐.๐๐" in text
+
+
+def test_a_letter_keeps_the_contact_person_the_body_names_whole(tmp_path):
+    contact = "นางสาวพัชรินทร์ ศรีสุขเจริญยิ่ง"
+    body = (f"หากท่านประสงค์จะขอปรับโครงสร้างหนี้ โปรดติดต่อ {contact} พัฒนากร ภายในกำหนดเวลา " * 6).strip()
+    out = tmp_path / "contact.pdf"
+    render_letter(make_letter(rows=0, body=[body]), out)
+    lines = [ln.strip() for ln in pdftotext(out, layout=True).splitlines() if ln.strip()]
+    assert sum(ln.count(contact) for ln in lines) == 6  # never split between given and family name
