@@ -614,7 +614,7 @@ def _tally_loans(states, infos, loan_place, delivered, as_of: date, qi: int, tal
         tallies["outstanding"].add(qi, place, {"outstanding": principal, "active_loans": 1}, record)
         asks = [r for r in _loan_reminders(state, info or _no_info(loan_id), delivered, as_of) if r.kind == "ask"]
         tallies["ask"].add(qi, place, {"ask_loans": int(bool(asks)),
-                                       "ask_amount": sum(r.amount_due_satang for r in asks)}, record)
+                                       "ask_amount": asks[0].loan_arrears_satang if asks else 0}, record)
 
 
 def _no_info(loan_id: str) -> LoanInfo:

@@ -56,6 +56,10 @@ class Reminder:
     days_overdue: int
     info: LoanInfo
     covers: tuple[int, ...] = ()  # for a loan's combined ask task: every overdue instalment no
+    # for ask tasks, the loan's own figures from the ledger (what the loan page and arrears show): all it owes
+    # overdue and since when, whether or not each instalment's task is still open
+    loan_arrears_satang: int = 0
+    loan_days_overdue: int = 0
 
     def days_to_due(self, on: date) -> int:
         """Days from `on` to the due date (negative once it has passed)."""
@@ -137,7 +141,8 @@ def _loan_reminders(state: LoanState, info: LoanInfo, delivered: dict[str, date]
                 continue
             out.append(
                 Reminder(rid, "ask", rung[1], state.loan_id, inst.id, inst.no, inst.due_date,
-                         inst.due_date + timedelta(days=rung[0]), inst.remaining_satang, days, info)
+                         inst.due_date + timedelta(days=rung[0]), inst.remaining_satang, days, info,
+                         loan_arrears_satang=state.arrears_satang, loan_days_overdue=state.days_overdue)
             )
             continue
         for kind, opened, closes in notice_windows(inst, state.disbursed_on):
@@ -154,9 +159,10 @@ def _loan_reminders(state: LoanState, info: LoanInfo, delivered: dict[str, date]
 def ask_tasks_by_loan(items: list[Reminder]) -> list[Reminder]:
     """One ask task per loan instead of one per overdue instalment: what the officer goes to do.
 
-    It carries the oldest instalment's task (its id, step and days overdue: recording it answers the
-    loan's other ask tasks too, see `deliver`), the sum still owed on every overdue instalment, and
-    their numbers in `covers`.
+    It carries the oldest open task (its id and step: recording it answers the loan's other ask tasks
+    too, see `deliver`), the numbers of the instalments with open tasks in `covers`, and the loan's own
+    figures – all it owes overdue and since when, from the ledger – so the today page says what the loan
+    page and the arrears page say, also when some instalments' tasks were already answered.
     """
     by_loan: dict[str, list[Reminder]] = {}
     for r in items:
@@ -167,7 +173,8 @@ def ask_tasks_by_loan(items: list[Reminder]) -> list[Reminder]:
         oldest = max(tasks, key=lambda t: t.days_overdue)
         out.append(replace(
             oldest,
-            amount_due_satang=sum(t.amount_due_satang for t in tasks),
+            amount_due_satang=oldest.loan_arrears_satang,
+            days_overdue=oldest.loan_days_overdue,
             covers=tuple(sorted(t.instalment_no for t in tasks)),
         ))
     out.sort(key=lambda r: (-r.days_overdue, r.info.village, r.info.borrower))

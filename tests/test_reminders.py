@@ -145,3 +145,21 @@ def test_ask_tasks_combine_into_one_per_loan_for_the_days_list(book):
     (task,) = combined
     assert task.covers == (1, 2) and task.instalment_no == 1 and task.step == "meeting"
     assert task.amount_due_satang == 233_333 + 333_333 and task.days_overdue == 33
+
+
+def test_the_today_ask_row_owes_what_the_loan_page_and_arrears_say_when_some_tasks_were_answered(book):
+    from fieldtool.arrears import arrears_on
+
+    loan_id = book.loan(principal_baht=3000, instalments=3, first_due=date(2026, 1, 31))
+    with book.db.session() as s:
+        visit = next(r for r in reminders.reminders_on(s, date(2026, 2, 5), [loan_id]) if r.kind == "ask")
+        reminders.deliver(s, visit.id, "visit", date(2026, 2, 5))
+    on = date(2026, 3, 1)  # instalment 1 was asked for on 5 Feb; instalment 2 fell due yesterday
+    with book.db.session() as s:
+        open_tasks = [r for r in reminders.reminders_on(s, on, [loan_id]) if r.kind == "ask"]
+        row = reminders.ask_tasks_by_loan(open_tasks)[0]
+        overdue = next(o for o in arrears_on(s, on).overdue if o.info.id == loan_id)
+    state = book.state(loan_id, on)
+    assert [t.instalment_no for t in open_tasks] == [2]  # only the new instalment's task is open
+    assert (row.amount_due_satang, row.days_overdue) == (state.arrears_satang, state.days_overdue) == (200_000, 29)
+    assert (overdue.arrears_satang, overdue.days_overdue) == (200_000, 29)
