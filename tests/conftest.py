@@ -88,3 +88,23 @@ def book(db) -> Book:
         vfund = loanbook.add_fund(s, "กองทุนหมู่บ้าน", "village", rate_bp=600)
         ids = (village.id, group.id, household.id, women.id, kkkj.id, vfund.id)
     return Book(db, *ids)
+
+
+@pytest.fixture
+def office(book) -> Book:
+    """The small subdistrict with the demo office's letter settings, so letters can be issued."""
+    from fieldtool import letters
+
+    with book.db.session() as s:
+        letters.demo_office_settings(s)
+    return book
+
+
+def issue_now(book: Book, requests_fn):
+    """Prepare and record the letters `requests_fn(session)` asks for, as a batch does."""
+    from fieldtool import letters
+
+    with book.db.session() as s:
+        prepared = letters.prepare(s, requests_fn(s))
+        letters.record_issued(s, prepared, "0" * 64, "test.pdf")
+        return prepared

@@ -7,20 +7,7 @@ import pytest
 
 from fieldtool import letters, loanbook, reminders
 from fieldtool.thai import InputError
-
-
-@pytest.fixture
-def office(book):
-    with book.db.session() as s:
-        letters.demo_office_settings(s)
-    return book
-
-
-def issue_now(book, requests_fn):
-    with book.db.session() as s:
-        prepared = letters.prepare(s, requests_fn(s))
-        letters.record_issued(s, prepared, "0" * 64, "test.pdf")
-        return prepared
+from tests.conftest import issue_now
 
 
 def test_a_notice_letter_says_what_is_due_in_thai_digits_and_words(office):

@@ -13,20 +13,7 @@ from sqlalchemy import text
 from exports.letters import issue
 from fieldtool import letters, reminders
 from fieldtool.thai import InputError
-
-
-@pytest.fixture
-def office(book):
-    with book.db.session() as s:
-        letters.demo_office_settings(s)
-    return book
-
-
-def issue_now(book, requests_fn):
-    with book.db.session() as s:
-        prepared = letters.prepare(s, requests_fn(s))
-        letters.record_issued(s, prepared, "0" * 64, "test.pdf")
-        return prepared
+from tests.conftest import issue_now
 
 
 def body(p) -> str:
