@@ -1,0 +1,75 @@
+"""A whole-database copy that is either complete and checked, or not there at all.
+
+Used before every schema upgrade, by the rotating backups and by `fieldtool backup`. SQLite's online
+backup copies a consistent picture even while the program has the file open (WAL included); the copy is
+written to a hidden '.part' file beside its destination, checked with `PRAGMA integrity_check`, flushed
+to disk and only then renamed into place, so a kill at any moment leaves the old state or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from fieldtool.text import Text
+from fieldtool.thai import InputError
+
+
+class SnapshotError(InputError):
+    """A copy of the database could not be made or failed its check."""
+
+
+def copy_database(src: Path | str, dest: Path | str) -> Path:
+    """Copy the SQLite database `src` to `dest` (replacing it atomically); return `dest`."""
+    src, dest = Path(src), Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+        try:
+            target = sqlite3.connect(tmp)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")
+                ok = target.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                target.close()
+        finally:
+            source.close()
+        if ok != "ok":
+            raise SnapshotError(Text(
+                f"สำเนาฐานข้อมูลไม่ผ่านการตรวจสอบ ({ok}) จึงไม่ได้บันทึก",
+                f"the copy of the database failed its integrity check ({ok}) and was not kept",
+            ))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        fsync_dir(dest.parent)
+        return dest
+    except sqlite3.Error as exc:
+        raise SnapshotError(Text(
+            f"ทำสำเนาฐานข้อมูลไม่ได้: {exc}",
+            f"cannot copy the database: {exc}",
+        )) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside `folder` durable (a no-op where directories cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
