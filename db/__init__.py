@@ -1,12 +1,18 @@
 """The field database: one SQLite file, WAL, foreign keys on, synchronous FULL (this is money).
 
-Opening a database brings it up to the newest schema through Alembic migrations; a database made by a
-newer program is refused with a clear sentence, never opened half-understood.
+Opening a database brings it up to the newest schema through Alembic migrations, all of them in one
+transaction, after a copy of the old file is kept: a kill at any moment leaves the old schema or the new
+one, never half of each. A database made by a newer program, a file that is not ours and an empty file
+where a database was expected are refused with one sentence, never opened half-understood.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import sqlite3
+import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +23,18 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
 
 import fieldtool.changelog  # noqa: F401  (registers the change-log hook on every session)
+from db.snapshot import SnapshotError, backup_before_upgrade, backups_dir
 from fieldtool.models import Setting, new_id
+from fieldtool.text import Text
 from fieldtool.thai import InputError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+PAUSE_ENV = "FIELDTOOL_PAUSE_MIGRATION"  # test hook: stop after the migration's n-th statement
 
 
 class DatabaseError(InputError):
@@ -39,17 +50,17 @@ def default_db_path() -> Path:
 
 def make_engine(path: Path | str) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=5000")
-        cur.close()
-
+    event.listen(engine, "connect", _pragmas)
     return engine
+
+
+def _pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
 
 
 def alembic_config() -> Config:
@@ -68,22 +79,98 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the schema; refuse a database whose revision this program does not know."""
+    """Upgrade the schema in one transaction, after a backup of a SQLite file that has one to lose.
+
+    A database whose revision this program does not know is refused untouched.
+    """
     script = ScriptDirectory.from_config(alembic_config())
     current = current_revision(engine)
     if current is not None:
         try:
             script.get_revision(current)
         except Exception as exc:
-            raise DatabaseError(
-                "ฐานข้อมูลนี้สร้างโดยโปรแกรมรุ่นที่ใหม่กว่า กรุณาปรับปรุงโปรแกรมก่อนเปิด "
-                f"(this database was made by a newer version of fieldtool, schema {current}; "
-                "update the program first)"
-            ) from exc
+            raise DatabaseError(Text(
+                "ฐานข้อมูลนี้สร้างโดยโปรแกรมรุ่นที่ใหม่กว่า กรุณาปรับปรุงโปรแกรม fieldtool เป็นรุ่นใหม่ก่อนเปิด",
+                f"this database was made by a newer version of fieldtool (schema {current}); "
+                "update the program first",
+            )) from exc
+    if current == script.as_revision_number(revision):
+        return
+    if current is not None and (path := _sqlite_file(engine)):
+        _backup(path, current)
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    try:
+        with _one_transaction(engine) as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    except SQLAlchemyError as exc:  # e.g. a file half-built by an older program: nothing was changed
+        raise DatabaseError(Text(
+            "เตรียมฐานข้อมูลให้ใช้กับโปรแกรมรุ่นนี้ไม่สำเร็จ ไฟล์ยังเหมือนเดิม",
+            "the database could not be brought up to this version of fieldtool and is unchanged: "
+            f"{str(getattr(exc, 'orig', exc)).strip()}",
+        )) from exc
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    return Path(database) if database and database != ":memory:" else None
+
+
+def _backup(path: Path, revision: str) -> Path:
+    try:
+        return backup_before_upgrade(path, revision)
+    except SnapshotError as exc:
+        raise DatabaseError(Text(
+            f"ทำสำเนาสำรองใน {backups_dir(path)} ไม่ได้ จึงยังไม่ปรับรุ่นฐานข้อมูล",
+            f"the database was not upgraded because its backup could not be written: "
+            f"{exc.text.en if exc.text else exc}",
+        )) from exc
+
+
+@contextmanager
+def _one_transaction(engine: Engine):
+    """A connection whose whole migration is one transaction, DDL included.
+
+    Python's sqlite3 driver commits before each CREATE or ALTER on its own, so a killed migration used to
+    leave half a schema. SQLAlchemy's pysqlite recipe: the driver leaves transactions alone and we say
+    BEGIN ourselves (IMMEDIATE: a second program waits rather than migrating the same file). PostgreSQL's
+    DDL is transactional already.
+    """
+    if _sqlite_file(engine) is None:
+        with engine.begin() as conn:
+            yield conn
+        return
+    own = create_engine(engine.url, poolclass=NullPool)
+    event.listen(own, "connect", _pragmas)  # foreign_keys is set here: it cannot change inside a transaction
+    event.listen(own, "connect", _driver_leaves_transactions_alone)
+    event.listen(own, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    _pause_for_tests(own)
+    try:
+        with own.begin() as conn:
+            yield conn
+    finally:
+        own.dispose()
+
+
+def _driver_leaves_transactions_alone(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None
+
+
+def _pause_for_tests(engine: Engine) -> None:
+    """FIELDTOOL_PAUSE_MIGRATION=n: after the n-th statement, say so on stderr and wait to be killed.
+
+    tests/test_migration_kills.py kills the program there; unset, nothing is listening.
+    """
+    after = os.environ.get(PAUSE_ENV, "")
+    if not after.isdigit():
+        return
+    count = itertools.count(1)
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _pause(*_args) -> None:
+        if next(count) == int(after):
+            print(f"migration paused after statement {after}", file=sys.stderr, flush=True)
+            time.sleep(600)
 
 
 @dataclass
@@ -125,17 +212,23 @@ class Database:
 
 
 def open_database(path: Path | str | None = None, create: bool = True) -> Database:
-    """Open (and create or upgrade) the database file, and make sure the device has its id."""
+    """Open (and upgrade) the database file, and make sure the device has its id.
+
+    With `create`, a missing or empty file becomes a new database; without, it is refused (run init).
+    """
     path = Path(path) if path else default_db_path()
-    if not path.exists():
+    if _is_blank(path):
         if not create:
-            raise DatabaseError(f"ไม่พบฐานข้อมูล {path} (no database at {path}; run 'fieldtool init')")
+            raise DatabaseError(Text(
+                f"ไม่พบฐานข้อมูลที่ {path} กรุณาสั่ง fieldtool init ก่อน",
+                f"there is no database in {path}; run 'fieldtool init' first",
+            ))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseError(f"สร้างโฟลเดอร์ฐานข้อมูลไม่ได้: {path.parent} (cannot create {path.parent})") from exc
-    elif not _looks_like_sqlite(path):
-        raise DatabaseError(f"ไฟล์นี้ไม่ใช่ฐานข้อมูลของโปรแกรม: {path} (not a fieldtool database: {path})")
+            raise DatabaseError(Text(
+                f"สร้างโฟลเดอร์ฐานข้อมูลไม่ได้: {path.parent}", f"cannot create {path.parent}",
+            )) from exc
     engine = make_engine(path)
     try:
         migrate(engine)
@@ -146,11 +239,46 @@ def open_database(path: Path | str | None = None, create: bool = True) -> Databa
     return Database(path=path, engine=engine)
 
 
-def _looks_like_sqlite(path: Path) -> bool:
-    if path.stat().st_size == 0:
+def _is_blank(path: Path) -> bool:
+    """No database yet: no file, an empty one, or one whose making was stopped before anything was kept.
+
+    A file that holds something else (not SQLite, or another program's tables) is refused here, before
+    the engine's pragmas could turn it to WAL.
+    """
+    if not path.exists():
         return True
-    with path.open("rb") as fh:
-        return fh.read(16) == b"SQLite format 3\x00"
+    if path.is_file() and path.stat().st_size == 0:
+        return True
+    tables = _tables(path)
+    if tables is None or (tables and "alembic_version" not in tables):
+        raise DatabaseError(Text(
+            f"ไฟล์นี้ไม่ใช่ฐานข้อมูลของโปรแกรม: {path}", f"not a fieldtool database: {path}",
+        ))
+    return not tables
+
+
+def _tables(path: Path) -> set[str] | None:
+    """The names of the tables in a SQLite file, or None when it is not one."""
+    if not _looks_like_sqlite(path):
+        return None
+    try:
+        conn = sqlite3.connect(path, timeout=5)
+        try:
+            return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:  # locked, unreadable: ours perhaps, but not openable now
+        raise DatabaseError(Text(f"เปิดฐานข้อมูลไม่ได้: {path}", f"cannot open the database {path}: {exc}")) from exc
+    except sqlite3.DatabaseError:  # "file is not a database", "malformed"
+        return None
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _ensure_device(engine: Engine) -> None:

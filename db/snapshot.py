@@ -12,21 +12,42 @@ import contextlib
 import os
 import sqlite3
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from fieldtool.text import Text
 from fieldtool.thai import InputError
+
+BEFORE_UPGRADE = "before-upgrade-"  # the rotating backups keep their hands off files named so
 
 
 class SnapshotError(InputError):
     """A copy of the database could not be made or failed its check."""
 
 
+def backups_dir(db_path: Path | str) -> Path:
+    """Where a database's copies live: `<stem>-backups/` beside the file (before-upgrade and rotating ones)."""
+    db_path = Path(db_path)
+    return db_path.parent / f"{db_path.stem}-backups"
+
+
+def backup_before_upgrade(db_path: Path | str, revision: str, now: datetime | None = None) -> Path:
+    """The whole database as it is at `revision`, kept before a newer program changes its schema."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return copy_database(db_path, backups_dir(db_path) / f"{BEFORE_UPGRADE}{revision}-{stamp}.sqlite")
+
+
 def copy_database(src: Path | str, dest: Path | str) -> Path:
     """Copy the SQLite database `src` to `dest` (replacing it atomically); return `dest`."""
     src, dest = Path(src), Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    except OSError as exc:  # a read-only disk, a file where the folder should be: a sentence, not a traceback
+        raise SnapshotError(Text(
+            f"เขียนสำเนาฐานข้อมูลลงใน {dest.parent} ไม่ได้: {exc.strerror or exc}",
+            f"cannot write a copy of the database into {dest.parent}: {exc.strerror or exc}",
+        )) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -51,7 +72,7 @@ def copy_database(src: Path | str, dest: Path | str) -> Path:
         os.replace(tmp, dest)
         fsync_dir(dest.parent)
         return dest
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise SnapshotError(Text(
             f"ทำสำเนาฐานข้อมูลไม่ได้: {exc}",
             f"cannot copy the database: {exc}",

@@ -1,5 +1,10 @@
 """The database file: migrations from the first table on, SQLite settings, refusing what it can't read."""
 
+import json
+import re
+import shutil
+import sqlite3
+from contextlib import closing
 from datetime import date
 
 import pytest
@@ -9,7 +14,9 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from db import DatabaseError, head_revision, make_engine, migrate, open_database
+from db.snapshot import backups_dir
 from fieldtool import loanbook, reminders
+from ui.cli import main
 
 OLD_ROWS = [
     "INSERT INTO province VALUES ('p1', '34', 'อุบลราชธานี')",
@@ -34,13 +41,16 @@ OLD_ROWS = [
 ]
 
 
-def make_old_database(path):
+def make_old_database(path, revision="0001"):
+    """A loan book written by the first program, then brought up to `revision` (its backup thrown away)."""
     engine = make_engine(path)
     migrate(engine, "0001")
     with engine.begin() as conn:
         for sql in OLD_ROWS:
             conn.execute(text(sql))
+    migrate(engine, revision)
     engine.dispose()
+    shutil.rmtree(backups_dir(path), ignore_errors=True)
 
 
 def test_an_old_database_with_data_is_upgraded_on_open(tmp_path):
@@ -78,7 +88,7 @@ def test_a_database_from_a_newer_program_is_refused_untouched(tmp_path):
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     engine.dispose()
-    with pytest.raises(DatabaseError, match="newer version"):
+    with pytest.raises(DatabaseError, match="newer version.*update the program"):
         open_database(path)
     engine = make_engine(path)
     with engine.connect() as conn:
@@ -119,3 +129,68 @@ def test_an_upgraded_book_keeps_payments_append_only_and_its_loans_follow_their_
             assert loanbook.loan_infos(s, ["l1"])["l1"].ask_ladder == ""
     finally:
         db.dispose()
+
+
+def test_an_upgrade_keeps_a_copy_of_the_old_book_first_and_a_new_database_makes_none(tmp_path):
+    path = tmp_path / "old.sqlite"
+    make_old_database(path, "0004")
+    open_database(path).dispose()
+    [backup] = backups_dir(path).iterdir()
+    assert re.fullmatch(r"before-upgrade-0004-\d{8}-\d{6}\.sqlite", backup.name)
+    with closing(sqlite3.connect(backup)) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
+        assert old.execute("SELECT amount_satang FROM payment").fetchall() == [(333_333,)]
+    open_database(tmp_path / "new.sqlite").dispose()
+    assert not backups_dir(tmp_path / "new.sqlite").exists()
+
+
+def test_an_upgrade_whose_backup_cannot_be_written_is_refused_in_one_sentence(tmp_path, capsys):
+    path = tmp_path / "old.sqlite"
+    make_old_database(path, "0004")
+    backups_dir(path).write_text("a file where the backups folder should be")
+    assert main(["--db", str(path), "reminders", "--on", "2026-02-01"]) == 2
+    err = capsys.readouterr().err
+    assert "not upgraded" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert _revision(path) == "0004"
+
+
+def test_an_empty_file_is_refused_except_by_init_which_makes_the_database_in_it(tmp_path, capsys):
+    path = tmp_path / "empty.sqlite"
+    path.touch()
+    assert main(["--db", str(path), "reminders", "--on", "2026-02-01"]) == 2
+    assert "fieldtool init" in capsys.readouterr().err
+    assert path.stat().st_size == 0
+    assert main(["--db", str(path), "init"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(path), "--json", "reminders", "--on", "2026-02-01"]) == 0
+    assert json.loads(capsys.readouterr().out)["count"] == 0
+
+
+def test_another_programs_database_is_refused_untouched_even_by_init(tmp_path, capsys):
+    path = tmp_path / "notes.sqlite"
+    with closing(sqlite3.connect(path)) as other, other:
+        other.execute("CREATE TABLE note (body TEXT)")
+        other.execute("INSERT INTO note VALUES ('ประชุมหมู่บ้าน')")
+    before = path.read_bytes()
+    assert main(["--db", str(path), "init"]) == 2
+    assert "not a fieldtool database" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_a_file_half_built_by_an_older_program_is_refused_in_one_sentence(tmp_path, capsys):
+    path = tmp_path / "half.sqlite"
+    with closing(sqlite3.connect(path)) as half, half:  # what a kill during `init` used to leave
+        half.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        half.execute("CREATE TABLE change_log (id VARCHAR NOT NULL)")
+    assert main(["--db", str(path), "init"]) == 2
+    err = capsys.readouterr().err
+    assert "unchanged" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    with closing(sqlite3.connect(path)) as half:
+        assert half.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall() == [
+            ("alembic_version",), ("change_log",)
+        ]
+
+
+def _revision(path) -> str:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
