@@ -4,31 +4,36 @@ The format is described in docs/bundle-format.md. In short: a plain header (magi
 sent it to whom), the sender's Ed25519 signature, and a zip (manifest.json, changes.jsonl, photos/)
 encrypted to the recipient's X25519 key (ephemeral X25519, HKDF-SHA256, ChaCha20-Poly1305 in 1 MiB
 chunks), so a lost USB stick leaks no national ID and no debt. The merge itself is fieldtool.sync.
+The plaintext zip lives only in an encrypted anonymous scratch file (exports.scratch), the file is written
+under a hidden .part name until it is recorded as sent, and the private key file may be locked with a
+passphrase (exports.keyfile).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import os
 import re
-import shutil
 import struct
 import sys
-import tempfile
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -37,10 +42,25 @@ from sqlalchemy.exc import DBAPIError
 
 from db import Database, alembic_config
 from db.office import default_key_path, photo_dir
-from fieldtool import registry, sync
+from exports import keyfile
+from exports import scratch as scratch_files
+from exports.keyfile import (  # noqa: F401  (Keys, new_keys, … are this module's public names too)
+    Keys,
+    PassphraseError,
+    PublicKeys,
+    key_id_of,
+    new_keys,
+    read_private_key,
+    read_public_keys,
+    write_private_key,
+)
+from exports.keyfile import b64 as _b64
+from exports.keyfile import raw_public as _raw
+from exports.keyfile import unb64 as _unb64
+from fieldtool import handover, registry, succession, sync
 from fieldtool.models import Subdistrict, SyncBundle, SyncKey
 from fieldtool.sync import Entry
-from fieldtool.thai import InputError
+from fieldtool.thai import InputError, busy_error, iso_time
 
 MAGIC = b"FTBUNDLE"
 FORMAT_VERSION = 1
@@ -56,6 +76,7 @@ MAX_RATIO = 200  # uncompressed : compressed per part; changes.jsonl compresses 
 MAX_MANIFEST = 1 << 20
 PHOTO_NAME = re.compile(r"photos/[0-9a-f]{64}\.jpg")
 PAUSE_ENV = "FIELDTOOL_IMPORT_PAUSE"  # test hook: seconds to sleep inside the import transaction
+EXPORT_PAUSE_ENV = "FIELDTOOL_EXPORT_PAUSE"  # test hook: "before-rename:SECONDS" or "after-rename:SECONDS"
 
 
 class BundleError(InputError):
@@ -66,99 +87,10 @@ def _refuse(th: str, en: str) -> BundleError:
     return BundleError(f"{th} ({en})")
 
 
-# --- keys ---------------------------------------------------------------------------------------------------
+# --- keys (the key file itself is exports.keyfile) -------------------------------------------------------------
 
 
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-def _unb64(text: str, size: int) -> bytes:
-    raw = base64.b64decode(text.encode("ascii"), validate=True)
-    if len(raw) != size:
-        raise ValueError(f"expected {size} bytes")
-    return raw
-
-
-def _raw(public) -> bytes:
-    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def key_id_of(sign_public: bytes) -> str:
-    return hashlib.sha256(sign_public).hexdigest()[:32]
-
-
-@dataclass
-class Keys:
-    """A key pair of one installation: Ed25519 to sign what it sends, X25519 to open what it receives."""
-
-    role: str  # officer | office
-    device_id: str
-    sign: Ed25519PrivateKey
-    box: X25519PrivateKey
-
-    @property
-    def sign_public(self) -> bytes:
-        return _raw(self.sign.public_key())
-
-    @property
-    def box_public(self) -> bytes:
-        return _raw(self.box.public_key())
-
-    @property
-    def key_id(self) -> str:
-        return key_id_of(self.sign_public)
-
-
-def new_keys(role: str, device_id: str) -> Keys:
-    return Keys(role, device_id, Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
-
-
-def write_private_key(path: Path, keys: Keys) -> None:
-    """The private key file: readable by its owner only (0600), never overwritten."""
-    def private(key) -> str:
-        return _b64(key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                      serialization.NoEncryption()))
-
-    body = json.dumps({"fieldtool_private_key": 1, "role": keys.role, "device_id": keys.device_id,
-                       "key_id": keys.key_id, "sign_private": private(keys.sign), "box_private": private(keys.box)},
-                      indent=2).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise _refuse(f"มีไฟล์กุญแจอยู่แล้ว: {path}", f"a key file already exists: {path}") from None
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(body)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def read_private_key(path: Path, role: str) -> Keys:
-    hint = "fieldtool keys init" if role == "officer" else "fieldtool office-keys init"
-    if not path.exists():
-        raise _refuse(f"ยังไม่มีกุญแจของฐานข้อมูลนี้ ให้สร้างด้วย '{hint}'",
-                      f"this database has no keys yet: make them with '{hint}'; looked for {path}")
-    if os.name == "posix" and path.stat().st_mode & 0o077:
-        raise _refuse(f"ไฟล์กุญแจลับเปิดให้ผู้อื่นอ่านได้: {path} ให้ตั้งสิทธิ์เป็น 600",
-                      f"the private key file {path} is readable by others; run 'chmod 600 {path}'")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("fieldtool_private_key") != 1:
-            raise ValueError("not a private key file")
-        keys = Keys(data["role"], data["device_id"],
-                    Ed25519PrivateKey.from_private_bytes(_unb64(data["sign_private"], 32)),
-                    X25519PrivateKey.from_private_bytes(_unb64(data["box_private"], 32)))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _refuse(f"ไฟล์กุญแจลับเสียหายหรือไม่ใช่ไฟล์กุญแจ: {path}",
-                      f"the private key file {path} is damaged or not a fieldtool key file") from exc
-    if keys.role != role:
-        raise _refuse(f"ไฟล์กุญแจนี้เป็นของ{'สำนักงาน' if keys.role == 'office' else 'เจ้าหน้าที่'}: {path}",
-                      f"the key file {path} belongs to the {keys.role}, not the {role}")
-    return keys
-
-
-def public_card(keys: Keys, name: str, area_code: str) -> dict:
+def public_card(keys: Keys | PublicKeys, name: str, area_code: str) -> dict:
     """What one side hands the other in person: who, which device, which area, the two public keys."""
     return {"fieldtool_public_key": 1, "role": keys.role, "device_id": keys.device_id, "name": name,
             "area_code": area_code, "key_id": keys.key_id, "sign_public": _b64(keys.sign_public),
@@ -217,6 +149,7 @@ def enrol(session, card: dict) -> tuple[SyncKey, bool]:
     """Trust a public key; returns (row, True) if it was new. A known key's area and name follow the card
     (a laptop moved to another subdistrict hands in a fresh public key file)."""
     row = session.get(SyncKey, card["key_id"])
+    handover.refuse_sending_to(row)  # a revoked key is never trusted again
     if row is not None:
         if (row.area_code, row.officer) != (card["area_code"], card.get("name") or row.officer):
             table = SyncKey.__table__
@@ -234,28 +167,30 @@ def enrol(session, card: dict) -> tuple[SyncKey, bool]:
 # --- the laptop's keys, as the command line and the field app's sync dialog both use them -----------------
 
 
-def init_officer_keys(db: Database, key_path: Path | None = None) -> dict:
-    """Make this laptop's key pair (once; an existing key file is never replaced)."""
+def init_officer_keys(db: Database, key_path: Path | None = None, passphrase: str | None = None) -> dict:
+    """Make this laptop's key pair (once; an existing key file is never replaced), locked by `passphrase`."""
     path = key_path or default_key_path(db)
     with db.session() as s:
         device = registry.setting(s, "device_id")
         keys = new_keys("officer", device)
-        write_private_key(path, keys)
+        write_private_key(path, keys, passphrase)
         if key_path:
             registry.set_setting(s, "key_file", str(Path(path).resolve()))
         registry.set_setting(s, "sync_key_id", keys.key_id)
         registry.set_setting(s, "sync_sign_public", _b64(keys.sign_public))
         registry.set_setting(s, "sync_box_public", _b64(keys.box_public))
-    return {"key_file": str(path), "key_id": keys.key_id, "device_id": device}
+    return {"key_file": str(path), "key_id": keys.key_id, "device_id": device, "locked": passphrase is not None}
 
 
-def officer_card(db: Database, key_path: Path | None = None) -> dict:
-    """This laptop's public key file content, to hand to the district office in person."""
-    keys = read_private_key(key_path or default_key_path(db), "officer")
+def officer_card(db: Database, key_path: Path | None = None, area_code: str = "") -> dict:
+    """This laptop's public key file content, to hand to the district office in person (`area_code`: the
+    subdistrict a laptop not yet set up is to be seeded with, see exports.seed)."""
+    keys = read_public_keys(key_path or default_key_path(db), "officer")  # no passphrase needed
     with db.session() as s:
-        card = public_card(keys, registry.setting(s, "officer"), subdistrict_code(s))
+        card = public_card(keys, registry.setting(s, "officer"), subdistrict_code(s) or area_code)
     if not card["area_code"]:
-        raise InputError("ยังไม่ได้ตั้งตำบลของเครื่องนี้ (this laptop has no subdistrict set up yet)")
+        raise InputError("ยังไม่ได้ตั้งตำบลของเครื่องนี้ (this laptop has no subdistrict set up yet; a new laptop that "
+                         "the office is to seed names its subdistrict with --subdistrict CODE)")
     return card
 
 
@@ -293,6 +228,7 @@ class FieldSyncStatus:
     changes_waiting: int  # this laptop's changes not in any bundle yet
     last_return: int  # the number of the last return bundle applied (0: none)
     last_return_at: datetime | None
+    key_locked: bool = False  # the private key file asks for a passphrase
 
 
 def field_sync_status(db: Database) -> FieldSyncStatus:
@@ -300,24 +236,35 @@ def field_sync_status(db: Database) -> FieldSyncStatus:
     with db.session() as s:
         device = sync.local_device(s)
         office = s.scalars(select(SyncKey).where(SyncKey.role == "office").order_by(SyncKey.enrolled_at.desc())).first()
-        last = s.scalars(select(SyncBundle).where(SyncBundle.direction == "out", SyncBundle.kind == "field",
-                                                  SyncBundle.source_device == device)
-                         .order_by(SyncBundle.bundle_seq.desc())).first()
-        back = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "return")
-                         .order_by(SyncBundle.bundle_seq.desc())).first()
-        waiting = s.execute(select(func.count()).select_from(sync._LOG).where(
-            sync._LOG.c.device_id == device, sync._LOG.c.seq > (last.seq_to if last else 0),
-            sync._LOG.c.table_name.not_in(sorted(sync.LOCAL_TABLES)))).scalar() or 0
+        lineage = [p.device_id for p in succession.predecessors(s)]
+        last = succession.last_field_bundle(s, [device, *lineage])  # a restored laptop goes on from the old one's
+        own = succession.last_field_bundle(s, [device])
+        back = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "return",
+                                                  SyncBundle.target_device.in_([device, *lineage]))
+                         .order_by(SyncBundle.processed_at.desc())).first()
+        waiting = _changes_between(s, device, own.seq_to if own else 0)
+        if own is None:  # the first bundle also carries what the predecessors never sent
+            waiting += sum(_changes_between(s, d, lo - 1, hi) for d, (lo, hi) in succession.carried_ranges(s).items())
         return FieldSyncStatus(key_file.exists(), registry.setting(s, "sync_key_id"), subdistrict_code(s),
                                office.officer if office else "", office.area_code if office else "",
                                last.bundle_seq if last else 0, last.created_at if last else None, waiting,
-                               back.bundle_seq if back else 0, back.processed_at if back else None)
+                               back.bundle_seq if back else 0, back.processed_at if back else None,
+                               keyfile.is_locked(key_file))
+
+
+def _changes_between(s, device: str, after: int, upto: int | None = None) -> int:
+    """How many of a device's changes to records (not its own settings) lie after `after` (up to `upto`)."""
+    log = sync._LOG
+    q = select(func.count()).select_from(log).where(log.c.device_id == device, log.c.seq > after,
+                                                    log.c.table_name.not_in(sorted(sync.LOCAL_TABLES)))
+    return s.execute(q if upto is None else q.where(log.c.seq <= upto)).scalar() or 0
 
 
 # --- the office's keys, as the command line and the office window both use them ---------------------------
 
 
-def init_office_keys(db: Database, district: str, name: str = "", key_path: Path | None = None) -> dict:
+def init_office_keys(db: Database, district: str, name: str = "", key_path: Path | None = None,
+                     passphrase: str | None = None) -> dict:
     """Make the office key pair and set the district code (once; an existing key file is never replaced)."""
     district = (district or "").strip()
     if not (district.isascii() and district.isdigit() and len(district) == 4):
@@ -326,19 +273,20 @@ def init_office_keys(db: Database, district: str, name: str = "", key_path: Path
     with db.session() as s:
         device = registry.setting(s, "device_id")
         keys = new_keys("office", device)
-        write_private_key(path, keys)
+        write_private_key(path, keys, passphrase)
         registry.set_setting(s, "district_code", district)
         if name:
             registry.set_setting(s, "office_name", name)
         if key_path:
             registry.set_setting(s, "key_file", str(Path(path).resolve()))
         registry.set_setting(s, "sync_key_id", keys.key_id)
-    return {"key_file": str(path), "key_id": keys.key_id, "device_id": device, "district_code": district}
+    return {"key_file": str(path), "key_id": keys.key_id, "device_id": device, "district_code": district,
+            "locked": passphrase is not None}
 
 
 def office_card(db: Database, key_path: Path | None = None) -> dict:
     """The office's public key file content, to hand to every officer."""
-    keys = read_private_key(key_path or default_key_path(db), "office")
+    keys = read_public_keys(key_path or default_key_path(db), "office")  # no passphrase needed
     with db.session() as s:
         return public_card(keys, registry.setting(s, "office_name") or registry.setting(s, "officer"),
                            registry.setting(s, "district_code"))
@@ -369,8 +317,7 @@ def subdistrict_code(session) -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, tmp = scratch_files.hidden_part(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -379,7 +326,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -402,28 +349,58 @@ def _payload_key(shared: bytes, ephemeral_public: bytes, recipient_public: bytes
                 info=HKDF_INFO).derive(shared)
 
 
-def seal(payload: Path, out: Path, header: dict, sender: Keys, recipient_box_public: bytes,
-         recipient_key_id: str) -> str:
-    """Encrypt `payload` to the recipient, sign it, write `out` atomically; returns the file's sha256.
+@dataclass
+class Hidden:
+    """A sealed bundle complete on disk under its hidden `.part` name, not yet under its own."""
 
-    The file appears under its name only complete and synced: a crash or a full disk leaves at most a
-    hidden '.part' file that nothing reads as a bundle.
+    part: Path
+    out: Path
+    digest: str  # the sha256 the file will have under its name
+
+    def reveal(self) -> None:
+        """Give the file its name (atomic) and make the rename durable."""
+        os.replace(self.part, self.out)
+        _fsync_dir(self.out.parent)
+
+    def discard(self) -> None:
+        self.part.unlink(missing_ok=True)
+
+
+@contextmanager
+def _readable(payload: Path | BinaryIO) -> Iterator[BinaryIO]:
+    """A payload given as a file name or as an open (scratch) file, read from its start."""
+    if isinstance(payload, (str, os.PathLike)):
+        with open(payload, "rb") as fh:
+            yield fh
+    else:
+        payload.flush()
+        payload.seek(0)
+        yield payload
+
+
+def seal_hidden(payload: Path | BinaryIO, out: Path, header: dict, sender: Keys, recipient_box_public: bytes,
+                recipient_key_id: str) -> Hidden:
+    """Encrypt `payload` to the recipient and sign it into a hidden part file beside `out`, synced.
+
+    Nothing reads a `.part` file as a bundle (read_header refuses it by name); the caller records the bundle,
+    then reveals it. Part files that killed exports left in the folder are removed first.
     """
+    scratch_files.sweep_parts(out.parent, legacy_magic=MAGIC)
     ephemeral = X25519PrivateKey.generate()
     eph_public = _raw(ephemeral.public_key())
     key = _payload_key(ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_box_public)),
                        eph_public, recipient_box_public)
-    size = payload.stat().st_size
-    header = {**header, "format": FORMAT_VERSION, "cipher": CIPHER, "chunk_size": CHUNK, "payload_size": size,
-              "sender_key": sender.key_id, "recipient_key": recipient_key_id, "ephemeral_public": _b64(eph_public)}
-    hjson = json.dumps(header, sort_keys=True, ensure_ascii=True).encode("ascii")
-    prefix = MAGIC + struct.pack(">HI", FORMAT_VERSION, len(hjson)) + hjson
-    aead = ChaCha20Poly1305(key)
-    signed = hashlib.sha256(prefix)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    fd, tmp = scratch_files.hidden_part(out)
     try:
-        with os.fdopen(fd, "w+b") as fh, payload.open("rb") as src:
+        with os.fdopen(fd, "w+b") as fh, _readable(payload) as src:
+            size = src.seek(0, os.SEEK_END)
+            src.seek(0)
+            header = {**header, "format": FORMAT_VERSION, "cipher": CIPHER, "chunk_size": CHUNK, "payload_size": size,
+                      "sender_key": sender.key_id, "recipient_key": recipient_key_id, "ephemeral_public": _b64(eph_public)}
+            hjson = json.dumps(header, sort_keys=True, ensure_ascii=True).encode("ascii")
+            prefix = MAGIC + struct.pack(">HI", FORMAT_VERSION, len(hjson)) + hjson
+            aead = ChaCha20Poly1305(key)
+            signed = hashlib.sha256(prefix)
             fh.write(prefix)
             fh.write(b"\x00" * 64)  # the signature's place, filled in below
             chunks = max(1, -(-size // CHUNK))
@@ -437,13 +414,26 @@ def seal(payload: Path, out: Path, header: dict, sender: Keys, recipient_box_pub
             fh.write(signature)
             fh.flush()
             os.fsync(fh.fileno())
-        digest = _file_sha256(Path(tmp))
-        os.replace(tmp, out)
-        _fsync_dir(out.parent)
+        return Hidden(tmp, out, _file_sha256(tmp))
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return digest
+
+
+def seal(payload: Path | BinaryIO, out: Path, header: dict, sender: Keys, recipient_box_public: bytes,
+         recipient_key_id: str) -> str:
+    """Encrypt `payload` to the recipient, sign it, write `out` atomically; returns the file's sha256.
+
+    The file appears under its name only complete and synced: a crash or a full disk leaves at most a
+    hidden '.part' file that nothing reads as a bundle.
+    """
+    hidden = seal_hidden(payload, out, header, sender, recipient_box_public, recipient_key_id)
+    try:
+        hidden.reveal()
+    except BaseException:
+        hidden.discard()
+        raise
+    return hidden.digest
 
 
 def _file_sha256(path: Path) -> str:
@@ -473,8 +463,31 @@ def _cut_short(path: Path) -> BundleError:
                    f"the bundle {path.name} is incomplete: it was cut short, perhaps copied before it was finished")
 
 
-def read_header(path: Path) -> Sealed:
-    """The plain part of a bundle, checked for shape before anything else is read."""
+def _other_version(path: Path, version: int, hjson: bytes) -> BundleError:
+    """A format number this program does not write: a newer program's only if the header says the same number.
+
+    Every format keeps magic, version, header length and a JSON header naming its "format"; a version that
+    disagrees with its own header is a damaged byte, not a newer program.
+    """
+    try:
+        header = json.loads(hjson.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        header = None
+    if version > FORMAT_VERSION and isinstance(header, dict) and header.get("format") == version:
+        return _refuse(f"ชุดข้อมูลนี้สร้างโดยโปรแกรมรุ่นใหม่กว่า กรุณาปรับปรุงโปรแกรม: {path.name}",
+                       f"{path.name} uses bundle format {version}, newer than this program knows; update fieldtool")
+    return _refuse(f"ไฟล์ชุดข้อมูลเสียหาย (เลขรุ่นของไฟล์ผิด) ขอไฟล์ใหม่: {path.name}",
+                   f"the bundle {path.name} is damaged: its format number ({version}) does not match its header; "
+                   "ask for it again")
+
+
+def read_header(path: Path, kinds: tuple[str, ...] = ("field", "return")) -> Sealed:
+    """The plain part of a bundle (or, with kinds=("backup",), of a sealed backup), checked for shape before
+    anything else is read."""
+    if scratch_files.is_part_file(path):
+        raise _refuse(f"ไฟล์ .part เป็นไฟล์ที่ยังเขียนไม่เสร็จ ไม่ใช่ชุดข้อมูล ให้ใช้ไฟล์ชุดข้อมูลที่ไม่มี .part: {path.name}",
+                      f"{path.name} is an unfinished temporary file (.part), never a bundle: use the bundle file "
+                      "itself, or make the bundle again")
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -484,15 +497,15 @@ def read_header(path: Path) -> Sealed:
             if len(head) < len(MAGIC) + 6:
                 raise _cut_short(path)
             version, hlen = struct.unpack(">HI", head[len(MAGIC):])
-            if version > FORMAT_VERSION:
-                raise _refuse(f"ชุดข้อมูลนี้สร้างโดยโปรแกรมรุ่นใหม่กว่า กรุณาปรับปรุงโปรแกรม: {path.name}",
-                              f"{path.name} uses bundle format {version}, newer than this program knows; update fieldtool")
             if hlen > MAX_HEADER:
-                raise _not_a_bundle(path, "its header is too large")
+                raise _not_a_bundle(path, "its header is too large") if version == FORMAT_VERSION else \
+                    _other_version(path, version, b"")
             hjson = fh.read(hlen)
             signature = fh.read(64)
     except OSError as exc:
         raise _refuse(f"อ่านไฟล์ไม่ได้: {path}", f"cannot read {path}") from exc
+    if version != FORMAT_VERSION:
+        raise _other_version(path, version, hjson)
     if len(hjson) < hlen or len(signature) < 64:
         raise _cut_short(path)
     try:
@@ -500,14 +513,19 @@ def read_header(path: Path) -> Sealed:
         fields = ("kind", "sender_device", "sender_key", "recipient_key", "ephemeral_public", "payload_size", "chunk_size")
         if not isinstance(header, dict) or any(f not in header for f in fields):
             raise ValueError("fields missing")
-        if header["kind"] not in ("field", "return") or header.get("cipher") != CIPHER:
-            raise ValueError("unknown kind or cipher")
+        if header.get("cipher") != CIPHER or not isinstance(header["kind"], str):
+            raise ValueError("unknown cipher")
         _unb64(header["ephemeral_public"], 32)
         payload_size, chunk = int(header["payload_size"]), int(header["chunk_size"])
         if payload_size < 0 or chunk != CHUNK:
             raise ValueError("bad sizes")
     except (UnicodeDecodeError, ValueError, TypeError):
         raise _not_a_bundle(path, "its header cannot be read") from None
+    if header["kind"] == "backup" and "backup" not in kinds:
+        raise _refuse(f"ไฟล์นี้เป็นสำเนาสำรอง ไม่ใช่ชุดข้อมูล ให้กู้คืนด้วย 'fieldtool restore': {path.name}",
+                      f"{path.name} is a backup, not a bundle: restore it with 'fieldtool restore'")
+    if header["kind"] not in kinds:
+        raise _not_a_bundle(path, "its header cannot be read")
     if payload_size > MAX_PAYLOAD:
         raise _not_a_bundle(path, "it declares a payload larger than any bundle may be")
     chunks = max(1, -(-payload_size // CHUNK))
@@ -549,11 +567,25 @@ def verify(sealed: Sealed, sign_public_b64: str) -> str:
     return _file_sha256(sealed.path)
 
 
-def decrypt(sealed: Sealed, keys: Keys, out: Path) -> None:
+@contextmanager
+def _writable(out: Path | BinaryIO) -> Iterator[BinaryIO]:
+    """A file name opened for writing, or an open (scratch) file written from its start."""
+    if isinstance(out, (str, os.PathLike)):
+        with open(out, "wb") as fh:
+            yield fh
+    else:
+        out.seek(0)
+        out.truncate()
+        yield out
+        out.flush()
+
+
+def decrypt(sealed: Sealed, keys: Keys, out: Path | BinaryIO) -> None:
+    """The payload zip into `out`: best a scratch file (exports.scratch), so no plaintext outlives the process."""
     eph_public = _unb64(sealed.header["ephemeral_public"], 32)
     key = _payload_key(keys.box.exchange(X25519PublicKey.from_public_bytes(eph_public)), eph_public, keys.box_public)
     aead = ChaCha20Poly1305(key)
-    with out.open("wb") as fh:
+    with _writable(out) as fh:
         for index, block in _ciphertext_blocks(sealed):
             try:
                 fh.write(aead.decrypt(_nonce(index, index == sealed.chunks - 1), block, sealed.prefix))
@@ -564,7 +596,7 @@ def decrypt(sealed: Sealed, keys: Keys, out: Path) -> None:
 # --- the payload -----------------------------------------------------------------------------------------------
 
 
-def write_payload(zip_path: Path, manifest: dict, entries, photos_from: Path | None) -> dict:
+def write_payload(zip_path: Path | BinaryIO, manifest: dict, entries, photos_from: Path | None) -> dict:
     """Write manifest.json, changes.jsonl and the photos the entries name; returns the manifest."""
     counts: Counter = Counter()
     parts: dict[str, str] = {}
@@ -617,7 +649,7 @@ MANIFEST_FIELDS = {"format": int, "kind": str, "schema_version": str, "device_id
                    "entries": int, "counts": dict, "parts": dict}
 
 
-def read_payload(zip_path: Path, name: str) -> Payload:
+def read_payload(zip_path: Path | BinaryIO, name: str) -> Payload:
     """Open the decrypted zip with limits (size, ratio, names) and check every part against the manifest."""
     bad = _refuse(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}", f"the contents of {name} are damaged or not a bundle's")
     try:
@@ -666,21 +698,28 @@ def read_payload(zip_path: Path, name: str) -> Payload:
     return Payload(manifest, entries, photos, zf)
 
 
-def _extract_photos(payload: Payload, into: Path, name: str) -> list[tuple[Path, str]]:
-    """Photos into a staging folder, each checked against its hash; returns (staged path, file name)."""
-    staged = []
+def _place_photos(payload: Payload, into: Path, name: str, placed: list[Path]) -> None:
+    """Each photo straight into the photo folder: written under a hidden part name, checked against its hash,
+    renamed to it. `placed` gets the ones that were not there yet, for the caller to remove if the merge is
+    rolled back; a photo is named by its hash, so one already there is the same photo."""
+    into.mkdir(parents=True, exist_ok=True)
     for member in payload.photos:
         file_name = member.split("/", 1)[1]
         target = into / file_name
-        h = hashlib.sha256()
-        with payload.zf.open(member) as src, target.open("wb") as dst:
-            for block in iter(lambda: src.read(CHUNK), b""):
-                h.update(block)
-                dst.write(block)
-        if h.hexdigest() != payload.manifest["parts"][member] or h.hexdigest() != file_name[:-4]:
-            raise _refuse(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}", f"a photo in {name} does not match its hash")
-        staged.append((target, file_name))
-    return staged
+        fd, part = scratch_files.hidden_part(target)
+        try:
+            h = hashlib.sha256()
+            with payload.zf.open(member) as src, os.fdopen(fd, "wb") as dst:
+                for block in iter(lambda: src.read(CHUNK), b""):
+                    h.update(block)
+                    dst.write(block)
+            if h.hexdigest() != payload.manifest["parts"][member] or h.hexdigest() != file_name[:-4]:
+                raise _refuse(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}", f"a photo in {name} does not match its hash")
+            if not target.exists():
+                os.replace(part, target)
+                placed.append(target)
+        finally:
+            part.unlink(missing_ok=True)
 
 
 # --- export ------------------------------------------------------------------------------------------------
@@ -694,16 +733,43 @@ def _now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: Path | None = None) -> dict:
+def _write_recorded(s, out: Path, manifest: dict, entries, photos_from: Path, header: dict, keys: Keys,
+                    recipient: SyncKey, row: Callable[[dict, str], SyncBundle]) -> tuple[dict, str]:
+    """Write the payload (in a scratch file), seal it under a hidden name, record it as sent in the open
+    transaction, and only then give it its name; returns (manifest, sha256).
+
+    The record and the rename are as close as a database and a folder allow: the row is written first and
+    the rename is the last thing before the caller's commit. A kill before the rename leaves a hidden .part
+    and no record (the next export into that folder removes it); a kill after it leaves a file never recorded
+    as sent: the next bundle then has the same number and starts at the same change, and the receiver takes
+    the two as one bundle (_same_bundle_again).
+    """
+    scratch_files.sweep_legacy_temp()
+    with scratch_files.scratch() as payload:
+        manifest = write_payload(payload, manifest, entries, photos_from)
+        hidden = seal_hidden(payload, out, header, keys, base64.b64decode(recipient.box_public), recipient.key_id)
+    try:
+        s.execute(SyncBundle.__table__.insert(), [row(manifest, hidden.digest).model_dump()])
+        s.flush()
+        _pause_export("before-rename")
+        hidden.reveal()
+    except BaseException:
+        hidden.discard()
+        raise
+    return manifest, hidden.digest
+
+
+def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: Path | None = None,
+                        passphrase: str | None = None) -> dict:
     """The laptop's bundle for the office: its own changes since its previous bundle (all with `full`)."""
-    keys = read_private_key(key_path or default_key_path(db), "officer")
+    keys = read_private_key(key_path or default_key_path(db), "officer", passphrase)
     out = Path(out)
     written = False
     try:
         with db.session() as s:
             device = sync.local_device(s)
             officer = registry.setting(s, "officer")
-            if keys.device_id != device:
+            if not succession.signs_for(s, keys.device_id, device):  # a restored book keeps its officer's key
                 raise _refuse("กุญแจนี้เป็นของเครื่องอื่น", f"the key file belongs to device {keys.device_id}, not this one")
             office = s.scalars(select(SyncKey).where(SyncKey.role == "office").order_by(SyncKey.enrolled_at.desc())).first()
             if office is None:
@@ -714,28 +780,32 @@ def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: P
                 raise _refuse("ยังไม่ได้ตั้งตำบลของเครื่องนี้", "this laptop has no subdistrict set up yet")
             sync.baseline(s, device, officer)
             s.flush()
-            last = s.scalars(select(SyncBundle).where(SyncBundle.direction == "out", SyncBundle.kind == "field",
-                                                      SyncBundle.source_device == device)
-                             .order_by(SyncBundle.bundle_seq.desc())).first()
-            bundle_seq = (last.bundle_seq if last else 0) + 1
+            lineage = [p.device_id for p in succession.predecessors(s)]
+            last = succession.last_field_bundle(s, [device])
+            # numbered on from the last bundle this book knows of, a predecessor's too (a restored laptop)
+            bundle_seq = (getattr(succession.last_field_bundle(s, [device, *lineage]), "bundle_seq", 0)) + 1
             after = 0 if full or last is None else last.seq_to
             top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == device)).scalar() or 0
+            marks = sync.return_marks(s, [device, *reversed(lineage)])
+            # the predecessors' changes that no bundle carried travel with this device's first range
+            carried = succession.carried_ranges(s) if after == 0 else {}
             manifest = {"format": FORMAT_VERSION, "kind": "field", "schema_version": _schema_version(s),
                         "device_id": device, "officer": officer, "subdistrict_code": code, "bundle_seq": bundle_seq,
                         "full": full, "seq_from": after + 1, "seq_to": top, "created": _now_text(),
-                        "marks": sync.return_marks(s)}
-            with tempfile.TemporaryDirectory(prefix="ftbundle-") as tmp:
-                zip_path = Path(tmp) / "payload.zip"
-                manifest = write_payload(zip_path, manifest, sync.device_entries(s, device, after), photo_dir(db))
-                header = {"kind": "field", "sender_device": device}
-                digest = seal(zip_path, out, header, keys, base64.b64decode(office.box_public), office.key_id)
-                written = True
-            s.execute(SyncBundle.__table__.insert(), [SyncBundle(
-                direction="out", kind="field", sha256=digest, source_device=device, target_device=office.device_id,
-                bundle_seq=bundle_seq, officer=officer, area_code=code, full=full, seq_from=after + 1, seq_to=top,
-                entries=manifest["entries"], entries_new=manifest["entries"], marks=json.dumps(manifest["marks"]),
-                schema_version=manifest["schema_version"], created_at=datetime.now(UTC),
-                processed_at=datetime.now(UTC), file_name=out.name).model_dump()])
+                        "marks": {**marks, "upto": succession.acknowledged(s, marks["upto"])},
+                        **succession.manifest_fields(s), **({"carried": carried} if carried else {})}
+            entries = itertools.chain(*(sync.device_entries(s, d, lo - 1, hi) for d, (lo, hi) in sorted(carried.items())),
+                                      sync.device_entries(s, device, after))
+            manifest, digest = _write_recorded(
+                s, out, manifest, entries, photo_dir(db),
+                {"kind": "field", "sender_device": device}, keys, office, lambda m, digest: SyncBundle(
+                    direction="out", kind="field", sha256=digest, source_device=device, target_device=office.device_id,
+                    bundle_seq=bundle_seq, officer=officer, area_code=code, full=full, seq_from=after + 1, seq_to=top,
+                    entries=m["entries"], entries_new=m["entries"], marks=json.dumps(m["marks"]),
+                    schema_version=m["schema_version"], created_at=datetime.now(UTC),
+                    processed_at=datetime.now(UTC), file_name=out.name))
+            written = True
+            _pause_export("after-rename")
     except BaseException:
         if written:  # the bundle was not recorded as sent: the file must not circulate
             out.unlink(missing_ok=True)
@@ -745,9 +815,10 @@ def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: P
             "photos": len(manifest["parts"]) - 1, "photos_missing": manifest["photos_missing"]}
 
 
-def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path | None = None) -> dict:
+def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path | None = None,
+                         passphrase: str | None = None) -> dict:
     """The office's bundle for one laptop: the office's own changes to that subdistrict it has not received."""
-    keys = read_private_key(key_path or default_key_path(db), "office")
+    keys = read_private_key(key_path or default_key_path(db), "office", passphrase)
     out = Path(out)
     written = False
     try:
@@ -758,6 +829,7 @@ def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path
             if target is None:
                 raise _refuse(f"ยังไม่ได้ลงทะเบียนกุญแจของเครื่อง {device_id}",
                               f"no officer key is enrolled for device {device_id}: run 'fieldtool office-keys enrol FILE'")
+            handover.refuse_sending_to(target)
             area_devices = sorted(set(s.scalars(select(SyncKey.device_id).where(SyncKey.area_code == target.area_code)))
                                   | set(s.scalars(select(SyncBundle.source_device).where(
                                       SyncBundle.direction == "in", SyncBundle.area_code == target.area_code))))
@@ -786,18 +858,16 @@ def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path
                         "district_code": registry.setting(s, "district_code"), "target_device": device_id,
                         "bundle_seq": bundle_seq, "full": False, "seq_from": after + 1, "seq_to": top,
                         "created": _now_text(), "marks": {"upto": {**peer_tops, office_device: top}}}
-            with tempfile.TemporaryDirectory(prefix="ftbundle-") as tmp:
-                zip_path = Path(tmp) / "payload.zip"
-                manifest = write_payload(zip_path, manifest, entries, photo_dir(db))
-                digest = seal(zip_path, out, {"kind": "return", "sender_device": office_device}, keys,
-                              base64.b64decode(target.box_public), target.key_id)
-                written = True
-            s.execute(SyncBundle.__table__.insert(), [SyncBundle(
-                direction="out", kind="return", sha256=digest, source_device=office_device, target_device=device_id,
-                bundle_seq=bundle_seq, officer=officer, area_code=target.area_code, seq_from=after + 1, seq_to=top,
-                entries=len(entries), entries_new=len(entries), marks=json.dumps(manifest["marks"]),
-                schema_version=manifest["schema_version"], created_at=datetime.now(UTC),
-                processed_at=datetime.now(UTC), file_name=out.name).model_dump()])
+            manifest, digest = _write_recorded(
+                s, out, manifest, entries, photo_dir(db), {"kind": "return", "sender_device": office_device}, keys,
+                target, lambda m, digest: SyncBundle(
+                    direction="out", kind="return", sha256=digest, source_device=office_device, target_device=device_id,
+                    bundle_seq=bundle_seq, officer=officer, area_code=target.area_code, seq_from=after + 1, seq_to=top,
+                    entries=len(entries), entries_new=len(entries), marks=json.dumps(m["marks"]),
+                    schema_version=m["schema_version"], created_at=datetime.now(UTC),
+                    processed_at=datetime.now(UTC), file_name=out.name))
+            written = True
+            _pause_export("after-rename")
     except BaseException:
         if written:
             out.unlink(missing_ok=True)
@@ -822,7 +892,8 @@ def _check_schema(version: str, name: str) -> None:
 IMPORT_STEPS = ("verify", "decrypt", "merge", "commit")  # what `progress` is told, in this order
 
 
-def import_bundle(db: Database, path: Path, key_path: Path | None = None, progress=None) -> dict:
+def import_bundle(db: Database, path: Path, key_path: Path | None = None, progress=None,
+                  passphrase: str | None = None) -> dict:
     """Verify, open and merge one bundle in one transaction: all of it or none of it.
 
     `progress`, when given, is called with each of IMPORT_STEPS as the import reaches it, and during the
@@ -836,11 +907,12 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
     role = "office" if kind == "field" else "officer"
     key_file = key_path or default_key_path(db)
     _check_direction(key_file, role, name)
-    keys = read_private_key(key_file, role)
+    keys = read_private_key(key_file, role, passphrase)
     photos_here = photo_dir(db)
+    _sweep_import_leftovers(photos_here)
     placed: list[Path] = []
     try:
-        with db.session() as s, tempfile.TemporaryDirectory(prefix="ftbundle-") as tmp:
+        with db.session() as s, scratch_files.scratch() as plain:  # the payload: never in plain on disk
             if s.get_bind().dialect.name == "postgresql":
                 s.execute(text("SELECT pg_advisory_xact_lock(74103019)"))  # one import at a time per office
             if sealed.header["recipient_key"] != keys.key_id:
@@ -852,22 +924,20 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
                 raise _refuse(f"ชุดข้อมูลนี้ลงนามด้วยกุญแจที่ไม่รู้จัก: {name}",
                               f"{name} is signed by an unknown key; enrol the "
                               f"{'officer' if kind == 'field' else 'office'}'s public key first")
-            if sender.device_id != sealed.header["sender_device"]:
-                raise _altered(path)
+            if kind == "return" and sender.device_id != sealed.header["sender_device"]:
+                raise _altered(path)  # a laptop's key may sign for a device that succeeds its own: below
             step("verify")
             digest = verify(sealed, sender.sign_public)
             seen = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.sha256 == digest)).first()
             if seen is not None:
-                return {"file": str(path), "status": "already", "kind": kind, "device_id": seen.source_device,
-                        "officer": seen.officer, "subdistrict_code": seen.area_code, "bundle_seq": seen.bundle_seq,
-                        "imported_at": seen.processed_at.isoformat(timespec="seconds"), "entries_new": 0}
-            zip_path = Path(tmp) / "payload.zip"
+                return _already(path, kind, seen)
+            handover.refuse_revoked(sender, name)
             step("decrypt")
-            decrypt(sealed, keys, zip_path)
-            payload = read_payload(zip_path, name)
+            decrypt(sealed, keys, plain)
+            payload = read_payload(plain, name)
             with payload.zf:
                 m = payload.manifest
-                if m["kind"] != kind or m["device_id"] != sender.device_id:
+                if m["kind"] != kind or m["device_id"] != sealed.header["sender_device"]:
                     raise _altered(path)
                 _check_schema(m["schema_version"], name)
                 _check_area(s, kind, m, name)
@@ -877,29 +947,29 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
                         f"{sender.area_code}: {name} ถ้าเครื่องย้ายตำบล ให้ลงทะเบียนไฟล์กุญแจสาธารณะใหม่ของเครื่อง",
                         f"{name} is for subdistrict {m['subdistrict_code']}, but this laptop's key was enrolled for "
                         f"subdistrict {sender.area_code}; if the laptop moved, enrol its new public key file")
+                succeeded = None
+                if kind == "field":  # the key's laptop, a restored one that succeeds it, or the old one sending late
+                    taken = succession.accept_sender(s, sender, m, name)
+                    m, succeeded = {**m, "bundle_seq": m["bundle_seq"] + taken["offset"]}, taken["succeeded"]
                 _check_entries(payload.entries, m, name)
-                staging = photos_here / f".incoming-{os.getpid()}"
-                staging.mkdir(parents=True, exist_ok=True)
-                try:
-                    staged = _extract_photos(payload, staging, name)
-                    step("merge")
-                    result = sync.apply_entries(
-                        s, payload.entries, lambda done, total: step("merge", done / total if total else 1.0))
-                    for staged_path, file_name in staged:
-                        target = photos_here / file_name
-                        if not target.exists():
-                            os.replace(staged_path, target)
-                            placed.append(target)
-                finally:
-                    shutil.rmtree(staging, ignore_errors=True)
+                handover.check_seed(s, m.get("seed"), name)
+                again = _same_bundle_again(s, kind, m)
+                if again is not None and m["seq_to"] <= again.seq_to:
+                    return _already(path, kind, again)  # all its changes came with the other file
+                made_again_of = again.file_name if again is not None else None
+                _place_photos(payload, photos_here, name, placed)
+                step("merge")
+                result = sync.apply_entries(
+                    s, payload.entries, lambda done, total: step("merge", done / total if total else 1.0))
+            seeded = handover.take_seed(s, m.get("seed"))  # a seed: the subdistrict it hands over, checked
             now = datetime.now(UTC)
-            s.execute(SyncBundle.__table__.insert(), [SyncBundle(
+            _record_received(s, again, SyncBundle(
                 direction="in", kind=kind, sha256=digest, source_device=m["device_id"],
                 target_device=m.get("target_device", ""), bundle_seq=m["bundle_seq"], officer=m["officer"],
                 area_code=m["subdistrict_code"], full=bool(m.get("full")), seq_from=m["seq_from"], seq_to=m["seq_to"],
                 entries=m["entries"], entries_new=result.entries_new, marks=json.dumps(m.get("marks", {})),
                 schema_version=m["schema_version"], created_at=sync.parse_at(m["created"]) if _is_time(m["created"]) else now,
-                processed_at=now, file_name=name).model_dump()])
+                processed_at=now, file_name=name))
             s.flush()
             gap = sync.device_gaps(s, m["device_id"]) if kind == "field" else None
             _pause_for_tests()
@@ -907,6 +977,8 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
     except DBAPIError as exc:  # a clash with data already here (a letter number used twice, …), or a value refused
         for p in placed:
             p.unlink(missing_ok=True)
+        if (busy := busy_error(exc)) is not None:  # another import holds the database: wait, not refused
+            raise busy from exc
         raise _refuse(f"รวมชุดข้อมูลไม่ได้ ไม่มีการบันทึกใด ๆ: {name}",
                       f"{name} cannot be merged into this database, nothing was written: "
                       f"{str(exc.orig).strip().splitlines()[0]}") from exc
@@ -919,7 +991,43 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
             "entries": m["entries"], "entries_new": result.entries_new, "records": result.records,
             "inserted": result.inserted, "updated": result.updated, "deleted": result.deleted,
             "conflicts_new": result.conflicts_new, "pending": result.pending, "photos_new": len(placed),
-            "gap": None if gap is None else {"bundles": gap.bundles, "changes": [list(r) for r in gap.changes]}}
+            "made_again_of": made_again_of, "succeeded": succeeded,
+            "gap": None if gap is None else {"bundles": gap.bundles, "changes": [list(r) for r in gap.changes]},
+            "handover": seeded}
+
+
+def _sweep_import_leftovers(photos: Path) -> None:
+    """What killed imports left: photo part files, older versions' staging folders and plain temp folders."""
+    scratch_files.sweep_legacy_temp()
+    scratch_files.sweep_parts(photos)
+    scratch_files.sweep_staging(photos)
+
+
+def _already(path: Path, kind: str, row: SyncBundle) -> dict:
+    return {"file": str(path), "status": "already", "kind": kind, "device_id": row.source_device,
+            "officer": row.officer, "subdistrict_code": row.area_code, "bundle_seq": row.bundle_seq,
+            "imported_at": iso_time(row.processed_at), "entries_new": 0}
+
+
+def _same_bundle_again(s, kind: str, m: dict) -> SyncBundle | None:
+    """The bundle received before with this one's number and first change from the same sender: the same
+    bundle made twice, because the sender was stopped after its file got its name but before it was recorded
+    as sent. The later file starts where the earlier did and reaches as far or further."""
+    return s.scalars(select(SyncBundle).where(
+        SyncBundle.direction == "in", SyncBundle.kind == kind, SyncBundle.source_device == m["device_id"],
+        SyncBundle.target_device == m.get("target_device", ""), SyncBundle.bundle_seq == m["bundle_seq"],
+        SyncBundle.seq_from == m["seq_from"])).first()
+
+
+def _record_received(s, again: SyncBundle | None, row: SyncBundle) -> None:
+    """A new bundle gets its row; the same bundle made again, reaching further, takes over the earlier row, so
+    the bundle is listed once under its number, with the longer range and the later file."""
+    if again is None:
+        s.execute(SyncBundle.__table__.insert(), [row.model_dump()])
+        return
+    table = SyncBundle.__table__
+    values = row.model_dump(exclude={"id"}) | {"entries_new": again.entries_new + row.entries_new}
+    s.execute(table.update().where(table.c.id == again.id).values(**values))
 
 
 def _check_direction(key_file: Path, role: str, name: str) -> None:
@@ -967,12 +1075,27 @@ def _check_area(s, kind: str, m: dict, name: str) -> None:
 def _check_entries(entries: list[Entry], m: dict, name: str) -> None:
     device = m["device_id"]
     relayed = set(m.get("marks", {}).get("upto", {})) - {device} if m["kind"] == "return" else set()
+    carried = m.get("carried", {}) if m["kind"] == "field" else {}
     for e in entries:
         if m["kind"] == "return" and e.device_id in relayed and e.seq <= m["marks"]["upto"][e.device_id]:
             continue  # the office relays another laptop of the subdistrict, up to what it declares
+        if e.device_id in carried and _within(e.seq, carried[e.device_id]):
+            continue  # a restored laptop carries what the device it succeeds never sent (fieldtool.succession)
         if e.device_id != device or (m["kind"] == "field" and not m["seq_from"] <= e.seq <= m["seq_to"]):
             raise _refuse(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}",
                           f"{name} holds a change that is not its sender's or lies outside its declared range")
+
+
+def _within(seq: int, span) -> bool:
+    return isinstance(span, list) and len(span) == 2 and all(type(n) is int for n in span) and span[0] <= seq <= span[1]
+
+
+def _pause_export(moment: str) -> None:
+    """Test hook: a real kill just before or just after the bundle file gets its name (EXPORT_PAUSE_ENV)."""
+    wanted, _, seconds = os.environ.get(EXPORT_PAUSE_ENV, "").partition(":")
+    if wanted == moment:
+        print(f"export paused {moment}", file=sys.stderr, flush=True)
+        time.sleep(float(seconds or 60))
 
 
 def _pause_for_tests() -> None:

@@ -425,6 +425,12 @@ class SyncKey(SQLModel, table=True):
     sign_public: str  # Ed25519, base64
     box_public: str  # X25519, base64: bundles for this key are encrypted to it
     enrolled_at: datetime
+    # revoked (a laptop lost, an officer gone): no bundle of this key is taken from then on, none is made for
+    # it; what was merged stays (fieldtool.handover)
+    revoked_at: datetime | None = None
+    revoked_by: str = ""
+    revoked_upto: int | None = None  # the highest change of its device held here when it was revoked
+    revoked_reason: str = ""
 
 
 class SyncBundle(SQLModel, table=True):
@@ -485,3 +491,30 @@ class SyncPending(SQLModel, table=True):
     table_name: str
     record_id: str = Field(index=True)
     reason: str = ""
+
+
+# --- handing a subdistrict over (see fieldtool.handover) --------------------------------------------------
+
+
+class Handover(SQLModel, table=True):
+    """A subdistrict handed to an officer's laptop from what the office holds (ส่งมอบงาน): who to whom, when,
+    and the book as it stood that day. Written at the office, it travels to the laptop in the seed."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    subdistrict_id: str = Field(foreign_key="subdistrict.id", index=True)
+    subdistrict_code: str
+    handed_on: date
+    handed_at: datetime
+    by_officer: str = ""  # who at the office handed it over
+    from_officers: str = ""  # the officers whose laptops held it before, "; " between names
+    from_devices: str = "[]"  # JSON list of their device ids
+    to_officer: str = ""
+    to_device: str
+    to_key_id: str
+    households: int = 0
+    loans: int = 0
+    open_loans: int = 0  # paid out and not yet repaid
+    overdue_loans: int = 0
+    outstanding_satang: int = 0  # all still owed on the open loans (principal and interest)
+    outstanding_principal_satang: int = 0
+    arrears_satang: int = 0  # of it, overdue on the day

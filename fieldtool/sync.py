@@ -12,6 +12,8 @@ rows from them:
   from two laptops are two records and both count; the same payment twice is one record;
 * two devices changing one field without having seen each other's value is a *conflict*: the fold still
   picks one value deterministically (the later change) and lists the pair in `sync_conflict` for the office;
+  the office's decision is a change of its own that names the conflict (`_decision`), so every database
+  that folds it – the laptops included, when it comes back in a return bundle – shows the conflict decided;
 * a record whose parent (the loan of a payment, …) has not arrived waits in `sync_pending` and is written
   as soon as the parent comes, in whichever bundle.
 
@@ -35,6 +37,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from fieldtool.models import ChangeLog, Setting, SyncBundle, SyncConflict, SyncPending
+from fieldtool.succession import first_number
 from fieldtool.thai import InputError
 
 # Per-installation tables: kept in the log for the audit trail, never written into another database.
@@ -120,9 +123,11 @@ def entry_from_row(row) -> Entry:
 _LOG = ChangeLog.__table__
 
 
-def device_entries(session: Session, device_id: str, after_seq: int = 0) -> Iterable[Entry]:
-    """This device's own entries after a sequence number, in order (what a bundle carries)."""
+def device_entries(session: Session, device_id: str, after_seq: int = 0, upto: int | None = None) -> Iterable[Entry]:
+    """A device's entries after a sequence number (up to `upto`), in order (what a bundle carries)."""
     q = select(_LOG).where(_LOG.c.device_id == device_id, _LOG.c.seq > after_seq).order_by(_LOG.c.seq)
+    if upto is not None:
+        q = q.where(_LOG.c.seq <= upto)
     for row in session.execute(q.execution_options(yield_per=2000)):
         yield entry_from_row(row)
 
@@ -231,6 +236,7 @@ class Folded:
     deleted: bool
     first: tuple
     conflicts: list[FoundConflict] = field(default_factory=list)
+    decisions: dict[str, tuple[str, Entry]] = field(default_factory=dict)  # conflict id -> (take, the change)
 
 
 def fold(table: str, record_id: str, entries: list[Entry]) -> Folded:
@@ -240,10 +246,14 @@ def fold(table: str, record_id: str, entries: list[Entry]) -> Folded:
     setters: dict[str, Entry] = {}
     has_insert = deleted = False
     conflicts: list[FoundConflict] = []
+    decisions: dict[str, tuple[str, Entry]] = {}
     for e in entries:
         if deleted:
             break  # a deleted record stays deleted; later edits of it have nothing to change
         data = json.loads(e.data)
+        decision = data.pop("_decision", None)
+        if isinstance(decision, dict) and decision.get("take") in ("other", "chosen"):
+            decisions[str(decision.get("conflict"))] = (decision["take"], e)
         if e.action == "insert":
             has_insert = True
             for name, value in data.items():
@@ -262,7 +272,8 @@ def fold(table: str, record_id: str, entries: list[Entry]) -> Folded:
                 setters[name] = e
         else:
             deleted = True
-    return Folded(table, record_id, values, has_insert, deleted, entries[0].key if entries else ("", "", 0), conflicts)
+    return Folded(table, record_id, values, has_insert, deleted, entries[0].key if entries else ("", "", 0), conflicts,
+                  decisions)
 
 
 # --- applying -------------------------------------------------------------------------------------------------
@@ -484,8 +495,18 @@ def _store_pending(session: Session, touched: set, pending: dict) -> None:
         session.execute(table.insert(), batch)
 
 
+def _decided(f: Folded, cid: str) -> dict:
+    """The columns that say a conflict is open, or how and when the office decided it."""
+    if cid not in f.decisions:
+        return {"status": "open", "resolved_at": None, "resolved_by": "", "resolution_seq": None}
+    take, e = f.decisions[cid]
+    return {"status": "took_other" if take == "other" else "kept", "resolved_at": parse_at(e.at),
+            "resolved_by": e.officer, "resolution_seq": e.seq}
+
+
 def _store_conflicts(session: Session, touched: set, found: list[tuple[Folded, FoundConflict]]) -> int:
-    """Make the open conflicts of the touched records exactly those the fold found; returns how many are new."""
+    """Make the open conflicts of the touched records exactly those the fold found, each decided where the
+    office's decision is among the changes; returns how many new ones wait for the office."""
     table = SyncConflict.__table__
     record_ids = sorted({r for _t, r in touched})
     existing: dict[str, str] = {}
@@ -501,7 +522,7 @@ def _store_conflicts(session: Session, touched: set, found: list[tuple[Folded, F
             "chosen_seq": c.chosen.seq, "chosen_at": parse_at(c.chosen.at), "chosen_officer": c.chosen.officer,
             "other_value": json.dumps(c.other_value, ensure_ascii=False), "other_device": c.other.device_id,
             "other_seq": c.other.seq, "other_at": parse_at(c.other.at), "other_officer": c.other.officer,
-            "status": "open", "resolved_at": None, "resolved_by": "", "resolution_seq": None,
+            **_decided(f, cid),
         }
     stale = [cid for cid, status in existing.items() if status == "open" and cid not in wanted]
     for chunk in _chunks(sorted(stale)):
@@ -509,7 +530,12 @@ def _store_conflicts(session: Session, touched: set, found: list[tuple[Folded, F
     rows = [row for cid, row in sorted(wanted.items()) if cid not in existing]
     for batch in _chunks(rows, 1000):
         session.execute(table.insert(), batch)
-    return len(rows)
+    # a decision that arrived after the conflict (the office's, back on a laptop) closes it here too
+    for cid, row in sorted(wanted.items()):
+        if existing.get(cid) == "open" and row["status"] != "open":
+            session.execute(table.update().where(table.c.id == cid).values(
+                {k: row[k] for k in ("status", "resolved_at", "resolved_by", "resolution_seq")}))
+    return sum(1 for row in rows if row["status"] == "open")
 
 
 # --- conflicts: review and decide -----------------------------------------------------------------------------
@@ -535,8 +561,9 @@ def get_conflict(session: Session, ref: str) -> SyncConflict:
 def resolve_conflict(session: Session, ref: str, take: str) -> SyncConflict:
     """The office decides: keep the chosen value or take the other one.
 
-    Either way the decision is written as a change of this (office) device, so it travels back to the
-    field in the return bundle and every laptop ends with the value the office picked.
+    Either way the decision is written as a change of this (office) device that names the conflict, so it
+    travels back to the field in the return bundle: every laptop ends with the value the office picked and
+    lists the conflict as decided.
     """
     from fieldtool.changelog import _identity, _next_seq  # the same counter the change-log hook uses
 
@@ -550,7 +577,8 @@ def resolve_conflict(session: Session, ref: str, take: str) -> SyncConflict:
     device_id, officer = _identity(session)
     now = datetime.now(UTC)
     seq = _next_seq(session, device_id)
-    data = json.dumps({conflict.field: value, "_before": {conflict.field: superseded}}, ensure_ascii=False, sort_keys=True)
+    data = json.dumps({conflict.field: value, "_before": {conflict.field: superseded},
+                       "_decision": {"conflict": conflict.id, "take": take}}, ensure_ascii=False, sort_keys=True)
     session.execute(_LOG.insert(), [{
         "id": str(uuid.uuid4()), "device_id": device_id, "seq": seq, "at": now, "officer": officer,
         "table_name": conflict.table_name, "record_id": conflict.record_id, "action": "update", "data": data,
@@ -595,11 +623,25 @@ def local_device(session: Session) -> str:
     return row.value if row else ""
 
 
-def return_marks(session: Session) -> dict:
-    """What this laptop has applied from the office, counting only return bundles received without a gap."""
+def return_marks(session: Session, devices: list[str] | None = None) -> dict:
+    """What this laptop has applied from the office, counting only return bundles received without a gap.
+
+    Return bundles are numbered per laptop (device), so only those made for this device count; `devices`
+    names it and, on a restored laptop, the devices it succeeds, newest first: until the office has sent the
+    new device anything, what its predecessor applied (the book it holds) is what it acknowledges.
+    """
+    marks: dict = {"return_bundle": 0, "upto": {}}
+    for device in devices or [local_device(session)]:
+        marks = _applied_returns(session, device)
+        if marks["return_bundle"]:
+            break
+    return marks
+
+
+def _applied_returns(session: Session, device: str) -> dict:
     rows = session.execute(
         select(SyncBundle.bundle_seq, SyncBundle.marks)
-        .where(SyncBundle.direction == "in", SyncBundle.kind == "return")
+        .where(SyncBundle.direction == "in", SyncBundle.kind == "return", SyncBundle.target_device == device)
         .order_by(SyncBundle.bundle_seq)
     ).all()
     marks, expected = {"return_bundle": 0, "upto": {}}, 1
@@ -639,7 +681,8 @@ def device_gaps(session: Session, device_id: str) -> Gap | None:
         if lo > covered + 1:
             holes.append((covered + 1, lo - 1))
         covered = max(covered, hi)
-    missing_bundles = [n for n in range(1, max(numbers) + 1) if n not in numbers]
+    first = first_number(session, device_id)  # a restored laptop's numbers go on from its predecessor's
+    missing_bundles = [n for n in range(first, max(numbers) + 1) if n not in numbers]
     if not holes:
         return None
     officer = max(rows, key=lambda r: r.bundle_seq).officer

@@ -3,7 +3,9 @@
 One dialog from the File menu, in the order an officer meets it: make this laptop's key and save its
 public key file for the office (once), trust the office's public key file (once), then, every time,
 write the bundle for the office onto a USB stick, and apply the return bundle the office gives back.
-The status at the top says what is done and how many changes are waiting to be sent.
+The status at the top says what is done and how many changes are waiting to be sent. The private key
+file may be locked with a passphrase (offered when the key is made, changed later): it is asked for each
+time a bundle is made or applied.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from db import Database
-from exports import bundle
+from db.office import default_key_path
+from exports import bundle, keyfile
 from fieldtool.thai import InputError
 from ui import worker
 from ui.i18n import error_text, local_time_text, tr
 from ui.keyfiles import save_public_card
+from ui.passphrase import PassphraseDialog, passphrase_for
 from ui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -61,14 +65,16 @@ class FieldSyncDialog(QDialog):
         self.key_state = QLabel()
         self.key_state.setWordWrap(True)
         self.make_key_button = QPushButton(tr("sync.make_key"))
-        self.make_key_button.clicked.connect(self.make_key)
+        self.make_key_button.clicked.connect(self.choose_key_passphrase)
         self.save_card_button = QPushButton(tr("sync.save_card"))
         self.save_card_button.clicked.connect(self.choose_card_path)
+        self.passphrase_button = QPushButton(tr("passphrase.change"))
+        self.passphrase_button.clicked.connect(self.change_passphrase)
         self.office_state = QLabel()
         self.office_state.setWordWrap(True)
         self.trust_button = QPushButton(tr("sync.trust_office"))
         self.trust_button.clicked.connect(self.choose_office_card)
-        setup = _section(tr("sync.setup"), (self.key_state, [self.make_key_button, self.save_card_button]),
+        setup = _section(tr("sync.setup"), (self.key_state, [self.make_key_button, self.passphrase_button, self.save_card_button]),
                          (self.office_state, [self.trust_button]))
 
         self.send_state = QLabel()
@@ -110,11 +116,13 @@ class FieldSyncDialog(QDialog):
         st = bundle.field_sync_status(self.db)
         self.status = st
         if st.has_key:
-            self.key_state.setText(tr("sync.key_ready", key_id=(st.key_id or "")[:16]))
+            locked = f" {tr('passphrase.locked_state')}" if st.key_locked else ""
+            self.key_state.setText(tr("sync.key_ready", key_id=(st.key_id or "")[:16]) + locked)
         else:
             self.key_state.setText(tr("sync.no_key"))
         self.make_key_button.setVisible(not st.has_key)
         self.save_card_button.setEnabled(st.has_key)
+        self.passphrase_button.setVisible(st.has_key)
         if st.office_code:
             self.office_state.setText(tr("sync.office_trusted", name=st.office_name or "–", code=st.office_code))
         else:
@@ -131,13 +139,35 @@ class FieldSyncDialog(QDialog):
 
     # --- keys -----------------------------------------------------------------------------------------
 
-    def make_key(self) -> bool:
+    def choose_key_passphrase(self) -> None:
+        """Make the key, offering first to lock its file with a passphrase."""
+        chosen = PassphraseDialog.ask_new(self, optional=True)
+        if chosen is not None:
+            self.make_key(chosen or None)
+
+    def make_key(self, passphrase: str | None = None) -> bool:
         try:
-            bundle.init_officer_keys(self.db)
+            bundle.init_officer_keys(self.db, passphrase=passphrase)
         except InputError as exc:
             self.message.show_error(exc)
             return False
         self.message.show_info(tr("sync.key_made"))
+        self.update_status()
+        return True
+
+    def change_passphrase(self) -> bool:
+        """Lock the key file with a passphrase, change it, or (both fields empty) remove it."""
+        path = default_key_path(self.db)
+        old = passphrase_for(self, path)
+        new = None if old is None else PassphraseDialog.ask_new(self, optional=True, removing=bool(old))
+        if new is None:
+            return False
+        try:
+            locked = keyfile.change_passphrase(path, "officer", old or None, new or None)
+        except InputError as exc:
+            self.message.show_error(exc)
+            return False
+        self.message.show_info(tr("passphrase.set_done" if locked else "passphrase.removed"))
         self.update_status()
         return True
 
@@ -175,9 +205,13 @@ class FieldSyncDialog(QDialog):
 
     def send(self, path: Path, full: bool = False) -> None:
         """Write the bundle for the office in the background; the message says what it holds and where."""
+        passphrase = passphrase_for(self, default_key_path(self.db))
+        if passphrase is None:
+            return
         db = self.db
         self._start()
-        worker.run_in_background(lambda: bundle.export_field_bundle(db, path, full=full), self._sent, self._failed, self)
+        worker.run_in_background(lambda: bundle.export_field_bundle(db, path, full=full, passphrase=passphrase or None),
+                                 self._sent, self._failed, self)
 
     def _sent(self, out: dict) -> None:
         self.busy = False
@@ -191,9 +225,13 @@ class FieldSyncDialog(QDialog):
             self.receive(Path(path))
 
     def receive(self, path: Path) -> None:
+        passphrase = passphrase_for(self, default_key_path(self.db))
+        if passphrase is None:
+            return
         db = self.db
         self._start()
-        worker.run_in_background(lambda: bundle.import_bundle(db, path), self._received, self._failed, self)
+        worker.run_in_background(lambda: bundle.import_bundle(db, path, passphrase=passphrase or None),
+                                 self._received, self._failed, self)
 
     def _received(self, out: dict) -> None:
         self.busy = False

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from db.office import OfficeDatabase, default_key_path
 from exports import bundle
-from fieldtool.officedesk import DeviceItem, device_items
-from fieldtool.thai import InputError
+from fieldtool.handover import LaptopKey, laptop_keys, revoke
+from fieldtool.thai import InputError, local_time
 from ui import worker
+from ui.dialogs import FormDialog
 from ui.i18n import day_text, error_text, local_time_text, tr
 from ui.keyfiles import save_public_card
+from ui.passphrase import passphrase_for
 from ui.qt import (
     QColor,
     QFileDialog,
@@ -39,7 +41,7 @@ from ui.widgets import MessageBar, empty_note, fit_columns, make_table, section_
 RED = QColor("#b71c1c")
 
 
-def missing_text(d: DeviceItem) -> str:
+def missing_text(d: LaptopKey) -> str:
     if not d.has_gap:
         return "–"
     return tr("office.devices.missing", numbers=", ".join(str(n) for n in d.missing_bundles) or "?")
@@ -49,16 +51,42 @@ DEVICE_COLUMNS = [
     Column("office.col.subdistrict", lambda d: d.subdistrict),
     Column("office.col.officer", lambda d: d.officer or "–", max_width=260),
     Column("office.col.device", lambda d: d.device_id[:8], tooltip=lambda d: d.device_id),
-    Column("office.col.enrolled", lambda d: day_text(d.enrolled_at.date()), sort_key=lambda d: d.enrolled_at),
+    Column("office.col.enrolled", lambda d: day_text(local_time(d.enrolled_at).date()), sort_key=lambda d: d.enrolled_at),
     Column("office.col.last_bundle", lambda d: str(d.last_bundle) if d.last_bundle else "–", "right",
            sort_key=lambda d: d.last_bundle or 0),
     Column("office.col.imported_at", lambda d: local_time_text(d.last_imported_at) if d.last_imported_at else "–"),
     Column("office.col.missing", missing_text, color=lambda d: RED if d.has_gap else None,
            bold=lambda d: d.has_gap, max_width=400),
+    Column("office.col.revoked", lambda d: day_text(local_time(d.revoked_at).date()) if d.revoked_at else "–",
+           color=lambda d: RED if d.revoked_at else None, sort_key=lambda d: d.revoked_at or d.enrolled_at),
 ]
 
 
-def return_file_name(d: DeviceItem) -> str:
+class RevokeDialog(FormDialog):
+    """เพิกถอนกุญแจ: a lost laptop's key; asks for the reason, says what it does (fieldtool.handover)."""
+
+    def __init__(self, item: LaptopKey, parent=None):
+        super().__init__(tr("office.revoke.title"), parent)
+        question = QLabel(tr("office.revoke.question", officer=item.officer or "–", subdistrict=item.subdistrict,
+                             device=item.device_id[:8]))
+        question.setWordWrap(True)
+        self.form.addRow(question)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(tr("office.revoke.reason_hint"))
+        self.form.addRow(tr("office.revoke.reason"), self.reason)
+        self.save_button.setText(tr("office.revoke.confirm"))
+
+    def save(self) -> None:
+        """Nothing to write: the view revokes with the reason given."""
+
+    @classmethod
+    def ask(cls, parent, item: LaptopKey) -> str | None:
+        """The reason to revoke the key, or None to leave it. Tests replace this."""
+        dialog = cls(item, parent=parent)
+        return dialog.reason.text().strip() if dialog.exec() == FormDialog.DialogCode.Accepted else None
+
+
+def return_file_name(d: LaptopKey) -> str:
     return f"return-{d.subdistrict_code}-{d.device_id[:8]}.ftb"
 
 
@@ -120,9 +148,12 @@ class DevicesView(QWidget):
         self.return_button.clicked.connect(self.choose_return_path)
         self.return_all_button = QPushButton(tr("office.devices.return_all"))
         self.return_all_button.clicked.connect(self.choose_return_folder)
+        self.revoke_button = QPushButton(tr("office.revoke.button"))
+        self.revoke_button.clicked.connect(self.revoke_selected)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.enrol_button)
+        buttons.addWidget(self.revoke_button)
         buttons.addStretch(1)
         buttons.addWidget(self.return_button)
         buttons.addWidget(self.return_all_button)
@@ -150,7 +181,7 @@ class DevicesView(QWidget):
         def load():
             key_file = default_key_path(db)
             with db.session() as s:
-                items = device_items(s)
+                items = laptop_keys(s)
             return items, key_file.exists(), db.setting("district_code"), db.setting("office_name"), db.setting("sync_key_id")
 
         worker.run_in_background(load, lambda answer: self._show(generation, *answer), self.message.show_error, self)
@@ -173,12 +204,14 @@ class DevicesView(QWidget):
         self._selection_changed()
         emit(self.loaded)
 
-    def selected(self) -> DeviceItem | None:
+    def selected(self) -> LaptopKey | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
     def _selection_changed(self, *_) -> None:
-        self.return_button.setEnabled(self.has_keys and self.selected() is not None)
+        usable = self.selected() is not None and not self.selected().revoked_at
+        self.return_button.setEnabled(self.has_keys and usable)
+        self.revoke_button.setEnabled(usable)
 
     # --- the office's keys ----------------------------------------------------------------------------
 
@@ -232,10 +265,29 @@ class DevicesView(QWidget):
     def choose_return_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("office.devices.return_all"))
         if folder:
-            self.write_returns(self.model.rows, lambda d: Path(folder) / return_file_name(d))
+            self.write_returns([d for d in self.model.rows if not d.revoked_at], lambda d: Path(folder) / return_file_name(d))
 
-    def write_returns(self, devices: list[DeviceItem], path_of) -> None:
+    def revoke_selected(self) -> bool:
+        """Revoke the selected laptop's key, after asking why; its later bundles are refused from now on."""
+        item = self.selected()
+        reason = RevokeDialog.ask(self, item) if item is not None else None
+        if reason is None:
+            return False
+        try:
+            with self.db.session() as s:
+                revoke(s, item.key_id, reason)
+        except InputError as exc:
+            self.message.show_error(exc)
+            return False
+        self.message.show_info(tr("office.revoke.done", officer=item.officer or item.device_id[:8]))
+        self.refresh()
+        return True
+
+    def write_returns(self, devices: list[LaptopKey], path_of) -> None:
         """Write a return bundle for each device in the background; each one on its own, all reported."""
+        passphrase = passphrase_for(self, default_key_path(self.db))
+        if passphrase is None:  # the office's key file is locked and the passphrase was not given
+            return
         db = self.db
         jobs = [(d, path_of(d)) for d in devices]
 
@@ -243,7 +295,8 @@ class DevicesView(QWidget):
             answers = []
             for d, path in jobs:
                 try:
-                    answers.append((d, bundle.export_return_bundle(db, d.device_id, path), ""))
+                    answers.append((d, bundle.export_return_bundle(db, d.device_id, path,
+                                                                   passphrase=passphrase or None), ""))
                 except InputError as exc:
                     answers.append((d, None, error_text(exc)))
                 except OSError as exc:

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from db.office import OfficeDatabase
+from db.office import OfficeDatabase, default_key_path
 from exports import bundle
 from fieldtool.officedesk import area_text, received_bundles, subdistrict_names
 from fieldtool.thai import InputError
 from ui import worker
 from ui.i18n import error_text, local_time_text, tr
+from ui.passphrase import passphrase_for
 from ui.qt import (
     QColor,
     QFileDialog,
@@ -192,7 +193,9 @@ def expand(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in BUNDLE_SUFFIXES))
+            # hidden files are never bundles: a killed export's .part, a Mac's "._" shadow of a bundle
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in BUNDLE_SUFFIXES
+                              and not q.name.startswith(".")))
         else:
             out.append(p)
     seen, unique = set(), []
@@ -203,15 +206,15 @@ def expand(paths: list[Path]) -> list[Path]:
     return unique
 
 
-def import_files(db: OfficeDatabase, files: list[Path], report) -> list[FileResult]:
+def import_files(db: OfficeDatabase, files: list[Path], report, passphrase: str | None = None) -> list[FileResult]:
     """Import each file on its own; `report` gets ("step", file_no, step_no, share of the step done) and each
-    FileResult as it ends."""
+    FileResult as it ends. `passphrase` opens a locked office key file."""
     results = []
     for i, path in enumerate(files):
         report(("step", i, 0, 0.0))
         try:
             detail = bundle.import_bundle(
-                db, path,
+                db, path, passphrase=passphrase,
                 progress=lambda name, share=0.0, i=i: report(("step", i, bundle.IMPORT_STEPS.index(name) + 1, share)))
             result = FileResult(path, detail["status"], detail)
         except InputError as exc:
@@ -331,6 +334,9 @@ class ImportView(QWidget):
         if not files:
             self.message.show_error(tr("office.import.no_files"))
             return False
+        passphrase = passphrase_for(self, default_key_path(self.db))
+        if passphrase is None:  # the office's key file is locked and the passphrase was not given
+            return False
         self.busy = True
         self.files = files
         self.results = []
@@ -344,7 +350,8 @@ class ImportView(QWidget):
         self._on_report(("step", 0, 0, 0.0))
         report = _Reports(self._on_report, self)
         db = self.db
-        worker.run_in_background(lambda: import_files(db, files, report), self._finished, self._failed, self)
+        worker.run_in_background(lambda: import_files(db, files, report, passphrase or None), self._finished,
+                                 self._failed, self)
         self._report_relay = report  # kept alive until the import ends
         return True
 
