@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldtool.limits import (  # noqa: F401  (the bounds of a fund's rules, as callers know them here)
+    MAX_DAYS_OVERDUE,
+    MAX_INSTALMENTS,
+    MAX_RATE_BP,
+    NAME,
+    check_instalments,
+    check_rate,
+    check_text,
+)
 from fieldtool.models import Fund, Loan
 from fieldtool.schedule import FREQUENCY_MONTHS, check_frequency
 from fieldtool.text import Text
@@ -49,8 +58,6 @@ DEFAULT_LADDER = ((1, "visit"), (30, "meeting"), (60, "relief"), (90, "partners"
 DEFAULT_DEMAND_DAYS = (1, 30, 60)
 DEFAULT_DEMAND_GAP = 15
 
-MAX_INSTALMENTS = 360
-MAX_RATE_BP = 10_000  # 100 % a year
 
 
 @dataclass(frozen=True)
@@ -111,20 +118,6 @@ def parse_rate(text: str | None) -> int:
     return value
 
 
-def check_rate(rate_bp: int) -> int:
-    if not 0 <= rate_bp <= MAX_RATE_BP:
-        raise InputError(Text("อัตราดอกเบี้ยต้องอยู่ระหว่าง 0 ถึง 100 ต่อปี",
-                              "the interest rate must be between 0 and 100 per cent a year"))
-    return rate_bp
-
-
-def check_instalments(n: int) -> int:
-    if not 1 <= n <= MAX_INSTALMENTS:
-        raise InputError(Text(f"จำนวนงวดต้องอยู่ระหว่าง 1 ถึง {MAX_INSTALMENTS}: {n}",
-                              f"the number of instalments must be from 1 to {MAX_INSTALMENTS}: {n}"))
-    return n
-
-
 def parse_ladder(text: str) -> tuple[tuple[int, str], ...]:
     """The ask ladder typed as "1:visit,30:meeting,60:relief,90:partners"."""
     rungs = []
@@ -143,9 +136,10 @@ def parse_ladder(text: str) -> tuple[tuple[int, str], ...]:
 def check_ladder(rungs) -> tuple[tuple[int, str], ...]:
     rungs = tuple((int(d), s) for d, s in rungs)
     days = [d for d, _ in rungs]
-    if not rungs or days != sorted(set(days)) or days[0] < 1:
-        raise InputError(Text("วันของขั้นการทวงถามต้องเริ่มตั้งแต่ 1 และเพิ่มขึ้นทีละขั้น",
-                              "the ask ladder's days must start at 1 or later and increase"))
+    if not rungs or days != sorted(set(days)) or days[0] < 1 or days[-1] > MAX_DAYS_OVERDUE:
+        raise InputError(Text(f"วันของขั้นการทวงถามต้องเริ่มตั้งแต่ 1 เพิ่มขึ้นทีละขั้น และไม่เกิน {MAX_DAYS_OVERDUE:,} วัน",
+                              f"the ask ladder's days must start at 1 or later, increase, and stay within "
+                              f"{MAX_DAYS_OVERDUE:,}"))
     return rungs
 
 
@@ -160,9 +154,11 @@ def parse_demand_days(text: str) -> tuple[int, int, int]:
 
 def check_demand_days(days) -> tuple[int, int, int]:
     days = tuple(int(d) for d in days)
-    if len(days) != 3 or days[0] < 1 or not days[0] < days[1] < days[2]:
-        raise InputError(Text("วันออกหนังสือทวงถามครั้งที่ ๑, ๒ และครั้งสุดท้ายต้องเพิ่มขึ้นตามลำดับ เริ่มตั้งแต่ 1",
-                              "the first, second and final demand days must increase, starting at 1 or later"))
+    if len(days) != 3 or days[0] < 1 or not days[0] < days[1] < days[2] <= MAX_DAYS_OVERDUE:
+        raise InputError(Text(f"วันออกหนังสือทวงถามครั้งที่ ๑, ๒ และครั้งสุดท้ายต้องเพิ่มขึ้นตามลำดับ เริ่มตั้งแต่ 1 "
+                              f"ไม่เกิน {MAX_DAYS_OVERDUE:,} วัน",
+                              "the first, second and final demand days must increase, starting at 1 or later, "
+                              f"within {MAX_DAYS_OVERDUE:,}"))
     return days
 
 
@@ -171,6 +167,13 @@ def check_demand_days(days) -> tuple[int, int, int]:
 
 def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
+
+
+def _fund_name(text: str) -> str:
+    name = " ".join((text or "").split())
+    if not name:
+        raise InputError(Text("ต้องระบุชื่อกองทุน", "a fund needs a name"))
+    return check_text(name, Text("ชื่อกองทุน", "the fund's name"), NAME)
 
 
 def get_fund(session: Session, ref: str) -> Fund:
@@ -199,9 +202,7 @@ def add_fund(
     demand_gap: int | None = None,
 ) -> Fund:
     """A new fund with its rules; a second fund of the same name is refused."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise InputError(Text("ต้องระบุชื่อกองทุน", "a fund needs a name"))
+    name = _fund_name(name)
     if kind not in FUND_KINDS:
         kind = parse_kind(kind)
     if any(_name_key(f.name) == _name_key(name) for f in session.scalars(select(Fund))):
@@ -260,9 +261,7 @@ def edit_fund(
     """Change a fund's name or rules; loans already made keep the rules they were made under."""
     fund = get_fund(session, ref)
     if name is not _UNSET:
-        name = " ".join((name or "").split())
-        if not name:
-            raise InputError(Text("ต้องระบุชื่อกองทุน", "a fund needs a name"))
+        name = _fund_name(name)
         if any(f.id != fund.id and _name_key(f.name) == _name_key(name) for f in session.scalars(select(Fund))):
             raise InputError(Text(f"มีกองทุนชื่อ {name} แล้ว", f"there is already a fund named {name}"))
         fund.name = name

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from fieldtool import places, registry
+from fieldtool.limits import NAME, check_text
 from fieldtool.loanbook import person_name
 from fieldtool.models import BorrowingGroup, GroupMember, Person, new_id
 from fieldtool.names import clean, parse_title, split_name
@@ -28,6 +29,7 @@ ROLES = {
     "member": Text("สมาชิก", "member"),
 }
 GROUP_KINDS = {"women": Text("กลุ่มสตรี", "women's group"), "other": Text("กลุ่มอื่น", "other group")}
+GROUP_NAME = Text("ชื่อกลุ่ม", "the group's name")
 
 
 @dataclass
@@ -156,6 +158,7 @@ def new_group_rows(
     name = clean(name)
     if not name:
         raise InputError(Text("ต้องระบุชื่อกลุ่ม", "the group needs a name"))
+    check_text(name, GROUP_NAME, NAME)
     if kind not in GROUP_KINDS:
         raise InputError(Text(f"ประเภทกลุ่มต้องเป็น women หรือ other: {kind}", f"group kind must be women or other: {kind}"))
     members = members or []
@@ -255,6 +258,7 @@ def edit_group(
         new_name = clean(name)
         if not new_name:
             raise InputError(Text("ต้องระบุชื่อกลุ่ม", "the group needs a name"))
+        check_text(new_name, GROUP_NAME, NAME)
         same = session.scalars(select(BorrowingGroup).where(
             BorrowingGroup.village_id == group.village_id, BorrowingGroup.name == new_name,
             BorrowingGroup.id != group.id)).first()

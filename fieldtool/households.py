@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldtool import registry
+from fieldtool.limits import NAME, NOTE, check_text
 from fieldtool.loanbook import person_name
 from fieldtool.models import (
     Household,
@@ -29,6 +30,7 @@ from fieldtool.models import (
     Village,
     new_id,
 )
+from fieldtool.text import Text
 from fieldtool.thai import InputError, normalize_search
 
 DIMENSIONS = {
@@ -193,6 +195,8 @@ def new_household_rows(data: HouseholdInput) -> HouseholdRows:
         raise InputError(f"ที่มาของครัวเรือนต้องเป็น tpmap หรือ field: {data.source} (source must be tpmap or field)")
     check_needs(data.needs)
     people = [_person_row(p, data.village_id, data.house_no) for p in (data.head, *data.members)]
+    for p in data.members:
+        check_text(p.relation, Text("ความสัมพันธ์", "the relation"), NAME)
     nids = [p["national_id"] for p in people if p["national_id"]]
     if len(nids) != len(set(nids)):
         twice = next(n for n in nids if nids.count(n) > 1)
@@ -252,6 +256,8 @@ def check_needs(needs: dict[str, str]) -> None:
         raise InputError(
             f"มิติความจำเป็นไม่ถูกต้อง: {', '.join(unknown)} (need dimensions are {', '.join(DIMENSIONS)})"
         )
+    for description in needs.values():
+        check_text(description, Text("คำอธิบายความจำเป็น", "a need's description"), NOTE)
 
 
 def set_needs(session: Session, household_id: str, needs: dict[str, str]) -> None:

@@ -128,7 +128,9 @@ class LoanState:
 
     @property
     def credit_satang(self) -> int:
-        return self.active.credit_satang if self.active else 0
+        """Paid beyond what the schedules ask (a payment taken as a credit), on every schedule: one typed in late
+        for a day before a restructuring lands on the schedule of that day."""
+        return sum(s.credit_satang for s in self.schedules)
 
     def overdue_instalments(self) -> list[InstalmentState]:
         return [i for i in self.instalments if not i.is_paid and i.due_date < self.as_of]

@@ -14,7 +14,15 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from fieldtool.funds import FUND_KINDS, add_fund, check_instalments, get_fund, loan_rules, rules_of_loan  # noqa: F401  (callers use them here)
-from fieldtool.ledger import InstalmentState, LoanState, PaymentEvent, ScheduleState, apply_payments
+from fieldtool.ledger import (
+    InstalmentState,
+    LoanState,
+    PaymentEvent,
+    ScheduleState,
+    apply_payments,
+    schedule_in_force,
+)
+from fieldtool.limits import LINE, NOTE, check_amount, check_day, check_day_or_none, check_rate, check_text
 from fieldtool.models import (
     BorrowingGroup,
     Fund,
@@ -31,7 +39,8 @@ from fieldtool.models import (
     new_id,
 )
 from fieldtool.schedule import PlannedInstalment, check_frequency, due_dates, plan, split_evenly
-from fieldtool.thai import InputError
+from fieldtool.text import Text
+from fieldtool.thai import InputError, format_baht
 
 # The ป (prevent) checklist of DOMAIN.md, in the order the work is done.
 PREVENT_ITEMS = (
@@ -43,6 +52,20 @@ PREVENT_ITEMS = (
     ("guarantee", "ประชุมกลุ่มค้ำประกันซึ่งกันและกัน", "Group guarantee meeting held"),
 )
 PREVENT_CODES = tuple(code for code, _, _ in PREVENT_ITEMS)
+
+# What the bounds of fieldtool.limits call each value in their sentences.
+PRINCIPAL = Text("เงินต้น", "the principal")
+PAYMENT = Text("จำนวนเงินที่ชำระ", "the amount paid")
+DAYS = {
+    "applied_on": Text("วันยื่นคำขอ", "the application date"),
+    "approved_on": Text("วันอนุมัติ", "the approval date"),
+    "first_due": Text("วันครบกำหนดงวดแรก", "the first due date"),
+    "disbursed_on": Text("วันจ่ายเงินกู้", "the disbursement date"),
+    "paid_on": Text("วันชำระ", "the payment date"),
+    "on": Text("วันที่", "the date"),
+}
+NOTE_TEXT = Text("หมายเหตุ", "the note")
+REASON = Text("เหตุผล", "the reason")
 
 
 def now_utc() -> datetime:
@@ -113,13 +136,12 @@ def new_loan_rows(
         raise InputError("ต้องระบุผู้กู้เป็นกลุ่มหรือครัวเรือนอย่างใดอย่างหนึ่ง (give either a group or a household as borrower)")
     frequency = check_frequency(frequency or fund.default_frequency)
     rate_bp = fund.rate_bp if rate_bp is None else rate_bp
-    if rate_bp < 0:
-        raise InputError("อัตราดอกเบี้ยติดลบไม่ได้ (the interest rate cannot be negative)")
+    check_loan_terms(principal_satang, rate_bp, instalments, purpose, agreement_no,
+                     applied_on=applied_on, approved_on=approved_on, first_due=first_due)
     if approved_on and approved_on < applied_on:
         raise InputError("วันอนุมัติต้องไม่ก่อนวันยื่นคำขอ (approval cannot be before the application)")
     if first_due <= applied_on:
         raise InputError("วันครบกำหนดงวดแรกต้องหลังวันยื่นคำขอ (the first due date must be after the application)")
-    check_instalments(instalments)
     planned = plan(principal_satang, instalments, frequency, first_due, rate_bp)
     ask_ladder, demand_rules = loan_rules(fund)
     loan = {
@@ -143,6 +165,19 @@ def new_loan_rows(
     schedule, rows = schedule_rows(loan["id"], 1, applied_on, "", planned)
     checks = [{"id": new_id(), "loan_id": loan["id"], "item": code} for code in PREVENT_CODES]
     return LoanRows(loan, schedule, rows, checks)
+
+
+def check_loan_terms(principal_satang: int, rate_bp: int, instalments: int, purpose: str = "", agreement_no: str = "",
+                     **days: date | None) -> None:
+    """A loan's terms within the bounds of fieldtool.limits; `days` by their names in `DAYS`. A new loan is
+    checked here, and an import's plan checks each loan row here before it says the row will be made."""
+    for name, day in days.items():
+        check_day_or_none(day, DAYS[name])
+    check_amount(principal_satang, PRINCIPAL)
+    check_rate(rate_bp)
+    check_instalments(instalments)
+    check_text(purpose, Text("วัตถุประสงค์", "the purpose"), LINE)
+    check_text(agreement_no, Text("เลขที่สัญญา", "the agreement number"), LINE)
 
 
 def schedule_rows(loan_id: str, version: int, effective_from: date, reason: str, planned) -> tuple[dict, list[dict]]:
@@ -224,6 +259,8 @@ def set_check(
         raise InputError(f"ไม่มีรายการตรวจ {item} (no checklist item {item}; one of {', '.join(PREVENT_CODES)})")
     if done and on is None:
         raise InputError("ระบุวันที่ทำรายการนี้ (give the date the item was done)")
+    check_day_or_none(on, DAYS["on"])
+    check_text(note, NOTE_TEXT, NOTE)
     row = next(r for r in prevent_checklist(session, loan.id) if r.item == item)
     row.done = done
     row.done_on = on if done else None
@@ -242,6 +279,8 @@ def disbursement(
 ) -> dict:
     """What paying a loan out on `on` sets, checked: once, not before the application, before the first due
     date, and with the officer's reason while prevent items are open."""
+    check_day(on, DAYS["disbursed_on"])
+    check_text(reason, REASON, NOTE)
     if disbursed_on is not None:
         raise InputError(f"สัญญานี้จ่ายเงินกู้แล้วเมื่อ {disbursed_on.isoformat()} (this loan was already disbursed)")
     if on < applied_on:
@@ -284,9 +323,14 @@ def payment_row(
     note: str = "",
     receipt_no: str = "",
 ) -> dict:
-    """A payment as a row, checked: more than zero, on a loan paid out, not dated before the money went out."""
+    """A payment as a row, checked: more than zero and within bounds, on a loan paid out, not dated before the
+    money went out. That it is not more than is owed needs the book: `record_payment` asks it."""
     if amount_satang <= 0:
         raise InputError("จำนวนเงินต้องมากกว่าศูนย์ (the amount must be more than zero)")
+    check_amount(amount_satang, PAYMENT)
+    check_day(paid_on, DAYS["paid_on"])
+    check_text(note, NOTE_TEXT, NOTE)
+    check_text(receipt_no, Text("เลขที่ใบเสร็จ", "the receipt number"), LINE)
     if disbursed_on is None:
         raise InputError("สัญญานี้ยังไม่ได้จ่ายเงินกู้ รับชำระไม่ได้ (this loan has not been disbursed; no payment can be taken)")
     if paid_on < disbursed_on:
@@ -305,19 +349,45 @@ def payment_row(
 
 
 def record_payment(
-    session: Session, loan_id: str, amount_satang: int, paid_on: date, note: str = "", receipt_no: str = ""
+    session: Session, loan_id: str, amount_satang: int, paid_on: date, note: str = "", receipt_no: str = "",
+    credit: bool = False,
 ) -> Payment:
+    """Take a payment. More than is still owed is refused unless `credit`: the officer says the rest stays with
+    the loan as money paid in advance (the ledger's credit beyond the last instalment)."""
     loan = get_loan(session, loan_id)
     payment = Payment(**payment_row(loan.id, loan.disbursed_on, amount_satang, paid_on, note=note,
                                     receipt_no=receipt_no, recorded_by=officer_of(session),
                                     device_id=device_of(session)))
+    if not credit:
+        check_not_beyond_owed(session, loan.id, amount_satang, paid_on)
     session.add(payment)
     session.flush()
     return payment
 
 
+def owed_on(session: Session, loan_id: str, paid_on: date) -> int:
+    """What is still owed on the schedule a payment made on `paid_on` goes to, every payment recorded counted
+    (also those dated later: a payment typed in late must not pay an instalment twice)."""
+    state = load_states(session, date.max, [loan_id])[loan_id]
+    target = schedule_in_force(state.schedules, paid_on)
+    return sum(i.remaining_satang for i in target.instalments) if target else 0
+
+
+def check_not_beyond_owed(session: Session, loan_id: str, amount_satang: int, paid_on: date) -> None:
+    owed = owed_on(session, loan_id, paid_on)
+    if amount_satang > owed:
+        raise InputError(Text(
+            f"ยอดชำระ {format_baht(amount_satang)} บาท เกินยอดที่ยังค้าง {format_baht(owed)} บาท "
+            "ถ้าตั้งใจรับส่วนเกินไว้ ให้บันทึกเป็นเงินชำระเกิน",
+            f"the payment of {format_baht(amount_satang)} baht is more than the {format_baht(owed)} baht still owed; "
+            "record it as a credit if the rest is meant to stay with the loan",
+        ))
+
+
 def reverse_payment(session: Session, payment_id: str, on: date, note: str = "") -> Payment:
     """Correct a wrong payment by a reversing event; the original stays in the book."""
+    check_day(on, DAYS["on"])
+    check_text(note, NOTE_TEXT, NOTE)
     original = session.get(Payment, payment_id)
     if original is None or original.reverses_id is not None:
         raise InputError(f"ไม่พบรายการรับชำระ {payment_id} (no such payment: {payment_id})")
@@ -353,6 +423,10 @@ def restructure(
     Payments dated before `on` stay with the old schedule, which is kept as history.
     """
     loan = get_loan(session, loan_id)
+    check_day(on, DAYS["on"])
+    check_day(first_due, DAYS["first_due"])
+    check_instalments(instalments)
+    check_text(reason, REASON, NOTE)
     if loan.disbursed_on is None:
         raise InputError("สัญญานี้ยังไม่ได้จ่ายเงินกู้ (this loan has not been disbursed)")
     if first_due <= on:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from fieldtool.limits import NAME, check_text
 from fieldtool.text import Text
 from fieldtool.thai import InputError
 
@@ -56,4 +57,6 @@ def split_name(text: str, title: str = "") -> tuple[str, str, str]:
     first, _, last = name.partition(" ")
     if not first:
         raise InputError(Text(f"ไม่มีชื่อ: {text}", f"no given name in: {text}"))
+    check_text(first, Text("ชื่อ", "the given name"), NAME)
+    check_text(last, Text("นามสกุล", "the family name"), NAME)
     return given_title or found, first, clean(last)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fieldtool.limits import NAME, check_text
 from fieldtool.models import (
     BorrowingGroup,
     District,
@@ -66,7 +67,7 @@ def _need_name(level: str, name: str) -> str:
     name = place_name(level, name)
     if not name:
         raise InputError(Text(f"ต้องระบุชื่อ{_LEVEL_TH[level]}", f"the {level} needs a name"))
-    return name
+    return check_text(name, Text(f"ชื่อ{_LEVEL_TH[level]}", f"the {level}'s name"), NAME)
 
 
 # --- the place hierarchy ---------------------------------------------------------------------------
@@ -212,9 +213,7 @@ def add_village(session: Session, moo: int, name: str, code: str | None = None) 
     """A village (หมู่ที่ N) of this laptop's subdistrict; its 8-digit code is the subdistrict's plus N."""
     sub = _require_place(session)
     moo = _check_moo(int(moo), str(moo))
-    name = clean_name(name)
-    if not name:
-        raise InputError(Text("ต้องระบุชื่อหมู่บ้าน", "the village needs a name"))
+    name = _need_name("village", name)
     expected = f"{sub.code}{moo:02d}"
     if code:
         code = check_code("village", code, sub.code)
@@ -259,10 +258,7 @@ def find_village(session: Session, ref) -> Village:
 
 def rename_village(session: Session, ref, name: str) -> Village:
     village = find_village(session, ref)
-    name = clean_name(name)
-    if not name:
-        raise InputError(Text("ต้องระบุชื่อหมู่บ้าน", "the village needs a name"))
-    village.name = name
+    village.name = _need_name("village", name)
     session.flush()
     return village
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtool.households import DIMENSIONS, get_household
+from fieldtool.limits import ACCOUNT, LINE, NOTE, check_amount, check_day, check_day_or_none, check_text
 from fieldtool.loanbook import now_utc, officer_of, person_name
 from fieldtool.models import (
     ActionNote,
@@ -27,6 +28,7 @@ from fieldtool.models import (
     PlanPart,
     Village,
 )
+from fieldtool.text import Text
 from fieldtool.thai import InputError
 
 PARTS = {
@@ -71,8 +73,26 @@ def _check(data: PlanInput) -> None:
             raise InputError(f"สถานะกิจกรรมไม่ถูกต้อง: {a.status} (status must be one of {', '.join(ACTION_STATUSES)})")
         if a.budget_satang < 0:
             raise InputError("งบประมาณติดลบไม่ได้ (a budget cannot be negative)")
+        _check_action_bounds(a)
+    _check_plan_bounds(data)
     if not any(v.strip() for v in data.findings.values()) and not data.actions and not data.decision.strip():
         raise InputError("แผนว่างเปล่า บันทึกสิ่งที่พบหรือกิจกรรมอย่างน้อยหนึ่งอย่าง (the plan is empty)")
+
+
+def _check_plan_bounds(data: PlanInput) -> None:
+    check_day(data.made_on, Text("วันที่ทำแผน", "the day the plan was made"))
+    for part, findings in data.findings.items():
+        check_text(findings, Text(f"สิ่งที่พบด้าน{PARTS[part][0]}", f"the account of {PARTS[part][1].lower()}"), ACCOUNT)
+    check_text(data.decision, Text("ทางออกของครัวเรือน", "the household's decision"), ACCOUNT)
+    check_text(data.participants, Text("ผู้ร่วมทำแผน", "the list of participants"), NOTE)
+
+
+def _check_action_bounds(a: ActionInput) -> None:
+    check_text(a.what, Text("กิจกรรม", "the action"), LINE)
+    check_text(a.helper, Text("ผู้ช่วยเหลือ", "who helps"), LINE)
+    check_text(a.resources, Text("ทรัพยากรที่ใช้", "the list of resources"), LINE)
+    check_amount(a.budget_satang, Text("งบประมาณ", "the budget"))
+    check_day_or_none(a.due_on, Text("วันครบกำหนดของกิจกรรม", "the action's due date"))
 
 
 def save_plan(session: Session, household_id: str, data: PlanInput) -> HouseholdPlan:
@@ -137,6 +157,8 @@ def update_action(session: Session, action_id: str, status: str, on: date, note:
         raise InputError(f"ไม่พบกิจกรรม {action_id} (no such plan action)")
     if status not in ACTION_STATUSES:
         raise InputError(f"สถานะกิจกรรมไม่ถูกต้อง: {status} (status must be one of {', '.join(ACTION_STATUSES)})")
+    check_day(on, Text("วันที่", "the date"))
+    check_text(note, Text("บันทึกความก้าวหน้า", "the progress note"), NOTE)
     action.status = status
     session.add(ActionNote(action_id=action.id, noted_on=on, status=status, note=note, officer=officer_of(session)))
     session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldtool.limits import LINE, NAME, check_text
 from fieldtool.models import (
     BorrowingGroup,
     GroupMember,
@@ -16,6 +17,7 @@ from fieldtool.models import (
     Village,
     new_id,
 )
+from fieldtool.text import Text
 from fieldtool.thai import InputError, validate_national_id, validate_phone
 
 TITLES = ("นาย", "นาง", "นางสาว")
@@ -78,6 +80,9 @@ def person_row(
         raise InputError("ต้องระบุชื่อ (a given name is required)")
     if title and title not in TITLES:
         raise InputError(f"คำนำหน้าชื่อไม่ถูกต้อง: {title} (title must be one of {', '.join(TITLES)})")
+    check_text(first_name.strip(), Text("ชื่อ", "the given name"), NAME)
+    check_text(last_name.strip(), Text("นามสกุล", "the family name"), NAME)
+    check_house_no(house_no)
     return {
         "id": new_id(),
         "title": title,
@@ -118,7 +123,12 @@ def add_person(
 HEAD_RELATION = "หัวหน้าครัวเรือน"
 
 
+def check_house_no(house_no: str) -> str:
+    return check_text(house_no, Text("บ้านเลขที่", "the house number"), LINE)
+
+
 def household_row(village_id: str, head_id: str, house_no: str = "", phone: str = "", source: str = "field") -> dict:
+    check_house_no(house_no)
     return {
         "id": new_id(),
         "village_id": village_id,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from fieldtool import funds, groups, letters, places
+from fieldtool.limits import NAME, check_text
 from fieldtool.registry import set_setting, setting
 from fieldtool.text import Text
 from fieldtool.thai import InputError
@@ -80,6 +81,7 @@ def set_officer(session: Session, name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise InputError(Text("ต้องระบุชื่อพัฒนากร", "the officer's name is required"))
+    check_text(name, Text("ชื่อพัฒนากร", "the officer's name"), NAME)
     set_setting(session, "officer", name)
     session.info["officer"] = name  # the change log names the officer from now on
     return name

@@ -18,6 +18,7 @@ from fieldtool.booklayout import BORROWER_IDENTITY
 from fieldtool.households import SIMILAR, HouseholdInput, PersonInput, names_alike
 from fieldtool.loanbook import person_name
 from fieldtool.names import clean, split_name
+from fieldtool.registry import check_house_no
 from fieldtool.text import Text
 from fieldtool.thai import to_arabic_digits
 
@@ -159,6 +160,7 @@ def _household_for(state: PlanState, named: _Named, village, row: tuple[str, int
         return Borrower(ref, Text(f"{shown.th} (มีอยู่แล้ว: {why.th})",
                                   f"{shown.en} (already registered: {why.en})"))
     sheet, number = row
+    check_house_no(named.house_no)
     new = FileHousehold(
         ("household-row", f"{sheet}\x1f{number}\x1fhousehold"), vid, named.title, named.first, named.last,
         named.nid, Text(f"ครัวเรือนใหม่ของแถว {number}", f"the new household of row {number}"),

@@ -10,7 +10,8 @@ from fieldtool.bookimport.headers import SheetMap
 from fieldtool.bookimport.known import village_label
 from fieldtool.bookimport.rowplan import CREATE, MATCH, REFUSED, RowPlan, planned_row, refuse
 from fieldtool.bookimport.state import PlanState
-from fieldtool.groups import PersonSpec
+from fieldtool.groups import GROUP_NAME, PersonSpec
+from fieldtool.limits import NAME, check_text
 from fieldtool.names import clean, split_name
 from fieldtool.text import Text
 from fieldtool.thai import to_arabic_digits
@@ -40,6 +41,7 @@ def _group_row(state: PlanState, sheet: str, number: int, cells: dict) -> RowPla
     name = v.text_of(cells.get("name"))
     if not name:
         refuse("ไม่มีชื่อกลุ่ม", "the group name is missing")
+    check_text(name, GROUP_NAME, NAME)
     vid, moo, vname = state.known.village(cells.get("moo"))
     where = village_label(moo, vname)
     if (vid, clean(name)) in state.file_groups:

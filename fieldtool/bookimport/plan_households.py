@@ -18,6 +18,7 @@ from fieldtool.households import HouseholdInput, PersonInput
 from fieldtool.loanbook import person_name
 from fieldtool.names import clean
 from fieldtool.places import place_name
+from fieldtool.registry import check_house_no
 from fieldtool.text import Text
 
 
@@ -54,7 +55,7 @@ def _household_row(state: PlanState, m: SheetMap, number: int, cells: dict, row:
     masked = v.is_masked_id(cells.get("national_id"))
     nid = None if masked else v.parse_national_id(cells.get("national_id"))
     phone = v.parse_phone(cells.get("phone"))
-    house_no = v.text_of(cells.get("house_no"))
+    house_no = check_house_no(v.text_of(cells.get("house_no")))
     name = person_name(title, first, last)
     where = village_label(moo, vname)
     if nid and nid in state.file_nid:

@@ -17,11 +17,14 @@ from fieldtool.bookimport.plan_households import new_household_text
 from fieldtool.bookimport.rowplan import CREATE, MATCH, RowPlan, planned_row, refuse
 from fieldtool.bookimport.state import PlanState
 from fieldtool.booklayout import header_key
-from fieldtool.schedule import FREQUENCY_TH
+from fieldtool.limits import check_amount
+from fieldtool.loanbook import check_loan_terms
+from fieldtool.schedule import FREQUENCY_TH, flat_interest
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_baht, format_date, format_date_en
 
 PaidInFile = Callable[[], dict[str, list[tuple[date | None, int]]]]
+PAID_TO_DATE = Text("ยอดชำระแล้วรวม", "the paid-to-date figure")
 
 
 def plan_loans(state: PlanState, m: SheetMap, rows: list[tuple[int, dict, list]], paid_in_file: PaidInFile,
@@ -63,7 +66,7 @@ def _loan_row(state: PlanState, sheet: str, number: int, cells: dict, counts: Co
         refuse(f"เลขที่สัญญา {agreement} ซ้ำกันในไฟล์ {counts[akey]} แถว",
                f"agreement number {agreement} is on {counts[akey]} rows of the file")
     existing = book_loan(state, agreement, akey)
-    paid = v.parse_amount(cells.get("paid_to_date"), blank_is_zero=True)
+    paid = check_amount(v.parse_amount(cells.get("paid_to_date"), blank_is_zero=True), PAID_TO_DATE)
     if paid < 0:
         refuse("ยอดชำระแล้วรวมติดลบไม่ได้", "the paid-to-date figure cannot be negative")
     as_of = v.parse_date(cells.get("paid_as_of")) if not v.is_blank(cells.get("paid_as_of")) else None
@@ -99,11 +102,16 @@ def _loan_row(state: PlanState, sheet: str, number: int, cells: dict, counts: Co
         refuse("ครบกำหนดงวดแรกต้องหลังวันที่รับเงิน", "the first due date must be after the money was received")
     if paid and as_of < disbursed:
         refuse("วันที่ของยอดชำระแล้วรวมอยู่ก่อนวันที่รับเงิน", "the paid-to-date day is before the money was received")
+    purpose = v.text_of(cells.get("purpose"))
+    check_loan_terms(principal, rate, count, purpose, agreement)
+    owed = principal + flat_interest(principal, rate, count, frequency)
+    if paid > owed:
+        refuse(f"ชำระแล้วรวม {format_baht(paid)} บาท เกินยอดที่ต้องชำระทั้งสัญญา {format_baht(owed)} บาท",
+               f"paid to date {format_baht(paid)} baht is more than the {format_baht(owed)} baht the loan asks in all")
     found = loan_borrower(state, cells, village, (sheet, number))
     # a new household's loan is not named twice: "new household นางสมศรี … + new loan 1/2568: กข.คจ. …"
     label = Text("", "") if found.new is not None else found.label
     who, who_en = (f"{label.th} ", f"{label.en}, ") if label.th else ("", "")
-    purpose = v.text_of(cells.get("purpose"))
     baht = format_baht(principal)
     th = (f"สัญญาใหม่ {agreement}: {who}{fund[1]} เงินต้น {baht} บาท {count} งวด "
           f"{FREQUENCY_TH[frequency]} รับเงิน {format_date(disbursed)} งวดแรก {format_date(first_due)}")

@@ -12,6 +12,8 @@ from fieldtool.bookimport.headers import SheetMap
 from fieldtool.bookimport.plan_loans import agreement_of, book_loan
 from fieldtool.bookimport.rowplan import CREATE, MATCH, REFUSED, RowPlan, planned_row, refuse
 from fieldtool.bookimport.state import PlanState
+from fieldtool.limits import LINE, check_amount, check_text
+from fieldtool.loanbook import PAYMENT
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_baht, format_date, format_date_en
 
@@ -48,7 +50,8 @@ def _payment_row(state: PlanState, sheet: str, number: int, cells: dict, remaini
     amount = v.parse_amount(cells.get("amount"))
     if amount <= 0:
         refuse("จำนวนเงินที่ชำระต้องมากกว่าศูนย์", "the amount paid must be more than zero")
-    receipt = v.text_of(cells.get("receipt_no"))
+    check_amount(amount, PAYMENT)
+    receipt = check_text(v.text_of(cells.get("receipt_no")), Text("เลขที่ใบเสร็จ", "the receipt number"), LINE)
     key = (akey, paid_on, amount, v.key_of(receipt))
     if receipt and key in seen:
         refuse(f"รายการชำระนี้ซ้ำกับแถว {seen[key]} (ใบเสร็จเดียวกัน)", f"the same payment as row {seen[key]} (same receipt)")

@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from fieldtool import limits
 from fieldtool.booklayout import FREQUENCY_WORDS, header_key
 from fieldtool.names import clean, parse_title, split_name
 from fieldtool.text import Text
@@ -37,8 +38,8 @@ from fieldtool.thai import (
 )
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial day 0 of Excel's (and LibreOffice's) 1900 date system
-EARLIEST = date(1950, 1, 1)  # a loan or payment date before this is a misread, not history
-LATEST = date(2200, 12, 31)
+# a day outside the years the book accepts (fieldtool.limits) is a misread, not history
+EARLIEST, LATEST = limits.EARLIEST_DAY, limits.LATEST_DAY
 
 
 def is_blank(cell) -> bool:
@@ -149,9 +150,12 @@ def parse_date(cell) -> date:
             day, year = int(m[1]), _year(m[3])
         else:
             raise _bad_date(cell)
-        return _checked(date(year, month, day), cell)
+        found = date(year, month, day)
+    except InputError:
+        raise
     except ValueError:  # no such day (31/4, 29/2 of a common year)
         raise InputError(Text(f"ไม่มีวันที่นี้ในปฏิทิน: {_shown(cell)}", f"no such day in the calendar: {_shown(cell)}")) from None
+    return _checked(found, cell)
 
 
 # --- money -------------------------------------------------------------------------------------------------
@@ -352,7 +356,7 @@ def parse_rate(cell) -> int | None:
         if basis_points != basis_points.to_integral_value():
             raise InputError(Text(f"อัตราดอกเบี้ยละเอียดเกิน 2 ตำแหน่งทศนิยม: {_shown(cell)}",
                                   f"the interest rate {_shown(cell)} has more than two decimals"))
-    if basis_points > 10_000:
+    if basis_points > limits.MAX_RATE_BP:
         raise InputError(Text(f"อัตราดอกเบี้ยต้องไม่เกิน 100% ต่อปี: {_shown(cell)}",
                               f"the interest rate cannot be over 100 % a year: {_shown(cell)}"))
     return int(basis_points)
@@ -374,10 +378,7 @@ def parse_instalments(cell) -> int | None:
         if not m:
             raise bad
         count = int(m[1])
-    if not 1 <= count <= 360:
-        raise InputError(Text(f"จำนวนงวดต้องอยู่ระหว่าง 1 ถึง 360: {_shown(cell)}",
-                              f"the number of instalments must be from 1 to 360: {_shown(cell)}"))
-    return count
+    return limits.check_instalments(count)
 
 
 def _frequency_table() -> dict[str, str]:

@@ -17,7 +17,7 @@ from fieldtool.schedule import FREQUENCY_MONTHS, FREQUENCY_TH
 from fieldtool.thai import parse_baht
 from ui.dialogs import FormDialog, input_error
 from ui.i18n import day_text, domain_label, language, money_text, tr
-from ui.qt import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, Qt
+from ui.qt import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, Qt
 from ui.widgets import DateField
 
 
@@ -33,7 +33,8 @@ def _accepted(dialog: FormDialog) -> bool:
 
 
 class PaymentDialog(FormDialog):
-    """รับชำระ: an amount in baht, the day it was paid (BE or ISO), a note."""
+    """รับชำระ: an amount in baht, the day it was paid (BE or ISO), a note; more than is owed only when
+    ticked as money paid in advance (the loan book refuses it otherwise, in one sentence)."""
 
     def __init__(self, db: Database, loan_id: str, day: date, about: str = "", parent=None):
         super().__init__(tr("pay.title"), parent)
@@ -49,9 +50,12 @@ class PaymentDialog(FormDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.paid_on = DateField(day)
         self.note = QLineEdit()
+        self.credit = QCheckBox(tr("pay.credit"))
+        self.credit.setToolTip(tr("pay.credit_hint"))
         self.form.addRow(tr("pay.amount"), self.amount)
         self.form.addRow(tr("pay.date"), self.paid_on)
         self.form.addRow(tr("field.note"), self.note)
+        self.form.addRow("", self.credit)
 
     def save(self) -> None:
         amount = parse_baht(self.amount.text())
@@ -60,7 +64,7 @@ class PaymentDialog(FormDialog):
         paid_on = self.paid_on.value()
         with self.db.session() as s:
             self.payment_id = loanbook.record_payment(
-                s, self.loan_id, amount, paid_on, self.note.text().strip()
+                s, self.loan_id, amount, paid_on, self.note.text().strip(), credit=self.credit.isChecked()
             ).id
 
     @classmethod
