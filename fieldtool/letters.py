@@ -32,6 +32,7 @@ from fieldtool import loanbook, reminders
 from fieldtool.funds import DemandRules, demand_rules_of
 from fieldtool.ledger import InstalmentState, LoanState
 from fieldtool.letter_content import AddressLabel, DispatchRegister, LetterContent, RegisterLine, ScheduleLine
+from fieldtool.limits import NOTE, check_text
 from fieldtool.models import (
     BorrowingGroup,
     District,
@@ -189,7 +190,7 @@ def office_settings(session: Session) -> dict[str, str]:
 def set_office_setting(session: Session, key: str, value: str) -> None:
     if key not in OFFICE_SETTINGS:
         raise InputError(Text(f"ไม่มีค่าตั้ง {key}", f"no office setting {key}; one of {', '.join(OFFICE_SETTINGS)}"))
-    value = value.strip()
+    value = check_text(value.strip(), Text(OFFICE_SETTINGS[key][0], key), NOTE)
     if key == "letter_block":
         parse_block(value)
     if key == "emblem_path" and value and not Path(value).is_file():
@@ -201,14 +202,18 @@ def set_office_setting(session: Session, key: str, value: str) -> None:
     set_setting(session, f"letter.{key}", value)
 
 
+MAX_LETTER_NUMBER = 1_000_000  # numbers run through one calendar year; an office sends a few thousand
+
+
 def parse_block(value: str) -> tuple[int, int]:
     try:
         low, high = (int(x) for x in to_arabic_digits(value).replace(" ", "").split("-"))
     except ValueError:
         raise InputError(Text(f"ช่วงเลขที่หนังสือต้องเขียนแบบ 201-400: {value}",
                               "the letter block must look like 201-400")) from None
-    if not 1 <= low <= high:
-        raise InputError(Text(f"ช่วงเลขที่หนังสือไม่ถูกต้อง: {value}", "the letter block must run from low to high"))
+    if not 1 <= low <= high <= MAX_LETTER_NUMBER:
+        raise InputError(Text(f"ช่วงเลขที่หนังสือไม่ถูกต้อง: {value} (1 ถึง {MAX_LETTER_NUMBER:,})",
+                              f"the letter block must run from low to high, within 1 to {MAX_LETTER_NUMBER:,}"))
     return low, high
 
 
@@ -413,12 +418,15 @@ def reprint_request(record: LetterRecord) -> LetterRequest:
                          details=json.loads(record.details or "{}"), delivery=record.delivery)
 
 
-def letters_due(session: Session, on: date, delivery: dict[str, str] | None = None) -> list[LetterRequest]:
+def letters_due(
+    session: Session, on: date, delivery: dict[str, str] | None = None, loan_ids: list[str] | None = None
+) -> list[LetterRequest]:
     """The letters of a day, one a loan: the next demand of each overdue loan (naming the coming
     instalment where its notice is open), else the open notice; and the letters already issued with this
     date, again (so printing the day twice is the same batch). `delivery` maps a kind or a loan id to how
-    its letters go, over the kinds' defaults."""
-    records = _records(session)
+    its letters go, over the kinds' defaults; `loan_ids` keeps the day's letters of those loans only (the
+    rows chosen on the today page)."""
+    records = _records(session, loan_ids)
     requests: list[LetterRequest] = []
     done_today = set()
     for rec in records:
@@ -426,10 +434,10 @@ def letters_due(session: Session, on: date, delivery: dict[str, str] | None = No
             requests.append(reprint_request(rec))
             done_today.add(rec.loan_id)
     notices: dict[str, reminders.Reminder] = {}
-    for r in reminders.reminders_on(session, on):
+    for r in reminders.reminders_on(session, on, loan_ids):
         if r.kind in NOTICE_KINDS and (r.loan_id not in notices or r.due_date < notices[r.loan_id].due_date):
             notices[r.loan_id] = r
-    states = loanbook.load_states(session, on)
+    states = loanbook.load_states(session, on, loan_ids)
     live = [loan_id for loan_id, st in states.items() if st.stage in ("ask", "follow") and loan_id not in done_today]
     infos = loanbook.loan_infos(session, live) if live else {}
     new: list[LetterRequest] = []

@@ -7,6 +7,11 @@ ladder (field visit, repayment meeting, relief, partners) as the days overdue gr
 
 A reminder's id is "<kind>:<instalment id>" (kind notice-30, notice-15, notice-7, ask-1, ask-30, ...), so
 it is the same on every laptop without being stored until it is delivered.
+
+A delivery recorded by mistake is undone by a reversing row, as a payment is by a reversal, so the log stays
+append-only and the office's copy learns of it in the next bundle: kind "undo", reminder id
+"undo:<id of the delivery it cancels>". The cancelled delivery then counts as never made (its reminder opens
+again, its notice counts as missed if its window has closed) and the change log reads it in words.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from sqlalchemy.orm import Session
 
 from fieldtool.funds import DEFAULT_LADDER, ladder_of  # noqa: F401  (DEFAULT_LADDER: callers read it here)
 from fieldtool.ledger import InstalmentState, LoanState
+from fieldtool.limits import NAME, NOTE, check_day, check_text
 from fieldtool.loanbook import LoanInfo, get_loan, load_states, loan_infos, officer_of
 from fieldtool.models import Instalment, Loan, ReminderDelivery
-from fieldtool.thai import InputError
+from fieldtool.text import Text
+from fieldtool.thai import InputError, format_date, format_date_en
 
 NOTICE_OFFSETS = (("notice-30", 30), ("notice-15", 15), ("notice-7", 7))
 NOTICE_TH = {"notice-30": "แจ้งล่วงหน้า 1 เดือน", "notice-15": "แจ้งล่วงหน้า 15 วัน", "notice-7": "แจ้งล่วงหน้า 7 วัน"}
@@ -32,6 +39,9 @@ ASK_STEP_TH = {
     "relief": "มาตรการช่วยเหลือ/ปรับโครงสร้างหนี้",
     "partners": "ประสานภาคีเครือข่าย",
 }
+
+UNDO = "undo"  # the kind of a row that cancels a delivery recorded by mistake
+UNDO_PREFIX = f"{UNDO}:"
 
 DELIVERY_HOW = {
     "visit": "ลงพื้นที่",
@@ -100,11 +110,16 @@ def notice_windows(inst: InstalmentState, disbursed_on: date) -> list[tuple[str,
 
 
 def _deliveries(session: Session, loan_ids: list[str] | None) -> dict[str, date]:
-    q = select(ReminderDelivery.reminder_id, ReminderDelivery.delivered_on)
+    """reminder id -> the day it was delivered, for the deliveries that stand (not undone)."""
+    q = select(ReminderDelivery.id, ReminderDelivery.reminder_id, ReminderDelivery.delivered_on)
     if loan_ids is not None:
         q = q.where(ReminderDelivery.loan_id.in_(loan_ids))
+    rows = session.execute(q).all()
+    undone = {rid.removeprefix(UNDO_PREFIX) for _, rid, _ in rows if rid.startswith(UNDO_PREFIX)}
     delivered: dict[str, date] = {}
-    for rid, on in session.execute(q):
+    for did, rid, on in rows:
+        if did in undone or rid.startswith(UNDO_PREFIX):
+            continue
         if rid not in delivered or on < delivered[rid]:
             delivered[rid] = on
     return delivered
@@ -228,6 +243,9 @@ def deliver(
     session: Session, reminder_id: str, how: str, on: date, by_whom: str = "", note: str = ""
 ) -> ReminderDelivery:
     """Record that a notice was delivered or an ask step carried out."""
+    check_day(on, Text("วันที่แจ้ง", "the day of delivery"))
+    check_text(by_whom, Text("ผู้แจ้ง", "who delivered it"), NAME)
+    check_text(note, Text("หมายเหตุ", "the note"), NOTE)
     if how not in DELIVERY_HOW:
         raise InputError(f"วิธีแจ้งไม่ถูกต้อง: {how} (how must be one of {', '.join(DELIVERY_HOW)})")
     kind, _, instalment_id = reminder_id.partition(":")
@@ -236,14 +254,14 @@ def deliver(
     if inst is None or not (kind in valid_kinds or (kind.startswith("ask-") and kind[4:].isdigit())):
         raise InputError(f"ไม่พบรายการแจ้งเตือน {reminder_id} (no such reminder: {reminder_id})")
     loan = get_loan(session, inst.loan_id)
-    if session.scalars(select(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder_id)).first():
+    if standing_delivery(session, reminder_id) is not None:
         raise InputError("บันทึกการแจ้งรายการนี้ไว้แล้ว (this reminder has already been recorded as delivered)")
     open_ids = {r.id for r in reminders_on(session, on, [loan.id])}
     if reminder_id not in open_ids:
-        raise InputError(
-            f"รายการแจ้งเตือนนี้ไม่ได้เปิดอยู่ในวันที่ {on.isoformat()} "
-            f"(this reminder is not open on {on.isoformat()}: not yet opened, already closed, or paid)"
-        )
+        raise InputError(Text(
+            f"รายการแจ้งเตือนนี้ไม่ได้เปิดอยู่ในวันที่ {format_date(on)}",
+            f"this reminder is not open on {format_date_en(on)}: not yet opened, already closed, or paid",
+        ))
     targets = [(reminder_id, inst.id, kind)]
     if kind.startswith("ask-"):
         # One visit or meeting asks about the borrower's whole debt: it answers every open ask task of
@@ -271,12 +289,95 @@ def deliver(
     return first
 
 
-def deliveries_of(session: Session, loan_id: str) -> list[ReminderDelivery]:
-    return list(
+@dataclass
+class DeliveryRecord:
+    """A delivery as the loan page lists it: with the row that undid it, when it was recorded by mistake."""
+
+    delivery: ReminderDelivery
+    undone_by: ReminderDelivery | None = None
+
+
+def _undo_rows(session: Session, delivery_ids: list[str]) -> dict[str, ReminderDelivery]:
+    """delivery id -> the row that undid it."""
+    wanted = [f"{UNDO_PREFIX}{d}" for d in delivery_ids]
+    rows = session.scalars(select(ReminderDelivery).where(ReminderDelivery.reminder_id.in_(wanted)))
+    return {row.reminder_id.removeprefix(UNDO_PREFIX): row for row in rows}
+
+
+def standing_delivery(session: Session, reminder_id: str) -> ReminderDelivery | None:
+    """The delivery of a reminder that stands (recorded and not undone); deliver() allows one at a time."""
+    rows = list(session.scalars(select(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder_id)))
+    undone = _undo_rows(session, [r.id for r in rows])
+    return next((r for r in rows if r.id not in undone), None)
+
+
+def undo_delivery(
+    session: Session, reminder_id: str, on: date, by_whom: str = "", note: str = ""
+) -> list[ReminderDelivery]:
+    """Undo a delivery recorded by mistake: write the rows that cancel it; its reminder opens again.
+
+    An ask step answered the loan's other open ask tasks with it (see `deliver`): undoing it reopens them
+    all. `on` is the day the mistake is put right, not before the delivery.
+    """
+    check_day(on, Text("วันที่ยกเลิก", "the day of the undo"))
+    check_text(by_whom, Text("ผู้ยกเลิก", "who undid it"), NAME)
+    check_text(note, Text("หมายเหตุ", "the note"), NOTE)
+    delivery = standing_delivery(session, reminder_id)
+    if delivery is None:
+        raise InputError(Text(f"ยังไม่มีการบันทึกการแจ้งรายการ {reminder_id} จึงไม่มีอะไรให้ยกเลิก",
+                              f"no delivery of {reminder_id} is recorded, so there is nothing to undo"))
+    if on < delivery.delivered_on:
+        raise InputError(Text(
+            f"บันทึกการแจ้งนี้ลงวันที่ {format_date(delivery.delivered_on)} จึงยกเลิกก่อนวันนั้นไม่ได้",
+            f"this delivery is dated {format_date_en(delivery.delivered_on)}; it cannot be undone before that day",
+        ))
+    undo_rows = [
+        ReminderDelivery(
+            reminder_id=f"{UNDO_PREFIX}{d.id}",
+            loan_id=d.loan_id,
+            instalment_id=d.instalment_id,
+            kind=UNDO,
+            how=d.how,
+            delivered_on=on,
+            by_whom=by_whom or officer_of(session),
+            note=note,
+        )
+        for d in [delivery, *_recorded_with(session, delivery)]
+    ]
+    session.add_all(undo_rows)
+    session.flush()
+    return undo_rows
+
+
+def _recorded_with(session: Session, delivery: ReminderDelivery) -> list[ReminderDelivery]:
+    """The other ask tasks one ask step answered with `delivery`: same loan, day, way, person and note."""
+    if not delivery.kind.startswith("ask-"):
+        return []
+    rows = [
+        r
+        for r in session.scalars(select(ReminderDelivery).where(ReminderDelivery.loan_id == delivery.loan_id))
+        if r.id != delivery.id and r.kind.startswith("ask-")
+        and (r.delivered_on, r.how, r.by_whom, r.note)
+        == (delivery.delivered_on, delivery.how, delivery.by_whom, delivery.note)
+    ]
+    undone = _undo_rows(session, [r.id for r in rows])
+    return [r for r in rows if r.id not in undone]
+
+
+def delivery_records(session: Session, loan_id: str) -> list[DeliveryRecord]:
+    """A loan's deliveries, oldest first, each with the row that undid it if it was recorded by mistake."""
+    rows = list(
         session.scalars(
             select(ReminderDelivery).where(ReminderDelivery.loan_id == loan_id).order_by(ReminderDelivery.delivered_on)
         )
     )
+    undone = {r.reminder_id.removeprefix(UNDO_PREFIX): r for r in rows if r.kind == UNDO}
+    return [DeliveryRecord(r, undone.get(r.id)) for r in rows if r.kind != UNDO]
+
+
+def deliveries_of(session: Session, loan_id: str) -> list[ReminderDelivery]:
+    """A loan's deliveries that stand (recorded and not undone), oldest first."""
+    return [r.delivery for r in delivery_records(session, loan_id) if r.undone_by is None]
 
 
 def active_loan_ids(session: Session) -> list[str]:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +22,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldtool import households, loanbook, reminders
+from fieldtool import households, loanbook, registry, reminders
+from fieldtool.limits import ACCOUNT, LINE, NOTE, check_day, check_day_or_none, check_text
 from fieldtool.models import (
     BorrowingGroup,
     EvidenceLink,
@@ -34,7 +36,8 @@ from fieldtool.models import (
     Visit,
     WorkItem,
 )
-from fieldtool.thai import InputError
+from fieldtool.text import Text
+from fieldtool.thai import InputError, format_date, to_arabic_digits
 
 FOLLOW_ITEMS = {
     "assign": "มอบหมายกรรมการรับผิดชอบกลุ่ม",
@@ -61,6 +64,9 @@ MEETING_KINDS = {
     "other": "ประชุมอื่น ๆ",
 }
 PHOTO_MAX_SIDE = 1600  # pixels: enough to read a document in the photo, small enough for a USB stick
+PLACE = Text("สถานที่", "the place")
+# a time of day as officers write it: 9:30, 09.30, 13.30 น.
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3])\s*[:.]\s*([0-5][0-9])\s*(?:น\.?)?")
 
 
 def purposes() -> dict[str, str]:
@@ -204,6 +210,26 @@ def _check_position(lat, lon) -> None:
         raise InputError(f"พิกัดไม่ถูกต้อง: {lat}, {lon} (latitude/longitude out of range)")
 
 
+def check_clock(text: str) -> str:
+    """A time of day as stored, "09:30"; "" (no time given) stays ""."""
+    raw = to_arabic_digits((text or "").strip())
+    if not raw:
+        return ""
+    m = _CLOCK.fullmatch(raw)
+    if not m:
+        raise InputError(Text(f"เวลาไม่ถูกต้อง: {text} เช่น 10:30", f"invalid time of day: {text}, e.g. 10:30"))
+    return f"{int(m[1]):02d}:{m[2]}"
+
+
+def _check_visit_bounds(data: VisitInput) -> None:
+    check_day(data.visited_on, Text("วันที่ลงพื้นที่", "the day of the visit"))
+    check_day_or_none(data.next_visit_on, Text("วันนัดลงพื้นที่ครั้งต่อไป", "the next visit's day"))
+    check_text(data.place, PLACE, LINE)
+    check_text(data.people_met, Text("ผู้ที่พบ", "the list of people met"), NOTE)
+    check_text(data.findings, Text("สิ่งที่พบ", "the account of the findings"), ACCOUNT)
+    check_text(data.next_steps, Text("สิ่งที่ตกลงทำต่อ", "the account of the next steps"), ACCOUNT)
+
+
 def add_visit(session: Session, data: VisitInput, photo_dir: Path) -> VisitResult:
     """Record a visit with everything done on it, in the caller's transaction.
 
@@ -212,6 +238,8 @@ def add_visit(session: Session, data: VisitInput, photo_dir: Path) -> VisitResul
     """
     if session.get(Village, data.village_id) is None:
         raise InputError(f"ไม่พบหมู่บ้าน {data.village_id} (no such village)")
+    _check_visit_bounds(data)
+    visited_at = check_clock(data.visited_at)
     _check_targets(session, data.loans + [loan for loan, _ in data.collected], data.groups,
                    data.households + list(data.household_updates))
     _check_purposes(data.purposes)
@@ -227,7 +255,7 @@ def add_visit(session: Session, data: VisitInput, photo_dir: Path) -> VisitResul
         lat, lon = next((p.gps for p in photos if p.gps), (None, None))
     officer = loanbook.officer_of(session)
     visit = Visit(
-        visited_on=data.visited_on, visited_at=data.visited_at, village_id=data.village_id, place=data.place,
+        visited_on=data.visited_on, visited_at=visited_at, village_id=data.village_id, place=data.place,
         people_met=data.people_met, purposes=json.dumps(data.purposes), findings=data.findings,
         next_steps=data.next_steps, next_visit_on=data.next_visit_on, latitude=lat, longitude=lon,
         officer=officer, device_id=loanbook.device_of(session),
@@ -276,7 +304,7 @@ def _update_household(session: Session, household_id: str, changes: dict) -> Non
 
         h.phone = validate_phone(changes["phone"]) if changes["phone"] else ""
     if "house_no" in changes:
-        h.house_no = changes["house_no"]
+        h.house_no = registry.check_house_no(changes["house_no"])
 
 
 def _tick(session: Session, source_kind: str, source_id: str, codes: list[str], loans: list[str], on: date) -> None:
@@ -287,7 +315,7 @@ def _tick(session: Session, source_kind: str, source_id: str, codes: list[str], 
         for code in codes:
             stage, _, item = code.partition(":")
             if stage == "prevent":
-                check = loanbook.set_check(session, loan_id, item, True, on, f"บันทึกจาก{label} {on.isoformat()}")
+                check = loanbook.set_check(session, loan_id, item, True, on, f"บันทึกจาก{label} {format_date(on)}")  # Thai text: a BE date
                 check.evidence_kind, check.evidence_id = source_kind, source_id
             elif stage in ("follow", "ask"):
                 session.add(WorkItem(loan_id=loan_id, stage=stage, item=item, done_on=on,
@@ -348,7 +376,12 @@ def add_meeting(session: Session, data: MeetingInput) -> Meeting:
     _check_targets(session, data.loans, data.groups, data.households)
     codes = list(dict.fromkeys(MEETING_TICKS.get(data.kind, []) + data.purposes))
     _check_purposes(codes)
-    meeting = Meeting(kind=data.kind, held_on=data.held_on, held_at=data.held_at, village_id=data.village_id,
+    check_day(data.held_on, Text("วันประชุม", "the day of the meeting"))
+    check_text(data.place, PLACE, LINE)
+    check_text(data.attendees, Text("ผู้เข้าประชุม", "the list of attendees"), NOTE)
+    check_text(data.outcomes, Text("ผลการประชุม", "the account of the outcomes"), ACCOUNT)
+    held_at = check_clock(data.held_at)
+    meeting = Meeting(kind=data.kind, held_on=data.held_on, held_at=held_at, village_id=data.village_id,
                       place=data.place, attendees=data.attendees, outcomes=data.outcomes,
                       officer=loanbook.officer_of(session))
     session.add(meeting)

@@ -163,3 +163,101 @@ def test_the_today_ask_row_owes_what_the_loan_page_and_arrears_say_when_some_tas
     assert [t.instalment_no for t in open_tasks] == [2]  # only the new instalment's task is open
     assert (row.amount_due_satang, row.days_overdue) == (state.arrears_satang, state.days_overdue) == (200_000, 29)
     assert (overdue.arrears_satang, overdue.days_overdue) == (200_000, 29)
+
+
+def test_a_delivery_recorded_by_mistake_is_undone_and_the_notice_opens_again(book):
+    book.loan()
+    day = date(2026, 1, 2)
+    (notice,) = open_on(book, day)
+    with book.db.session() as s:
+        reminders.deliver(s, notice.id, "phone", day)
+    assert open_on(book, day) == []
+    with book.db.session() as s:
+        (undo,) = reminders.undo_delivery(s, notice.id, day, note="กดผิดแถว")
+    assert [r.id for r in open_on(book, day)] == [notice.id]
+    # the log only grows: the delivery stays, a reversing row stands beside it
+    with book.db.session() as s:
+        (record,) = reminders.delivery_records(s, notice.loan_id)
+        assert reminders.deliveries_of(s, notice.loan_id) == []  # none stands
+    assert record.delivery.reminder_id == notice.id and record.undone_by.note == "กดผิดแถว"
+    assert undo.kind == reminders.UNDO
+    # never delivered after all: when its window closes it counts as missed
+    assert outcomes(book, date(2026, 1, 16))[(date(2026, 1, 31), "notice-30")] == "missed"
+
+
+def test_a_notice_undone_can_be_delivered_again_and_undone_again(book):
+    book.loan()
+    day = date(2026, 1, 2)
+    (notice,) = open_on(book, day)
+    with book.db.session() as s:
+        reminders.deliver(s, notice.id, "phone", day)
+        reminders.undo_delivery(s, notice.id, day)
+        reminders.deliver(s, notice.id, "line", date(2026, 1, 3))
+    assert outcomes(book, date(2026, 1, 20))[(date(2026, 1, 31), "notice-30")] == "delivered"
+    with book.db.session() as s:
+        assert reminders.standing_delivery(s, notice.id).how == "line"
+        reminders.undo_delivery(s, notice.id, date(2026, 1, 3))
+        assert reminders.standing_delivery(s, notice.id) is None
+    assert [r.id for r in open_on(book, date(2026, 1, 3))] == [notice.id]
+
+
+def test_undoing_a_visit_reopens_every_ask_task_it_answered(book):
+    loan = book.loan()
+    day = date(2026, 3, 1)
+    tasks = [t for t in open_on(book, day, loan) if t.kind == "ask"]
+    assert len(tasks) == 2
+    with book.db.session() as s:
+        reminders.deliver(s, tasks[0].id, "visit", day)
+        reminders.undo_delivery(s, tasks[0].id, day)
+    assert [t.id for t in open_on(book, day, loan) if t.kind == "ask"] == [t.id for t in tasks]
+
+
+def test_undo_refuses_what_was_not_delivered_or_a_day_before_the_delivery(book):
+    book.loan()
+    (notice,) = open_on(book, date(2026, 1, 2))
+    with book.db.session() as s:
+        with pytest.raises(InputError, match="nothing to undo"):
+            reminders.undo_delivery(s, notice.id, date(2026, 1, 2))
+        reminders.deliver(s, notice.id, "phone", date(2026, 1, 5))
+        with pytest.raises(InputError, match="cannot be undone before"):
+            reminders.undo_delivery(s, notice.id, date(2026, 1, 4))
+        reminders.undo_delivery(s, notice.id, date(2026, 1, 5))
+        with pytest.raises(InputError, match="nothing to undo"):
+            reminders.undo_delivery(s, notice.id, date(2026, 1, 5))
+
+
+def test_the_change_log_says_in_words_which_delivery_was_undone(book):
+    from fieldtool import history
+
+    book.loan()
+    (notice,) = open_on(book, date(2026, 1, 2))
+    with book.db.session() as s:
+        reminders.deliver(s, notice.id, "phone", date(2026, 1, 2))
+        reminders.undo_delivery(s, notice.id, date(2026, 1, 3), by_whom="นางสาวพัชรินทร์", note="กดผิดแถว")
+    with book.db.session() as s:
+        (entry,) = history.history_page(s, limit=1)
+    assert entry.record.startswith("ยกเลิกการบันทึกแจ้งล่วงหน้า 1 เดือน วันที่ 2 ม.ค. 2569 ที่บันทึกผิด")
+    changes = entry.changes_text("th")
+    assert "ผู้ยกเลิก: นางสาวพัชรินทร์" in changes and "วันที่ยกเลิก: 3 ม.ค. 2569" in changes
+    assert "หมายเหตุ: กดผิดแถว" in changes
+
+
+def test_the_command_line_undoes_a_delivery_with_deliver_undo(book, capsys):
+    import json
+
+    from ui.cli import main
+
+    book.loan()
+    (notice,) = open_on(book, date(2026, 1, 2))
+    db = ["--db", str(book.db.path)]
+    assert main([*db, "deliver", notice.id, "--how", "phone", "--on", "2026-01-02"]) == 0
+    assert open_on(book, date(2026, 1, 2)) == []
+    capsys.readouterr()
+    assert main([*db, "--json", "deliver", notice.id, "--undo", "--on", "2026-01-02", "--note", "กดผิด"]) == 0
+    assert json.loads(capsys.readouterr().out)["reopened"] == 1
+    assert [r.id for r in open_on(book, date(2026, 1, 2))] == [notice.id]
+    # nothing left to undo, and a delivery needs its way: one sentence, status 2
+    assert main([*db, "deliver", notice.id, "--undo", "--on", "2026-01-02"]) == 2
+    assert "nothing to undo" in capsys.readouterr().err
+    assert main([*db, "deliver", notice.id, "--on", "2026-01-02"]) == 2
+    assert "--how" in capsys.readouterr().err

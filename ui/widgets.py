@@ -69,8 +69,12 @@ def make_table(model, parent=None, sortable: bool = False) -> QTableView:
     return view
 
 
+TEXT_COLUMN_LEAST = 120  # px: a column of text is not narrowed below this to spare sideways scrolling
+
+
 def fit_columns(view: QTableView) -> None:
-    """Size columns to their content after a load; a long text is elided at its column's max width."""
+    """Size columns to their content after a load; a long text is elided at its column's max width, unless
+    the list has room to spare: that goes first to the cut columns, also when the list is resized."""
     header = view.horizontalHeader()
     model = view.model()
     # A last column of figures stays by its neighbours; a last column of text takes the free room.
@@ -79,9 +83,69 @@ def fit_columns(view: QTableView) -> None:
     )
     header.setStretchLastSection(not (last_align is not None and last_align & Qt.AlignmentFlag.AlignRight))
     view.resizeColumnsToContents()
-    for col in range(header.count()):
-        limit = model.column(col).max_width if hasattr(model, "column") else 240
-        header.resizeSection(col, min(header.sectionSize(col) + 4, limit))
+    wanted = [header.sectionSize(col) + 4 for col in range(header.count())]
+    _ColumnRoom.of(view).wanted = wanted
+    _spread_columns(view, wanted)
+
+
+def _spread_columns(view: QTableView, wanted: list[int]) -> None:
+    """Each column as wide as its content up to its max width. Room left in the list widens the columns cut
+    at their max width, the narrowest need first, so as many as possible are read whole; too little room
+    narrows the widest columns of text (elided, whole in their tooltips) rather than scroll sideways."""
+    model = view.model()
+    columns = [model.column(c) if hasattr(model, "column") else None for c in range(len(wanted))]
+    widths = [min(w, c.max_width if c else 240) for w, c in zip(wanted, columns, strict=True)]
+    spare = view.viewport().width() - sum(widths)
+    for col in sorted(range(len(widths)), key=lambda c: wanted[c] - widths[c]):
+        more = min(wanted[col] - widths[col], max(spare, 0))
+        widths[col] += more
+        spare -= more
+    texts = [c for c, column in enumerate(columns) if column is None or column.align == "left"]
+    _narrow_widest(widths, texts, -spare)
+    for col, width in enumerate(widths):
+        view.horizontalHeader().resizeSection(col, width)
+
+
+def _narrow_widest(widths: list[int], cols: list[int], excess: int) -> None:
+    """Take `excess` pixels off the widest of `cols`, bringing them down together, none below the least;
+    nothing when that cannot spare the scrolling anyway (the names are then better read whole)."""
+    if sum(max(0, widths[c] - TEXT_COLUMN_LEAST) for c in cols) < excess:
+        return
+    while excess > 0:
+        wide = [c for c in cols if widths[c] > TEXT_COLUMN_LEAST]
+        if not wide:
+            return
+        top = max(widths[c] for c in wide)
+        widest = [c for c in wide if widths[c] == top]
+        floor = max([widths[c] for c in wide if widths[c] < top] + [TEXT_COLUMN_LEAST])
+        step = min(top - floor, -(-excess // len(widest)))
+        for c in widest:
+            widths[c] -= step
+            excess -= step
+
+
+class _ColumnRoom(QObject):
+    """Spreads a list's columns again when the list is resized (a window maximised, a splitter moved)."""
+
+    def __init__(self, view: QTableView):
+        super().__init__(view)
+        self.view = view
+        self.wanted: list[int] = []
+        self._width = -1
+        view.viewport().installEventFilter(self)
+
+    @classmethod
+    def of(cls, view: QTableView) -> _ColumnRoom:
+        return view.findChild(cls) or cls(view)
+
+    def eventFilter(self, obj, event):
+        if event.type() != QEvent.Type.Resize or not self.wanted or not isValid(self.view):
+            return False  # (a list being destroyed still sends events on its way out)
+        width = self.view.viewport().width()
+        if width != self._width and len(self.wanted) == self.view.horizontalHeader().count():
+            self._width = width
+            _spread_columns(self.view, self.wanted)
+        return False
 
 
 class MessageBar(QLabel):

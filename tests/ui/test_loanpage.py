@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -10,7 +11,8 @@ from fieldtool import loanbook
 from fieldtool.models import Loan, Payment
 from ui.loans.dialogs import CheckDialog, DisburseDialog, PaymentDialog, RestructureDialog, ReverseDialog
 from ui.loans.loanpage import LoanPage
-from ui.qt import QItemSelectionModel, Qt
+from ui.qt import QApplication, QItemSelectionModel, QRect, Qt
+from ui.screen import fit_to_screen
 
 
 def open_page(qtbot, book, name):
@@ -206,8 +208,13 @@ def test_stage_timeline_and_history(qtbot, book):
     # Applied for and paid out on one day, so the loan went straight to ติดตาม (follow).
     assert stages == ["ติดตาม", "ทวงถาม"]
     assert page.timeline.index(1, 1).data() == "ปัจจุบัน"
-    tables = {page.history.index(r, 4).data() for r in range(page.history.rowCount())}
-    assert {"สัญญาเงินกู้", "ตารางชำระ", "งวดชำระ", "รายการป้องกัน"} <= tables
+    # the change log in words, as the history page reads it: registers and records named, not ids
+    registers = {page.history.index(r, 2).data() for r in range(page.history.rowCount())}
+    assert {"สัญญาเงินกู้", "งวดชำระ", "รายการป้องกัน"} <= registers
+    records = [page.history.index(r, 3).data() for r in range(page.history.rowCount())]
+    assert "สัญญา ส-002 นายไพโรจน์ บุญมา" in records
+    assert any(r.startswith("งวดที่ 1 ครบกำหนด") for r in records)
+    assert not any(re.fullmatch(r"[0-9a-f]{8}", r) for r in records)
 
 
 def test_deliveries_tab_lists_notices_delivered(qtbot, book):
@@ -243,3 +250,133 @@ def test_working_date_decides_what_is_overdue(qtbot, book):
     qtbot.addWidget(page)
     assert page.header_text("stage") == "ทวงถาม"
     assert page.header_text("days_overdue") == "1 วัน"
+
+
+# --- issue 11: what the loan page says agrees with itself and with the other pages -------------------
+
+
+def open_fitted(qtbot, book, name, screen: tuple[int, int] = (1366, 768)):
+    """The loan page as it opens on a laptop whose screen is `screen`."""
+    page = LoanPage(book.db, book.loans[name], book.today)
+    qtbot.addWidget(page)
+    page.show()
+    fit_to_screen(page, available=QRect(0, 0, *screen))
+    QApplication.processEvents()
+    return page
+
+
+def test_the_visits_tab_counts_the_field_visits_the_notices_tab_lists(qtbot, book):
+    from fieldtool import reminders
+
+    with book.db.session() as s:
+        open_now = [r for r in reminders.reminders_on(s, book.today) if r.loan_id == book.loans["pairoj"]]
+        ask = next(r for r in open_now if r.kind == "ask")
+        notice = next(r for r in open_now if r.kind != "ask")
+        reminders.deliver(s, ask.id, "visit", book.today, note="พบผู้กู้ที่บ้าน ขอผ่อนสิ้นเดือน")
+        reminders.deliver(s, notice.id, "phone", book.today)
+    page = open_page(qtbot, book, "pairoj")
+    hows = [page.deliveries.index(r, 3).data() for r in range(page.deliveries.rowCount())]
+    assert page.tabs.tabText(4) == "การแจ้งเตือน (2)"
+    assert hows.count("ลงพื้นที่") == 1
+    assert page.tabs.tabText(7) == "การลงพื้นที่และประชุม (1)"
+    row = [page.visits.index(0, c).data() for c in range(page.visits.columnCount())]
+    assert row[0] == "22 พ.ย. 2569"
+    assert row[1] == "ลงพื้นที่ · ลงพื้นที่ติดตามทวงถาม"
+    assert row[4] == "พบผู้กู้ที่บ้าน ขอผ่อนสิ้นเดือน"
+
+
+def test_a_visit_recorded_about_the_loan_is_one_row_with_the_deliveries_it_made(qtbot, book, tmp_path):
+    from fieldtool import visits
+    from fieldtool.visits import VisitInput
+
+    findings = "ผู้กู้เลี้ยงไก่ไข่ได้ผลดี แต่ราคาอาหารสัตว์ขึ้น ขอเลื่อนชำระงวดนี้ไปปลายเดือนหน้า"
+    with book.db.session() as s:
+        visits.add_visit(s, VisitInput(visited_on=book.today, village_id=book.village2, visited_at="10:30",
+                                       place="บ้านผู้กู้", purposes=["ask:field"], findings=findings,
+                                       loans=[book.loans["pairoj"]]), tmp_path)
+    page = open_fitted(qtbot, book, "pairoj")
+    assert page.tabs.tabText(7) == "การลงพื้นที่และประชุม (1)"
+    page.tabs.setCurrentIndex(7)
+    QApplication.processEvents()
+    col = page.visits.column_of("col.findings")
+    assert page.visits.index(0, col).data() == findings
+    # the room the window has goes to the findings: read whole, not cut at the column's usual width
+    view = page.visit_view
+    assert view.horizontalHeader().sectionSize(col) >= view.fontMetrics().horizontalAdvance(findings)
+
+
+def test_the_phone_is_written_the_same_on_the_loan_and_household_pages(qtbot, book):
+    from ui.households.page import HouseholdPage
+
+    from .conftest import household_of
+
+    page = open_page(qtbot, book, "somsri")
+    household = HouseholdPage(book.db, household_of(book.db, book.loans["somsri"]), book.today)
+    qtbot.addWidget(household)
+    assert page.header_text("phone") == household.header_text("phone") == "081-234-5678"
+    assert open_page(qtbot, book, "kamol").header_text("phone") == "–"  # no number: a dash, as elsewhere
+
+
+def test_a_long_group_name_is_cut_in_the_header_not_the_window_widened(qtbot, book):
+    with book.db.session() as s:
+        loan = s.get(Loan, book.loans["somsri"])
+        loan.purpose = "ซื้อจักรเย็บผ้าอุตสาหกรรมและผ้าสำหรับตัดเย็บชุดนักเรียนส่งโรงเรียนในตำบล"
+    page = open_fitted(qtbot, book, "somsri", (1280, 720))
+    assert page.width() <= 1152  # nine tenths of the screen, as every window
+    assert page.header_text("purpose").startswith("ซื้อจักรเย็บผ้าอุตสาหกรรม")  # whole in its text and tooltip
+
+
+def test_a_note_written_from_a_meeting_dates_itself_in_the_buddhist_era(qtbot, book):
+    from fieldtool import visits
+    from fieldtool.visits import MeetingInput
+
+    with book.db.session() as s:
+        visits.add_meeting(s, MeetingInput(kind="guarantee", held_on=book.today, place="ศาลาประชาคม",
+                                           village_id=book.village2, loans=[book.loans["arunee"]]))
+    page = open_page(qtbot, book, "arunee")
+    notes = [page.checks.index(r, 3).data() for r in range(page.checks.rowCount())]
+    assert "บันทึกจากการประชุม 22 พ.ย. 2569" in notes
+    assert page.tabs.tabText(7) == "การลงพื้นที่และประชุม (1)"  # the meeting is listed with the visits
+
+
+def test_a_delivery_recorded_by_mistake_is_undone_from_the_notices_tab(qtbot, book):
+    from fieldtool import reminders
+
+    with book.db.session() as s:
+        rid = next(r.id for r in reminders.reminders_on(s, book.today) if r.loan_id == book.loans["somsri"])
+        reminders.deliver(s, rid, "line", book.today)
+    page = open_page(qtbot, book, "somsri")
+    assert not page.undo_delivery_button.isEnabled()  # nothing chosen yet
+    select_row(page.delivery_view, 0)
+    with qtbot.waitSignal(page.changed):
+        qtbot.mouseClick(page.undo_delivery_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "ยกเลิกการบันทึกแจ้งล่วงหน้า 7 วันแล้ว รายการกลับเป็นงานที่ต้องทำ"
+    # the delivery stays in the list, struck through, saying when it was undone; the count drops
+    assert page.deliveries.rowCount() == 1
+    assert page.deliveries.index(0, 1).data(Qt.ItemDataRole.FontRole).strikeOut()
+    assert page.deliveries.index(0, 5).data() == "ยกเลิกเมื่อ 22 พ.ย. 2569 (บันทึกผิด)"
+    assert page.tabs.tabText(4) == "การแจ้งเตือน (0)"
+    assert not page.undo_delivery_button.isEnabled()
+    records = [page.history.index(r, 3).data() for r in range(page.history.rowCount())]
+    assert "ยกเลิกการบันทึกแจ้งล่วงหน้า 7 วัน วันที่ 22 พ.ย. 2569 ที่บันทึกผิด" in records
+    with book.db.session() as s:
+        assert rid in {r.id for r in reminders.reminders_on(s, book.today)}
+
+
+def test_english_says_one_day_and_no_thai_word_on_a_tab(qtbot, book):
+    from ui import i18n
+
+    i18n.set_language("en")
+    page = LoanPage(book.db, book.loans["somsri"], book.today + timedelta(days=8))
+    qtbot.addWidget(page)
+    assert page.header_text("days_overdue") == "1 day"
+    tabs = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    assert tabs[2] == "Stages"
+    assert not any(re.search("[\u0e00-\u0e7f]", t) for t in tabs)
+
+
+def test_big_counts_have_thousands_separators(qtbot):
+    from ui.i18n import tr
+
+    assert tr("sync.waiting", n=10901) == "มีรายการแก้ไขที่ยังไม่ได้ส่ง 10,901 รายการ"
+    assert tr("loan.tab.notices", n=1250) == "การแจ้งเตือน (1,250)"

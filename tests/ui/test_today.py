@@ -11,7 +11,7 @@ from fieldtool.models import ReminderDelivery
 from fieldtool.thai import format_date
 from ui.qt import Qt
 from ui.today.delivery import DeliveryDialog
-from ui.today.view import TodayView
+from ui.today.view import ASKS, NOTICES, VISITS, TodayView
 
 
 def open_today(qtbot, db, day):
@@ -32,9 +32,16 @@ def row_of_borrower(model, name):
     return next(r for r in range(model.rowCount()) if model.index(r, 0).data() == name)
 
 
-def click_row(qtbot, view, row):
+def click_row(qtbot, view, row, modifier=Qt.KeyboardModifier.NoModifier):
     rect = view.visualRect(view.model().index(row, 0))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, pos=rect.center())
+
+
+def show_tab(qtbot, view, tab):
+    """Click the tab of a list, as the officer does."""
+    bar = view.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab).center())
+    assert view.tabs.currentIndex() == tab
 
 
 def test_notice_seven_days_before_the_due_date_is_listed(qtbot, book):
@@ -59,10 +66,11 @@ def test_overdue_instalment_is_an_ask_task_with_days_overdue(qtbot, book):
     assert shown[6] == "เกิน 10 วัน"
 
 
-def test_section_headers_count_their_rows(qtbot, book):
+def test_the_tabs_of_the_lists_count_their_rows(qtbot, book):
     view = open_today(qtbot, book.db, book.today)
-    assert view.notice_title.text() == f"แจ้งเตือนก่อนครบกำหนด ({view.notices.rowCount()})"
-    assert view.ask_title.text() == f"ติดตามทวงถามหนี้ค้างชำระ ({view.asks.rowCount()})"
+    assert view.list_title(NOTICES) == f"แจ้งเตือนก่อนครบกำหนด ({view.notices.rowCount()})"
+    assert view.list_title(ASKS) == f"ติดตามทวงถามหนี้ค้างชำระ ({view.asks.rowCount()})"
+    assert view.list_title(VISITS) == "นัดลงพื้นที่ (0)"
     assert view.asks.rowCount() == 1
 
 
@@ -71,14 +79,14 @@ def test_two_clicks_record_the_delivery_and_the_row_leaves(qtbot, book):
     before = view.notices.rowCount()
     row = row_of_borrower(view.notices, "นางสมศรี ใจดี")
     reminder = view.notices.row_at(row)
-    assert not view.how_buttons["phone"].isEnabled()  # nothing chosen yet
+    assert not view.notice_list.how_buttons["phone"].isEnabled()  # nothing chosen yet
 
     click_row(qtbot, view.notice_view, row)  # click 1
-    qtbot.mouseClick(view.how_buttons["phone"], Qt.MouseButton.LeftButton)  # click 2
+    qtbot.mouseClick(view.notice_list.how_buttons["phone"], Qt.MouseButton.LeftButton)  # click 2
 
     assert view.notices.rowCount() == before - 1
     assert "นางสมศรี ใจดี" not in [view.notices.index(r, 0).data() for r in range(view.notices.rowCount())]
-    assert view.notice_title.text() == f"แจ้งเตือนก่อนครบกำหนด ({before - 1})"
+    assert view.list_title(NOTICES) == f"แจ้งเตือนก่อนครบกำหนด ({before - 1})"
     with book.db.session() as s:
         assert reminder.id not in {r.id for r in reminders.reminders_on(s, book.today)}
         delivery = s.scalars(
@@ -89,18 +97,24 @@ def test_two_clicks_record_the_delivery_and_the_row_leaves(qtbot, book):
 
 def test_ask_task_done_by_a_visit(qtbot, book):
     view = open_today(qtbot, book.db, book.today)
+    show_tab(qtbot, view, ASKS)
     click_row(qtbot, view.ask_view, 0)
-    qtbot.mouseClick(view.how_buttons["visit"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.ask_list.how_buttons["visit"], Qt.MouseButton.LeftButton)
     assert view.asks.rowCount() == 0
-    assert view.ask_title.text() == "ติดตามทวงถามหนี้ค้างชำระ (0)"
+    assert view.list_title(ASKS) == "ติดตามทวงถามหนี้ค้างชำระ (0)"
 
 
-def test_one_selection_across_both_lists(qtbot, book):
+def test_each_lists_buttons_act_on_the_rows_chosen_in_that_list(qtbot, book):
     view = open_today(qtbot, book.db, book.today)
+    notices = view.notices.rowCount()
     click_row(qtbot, view.notice_view, 0)
+    show_tab(qtbot, view, ASKS)
+    assert not view.ask_list.how_buttons["visit"].isEnabled()  # nothing chosen in this list yet
     click_row(qtbot, view.ask_view, 0)
-    assert not view.notice_view.selectionModel().hasSelection()
     assert view.selected().kind == "ask"
+    qtbot.mouseClick(view.ask_list.how_buttons["meeting"], Qt.MouseButton.LeftButton)
+    assert view.asks.rowCount() == 0
+    assert view.notices.rowCount() == notices  # the notice chosen in the other list was left alone
 
 
 def test_delivery_with_a_note_through_the_dialog(qtbot, book, monkeypatch):
@@ -118,7 +132,7 @@ def test_delivery_with_a_note_through_the_dialog(qtbot, book, monkeypatch):
     monkeypatch.setattr(DeliveryDialog, "ask", answer)
     view.select(reminder.id)
     with qtbot.waitSignal(view.loaded, timeout=20_000):
-        qtbot.mouseClick(view.note_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(view.notice_list.note_button, Qt.MouseButton.LeftButton)
     assert view.notices.row_of(reminder.id) == -1
     with book.db.session() as s:
         delivery = s.scalars(
@@ -144,7 +158,7 @@ def test_empty_day_says_so(qtbot, db):
     assert view.stack.currentWidget() is view.empty
     assert view.empty.text() == "วันนี้ไม่มีรายการที่ต้องแจ้ง"
     assert view.empty.isVisible()
-    assert not view.actions.isVisible()
+    assert not view.tabs.isVisible()
 
 
 def test_reminder_models_pass_the_model_tester(qtbot, qtmodeltester, book):
@@ -165,7 +179,8 @@ def test_a_loan_behind_on_several_instalments_is_one_ask_row(qtbot, book):
     assert shown[3] == "1, 2"
     assert shown[5] == "1,030.00"  # 515.00 + 515.00
     assert shown[6] == f"เกิน {(day - (book.today - timedelta(days=10))).days} วัน"
+    show_tab(qtbot, view, ASKS)
     click_row(qtbot, view.ask_view, rows[0])
-    qtbot.mouseClick(view.how_buttons["visit"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.ask_list.how_buttons["visit"], Qt.MouseButton.LeftButton)
     with book.db.session() as s:
         assert [r for r in reminders.reminders_on(s, day, [book.loans["pairoj"]]) if r.kind == "ask"] == []

@@ -78,7 +78,7 @@ def test_money_collected_on_a_visit_is_a_payment_shown_on_the_loan_page(qtbot, b
     assert page.payments.rowCount() == 1
     assert page.payments.index(0, 1).data() == "515.00"
     assert page.payments.index(0, 4).data() == "เก็บเงินระหว่างลงพื้นที่"
-    assert page.tabs.tabText(page.VISITS_TAB) == "การลงพื้นที่ (1)"
+    assert page.tabs.tabText(page.VISITS_TAB) == "การลงพื้นที่และประชุม (1)"
     row = [page.visits.index(0, c).data() for c in range(page.visits.columnCount())]
     assert row[0] == "22 พ.ย. 2569 10:30"
     assert "ลงพื้นที่ติดตามทวงถาม" in row[3] and "เก็บเงิน/เก็บข้อมูล" in row[3]
@@ -227,10 +227,10 @@ def test_next_visit_task_appears_on_its_day_and_goes_after_the_visit(qtbot, book
     promise(book, hid, book.today)
     before = open_today(qtbot, book.db, book.today - timedelta(days=1))
     assert before.tasks.rowCount() == 0
-    assert before.task_title.text() == "นัดลงพื้นที่ (0)"
+    assert before.list_title(2) == "นัดลงพื้นที่ (0)"
 
     view = open_today(qtbot, book.db, book.today)
-    assert view.task_title.text() == "นัดลงพื้นที่ (1)"
+    assert view.list_title(2) == "นัดลงพื้นที่ (1)"
     row = [view.tasks.index(0, c).data() for c in range(view.tasks.columnCount())]
     assert row == [
         "22 พ.ย. 2569",

@@ -13,6 +13,7 @@ from db import Database
 from fieldtool import households
 from fieldtool.households import STATUSES
 from fieldtool.ledger import STAGE_TH
+from fieldtool.phone import format_phone
 from ui.households.data import HouseholdPageData, LoanRow, VerificationRow, load_household_page
 from ui.households.dialogs import NeedsDialog
 from ui.households.register import STATUS_COLORS, dimension_text, source_text, status_text
@@ -35,7 +36,6 @@ from ui.qt import (
 )
 from ui.screen import fit_to_screen
 from ui.tablemodel import Column, RowTableModel
-from ui.today.model import phone_text
 from ui.visits.model import visit_columns
 from ui.widgets import MessageBar, empty_note, fit_columns, make_table, stage_color
 
@@ -220,7 +220,7 @@ class HouseholdPage(QDialog):
         values["head"].setText(v.head)
         values["village"].setText(v.village)
         values["house_no"].setText(v.house_no or "–")
-        values["phone"].setText(phone_text(v.phone))
+        values["phone"].setText(format_phone(v.phone))
         values["source"].setText(source_text(v.source))
         values["status"].setText(status_text(v.status))
         values["status"].setStyleSheet(

@@ -1,4 +1,9 @@
-"""Everything the loan page shows, read in one session through the loan book services (no Qt here)."""
+"""Everything the loan page shows, read in one session through the loan book services (no Qt here).
+
+The visits tab holds every time the officer met the borrower about this loan: the visits and meetings
+recorded about it, and the ask steps and notices recorded as done in person (ลงพื้นที่, ที่ประชุม) with no
+visit record behind them, so it counts the field visits the notices tab lists.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,23 @@ from datetime import date
 from sqlalchemy import select
 
 from db import Database
-from fieldtool import letters, loanbook, reminders, visits
+from fieldtool import history, letters, loanbook, reminders, visits
+from fieldtool.history import HistoryEntry
 from fieldtool.ledger import LoanState
 from fieldtool.loanbook import LoanInfo
 from fieldtool.models import (
-    ChangeLog,
+    EvidenceLink,
     Instalment,
     LetterRecord,
     Loan,
+    Meeting,
     Payment,
     PreventCheck,
     ReminderDelivery,
-    Schedule,
 )
 from ui.visits.data import VisitRow, visit_rows_of
+
+IN_PERSON = ("visit", "meeting")  # ways of delivery that are a visit or a meeting
 
 
 @dataclass
@@ -39,6 +47,20 @@ class DeliveryRow:
     delivery: ReminderDelivery
     instalment_no: int | None
     step: str  # the notice kind, or the ask step (visit, meeting, ...) of the fund's ladder
+    undone_by: ReminderDelivery | None = None  # the reversing record, when it was recorded by mistake
+
+
+@dataclass
+class ContactRow:
+    """One time the officer met the borrower about the loan: a visit, a meeting, or a delivery done in
+    person that no visit or meeting record covers."""
+
+    on: date
+    at: str
+    kind: str  # visit | meeting
+    visit: VisitRow | None = None
+    meeting: Meeting | None = None
+    delivery: DeliveryRow | None = None
 
 
 @dataclass
@@ -51,9 +73,13 @@ class LoanPageData:
     checks: list[PreventCheck]
     timeline: list[tuple[date, str]]
     deliveries: list[DeliveryRow]
-    history: list[ChangeLog]
+    history: list[HistoryEntry]
     letters: list[LetterRecord]
-    visits: list[VisitRow]
+    contacts: list[ContactRow]  # newest first
+
+    @property
+    def standing_deliveries(self) -> list[DeliveryRow]:
+        return [d for d in self.deliveries if d.undone_by is None]
 
     @property
     def open_items(self) -> list[str]:
@@ -78,10 +104,11 @@ def load_loan_page(db: Database, loan_id: str, day: date) -> LoanPageData:
         )
         ladder = dict(reminders.ladder_of(info.ask_ladder))
         deliveries = [
-            DeliveryRow(d, inst_no.get(d.instalment_id), _step_of(d.kind, ladder))
-            for d in reminders.deliveries_of(s, loan.id)
+            DeliveryRow(d.delivery, inst_no.get(d.delivery.instalment_id), _step_of(d.delivery.kind, ladder), d.undone_by)
+            for d in reminders.delivery_records(s, loan.id)
         ]
         checks = loanbook.prevent_checklist(s, loan.id)
+        visit_rows = visit_rows_of(s, visits.visits_of(s, "loan", loan.id))
         return LoanPageData(
             loan=loan,
             info=info,
@@ -91,9 +118,9 @@ def load_loan_page(db: Database, loan_id: str, day: date) -> LoanPageData:
             checks=checks,
             timeline=loanbook.stage_timeline(s, loan.id, max(day, loan.applied_on)),
             deliveries=deliveries,
-            history=_history(s, loan.id, inst_no, payments, checks, deliveries),
+            history=history.loan_history(s, loan.id),
             letters=letters.issued_letters(s, loan.id)[::-1],
-            visits=visit_rows_of(s, visits.visits_of(s, "loan", loan.id))[::-1],
+            contacts=_contacts(visit_rows, _meetings_of(s, loan.id), deliveries),
         )
 
 
@@ -104,14 +131,23 @@ def _step_of(kind: str, ladder: dict[int, str]) -> str:
     return kind
 
 
-def _history(s, loan_id, inst_no, payments, checks, deliveries) -> list[ChangeLog]:
-    """Change-log rows of the loan and of everything that hangs from it, newest first."""
-    schedule_ids = list(s.scalars(select(Schedule.id).where(Schedule.loan_id == loan_id)))
-    ids = [loan_id, *schedule_ids, *inst_no, *(p.id for p in payments), *(c.id for c in checks)]
-    ids += [d.delivery.id for d in deliveries]
-    q = (
-        select(ChangeLog)
-        .where(ChangeLog.record_id.in_(ids))
-        .order_by(ChangeLog.at.desc(), ChangeLog.seq.desc())
-    )
-    return list(s.scalars(q))
+def _meetings_of(s, loan_id: str) -> list[Meeting]:
+    ids = s.scalars(select(EvidenceLink.source_id).where(
+        EvidenceLink.source_kind == "meeting", EvidenceLink.target_kind == "loan", EvidenceLink.target_id == loan_id))
+    return list(s.scalars(select(Meeting).where(Meeting.id.in_(list(ids)))))
+
+
+def _contacts(visit_rows: list[VisitRow], meetings: list[Meeting], deliveries: list[DeliveryRow]) -> list[ContactRow]:
+    """Visits, meetings and in-person deliveries, newest first; a delivery on the day of a visit (or a
+    meeting) recorded about the loan is that visit, not another one."""
+    rows = [ContactRow(v.visit.visited_on, v.visit.visited_at, "visit", visit=v) for v in visit_rows]
+    rows += [ContactRow(m.held_on, m.held_at, "meeting", meeting=m) for m in meetings]
+    recorded = {(r.kind, r.on) for r in rows}
+    seen = set()
+    for d in deliveries:
+        how, on = d.delivery.how, d.delivery.delivered_on
+        # one visit answers several ask tasks (and a notice) at once: one row for it
+        if how in IN_PERSON and d.undone_by is None and (how, on) not in recorded | seen:
+            seen.add((how, on))
+            rows.append(ContactRow(on, "", how, delivery=d))
+    return sorted(rows, key=lambda r: (r.on, r.at), reverse=True)

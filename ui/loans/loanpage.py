@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from db import Database
-from fieldtool import letters, loanbook
+from fieldtool import letters, loanbook, reminders
 from fieldtool.ledger import STAGE_TH, InstalmentState, ScheduleState
+from fieldtool.phone import format_phone
 from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH
 from fieldtool.schedule import FREQUENCY_TH
-from ui.history.model import ChangeLogModel
+from fieldtool.visits import MEETING_KINDS
+from ui.history.model import HISTORY_COLUMNS
 from ui.i18n import day_text, domain_label, money_text, tr
 from ui.letters.dialogs import LetterDialog, kind_label
 from ui.letters.issue import Issued, LetterJob, issued_note, reprint_request
@@ -29,7 +31,7 @@ from ui.loans.dialogs import (
     ReverseDialog,
     prevent_label,
 )
-from ui.loans.loandata import DeliveryRow, LoanPageData, PaymentRow, load_loan_page
+from ui.loans.loandata import ContactRow, DeliveryRow, LoanPageData, PaymentRow, load_loan_page
 from ui.qt import (
     QColor,
     QComboBox,
@@ -37,7 +39,9 @@ from ui.qt import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPainter,
     QPushButton,
+    QSize,
     QSizePolicy,
     Qt,
     QTabWidget,
@@ -50,13 +54,37 @@ from ui.screen import fit_to_screen
 from ui.tablemodel import ROW_ROLE, Column, RowTableModel
 from ui.visits.data import prefill_from_loan
 from ui.visits.meeting import MeetingDialog
-from ui.visits.model import visit_columns
+from ui.visits.model import purposes_text, when_text
 from ui.visits.newvisit import NewVisitWindow
 from ui.widgets import STAGE_COLORS, MessageBar, empty_note, fit_columns, make_table, stage_color
 
 GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#757575")
 
 PREVENT_TAB = 3  # schedule, payments, stages, then the prevent checklist
+LONG_VALUES = ("borrower", "village", "fund", "purpose")  # names that may be longer than their room
+
+
+class ElidedLabel(QLabel):
+    """A header value that may be longer than its room (a group's name, a fund's): it ends in "…" when
+    cut and shows whole in its tooltip, so a long name never widens the window past a small screen."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("…") * 8), hint.height())
+
+    def paintEvent(self, event) -> None:
+        room = self.contentsRect()
+        elided = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room.width())
+        if elided == self.text():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        self.style().drawItemText(painter, room, int(self.alignment()), self.palette(), self.isEnabled(), elided,
+                                  self.foregroundRole())
 
 
 def instalment_status(inst: InstalmentState, day: date) -> str:
@@ -137,13 +165,63 @@ def delivery_what(d: DeliveryRow) -> str:
     return domain_label(NOTICE_TH, "notice", d.delivery.kind)
 
 
+def _undone(d: DeliveryRow) -> bool:
+    return d.undone_by is not None
+
+
+def delivery_note(d: DeliveryRow) -> str:
+    """The delivery's note; for one undone, when and why (the undo's own note)."""
+    if d.undone_by is None:
+        return d.delivery.note
+    undone = tr("delivery.undone_on", day=day_text(d.undone_by.delivered_on))
+    return f"{undone}: {d.undone_by.note}" if d.undone_by.note else undone
+
+
 DELIVERY_COLUMNS = [
-    Column("col.delivered_on", lambda d: day_text(d.delivery.delivered_on), "right"),
-    Column("col.what", delivery_what),
+    Column("col.delivered_on", lambda d: day_text(d.delivery.delivered_on), "right", strike=_undone),
+    Column("col.what", delivery_what, strike=_undone, max_width=300),
     Column("col.instalment_no", lambda d: str(d.instalment_no or "–"), "right"),
-    Column("col.how", lambda d: domain_label(DELIVERY_HOW, "how", d.delivery.how)),
+    Column("col.how", lambda d: domain_label(DELIVERY_HOW, "how", d.delivery.how), strike=_undone),
     Column("col.by", lambda d: d.delivery.by_whom or "–"),
-    Column("field.note", lambda d: d.delivery.note),
+    Column("field.note", delivery_note, max_width=400, color=lambda d: RED if d.undone_by else None),
+]
+
+
+def contact_kind(c: ContactRow) -> str:
+    if c.meeting is not None:
+        return domain_label(MEETING_KINDS, "meeting_kind", c.meeting.kind)
+    text = tr("contact.visit") if c.kind == "visit" else tr("contact.meeting")
+    return text if c.delivery is None else f"{text} · {delivery_what(c.delivery)}"
+
+
+def contact_findings(c: ContactRow) -> str:
+    if c.visit is not None:
+        return c.visit.visit.findings or "–"
+    if c.meeting is not None:
+        return c.meeting.outcomes or "–"
+    return c.delivery.delivery.note or "–"
+
+
+def _contact_field(c: ContactRow, visit_field: str, meeting_field: str) -> str:
+    row = c.visit.visit if c.visit else c.meeting
+    return (getattr(row, visit_field if c.visit else meeting_field) or "–") if row is not None else "–"
+
+
+CONTACT_COLUMNS = [
+    Column("col.met_on", lambda c: when_text(c.on, c.at), sort_key=lambda c: (c.on, c.at)),
+    Column("col.kind", contact_kind, max_width=320),
+    Column("col.place", lambda c: _contact_field(c, "place", "place"), max_width=220),
+    Column("col.purposes", lambda c: purposes_text(c.visit.purposes) if c.visit else "–", max_width=280),
+    Column("col.findings", contact_findings, max_width=420),
+    Column(
+        "col.next_visit",
+        lambda c: day_text(c.visit.visit.next_visit_on) or "–" if c.visit else "–",
+        "right",
+    ),
+    Column(
+        "col.officer_visit",
+        lambda c: _contact_field(c, "officer", "officer") if c.delivery is None else c.delivery.delivery.by_whom or "–",
+    ),
 ]
 
 
@@ -157,7 +235,7 @@ class LoanPage(QDialog):
         self.loan_id = loan_id
         self.day = day
         self.data: LoanPageData | None = None
-        fit_to_screen(self, (1100, 720))
+        fit_to_screen(self, (1280, 760))  # wide enough for fund names and findings on a 1366×768 laptop
 
         self.message = MessageBar()
         self.tabs = QTabWidget()
@@ -217,10 +295,14 @@ class LoanPage(QDialog):
         # การแจ้งเตือน
         self.deliveries = RowTableModel(DELIVERY_COLUMNS, self)
         self.delivery_view = make_table(self.deliveries)
-        self.tabs.addTab(self._tab(self.delivery_view), "")
+        self.undo_delivery_button = QPushButton(tr("loan.undo_delivery"))
+        self.undo_delivery_button.setToolTip(tr("loan.undo_delivery_tip"))
+        self.undo_delivery_button.clicked.connect(self.undo_selected_delivery)
+        self.delivery_view.selectionModel().selectionChanged.connect(lambda *_: self._update_undo_delivery())
+        self.tabs.addTab(self._tab(self._buttons(self.undo_delivery_button), self.delivery_view), "")
 
-        # ประวัติ
-        self.history = ChangeLogModel(parent=self)
+        # ประวัติ: the change log in words (fieldtool.history), as the history page reads it
+        self.history = RowTableModel(HISTORY_COLUMNS, self)
         self.history_view = make_table(self.history)
         self.tabs.addTab(self._tab(self.history_view), "")
 
@@ -238,7 +320,7 @@ class LoanPage(QDialog):
         self.letter_job: LetterJob | None = None
 
         # การลงพื้นที่และการประชุม
-        self.visits = RowTableModel(visit_columns(with_village=False), self)
+        self.visits = RowTableModel(CONTACT_COLUMNS, self)
         self.visit_view = make_table(self.visits)
         self.visit_view.activated.connect(lambda idx: self._show_visit(self.visits.row_at(idx.row())))
         self.visit_button = QPushButton(tr("loan.new_visit"))
@@ -276,8 +358,8 @@ class LoanPage(QDialog):
     # --- layout helpers -----------------------------------------------------------------------------
 
     HEADER_FIELDS = (
-        ("borrower", "village", "fund", "purpose"),
-        ("principal", "rate", "frequency", "stage"),
+        ("borrower", "phone", "village", "fund", "purpose"),
+        ("agreement_no", "principal", "rate", "frequency", "stage"),
         ("outstanding", "arrears", "days_overdue", "next_due"),
     )
 
@@ -286,16 +368,25 @@ class LoanPage(QDialog):
             for c, name in enumerate(names):
                 caption = QLabel(tr(f"loan.{name}"))
                 caption.setStyleSheet("QLabel { color: #546e7a; }")
-                value = QLabel()
+                caption.setContentsMargins(12 if c else 0, 0, 0, 0)  # a gap after the value before it
+                value = ElidedLabel() if name in LONG_VALUES else QLabel()
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self._values[name] = value
                 self._header.addWidget(caption, r, c * 2)
                 self._header.addWidget(value, r, c * 2 + 1)
-        for c in range(4):
-            self._header.setColumnStretch(c * 2 + 1, 1)
         self._values["borrower"].setStyleSheet("QLabel { font-weight: bold; }")
         # The stage is a coloured badge as wide as its word, not a stretched bar.
         self._values["stage"].setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+
+    def _share_header_room(self) -> None:
+        """The room goes to the columns with names in them, each as much as its longest name needs (a long
+        name is cut no sooner than a short one); figures and the phone keep their width."""
+        for names in self.HEADER_FIELDS:
+            for c, name in enumerate(names):
+                if name in LONG_VALUES:
+                    label = self._values[name]
+                    need = label.fontMetrics().horizontalAdvance(label.text())
+                    self._header.setColumnStretch(c * 2 + 1, max(1, need))
 
     def header_text(self, name: str) -> str:
         """What the header shows for `name` (borrower, outstanding, stage, ...)."""
@@ -336,9 +427,12 @@ class LoanPage(QDialog):
         )
         v = self._values
         v["borrower"].setText(info.borrower)
+        v["phone"].setText(format_phone(info.phone))
+        v["agreement_no"].setText(loan.agreement_no or "–")
         v["village"].setText(info.village)
         v["fund"].setText(info.fund)
         v["purpose"].setText(loan.purpose or "–")
+        self._share_header_room()
         v["principal"].setText(f"{money_text(loan.principal_satang)} {tr('unit.baht')}")
         v["rate"].setText(tr("loan.rate_value", rate=f"{loan.rate_bp / 100:.2f}"))
         v["frequency"].setText(
@@ -375,7 +469,7 @@ class LoanPage(QDialog):
         self.deliveries.set_rows(data.deliveries)
         self.history.set_rows(data.history)
         self.letters.set_rows(data.letters)
-        self.visits.set_rows(data.visits)
+        self.visits.set_rows(data.contacts)
         self._fill_disbursement(data)
         for view in (
             self.payment_view,
@@ -393,10 +487,10 @@ class LoanPage(QDialog):
             tr("loan.tab.payments", n=len(data.payments)),
             tr("loan.tab.stages"),
             tr("loan.tab.prevent", done=sum(c.done for c in data.checks), total=len(data.checks)),
-            tr("loan.tab.notices", n=len(data.deliveries)),
+            tr("loan.tab.notices", n=len(data.standing_deliveries)),
             tr("loan.tab.history"),
             tr("loan.tab.letters", n=len(data.letters)),
-            tr("loan.tab.visits", n=len(data.visits)),
+            tr("loan.tab.visits", n=len(data.contacts)),
         )
         for i, title in enumerate(titles):
             self.tabs.setTabText(i, title)
@@ -408,6 +502,7 @@ class LoanPage(QDialog):
         self.disburse_button.setEnabled(not disbursed)
         self.restructure_button.setEnabled(disbursed and state.outstanding_satang > 0)
         self.reprint_button.setEnabled(bool(data.letters))
+        self._update_undo_delivery()
 
     def _fill_versions(self, schedules: list[ScheduleState], active: ScheduleState | None) -> None:
         self.version.blockSignals(True)
@@ -586,7 +681,28 @@ class LoanPage(QDialog):
         if MeetingDialog.ask(self, self.db, self.day, village, [self.loan_id]):
             self._after_write(tr("loan.meeting_saved"))
 
-    def _show_visit(self, row) -> None:
+    def _show_visit(self, row: ContactRow) -> None:
+        if row.visit is None:  # a meeting, or a delivery done in person: its notices-tab row says it all
+            return
         from ui.visits.log import VisitDetailsDialog
 
-        VisitDetailsDialog.ask(self, self.db, row.visit.id)
+        VisitDetailsDialog.ask(self, self.db, row.visit.visit.id)
+
+    # --- notices recorded by mistake ----------------------------------------------------------------------
+
+    def _update_undo_delivery(self) -> None:
+        row: DeliveryRow | None = self._selected(self.delivery_view)
+        self.undo_delivery_button.setEnabled(row is not None and row.undone_by is None)
+
+    def undo_selected_delivery(self) -> None:
+        """A delivery recorded by mistake is cancelled by a reversing record; the task opens again."""
+        row: DeliveryRow | None = self._selected(self.delivery_view)
+        if row is None or row.undone_by is not None:
+            return
+        try:
+            with self.db.session() as s:
+                reminders.undo_delivery(s, row.delivery.reminder_id, max(self.day, row.delivery.delivered_on))
+        except Exception as exc:
+            self.message.show_error(exc)
+            return
+        self._after_write(tr("loan.delivery_undone", what=delivery_what(row)))

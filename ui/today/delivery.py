@@ -16,7 +16,7 @@ from ui.widgets import DateField
 
 class DeliveryDialog(FormDialog):
     def __init__(
-        self, db: Database, reminder: Reminder, day: date, officer: str = "", how: str = "phone", parent=None
+        self, db: Database, reminder: Reminder, day: date, officer: str = "", how: str = "", parent=None
     ):
         super().__init__(tr("delivery.title"), parent)
         self.setMinimumWidth(560)
@@ -32,6 +32,8 @@ class DeliveryDialog(FormDialog):
         self.how = QComboBox()
         for code in DELIVERY_HOW:
             self.how.addItem(domain_label(DELIVERY_HOW, "how", code), code)
+        # notices are mostly phoned; asking is done in person, as the ladder's step says
+        how = how or ("meeting" if reminder.step == "meeting" else "visit" if reminder.kind == "ask" else "phone")
         self.how.setCurrentIndex(max(0, self.how.findData(how)))
         self.delivered_on = DateField(day)
         self.by_whom = QLineEdit(officer)

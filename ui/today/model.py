@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from fieldtool.phone import format_phone
 from fieldtool.reminders import ASK_STEP_TH, NOTICE_TH, Reminder
 from fieldtool.thai import thai_sort_key
 from ui.i18n import day_text, domain_label, money_text, tr
@@ -28,19 +29,6 @@ def _timing_text(r: Reminder, day: date) -> str:
 
 def _timing_key(r: Reminder, day: date) -> int:
     return -r.days_overdue if r.kind == "ask" else (r.due_date - day).days
-
-
-def phone_text(digits: str) -> str:
-    """081-234-5678 for a mobile, 045-123-456 for a landline: easier to read out and dial."""
-    if len(digits) == 10:
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    if len(digits) == 9:
-        return (
-            f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-            if digits[1] != "2"
-            else f"{digits[:2]}-{digits[2:5]}-{digits[5:]}"
-        )
-    return digits or "–"
 
 
 def reminder_columns(day: Callable[[], date]) -> list[Column]:
@@ -74,7 +62,7 @@ def reminder_columns(day: Callable[[], date]) -> list[Column]:
             sort_key=lambda r: _timing_key(r, day()),
             color=lambda r: QColor("#c62828") if r.kind == "ask" else None,
         ),
-        Column("col.phone", lambda r: phone_text(r.info.phone)),
+        Column("col.phone", lambda r: format_phone(r.info.phone)),
     ]
 
 

@@ -1,18 +1,21 @@
-"""The today view: what to deliver and whom to ask on the working day, recorded in two clicks, and the
-visits promised for the day.
+"""The today view (วันนี้): the officer's worklist for the working day. Three lists, one at a time in tabs
+so each has the height of the page (the counts stay in sight on the tabs): notices to deliver, ask tasks to
+carry out, and the visits promised for the day (`visits.next_visit_tasks`).
 
-Select a row, click how it was done (โทรแจ้งแล้ว, ลงพื้นที่แล้ว, ...): the delivery is written through
-`reminders.deliver` and the row leaves the list. "บันทึกพร้อมหมายเหตุ…" opens the full DeliveryDialog.
-The third list holds the next-visit tasks (`visits.next_visit_tasks`): a visit promised for this day or
-earlier and not yet made; "เริ่มบันทึกการลงพื้นที่…" opens the new-visit window pre-filled from it.
-"พิมพ์หนังสือของวันนี้" prints the day's letters (`letters.letters_due`) with a progress bar and a preview.
-While the laptop's subdistrict is not (fully) set up, a line at the top says what is missing and offers
-"ตั้งค่าตำบล…" (the main window opens the wizard or the settings).
+Each list has its own toolbar over its rows (ui/today/lists.py). Select rows and click how they were done
+(โทรแจ้งแล้ว, ลงพื้นที่แล้ว, ...): the deliveries are written through `reminders.deliver` and the rows leave
+the list, the next row selected. "บันทึกพร้อมหมายเหตุ…" (Ctrl+D) opens the DeliveryDialog; "พิมพ์หนังสือ"
+(Ctrl+P) issues the day's letters of the selected borrowers; Enter opens the loan (on a visit: the visit
+record, pre-filled). A delivery recorded by mistake is undone with "เลิกทำ" (Ctrl+Z): a reversing record
+(`reminders.undo_delivery`), and the rows come back. "พิมพ์หนังสือของวันนี้" prints every letter of the day
+(`letters.letters_due`) with a progress bar and a preview. F5 (Go → Reload) reads the lists again. While the
+laptop's subdistrict is not (fully) set up, a line at the top says what is missing and offers "ตั้งค่าตำบล…".
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import date
 
 from db import Database
@@ -23,29 +26,28 @@ from ui.i18n import domain_label, long_day_text, tr
 from ui.letters.dialogs import BatchConfirmDialog
 from ui.letters.issue import Issued, LetterJob, issued_note
 from ui.qt import (
+    QAction,
+    QColor,
     QFrame,
     QHBoxLayout,
-    QItemSelectionModel,
     QLabel,
     QPushButton,
     QStackedWidget,
     Qt,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
     Signal,
     emit,
 )
 from ui.setup.part import list_text, setup_needed
-from ui.tablemodel import ROW_ROLE, RowTableModel
 from ui.today.delivery import DeliveryDialog
-from ui.today.model import ReminderModel
+from ui.today.lists import ASK_HOWS, NOTICE_HOWS, UNDO_KEY, ReminderList, TaskList, tool_button, with_key
 from ui.visits.data import TaskRow, load_visit_tasks, prefill_from_task
-from ui.visits.model import task_columns
 from ui.visits.newvisit import NewVisitWindow
-from ui.widgets import MessageBar, empty_note, fit_columns, make_table, section_title
+from ui.widgets import MessageBar, fit_columns, section_title
 
-# The buttons of the two-click path, in the order officers use them most.
-HOW_BUTTONS = ("phone", "visit", "line", "letter", "meeting")
+NOTICES, ASKS, VISITS = range(3)  # the tabs
 
 
 def load_reminders(db: Database, day: date) -> list[Reminder]:
@@ -62,6 +64,15 @@ def load_today(db: Database, day: date) -> tuple[list[Reminder], list[TaskRow], 
     return load_reminders(db, day), load_visit_tasks(db, day), load_setup_needed(db)
 
 
+@dataclass
+class Recorded:
+    """Deliveries recorded in one click, kept so that Ctrl+Z can undo them."""
+
+    ids: list[str]  # the reminders delivered
+    who: str  # the borrowers, as the message names them
+    day: date
+
+
 class TodayView(QWidget):
     loaded = Signal()
     changed = Signal()  # something was written: other pages should reload
@@ -75,71 +86,51 @@ class TodayView(QWidget):
         self.officer = officer
         self.stale = True
         self._generation = 0
+        self._shown_once = False
+        self.undo_stack: list[Recorded] = []
+        self.letter_job: LetterJob | None = None
 
         self.title = section_title("")
         self.message = MessageBar()
-        self.notices = ReminderModel(lambda: self.day, self)
-        self.asks = ReminderModel(lambda: self.day, self)
-        self.notice_title = section_title("")
-        self.ask_title = section_title("")
-        self.notice_view = make_table(self.notices, sortable=True)
-        self.ask_view = make_table(self.asks, sortable=True)
-        for view in (self.notice_view, self.ask_view):
-            view.activated.connect(
-                lambda idx, v=view: emit(self.open_loan, v.model().row_at(idx.row()).loan_id)
-            )
-        self.tasks = RowTableModel(task_columns(lambda: self.day), self)
-        self.task_title = section_title("")
-        self.task_view = make_table(self.tasks, sortable=True)
-        self.task_view.activated.connect(lambda idx: self.start_visit(self.tasks.row_at(idx.row())))
-        for view in (self.notice_view, self.ask_view, self.task_view):
-            view.selectionModel().selectionChanged.connect(lambda *_, v=view: self._selected_in(v))
-        empty_note(self.task_view, tr("today.no_visits"))
-        empty_note(self.notice_view, tr("today.no_notices"))
-        empty_note(self.ask_view, tr("today.no_asks"))
-        self.visit_button = QPushButton(tr("today.start_visit"))
-        self.visit_button.setToolTip(tr("today.start_visit_tip"))
-        self.visit_button.clicked.connect(lambda: self.start_visit(self.selected_task()))
+        self.undo_action = QAction(tr("today.undo"), self)
+        self.undo_action.setShortcut(UNDO_KEY)
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.undo_action.triggered.connect(lambda _=False: self.undo_last())
+        self.addAction(self.undo_action)
+        self.undo_button = tool_button(self.undo_action)
         self.letters_button = QPushButton(tr("today.print_letters"))
         self.letters_button.setToolTip(tr("today.print_letters_tip"))
         self.letters_button.clicked.connect(self.print_letters)
-        self.letter_job: LetterJob | None = None
 
-        lists = QWidget()
-        box = QVBoxLayout(lists)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.notice_title)
-        box.addWidget(self.notice_view, 1)
-        box.addWidget(self.ask_title)
-        box.addWidget(self.ask_view, 1)
-        box.addWidget(self.task_title)
-        box.addWidget(self.task_view, 1)
-        task_buttons = QHBoxLayout()
-        task_buttons.addWidget(self.visit_button)
-        task_buttons.addStretch(1)
-        box.addLayout(task_buttons)
+        self.notice_list = ReminderList(lambda: self.day, NOTICE_HOWS, tr("today.no_notices"),
+                                        tr("today.print_notice_tip"))
+        self.ask_list = ReminderList(lambda: self.day, ASK_HOWS, tr("today.no_asks"), tr("today.print_demand_tip"))
+        self.task_list = TaskList(lambda: self.day)
+        for lst in (self.notice_list, self.ask_list):
+            lst.record.connect(lambda how, lst=lst: self.deliver_selected(how, lst))
+            lst.record_with_note.connect(lambda lst=lst: self.deliver_with_note(lst))
+            lst.print_letters.connect(lambda lst=lst: self.print_selected(lst))
+            lst.open_loan.connect(lambda loan_id: emit(self.open_loan, loan_id))
+        self.task_list.start_visit.connect(self.start_visit)
+        for lst in (self.notice_list, self.ask_list, self.task_list):
+            lst.add_to_menu(self.undo_action)
+        # the names the rest of the program and the tests know the lists by
+        self.notices, self.asks, self.tasks = self.notice_list.model, self.ask_list.model, self.task_list.model
+        self.notice_view, self.ask_view, self.task_view = (
+            self.notice_list.view, self.ask_list.view, self.task_list.view)
+        self.visit_button = self.task_list.start_button
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for lst in (self.notice_list, self.ask_list, self.task_list):
+            self.tabs.addTab(lst, "")
+        self.tabs.currentChanged.connect(lambda i: self.tabs.widget(i).view.setFocus())
         self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("QLabel { color: #546e7a; font-size: 16pt; }")
         self.stack = QStackedWidget()
-        self.stack.addWidget(lists)
+        self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.empty)
-
-        self.how_buttons: dict[str, QPushButton] = {}
-        self.actions = QWidget()
-        actions = QHBoxLayout(self.actions)
-        actions.setContentsMargins(0, 0, 0, 0)
-        actions.addWidget(QLabel(tr("today.record")))
-        for how in HOW_BUTTONS:
-            btn = QPushButton(tr(f"today.how.{how}"))
-            btn.setToolTip(tr("today.how_tip", how=domain_label(reminders.DELIVERY_HOW, "how", how)))
-            btn.clicked.connect(lambda _=False, h=how: self.deliver_selected(h))
-            self.how_buttons[how] = btn
-            actions.addWidget(btn)
-        self.note_button = QPushButton(tr("today.with_note"))
-        self.note_button.clicked.connect(self.deliver_with_note)
-        actions.addWidget(self.note_button)
-        actions.addStretch(1)
 
         self.setup_note = QFrame()
         self.setup_note.setObjectName("setupNote")
@@ -157,17 +148,20 @@ class TodayView(QWidget):
         note.addWidget(self.setup_button)
         self.setup_note.hide()
 
+        # one line over the lists: the day, undo, and the day's letters
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.undo_button)
         top.addWidget(self.letters_button)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.setup_note)
         layout.addWidget(self.message)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(self.actions)
         self._update_titles()
-        self._update_buttons()
+        self._update_undo()
 
     # --- loading ------------------------------------------------------------------------------------
 
@@ -200,11 +194,14 @@ class TodayView(QWidget):
         # one row per loan: a single visit or meeting asks about the whole debt
         self.asks.set_rows(reminders.ask_tasks_by_loan(items))
         self.tasks.set_rows(list(tasks))
-        fit_columns(self.notice_view)
-        fit_columns(self.ask_view)
-        fit_columns(self.task_view)
+        for lst in (self.notice_list, self.ask_list, self.task_list):
+            fit_columns(lst.view)
+            lst.update_actions()
         self._update_titles()
-        self._update_buttons()
+        if not self._shown_once:  # first load: open on the first list with work in it
+            self._shown_once = True
+            counts = [self.notices.rowCount(), self.asks.rowCount(), self.tasks.rowCount()]
+            self.tabs.setCurrentIndex(next((i for i, n in enumerate(counts) if n), NOTICES))
         emit(self.loaded)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
@@ -213,93 +210,113 @@ class TodayView(QWidget):
             emit(self.loaded)
 
     def _update_titles(self) -> None:
-        n_notice, n_ask, n_task = self.notices.rowCount(), self.asks.rowCount(), self.tasks.rowCount()
-        self.notice_title.setText(tr("today.notices", n=n_notice))
-        self.ask_title.setText(tr("today.asks", n=n_ask))
-        self.task_title.setText(tr("today.visits", n=n_task))
-        if n_notice + n_ask + n_task == 0:
+        counts = (self.notices.rowCount(), self.asks.rowCount(), self.tasks.rowCount())
+        for tab, (key, n) in enumerate(zip(("today.notices", "today.asks", "today.visits"), counts, strict=True)):
+            self.tabs.setTabText(tab, tr(key, n=n))
+        # overdue debt waiting is the one count in red
+        self.tabs.tabBar().setTabTextColor(ASKS, QColor("#c62828") if counts[ASKS] else QColor())
+        if sum(counts) == 0:
             self.empty.setText(tr("today.empty") if self._generation else tr("today.loading"))
             self.stack.setCurrentWidget(self.empty)
         else:
-            self.stack.setCurrentIndex(0)
-        self.actions.setVisible(n_notice + n_ask > 0)
+            self.stack.setCurrentWidget(self.tabs)
 
-    # --- choosing and recording -------------------------------------------------------------------------
+    def list_title(self, tab: int) -> str:
+        """What the tab of a list says: its name and how many rows it has."""
+        return self.tabs.tabText(tab)
 
-    def _selected_in(self, view) -> None:
-        # One selection across the lists: the buttons act on that row.
-        if view.selectionModel().hasSelection():
-            for other in (self.notice_view, self.ask_view, self.task_view):
-                if other is not view:
-                    other.selectionModel().clearSelection()
-        self._update_buttons()
+    # --- recording and undoing ------------------------------------------------------------------------
 
     def selected(self) -> Reminder | None:
-        for view in (self.notice_view, self.ask_view):
-            rows = view.selectionModel().selectedRows()
-            if rows:
-                return rows[0].data(ROW_ROLE)
-        return None
+        """The first selected row of the list on screen (notices or ask tasks)."""
+        lst = self.tabs.currentWidget()
+        return lst.current() if isinstance(lst, ReminderList) else None
 
     def select(self, reminder_id: str) -> bool:
-        """Select the row of a reminder (as a click would); False when it is not listed."""
-        for view, model in ((self.notice_view, self.notices), (self.ask_view, self.asks)):
-            row = model.row_of(reminder_id)
+        """Show the list of a reminder and select its row (as a click would); False when it is not listed."""
+        for tab, lst in ((NOTICES, self.notice_list), (ASKS, self.ask_list)):
+            row = lst.row_of(reminder_id)
             if row >= 0:
-                view.selectionModel().select(
-                    model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-                )
+                self.tabs.setCurrentIndex(tab)
+                lst.select_rows([row])
                 return True
         return False
 
     def selected_task(self) -> TaskRow | None:
-        rows = self.task_view.selectionModel().selectedRows()
-        return rows[0].data(ROW_ROLE) if rows else None
+        return self.task_list.current()
 
-    def _update_buttons(self) -> None:
-        has = self.selected() is not None
-        for btn in self.how_buttons.values():
-            btn.setEnabled(has)
-        self.note_button.setEnabled(has)
-        self.visit_button.setEnabled(self.selected_task() is not None)
-
-    def deliver_selected(self, how: str) -> None:
-        reminder = self.selected()
-        if reminder is None:
+    def deliver_selected(self, how: str, lst: ReminderList | None = None) -> None:
+        """Record the selected rows of a list delivered on the working day, `how`; one transaction."""
+        lst = lst or self.tabs.currentWidget()
+        chosen = lst.selected() if isinstance(lst, ReminderList) else []
+        if not chosen:
             return
         try:
             with self.db.session() as s:
-                reminders.deliver(s, reminder.id, how, self.day)
+                for reminder in chosen:
+                    reminders.deliver(s, reminder.id, how, self.day)
         except Exception as exc:
             self.message.show_error(exc)
             return
-        self._remove(reminder)
-        self.message.show_info(
-            tr(
-                "today.recorded",
-                borrower=reminder.info.borrower,
-                how=domain_label(reminders.DELIVERY_HOW, "how", how),
-            )
-        )
-        emit(self.changed)
+        lst.remove(chosen)
+        who = self._who(chosen)
+        self._recorded(Recorded([r.id for r in chosen], who, self.day),
+                       tr("today.recorded", borrower=who, how=domain_label(reminders.DELIVERY_HOW, "how", how)))
 
-    def deliver_with_note(self) -> None:
-        reminder = self.selected()
+    def deliver_with_note(self, lst: ReminderList | None = None) -> None:
+        lst = lst or self.tabs.currentWidget()
+        reminder = lst.current() if isinstance(lst, ReminderList) else None
         if reminder is None:
             return
         if DeliveryDialog.ask(self, self.db, reminder, self.day, self.officer):
-            self.message.show_info(tr("today.recorded_note", borrower=reminder.info.borrower))
-            emit(self.changed)
+            self._recorded(Recorded([reminder.id], reminder.info.borrower, self.day),
+                           tr("today.recorded_note", borrower=reminder.info.borrower))
             self.refresh()
 
-    def _remove(self, reminder: Reminder) -> None:
-        for model in (self.notices, self.asks):
-            row = model.row_of(reminder.id)
-            if row >= 0:
-                model.remove_row(row)
+    @staticmethod
+    def _who(chosen: list[Reminder]) -> str:
+        names = list(dict.fromkeys(r.info.borrower for r in chosen))
+        return names[0] if len(names) == 1 else tr("today.borrowers", n=len(names))
+
+    def _recorded(self, done: Recorded, text: str) -> None:
+        self.undo_stack.append(done)
         self._update_titles()
-        self._update_buttons()
+        self._update_undo()
+        self.message.show_info(text)
+        emit(self.changed)
+
+    def _update_undo(self) -> None:
+        last = self.undo_stack[-1] if self.undo_stack else None
+        self.undo_action.setEnabled(last is not None)
+        self.undo_action.setToolTip(with_key(tr("today.undo_tip", who=last.who), UNDO_KEY) if last else "")
+        self.undo_button.setVisible(last is not None)
+
+    def undo_last(self) -> None:
+        """Ctrl+Z: the last deliveries recorded here are undone by reversing records; their rows come back."""
+        if not self.undo_stack:
+            return
+        last = self.undo_stack[-1]
+        try:
+            with self.db.session() as s:
+                for reminder_id in last.ids:
+                    reminders.undo_delivery(s, reminder_id, max(last.day, self.day))
+        except Exception as exc:
+            self.message.show_error(exc)
+            return
+        self.undo_stack.pop()
+        self._update_undo()
+        self.message.show_info(tr("today.undone", who=last.who))
+        self.loaded.connect(lambda ids=last.ids: self._reselect(ids), Qt.ConnectionType.SingleShotConnection)
+        emit(self.changed)
+        self.refresh()
+
+    def _reselect(self, ids: list[str]) -> None:
+        for tab, lst in ((NOTICES, self.notice_list), (ASKS, self.ask_list)):
+            rows = [r for r in (lst.row_of(i) for i in ids) if r >= 0]
+            if rows:
+                self.tabs.setCurrentIndex(tab)
+                lst.select_rows(rows)
+                return
 
     # --- the promised visits -----------------------------------------------------------------------
 
@@ -319,20 +336,43 @@ class TodayView(QWidget):
     def print_letters(self) -> LetterJob | None:
         """Print every letter due on the working day into one PDF, with the register of letters sent; then
         preview it. First it says what it will issue and record, and asks (BatchConfirmDialog.ask)."""
+        day = self.day
+        return self._start_letters(
+            tr("letters.batch_title", day=long_day_text(day)),
+            lambda s: letters.letters_due(s, day),
+            f"letters-{day.isoformat()}",
+            with_dispatch=True,
+        )
+
+    def print_selected(self, lst: ReminderList | None = None) -> LetterJob | None:
+        """Ctrl+P: the day's letter (notice or demand) of each borrower selected in a list, asked first as the
+        day's batch is."""
+        lst = lst or self.tabs.currentWidget()
+        chosen = lst.selected() if isinstance(lst, ReminderList) else []
+        if not chosen:
+            return None
+        day, loan_ids = self.day, list(dict.fromkeys(r.loan_id for r in chosen))
+        return self._start_letters(
+            tr("today.letters_title", who=self._who(chosen), day=long_day_text(day)),
+            lambda s: letters.letters_due(s, day, loan_ids=loan_ids),
+            f"letters-{day.isoformat()}-selected",
+            with_dispatch=len(loan_ids) > 1,
+        )
+
+    def _start_letters(self, title: str, make_requests, stem: str, with_dispatch: bool) -> LetterJob | None:
         job = self.letter_job
         if job is not None and job.result is None and not job.error and not job.declined:
             return None  # one batch at a time
-        day = self.day
         self.message.clear_message()
         self.letters_button.setEnabled(False)
         self.letter_job = LetterJob(
             self,
             self.db,
-            tr("letters.batch_title", day=long_day_text(day)),
-            lambda s: letters.letters_due(s, day),
-            day,
-            f"letters-{day.isoformat()}",
-            with_dispatch=True,
+            title,
+            make_requests,
+            self.day,
+            stem,
+            with_dispatch=with_dispatch,
             on_success=self._letters_done,
             on_failure=self._letters_failed,
             confirm=lambda outline: BatchConfirmDialog.ask(self, outline),
