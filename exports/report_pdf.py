@@ -42,7 +42,7 @@ from exports.thai_text import (
 )
 from fieldtool.district import RATIO, SATANG, DistrictReport, Measure, Row, Section, figure_text
 from fieldtool.district import Table as ReportTable
-from fieldtool.thai import format_date, to_thai_digits
+from fieldtool.thai import ZONE_TH, format_date, format_time, to_thai_digits
 
 PAGE = landscape(A4)
 MARGIN = 1.5 * cm
@@ -140,14 +140,15 @@ def _summary(report: DistrictReport) -> list:
     story = [ThaiParagraph(heading(report), TITLE, align="centre")]
     if report.office_name:
         story.append(ThaiParagraph(report.office_name, TEXT, align="centre"))
-    story.append(ThaiParagraph(f"ข้อมูล ณ วันที่ {format_date(report.on, 'long', thai_digits=True)}", TEXT,
-                               align="centre", space_after=8))
+    story.append(ThaiParagraph(f"ข้อมูล ณ วันที่ {format_date(report.on, 'long', thai_digits=True)}"
+                               f"  จัดทำเมื่อ {_time(report.made_at, zone=True)}", TEXT, align="centre", space_after=8))
     quarters = [[q.label(), format_date(q.start, thai_digits=True), format_date(q.end, thai_digits=True),
                  format_date(q.as_of, thai_digits=True) if q.as_of else "–", status_th[q.status]]
                 for q in report.quarters]
     story.append(ruled_table(["ไตรมาส", "ตั้งแต่", "ถึง", "ตัวเลข ณ วันที่", "สถานะ"], quarters, None,
                              ("left", "left", "left", "left", "left"), WIDTH * 0.7, flexible=(0,)))
     story.append(Spacer(1, 10))
+    story += _sources(report)
     rows = []
     for sec in report.sections:
         total = sec.table("subdistrict").total
@@ -160,6 +161,22 @@ def _summary(report: DistrictReport) -> list:
     story.append(Spacer(1, 8))
     story += _check_paragraphs(report)
     return story
+
+
+def _time(at, zone: bool = False) -> str:
+    return to_thai_digits(format_time(at, zone=zone))
+
+
+def _sources(report: DistrictReport) -> list:
+    """Where the figures come from: each laptop's latest bundle, made and merged when (Thailand's time)."""
+    if not report.sources:
+        return []
+    rows = [[src.subdistrict, src.officer or "–", to_thai_digits(str(src.bundle_seq)), _time(src.made_at),
+             _time(src.received_at)] for src in report.sources]
+    return [ThaiParagraph(f"ข้อมูลจากเครื่องภาคสนาม (ชุดข้อมูลล่าสุดของแต่ละเครื่อง, {ZONE_TH})", HEAD, space_after=2),
+            ruled_table(["ตำบล", "เจ้าหน้าที่", "ชุดที่", "ทำเมื่อ", "นำเข้าเมื่อ"], rows, None,
+                        ("left", "left", "right", "left", "left"), WIDTH, flexible=(0, 1)),
+            Spacer(1, 10)]
 
 
 def _check_paragraphs(report: DistrictReport) -> list:

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from fieldtool.district import COUNT, RATIO, SATANG, DistrictReport, Row, Section, Table
-from fieldtool.thai import InputError, format_date, to_thai_digits
+from fieldtool.thai import ZONE_TH, InputError, format_date, format_time, to_thai_digits
 
 SHEET_NAMES = {
     "arrears": "หนี้ค้างชำระ",
@@ -123,6 +123,25 @@ def _heading(report: DistrictReport) -> str:
     return f"รายงานผลการดำเนินงานระดับอำเภอ {where} ปีงบประมาณ {to_thai_digits(str(report.fy))}"
 
 
+def _time(at, zone: bool = False) -> str:
+    return to_thai_digits(format_time(at, zone=zone))
+
+
+def _sources(ws, r: int, report: DistrictReport) -> int:
+    """Each laptop's latest bundle, made and merged when (Thailand's time); the next free row after it."""
+    if not report.sources:
+        return r
+    ws.cell(r, 1, f"ข้อมูลจากเครื่องภาคสนาม (ชุดข้อมูลล่าสุดของแต่ละเครื่อง, {ZONE_TH})").font = BOLD
+    r += 1
+    _header_row(ws, r, ["ตำบล", "เจ้าหน้าที่", "ชุดที่", "ทำเมื่อ", "นำเข้าเมื่อ"])
+    for src in report.sources:
+        r += 1
+        for c, v in enumerate((src.subdistrict, src.officer or "-", src.bundle_seq, _time(src.made_at),
+                               _time(src.received_at)), start=1):
+            _body(ws.cell(r, c, v))
+    return r + 2
+
+
 def _summary(ws, report: DistrictReport) -> None:
     ws.title = "สรุป"
     ws.sheet_view.showGridLines = False
@@ -131,7 +150,8 @@ def _summary(ws, report: DistrictReport) -> None:
     r = 2
     for label, value in (("สำนักงาน", report.office_name or "-"),
                          ("อำเภอ (รหัส)", f"{report.district_name} ({report.district_code})"),
-                         ("ข้อมูล ณ วันที่", format_date(report.on, "long", thai_digits=True))):
+                         ("ข้อมูล ณ วันที่", format_date(report.on, "long", thai_digits=True)),
+                         ("จัดทำเมื่อ", _time(report.made_at, zone=True))):
         ws.cell(r, 1, label).font = BOLD
         ws.cell(r, 2, value).font = PLAIN
         r += 1
@@ -143,8 +163,8 @@ def _summary(ws, report: DistrictReport) -> None:
         for c, v in enumerate((q.label(), _day(q.start), _day(q.end), _day(q.as_of) if q.as_of else "-",
                                status_th[q.status]), start=1):
             _body(ws.cell(r, c, v))
+    r = _sources(ws, r + 2, report)
     # the district's total of every figure, quarter by quarter
-    r += 2
     ws.cell(r, 1, "ภาพรวมทั้งอำเภอ (ยอดรวมที่คำนวณจากข้อมูล)").font = BOLD
     r += 1
     _header_row(ws, r, ["หัวข้อ", *[q.label() for q in report.quarters]])

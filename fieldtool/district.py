@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -36,6 +36,7 @@ from fieldtool.models import (
     PlanAction,
     Setting,
     Subdistrict,
+    SyncBundle,
     Village,
     Visit,
 )
@@ -187,6 +188,17 @@ class Problem:
     message: str  # Thai, then English in parentheses
 
 
+@dataclass(frozen=True)
+class Source:
+    """A laptop's latest bundle the office has merged: how recent its subdistrict's figures are."""
+
+    subdistrict: str  # "341905 ต.โนนกลาง"
+    officer: str
+    bundle_seq: int
+    made_at: datetime  # UTC: when the laptop wrote the bundle
+    received_at: datetime  # UTC: when the office imported it
+
+
 @dataclass
 class DistrictReport:
     fy: int
@@ -197,6 +209,8 @@ class DistrictReport:
     quarters: list[Quarter]
     sections: list[Section]
     problems: list[Problem] = field(default_factory=list)
+    made_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # UTC: when the figures were counted
+    sources: list[Source] = field(default_factory=list)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -587,9 +601,23 @@ def district_report(
     sections["plans"] = Section("plans", *PLANS[:3], PLANS[3], _tables(plans, PLANS[3], quarters, fund_labels))
 
     report = DistrictReport(fy, code, areas.district_name, office.value if office else "", on, quarters,
-                            [sections[k] for k in SECTION_ORDER])
+                            [sections[k] for k in SECTION_ORDER], sources=data_sources(session, areas))
     report.problems = _problems(report, areas, [*loan_tallies.values(), notices, visits, plans])
     return report
+
+
+def data_sources(session: Session, areas: Areas) -> list[Source]:
+    """Each laptop's latest bundle merged here, by subdistrict: the figures hold its work up to then."""
+    latest = (select(SyncBundle.source_device, func.max(SyncBundle.bundle_seq).label("seq"))
+              .where(SyncBundle.direction == "in", SyncBundle.kind == "field").group_by(SyncBundle.source_device)
+              .subquery())
+    rows = session.scalars(select(SyncBundle).join(latest, (SyncBundle.source_device == latest.c.source_device)
+                                                   & (SyncBundle.bundle_seq == latest.c.seq))
+                           .where(SyncBundle.direction == "in", SyncBundle.kind == "field",
+                                  SyncBundle.area_code.startswith(areas.district_code)))
+    out = [Source(f"{b.area_code} {areas.subdistricts.get(b.area_code, '')}".strip(), b.officer, b.bundle_seq,
+                  b.created_at, b.processed_at) for b in rows]
+    return sorted(out, key=lambda src: (src.subdistrict, src.officer, src.bundle_seq))
 
 
 def _loan_record(info: LoanInfo | None, loan_id: str) -> str:

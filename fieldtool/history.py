@@ -11,9 +11,8 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,24 +53,93 @@ from fieldtool.models import (
     Visit,
     WorkItem,
 )
-from fieldtool.officedesk import FIELD_LABELS, TABLE_LABELS
 from fieldtool.plans import ACTION_STATUSES, PARTS
-from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH
+from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH, UNDO, UNDO_PREFIX
 from fieldtool.schedule import FREQUENCY_TH
 from fieldtool.text import Text
-from fieldtool.thai import format_baht, format_date, matches
+from fieldtool.thai import LOCAL_ZONE, format_baht, format_date, format_time, local_time, matches
 from fieldtool.visits import ASK_ITEMS, FOLLOW_ITEMS, MEETING_KINDS
 
-LOCAL_ZONE = ZoneInfo("Asia/Bangkok")
 PAGE_SIZE = 500
 
-# Kinds of record fieldtool.officedesk does not name (householdmember is that table's real name).
+# What a record is, for people: (Thai, English).
+TABLE_LABELS = {
+    "person": ("บุคคล", "person"),
+    "household": ("ครัวเรือน", "household"),
+    "household_member": ("สมาชิกครัวเรือน", "household member"),
+    "borrowing_group": ("กลุ่ม", "group"),
+    "group_member": ("สมาชิกกลุ่ม", "group member"),
+    "fund": ("กองทุน", "fund"),
+    "loan": ("สัญญาเงินกู้", "loan"),
+    "schedule": ("ตารางผ่อนชำระ", "repayment schedule"),
+    "instalment": ("งวดชำระ", "instalment"),
+    "payment": ("การชำระเงิน", "payment"),
+    "prevent_check": ("รายการป้องกัน", "prevent checklist item"),
+    "reminder_delivery": ("การแจ้งเตือน", "notice delivery"),
+    "letter_record": ("หนังสือที่ออก", "letter issued"),
+    "household_need": ("ความจำเป็นของครัวเรือน", "household need"),
+    "household_plan": ("แผนครัวเรือน", "household plan"),
+    "plan_part": ("ส่วนของแผน 4ท", "4ท plan part"),
+    "plan_action": ("กิจกรรมในแผน", "plan action"),
+    "action_note": ("บันทึกความก้าวหน้า", "progress note"),
+    "visit": ("การลงพื้นที่", "site visit"),
+    "meeting": ("การประชุม", "meeting"),
+    "village": ("หมู่บ้าน", "village"),
+    "subdistrict": ("ตำบล", "subdistrict"),
+    "district": ("อำเภอ", "district"),
+    "province": ("จังหวัด", "province"),
+    "photo": ("ภาพถ่าย", "photo"),
+    "work_item": ("งานตามขั้นตอน ปตท.", "ปตท. work item"),
+    "verification": ("การตรวจสอบในพื้นที่", "field verification"),
+    "evidence_link": ("หลักฐาน", "evidence link"),
+}
+
+# Fields an officer edits, in Thai and English; others show their column name.
+FIELD_LABELS = {
+    "title": ("คำนำหน้า", "title"),
+    "first_name": ("ชื่อ", "first name"),
+    "last_name": ("นามสกุล", "last name"),
+    "national_id": ("เลขประจำตัวประชาชน", "national ID"),
+    "phone": ("โทรศัพท์", "phone"),
+    "house_no": ("บ้านเลขที่", "house number"),
+    "village_id": ("หมู่บ้าน", "village"),
+    "status": ("สถานะ", "status"),
+    "source": ("ที่มา", "source"),
+    "name": ("ชื่อ", "name"),
+    "chair_id": ("ประธานกลุ่ม", "group chair"),
+    "committee_member_id": ("กรรมการผู้รับผิดชอบ", "responsible committee member"),
+    "purpose": ("วัตถุประสงค์", "purpose"),
+    "agreement_no": ("เลขที่สัญญา", "agreement number"),
+    "principal_satang": ("เงินต้น", "principal"),
+    "rate_bp": ("อัตราดอกเบี้ย", "interest rate"),
+    "instalments": ("จำนวนงวด", "instalments"),
+    "first_due": ("วันครบกำหนดงวดแรก", "first due date"),
+    "approved_on": ("วันอนุมัติ", "approval date"),
+    "disbursed_on": ("วันจ่ายเงินกู้", "disbursement date"),
+    "done": ("ทำแล้ว", "done"),
+    "done_on": ("วันที่ทำ", "date done"),
+    "note": ("หมายเหตุ", "note"),
+    "what": ("กิจกรรม", "action"),
+    "helper": ("ผู้ช่วยเหลือ", "who helps"),
+    "due_on": ("กำหนดเสร็จ", "due by"),
+    "budget_satang": ("งบประมาณ", "budget"),
+    "decision": ("การตัดสินใจของครัวเรือน", "the household's decision"),
+    "findings": ("สิ่งที่พบ", "findings"),
+    "next_steps": ("สิ่งที่ตกลงทำต่อ", "agreed next steps"),
+    "next_visit_on": ("นัดลงพื้นที่ครั้งต่อไป", "next visit date"),
+    "ask_ladder": ("ขั้นการทวงถาม", "ask ladder"),
+    "default_instalments": ("จำนวนงวดตั้งต้น", "default instalments"),
+    "interest_policy": ("นโยบายดอกเบี้ย", "interest policy"),
+}
+
+
+# Kinds of record TABLE_LABELS does not name (householdmember is that table's real name).
 _MORE_TABLES = {
     "householdmember": ("สมาชิกครัวเรือน", "household member"),
     "setting": ("การตั้งค่า", "setting"),
     "meeting": ("การประชุม", "meeting"),
 }
-# Fields the change screens of officedesk leave out, in Thai and English.
+# Fields FIELD_LABELS (those the office's conflicts name) leaves out, in Thai and English.
 _MORE_FIELDS = {
     "moo": ("หมู่ที่", "village no."),
     "code": ("รหัส", "code"),
@@ -189,18 +257,8 @@ class HistoryEntry:
 
     def text(self) -> str:
         """The entry on one line, Thai with English: what the command line prints."""
-        when = local_time_words(self.at)
+        when = format_time(self.at)
         return f"{when}  {self.officer or '-'}  {self.kind}  {self.record}  {self.changes_text()}"
-
-
-def local_time(at: datetime) -> datetime:
-    """A stored time (UTC; SQLite gives it back without a zone) in Thailand's time."""
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(LOCAL_ZONE)
-
-
-def local_time_words(at: datetime) -> str:
-    local = local_time(at)
-    return f"{format_date(local.date())} {local:%H:%M}"
 
 
 def kind_label(table: str) -> Text:
@@ -211,6 +269,10 @@ def kind_label(table: str) -> Text:
 def field_label(name: str) -> Text:
     th, en = FIELD_LABELS.get(name) or _MORE_FIELDS.get(name) or (name, name.replace("_", " "))
     return Text(th, en)
+
+
+# A row that undoes a delivery (fieldtool.reminders.UNDO): its day and person are the undo's.
+_UNDO_FIELDS = {"delivered_on": Text("วันที่ยกเลิก", "date undone"), "by_whom": Text("ผู้ยกเลิก", "undone by")}
 
 
 # --- naming records in bulk ---------------------------------------------------------------------------
@@ -276,6 +338,8 @@ class _Names:
                             more[_KIND_TABLES.get(row.target_kind, row.target_kind)].add(row.target_id)
                         if table == "verification":
                             more[row.table_name].add(row.record_id)
+                        if table == "reminder_delivery" and row.kind == UNDO:
+                            more[table].add(row.reminder_id.removeprefix(UNDO_PREFIX))  # the delivery it undid
             wanted = more
 
     def name(self, table: str, record_id: str | None) -> str:
@@ -320,6 +384,10 @@ class _Names:
             return f"{_value('prevent_check', 'item', r.item)} {n('loan', r.loan_id)}"
         if table == "work_item":
             return f"{_value('work_item', 'item', r.item, stage=r.stage)} {n('loan', r.loan_id)}"
+        if table == "reminder_delivery" and r.kind == UNDO:
+            undone = self.rows["reminder_delivery"].get(r.reminder_id.removeprefix(UNDO_PREFIX))
+            what = f"{_reminder_kind(undone.kind)} วันที่ {format_date(undone.delivered_on)}" if undone else "การแจ้ง"
+            return f"ยกเลิกการบันทึก{what} ที่บันทึกผิด {n('loan', r.loan_id)}"
         if table == "reminder_delivery":
             return f"{_reminder_kind(r.kind)} {format_date(r.delivered_on)} {n('loan', r.loan_id)}"
         if table == "letter_record":
@@ -367,6 +435,8 @@ def _joined(*parts: str) -> str:
 
 
 def _reminder_kind(kind: str) -> str:
+    if kind == UNDO:
+        return "ยกเลิกการบันทึกการแจ้งที่บันทึกผิด"
     if kind in NOTICE_TH:
         return NOTICE_TH[kind]
     if kind.startswith("ask-"):
@@ -437,7 +507,7 @@ def _value(table: str, name: str, value, names: _Names | None = None, stage: str
         if _ISO_DAY.match(value):
             return format_date(date.fromisoformat(value))
         if _ISO_TIME.match(value):
-            return local_time_words(datetime.fromisoformat(value))
+            return format_time(datetime.fromisoformat(value))
     return str(value)
 
 
@@ -451,7 +521,10 @@ def _data(row: ChangeLog) -> dict:
         data = json.loads(row.data)
     except ValueError:
         return {"data": row.data}
-    return data if isinstance(data, dict) else {"data": data}
+    if not isinstance(data, dict):
+        return {"data": data}
+    data.pop("_decision", None)  # which conflict the office's change decides (fieldtool.sync): not a field
+    return data
 
 
 def describe(session: Session, rows: list[ChangeLog]) -> list[HistoryEntry]:
@@ -485,7 +558,8 @@ def describe(session: Session, rows: list[ChangeLog]) -> list[HistoryEntry]:
         else:
             record = names.name(table, row.record_id)
             shown = (
-                FieldChange(k, field_label(k), None, _value(table, k, v, names, stage))
+                FieldChange(k, (data.get("kind") == UNDO and _UNDO_FIELDS.get(k)) or field_label(k), None,
+                            _value(table, k, v, names, stage))
                 for k, v in data.items()
                 if k not in _HIDDEN and _named_field(table, k) and v not in (None, "", False)
             )
@@ -500,6 +574,22 @@ def describe(session: Session, rows: list[ChangeLog]) -> list[HistoryEntry]:
             record=names.name(table, row.record_id), changes=changes,
         ))
     return entries
+
+
+def field_words(session: Session, items: list[tuple[str, str, str, list]]) -> list[tuple[str, list[str]]]:
+    """For each (table, record id, field, values): the record named as the change log names it and each
+    value in words (records pointed at named, baht, BE dates, Thai labels of codes): what the office's
+    conflicts show. One query per table for all of them."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for table, record_id, field, values in items:
+        wanted[table].add(record_id)
+        target = "person" if field in _PEOPLE_FIELDS else _POINTERS.get(table, {}).get(field)
+        if target:
+            wanted[target].update(v for v in values if isinstance(v, str))
+    names = _Names(session)
+    names.load(wanted)
+    return [(names.name(table, record_id), [_value(table, field, v, names) for v in values])
+            for table, record_id, field, values in items]
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -541,3 +631,22 @@ def history_page(
         read += len(rows)
         found.extend(e for e in describe(session, rows) if _matches(e, query))
     return found[offset : offset + limit]
+
+
+def loan_history(session: Session, loan_id: str, limit: int = PAGE_SIZE) -> list[HistoryEntry]:
+    """The entries of one loan and of everything that hangs from it (schedules, instalments, payments,
+    checklist, deliveries and their undoing, letters, work items), newest first, in words: the loan
+    page's history tab."""
+    ids = [loan_id]
+    for model in (Schedule, Instalment, Payment, PreventCheck, ReminderDelivery, LetterRecord, WorkItem):
+        ids += session.scalars(select(model.id).where(model.loan_id == loan_id))
+    rows: list[ChangeLog] = []
+    for chunk in _chunks(ids, 900):
+        rows += session.scalars(select(ChangeLog).where(ChangeLog.record_id.in_(chunk)))
+    rows.sort(key=lambda r: (r.at, r.seq), reverse=True)
+    entries = describe(session, rows[:limit])
+    # on the loan's own page its name would end every record: say it once, on the loan's own entries
+    loan_name = _Names(session)
+    loan_name.load({"loan": {loan_id}})
+    own = f" {loan_name.name('loan', loan_id)}"
+    return [e if e.table == "loan" else replace(e, record=e.record.removesuffix(own)) for e in entries]

@@ -1,9 +1,9 @@
 """The district office's desk: which laptops report, what arrived, and the conflicts to review, in words.
 
 The merge itself is `fieldtool.sync`; this module says what the clerk needs to see about it. A conflict
-names its record the way an officer would ("นางสมศรี ใจดี, หมู่ที่ 3 บ้านหนองบัว", "สัญญา 12/2569 กลุ่มทอผ้า")
-and its field in Thai, not as a table name and a uuid. The command line and the office window both read
-from here, so they always agree.
+names its record as the change log names it (`fieldtool.history`: "นางสมศรี ใจดี หมู่ที่ 3 บ้านหนองบัว",
+"สัญญา 12/2569 กลุ่มทอผ้า"), its field in Thai and its values in words, not as a table name, a uuid and raw
+JSON. The command line and the office window both read from here, so they always agree.
 """
 
 from __future__ import annotations
@@ -15,154 +15,26 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldtool.loanbook import person_name, village_label
+from fieldtool import history
 from fieldtool.models import (
-    BorrowingGroup,
     ChangeLog,
-    Fund,
-    Household,
-    HouseholdPlan,
     Instalment,
-    Loan,
-    Person,
-    PlanAction,
     Schedule,
     Subdistrict,
     SyncBundle,
     SyncConflict,
     SyncKey,
-    Village,
-    Visit,
 )
 from fieldtool.sync import device_gaps
-from fieldtool.thai import InputError
-
-# What a record is, for people: (Thai, English).
-TABLE_LABELS = {
-    "person": ("บุคคล", "person"),
-    "household": ("ครัวเรือน", "household"),
-    "household_member": ("สมาชิกครัวเรือน", "household member"),
-    "borrowing_group": ("กลุ่ม", "group"),
-    "group_member": ("สมาชิกกลุ่ม", "group member"),
-    "fund": ("กองทุน", "fund"),
-    "loan": ("สัญญาเงินกู้", "loan"),
-    "schedule": ("ตารางผ่อนชำระ", "repayment schedule"),
-    "instalment": ("งวดชำระ", "instalment"),
-    "payment": ("การชำระเงิน", "payment"),
-    "prevent_check": ("รายการป้องกัน", "prevent checklist item"),
-    "reminder_delivery": ("การแจ้งเตือน", "notice delivery"),
-    "letter_record": ("หนังสือที่ออก", "letter issued"),
-    "household_need": ("ความจำเป็นของครัวเรือน", "household need"),
-    "household_plan": ("แผนครัวเรือน", "household plan"),
-    "plan_part": ("ส่วนของแผน 4ท", "4ท plan part"),
-    "plan_action": ("กิจกรรมในแผน", "plan action"),
-    "action_note": ("บันทึกความก้าวหน้า", "progress note"),
-    "visit": ("การลงพื้นที่", "site visit"),
-    "meeting": ("การประชุม", "meeting"),
-    "village": ("หมู่บ้าน", "village"),
-    "subdistrict": ("ตำบล", "subdistrict"),
-    "district": ("อำเภอ", "district"),
-    "province": ("จังหวัด", "province"),
-    "photo": ("ภาพถ่าย", "photo"),
-    "work_item": ("งานตามขั้นตอน ปตท.", "ปตท. work item"),
-    "verification": ("การตรวจสอบในพื้นที่", "field verification"),
-    "evidence_link": ("หลักฐาน", "evidence link"),
-}
-
-# Fields an officer edits, in Thai and English; others show their column name.
-FIELD_LABELS = {
-    "title": ("คำนำหน้า", "title"),
-    "first_name": ("ชื่อ", "first name"),
-    "last_name": ("นามสกุล", "last name"),
-    "national_id": ("เลขประจำตัวประชาชน", "national ID"),
-    "phone": ("โทรศัพท์", "phone"),
-    "house_no": ("บ้านเลขที่", "house number"),
-    "village_id": ("หมู่บ้าน", "village"),
-    "status": ("สถานะ", "status"),
-    "source": ("ที่มา", "source"),
-    "name": ("ชื่อ", "name"),
-    "chair_id": ("ประธานกลุ่ม", "group chair"),
-    "committee_member_id": ("กรรมการผู้รับผิดชอบ", "responsible committee member"),
-    "purpose": ("วัตถุประสงค์", "purpose"),
-    "agreement_no": ("เลขที่สัญญา", "agreement number"),
-    "principal_satang": ("เงินต้น", "principal"),
-    "rate_bp": ("อัตราดอกเบี้ย", "interest rate"),
-    "instalments": ("จำนวนงวด", "instalments"),
-    "first_due": ("วันครบกำหนดงวดแรก", "first due date"),
-    "approved_on": ("วันอนุมัติ", "approval date"),
-    "disbursed_on": ("วันจ่ายเงินกู้", "disbursement date"),
-    "done": ("ทำแล้ว", "done"),
-    "done_on": ("วันที่ทำ", "date done"),
-    "note": ("หมายเหตุ", "note"),
-    "what": ("กิจกรรม", "action"),
-    "helper": ("ผู้ช่วยเหลือ", "who helps"),
-    "due_on": ("กำหนดเสร็จ", "due by"),
-    "budget_satang": ("งบประมาณ", "budget"),
-    "decision": ("การตัดสินใจของครัวเรือน", "the household's decision"),
-    "findings": ("สิ่งที่พบ", "findings"),
-    "next_steps": ("สิ่งที่ตกลงทำต่อ", "agreed next steps"),
-    "next_visit_on": ("นัดลงพื้นที่ครั้งต่อไป", "next visit date"),
-    "ask_ladder": ("ขั้นการทวงถาม", "ask ladder"),
-    "default_instalments": ("จำนวนงวดตั้งต้น", "default instalments"),
-    "interest_policy": ("นโยบายดอกเบี้ย", "interest policy"),
-}
+from fieldtool.thai import InputError, format_time
 
 
 def table_label(table: str, english: bool = False) -> str:
-    th, en = TABLE_LABELS.get(table, (table, table.replace("_", " ")))
-    return en if english else th
+    return history.kind_label(table).in_language("en" if english else "th")
 
 
 def field_label(name: str, english: bool = False) -> str:
-    th, en = FIELD_LABELS.get(name, (name, name.replace("_", " ")))
-    return en if english else th
-
-
-def _person(s: Session, person_id: str | None) -> str:
-    p = s.get(Person, person_id) if person_id else None
-    return person_name(p.title, p.first_name, p.last_name) if p else ""
-
-
-def _village(s: Session, village_id: str | None) -> str:
-    v = s.get(Village, village_id) if village_id else None
-    return village_label(v.moo, v.name) if v else ""
-
-
-def _joined(*parts: str) -> str:
-    return ", ".join(p for p in parts if p)
-
-
-def describe_record(s: Session, table: str, record_id: str) -> str:
-    """The record as an officer would name it; its table and short id when it is gone or unknown here."""
-    short = record_id[:8]
-    if table == "person" and (p := s.get(Person, record_id)):
-        return _joined(person_name(p.title, p.first_name, p.last_name), _village(s, p.village_id))
-    if table == "household" and (h := s.get(Household, record_id)):
-        return _joined(f"ครัวเรือน{_person(s, h.head_id)}", f"บ้านเลขที่ {h.house_no}" if h.house_no else "",
-                       _village(s, h.village_id))
-    if table == "borrowing_group" and (g := s.get(BorrowingGroup, record_id)):
-        return _joined(g.name, _village(s, g.village_id))
-    if table == "fund" and (f := s.get(Fund, record_id)):
-        return f.name
-    if table == "village" and (v := s.get(Village, record_id)):
-        return village_label(v.moo, v.name)
-    if table == "loan" and (loan := s.get(Loan, record_id)):
-        return f"สัญญา {loan.agreement_no or short} " + _loan_borrower(s, loan)
-    if table == "household_plan" and (plan := s.get(HouseholdPlan, record_id)):
-        return "แผน 4ท " + describe_record(s, "household", plan.household_id)
-    if table == "plan_action" and (a := s.get(PlanAction, record_id)):
-        return f"กิจกรรม “{a.what}”"
-    if table == "visit" and (v := s.get(Visit, record_id)):
-        return _joined(f"ลงพื้นที่ {v.visited_on.isoformat()}", v.place)
-    return f"{table_label(table)} {short}"
-
-
-def _loan_borrower(s: Session, loan: Loan) -> str:
-    if loan.group_id and (g := s.get(BorrowingGroup, loan.group_id)):
-        return g.name
-    if loan.household_id and (h := s.get(Household, loan.household_id)):
-        return _person(s, h.head_id)
-    return ""
+    return history.field_label(name).in_language("en" if english else "th")
 
 
 @dataclass
@@ -173,7 +45,7 @@ class ConflictItem:
     table: str
     record_id: str
     field: str
-    record: str  # "นางสมศรี ใจดี, หมู่ที่ 3 บ้านหนองบัว"
+    record: str  # "นางสมศรี ใจดี หมู่ที่ 3 บ้านหนองบัว"
     chosen: object  # the value the merge took (the later change)
     chosen_officer: str
     chosen_at: datetime
@@ -183,20 +55,67 @@ class ConflictItem:
     status: str  # open | kept | took_other
     resolved_at: datetime | None
     resolved_by: str
+    chosen_words: str = ""  # the values as people read them: names for ids, baht, BE dates
+    other_words: str = ""
+
+    @property
+    def taken_other(self) -> bool:
+        return self.status == "took_other"
 
     @property
     def in_use(self) -> object:
-        return self.other if self.status == "took_other" else self.chosen
+        return self.other if self.taken_other else self.chosen
+
+    @property
+    def not_used(self) -> object:
+        return self.chosen if self.taken_other else self.other
+
+    @property
+    def in_use_words(self) -> str:
+        return self.other_words if self.taken_other else self.chosen_words
+
+    @property
+    def not_used_words(self) -> str:
+        return self.chosen_words if self.taken_other else self.other_words
+
+    @property
+    def in_use_by(self) -> tuple[str, datetime]:
+        return (self.other_officer, self.other_at) if self.taken_other else (self.chosen_officer, self.chosen_at)
+
+    @property
+    def not_used_by(self) -> tuple[str, datetime]:
+        return (self.chosen_officer, self.chosen_at) if self.taken_other else (self.other_officer, self.other_at)
+
+    def text(self) -> str:
+        """The conflict on one line, as the command line prints it: the record, the field, the value in use
+        and the one it replaced, with who and when (Thailand's time)."""
+        field = history.field_label(self.field).th
+        use, other = self.in_use_by, self.not_used_by
+        line = (f"{self.record} – {field}: ใช้ {self.in_use_words} ({use[0] or '-'}, {format_time(use[1], zone=True)})"
+                f" แทน {self.not_used_words} ({other[0] or '-'}, {format_time(other[1], zone=True)})")
+        if self.status != "open":
+            line += f" [ตัดสินแล้ว: {CONFLICT_STATUS[self.status]}]"
+        return line
 
 
-def conflict_items(s: Session, include_resolved: bool = False) -> list[ConflictItem]:
+# A conflict's state in Thai (English in the office window's strings, "office.conflicts.status.<code>").
+CONFLICT_STATUS = {"open": "รอตรวจ", "kept": "ใช้ค่าเดิมต่อ", "took_other": "ใช้อีกค่า"}
+
+
+def conflict_items(s: Session, include_resolved: bool = False, ids: list[str] | None = None) -> list[ConflictItem]:
+    """The conflicts still open (or all, or those of `ids`), oldest first, in words."""
     q = select(SyncConflict).order_by(SyncConflict.chosen_at, SyncConflict.id)
-    if not include_resolved:
+    if ids is not None:
+        q = q.where(SyncConflict.id.in_(ids))
+    elif not include_resolved:
         q = q.where(SyncConflict.status == "open")
+    rows = list(s.scalars(q))
+    values = [(json.loads(c.chosen_value), json.loads(c.other_value)) for c in rows]
+    words = history.field_words(s, [(c.table_name, c.record_id, c.field, list(v)) for c, v in zip(rows, values, strict=True)])
     return [ConflictItem(
-        c.id, c.table_name, c.record_id, c.field, describe_record(s, c.table_name, c.record_id),
-        json.loads(c.chosen_value), c.chosen_officer, c.chosen_at, json.loads(c.other_value), c.other_officer,
-        c.other_at, c.status, c.resolved_at, c.resolved_by) for c in s.scalars(q)]
+        c.id, c.table_name, c.record_id, c.field, record, chosen, c.chosen_officer, c.chosen_at, other,
+        c.other_officer, c.other_at, c.status, c.resolved_at, c.resolved_by, chosen_words, other_words)
+        for c, (chosen, other), (record, (chosen_words, other_words)) in zip(rows, values, words, strict=True)]
 
 
 @dataclass
@@ -306,8 +225,9 @@ def double_restructures(s: Session) -> list[DoubleRestructure]:
         select(Schedule.loan_id, Schedule.version).group_by(Schedule.loan_id, Schedule.version)
         .having(func.count() > 1).order_by(Schedule.loan_id, Schedule.version)
     ).all()
+    loans = history.field_words(s, [("loan", loan_id, "", []) for loan_id, _v in doubled])
     out = []
-    for loan_id, version in doubled:
+    for (loan_id, version), (loan, _values) in zip(doubled, loans, strict=True):
         choices = []
         for sched in s.scalars(select(Schedule).where(Schedule.loan_id == loan_id, Schedule.version == version)
                                .order_by(Schedule.created_at, Schedule.id)):
@@ -318,7 +238,7 @@ def double_restructures(s: Session) -> list[DoubleRestructure]:
                               .where(Instalment.schedule_id == sched.id)).one()
             choices.append(ScheduleChoice(sched.id, sched.effective_from, sched.reason, made.officer if made else "",
                                           made.at if made else None, insts[0], insts[1], int(insts[2] or 0)))
-        out.append(DoubleRestructure(loan_id, describe_record(s, "loan", loan_id), version, choices))
+        out.append(DoubleRestructure(loan_id, loan, version, choices))
     return out
 
 

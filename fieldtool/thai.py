@@ -1,13 +1,16 @@
-"""Thai text at the program's edges: BE dates, baht and amounts in words, IDs, phones, sorting, search.
-Inside, money is integer satang and dates are Gregorian datetime.date; only this module reads and writes text.
+"""Thai text at the program's edges: BE dates, times in Thailand's time, baht and amounts in words, IDs,
+phones, sorting, search. Inside, money is integer satang, dates are Gregorian datetime.date and times are
+UTC; only this module reads and writes text.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+import sqlite3
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pythainlp.util import normalize as _th_normalize
 from pythainlp.util import num_to_thaiword
@@ -39,6 +42,20 @@ class InputError(ValueError):
     def __init__(self, message: str | Text = ""):
         self.text = message if isinstance(message, Text) else None
         super().__init__(str(message))
+
+
+DATABASE_BUSY = Text("ฐานข้อมูลกำลังถูกใช้งานโดยอีกโปรแกรมหนึ่ง กรุณารอสักครู่แล้วลองใหม่",
+                     "the database is busy with another program; wait a moment and try again")
+
+
+def busy_error(exc: BaseException) -> InputError | None:
+    """SQLite's "database is locked" (another program kept the write lock past the busy timeout: two imports
+    at once) as the sentence a person can act on; None for any other error. SQLAlchemy wraps the driver's
+    error in `.orig`."""
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, sqlite3.OperationalError) and ("locked" in str(orig) or "busy" in str(orig)):
+        return InputError(DATABASE_BUSY)
+    return None
 
 
 def to_thai_digits(s: str) -> str:
@@ -106,6 +123,44 @@ def format_date(d: date, style: str = "short", thai_digits: bool = False) -> str
 def format_date_en(d: date) -> str:
     """English UI: "22 Nov 2026" (CE)."""
     return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+
+
+# --- times ---------------------------------------------------------------------------------------------
+
+
+def _thailand() -> tzinfo:
+    # Windows has no tz database unless the tzdata package is installed; Thailand keeps +07:00 all year
+    # (no daylight saving), so the fixed offset is the same zone.
+    try:
+        return ZoneInfo("Asia/Bangkok")
+    except ZoneInfoNotFoundError:
+        return timezone(timedelta(hours=7), "ICT")
+
+
+LOCAL_ZONE = _thailand()
+ZONE_TH = "เวลาประเทศไทย"
+ZONE_EN = "ICT"
+
+
+def local_time(at: datetime) -> datetime:
+    """A stored time (UTC; SQLite gives it back without a zone) in Thailand's time, whatever the computer's."""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(LOCAL_ZONE)
+
+
+def format_time(at: datetime, lang: str = "th", zone: bool = False) -> str:
+    """A stored time as people read it, in Thailand's time: "2 ธ.ค. 2569 14:05 น." or "2 Dec 2026 14:05";
+    with `zone`, where a reader elsewhere could take it for another zone (the command line, a printed
+    report): "2 ธ.ค. 2569 14:05 น. (เวลาประเทศไทย)" or "2 Dec 2026 14:05 ICT"."""
+    local = local_time(at)
+    if lang == "en":
+        return f"{format_date_en(local.date())} {local:%H:%M}" + (f" {ZONE_EN}" if zone else "")
+    return f"{format_date(local.date())} {local:%H:%M} น." + (f" ({ZONE_TH})" if zone else "")
+
+
+def iso_time(at: datetime) -> str:
+    """A stored time for JSON: ISO 8601 in Thailand's time with its offset, to the microsecond so that two
+    changes of one second still sort apart ("2026-12-02T06:30:00.000000+07:00")."""
+    return local_time(at).isoformat(timespec="microseconds")
 
 
 def fiscal_year(d: date) -> int:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from fieldtool.thai import InputError, format_baht, format_date, format_date_en
+from fieldtool.thai import InputError, format_baht, format_date, format_date_en, format_time
 
 LANGUAGES = ("th", "en")
 STRINGS_DIR = Path(__file__).resolve().parents[1] / "resources" / "i18n"
@@ -46,12 +46,19 @@ def set_language(lang: str) -> None:
 
 
 def tr(key: str, **values) -> str:
-    """The text of `key` in the current language; a missing key shows itself so it is noticed."""
+    """The text of `key` in the current language; a missing key shows itself so it is noticed.
+
+    `n` is a count: written with thousands separators (10,901), and when it is 1 the entry's "en_one"
+    (or "th_one") form is used if it has one ("in 1 day", not "in 1 days")."""
     entry = strings().get(key)
+    n = values.get("n")
     if entry is None:
         text = key
     else:
-        text = entry.get(_language) or entry.get("th") or key
+        one = entry.get(f"{_language}_one") if n == 1 else None
+        text = one or entry.get(_language) or entry.get("th") or key
+    if isinstance(n, int) and not isinstance(n, bool):
+        values["n"] = f"{n:,}"
     return text.format(**values) if values else text
 
 
@@ -70,10 +77,10 @@ def day_text(d: date | None) -> str:
     return format_date(d) if _language == "th" else format_date_en(d)
 
 
-def local_time_text(at: datetime) -> str:
-    """A stored time (UTC; SQLite gives it back without a zone) as a day and a clock in local time."""
-    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone()
-    return f"{day_text(local.date())} {local:%H:%M}"
+def local_time_text(at: datetime, zone: bool = False) -> str:
+    """A stored time (UTC) as a day and a clock in Thailand's time, in the screen's language
+    (fieldtool.thai.format_time); `zone` names the zone where the text may be read elsewhere."""
+    return format_time(at, _language, zone)
 
 
 def long_day_text(d: date) -> str:

@@ -8,6 +8,9 @@ database session (a session belongs to one thread) and return plain data. The ca
 A task that reports progress (a batch of letters: one call per letter) is given a `ProgressRelay`: a
 callable the task may call from its thread, which hands each report to a UI-thread callback.
 
+A database another program holds locked (two imports at once) reaches `on_failure` as the one sentence
+that says to wait and try again (`fieldtool.thai.busy_error`), never as SQLite's own words.
+
 Tests wait with `qtbot.waitUntil(lambda: worker.pending() == 0)`; scripts use `wait_until_idle()`.
 """
 
@@ -18,6 +21,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from fieldtool.thai import busy_error
 from ui.qt import (
     QCoreApplication,
     QElapsedTimer,
@@ -71,7 +75,7 @@ class _Task(QRunnable):
         try:
             result = self._fn()
         except Exception as exc:  # delivered to the UI thread, which shows it
-            emit(self._relay.finished, False, exc)
+            emit(self._relay.finished, False, busy_error(exc) or exc)
         else:
             emit(self._relay.finished, True, result)
 

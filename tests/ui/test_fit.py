@@ -3,13 +3,14 @@ button in sight at the bottom: long forms scroll instead of running off the scre
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from db.office import open_office
 from fieldtool import loanbook, plans
+from fieldtool.handover import LaptopKey
 from fieldtool.plans import ActionInput, PlanInput
 from ui.households.dialogs import AddHouseholdDialog, NeedsDialog
 from ui.households.page import HouseholdPage
@@ -17,6 +18,7 @@ from ui.loans.dialogs import CheckDialog, DisburseDialog, PaymentDialog, Restruc
 from ui.loans.loanpage import LoanPage
 from ui.loans.newloan import NewLoanDialog
 from ui.mainwindow import MainWindow
+from ui.office.devices import RevokeDialog
 from ui.office.window import OfficeWindow
 from ui.plans.editor import ActionProgressDialog
 from ui.qt import QAbstractButton, QApplication, QRect, QScrollArea
@@ -182,6 +184,22 @@ def test_the_office_window_fits_the_laptop_screen(qtbot, tmp_path, screen):
             window.show_page(name)
             QApplication.processEvents()
             assert_buttons_outside_scroll_areas_visible(window)
+    finally:
+        window.close()
+        db.dispose()
+
+
+def test_the_office_dialog_that_revokes_a_lost_laptops_key_keeps_its_button_in_sight(qtbot, tmp_path, screen):
+    db = open_office(tmp_path / "office" / "office.sqlite")
+    try:
+        window = opened_on(qtbot, OfficeWindow(db), screen)
+        lost = LaptopKey("d" * 36, "นางสาวพัชรินทร์ ศรีสุขสวัสดิ์วัฒนา (พัฒนากรชำนาญการพิเศษ)", "341905",
+                         "341905 ต.โนนกลางเหนือ", "k" * 16, datetime(2026, 12, 1, 23, 30, tzinfo=UTC), 12,
+                         None, [], [])
+        dialog = opened_on(qtbot, RevokeDialog(lost, window), screen)
+        assert_inside_screen(dialog, screen)
+        assert_fully_visible(dialog, dialog.save_button)
+        assert_buttons_outside_scroll_areas_visible(dialog)
     finally:
         window.close()
         db.dispose()

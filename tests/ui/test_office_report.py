@@ -8,13 +8,14 @@ loans and tests/test_district.py the figures they make).
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 from db.office import open_office
 from fieldtool.district import district_report
+from fieldtool.models import SyncBundle
 from fieldtool.thai import format_baht
 from tests.district.builder import make_district
 from ui import i18n
@@ -463,3 +464,23 @@ def test_the_report_table_passes_the_model_tester(qtbot, qtmodeltester, district
     view = open_page(qtbot, district.db)
     qtmodeltester.check(view.show_section("arrears").model)
     qtmodeltester.check(view.totals)
+
+
+def test_the_report_page_says_when_each_laptop_wrote_its_data_in_thailand_time(qtbot, district):
+    wrote = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # 06:30 the next morning in Thailand
+    with district.db.session() as s:
+        s.add(SyncBundle(direction="in", kind="field", sha256="x" * 64, source_device="laptop-1", bundle_seq=4,
+                         officer="นางสาวเอ ทดสอบ", area_code="341905", created_at=wrote,
+                         processed_at=wrote + timedelta(hours=1, minutes=30), file_name="341905-4.ftb"))
+    view = open_page(qtbot, district.db)
+    rows = [[view.sources.index(0, c).data() for c in range(view.sources.columnCount())]]
+    assert rows == [["341905 ต.โนนกลาง", "นางสาวเอ ทดสอบ", "4", "2 ธ.ค. 2569 06:30 น.", "2 ธ.ค. 2569 08:00 น."]]
+    assert view.sources_view.isVisibleTo(view) and "จัดทำเมื่อ" in view.subtitle.text()
+    assert view.subtitle.text().endswith("น. (เวลาประเทศไทย)")
+    i18n.set_language("en")
+    try:
+        english = open_page(qtbot, district.db)
+        assert english.sources.index(0, 3).data() == "2 Dec 2026 06:30"
+        assert english.subtitle.text().endswith(" ICT")
+    finally:
+        i18n.set_language("th")

@@ -5,18 +5,22 @@ laptops' bundles, signed and encrypted, merged into a real SQLite office databas
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+import db as db_module
 from db.office import default_key_path, open_office
 from exports import bundle
 from exports.office_demo import LAPTOPS, build_office_demo
 from fieldtool.models import Loan, Person, Schedule, SyncBundle, SyncConflict
 from ui import i18n, worker
 from ui.app import run_office_gui
+from ui.cli import main
 from ui.office.imports import DropZone
 from ui.office.window import OfficeWindow
 from ui.qt import QDropEvent, QImage, QMimeData, QPointF, Qt, QThreadPool, QUrl
@@ -320,3 +324,80 @@ def test_the_whole_district_book_opens_on_the_office_database(qtbot, window, off
     window.report.stale = False
     book.close()
     qtbot.waitUntil(lambda: window.report.stale, timeout=5_000)  # what the clerk changed shows in the report
+
+
+# --- a database another program holds ---------------------------------------------------------------------
+
+BUSY_TH = "ฐานข้อมูลกำลังถูกใช้งานโดยอีกโปรแกรมหนึ่ง กรุณารอสักครู่แล้วลองใหม่"
+BUSY = f"{BUSY_TH} (the database is busy with another program; wait a moment and try again)"
+
+
+@contextmanager
+def held_by_another_import(path: Path):
+    """A second connection holding the write lock, as another import in its transaction does."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def _wait_briefly(dbapi_conn, _record) -> None:
+    dbapi_conn.execute("PRAGMA busy_timeout=100")  # after the program's own settings: wait 0.1 s, not 5 s
+
+
+def wait_briefly(engine) -> None:
+    event.listen(engine, "connect", _wait_briefly)
+    engine.dispose()  # connections made from now on wait briefly
+
+
+def test_an_import_while_another_holds_the_database_says_to_wait_and_writes_nothing(qtbot, window, demo, office_db):
+    page = window.show_page("import")
+    wait(qtbot)
+    wait_briefly(office_db.engine)
+    before = bundles_in(office_db)
+    with held_by_another_import(demo / "office.sqlite"):
+        page.start([demo / "usb" / "341910-2.ftb"])
+        wait(qtbot)
+        qtbot.waitUntil(lambda: not page.busy)
+    assert column(page.result_model, "office.col.result") == ["ไม่รับ"]
+    assert column(page.result_model, "office.col.note") == [BUSY_TH]
+    assert bundles_in(office_db) == before
+    page.start([demo / "usb" / "341910-2.ftb"])  # the other program is done: trying again works
+    wait(qtbot)
+    qtbot.waitUntil(lambda: not page.busy)
+    assert column(page.result_model, "office.col.result") == ["นำเข้าแล้ว"]
+
+
+def test_a_return_bundle_while_another_holds_the_database_says_to_wait_and_leaves_no_file(
+        qtbot, window, demo, office_db, tmp_path):
+    page = window.show_page("devices")
+    wait(qtbot)
+    wait_briefly(office_db.engine)
+    out = tmp_path / "return.ftb"
+    with held_by_another_import(demo / "office.sqlite"):
+        nonklang = [d for d in page.model.rows if d.subdistrict_code == LAPTOPS[0][0]]  # the office changed a phone
+        page.write_returns(nonklang, lambda d: out)
+        wait(qtbot)
+    assert page.message.text() == BUSY_TH  # through the worker's error path: one sentence, not SQLite's words
+    assert not out.exists()
+
+
+def test_the_command_line_says_to_wait_when_another_import_holds_the_database(demo, monkeypatch, capsys):
+    real = db_module.make_engine
+
+    def briefly(path):
+        engine = real(path)
+        event.listen(engine, "connect", _wait_briefly)
+        return engine
+
+    monkeypatch.setattr(db_module, "make_engine", briefly)
+    office = demo / "office.sqlite"
+    bundle_file = demo / "usb" / "341910-2.ftb"
+    with held_by_another_import(office):
+        assert main(["--db", str(office), "bundle", "import", str(bundle_file)]) == 2
+    assert capsys.readouterr().err == f"ข้อผิดพลาด: {BUSY}\n"
+    assert main(["--db", str(office), "--json", "bundle", "import", str(bundle_file)]) == 0
+    assert '"status": "imported"' in capsys.readouterr().out  # nothing of the first try was written

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -20,18 +20,13 @@ from fieldtool.history import HistoryEntry
 from fieldtool.loanbook import PREVENT_ITEMS
 from fieldtool.models import ChangeLog
 from fieldtool.reminders import DELIVERY_HOW
-from fieldtool.thai import format_date
-from ui.i18n import day_text, domain_label, language, money_text, strings, tr
+from fieldtool.thai import format_date, local_time
+from ui.i18n import day_text, domain_label, language, local_time_text, money_text, strings, tr
 from ui.qt import QModelIndex
 from ui.tablemodel import Column, RowTableModel
 
 PAGE_SIZE = history.PAGE_SIZE
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def local_time(at: datetime) -> datetime:
-    # Stored in UTC; SQLite hands it back without the zone.
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone()
 
 
 def when_text(row: ChangeLog) -> str:
@@ -73,6 +68,7 @@ def change_summary(row: ChangeLog) -> str:
     except ValueError:
         return row.data
     before = data.pop("_before", None)
+    data.pop("_decision", None)  # the conflict an office decision settles: not a field
     if row.action == "update" and isinstance(before, dict):
         parts = [
             f"{field_label(k)}: {value_text(k, before.get(k))} → {value_text(k, v)}" for k, v in data.items()
@@ -152,8 +148,7 @@ class ChangeLogModel(RowTableModel):
 
 
 def entry_when(entry: HistoryEntry) -> str:
-    local = entry.local_at
-    return f"{day_text(local.date())} {local:%H:%M}"
+    return local_time_text(entry.at)
 
 
 HISTORY_COLUMNS = [

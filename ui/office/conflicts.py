@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.exc import DBAPIError
+
 from db.office import OfficeDatabase
 from fieldtool import sync
 from fieldtool.officedesk import (
+    CONFLICT_STATUS,
     ConflictItem,
     DoubleRestructure,
     ScheduleChoice,
@@ -23,9 +26,9 @@ from fieldtool.officedesk import (
     keep_schedule,
     table_label,
 )
-from fieldtool.thai import InputError, format_baht
+from fieldtool.thai import InputError, busy_error, format_baht
 from ui import worker
-from ui.i18n import day_text, language, local_time_text, tr
+from ui.i18n import day_text, domain_label, language, local_time_text, tr
 from ui.qt import (
     QCheckBox,
     QColor,
@@ -47,10 +50,13 @@ from ui.widgets import MessageBar, empty_note, fit_columns, make_table, section_
 AMBER = QColor("#e65100")
 
 
-def value_text(field: str, value) -> str:
-    """A value as the officer typed it: baht for money, a Buddhist-Era date, yes/no, (empty)."""
+def value_text(field: str, value, words: str = "") -> str:
+    """A value as the officer typed it: baht for money, a Buddhist-Era date, yes/no, (empty); a record it
+    points at by its name (`words`, from fieldtool.officedesk), never by its id."""
     if value is None or value == "":
         return tr("office.conflicts.empty")
+    if field.endswith("_id") and words:
+        return words
     if isinstance(value, bool):
         return tr("office.yes") if value else tr("office.no")
     if isinstance(value, int) and field.endswith("_satang"):
@@ -71,25 +77,28 @@ def _english() -> bool:
     return language() == "en"
 
 
-def _kind(table: str) -> str:
-    text = table_label(table, _english())
+def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _kind(table: str) -> str:
+    return _capital(table_label(table, _english()))
+
+
 def status_text(c: ConflictItem) -> str:
-    return tr(f"office.conflicts.status.{c.status}")
+    return domain_label(CONFLICT_STATUS, "office.conflicts.status", c.status)
 
 
 CONFLICT_COLUMNS = [
     Column("office.col.what", lambda c: _kind(c.table)),
     Column("office.col.record", lambda c: c.record, max_width=300),
     Column("office.col.field", lambda c: field_label(c.field, _english())),
-    Column("office.col.in_use", lambda c: value_text(c.field, c.in_use), max_width=200, bold=lambda c: True),
-    Column("office.col.other", lambda c: value_text(c.field, c.other if c.status != "took_other" else c.chosen),
-           max_width=200),
+    Column("office.col.in_use", lambda c: value_text(c.field, c.in_use, c.in_use_words), max_width=200,
+           bold=lambda c: True),
+    Column("office.col.other", lambda c: value_text(c.field, c.not_used, c.not_used_words), max_width=200),
     Column("office.col.changed_at", lambda c: local_time_text(max(c.chosen_at, c.other_at)),
            sort_key=lambda c: max(c.chosen_at, c.other_at)),
-    Column("office.col.status", status_text, color=lambda c: AMBER if c.status == "open" else None),
+    Column("office.col.status", lambda c: _capital(status_text(c)), color=lambda c: AMBER if c.status == "open" else None),
 ]
 
 
@@ -259,13 +268,10 @@ class ConflictsView(QWidget):
             return
         self.detail.setTitle(f"{_kind(c.table)}: {field_label(c.field, _english())}")
         self.detail_record.setText(c.record)
-        in_use, other = (c.other, c.chosen) if c.status == "took_other" else (c.chosen, c.other)
-        use_who, other_who = ((c.other_officer, c.other_at), (c.chosen_officer, c.chosen_at)) \
-            if c.status == "took_other" else ((c.chosen_officer, c.chosen_at), (c.other_officer, c.other_at))
-        self.in_use.value.setText(value_text(c.field, in_use))
-        self.in_use.who.setText(tr("office.conflicts.changed_by", who=who_text(*use_who)))
-        self.other.value.setText(value_text(c.field, other))
-        self.other.who.setText(tr("office.conflicts.changed_by", who=who_text(*other_who)))
+        self.in_use.value.setText(value_text(c.field, c.in_use, c.in_use_words))
+        self.in_use.who.setText(tr("office.conflicts.changed_by", who=who_text(*c.in_use_by)))
+        self.other.value.setText(value_text(c.field, c.not_used, c.not_used_words))
+        self.other.who.setText(tr("office.conflicts.changed_by", who=who_text(*c.not_used_by)))
         is_open = c.status == "open"
         self.in_use.button.setVisible(is_open)
         self.other.button.setVisible(is_open)
@@ -281,13 +287,7 @@ class ConflictsView(QWidget):
     def keep_schedule(self, row: RestructureRow | None = None) -> bool:
         """The restructuring that stands for its loan; the rival schedule is removed (and so on every laptop)."""
         row = row or self.selected_schedule()
-        if row is None:
-            return False
-        try:
-            with self.db.session() as s:
-                keep_schedule(s, row.choice.schedule_id)
-        except InputError as exc:
-            self.message.show_error(exc)
+        if row is None or not self._decide(lambda s: keep_schedule(s, row.choice.schedule_id)):
             return False
         self.message.show_info(tr("office.restructures.kept", loan=row.loan, n=row.choice.instalments,
                                   officer=row.choice.officer or "–"))
@@ -298,17 +298,28 @@ class ConflictsView(QWidget):
     def resolve(self, take: str) -> bool:
         """Keep the value in use ("chosen") or take the other one ("other") for the selected conflict."""
         c = self.selected()
-        if c is None:
+        if c is None or not self._decide(lambda s: sync.resolve_conflict(s, c.id, take)):
             return False
+        value, words = (c.other, c.other_words) if take == "other" else (c.chosen, c.chosen_words)
+        self.message.show_info(tr("office.conflicts.resolved", record=c.record,
+                                  field=field_label(c.field, _english()), value=value_text(c.field, value, words)))
+        emit(self.resolved)
+        self.refresh()
+        return True
+
+    def _decide(self, write) -> bool:
+        """Write one decision in its own transaction; a refusal, or a database another program holds, is
+        one sentence on the page and nothing is written."""
         try:
             with self.db.session() as s:
-                sync.resolve_conflict(s, c.id, take)
+                write(s)
         except InputError as exc:
             self.message.show_error(exc)
             return False
-        value = c.other if take == "other" else c.chosen
-        self.message.show_info(tr("office.conflicts.resolved", record=c.record,
-                                  field=field_label(c.field, _english()), value=value_text(c.field, value)))
-        emit(self.resolved)
-        self.refresh()
+        except DBAPIError as exc:
+            busy = busy_error(exc)
+            if busy is None:
+                raise
+            self.message.show_error(busy)
+            return False
         return True

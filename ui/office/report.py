@@ -36,7 +36,7 @@ from fieldtool.loanbook import FUND_KINDS
 from fieldtool.models import District, Village
 from fieldtool.thai import BE_OFFSET, MONTHS_EN, MONTHS_SHORT, InputError, fiscal_year, thai_sort_key
 from ui import worker
-from ui.i18n import day_text, domain_label, language, long_day_text, money_text, strings, tr
+from ui.i18n import day_text, domain_label, language, local_time_text, long_day_text, money_text, strings, tr
 from ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -200,6 +200,17 @@ def cell_ok(table: Table, m: Measure, quarter: int) -> bool | None:
 
 def failed_explanations(table: Table, m: Measure, quarter: int) -> list[str]:
     return [c.explanation for k in (m.ratio or (m.key,)) if (c := table.check(k, quarter)) and not c.ok]
+
+
+# Each laptop's latest bundle: how recent the figures of its subdistrict are.
+SOURCE_COLUMNS = [
+    Column("office.col.subdistrict", lambda src: src.subdistrict, max_width=260),
+    Column("office.col.officer", lambda src: src.officer or "–", max_width=260),
+    Column("office.col.bundle_no", lambda src: str(src.bundle_seq), "right"),
+    Column("office_report.col.made_at", lambda src: local_time_text(src.made_at), sort_key=lambda src: src.made_at),
+    Column("office.col.imported_at", lambda src: local_time_text(src.received_at),
+           sort_key=lambda src: src.received_at),
+]
 
 
 # --- loading -------------------------------------------------------------------------------------------------
@@ -847,6 +858,10 @@ class DistrictReportView(QWidget):
         self.problems.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.problems_title = section_title("")
         self.totals_title = section_title(tr("office_report.overview_totals"))
+        self.sources_title = section_title(tr("office_report.sources"))
+        self.sources = RowTableModel(SOURCE_COLUMNS, self)
+        self.sources_view = make_table(self.sources)
+        self.sources_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         charts = QHBoxLayout()
         charts.addWidget(_titled(tr("office_report.chart.arrears"), self.arrears_chart), 1)
         charts.addWidget(_titled(tr("office_report.chart.par30"), self.par30_chart), 1)
@@ -855,6 +870,8 @@ class DistrictReportView(QWidget):
         ov.addLayout(charts)
         ov.addWidget(self.totals_title)
         ov.addWidget(self.totals_view)
+        ov.addWidget(self.sources_title)
+        ov.addWidget(self.sources_view)
         ov.addWidget(self.problems_title)
         ov.addWidget(self.problems)
         ov.addStretch(1)
@@ -1017,11 +1034,13 @@ class DistrictReportView(QWidget):
             tr("office_report.title", district=rep.district_name or rep.district_code, fy=rep.fy)
         )
         office = rep.office_name or tr("office_report.district_code", code=rep.district_code)
-        self.subtitle.setText(tr("office_report.subtitle", office=office, day=long_day_text(rep.on)))
+        self.subtitle.setText(tr("office_report.subtitle", office=office, day=long_day_text(rep.on),
+                                 made=local_time_text(rep.made_at, zone=True)))
         self._show_check(rep)
         fill_chart(self.arrears_chart, rep, "arrears", "arrears", "office_report.chart.no_arrears")
         fill_chart(self.par30_chart, rep, "par30", "par30", "office_report.chart.no_loans")
         self._show_totals(rep)
+        self._show_sources(rep)
         self._show_problems(rep)
         self._show_sections()
         self._set_exports_enabled(True)
@@ -1123,6 +1142,15 @@ class DistrictReportView(QWidget):
         self.totals_view.setFixedHeight(
             self.totals_view.horizontalHeader().sizeHint().height() + len(lines) * line_h + 6
         )
+
+    def _show_sources(self, rep: DistrictReport) -> None:
+        self.sources.set_rows(rep.sources)
+        fit_columns(self.sources_view)
+        self.sources_title.setVisible(bool(rep.sources))
+        self.sources_view.setVisible(bool(rep.sources))
+        line_h = self.sources_view.verticalHeader().defaultSectionSize()
+        self.sources_view.setFixedHeight(
+            self.sources_view.horizontalHeader().sizeHint().height() + len(rep.sources) * line_h + 6)
 
     def _show_problems(self, rep: DistrictReport) -> None:
         colours = {"error": "#8e1c1c", "warning": "#8d6e00", "note": "#37474f"}

@@ -25,6 +25,7 @@ from ui.qt import (
     QLabel,
     QStatusBar,
     Qt,
+    isValid,
 )
 
 OFFICE_PAGES = ("import", "devices", "conflicts", "report")
@@ -92,6 +93,10 @@ class OfficeWindow(PagedWindow):
         else:
             self.status_office.setText(tr("office.status.no_keys"))
 
+    def _book_closed(self, *_) -> None:
+        if isValid(self.nav):  # not when the office window itself is going away with the book
+            self._data_changed(None)
+
     def open_book(self):
         """The field app's screens on the district database: loans, households, visits of every subdistrict.
 
@@ -104,7 +109,7 @@ class OfficeWindow(PagedWindow):
         book.setWindowFlag(Qt.WindowType.Window)
         book.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         book.setWindowTitle(tr("office.book.title", district=self.db.setting("district_code") or "–"))
-        book.destroyed.connect(lambda *_: self._data_changed(None))
+        book.destroyed.connect(self._book_closed)
         book.show()
         self.book = book
         return book
