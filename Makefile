@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= $(HOME)/.local/share/fieldtool/demo.sqlite
 OFFICE_DEMO ?= $(HOME)/.local/share/fieldtool/office-demo
 
-.PHONY: run office test bench lint qt-libs test-tools pg-server
+.PHONY: run office test bench lint qt-libs test-tools pg-server package package-tools package-smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,33 @@ office: $(STAMP) qt-libs
 test: export QT_QPA_PLATFORM := offscreen
 test: $(STAMP) qt-libs test-tools pg-server
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# The one-folder build of the whole program (PyInstaller, packaging/fieldtool.spec) in dist/fieldtool/; it
+# prints its size on disk and how long it took. The same spec builds on Windows (README: Installing on Windows).
+PACKAGE_STAMP := $(VENV)/.package-stamp
+$(PACKAGE_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,package]'
+	touch $(PACKAGE_STAMP)
+
+# PyInstaller reads and strips the libraries it collects with binutils (objdump, strip).
+package-tools:
+	@if ! command -v objdump >/dev/null || ! command -v strip >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null; \
+	  else echo "Building the package needs objdump and strip: install binutils."; exit 1; fi; \
+	fi
+
+package: $(PACKAGE_STAMP) package-tools
+	@start=$$(date +%s); \
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/fieldtool.spec && \
+	echo "dist/fieldtool: $$(du -sh dist/fieldtool | cut -f1) on disk, built in $$(( $$(date +%s) - start )) s" \
+	  "(of which Qt's ICU, linked on Linux only: $$(du -ch dist/fieldtool/_internal/PySide6/Qt/lib/libicu* | tail -1 | cut -f1))"
+
+# Runs the built program, not the source: init, demo, reminders, a letter, bundles, an older and a newer
+# database, the app's screenshot offscreen (scripts/smoke-package.sh). CI runs this after the tests.
+package-smoke: package qt-libs
+	@bash scripts/smoke-package.sh dist/fieldtool
 
 bench: $(STAMP)
 	$(PY) bench/bench_loanbook.py

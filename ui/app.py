@@ -15,7 +15,9 @@ from platformdirs import user_cache_dir
 import fieldtool.changelog  # noqa: F401  (registers the audit-trail hook for everything written here)
 from db import Database, open_database
 from fieldtool.thai import InputError
-from ui import i18n, worker
+from ui import i18n, logsetup, single_instance, worker
+from ui.about import apply_identity
+from ui.backup import automatic as automatic_copies
 from ui.qt import QApplication, QFont, QFontDatabase, QMessageBox, Qt, QThreadPool, qInstallMessageHandler
 from ui.screen import COMMON_LAPTOP, fit_to_screen
 
@@ -91,9 +93,11 @@ def _open(opener, where: str, headless: bool) -> Database | None:
     try:
         return opener()
     except InputError as exc:  # DatabaseError too: newer schema, not a database, cannot create
+        logsetup.note_error(exc, "start-up refused:")
         th, _, en = str(exc).partition(" (")
         _startup_error(th, en.rstrip(")"), headless)
     except Exception as exc:  # a locked or unreadable file: still one sentence, not a traceback
+        logsetup.note_error(exc, "start-up failed:")
         _startup_error(f"เปิดฐานข้อมูลไม่ได้: {where}", f"cannot open the database: {exc}", headless)
     return None
 
@@ -109,9 +113,11 @@ def run_gui(db_path: Path, screenshot: str | None = None) -> int:
         win = MainWindow(db)
         if interactive:
             win.open_setup_when_shown()
+            automatic_copies.start_of_day(win)  # the day's first copy of the database (db.backup)
         return win
 
-    return _run(lambda: open_database(Path(db_path)), str(db_path), window, screenshot, "fieldtool-main-window.png")
+    return _run(lambda: open_database(Path(db_path)), str(db_path), window, screenshot, "fieldtool-main-window.png",
+                on_quit=automatic_copies.at_close)
 
 
 def run_office_gui(target: str | Path, screenshot: str | None = None) -> int:
@@ -127,7 +133,7 @@ def run_office_gui(target: str | Path, screenshot: str | None = None) -> int:
     return _run(lambda: open_office(target), where, window, screenshot, "fieldtool-office-window.png")
 
 
-def _run(opener, where: str, make_window, screenshot: str | None, shot_name: str) -> int:
+def _run(opener, where: str, make_window, screenshot: str | None, shot_name: str, on_quit=None) -> int:
     no_display = not has_display()
     if no_display:
         print("ไม่พบจอแสดงผล จึงเปิดโปรแกรมแบบไม่มีหน้าจอและบันทึกภาพหน้าจอแทน")
@@ -136,8 +142,13 @@ def _run(opener, where: str, make_window, screenshot: str | None, shot_name: str
         )
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "fieldtool"])
-    app.setApplicationName("fieldtool")
+    apply_identity(app)
     load_fonts(app)
+    # One copy per database: a second launch brings the first one's window forward and opens nothing.
+    if not screenshot and single_instance.bring_forward_running(where):
+        print("โปรแกรมเปิดฐานข้อมูลนี้อยู่แล้ว จึงนำหน้าต่างที่เปิดอยู่ขึ้นมาให้แทน")
+        print(f"fieldtool already has {where} open: its window was brought forward instead.")
+        return 0
     # Offscreen with no screenshot asked for would run invisibly for ever: take the screenshot instead.
     headless = no_display or QApplication.platformName() in HEADLESS_PLATFORMS
     previous_handler = qInstallMessageHandler(_drop_offscreen_noise) if headless else None
@@ -148,7 +159,7 @@ def _run(opener, where: str, make_window, screenshot: str | None, shot_name: str
             qInstallMessageHandler(previous_handler)
         return 2
 
-    window = None
+    window = guard = None
     try:
         i18n.set_language(db.setting("language", "th"))
         window = make_window(db, interactive=not (screenshot or headless))
@@ -158,9 +169,15 @@ def _run(opener, where: str, make_window, screenshot: str | None, shot_name: str
             print(f"บันทึกภาพหน้าจอแล้ว: {path}")
             print(f"Screenshot written: {path}")
             return 0
+        guard = single_instance.guard_window(window, where)
         window.show()
-        return app.exec()
+        code = app.exec()
+        if on_quit is not None:
+            on_quit(window)
+        return code
     finally:
+        if guard is not None:
+            guard.close()  # the socket file goes now, not whenever the window is deleted
         if window is not None:
             window.close()
             window.deleteLater()

@@ -7,7 +7,8 @@ working date changes or something is written; switching the language rebuilds th
 language. The File menu holds the set-up (ตั้งค่า…: officer, place, villages, funds, groups, letterhead), the
 start of the officer's own subdistrict from the demo, the office's settings for letters, the letter templates,
 the import of registers kept in Excel (with the template to fill in and the registers' export; `ui.importer`)
-and the exchange of sync bundles with the district office. On a database nobody has set up the first-run
+the exchange of sync bundles with the district office, and the backup on a USB stick and its restore
+(`ui.backup`). On a database nobody has set up the first-run
 wizard opens when the window is first shown (when `open_setup_when_shown` asked for it); the window can switch
 to another database (the officer's own, started from the demo) and disposes what it opened itself.
 """
@@ -20,7 +21,9 @@ from db import Database
 from fieldtool import setup
 from fieldtool.models import District, Province, Subdistrict
 from ui import i18n
+from ui.about import AboutDialog
 from ui.arrears.view import ArrearsView
+from ui.backup import actions as backups
 from ui.history.view import HistoryView
 from ui.households.page import HouseholdPage
 from ui.households.register import HouseholdsView
@@ -141,8 +144,18 @@ class MainWindow(PagedWindow):
         self.sync_action = QAction(tr("sync.menu"), self)
         self.sync_action.triggered.connect(self.exchange_with_office)
         file_menu.addAction(self.sync_action)
+        self.backup_action = QAction(tr("backup.menu.backup"), self)
+        self.backup_action.triggered.connect(lambda: backups.back_up(self))
+        file_menu.addAction(self.backup_action)
+        self.restore_action = QAction(tr("backup.menu.restore"), self)
+        self.restore_action.triggered.connect(lambda: backups.restore(self))
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         self._end_menus(bar, file_menu)
+        help_menu = bar.addMenu(tr("menu.help"))
+        self.about_action = QAction(tr("about.menu"), self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
 
     def _build_status(self, officer: str) -> None:
         status = QStatusBar()
@@ -260,6 +273,13 @@ class MainWindow(PagedWindow):
         window.imported.connect(lambda: self._data_changed())
         window.show()
         return window
+
+    def show_about(self) -> AboutDialog:
+        """Help → เกี่ยวกับโปรแกรม: the version, the database open, the support log, the data folder."""
+        dialog = AboutDialog(self.db.path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def edit_templates(self) -> None:
         if TemplateDialog.ask(self, self.db):

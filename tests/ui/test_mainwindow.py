@@ -93,7 +93,7 @@ def test_language_switch_shows_english_and_is_kept(window, book, wait_idle):
     ]
     assert window.current_page_name() == "register"
     assert window.register.model.headerData(1, Qt.Orientation.Horizontal) == "Borrower"
-    assert [a.text() for a in window.menuBar().actions()] == ["File", "Go", "Language"]
+    assert [a.text() for a in window.menuBar().actions()] == ["File", "Go", "Language", "Help"]
     assert window.date_edit.edit.text() == "22 Nov 2026"
     assert window.status_officer.text().startswith("Officer:")
     stages = {window.register.model.index(r, 4).data() for r in range(window.register.model.rowCount())}
@@ -219,7 +219,7 @@ def test_new_pages_switch_to_english(window, book, wait_idle):
     window.set_language("en")
     wait_idle()
     assert window.today.letters_button.text() == "Print today's letters"
-    assert window.today.task_title.text() == "Visits promised (0)"
+    assert window.today.list_title(2) == "Visits promised (0)"  # the tab of the promised visits
     households = show(window, "households", wait_idle)
     assert households.model.headerData(0, Qt.Orientation.Horizontal) == "Head of household"
     row = next(r for r in range(households.model.rowCount()) if households.model.row_at(r).id == hid)
@@ -245,6 +245,8 @@ def test_new_pages_switch_to_english(window, book, wait_idle):
         "Import template (Excel)…",
         "Export registers (Excel)…",
         "Exchange data with the district office…",
+        "Back up…",
+        "Restore from a backup…",
         "Quit",
     ]
     page = window.open_household(hid)

@@ -3,7 +3,9 @@
 `fieldtool [--db PATH] [--json] [--quiet] COMMAND ...`. Each command is one transaction: bad input prints one
 clear sentence, exits non-zero and writes nothing. Long work (demo, office demo, import, bundle import) says
 how far it has got on stderr, a line per stage, unless --quiet; stdout holds only the result. The CLI is a user interface like the windows, so it
-lives in `ui/`; it imports Qt only when the `gui` command is asked for.
+lives in `ui/`; it imports Qt only when the `gui` command is asked for, and the domain (SQLAlchemy, the
+models, PyThaiNLP, ReportLab) only in the handler of the command that needs it, so `fieldtool --help` and
+a query start at once (bench/bench_startup.py).
 """
 
 from __future__ import annotations
@@ -11,46 +13,54 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from db import Database, DatabaseError, default_db_path, open_database
-from fieldtool import loanbook, registry, reminders
-from fieldtool.arrears import arrears_on
-from fieldtool.ledger import STAGE_TH
-from fieldtool.models import BorrowingGroup, ChangeLog, Fund, Household, Instalment, Payment, Person, Village
-from fieldtool.thai import (
-    InputError,
-    format_baht,
-    format_date,
-    parse_baht,
-    parse_date,
-    satang_to_str,
-)
+from fieldtool.text import Text
+from ui.cli import backup as backup_cli
 from ui.cli import bookimport as bookimport_cli
 from ui.cli import letters as letters_cli
+from ui.cli import office_keys as office_keys_cli
 from ui.cli import places as places_cli
 from ui.cli import registers as registers_cli
+from ui.cli.choices import DELIVERY_HOW, PREVENT_CODES
 from ui.cli.output import day, emit, progress
 
+if TYPE_CHECKING:  # building the parser imports none of the domain: each command imports what it needs
+    from db import Database
+    from fieldtool import reminders
 
-class CliError(InputError):
-    pass
 
-
-_date = day
 _emit = emit
+_ANY_DAY = Text("วันที่", "the date")
+
+
+def _date(text: str | None, default_today: bool = True) -> date | None:
+    """A day typed on the command line, within the years the book accepts (fieldtool.limits)."""
+    from fieldtool import limits
+
+    return limits.check_day_or_none(day(text, default_today), _ANY_DAY)
+
+
+def _count(text: str) -> int:
+    """A number of rows to show; anything else is refused by argparse in one line (status 2)."""
+    n = int(text) if text.strip().lstrip("-").isdigit() else -1
+    if not 1 <= n <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"ต้องเป็นจำนวน 1 ถึง 1,000,000: {text} (must be a number from 1 to 1,000,000)")
+    return n
 
 
 # --- commands --------------------------------------------------------------------------------------
 
 
 def cmd_init(args, db: Database) -> None:
+    from fieldtool import registry
+    from fieldtool.setup import set_officer
+
     with db.session() as s:
         if args.officer:
-            registry.set_setting(s, "officer", args.officer)
+            set_officer(s, args.officer)
         device = registry.setting(s, "device_id")
     _emit(args, {"db": str(db.path), "device_id": device}, [f"ฐานข้อมูลพร้อมใช้: {db.path}", f"รหัสเครื่อง: {device}"])
 
@@ -65,6 +75,12 @@ def cmd_demo(args, db: Database) -> None:
 
 
 def _loan_json(s, loan, on: date) -> dict:
+    from sqlalchemy import select
+
+    from fieldtool import loanbook
+    from fieldtool.models import Payment
+    from fieldtool.thai import satang_to_str
+
     state = loanbook.load_states(s, on, [loan.id])[loan.id]
     info = loanbook.loan_infos(s, [loan.id])[loan.id]
     checklist = loanbook.prevent_checklist(s, loan.id)
@@ -132,6 +148,9 @@ def _loan_json(s, loan, on: date) -> dict:
 
 
 def cmd_loan_add(args, db: Database) -> None:
+    from fieldtool import loanbook
+    from fieldtool.thai import parse_baht
+
     applied = _date(args.applied)
     disbursed = _date(args.disbursed, default_today=False)
     with db.session() as s:
@@ -147,9 +166,9 @@ def cmd_loan_add(args, db: Database) -> None:
             purpose=args.purpose or "",
             principal_satang=_positive_baht(args.principal),
             rate_bp=rate,
-            instalments=args.instalments or fund.default_instalments,
+            instalments=fund.default_instalments if args.instalments is None else args.instalments,
             frequency=args.frequency,
-            first_due=parse_date(args.first_due),
+            first_due=_date(args.first_due),
             applied_on=applied,
             approved_on=_date(args.approved, default_today=False),
             agreement_no=args.agreement_no or "",
@@ -161,6 +180,8 @@ def cmd_loan_add(args, db: Database) -> None:
 
 
 def _positive_baht(text: str) -> int:
+    from fieldtool.thai import InputError, parse_baht
+
     satang = parse_baht(text)
     if satang <= 0:
         raise InputError(f"จำนวนเงินต้องมากกว่าศูนย์: {text} (the amount must be more than zero)")
@@ -168,6 +189,10 @@ def _positive_baht(text: str) -> int:
 
 
 def cmd_loan_show(args, db: Database) -> None:
+    from fieldtool import loanbook
+    from fieldtool.ledger import STAGE_TH
+    from fieldtool.thai import format_baht, format_date, parse_baht
+
     on = _date(args.on)
     with db.session() as s:
         loan = loanbook.get_loan(s, args.loan_id)
@@ -182,8 +207,10 @@ def cmd_loan_show(args, db: Database) -> None:
         f"เงินต้น {format_baht(parse_baht(data['principal']))} บาท  ขั้น: {STAGE_TH[data['stage']]}",
         f"คงค้าง {format_baht(parse_baht(data['outstanding']))} บาท  ค้างชำระเกินกำหนด "
         f"{format_baht(parse_baht(data['arrears']))} บาท  ({data['days_overdue']} วัน)",
-        "งวด  ครบกำหนด        ยอดงวด        ชำระแล้ว    สถานะ",
     ]
+    if parse_baht(data["credit"]):
+        lines.append(f"ชำระเกิน (เงินชำระล่วงหน้า) {format_baht(parse_baht(data['credit']))} บาท")
+    lines.append("งวด  ครบกำหนด        ยอดงวด        ชำระแล้ว    สถานะ")
     status_th = {"paid": "ชำระแล้ว", "overdue": "เกินกำหนด", "unpaid": "ยังไม่ถึง"}
     for row in data["schedule"]:
         lines.append(
@@ -195,6 +222,9 @@ def cmd_loan_show(args, db: Database) -> None:
 
 
 def cmd_loan_list(args, db: Database) -> None:
+    from fieldtool.ledger import STAGE_TH
+    from fieldtool.thai import format_baht, satang_to_str
+
     on = _date(args.on)
     from fieldtool.register import loan_register
 
@@ -224,6 +254,8 @@ def cmd_loan_list(args, db: Database) -> None:
 
 
 def cmd_loan_check(args, db: Database) -> None:
+    from fieldtool import loanbook
+
     with db.session() as s:
         row = loanbook.set_check(s, args.loan_id, args.item, not args.undo, _date(args.on), args.note or "")
         out = {"loan_id": row.loan_id, "item": row.item, "done": row.done, "done_on": row.done_on}
@@ -231,6 +263,9 @@ def cmd_loan_check(args, db: Database) -> None:
 
 
 def cmd_loan_disburse(args, db: Database) -> None:
+    from fieldtool import loanbook
+    from fieldtool.thai import format_date
+
     with db.session() as s:
         loan = loanbook.disburse(s, args.loan_id, _date(args.on), args.reason or "")
         out = {"id": loan.id, "disbursed_on": loan.disbursed_on.isoformat(), "prevent_override": loan.prevent_override}
@@ -238,19 +273,24 @@ def cmd_loan_disburse(args, db: Database) -> None:
 
 
 def cmd_loan_restructure(args, db: Database) -> None:
+    from fieldtool import loanbook
+
     with db.session() as s:
         sched = loanbook.restructure(
-            s, args.loan_id, _date(args.on), args.instalments, parse_date(args.first_due), args.frequency, args.reason or ""
+            s, args.loan_id, _date(args.on), args.instalments, _date(args.first_due), args.frequency, args.reason or ""
         )
         out = {"loan_id": sched.loan_id, "schedule_version": sched.version, "effective_from": sched.effective_from.isoformat()}
     _emit(args, out, [f"ปรับโครงสร้างหนี้แล้ว ตารางชำระฉบับที่ {out['schedule_version']}"])
 
 
 def cmd_pay(args, db: Database) -> None:
+    from fieldtool import loanbook
+    from fieldtool.thai import format_baht, satang_to_str
+
     on = _date(args.on)
     amount = _positive_baht(args.amount)
     with db.session() as s:
-        payment = loanbook.record_payment(s, args.loan_id, amount, on, args.note or "")
+        payment = loanbook.record_payment(s, args.loan_id, amount, on, args.note or "", credit=args.credit)
         state = loanbook.load_states(s, on, [payment.loan_id])[payment.loan_id]
         out = {
             "payment_id": payment.id,
@@ -259,12 +299,18 @@ def cmd_pay(args, db: Database) -> None:
             "paid_on": on.isoformat(),
             "outstanding": satang_to_str(state.outstanding_satang),
             "arrears": satang_to_str(state.arrears_satang),
+            "credit": satang_to_str(state.credit_satang),
             "stage": state.stage,
         }
-    _emit(args, out, [f"รับชำระ {format_baht(amount)} บาท  คงค้าง {format_baht(state.outstanding_satang)} บาท", out["payment_id"]])
+    credit = f"  ชำระเกิน {format_baht(state.credit_satang)} บาท" if state.credit_satang else ""
+    _emit(args, out, [f"รับชำระ {format_baht(amount)} บาท  คงค้าง {format_baht(state.outstanding_satang)} บาท{credit}",
+                      out["payment_id"]])
 
 
 def cmd_reverse(args, db: Database) -> None:
+    from fieldtool import loanbook
+    from fieldtool.thai import satang_to_str
+
     with db.session() as s:
         rev = loanbook.reverse_payment(s, args.payment_id, _date(args.on), args.note or "")
         out = {"reversal_id": rev.id, "reverses": rev.reverses_id, "amount": satang_to_str(rev.amount_satang)}
@@ -272,6 +318,8 @@ def cmd_reverse(args, db: Database) -> None:
 
 
 def reminder_json(r: reminders.Reminder) -> dict:
+    from fieldtool.thai import satang_to_str
+
     return {
         "id": r.id,
         "loan_id": r.loan_id,
@@ -291,6 +339,9 @@ def reminder_json(r: reminders.Reminder) -> dict:
 
 
 def cmd_reminders(args, db: Database) -> None:
+    from fieldtool import reminders
+    from fieldtool.thai import format_baht, format_date
+
     on = _date(args.on)
     with db.session() as s:
         items = reminders.reminders_on(s, on)
@@ -307,14 +358,35 @@ def cmd_reminders(args, db: Database) -> None:
 
 
 def cmd_deliver(args, db: Database) -> None:
+    from fieldtool import reminders
+    from fieldtool.thai import InputError
+
     on = _date(args.on)
+    if args.undo:
+        return _undo_delivery(args, db, on)
+    if not args.how:
+        raise InputError(Text("ระบุวิธีแจ้งด้วย --how", f"give how it was delivered: --how {'|'.join(reminders.DELIVERY_HOW)}"))
     with db.session() as s:
         d = reminders.deliver(s, args.reminder_id, args.how, on, args.by or "", args.note or "")
         out = {"reminder_id": d.reminder_id, "how": d.how, "delivered_on": d.delivered_on.isoformat(), "by": d.by_whom}
     _emit(args, out, [f"บันทึกการแจ้งแล้ว ({reminders.DELIVERY_HOW[out['how']]})"])
 
 
+def _undo_delivery(args, db: Database, on: date) -> None:
+    """deliver ID --undo: a delivery recorded by mistake is cancelled by a reversing row; the reminder opens again."""
+    from fieldtool import reminders
+
+    with db.session() as s:
+        rows = reminders.undo_delivery(s, args.reminder_id, on, args.by or "", args.note or "")
+        out = {"reminder_id": args.reminder_id, "undone_on": on.isoformat(), "by": rows[0].by_whom,
+               "reopened": len(rows)}
+    _emit(args, out, [f"ยกเลิกการบันทึกการแจ้งแล้ว รายการนี้กลับมาเป็นงานที่ต้องทำ ({len(rows)} รายการ)"])
+
+
 def cmd_arrears(args, db: Database) -> None:
+    from fieldtool.arrears import arrears_on
+    from fieldtool.thai import format_baht, format_date, satang_to_str
+
     on = _date(args.on)
     with db.session() as s:
         rep = arrears_on(s, on)
@@ -367,6 +439,11 @@ def cmd_arrears(args, db: Database) -> None:
 
 
 def cmd_list(args, db: Database) -> None:
+    from sqlalchemy import select
+
+    from fieldtool import loanbook
+    from fieldtool.models import BorrowingGroup, Fund, Household, Person, Village
+
     with db.session() as s:
         if args.what == "funds":
             items = [{"id": f.id, "name": f.name, "kind": f.kind, "rate_percent": f"{f.rate_bp / 100:.2f}",
@@ -389,7 +466,11 @@ def cmd_list(args, db: Database) -> None:
 
 
 def cmd_history(args, db: Database) -> None:
+    from sqlalchemy import select
+
     from fieldtool import history
+    from fieldtool.models import ChangeLog
+    from fieldtool.thai import iso_time
 
     with db.session() as s:
         q = select(ChangeLog).order_by(ChangeLog.at.desc(), ChangeLog.seq.desc()).limit(args.limit)
@@ -397,7 +478,7 @@ def cmd_history(args, db: Database) -> None:
             q = q.where(ChangeLog.record_id == args.record)
         rows = s.scalars(q).all()
         words = history.describe(s, list(rows))
-        items = [{"at": r.at.isoformat(), "device_id": r.device_id, "seq": r.seq, "officer": r.officer,
+        items = [{"at": iso_time(r.at), "device_id": r.device_id, "seq": r.seq, "officer": r.officer,
                   "table": r.table_name, "record_id": r.record_id, "action": r.action, "data": json.loads(r.data),
                   "text": w.text()}
                  for r, w in zip(rows, words, strict=True)]
@@ -417,6 +498,7 @@ def cmd_office(args, db: Database) -> None:
 
 def cmd_template(args, db: Database) -> None:
     from fieldtool import letters
+    from fieldtool.thai import InputError
 
     with db.session() as s:
         if args.template_command == "set":
@@ -457,6 +539,11 @@ def _needs_arg(items: list[str] | None) -> dict[str, str]:
 
 
 def _village(s, ref: str) -> str:
+    from sqlalchemy import select
+
+    from fieldtool.models import Village
+    from fieldtool.thai import InputError
+
     rows = s.scalars(select(Village)).all()
     for v in rows:
         if ref in (v.id, v.code, str(v.moo), v.name):
@@ -511,6 +598,7 @@ def cmd_household_add(args, db: Database) -> None:
 
 def cmd_household_show(args, db: Database) -> None:
     from fieldtool import households, visits
+    from fieldtool.thai import format_date
 
     on = _date(args.on)
     with db.session() as s:
@@ -529,6 +617,7 @@ def cmd_household_show(args, db: Database) -> None:
 
 def plan_json(view) -> dict:
     from fieldtool.plans import ACTION_STATUSES, PARTS
+    from fieldtool.thai import satang_to_str
 
     return {
         "household_id": view.household_id,
@@ -606,6 +695,7 @@ def cmd_plan_print(args, db: Database) -> None:
 def cmd_plan_set(args, db: Database) -> None:
     from fieldtool import plans
     from fieldtool.plans import ActionInput, PlanInput
+    from fieldtool.thai import InputError, parse_baht
 
     try:
         raw = json.loads(Path(args.file).read_text(encoding="utf-8"))
@@ -615,21 +705,37 @@ def cmd_plan_set(args, db: Database) -> None:
         raise InputError(f"ไฟล์แผนไม่ใช่ JSON ที่ถูกต้อง: {args.file} (not valid JSON)") from exc
     if not isinstance(raw, dict):
         raise InputError("ไฟล์แผนต้องเป็นออบเจกต์ JSON (the plan file must be a JSON object)")
+    findings, listed = raw.get("findings", {}), raw.get("actions", [])
+    if not isinstance(findings, dict) or not isinstance(listed, list):
+        raise InputError("findings ต้องเป็นออบเจกต์และ actions เป็นรายการ (findings must be an object, actions a list)")
     actions = []
-    for a in raw.get("actions", []):
+    for a in listed:
         if not isinstance(a, dict):
             raise InputError("กิจกรรมในแผนต้องเป็นออบเจกต์ JSON (each action must be a JSON object)")
         actions.append(ActionInput(
-            part=a.get("part", ""), what=a.get("what", ""), helper=a.get("helper", ""),
-            due_on=parse_date(a["due_on"]) if a.get("due_on") else None, resources=a.get("resources", ""),
-            budget_satang=parse_baht(str(a["budget"])) if a.get("budget") else 0, status=a.get("status", "planned"),
+            part=_plan_text(a, "part"), what=_plan_text(a, "what"), helper=_plan_text(a, "helper"),
+            due_on=_date(_plan_text(a, "due_on"), default_today=False) if a.get("due_on") else None,
+            resources=_plan_text(a, "resources"),
+            budget_satang=parse_baht(str(a["budget"])) if a.get("budget") else 0,
+            status=_plan_text(a, "status") or "planned",
         ))
-    data = PlanInput(made_on=_date(raw.get("made_on")), findings=raw.get("findings", {}), actions=actions,
-                     decision=raw.get("decision", ""), participants=raw.get("participants", ""))
+    data = PlanInput(made_on=_date(_plan_text(raw, "made_on") or None),
+                     findings={part: _plan_text(findings, part) for part in findings}, actions=actions,
+                     decision=_plan_text(raw, "decision"), participants=_plan_text(raw, "participants"))
     with db.session() as s:
         plan = plans.save_plan(s, _household_ref(s, args.household), data)
         out = {"plan_id": plan.id, "revision": plan.revision}
     _emit(args, out, [f"บันทึกแผนฉบับที่ {out['revision']} แล้ว"])
+
+
+def _plan_text(obj: dict, key: str) -> str:
+    """A value of the plan file that must be text (or missing)."""
+    from fieldtool.thai import InputError
+
+    value = obj.get(key, "")
+    if value is None or isinstance(value, str):
+        return value or ""
+    raise InputError(f"ค่า {key} ในไฟล์แผนต้องเป็นข้อความ ({key} in the plan file must be text)")
 
 
 def cmd_plan_action(args, db: Database) -> None:
@@ -644,6 +750,7 @@ def cmd_plan_action(args, db: Database) -> None:
 def cmd_plans_summary(args, db: Database) -> None:
     from fieldtool import plans
     from fieldtool.households import DIMENSIONS
+    from fieldtool.thai import format_baht, satang_to_str
 
     on = _date(args.on)
     with db.session() as s:
@@ -676,7 +783,8 @@ def _photo_dir(db: Database) -> Path:
 
 
 def cmd_visit_add(args, db: Database) -> None:
-    from fieldtool import visits
+    from fieldtool import loanbook, visits
+    from fieldtool.thai import InputError
     from fieldtool.visits import VisitInput
 
     day, _, clock = (args.on or "").partition(" ")
@@ -723,6 +831,8 @@ def cmd_visit_add(args, db: Database) -> None:
 
 
 def cmd_visit_list(args, db: Database) -> None:
+    from sqlalchemy import select
+
     from fieldtool import visits
     from fieldtool.models import Visit
 
@@ -746,7 +856,7 @@ def cmd_visit_purposes(args, db: Database) -> None:
 
 
 def cmd_meeting_add(args, db: Database) -> None:
-    from fieldtool import visits
+    from fieldtool import loanbook, visits
     from fieldtool.visits import MeetingInput
 
     with db.session() as s:
@@ -777,14 +887,48 @@ def _key_arg(args) -> Path | None:
     return Path(args.key) if getattr(args, "key", None) else None
 
 
+def _key_passphrase(args, db: Database) -> str | None:
+    """The private key file's passphrase when it is locked (FIELDTOOL_KEY_PASSPHRASE, else asked on the
+    terminal), checked once here, so a wrong one is one sentence before anything starts."""
+    from db.office import default_key_path
+    from exports import keyfile
+
+    path = _key_arg(args) or default_key_path(db)
+    passphrase = keyfile.passphrase_for_script(path)
+    if passphrase is not None:
+        keyfile.check_passphrase(path, passphrase)
+    return passphrase
+
+
+def _new_key_passphrase(args) -> str | None:
+    """`init --passphrase`: the passphrase to lock the new key file with (asked twice, or from the environment)."""
+    from exports import keyfile
+
+    return keyfile.new_passphrase_for_script(keyfile.PASSPHRASE_ENV) if args.passphrase else None
+
+
+def _change_key_passphrase(args, db: Database, role: str) -> None:
+    """`keys passphrase` / `office-keys passphrase`: lock, change or (--remove) unlock the private key file."""
+    from db.office import default_key_path
+    from exports import keyfile
+
+    path = _key_arg(args) or default_key_path(db)
+    old = keyfile.passphrase_for_script(path)
+    locked = keyfile.change_passphrase(path, role, old, None if args.remove else keyfile.new_passphrase_for_script())
+    _emit(args, {"key_file": str(path), "locked": locked},
+          [f"ตั้งรหัสผ่านของไฟล์กุญแจแล้ว: {path}" if locked else f"ไฟล์กุญแจไม่มีรหัสผ่านแล้ว: {path}"])
+
+
 def cmd_keys(args, db: Database | None) -> None:
     from exports import bundle
 
     if args.keys_command == "init":
-        out = bundle.init_officer_keys(db, _key_arg(args))
+        out = bundle.init_officer_keys(db, _key_arg(args), _new_key_passphrase(args))
         _emit(args, out, [f"สร้างกุญแจแล้ว: {out['key_file']}", f"รหัสกุญแจ: {out['key_id']}"])
+    elif args.keys_command == "passphrase":
+        _change_key_passphrase(args, db, "officer")
     elif args.keys_command == "export":
-        card = bundle.officer_card(db, _key_arg(args))
+        card = bundle.officer_card(db, _key_arg(args), args.subdistrict or "")
         bundle.write_public_card(Path(args.out), card)
         _emit(args, card, [f"บันทึกกุญแจสาธารณะแล้ว: {args.out}", f"รหัสกุญแจ: {card['key_id']}"])
     else:  # trust-office
@@ -799,8 +943,10 @@ def cmd_office_keys(args, db: Database | None) -> None:
     db, opened = _sync_db(args, db)
     try:
         if args.office_keys_command == "init":
-            out = bundle.init_office_keys(db, args.district, args.name or "", _key_arg(args))
+            out = bundle.init_office_keys(db, args.district, args.name or "", _key_arg(args), _new_key_passphrase(args))
             _emit(args, out, [f"สร้างกุญแจสำนักงานแล้ว: {out['key_file']}", f"รหัสกุญแจ: {out['key_id']}"])
+        elif args.office_keys_command == "passphrase":
+            _change_key_passphrase(args, db, "office")
         elif args.office_keys_command == "export":
             card = bundle.office_card(db, _key_arg(args))
             bundle.write_public_card(Path(args.out), card)
@@ -818,7 +964,8 @@ def cmd_office_keys(args, db: Database | None) -> None:
 def cmd_bundle_export(args, db: Database) -> None:
     from exports import bundle
 
-    out = bundle.export_field_bundle(db, Path(args.out), full=args.full, key_path=_key_arg(args))
+    out = bundle.export_field_bundle(db, Path(args.out), full=args.full, key_path=_key_arg(args),
+                                     passphrase=_key_passphrase(args, db))
     _emit(args, out, [f"บันทึกชุดข้อมูลที่ {out['bundle_seq']} แล้ว: {out['file']}",
                       f"  รายการแก้ไข {out['entries']} รายการ (ลำดับ {out['seq_from']}–{out['seq_to']}), ภาพ {out['photos']}"])
 
@@ -832,9 +979,12 @@ def _gap_line(gap: dict, officer: str) -> str:
 
 def _bundle_line(r: dict) -> str:
     """What one imported bundle brought, in one line."""
+    from fieldtool.thai import format_time
+
     who = f"{r['officer'] or r['device_id']} ตำบล {r['subdistrict_code']}"
     if r["status"] == "already":
-        return (f"{Path(r['file']).name}: นำเข้าแล้วเมื่อ {r['imported_at']} ไม่มีการเปลี่ยนแปลง "
+        when = format_time(datetime.fromisoformat(r["imported_at"]), zone=True)
+        return (f"{Path(r['file']).name}: นำเข้าแล้วเมื่อ {when} ไม่มีการเปลี่ยนแปลง "
                 f"(already imported; nothing changed) — ชุดที่ {r['bundle_seq']} {who}")
     return (f"{Path(r['file']).name}: นำเข้าชุดที่ {r['bundle_seq']} {who}: รายการใหม่ {r['entries_new']}/{r['entries']}, "
             f"ระเบียนที่ปรับ {r['records']}, ข้อขัดแย้งใหม่ {r['conflicts_new']}, รอข้อมูลอื่น {r['pending']}")
@@ -842,14 +992,16 @@ def _bundle_line(r: dict) -> str:
 
 def cmd_bundle_import(args, db: Database | None) -> None:
     from exports import bundle
+    from fieldtool.thai import InputError
 
     db, opened = _sync_db(args, db)
     results, refused = [], []
     say = progress(args)
     try:
+        passphrase = _key_passphrase(args, db)
         for n, file in enumerate(args.files, start=1):
             try:
-                results.append(bundle.import_bundle(db, Path(file), key_path=_key_arg(args)))
+                results.append(bundle.import_bundle(db, Path(file), key_path=_key_arg(args), passphrase=passphrase))
                 say(f"[{n}/{len(args.files)}] {_bundle_line(results[-1])}")
             except InputError as exc:
                 if len(args.files) == 1:
@@ -864,20 +1016,35 @@ def cmd_bundle_import(args, db: Database | None) -> None:
         lines.append(_bundle_line(r))
         if r.get("gap"):
             lines.append(_gap_line(r["gap"], r["officer"]))
+        if r.get("handover"):
+            lines += office_keys_cli.handover_lines(r["handover"])
     _emit(args, {"bundles": results, "refused": refused}, lines)
     if refused:
         raise InputError(f"ไม่รับชุดข้อมูล {len(refused)} จาก {len(args.files)} ไฟล์ "
                          f"({len(refused)} of {len(args.files)} bundles were refused; nothing of them was written)")
 
 
-def _conflict_json(c) -> dict:
+def _conflict_json(c, item) -> dict:
+    """A conflict for --json: the raw values and devices, and the same in words (`item`, fieldtool.officedesk)."""
+    from fieldtool.officedesk import field_label
+    from fieldtool.thai import iso_time
+
     return {"id": c.id, "table": c.table_name, "record_id": c.record_id, "field": c.field,
-            "chosen": {"value": json.loads(c.chosen_value), "device_id": c.chosen_device, "officer": c.chosen_officer,
-                       "at": c.chosen_at.isoformat(), "seq": c.chosen_seq},
-            "other": {"value": json.loads(c.other_value), "device_id": c.other_device, "officer": c.other_officer,
-                      "at": c.other_at.isoformat(), "seq": c.other_seq},
-            "status": c.status, "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
-            "resolved_by": c.resolved_by}
+            "record": item.record, "field_label": field_label(c.field),
+            "chosen": {"value": json.loads(c.chosen_value), "words": item.chosen_words, "device_id": c.chosen_device,
+                       "officer": c.chosen_officer, "at": iso_time(c.chosen_at), "seq": c.chosen_seq},
+            "other": {"value": json.loads(c.other_value), "words": item.other_words, "device_id": c.other_device,
+                      "officer": c.other_officer, "at": iso_time(c.other_at), "seq": c.other_seq},
+            "in_use": item.in_use, "status": c.status,
+            "resolved_at": iso_time(c.resolved_at) if c.resolved_at else None, "resolved_by": c.resolved_by,
+            "text": item.text()}
+
+
+def _conflicts_out(s, rows) -> tuple[list[dict], list[str]]:
+    from fieldtool.officedesk import conflict_items
+
+    items = {i.id: i for i in conflict_items(s, ids=[c.id for c in rows])}
+    return [_conflict_json(c, items[c.id]) for c in rows], [f"{c.id[:8]}  {items[c.id].text()}" for c in rows]
 
 
 def cmd_office_conflicts(args, db: Database | None) -> None:
@@ -886,13 +1053,10 @@ def cmd_office_conflicts(args, db: Database | None) -> None:
     db, opened = _sync_db(args, db)
     try:
         with db.session() as s:
-            items = [_conflict_json(c) for c in sync.open_conflicts(s, include_resolved=args.all)]
+            items, lines = _conflicts_out(s, sync.open_conflicts(s, include_resolved=args.all))
     finally:
         if opened:
             db.dispose()
-    lines = [f"{i['id'][:8]}  {i['table']}.{i['field']}  ใช้ {i['chosen']['value']!r} ({i['chosen']['officer']} "
-             f"{i['chosen']['at'][:16]})  แทน {i['other']['value']!r} ({i['other']['officer']} {i['other']['at'][:16]})"
-             + ("" if i["status"] == "open" else f"  [{i['status']}]") for i in items]
     _emit(args, {"count": len(items), "items": items}, lines or ["ไม่มีข้อขัดแย้งที่รอตรวจ (no conflicts to review)"])
 
 
@@ -902,12 +1066,13 @@ def cmd_office_resolve(args, db: Database | None) -> None:
     db, opened = _sync_db(args, db)
     try:
         with db.session() as s:
-            out = _conflict_json(sync.resolve_conflict(s, args.conflict_id, args.take))
+            (out,), _lines = _conflicts_out(s, [sync.resolve_conflict(s, args.conflict_id, args.take)])
     finally:
         if opened:
             db.dispose()
-    value = out["other"]["value"] if args.take == "other" else out["chosen"]["value"]
-    _emit(args, out, [f"ตัดสินแล้ว: {out['table']}.{out['field']} = {value!r} (จะส่งกลับไปยังเครื่องในชุดข้อมูลขากลับ)"])
+    value = out["other"]["words"] if args.take == "other" else out["chosen"]["words"]
+    _emit(args, out, [f"ตัดสินแล้ว: {out['record']} – {out['field_label']}: ใช้ {value} "
+                      "(จะส่งกลับไปยังเครื่องในชุดข้อมูลขากลับ; the decision goes back in the return bundle)"])
 
 
 def cmd_office_return_bundle(args, db: Database | None) -> None:
@@ -915,7 +1080,8 @@ def cmd_office_return_bundle(args, db: Database | None) -> None:
 
     db, opened = _sync_db(args, db)
     try:
-        out = bundle.export_return_bundle(db, args.device, Path(args.out), key_path=_key_arg(args))
+        out = bundle.export_return_bundle(db, args.device, Path(args.out), key_path=_key_arg(args),
+                                          passphrase=_key_passphrase(args, db))
     finally:
         if opened:
             db.dispose()
@@ -926,22 +1092,28 @@ def cmd_office_return_bundle(args, db: Database | None) -> None:
 
 
 def cmd_office_devices(args, db: Database | None) -> None:
-    from fieldtool.officedesk import device_items
+    from fieldtool.handover import laptop_keys
+    from fieldtool.thai import format_date, format_time, iso_time
 
     db, opened = _sync_db(args, db)
     try:
         with db.session() as s:
             items = [{"device_id": d.device_id, "officer": d.officer, "subdistrict_code": d.subdistrict_code,
                       "key_id": d.key_id, "last_bundle": d.last_bundle,
-                      "last_imported_at": d.last_imported_at.isoformat(timespec="seconds") if d.last_imported_at else None,
+                      "last_imported_at": iso_time(d.last_imported_at) if d.last_imported_at else None,
                       "gap": {"bundles": d.missing_bundles, "changes": [list(r) for r in d.missing_changes]}
-                      if d.has_gap else None} for d in device_items(s)]
+                      if d.has_gap else None, "revoked_at": iso_time(d.revoked_at) if d.revoked_at else None,
+                      "revoked_upto": d.revoked_upto} for d in laptop_keys(s)]
     finally:
         if opened:
             db.dispose()
     lines = []
     for i in items:
-        lines.append(f"{i['subdistrict_code']}  {i['officer']}  {i['device_id']}  ชุดล่าสุด {i['last_bundle'] or '-'}")
+        when = f" นำเข้าเมื่อ {format_time(datetime.fromisoformat(i['last_imported_at']), zone=True)}" \
+            if i["last_imported_at"] else ""
+        revoked = f"  เพิกถอนแล้วเมื่อ {format_date(date.fromisoformat(i['revoked_at'][:10]))}" if i["revoked_at"] else ""
+        lines.append(f"{i['subdistrict_code']}  {i['officer']}  {i['device_id']}  กุญแจ {i['key_id'][:12]}  "
+                     f"ชุดล่าสุด {i['last_bundle'] or '-'}{when}{revoked}")
         if i["gap"]:
             lines.append(_gap_line(i["gap"], i["officer"]))
     _emit(args, {"count": len(items), "items": items}, lines or ["ยังไม่ได้ลงทะเบียนกุญแจของเจ้าหน้าที่ (no officer keys enrolled)"])
@@ -949,6 +1121,7 @@ def cmd_office_devices(args, db: Database | None) -> None:
 
 def cmd_office_restructures(args, db: Database | None) -> None:
     from fieldtool.officedesk import double_restructures
+    from fieldtool.thai import format_baht, format_date, format_time, iso_time, satang_to_str
 
     db, opened = _sync_db(args, db)
     try:
@@ -959,20 +1132,24 @@ def cmd_office_restructures(args, db: Database | None) -> None:
             db.dispose()
     items = [{"loan_id": d.loan_id, "loan": d.loan, "version": d.version,
               "choices": [{"schedule_id": c.schedule_id, "officer": c.officer,
-                           "made_at": c.made_at.isoformat() if c.made_at else None,
+                           "made_at": iso_time(c.made_at) if c.made_at else None,
                            "effective_from": c.effective_from.isoformat(), "reason": c.reason,
                            "instalments": c.instalments, "first_due": c.first_due.isoformat() if c.first_due else None,
                            "total": satang_to_str(c.total_satang)} for c in d.choices]} for d in found]
     lines = []
     for d in found:
         lines.append(f"{d.loan}: ปรับโครงสร้างหนี้บนสองเครื่อง (restructured on two laptops), ฉบับที่ {d.version}")
-        lines += [f"  {c.schedule_id[:8]}  {c.officer or '-'}  {c.instalments} งวด เริ่ม {format_date(c.first_due) if c.first_due else '-'}"
+        lines += [f"  {c.schedule_id[:8]}  {c.officer or '-'}"
+                  f"{' ' + format_time(c.made_at, zone=True) if c.made_at else ''}  {c.instalments} งวด เริ่ม {format_date(c.first_due) if c.first_due else '-'}"
                   f"  รวม {format_baht(c.total_satang)} บาท  {c.reason}" for c in d.choices]
     _emit(args, {"count": len(items), "items": items},
           lines or ["ไม่มีสัญญาที่ถูกปรับโครงสร้างหนี้ซ้ำ (no loan was restructured on two laptops)"])
 
 
 def cmd_office_keep_schedule(args, db: Database | None) -> None:
+    from sqlalchemy import select
+
+    from fieldtool.models import Instalment
     from fieldtool.officedesk import keep_schedule
 
     db, opened = _sync_db(args, db)
@@ -994,6 +1171,8 @@ def cmd_office_keep_schedule(args, db: Database | None) -> None:
 
 def district_value_json(value, unit: str):
     """A report figure for JSON: money as baht text (two decimals), counts as numbers, ratios to 4 places."""
+    from fieldtool.thai import satang_to_str
+
     if value is None:
         return None
     if unit == "satang":
@@ -1004,6 +1183,8 @@ def district_value_json(value, unit: str):
 
 
 def district_report_json(rep) -> dict:
+    from fieldtool.thai import iso_time
+
     def row_json(row, measures):
         return {"key": row.key, "label": row.label, **({"subdistrict": row.parent, "subdistrict_label": row.parent_label}
                                                       if row.parent else {}),
@@ -1041,6 +1222,9 @@ def district_report_json(rep) -> dict:
         "district": rep.district_name,
         "office": rep.office_name,
         "on": rep.on.isoformat(),
+        "made_at": iso_time(rep.made_at),
+        "sources": [{"subdistrict": src.subdistrict, "officer": src.officer, "bundle_seq": src.bundle_seq,
+                     "made_at": iso_time(src.made_at), "received_at": iso_time(src.received_at)} for src in rep.sources],
         "quarters": [{"no": q.no, "label": q.label(), "start": q.start.isoformat(), "end": q.end.isoformat(),
                       "as_of": q.as_of.isoformat() if q.as_of else None, "status": q.status} for q in rep.quarters],
         "ok": rep.ok,
@@ -1054,10 +1238,14 @@ def district_report_json(rep) -> dict:
 
 def _district_lines(rep) -> list[str]:
     from fieldtool.district import figure_text
+    from fieldtool.thai import format_date, format_time
 
     live = [i for i, q in enumerate(rep.quarters) if q.as_of]
     lines = [f"รายงานระดับอำเภอ {rep.district_name} ({rep.district_code}) ปีงบประมาณ {rep.fy} ข้อมูล ณ {format_date(rep.on)}"]
     lines += [f"  {q.label(False)}: " + (f"ณ {format_date(q.as_of)}" if q.as_of else "ยังไม่ถึง") for q in rep.quarters]
+    lines.append(f"จัดทำเมื่อ {format_time(rep.made_at, zone=True)}")
+    lines += [f"  ข้อมูลจาก {src.subdistrict} {src.officer}: ชุดที่ {src.bundle_seq} "
+              f"ทำเมื่อ {format_time(src.made_at)} นำเข้าเมื่อ {format_time(src.received_at)}" for src in rep.sources]
     for sec in rep.sections:
         t = sec.table("subdistrict")
         lines.append(f"{sec.title} ({sec.title_en})")
@@ -1075,7 +1263,7 @@ def _district_lines(rep) -> list[str]:
 def cmd_office_report(args, db: Database | None) -> None:
     from exports.report_xlsx import check_writable, write_report_xlsx
     from fieldtool.district import district_report
-    from fieldtool.thai import fiscal_year, to_arabic_digits
+    from fieldtool.thai import InputError, fiscal_year, to_arabic_digits
 
     on = _date(args.on)
     fy = args.fy
@@ -1201,7 +1389,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ck = loan.add_parser("check", parents=[common], help="tick a prevent checklist item")
     ck.add_argument("loan_id")
-    ck.add_argument("item", choices=list(loanbook.PREVENT_CODES))
+    ck.add_argument("item", choices=list(PREVENT_CODES))
     ck.add_argument("--on")
     ck.add_argument("--note")
     ck.add_argument("--undo", action="store_true")
@@ -1227,6 +1415,8 @@ def build_parser() -> argparse.ArgumentParser:
     pay.add_argument("--amount", required=True, help="baht")
     pay.add_argument("--on")
     pay.add_argument("--note")
+    pay.add_argument("--credit", action="store_true",
+                     help="take more than is owed: the rest stays with the loan as money paid in advance")
     pay.set_defaults(func=cmd_pay)
 
     rv = sub.add_parser("reverse", parents=[common], help="reverse a wrongly recorded payment")
@@ -1242,10 +1432,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     dv = sub.add_parser("deliver", parents=[common], help="record a notice delivered or an ask step done")
     dv.add_argument("reminder_id")
-    dv.add_argument("--how", required=True, choices=list(reminders.DELIVERY_HOW))
+    dv.add_argument("--how", choices=list(DELIVERY_HOW))
     dv.add_argument("--on")
     dv.add_argument("--by")
     dv.add_argument("--note")
+    dv.add_argument("--undo", action="store_true", help="cancel a delivery recorded by mistake (the task opens again)")
     dv.set_defaults(func=cmd_deliver)
 
     ar = sub.add_parser("arrears", parents=[common], help="overdue loans, aging and PAR30")
@@ -1258,7 +1449,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     hi = sub.add_parser("history", parents=[common], help="the change log (audit trail)")
     hi.add_argument("--record")
-    hi.add_argument("--limit", type=int, default=50)
+    hi.add_argument("--limit", type=_count, default=50)
     hi.set_defaults(func=cmd_history)
     of = sub.add_parser("office", help="the office's details printed on letters").add_subparsers(dest="office_command", required=True)
     of.add_parser("show", parents=[common]).set_defaults(func=cmd_office)
@@ -1341,7 +1532,7 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--verified", action="append", help="household:ID or loan:ID checked on site")
     va.set_defaults(func=cmd_visit_add)
     vl = vi.add_parser("list", parents=[common])
-    vl.add_argument("--limit", type=int, default=50)
+    vl.add_argument("--limit", type=_count, default=50)
     vl.add_argument("--on")
     vl.set_defaults(func=cmd_visit_list)
     vi.add_parser("purposes", parents=[common]).set_defaults(func=cmd_visit_purposes)
@@ -1366,13 +1557,23 @@ def build_parser() -> argparse.ArgumentParser:
         where.add_argument("--db", default=argparse.SUPPRESS, help="office database file (SQLite)")
         where.add_argument("--url", help="office database on PostgreSQL: postgresql://user@host/dbname")
 
+    PASSPHRASE_HELP = ("lock the private key file with a passphrase (typed twice, or FIELDTOOL_KEY_PASSPHRASE); "
+                       "asked again whenever a bundle is made or opened")
+    CHANGE_PASSPHRASE_HELP = ("lock the private key file with a passphrase, change it, or --remove it "
+                              "(FIELDTOOL_KEY_PASSPHRASE: the current one, FIELDTOOL_NEW_KEY_PASSPHRASE: the new one)")
     ks = sub.add_parser("keys", help="this laptop's sync keys").add_subparsers(dest="keys_command", required=True)
     ki = ks.add_parser("init", parents=[common], help="make the officer's key pair (private file beside the database)")
     ki.add_argument("--key", help="where to keep the private key file (default: beside the database)")
+    ki.add_argument("--passphrase", action="store_true", help=PASSPHRASE_HELP)
     ki.set_defaults(func=cmd_keys)
+    kp = ks.add_parser("passphrase", parents=[common], help=CHANGE_PASSPHRASE_HELP)
+    kp.add_argument("--key")
+    kp.add_argument("--remove", action="store_true", help="keep the private key file without a passphrase")
+    kp.set_defaults(func=cmd_keys)
     ke = ks.add_parser("export", parents=[common], help="write the public key file to hand to the office")
     ke.add_argument("--out", required=True)
     ke.add_argument("--key")
+    ke.add_argument("--subdistrict", metavar="CODE", help="a laptop not set up yet: the subdistrict the office is to seed it with")
     ke.set_defaults(func=cmd_keys)
     kt = ks.add_parser("trust-office", parents=[common], help="trust the district office's public key file")
     kt.add_argument("file")
@@ -1384,8 +1585,14 @@ def build_parser() -> argparse.ArgumentParser:
     oki.add_argument("--district", required=True, help="the district's 4-digit code")
     oki.add_argument("--name", help="the office's name, shown to the field")
     oki.add_argument("--key", help="where to keep the private key file")
+    oki.add_argument("--passphrase", action="store_true", help=PASSPHRASE_HELP)
     office_target(oki)
     oki.set_defaults(func=cmd_office_keys)
+    okp = ok.add_parser("passphrase", parents=[common], help=CHANGE_PASSPHRASE_HELP)
+    okp.add_argument("--key")
+    okp.add_argument("--remove", action="store_true", help="keep the private key file without a passphrase")
+    office_target(okp)
+    okp.set_defaults(func=cmd_office_keys)
     oke = ok.add_parser("export", parents=[common], help="write the office's public key file for the officers")
     oke.add_argument("--out", required=True)
     oke.add_argument("--key")
@@ -1443,8 +1650,10 @@ def build_parser() -> argparse.ArgumentParser:
     office_target(oks)
     oks.set_defaults(func=cmd_office_keep_schedule)
     places_cli.register(sub, common)
+    office_keys_cli.register(sub, of, common, office_target)
     bookimport_cli.register(sub, common)
     registers_cli.register(sub, common)
+    backup_cli.register(sub, common)
     odm = of.add_parser("demo", parents=[common], help="a demo district office: three laptops, bundles, a conflict")
     odm.add_argument("--folder", required=True, help="an empty folder for the office, the laptops and the USB stick")
     odm.add_argument("--day", help="the demo's working day (default today)")
@@ -1457,7 +1666,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help and a mistyped command end here, before the domain is loaded
+    from sqlalchemy.exc import DBAPIError
+
+    from db import DatabaseError, default_db_path, open_database
+    from fieldtool.thai import InputError, busy_error
+
     if not hasattr(args, "json"):
         args.json = False
     db_path = Path(args.db) if args.db else default_db_path()
@@ -1474,6 +1688,9 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "url", None):  # an office database on PostgreSQL: the sync command opens it itself
             args.func(args, None)
             return 0
+        if getattr(args, "takes_db_path", False):  # restore: the file may not exist yet, and is replaced whole
+            args.func(args, db_path)
+            return 0
         create = args.command in ("init", "demo")
         db = open_database(db_path, create=create)
         try:
@@ -1482,6 +1699,12 @@ def main(argv: list[str] | None = None) -> int:
             db.dispose()
     except (InputError, DatabaseError) as exc:
         print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
+        return 2
+    except DBAPIError as exc:  # another program holds the database's write lock: say to wait, not a traceback
+        busy = busy_error(exc)
+        if busy is None:
+            raise
+        print(f"ข้อผิดพลาด: {busy}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -8,25 +8,14 @@ nothing. Without it, a file with refused rows is not imported at all (exit 2, th
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from exports.workbook import read_workbook
-from fieldtool.bookimport import (
-    ACTIONS_TH,
-    CREATE,
-    MATCH,
-    REFUSED,
-    ImportPlan,
-    apply_import,
-    column_letter,
-    parse_map_option,
-    plan_import,
-)
-from fieldtool.booklayout import SHEETS
 from fieldtool.text import Text
-from fieldtool.thai import InputError, format_date
 from ui.cli.output import emit, progress
 
-KIND_TH = {layout.key: layout.name for layout in SHEETS}
+if TYPE_CHECKING:
+    from fieldtool.bookimport import ImportPlan
+
 CREATED_TH = {"households": "ครัวเรือน", "groups": "กลุ่ม", "loans": "สัญญา", "payments": "รายการชำระ"}
 
 
@@ -42,6 +31,8 @@ def register(sub, common) -> None:
 
 
 def _overrides(options: list[str]) -> dict[str, dict[str, str]]:
+    from fieldtool.bookimport import parse_map_option
+
     out: dict[str, dict[str, str]] = {}
     for text in options:
         sheet, field, column = parse_map_option(text)
@@ -50,6 +41,10 @@ def _overrides(options: list[str]) -> dict[str, dict[str, str]]:
 
 
 def cmd_import(args, db) -> None:
+    from exports.workbook import read_workbook
+    from fieldtool.bookimport import apply_import, plan_import
+    from fieldtool.thai import InputError
+
     overrides = _overrides(args.map)
     say = progress(args)
     workbook = read_workbook(args.file)
@@ -79,6 +74,11 @@ def _show(args, plan: ImportPlan, result) -> None:
 
 
 def _lines(plan: ImportPlan, result, dry_run: bool) -> list[str]:
+    from fieldtool.bookimport import ACTIONS_TH, CREATE, MATCH, REFUSED, column_letter
+    from fieldtool.booklayout import SHEETS
+    from fieldtool.thai import format_date
+
+    kind_th = {layout.key: layout.name for layout in SHEETS}
     lines = [f"ไฟล์ {plan.file_name}" + ("  (ครัวเรือนจาก TPMAP)" if plan.source == "tpmap" else "")]
     if plan.imported_before:
         before = plan.imported_before
@@ -87,7 +87,7 @@ def _lines(plan: ImportPlan, result, dry_run: bool) -> list[str]:
     for sheet in plan.sheets:
         c = sheet.counts
         where = f"หัวตารางแถว {sheet.header_row}" if sheet.header_row else "ไม่พบหัวตาราง"
-        lines.append(f"ชีต {sheet.name} [{KIND_TH.get(sheet.kind, sheet.kind)}, {where}]: "
+        lines.append(f"ชีต {sheet.name} [{kind_th.get(sheet.kind, sheet.kind)}, {where}]: "
                      f"{ACTIONS_TH[CREATE]} {c[CREATE]} / {ACTIONS_TH[MATCH]} {c[MATCH]} / {ACTIONS_TH[REFUSED]} {c[REFUSED]}")
         given = [f"{u.field}={column_letter(u.column)}" for u in sheet.columns if u.source != "header"]
         if given:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fieldtool import letters
 from fieldtool.text import Text
-from fieldtool.thai import InputError, to_arabic_digits
+from ui.cli.choices import LETTER_KINDS
 from ui.cli.output import day, emit
 
 HOW = "hand (ส่งด้วยมือ), post (ไปรษณีย์ธรรมดา) or registered (ไปรษณีย์ลงทะเบียนตอบรับ)"
@@ -34,7 +33,7 @@ def register(sub, common) -> None:
     l1.add_argument("target", nargs="+", metavar="LOAN_ID | reprint NUMBER | correct NUMBER",
                     help="a loan id; or 'reprint' or 'correct' and the letter's number as printed "
                          "(ที่ อบ ๐๐๑๗.๑๕/๒๐๑, Thai or Arabic digits) or its running number (201)")
-    l1.add_argument("--kind", choices=list(letters.KINDS))
+    l1.add_argument("--kind", choices=list(LETTER_KINDS))
     l1.add_argument("--on", help="the letter's date (default today; a reprint keeps its own)")
     l1.add_argument("--out", required=True, metavar="FILE.pdf")
     l1.add_argument("--labels", metavar="FILE.pdf")
@@ -49,12 +48,17 @@ def register(sub, common) -> None:
 
 
 def cmd_letters(args, db) -> None:
+    from fieldtool import letters
+
     on = day(args.on)
     choices = _send_choices(args.send)
     _issue(args, db, lambda s: letters.letters_due(s, on, choices), lambda s: on, with_dispatch=True)
 
 
 def cmd_letter(args, db) -> None:
+    from fieldtool import letters
+    from fieldtool.thai import InputError
+
     action, rest = args.target[0], args.target[1:]
     if action in ("reprint", "correct"):
         if not rest:
@@ -89,6 +93,8 @@ def cmd_letter(args, db) -> None:
 
 def _send_choices(items: list[str]) -> dict[str, str]:
     """--send HOW (every letter), --send KIND=HOW or --send LOAN_ID=HOW; each HOW is checked now."""
+    from fieldtool import letters
+
     out: dict[str, str] = {}
     for item in items:
         key, _, how = item.rpartition("=")
@@ -102,6 +108,7 @@ def _send_choices(items: list[str]) -> dict[str, str]:
 
 def _issue(args, db, make_requests, letter_date, with_dispatch: bool) -> None:
     from exports.letters import issue
+    from fieldtool import letters
 
     written: list[Path] = []
     try:
@@ -140,6 +147,8 @@ def _issue(args, db, make_requests, letter_date, with_dispatch: bool) -> None:
 
 
 def _rebuilt(number: str) -> dict:
+    from fieldtool.thai import to_arabic_digits
+
     return {
         "number": number,
         "th": f"หนังสือ{number} ออกก่อนที่โปรแกรมจะเก็บหนังสือตามที่พิมพ์ไว้ จึงพิมพ์จากข้อมูลในทะเบียน ณ วันนี้",
@@ -149,6 +158,8 @@ def _rebuilt(number: str) -> dict:
 
 
 def _letter_line(p: dict) -> str:
+    from fieldtool import letters
+
     line = f"{p['number']}  {letters.KIND_TH[p['kind']]}  {p['recipient']}  {p['amount']} บาท"
     if p["delivery_th"]:
         line += f"  {p['delivery_th']}"

@@ -7,10 +7,11 @@ import sys
 from datetime import date
 
 from fieldtool.progress import Progress, silent
-from fieldtool.thai import parse_date
 
 
 def day(text: str | None, default_today: bool = True) -> date | None:
+    from fieldtool.thai import parse_date
+
     if text is None:
         return date.today() if default_today else None
     return parse_date(text)

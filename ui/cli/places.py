@@ -6,10 +6,13 @@ sentence with nothing written (the session rolls back).
 
 from __future__ import annotations
 
-from fieldtool import funds, groups, places, setup
-from fieldtool.schedule import FREQUENCY_MONTHS, FREQUENCY_TH
-from fieldtool.thai import InputError
+from typing import TYPE_CHECKING
+
+from ui.cli.choices import FREQUENCIES, FUND_KINDS, GROUP_KINDS
 from ui.cli.output import emit
+
+if TYPE_CHECKING:
+    from fieldtool import funds, groups
 
 
 def register(sub, common) -> None:
@@ -43,13 +46,13 @@ def register(sub, common) -> None:
         if name == "edit":
             f.add_argument("fund", help="fund id or name")
             f.add_argument("--name")
-            f.add_argument("--kind", help=", ".join(funds.FUND_KINDS))
+            f.add_argument("--kind", help=", ".join(FUND_KINDS))
         else:
             f.add_argument("--name", required=True)
-            f.add_argument("--kind", required=True, help=", ".join(funds.FUND_KINDS))
+            f.add_argument("--kind", required=True, help=", ".join(FUND_KINDS))
         f.add_argument("--rate", help="flat interest per year in per cent (0 or none: no interest)")
         f.add_argument("--instalments", type=int, help="default number of instalments")
-        f.add_argument("--frequency", choices=list(FREQUENCY_MONTHS), help="default frequency")
+        f.add_argument("--frequency", choices=list(FREQUENCIES), help="default frequency")
         f.add_argument("--ask-ladder", help="DAYS:STEP,… e.g. 1:visit,30:meeting,60:relief,90:partners")
         f.add_argument("--demand-days", help="days overdue of the first, second and final demand letter, e.g. 1,30,60")
         f.add_argument("--demand-gap", type=int, help="least days between two demand letters (default 15)")
@@ -60,7 +63,7 @@ def register(sub, common) -> None:
     ga = gr.add_parser("add", parents=[common], help="a group with its members and committee")
     ga.add_argument("--village", required=True, help="หมู่ที่, name or code")
     ga.add_argument("--name", required=True)
-    ga.add_argument("--kind", choices=list(groups.GROUP_KINDS), default="women")
+    ga.add_argument("--kind", choices=list(GROUP_KINDS), default="women")
     person = "'title,given,family[,national id[,phone]]', 'นางสมศรี ใจดี' or a registered national ID"
     for role in ("chair", "vice-chair", "treasurer", "secretary", "committee", "member"):
         ga.add_argument(f"--{role}", action="append", default=[], metavar="PERSON", help=person if role == "member" else None)
@@ -69,7 +72,7 @@ def register(sub, common) -> None:
     ge = gr.add_parser("edit", parents=[common], help="rename a group, change roles, add or take out members")
     ge.add_argument("group", help="group id or name")
     ge.add_argument("--name")
-    ge.add_argument("--kind", choices=list(groups.GROUP_KINDS))
+    ge.add_argument("--kind", choices=list(GROUP_KINDS))
     for role in ("chair", "vice-chair", "treasurer", "secretary", "committee", "member"):
         ge.add_argument(f"--{role}", action="append", default=[], metavar="PERSON")
     ge.add_argument("--remove", action="append", default=[], metavar="PERSON", help="take a member out of the group")
@@ -82,6 +85,8 @@ def register(sub, common) -> None:
 
 
 def cmd_setup_show(args, db) -> None:
+    from fieldtool import setup
+
     with db.session() as s:
         view = setup.setup_view(s)
     lines = [f"พัฒนากร: {view.officer or '-'}"]
@@ -104,6 +109,8 @@ def cmd_setup_show(args, db) -> None:
 
 
 def cmd_setup_place(args, db) -> None:
+    from fieldtool import places
+
     with db.session() as s:
         place = places.set_place(s, tuple(args.province), tuple(args.district), tuple(args.subdistrict))
     emit(args, place.to_json(), [f"ตั้งค่าแล้ว: ตำบล{place.subdistrict} อำเภอ{place.district} จังหวัด{place.province} "
@@ -111,6 +118,8 @@ def cmd_setup_place(args, db) -> None:
 
 
 def cmd_setup_officer(args, db) -> None:
+    from fieldtool import setup
+
     with db.session() as s:
         name = setup.set_officer(s, args.name)
     emit(args, {"officer": name}, [f"พัฒนากร: {name}"])
@@ -120,6 +129,8 @@ def cmd_setup_officer(args, db) -> None:
 
 
 def cmd_village_add(args, db) -> None:
+    from fieldtool import places
+
     with db.session() as s:
         v = places.add_village(s, places.parse_moo(args.moo), args.name, args.code)
         out = {"id": v.id, "code": v.code, "moo": v.moo, "name": v.name}
@@ -127,6 +138,8 @@ def cmd_village_add(args, db) -> None:
 
 
 def cmd_village_rename(args, db) -> None:
+    from fieldtool import places
+
     with db.session() as s:
         v = places.rename_village(s, args.village, args.name)
         out = {"id": v.id, "code": v.code, "moo": v.moo, "name": v.name}
@@ -134,6 +147,8 @@ def cmd_village_rename(args, db) -> None:
 
 
 def cmd_village_list(args, db) -> None:
+    from fieldtool import places
+
     with db.session() as s:
         views = places.village_views(s)
     emit(args, {"count": len(views), "items": [v.to_json() for v in views]},
@@ -144,6 +159,8 @@ def cmd_village_list(args, db) -> None:
 
 
 def _fund_line(f: funds.FundView) -> str:
+    from fieldtool.schedule import FREQUENCY_TH
+
     rate = f"ดอกเบี้ย {f.rate_bp / 100:g}% ต่อปี" if f.rate_bp else "ไม่มีดอกเบี้ย"
     ladder = ",".join(f"{d}:{s}" for d, s in f.ask_ladder)
     return (f"  {f.name} [{f.kind_label.th}]  {rate}  {f.default_instalments} งวด "
@@ -152,6 +169,8 @@ def _fund_line(f: funds.FundView) -> str:
 
 
 def _rule_changes(args) -> dict:
+    from fieldtool import funds
+
     out = {}
     if args.rate is not None:
         out["rate_bp"] = funds.parse_rate(args.rate)
@@ -169,10 +188,14 @@ def _rule_changes(args) -> dict:
 
 
 def _fund_out(s, fund_id: str) -> funds.FundView:
+    from fieldtool import funds
+
     return next(f for f in funds.fund_views(s) if f.id == fund_id)
 
 
 def cmd_fund_add(args, db) -> None:
+    from fieldtool import funds
+
     with db.session() as s:
         fund = funds.add_fund(s, args.name, funds.parse_kind(args.kind), **_rule_changes(args))
         view = _fund_out(s, fund.id)
@@ -180,6 +203,9 @@ def cmd_fund_add(args, db) -> None:
 
 
 def cmd_fund_edit(args, db) -> None:
+    from fieldtool import funds
+    from fieldtool.thai import InputError
+
     changes = {}
     if args.name is not None:
         changes["name"] = args.name
@@ -195,6 +221,8 @@ def cmd_fund_edit(args, db) -> None:
 
 
 def cmd_fund_list(args, db) -> None:
+    from fieldtool import funds
+
     with db.session() as s:
         views = funds.fund_views(s)
     emit(args, {"count": len(views), "items": [f.to_json() for f in views]},
@@ -205,6 +233,8 @@ def cmd_fund_list(args, db) -> None:
 
 
 def _roles(args) -> list:
+    from fieldtool import groups
+
     members = []
     for role in ("chair", "vice_chair", "treasurer", "secretary", "committee", "member"):
         members += [(role, groups.parse_person(text)) for text in getattr(args, role)]
@@ -216,6 +246,8 @@ def _group_line(view: groups.GroupView) -> str:
 
 
 def cmd_group_edit(args, db) -> None:
+    from fieldtool import groups
+
     changes: dict = {"roles": _roles(args), "remove": [groups.parse_person(t) for t in args.remove]}
     if args.name is not None:
         changes["name"] = args.name
@@ -230,6 +262,8 @@ def cmd_group_edit(args, db) -> None:
 
 
 def cmd_group_add(args, db) -> None:
+    from fieldtool import groups
+
     members = _roles(args)
     responsible = groups.parse_person(args.responsible) if args.responsible else None
     with db.session() as s:
@@ -239,6 +273,8 @@ def cmd_group_add(args, db) -> None:
 
 
 def cmd_group_list(args, db) -> None:
+    from fieldtool import groups
+
     with db.session() as s:
         views = groups.group_views(s)
     lines = []

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from exports.registers_xlsx import Written, write_registers, write_template, xlsx_path
-from exports.report_xlsx import check_writable
-from fieldtool.booklayout import SHEETS
-from fieldtool.registers_book import register_book, template_choices
 from ui.cli.output import emit
+
+if TYPE_CHECKING:
+    from exports.registers_xlsx import Written
 
 
 def register(sub, common) -> None:
@@ -29,12 +29,17 @@ def register(sub, common) -> None:
 
 
 def _out(args) -> Path:
+    from exports.registers_xlsx import xlsx_path
+    from exports.report_xlsx import check_writable
+
     out = xlsx_path(Path(args.out).expanduser())
     check_writable(out)
     return out
 
 
 def _report(args, written: Written, first_line: str, extra: dict | None = None) -> None:
+    from fieldtool.booklayout import SHEETS
+
     names = {layout.key: layout.name for layout in SHEETS}
     lines = [first_line, str(written.path)]
     lines += [f"  {names[key]}: {n:,} แถว" for key, n in written.counts.items()]
@@ -42,6 +47,9 @@ def _report(args, written: Written, first_line: str, extra: dict | None = None) 
 
 
 def cmd_import_template(args, db) -> None:
+    from exports.registers_xlsx import write_template
+    from fieldtool.registers_book import template_choices
+
     out = _out(args)
     with db.session() as s:
         choices = template_choices(s)
@@ -52,6 +60,9 @@ def cmd_import_template(args, db) -> None:
 
 
 def cmd_export_registers(args, db) -> None:
+    from exports.registers_xlsx import write_registers
+    from fieldtool.registers_book import register_book
+
     out = _out(args)
     with db.session() as s:
         book = register_book(s)
