@@ -368,10 +368,11 @@ def _officer_key(db: Database) -> str:
 
 
 def _new_key(db: Database, now: datetime) -> str:
-    """A key pair for the restored laptop if the backup's database or this laptop had one; a key file of
-    another book at the database's key path is set aside (renamed, never deleted)."""
+    """A key pair for the restored laptop if the backup's book or this laptop had one (or the book trusts the
+    office: it sends bundles); a key file of another book at the database's key path is set aside (renamed,
+    never deleted)."""
     path = default_key_path(db)
-    had_key = path.exists() or bool(db.setting("sync_key_id"))
+    had_key = path.exists() or bool(db.setting("sync_key_id")) or bundle.trusted_office(db) is not None
     if path.exists():
         os.replace(path, path.with_name(f"{path.name}.{BEFORE_RESTORE}{now:%Y%m%d-%H%M%S}"))
     return bundle.init_officer_keys(db)["key_id"] if had_key else ""

@@ -186,6 +186,9 @@ def officer_card(db: Database, key_path: Path | None = None, area_code: str = ""
     """This laptop's public key file content, to hand to the district office in person (`area_code`: the
     subdistrict a laptop not yet set up is to be seeded with, see exports.seed)."""
     keys = read_public_keys(key_path or default_key_path(db), "officer")  # no passphrase needed
+    area_code = (area_code or "").strip()
+    if area_code and not (area_code.isascii() and area_code.isdigit() and len(area_code) == 6):
+        raise InputError(f"รหัสตำบลต้องเป็นตัวเลข 6 หลัก: {area_code} (a subdistrict code has 6 digits: {area_code})")
     with db.session() as s:
         card = public_card(keys, registry.setting(s, "officer"), subdistrict_code(s) or area_code)
     if not card["area_code"]:
@@ -243,13 +246,20 @@ def field_sync_status(db: Database) -> FieldSyncStatus:
                                                   SyncBundle.target_device.in_([device, *lineage]))
                          .order_by(SyncBundle.processed_at.desc())).first()
         waiting = _changes_between(s, device, own.seq_to if own else 0)
-        if own is None:  # the first bundle also carries what the predecessors never sent
+        if own is None and _key_device(key_file) not in ("", device):  # also what the predecessors never sent
             waiting += sum(_changes_between(s, d, lo - 1, hi) for d, (lo, hi) in succession.carried_ranges(s).items())
         return FieldSyncStatus(key_file.exists(), registry.setting(s, "sync_key_id"), subdistrict_code(s),
                                office.officer if office else "", office.area_code if office else "",
                                last.bundle_seq if last else 0, last.created_at if last else None, waiting,
                                back.bundle_seq if back else 0, back.processed_at if back else None,
                                keyfile.is_locked(key_file))
+
+
+def _key_device(key_file: Path) -> str:
+    try:
+        return read_public_keys(key_file, "officer").device_id
+    except InputError:
+        return ""
 
 
 def _changes_between(s, device: str, after: int, upto: int | None = None) -> int:
@@ -782,18 +792,20 @@ def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: P
             s.flush()
             lineage = [p.device_id for p in succession.predecessors(s)]
             last = succession.last_field_bundle(s, [device])
-            # numbered on from the last bundle this book knows of, a predecessor's too (a restored laptop)
-            bundle_seq = (getattr(succession.last_field_bundle(s, [device, *lineage]), "bundle_seq", 0)) + 1
+            newest = succession.last_field_bundle(s, [device, *lineage])  # a predecessor's too: a restored laptop
+            bundle_seq = (newest.bundle_seq if newest else 0) + 1  # numbered on from the last this book knows of
             after = 0 if full or last is None else last.seq_to
             top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == device)).scalar() or 0
             marks = sync.return_marks(s, [device, *reversed(lineage)])
-            # the predecessors' changes that no bundle carried travel with this device's first range
-            carried = succession.carried_ranges(s) if after == 0 else {}
+            # signed with the key of a device it succeeds: the bundle says so, and the predecessors' changes that
+            # no bundle carried travel with this device's first range (a new key vouches for this device only)
+            inherited = keys.device_id != device
+            carried = succession.carried_ranges(s) if inherited and after == 0 else {}
             manifest = {"format": FORMAT_VERSION, "kind": "field", "schema_version": _schema_version(s),
                         "device_id": device, "officer": officer, "subdistrict_code": code, "bundle_seq": bundle_seq,
                         "full": full, "seq_from": after + 1, "seq_to": top, "created": _now_text(),
                         "marks": {**marks, "upto": succession.acknowledged(s, marks["upto"])},
-                        **succession.manifest_fields(s), **({"carried": carried} if carried else {})}
+                        **(succession.manifest_fields(s) if inherited else {}), **({"carried": carried} if carried else {})}
             entries = itertools.chain(*(sync.device_entries(s, d, lo - 1, hi) for d, (lo, hi) in sorted(carried.items())),
                                       sync.device_entries(s, device, after))
             manifest, digest = _write_recorded(

@@ -25,7 +25,7 @@ from exports import bundle
 from fieldtool import handover, registry, sync
 from fieldtool.models import SyncBundle, SyncKey
 from fieldtool.text import Text
-from fieldtool.thai import InputError
+from fieldtool.thai import InputError, today_in_thailand
 
 
 def export_seed_bundle(db: Database, code: str, card_path: Path, out: Path, on: date | None = None,
@@ -33,7 +33,7 @@ def export_seed_bundle(db: Database, code: str, card_path: Path, out: Path, on: 
     """Enrol the new officer's key for subdistrict `code`, record the handover and write the seed: all or nothing."""
     keys = bundle.read_private_key(key_path or default_key_path(db), "office", passphrase)
     card = bundle.read_public_card(Path(card_path), "officer")
-    on = on or date.today()
+    on = on or today_in_thailand()
     out = Path(out)
     written = False
     try:

@@ -6,7 +6,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,6 +28,7 @@ from fieldtool import loanbook, officedesk, sync
 from fieldtool.models import Payment
 from fieldtool.thai import InputError
 from tests.sync.conftest import laptop, make_office  # noqa: F401  (laptop is a fixture)
+from ui.backup import automatic
 from ui.cli import main
 
 SUNDAY = date(2026, 11, 29)
@@ -75,6 +82,20 @@ def test_the_days_first_copy_is_made_once_and_closing_replaces_it_with_the_last_
     assert snapshots.describe(first)["counts"]["loans"] == 0
     snapshots.take_snapshot(db.path, SUNDAY)  # the app closes
     assert snapshots.describe(first)["counts"]["loans"] == 1
+
+
+def test_the_rotation_removes_what_a_killed_copy_left_but_not_a_copy_being_made(db):
+    folder = backups_dir(db.path)
+    folder.mkdir()
+    killed = folder / ".snapshot-2026-11-28.sqlite.k1ll3d.part"
+    running = folder / ".snapshot-2026-11-29.sqlite.nowrt.part"
+    for part in (killed, running):
+        part.write_bytes(b"half a copy")
+    an_hour_ago = time.time() - 3600
+    os.utime(killed, (an_hour_ago, an_hour_ago))
+    snapshots.take_snapshot(db.path, SUNDAY)
+    assert not killed.exists() and running.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [running.name, "snapshot-2026-11-29.sqlite"]
 
 
 # --- the backup file ----------------------------------------------------------------------------------------
@@ -162,6 +183,31 @@ def test_an_encrypted_backup_opens_only_with_the_offices_private_key(book, stick
         backup.open_backup(file, db.path, other)
     with backup.open_backup(file, db.path, key) as staged:
         assert snapshots.describe(staged.database)["counts"]["loans"] == 1
+
+
+def test_an_encrypted_backup_is_opened_without_a_plain_copy_of_it_on_disk(book, stick, tmp_path):
+    book.loan()
+    key = trust_an_office(book.db, tmp_path)
+    file = Path(backup.write_backup(book.db, stick)["file"])
+    with backup.open_backup(file, book.db.path, key) as staged:
+        # only what is put in place is written out: the database and the photos, checked
+        assert sorted(p.name for p in Path(staged.folder.name).iterdir()) == ["database.sqlite", "photos"]
+    assert not list(book.db.path.parent.glob(".restore-*"))
+
+
+def test_what_a_killed_restore_left_beside_the_database_goes_at_the_next_start(book, stick):
+    book.loan()
+    file = Path(backup.write_backup(book.db, stick)["file"])
+    killed = subprocess.run([sys.executable, "-c", (
+        "import os, signal, sys; from pathlib import Path; from exports import backup; "
+        "staged = backup.open_backup(Path(sys.argv[1]), Path(sys.argv[2])); os.kill(os.getpid(), signal.SIGKILL)"),
+        str(file), str(book.db.path)], cwd=Path(__file__).parent.parent)
+    assert killed.returncode == -signal.SIGKILL
+    left = list(book.db.path.parent.glob(".restore-*"))
+    assert len(left) == 1 and (left[0] / "database.sqlite").exists()
+    ours = Path(tempfile.mkdtemp(prefix=f".restore-{os.getpid()}-", dir=book.db.path.parent))  # a restore under way
+    automatic._start(book.db.path)
+    assert not left[0].exists() and ours.exists()
 
 
 @pytest.mark.parametrize("encrypted", [False, True])

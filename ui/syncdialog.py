@@ -6,10 +6,16 @@ write the bundle for the office onto a USB stick, and apply the return bundle th
 The status at the top says what is done and how many changes are waiting to be sent. The private key
 file may be locked with a passphrase (offered when the key is made, changed later): it is asked for each
 time a bundle is made or applied.
+
+A laptop not set up yet can start from the office's seed bundle (exports.seed; the first-run wizard opens
+this dialog for it, `seed=True`): its public key file then names the subdistrict it is to be handed, and the
+seed is applied like any return bundle, which sets the laptop up and says whether its book matches the
+handover.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from db import Database
@@ -27,6 +33,7 @@ from ui.qt import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -51,13 +58,23 @@ def _section(title: str, *rows) -> QGroupBox:
     return box
 
 
+def seeded_text(out: dict) -> str:
+    """What a seed handed over, and whether this laptop's book agrees with the office's figures of the day."""
+    h = out["handover"]
+    text = tr("sync.seed.applied", subdistrict=f"{h['subdistrict_code']} {h['subdistrict']}".strip(),
+              officers=", ".join(h["from_officers"]) or "–", households=f"{h['households']:,}", loans=f"{h['loans']:,}",
+              outstanding=f"{Decimal(h['outstanding']):,.2f}")
+    return f"{text} {tr('sync.seed.differs', n=len(h['differs'])) if h['differs'] else tr('sync.seed.matches')}"
+
+
 class FieldSyncDialog(QDialog):
     received = Signal()  # a return bundle was applied: the windows show the office's changes
 
-    def __init__(self, db: Database, parent=None):
+    def __init__(self, db: Database, parent=None, seed: bool = False):
         super().__init__(parent)
         self.db = db
         self.busy = False
+        self.seed = seed
         self.setWindowTitle(tr("sync.title"))
         self.setMinimumWidth(720)
         self.message = MessageBar()
@@ -68,13 +85,19 @@ class FieldSyncDialog(QDialog):
         self.make_key_button.clicked.connect(self.choose_key_passphrase)
         self.save_card_button = QPushButton(tr("sync.save_card"))
         self.save_card_button.clicked.connect(self.choose_card_path)
+        self.card_code = QLineEdit()  # a laptop not set up yet: the subdistrict the office is to seed it with
+        self.card_code.setPlaceholderText("341905")
+        self.card_code.setMaxLength(6)
+        self.card_code.setFixedWidth(90)
+        self.card_code_label = QLabel(tr("sync.card_subdistrict"))
         self.passphrase_button = QPushButton(tr("passphrase.change"))
         self.passphrase_button.clicked.connect(self.change_passphrase)
         self.office_state = QLabel()
         self.office_state.setWordWrap(True)
         self.trust_button = QPushButton(tr("sync.trust_office"))
         self.trust_button.clicked.connect(self.choose_office_card)
-        setup = _section(tr("sync.setup"), (self.key_state, [self.make_key_button, self.passphrase_button, self.save_card_button]),
+        setup = _section(tr("sync.setup"), (self.key_state, [self.make_key_button, self.passphrase_button,
+                                                             self.card_code_label, self.card_code, self.save_card_button]),
                          (self.office_state, [self.trust_button]))
 
         self.send_state = QLabel()
@@ -97,8 +120,15 @@ class FieldSyncDialog(QDialog):
         sections = QWidget()
         inner = QVBoxLayout(sections)
         inner.setContentsMargins(0, 0, 0, 0)
+        if seed:  # the first-run wizard's way in: the steps to a seed, in order
+            self.setWindowTitle(tr("sync.seed.title"))
+            steps = QLabel(tr("sync.seed.steps"))
+            steps.setWordWrap(True)
+            inner.addWidget(steps)
+            self.receive_button.setText(tr("sync.seed.apply"))
         for section in (setup, send, receive):
             inner.addWidget(section)
+        send.setVisible(not seed)  # a laptop waiting for its seed has nothing to send yet
         inner.addStretch(1)
         box = QVBoxLayout(self)
         box.addWidget(self.message)
@@ -122,6 +152,8 @@ class FieldSyncDialog(QDialog):
             self.key_state.setText(tr("sync.no_key"))
         self.make_key_button.setVisible(not st.has_key)
         self.save_card_button.setEnabled(st.has_key)
+        for widget in (self.card_code_label, self.card_code):
+            widget.setVisible(not st.subdistrict_code)
         self.passphrase_button.setVisible(st.has_key)
         if st.office_code:
             self.office_state.setText(tr("sync.office_trusted", name=st.office_name or "–", code=st.office_code))
@@ -171,14 +203,24 @@ class FieldSyncDialog(QDialog):
         self.update_status()
         return True
 
+    @classmethod
+    def ask_seed(cls, parent, db: Database) -> bool:
+        """The dialog in its seed mode, modal; True when a seed was applied. Tests replace this."""
+        dialog = cls(db, parent, seed=True)
+        applied = []
+        dialog.received.connect(lambda: applied.append(True))
+        dialog.exec()
+        return bool(applied)
+
     def choose_card_path(self) -> None:
-        name = f"officer-{self.status.subdistrict_code or 'laptop'}.pub"
+        name = f"officer-{self.status.subdistrict_code or self.card_code.text().strip() or 'laptop'}.pub"
         path, _ = QFileDialog.getSaveFileName(self, tr("sync.save_card"), name, tr("office.keys.filter"))
         if path:
             self.save_card(Path(path))
 
     def save_card(self, path: Path) -> bool:
-        return save_public_card(self.message, path, lambda: bundle.officer_card(self.db), "sync.card_saved")
+        code = self.card_code.text()
+        return save_public_card(self.message, path, lambda: bundle.officer_card(self.db, area_code=code), "sync.card_saved")
 
     def choose_office_card(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("sync.trust_office"), "", tr("office.keys.filter"))
@@ -237,6 +279,9 @@ class FieldSyncDialog(QDialog):
         self.busy = False
         if out["status"] == "already":
             self.message.show_info(tr("sync.already", n=out["bundle_seq"]))
+        elif out.get("handover"):  # a seed: the laptop now serves the subdistrict; does its book match?
+            self.message.show_info(seeded_text(out))
+            emit(self.received)
         else:
             self.message.show_info(tr("sync.applied", n=out["bundle_seq"], records=out["records"]))
             emit(self.received)

@@ -177,3 +177,17 @@ def test_a_seed_is_refused_for_a_laptop_that_has_sent_work_another_subdistrict_o
     assert "not the 6-digit code of a subdistrict of this district" in error_line(
         capsys, "office", "seed", "--subdistrict", "120101", "--key", card, "--out", seed, *target_args(office))
     assert not seed.exists() and snapshot(office) == before
+
+
+def test_the_handover_reads_in_words_in_the_change_log(laptop, office, capsys, tmp_path):
+    worked_and_died(laptop, office, capsys)
+    db, card = new_laptop(capsys, office, tmp_path / "new")
+    seed = tmp_path / "seed.ftb"
+    cli(capsys, "office", "seed", "--subdistrict", CODE, "--key", card, "--out", seed, "--on", HANDED_ON,
+        *target_args(office))
+    cli(capsys, *db, "bundle", "import", seed)
+    shown = [line for line in cli(capsys, *db, "history").splitlines() if "การส่งมอบงาน" in line]
+    assert len(shown) == 1, shown
+    assert "การส่งมอบงาน (handover)  ส่งมอบตำบลold ให้ นายสมชาย ใจงาม วันที่ 1 มี.ค. 2569" in shown[0]
+    assert "ผู้ดูแลเดิม (held before by): นางสาวมาลี เดิมที" in shown[0]
+    assert "ยอดคงค้าง (outstanding): 8,000.00 บาท" in shown[0] and "to_device" not in shown[0]

@@ -5,12 +5,11 @@ killed restore or copy left beside the database."""
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 from db import backup as snapshots
 from exports import backup
-from fieldtool.thai import InputError
+from fieldtool.thai import InputError, today_in_thailand
 from ui import worker
 from ui.i18n import error_text, tr
 
@@ -36,7 +35,7 @@ def _start(db_path: Path):
     """What killed runs left beside the database (a restore's folder, a copy's part file), then the copy."""
     backup.sweep_restore_leftovers(db_path)
     snapshots.stale_parts(db_path)
-    return snapshots.daily_snapshot(db_path, date.today())
+    return snapshots.daily_snapshot(db_path, today_in_thailand())
 
 
 def at_close(window) -> None:
@@ -45,6 +44,6 @@ def at_close(window) -> None:
     if not _wanted(db):
         return
     try:
-        snapshots.take_snapshot(db.path, date.today())
+        snapshots.take_snapshot(db.path, today_in_thailand())
     except (InputError, OSError) as exc:
         print(f"ทำสำเนาอัตโนมัติไม่ได้ (automatic copy failed): {exc}", file=sys.stderr)

@@ -4,7 +4,8 @@ At the top, the office's key: a form to make it (district code and office name) 
 none yet, else its key id and a button to save the public key file every officer trusts. Below, the
 laptops enrolled (from the public key files officers hand over in person) with their last bundle and any
 bundle that never arrived; from here the office enrols a new laptop and writes the return bundles that
-carry its decisions back to the field, for one laptop or for all of them at once.
+carry its decisions back to the field, for one laptop or for all of them at once, and the seed bundle that
+hands a subdistrict to a new laptop (ui.office.seed).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from pathlib import Path
 
 from db.office import OfficeDatabase, default_key_path
 from exports import bundle
+from exports.seed import export_seed_bundle
 from fieldtool.handover import LaptopKey, laptop_keys, revoke
 from fieldtool.thai import InputError, local_time
 from ui import worker
 from ui.dialogs import FormDialog
 from ui.i18n import day_text, error_text, local_time_text, tr
 from ui.keyfiles import save_public_card
+from ui.office.seed import SeedDialog, SeedRequest
 from ui.passphrase import passphrase_for
 from ui.qt import (
     QColor,
@@ -150,11 +153,14 @@ class DevicesView(QWidget):
         self.return_all_button.clicked.connect(self.choose_return_folder)
         self.revoke_button = QPushButton(tr("office.revoke.button"))
         self.revoke_button.clicked.connect(self.revoke_selected)
+        self.seed_button = QPushButton(tr("office.seed.button"))
+        self.seed_button.clicked.connect(self.ask_seed)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.enrol_button)
         buttons.addWidget(self.revoke_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.seed_button)
         buttons.addWidget(self.return_button)
         buttons.addWidget(self.return_all_button)
 
@@ -198,6 +204,7 @@ class DevicesView(QWidget):
         elif district:
             self.district.setText(district)
         self.enrol_button.setEnabled(self.has_keys)
+        self.seed_button.setEnabled(self.has_keys)
         self.return_all_button.setEnabled(self.has_keys and bool(items))
         self.model.set_rows(items)
         fit_columns(self.view)
@@ -282,6 +289,29 @@ class DevicesView(QWidget):
         self.message.show_info(tr("office.revoke.done", officer=item.officer or item.device_id[:8]))
         self.refresh()
         return True
+
+    def ask_seed(self) -> None:
+        request = SeedDialog.ask(self, self.db)
+        if request is not None:
+            self.write_seed(request)
+
+    def write_seed(self, request: SeedRequest) -> None:
+        """Enrol the new key, record the handover and write the seed, in the background; say what it holds."""
+        passphrase = passphrase_for(self, default_key_path(self.db))
+        if passphrase is None:
+            return
+        db, day = self.db, self.day
+        self.seed_button.setEnabled(False)
+        worker.run_in_background(
+            lambda: export_seed_bundle(db, request.code, request.card, request.out, day, passphrase=passphrase or None),
+            self._seed_written, self._returns_failed, self)
+
+    def _seed_written(self, out: dict) -> None:
+        h = out["handover"]
+        self.message.show_info(tr("office.seed.written", subdistrict=f"{h['subdistrict_code']} {h['subdistrict']}".strip(),
+                                  officer=h["to_officer"] or "–", entries=f"{out['entries']:,}",
+                                  photos=f"{out['photos']:,}", path=out["file"]))
+        self.refresh()
 
     def write_returns(self, devices: list[LaptopKey], path_of) -> None:
         """Write a return bundle for each device in the background; each one on its own, all reported."""

@@ -2,7 +2,9 @@
 and again from the today page, the status bar or when starting the officer's own subdistrict.
 
 A page for each part of the set-up (officer and office, place, villages, funds, groups, letterhead) and a
-last page saying what will be saved and what is still missing. Next checks the page with the domain's
+last page saying what will be saved and what is still missing. The first page also offers the other way in:
+a laptop the district office hands a subdistrict to starts from the office's seed bundle instead (the sync
+dialog's seed mode), and the wizard closes once it is applied. Next checks the page with the domain's
 own rules in a transaction that is rolled back; nothing is written until Finish, which writes everything
 in one transaction. A refusal shows its sentence on the page it belongs to.
 """
@@ -12,17 +14,23 @@ from __future__ import annotations
 import html
 
 from db import Database
+from fieldtool import setup
 from fieldtool.setup import SetupView
-from ui.i18n import tr
+from fieldtool.thai import InputError
+from ui.i18n import error_text, tr
 from ui.qt import (
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     Qt,
     QVBoxLayout,
+    QWidget,
     QWizard,
     QWizardPage,
 )
 from ui.setup.part import PartRefused, SetupPart, scrolled, text_of
 from ui.setup.parts import SetupParts
+from ui.syncdialog import FieldSyncDialog
 
 OPTIONAL = ("groups", "letterhead")
 
@@ -42,11 +50,27 @@ class PartPage(QWizardPage):
             welcome.setWordWrap(True)
             welcome.setContentsMargins(0, 0, 0, 8)
             box.addWidget(welcome)
+            box.addWidget(self._seed_row(wizard))
         if part.KEY in OPTIONAL:
             later = QLabel(tr("setup.wizard.later"))
             later.setWordWrap(True)
             box.addWidget(later)
         box.addWidget(scrolled(part), 1)
+
+    @staticmethod
+    def _seed_row(wizard: SetupWizard) -> QWidget:
+        """Beside setting up by hand: starting from what the office holds (a replacement laptop, a handover)."""
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 8)
+        hint = QLabel(tr("setup.wizard.seed_hint"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("QLabel { color: #546e7a; }")
+        wizard.seed_button = QPushButton(tr("setup.wizard.seed"))
+        wizard.seed_button.clicked.connect(wizard.start_from_seed)
+        line.addWidget(hint, 1)
+        line.addWidget(wizard.seed_button)
+        return row
 
     def validatePage(self) -> bool:
         """Next: this page and those before it, checked by the domain and rolled back."""
@@ -136,6 +160,22 @@ class SetupWizard(QWizard):
                 break
             self.back()
         refused.part.show_error(refused.sentence())
+
+    def start_from_seed(self) -> bool:
+        """เริ่มจากชุดข้อมูลตั้งต้นของสำนักงาน…: the officer's name first (the key file the office enrols carries
+        it), then the sync dialog's seed steps; once a seed is applied the laptop is set up and the wizard done."""
+        part = self.parts.office
+        try:
+            with self.db.session() as s:
+                setup.set_officer(s, part.officer.text())
+                part.load(setup.setup_view(s))
+        except InputError as exc:
+            part.show_error(error_text(exc))
+            return False
+        if not FieldSyncDialog.ask_seed(self, self.db):
+            return False
+        self.done(QWizard.DialogCode.Accepted)
+        return True
 
     def accept(self) -> None:
         """Finish: everything in one transaction, or nothing and the sentence on its page."""
