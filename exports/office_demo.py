@@ -28,7 +28,7 @@ from fieldtool import loanbook, registry
 from fieldtool.demo import build_demo
 from fieldtool.models import BorrowingGroup, Household, Loan, Person, Subdistrict, Village
 from fieldtool.progress import Progress, reporter
-from fieldtool.thai import InputError
+from fieldtool.thai import InputError, today_in_thailand
 
 DISTRICT = "3419"
 OFFICE_NAME = "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร"
@@ -90,7 +90,7 @@ def _pay_something(db: Database, on: date) -> None:
     with db.session() as s:
         states = loanbook.load_states(s, on)
         for loan_id, state in sorted(states.items()):
-            if state.disbursed_on and state.overdue_instalments and state.outstanding_satang:
+            if state.disbursed_on and state.overdue_instalments() and state.outstanding_satang:
                 loanbook.record_payment(s, loan_id, min(state.outstanding_satang, 50_000), on)
                 return
 
@@ -100,7 +100,7 @@ def _overdue_loan(db: Database, on: date) -> str:
         states = loanbook.load_states(s, on)
         # one that was never restructured, so the two new agreements are its version 2
         return next(lid for lid, st in sorted(states.items())
-                    if st.disbursed_on and st.overdue_instalments and len(st.schedules) == 1)
+                    if st.disbursed_on and st.overdue_instalments() and len(st.schedules) == 1)
 
 
 def _restructure(db: Database, loan_id: str, on: date, count: int, reason: str, officer: str) -> None:
@@ -112,9 +112,9 @@ def _restructure(db: Database, loan_id: str, on: date, count: int, reason: str, 
 def build_office_demo(folder: Path, today: date | None = None, progress: Progress | None = None) -> dict:
     """Build the demo office in `folder` (which must not hold one yet); returns the paths made.
 
-    `progress`, when given, is told each laptop's demo stages and each bundle as it is imported (30–50 s).
+    `progress`, when given, is told each laptop's demo stages and each bundle as it is imported (5–10 s).
     """
-    today = today or date.today()
+    today = today or today_in_thailand()
     say = reporter(progress)
     folder = Path(folder)
     office_path = folder / "office.sqlite"

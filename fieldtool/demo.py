@@ -57,7 +57,7 @@ from fieldtool.plans import OPEN_STATUSES, PARTS, ActionInput, PlanInput
 from fieldtool.progress import Progress, reporter
 from fieldtool.reminders import DEFAULT_LADDER, notice_windows
 from fieldtool.schedule import due_dates
-from fieldtool.thai import InputError, format_date, national_id_check_digit
+from fieldtool.thai import InputError, format_date, national_id_check_digit, today_in_thailand
 from fieldtool.visits import check_clock
 
 VILLAGES = (
@@ -227,7 +227,7 @@ def build_demo(session: Session, seed: int = 1, today: date | None = None, progr
 
     `progress`, when given, is told each stage as it is done, with its count (it takes a second or two).
     """
-    today = today or date.today()
+    today = today or today_in_thailand()
     say = reporter(progress)
     if session.execute(select(func.count()).select_from(Loan)).scalar():
         raise InputError("ฐานข้อมูลนี้มีสัญญาเงินกู้อยู่แล้ว จึงไม่สร้างข้อมูลตัวอย่างทับ (the database already holds loans; demo data is only made in an empty one)")

@@ -46,7 +46,7 @@ from fieldtool.names import clean
 from fieldtool.progress import Progress, reporter
 from fieldtool.registry import set_setting
 from fieldtool.text import Text
-from fieldtool.thai import InputError, format_date
+from fieldtool.thai import InputError, format_date, today_in_thailand
 
 IMPORT_REASON = "นำเข้าจากทะเบียนเดิม"
 TABLE_TH = {Person: "บุคคล", Household: "ครัวเรือน", HouseholdMember: "สมาชิกครัวเรือน", HouseholdNeed: "ความต้องการของครัวเรือน",
@@ -74,7 +74,7 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
 
     `progress`, when given, is told each table as its rows are written, with their count.
     """
-    today = today or date.today()
+    today = today or today_in_thailand()
     result = ImportResult(plan.file_name, plan.sha256, on=today)
     _check_still_new(session, plan)
     rows = _Rows(progress)

@@ -43,7 +43,7 @@ def _overrides(options: list[str]) -> dict[str, dict[str, str]]:
 def cmd_import(args, db) -> None:
     from exports.workbook import read_workbook
     from fieldtool.bookimport import apply_import, plan_import
-    from fieldtool.thai import InputError
+    from fieldtool.thai import InputError, today_in_thailand
 
     overrides = _overrides(args.map)
     say = progress(args)
@@ -62,7 +62,7 @@ def cmd_import(args, db) -> None:
                     f"nothing imported: {count} rows refused; fix the file, or use --accept-refusals to import the rest",
                 ))
             return
-        result = apply_import(s, plan, date.today(), progress=say)
+        result = apply_import(s, plan, today_in_thailand(), progress=say)
     _show(args, plan, result)
 
 

@@ -10,10 +10,10 @@ from fieldtool.progress import Progress, silent
 
 
 def day(text: str | None, default_today: bool = True) -> date | None:
-    from fieldtool.thai import parse_date
+    from fieldtool.thai import parse_date, today_in_thailand
 
     if text is None:
-        return date.today() if default_today else None
+        return today_in_thailand() if default_today else None
     return parse_date(text)
 
 

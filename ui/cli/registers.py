@@ -7,7 +7,6 @@ only when it is complete.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,11 +61,12 @@ def cmd_import_template(args, db) -> None:
 def cmd_export_registers(args, db) -> None:
     from exports.registers_xlsx import write_registers
     from fieldtool.registers_book import register_book
+    from fieldtool.thai import today_in_thailand
 
     out = _out(args)
     with db.session() as s:
         book = register_book(s)
-    written = write_registers(book, date.today(), out)
+    written = write_registers(book, today_in_thailand(), out)
     extra = {
         "left_out": {"undisbursed_loans": book.undisbursed, "reversed_payments": book.reversed_payments},
         "numbered": book.numbered,
