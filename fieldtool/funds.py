@@ -86,6 +86,17 @@ def ladder_of(text: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(days), str(step)) for days, step in json.loads(text))
 
 
+def ask_step_of(kind: str, ladder) -> str:
+    """The ask step (visit, meeting, relief, partners) of a delivered ask task: its kind is stored as
+    "ask-<days overdue>", the rung of the ladder it was opened on; a rung since removed from the ladder reads
+    as the step that number of days falls on now. Any other kind comes back as it is."""
+    if not (kind.startswith("ask-") and kind[4:].isdigit()):
+        return kind
+    days = int(kind[4:])
+    rungs = sorted(ladder)
+    return dict(rungs).get(days) or next((step for d, step in reversed(rungs) if d <= days), rungs[0][1])
+
+
 # --- reading what officers type -------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldtool.funds import FUND_KINDS
+from fieldtool.funds import DEFAULT_LADDER, FUND_KINDS, ask_step_of, ladder_of
 from fieldtool.groups import GROUP_KINDS, ROLES
 from fieldtool.households import DIMENSIONS, SOURCES, STATUSES
 from fieldtool.ledger import STAGE_TH
@@ -30,6 +30,7 @@ from fieldtool.models import (
     EvidenceLink,
     Fund,
     GroupMember,
+    Handover,
     Household,
     HouseholdMember,
     HouseholdNeed,
@@ -48,11 +49,13 @@ from fieldtool.models import (
     ReminderDelivery,
     Schedule,
     Subdistrict,
+    SyncKey,
     Verification,
     Village,
     Visit,
     WorkItem,
 )
+from fieldtool.phone import format_phone
 from fieldtool.plans import ACTION_STATUSES, PARTS
 from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH, UNDO, UNDO_PREFIX
 from fieldtool.schedule import FREQUENCY_TH
@@ -89,7 +92,7 @@ TABLE_LABELS = {
     "district": ("อำเภอ", "district"),
     "province": ("จังหวัด", "province"),
     "photo": ("ภาพถ่าย", "photo"),
-    "work_item": ("งานตามขั้นตอน ปตท.", "ปตท. work item"),
+    "work_item": ("งานตามขั้นตอน ปตท.", "follow or ask work item"),
     "verification": ("การตรวจสอบในพื้นที่", "field verification"),
     "evidence_link": ("หลักฐาน", "evidence link"),
 }
@@ -138,6 +141,8 @@ _MORE_TABLES = {
     "householdmember": ("สมาชิกครัวเรือน", "household member"),
     "setting": ("การตั้งค่า", "setting"),
     "meeting": ("การประชุม", "meeting"),
+    "handover": ("การส่งมอบงาน", "handover"),
+    "sync_key": ("กุญแจของเครื่อง", "laptop key"),
 }
 # Fields FIELD_LABELS (those the office's conflicts name) leaves out, in Thai and English.
 _MORE_FIELDS = {
@@ -195,11 +200,30 @@ _MORE_FIELDS = {
     "value": ("ค่า", "value"),
     "held_at": ("เวลา", "time"),
     "evidence_kind": ("หลักฐาน", "evidence"),
+    # a handover (fieldtool.handover) and an officer's key at the office (revoked, or moved to a restored laptop)
+    "handed_on": ("วันที่ส่งมอบ", "date handed over"),
+    "by_officer": ("ผู้ส่งมอบ", "handed over by"),
+    "from_officers": ("ผู้ดูแลเดิม", "held before by"),
+    "to_officer": ("ผู้รับมอบ", "handed to"),
+    "households": ("ครัวเรือน", "households"),
+    "loans": ("สัญญาเงินกู้", "loans"),
+    "open_loans": ("สัญญาที่ยังผ่อนอยู่", "open loans"),
+    "overdue_loans": ("สัญญาที่ค้างชำระ", "overdue loans"),
+    "outstanding_satang": ("ยอดคงค้าง", "outstanding"),
+    "outstanding_principal_satang": ("เงินต้นคงค้าง", "outstanding principal"),
+    "arrears_satang": ("ยอดค้างชำระ", "arrears"),
+    "revoked_at": ("เพิกถอนเมื่อ", "revoked at"),
+    "revoked_by": ("ผู้เพิกถอน", "revoked by"),
+    "revoked_upto": ("รายการสุดท้ายที่รับไว้", "last change held"),
+    "revoked_reason": ("เหตุที่เพิกถอน", "reason revoked"),
+    "device_id": ("เครื่อง", "device"),
 }
 # Ids and bookkeeping that say nothing to an officer reading a new record.
 _HIDDEN = {"id", "recorded_at", "created_at", "device_id", "recorded_by", "content", "details", "file_sha256",
            "ask_ladder", "demand_rules", "sha256", "purposes", "latitude", "longitude", "fields", "evidence_id", "source_kind",
-           "target_kind", "table_name"}
+           "target_kind", "table_name", "subdistrict_code", "handed_at", "from_devices", "to_device"}
+# Bookkeeping an update carries beside its fields: a key moved to a restored laptop (fieldtool.succession).
+_HIDDEN_CHANGES = {"sync_key": {"succeeds", "offset", "first"}}
 # Kinds an evidence link or a verification points at, by the table that holds them.
 _KIND_TABLES = {"group": "borrowing_group"}
 _PEOPLE_FIELDS = {"head_id", "person_id", "chair_id", "committee_member_id"}
@@ -286,7 +310,8 @@ _MODELS = {
     "household_plan": HouseholdPlan, "plan_part": PlanPart, "plan_action": PlanAction,
     "action_note": ActionNote, "visit": Visit, "meeting": Meeting, "evidence_link": EvidenceLink,
     "photo": Photo, "work_item": WorkItem, "village": Village, "subdistrict": Subdistrict,
-    "district": District, "province": Province, "verification": Verification,
+    "district": District, "province": Province, "verification": Verification, "handover": Handover,
+    "sync_key": SyncKey,
 }
 _POINTERS = {
     "person": {"village_id": "village"},
@@ -302,12 +327,14 @@ _POINTERS = {
     "plan_part": {"plan_id": "household_plan"}, "plan_action": {"plan_id": "household_plan"},
     "action_note": {"action_id": "plan_action"}, "visit": {"village_id": "village"},
     "meeting": {"village_id": "village"}, "photo": {"visit_id": "visit"},
+    "handover": {"subdistrict_id": "subdistrict"},
 }
 # Tables in the order their names are made: a record is named after the records it points at.
 _ORDER = ("province", "district", "subdistrict", "village", "person", "fund", "household", "borrowing_group",
           "loan", "householdmember", "group_member", "schedule", "instalment", "payment", "prevent_check",
           "reminder_delivery", "letter_record", "work_item", "household_need", "household_plan", "plan_part",
-          "plan_action", "action_note", "visit", "meeting", "photo", "evidence_link", "verification")
+          "plan_action", "action_note", "visit", "meeting", "photo", "evidence_link", "verification", "handover",
+          "sync_key")
 
 
 class _Names:
@@ -327,9 +354,10 @@ class _Names:
                 ids = {i for i in ids if i and i not in self.rows[table]}
                 if model is None or not ids:
                     continue
+                key = model.key_id if model is SyncKey else model.id  # a key is named by its key id
                 for chunk in _chunks(sorted(ids), 900):
-                    for row in self.s.scalars(select(model).where(model.id.in_(chunk))):
-                        self.rows[table][row.id] = row
+                    for row in self.s.scalars(select(model).where(key.in_(chunk))):
+                        self.rows[table][getattr(row, key.key)] = row
                         for field, target in _POINTERS.get(table, {}).items():
                             if (ref := getattr(row, field, None)) and ref not in self.rows[target]:
                                 more[target].add(ref)
@@ -386,10 +414,11 @@ class _Names:
             return f"{_value('work_item', 'item', r.item, stage=r.stage)} {n('loan', r.loan_id)}"
         if table == "reminder_delivery" and r.kind == UNDO:
             undone = self.rows["reminder_delivery"].get(r.reminder_id.removeprefix(UNDO_PREFIX))
-            what = f"{_reminder_kind(undone.kind)} วันที่ {format_date(undone.delivered_on)}" if undone else "การแจ้ง"
+            what = (f"{_reminder_kind(undone.kind, self.ladder(r.loan_id))} วันที่ {format_date(undone.delivered_on)}"
+                    if undone else "การแจ้ง")
             return f"ยกเลิกการบันทึก{what} ที่บันทึกผิด {n('loan', r.loan_id)}"
         if table == "reminder_delivery":
-            return f"{_reminder_kind(r.kind)} {format_date(r.delivered_on)} {n('loan', r.loan_id)}"
+            return f"{_reminder_kind(r.kind, self.ladder(r.loan_id))} {format_date(r.delivered_on)} {n('loan', r.loan_id)}"
         if table == "letter_record":
             return _joined(f"หนังสือ{r.number_text}", r.recipient)
         if table == "householdmember":
@@ -418,7 +447,18 @@ class _Names:
             return f"{source} → {n(_KIND_TABLES.get(r.target_kind, r.target_kind), r.target_id)}"
         if table == "verification":
             return f"ตรวจสอบ{kind_label(r.table_name).th} {n(r.table_name, r.record_id)} {format_date(r.verified_on)}"
+        if table == "handover":
+            return _joined(f"ส่งมอบ{n('subdistrict', r.subdistrict_id)}", f"ให้ {r.to_officer}" if r.to_officer else "",
+                           f"วันที่ {format_date(r.handed_on)}")
+        if table == "sync_key":
+            return _joined(f"กุญแจของ {r.officer or '–'}", f"ตำบล {r.area_code}" if r.area_code else "")
         return ""
+
+    def ladder(self, loan_id: str | None):
+        """The ask ladder a loan follows: its own, or its fund's for a loan made before rules were copied."""
+        loan = self.rows["loan"].get(loan_id) if loan_id else None
+        fund = self.rows["fund"].get(loan.fund_id) if loan is not None else None
+        return ladder_of((loan.ask_ladder if loan is not None else "") or getattr(fund, "ask_ladder", ""))
 
     def _person(self, person_id: str | None) -> str:
         p = self.rows["person"].get(person_id) if person_id else None
@@ -434,20 +474,20 @@ def _joined(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _reminder_kind(kind: str) -> str:
+def _reminder_kind(kind: str, ladder=DEFAULT_LADDER) -> str:
+    """A delivery's kind as the today page words it: the notice, or the ask step of the loan's ladder (the
+    stored "ask-30" is the rung's day count, not a step number)."""
     if kind == UNDO:
         return "ยกเลิกการบันทึกการแจ้งที่บันทึกผิด"
     if kind in NOTICE_TH:
         return NOTICE_TH[kind]
-    if kind.startswith("ask-"):
-        return f"ทวงถามขั้นที่ {kind[4:]}"
-    return ASK_STEP_TH.get(kind, kind)
+    return ASK_STEP_TH.get(ask_step_of(kind, ladder), kind)
 
 
 _PREVENT_TH = {code: th for code, th, _ in PREVENT_ITEMS}
 
 
-def _code_label(table: str, name: str, value: str, stage: str = "") -> str | None:
+def _code_label(table: str, name: str, value: str, stage: str = "", ladder=DEFAULT_LADDER) -> str | None:
     """The Thai label of a code, where the domain has one."""
     if name == "status":
         return (STATUSES if table == "household" else ACTION_STATUSES).get(value)
@@ -477,7 +517,7 @@ def _code_label(table: str, name: str, value: str, stage: str = "") -> str | Non
         if table == "meeting":
             return MEETING_KINDS.get(value)
         if table == "reminder_delivery":
-            return _reminder_kind(value)
+            return _reminder_kind(value, ladder)
     if name == "evidence_kind":
         return {"visit": "การลงพื้นที่", "meeting": "การประชุม"}.get(value)
     if name == "interest_policy":
@@ -487,7 +527,7 @@ def _code_label(table: str, name: str, value: str, stage: str = "") -> str | Non
     return None
 
 
-def _value(table: str, name: str, value, names: _Names | None = None, stage: str = "") -> str:
+def _value(table: str, name: str, value, names: _Names | None = None, stage: str = "", ladder=DEFAULT_LADDER) -> str:
     """A value as people read it: baht from satang, Buddhist-Era dates, Thai labels of codes, names."""
     if value is None or value == "":
         return "–"
@@ -497,8 +537,12 @@ def _value(table: str, name: str, value, names: _Names | None = None, stage: str
         return f"{format_baht(value)} บาท"
     if name == "rate_bp" and isinstance(value, int):
         return f"{value / 100:.2f}%"
+    if name == "device_id" and isinstance(value, str):
+        return value[:8]  # as `office devices` shows a laptop
     if isinstance(value, str):
-        if (label := _code_label(table, name, value, stage)) is not None:
+        if name == "phone":
+            return format_phone(value)  # as every page shows a number: 081-234-5678
+        if (label := _code_label(table, name, value, stage, ladder)) is not None:
             return label
         if names is not None and name.endswith("_id"):
             target = "person" if name in _PEOPLE_FIELDS else _POINTERS.get(table, {}).get(name)
@@ -512,7 +556,11 @@ def _value(table: str, name: str, value, names: _Names | None = None, stage: str
 
 
 def _named_field(table: str, name: str) -> bool:
-    """False for a pointer this page cannot name (a bare id says nothing to an officer)."""
+    """False for a pointer this page cannot name (a bare id says nothing to an officer), and for bookkeeping."""
+    if name in _HIDDEN_CHANGES.get(table, ()):
+        return False
+    if table == "sync_key" and name == "device_id":
+        return True  # the laptop a key now signs for: its short id, as the office's list of laptops shows it
     return not name.endswith("_id") or name in _PEOPLE_FIELDS or name in _POINTERS.get(table, {})
 
 
@@ -547,11 +595,14 @@ def describe(session: Session, rows: list[ChangeLog]) -> list[HistoryEntry]:
     for row, data in zip(rows, datas, strict=True):
         before = data.pop("_before", None)
         table = row.table_name
-        stage = str(data.get("stage") or getattr(names.rows.get(table, {}).get(row.record_id), "stage", ""))
+        record_row = names.rows.get(table, {}).get(row.record_id)
+        stage = str(data.get("stage") or getattr(record_row, "stage", ""))
+        ladder = (names.ladder(getattr(record_row, "loan_id", None) or data.get("loan_id"))
+                  if table == "reminder_delivery" else DEFAULT_LADDER)
         if row.action == "update" and isinstance(before, dict):
             changes = tuple(
-                FieldChange(k, field_label(k), _value(table, k, before.get(k), names, stage),
-                            _value(table, k, v, names, stage))
+                FieldChange(k, field_label(k), _value(table, k, before.get(k), names, stage, ladder),
+                            _value(table, k, v, names, stage, ladder))
                 for k, v in data.items()
                 if _named_field(table, k)
             )
@@ -559,7 +610,7 @@ def describe(session: Session, rows: list[ChangeLog]) -> list[HistoryEntry]:
             record = names.name(table, row.record_id)
             shown = (
                 FieldChange(k, (data.get("kind") == UNDO and _UNDO_FIELDS.get(k)) or field_label(k), None,
-                            _value(table, k, v, names, stage))
+                            _value(table, k, v, names, stage, ladder))
                 for k, v in data.items()
                 if k not in _HIDDEN and _named_field(table, k) and v not in (None, "", False)
             )

@@ -40,7 +40,7 @@ from fieldtool.models import (
 )
 from fieldtool.schedule import PlannedInstalment, check_frequency, due_dates, plan, split_evenly
 from fieldtool.text import Text
-from fieldtool.thai import InputError, format_baht
+from fieldtool.thai import InputError, format_baht, format_date, format_date_en
 
 # The ป (prevent) checklist of DOMAIN.md, in the order the work is done.
 PREVENT_ITEMS = (
@@ -282,7 +282,8 @@ def disbursement(
     check_day(on, DAYS["disbursed_on"])
     check_text(reason, REASON, NOTE)
     if disbursed_on is not None:
-        raise InputError(f"สัญญานี้จ่ายเงินกู้แล้วเมื่อ {disbursed_on.isoformat()} (this loan was already disbursed)")
+        raise InputError(Text(f"สัญญานี้จ่ายเงินกู้แล้วเมื่อ {format_date(disbursed_on)}",
+                              f"this loan was already disbursed on {format_date_en(disbursed_on)}"))
     if on < applied_on:
         raise InputError("วันจ่ายเงินกู้ต้องไม่ก่อนวันยื่นคำขอ (disbursement cannot be before the application)")
     if on >= first_due:

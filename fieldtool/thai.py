@@ -142,6 +142,13 @@ ZONE_TH = "เวลาประเทศไทย"
 ZONE_EN = "ICT"
 
 
+def today_in_thailand(now: datetime | None = None) -> date:
+    """Today's date in Thailand, whatever zone the computer is set to (a laptop left on UTC turns the day at
+    07:00): every "today" the program starts from – the working date, the command line's default day, the
+    day's backup – is this one. `now` (aware, or naive UTC) is for tests."""
+    return local_time(now or datetime.now(UTC)).date()
+
+
 def local_time(at: datetime) -> datetime:
     """A stored time (UTC; SQLite gives it back without a zone) in Thailand's time, whatever the computer's."""
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(LOCAL_ZONE)

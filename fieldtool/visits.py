@@ -347,6 +347,14 @@ def visits_of(session: Session, target_kind: str, target_id: str) -> list[Visit]
     return sorted(session.scalars(select(Visit).where(Visit.id.in_(list(ids)))), key=lambda v: (v.visited_on, v.visited_at))
 
 
+def meetings_of(session: Session, target_kind: str, target_id: str) -> list[Meeting]:
+    """The meetings recorded about one loan, group or household, oldest first (as `visits_of`)."""
+    ids = session.scalars(select(EvidenceLink.source_id).where(
+        EvidenceLink.source_kind == "meeting", EvidenceLink.target_kind == target_kind,
+        EvidenceLink.target_id == target_id))
+    return sorted(session.scalars(select(Meeting).where(Meeting.id.in_(list(ids)))), key=lambda m: (m.held_on, m.held_at))
+
+
 # --- meetings ------------------------------------------------------------------------------------------
 
 

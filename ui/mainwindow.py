@@ -38,12 +38,13 @@ from ui.pagedwindow import PagedWindow, apply_qt_locale
 from ui.plans.summary import PlansSummaryView
 from ui.qt import (
     QAction,
-    QLabel,
     QPushButton,
     QStatusBar,
     Qt,
     QThreadPool,
     QTimer,
+    Signal,
+    emit,
 )
 from ui.setup.own import StartOwnDialog
 from ui.setup.part import setup_needed
@@ -56,6 +57,7 @@ from ui.visits.data import VisitPrefill, prefill_from_household
 from ui.visits.log import VisitsView
 from ui.visits.meeting import MeetingDialog
 from ui.visits.newvisit import NewVisitWindow
+from ui.widgets import ElidedLabel
 
 PAGES = ("today", "register", "arrears", "households", "visits", "plans", "history")
 
@@ -63,6 +65,7 @@ PAGES = ("today", "register", "arrears", "households", "visits", "plans", "histo
 class MainWindow(PagedWindow):
     PAGE_ORDER = PAGES
     PAGE_KEY = "page.{}"
+    database_switched = Signal(object)  # the path of the database now shown (the one-copy guard follows it)
 
     def __init__(self, db: Database, day: date | None = None, parent=None):
         super().__init__(db, day, parent)
@@ -159,10 +162,11 @@ class MainWindow(PagedWindow):
 
     def _build_status(self, officer: str) -> None:
         status = QStatusBar()
-        self.status_place = QLabel(self._place_text())
-        self.status_officer = QLabel(tr("status.officer", officer=officer or tr("status.no_officer")))
-        self.status_db = QLabel(tr("status.db", path=str(self.db.path)))
-        self.status_db.setToolTip(str(self.db.path))
+        # The place, the officer and the database path are elided (whole in their tooltips) when the window is
+        # narrow: in English they are long enough together to hold the window wider than a 1280 screen.
+        self.status_place = ElidedLabel(self._place_text())
+        self.status_officer = ElidedLabel(tr("status.officer", officer=officer or tr("status.no_officer")))
+        self.status_db = ElidedLabel(tr("status.db", path=str(self.db.path)))
         with self.db.session() as s:
             needed = setup_needed(s)
         # The demo says so, and offers the officer's own subdistrict; a database not set up offers the set-up.
@@ -355,6 +359,7 @@ class MainWindow(PagedWindow):
             db.set_setting("language", i18n.language())  # the language chosen goes along
         self._build()
         self.show_page("today")
+        emit(self.database_switched, db.path)
 
     def closeEvent(self, event) -> None:
         super().closeEvent(event)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from fieldtool.thai import today_in_thailand
 from ui import i18n
 from ui.i18n import tr
 from ui.qt import (
@@ -44,7 +45,7 @@ class PagedWindow(QMainWindow):
     def __init__(self, db, day: date | None = None, parent=None):
         super().__init__(parent)
         self.db = db
-        self.day = day or date.today()
+        self.day = day or today_in_thailand()
         self.pages: dict = {}
         self._toolbar: QToolBar | None = None
         fit_to_screen(self, (1280, 800))

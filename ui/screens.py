@@ -26,13 +26,14 @@ def main(argv: list[str] | None = None) -> int:
 
     import fieldtool.changelog  # noqa: F401
     from db import open_database
+    from fieldtool.thai import today_in_thailand
     from ui import i18n, worker
     from ui.app import load_fonts
     from ui.qt import QApplication
 
     app = QApplication.instance() or QApplication(["fieldtool-screens"])
     load_fonts(app)
-    day = date.fromisoformat(args.day) if args.day else date.today()
+    day = date.fromisoformat(args.day) if args.day else today_in_thailand()
     tmp = Path(tempfile.mkdtemp(prefix="fieldtool-screens-"))
     if args.office:
         return _office_screens(args.outdir, day, tmp)

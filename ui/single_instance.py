@@ -38,11 +38,16 @@ def server_name(target: str | Path) -> str:
     return f"fieldtool-{digest}"
 
 
+def _connect(name: str, wait_ms: int) -> QLocalSocket | None:
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    return socket if socket.waitForConnected(wait_ms) else None
+
+
 def bring_forward_running(target: str | Path, wait_ms: int = WAIT_MS) -> bool:
     """True when a copy of the program already has `target` open; it has been asked to come forward."""
-    socket = QLocalSocket()
-    socket.connectToServer(server_name(target))
-    if not socket.waitForConnected(wait_ms):
+    socket = _connect(server_name(target), wait_ms)
+    if socket is None:
         return False
     _allow_the_other_copy_to_come_forward()
     socket.write(SHOW)
@@ -96,6 +101,21 @@ class InstanceServer(QObject):
     def close(self) -> None:
         self.server.close()
 
+    def rekey(self, target: str | Path) -> bool:
+        """Listen for the database the window shows now (File → เริ่มตำบลของฉัน switched to another): a later
+        launch on the new one comes here, one on the old one opens its own window. False, and nothing heard,
+        when another copy already has the new one open (its socket is live: not taken from it)."""
+        name = server_name(target)
+        if name == self.name and self.server.isListening():
+            return True
+        self.server.close()
+        self.name = name
+        other = _connect(name, 200)
+        if other is not None:
+            other.disconnectFromServer()
+            return False
+        return self.listen()
+
     def _connected(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
@@ -110,8 +130,12 @@ class InstanceServer(QObject):
 
 
 def guard_window(window, target: str | Path) -> InstanceServer:
-    """Let later launches on `target` bring `window` forward; the server lives as long as the window."""
+    """Let later launches on `target` bring `window` forward; the server lives as long as the window, and
+    follows it to another database when the window says it switched (`database_switched`)."""
     server = InstanceServer(target, window)
     server.activated.connect(lambda: raise_window(window), Qt.ConnectionType.QueuedConnection)
+    switched = getattr(window, "database_switched", None)
+    if switched is not None:
+        switched.connect(server.rekey)
     server.listen()
     return server

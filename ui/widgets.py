@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fieldtool.thai import MONTHS_EN, MONTHS_LONG, InputError, format_date, parse_date
+from fieldtool.thai import MONTHS_EN, MONTHS_LONG, InputError, format_date, parse_date, today_in_thailand
 from ui.i18n import error_text, language, long_day_text, tr
 from ui.qt import (
     QAbstractItemView,
@@ -13,11 +13,15 @@ from ui.qt import (
     QDate,
     QEvent,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QObject,
+    QPainter,
     QPushButton,
+    QSize,
+    QStyle,
     Qt,
     QTableView,
     QToolButton,
@@ -41,12 +45,29 @@ def stage_color(stage: str) -> QColor:
     return QColor(STAGE_COLORS.get(stage, "#000000"))
 
 
+class _Header(QHeaderView):
+    """Column titles that keep room for the sort arrow on the column sorted by only: Qt keeps it on every
+    column of a sortable list (26 px each, a whole column's worth on the ten columns of the loan register)."""
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:
+        size = super().sectionSizeFromContents(logical)
+        if self.isSortIndicatorShown() and logical != self.sortIndicatorSection():
+            # what Qt adds for the arrow (QHeaderView::sectionSizeFromContents): the title's height and a margin
+            arrow = size.height() + self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
+            size.setWidth(max(size.width() - arrow, 0))
+        return size
+
+
 def make_table(model, parent=None, sortable: bool = False) -> QTableView:
     """A read-only list: whole rows selected, one at a time, columns sized to their content.
 
     A sortable list keeps the order it was given (the domain's order) until a header is clicked.
     """
     view = QTableView(parent)
+    header = _Header(Qt.Orientation.Horizontal, view)
+    header.setSectionsClickable(True)  # as QTableView's own header
+    header.setHighlightSections(True)
+    view.setHorizontalHeader(header)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -133,10 +154,20 @@ class _ColumnRoom(QObject):
         self.wanted: list[int] = []
         self._width = -1
         view.viewport().installEventFilter(self)
+        view.horizontalHeader().sortIndicatorChanged.connect(self._sorted)
 
     @classmethod
     def of(cls, view: QTableView) -> _ColumnRoom:
         return view.findChild(cls) or cls(view)
+
+    def _sorted(self, column: int, _order) -> None:
+        """The column now sorted by shows its arrow: it widens if its title would be cut by it."""
+        if not isValid(self.view) or not 0 <= column < len(self.wanted):
+            return
+        need = self.view.horizontalHeader().sectionSizeHint(column) + 4
+        if need > self.wanted[column]:
+            self.wanted[column] = need
+            _spread_columns(self.view, self.wanted)
 
     def eventFilter(self, obj, event):
         if event.type() != QEvent.Type.Resize or not self.wanted or not isValid(self.view):
@@ -146,6 +177,33 @@ class _ColumnRoom(QObject):
             self._width = width
             _spread_columns(self.view, self.wanted)
         return False
+
+
+class ElidedLabel(QLabel):
+    """A value that may be longer than its room (a group's name, a fund's, a path): it ends in "…" when cut
+    and shows whole in its tooltip, so a long name never widens a window past a small screen."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("…") * 8), hint.height())
+
+    def is_elided(self) -> bool:
+        """True while the text is cut to fit (what the tooltip is for)."""
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+    def paintEvent(self, event) -> None:
+        room = self.contentsRect()
+        elided = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room.width())
+        if elided == self.text():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        self.style().drawItemText(painter, room, int(self.alignment()), self.palette(), self.isEnabled(), elided,
+                                  self.foregroundRole())
 
 
 class MessageBar(QLabel):
@@ -255,7 +313,7 @@ class WorkingDateEdit(QWidget):
         today_btn = QPushButton(tr("date.today"))
         prev_btn.clicked.connect(lambda: self.set_value(self._value - timedelta(days=1)))
         next_btn.clicked.connect(lambda: self.set_value(self._value + timedelta(days=1)))
-        today_btn.clicked.connect(lambda: self.set_value(date.today()))
+        today_btn.clicked.connect(lambda: self.set_value(today_in_thailand()))
         self.pick_btn = QToolButton(text=tr("date.calendar"), toolTip=tr("date.pick"))
         self.pick_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.pick_btn)

@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 
 from fieldtool.officedesk import conflict_items
+from fieldtool.phone import format_phone
 from tests.sync.conftest import clone_laptop, target_args
 from tests.sync.test_sync_merge import imp, phone
 from ui.cli import main
 
-A_PHONE, B_PHONE = "0811111111", "0822222222"
+A_PHONE, B_PHONE = "0811111111", "0822222222"  # shown as 081-111-1111 (fieldtool.phone)
 
 
 def two_laptops_edit_one_phone(laptop, office, capsys):
@@ -43,13 +44,13 @@ def test_the_office_conflict_line_names_the_person_and_the_field_not_a_table_and
     a, _b = two_laptops_edit_one_phone(laptop, office, capsys)
     assert main(["office", "conflicts", *target_args(office)]) == 0
     (line,) = capsys.readouterr().out.splitlines()
-    assert "นายบุญมี ศรีสุข หมู่ที่ 3 บ้านหนองบัว – โทรศัพท์: ใช้ 0822222222 (นายบี ทดสอบ, " in line
-    assert "แทน 0811111111 (นางสาวเอ ทดสอบ, " in line and "น. (เวลาประเทศไทย)" in line
+    assert "นายบุญมี ศรีสุข หมู่ที่ 3 บ้านหนองบัว – โทรศัพท์: ใช้ 082-222-2222 (นายบี ทดสอบ, " in line
+    assert "แทน 081-111-1111 (นางสาวเอ ทดสอบ, " in line and "น. (เวลาประเทศไทย)" in line
     assert "household" not in line and a.household_id[:8] not in line.split()[1:]
 
     (item,) = conflicts(capsys, *target_args(office))["items"]
     assert item["record"] == "นายบุญมี ศรีสุข หมู่ที่ 3 บ้านหนองบัว" and item["field_label"] == "โทรศัพท์"
-    assert (item["chosen"]["words"], item["other"]["words"], item["in_use"]) == (B_PHONE, A_PHONE, B_PHONE)
+    assert (item["chosen"]["words"], item["other"]["words"], item["in_use"]) == (format_phone(B_PHONE), format_phone(A_PHONE), B_PHONE)
     assert item["chosen"]["at"].endswith("+07:00")
 
 
@@ -65,7 +66,7 @@ def test_the_office_decision_closes_the_conflict_on_both_laptops_with_the_office
     (item,) = conflicts(capsys, *target_args(office))["items"]
     assert main(["office", "resolve", item["id"][:8], "--take", "other", *target_args(office)]) == 0
     said = capsys.readouterr().out
-    assert "ตัดสินแล้ว: นายบุญมี ศรีสุข หมู่ที่ 3 บ้านหนองบัว – โทรศัพท์: ใช้ 0811111111" in said
+    assert "ตัดสินแล้ว: นายบุญมี ศรีสุข หมู่ที่ 3 บ้านหนองบัว – โทรศัพท์: ใช้ 081-111-1111" in said
 
     for lap, n in ((b, 2), (a, 1)):
         back = give_back(capsys, office, lap, tmp_path, n)
@@ -74,10 +75,10 @@ def test_the_office_decision_closes_the_conflict_on_both_laptops_with_the_office
         (decided,) = conflicts(capsys, "--db", str(lap.db.path), every=True)["items"]
         assert decided["status"] == "took_other" and decided["resolved_by"] == "นายอำเภอ ทดสอบ (พัฒนาการอำเภอ)"
         assert decided["in_use"] == A_PHONE == phone(lap.db, lap.household_id)  # the value shown is the one used
-        assert "ใช้ 0811111111" in decided["text"] and "[ตัดสินแล้ว: ใช้อีกค่า]" in decided["text"]
+        assert "ใช้ 081-111-1111" in decided["text"] and "[ตัดสินแล้ว: ใช้อีกค่า]" in decided["text"]
         with lap.db.session() as s:
             (shown,) = conflict_items(s, include_resolved=True)
-        assert (shown.in_use_words, shown.not_used_words) == (A_PHONE, B_PHONE)
+        assert (shown.in_use_words, shown.not_used_words) == (format_phone(A_PHONE), format_phone(B_PHONE))
 
     # the laptops' next bundles bring the decision back to the office: it stays decided there
     imp(capsys, office, a.export(), b.export())

@@ -37,7 +37,7 @@ from ui.qt import (
 from ui.screen import fit_to_screen
 from ui.tablemodel import Column, RowTableModel
 from ui.visits.model import visit_columns
-from ui.widgets import MessageBar, empty_note, fit_columns, make_table, stage_color
+from ui.widgets import ElidedLabel, MessageBar, empty_note, fit_columns, make_table, stage_color
 
 MEMBER_COLUMNS = [
     Column("col.name", lambda m: m[0], max_width=300),
@@ -88,6 +88,8 @@ class HouseholdPage(QDialog):
     new_loan = Signal(str)  # household id
 
     HEADER_FIELDS = (("head", "village", "house_no", "phone"), ("source", "status", "verified", "plan"))
+    # Values that may be longer than their room: cut with "…" (whole in the tooltip) rather than widen the window.
+    LONG_VALUES = ("head", "village", "source", "verified", "plan")
 
     def __init__(self, db: Database, household_id: str, day: date, parent=None):
         super().__init__(parent)
@@ -105,7 +107,7 @@ class HouseholdPage(QDialog):
             for c, name in enumerate(names):
                 caption = QLabel(tr(f"hh.{name}"))
                 caption.setStyleSheet("QLabel { color: #546e7a; }")
-                value = QLabel()
+                value = ElidedLabel() if name in self.LONG_VALUES else QLabel()
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self._values[name] = value
                 header.addWidget(caption, r, c * 2)

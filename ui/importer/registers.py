@@ -14,7 +14,7 @@ from db import Database
 from exports.registers_xlsx import Written, write_registers, write_template
 from fieldtool.places import current_place
 from fieldtool.registers_book import register_book, template_choices
-from fieldtool.thai import InputError
+from fieldtool.thai import InputError, today_in_thailand
 from ui import worker
 from ui.i18n import error_text, tr
 from ui.importer.model import KINDS
@@ -69,7 +69,7 @@ def save_template(window) -> bool:
 
 def export_registers(window, today: date | None = None) -> bool:
     """Ask where, then write the laptop's registers in the background; False when the officer cancelled."""
-    today = today or date.today()
+    today = today or today_in_thailand()
     with window.db.session() as s:
         place = current_place(s)
     name = tr("importer.export.name", place=place.subdistrict if place else "fieldtool", day=today.isoformat())

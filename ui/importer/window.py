@@ -28,7 +28,7 @@ from fieldtool.bookimport import (
     column_letter,
     plan_import,
 )
-from fieldtool.thai import InputError
+from fieldtool.thai import InputError, today_in_thailand
 from ui import worker
 from ui.i18n import day_text, error_text, tr
 from ui.importer.mapping import MappingPanel
@@ -176,7 +176,7 @@ class ImportWindow(QDialog):
     def __init__(self, db: Database, parent=None, today: date | None = None):
         super().__init__(parent)
         self.db = db
-        self.today = today or date.today()
+        self.today = today or today_in_thailand()
         self.path: Path | None = None
         self.workbook: Workbook | None = None
         self.plan: ImportPlan | None = None

@@ -3,8 +3,8 @@ notices delivered, history, letters issued, visits and meetings), with the actio
 take a payment, restructure, print a letter (preview, print, save; reprint an issued one), record a
 visit or a meeting about the loan.
 
-One loan is small, so the page reads it on the UI thread (`loandata.load_loan_page`) and again after
-every write; the main window hears `changed` and reloads its lists.
+One loan is small, so the page reads it on the UI thread (the read model `fieldtool.loanview.loan_page`) and
+again after every write; the main window hears `changed` and reloads its lists.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from db import Database
 from fieldtool import letters, loanbook, reminders
 from fieldtool.ledger import STAGE_TH, InstalmentState, ScheduleState
+from fieldtool.loanview import ContactRow, DeliveryRow, LoanPageData, PaymentRow, loan_page
 from fieldtool.phone import format_phone
 from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH
 from fieldtool.schedule import FREQUENCY_TH
@@ -31,7 +32,6 @@ from ui.loans.dialogs import (
     ReverseDialog,
     prevent_label,
 )
-from ui.loans.loandata import ContactRow, DeliveryRow, LoanPageData, PaymentRow, load_loan_page
 from ui.qt import (
     QColor,
     QComboBox,
@@ -39,9 +39,7 @@ from ui.qt import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPainter,
     QPushButton,
-    QSize,
     QSizePolicy,
     Qt,
     QTabWidget,
@@ -56,35 +54,12 @@ from ui.visits.data import prefill_from_loan
 from ui.visits.meeting import MeetingDialog
 from ui.visits.model import purposes_text, when_text
 from ui.visits.newvisit import NewVisitWindow
-from ui.widgets import STAGE_COLORS, MessageBar, empty_note, fit_columns, make_table, stage_color
+from ui.widgets import STAGE_COLORS, ElidedLabel, MessageBar, empty_note, fit_columns, make_table, stage_color
 
 GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#757575")
 
 PREVENT_TAB = 3  # schedule, payments, stages, then the prevent checklist
 LONG_VALUES = ("borrower", "village", "fund", "purpose")  # names that may be longer than their room
-
-
-class ElidedLabel(QLabel):
-    """A header value that may be longer than its room (a group's name, a fund's): it ends in "…" when
-    cut and shows whole in its tooltip, so a long name never widens the window past a small screen."""
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setToolTip(text)
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("…") * 8), hint.height())
-
-    def paintEvent(self, event) -> None:
-        room = self.contentsRect()
-        elided = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room.width())
-        if elided == self.text():
-            super().paintEvent(event)
-            return
-        painter = QPainter(self)
-        self.style().drawItemText(painter, room, int(self.alignment()), self.palette(), self.isEnabled(), elided,
-                                  self.foregroundRole())
 
 
 def instalment_status(inst: InstalmentState, day: date) -> str:
@@ -196,14 +171,14 @@ def contact_kind(c: ContactRow) -> str:
 
 def contact_findings(c: ContactRow) -> str:
     if c.visit is not None:
-        return c.visit.visit.findings or "–"
+        return c.visit.findings or "–"
     if c.meeting is not None:
         return c.meeting.outcomes or "–"
     return c.delivery.delivery.note or "–"
 
 
 def _contact_field(c: ContactRow, visit_field: str, meeting_field: str) -> str:
-    row = c.visit.visit if c.visit else c.meeting
+    row = c.visit or c.meeting
     return (getattr(row, visit_field if c.visit else meeting_field) or "–") if row is not None else "–"
 
 
@@ -211,11 +186,11 @@ CONTACT_COLUMNS = [
     Column("col.met_on", lambda c: when_text(c.on, c.at), sort_key=lambda c: (c.on, c.at)),
     Column("col.kind", contact_kind, max_width=320),
     Column("col.place", lambda c: _contact_field(c, "place", "place"), max_width=220),
-    Column("col.purposes", lambda c: purposes_text(c.visit.purposes) if c.visit else "–", max_width=280),
+    Column("col.purposes", lambda c: purposes_text(c.purposes) if c.visit else "–", max_width=280),
     Column("col.findings", contact_findings, max_width=420),
     Column(
         "col.next_visit",
-        lambda c: day_text(c.visit.visit.next_visit_on) or "–" if c.visit else "–",
+        lambda c: day_text(c.visit.next_visit_on) or "–" if c.visit else "–",
         "right",
     ),
     Column(
@@ -417,7 +392,8 @@ class LoanPage(QDialog):
 
     def reload(self) -> None:
         try:
-            self.data = data = load_loan_page(self.db, self.loan_id, self.day)
+            with self.db.session() as s:
+                self.data = data = loan_page(s, self.loan_id, self.day)
         except Exception as exc:
             self.message.show_error(exc)
             return
@@ -686,7 +662,7 @@ class LoanPage(QDialog):
             return
         from ui.visits.log import VisitDetailsDialog
 
-        VisitDetailsDialog.ask(self, self.db, row.visit.visit.id)
+        VisitDetailsDialog.ask(self, self.db, row.visit.id)
 
     # --- notices recorded by mistake ----------------------------------------------------------------------
 

@@ -55,7 +55,8 @@ REGISTER_COLUMNS = [
         "col.borrower", lambda r: r.borrower, sort_key=lambda r: thai_sort_key(r.sort_name), max_width=230
     ),
     Column("col.village", lambda r: r.village, sort_key=lambda r: _village_key(r.village), max_width=230),
-    Column("col.fund", lambda r: r.fund, sort_key=lambda r: thai_sort_key(r.fund), max_width=140),
+    # a subdistrict has few funds with long names alike: the filter above says which one, whole
+    Column("col.fund", lambda r: r.fund, sort_key=lambda r: thai_sort_key(r.fund), max_width=120),
     Column(
         "col.stage",
         lambda r: domain_label(STAGE_TH, "stage", r.stage),
@@ -87,7 +88,7 @@ REGISTER_COLUMNS = [
         sort_key=lambda r: r.next_due or FAR_FUTURE,
     ),
     Column(
-        "col.last_verified",
+        "col.last_checked",  # on site; short, so ten columns fit a 1366×768 laptop
         _verified_text,
         "right",
         sort_key=lambda r: (not r.stale, r.last_verified or date.min),

@@ -1,0 +1,146 @@
+"""Benchmark: the district report of a merged district, against its goal of under one second.
+
+The district is built as bench/bench_sync.py builds it (its `build_laptop`): 14 subdistricts, each the demo
+subdistrict plus loans written in bulk, about 8,000 loans; their bundles are exported and merged into an
+empty office database. Then it times, best of --repeat runs:
+
+* the district report (fieldtool.district.district_report, FY 2570 on the demo day), with the goal;
+* beside it, in the same run, the baseline the report cannot beat by much: the ledger's own pass over the
+  whole book on one day (fieldtool.loanbook.load_states, what arrears and reminders run), and the bare
+  read of the book's rows;
+* its workbook and its PDF.
+
+    python bench/bench_report.py [--subdistricts 14] [--loans 8000] [--repeat 3] [--keep DIR]
+
+With --keep the merged district is built once in DIR and reused by later runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_sync import DISTRICT, TODAY, build_laptop  # noqa: E402
+
+from db.office import default_key_path, open_office  # noqa: E402
+from exports import bundle  # noqa: E402
+from fieldtool.models import Instalment, Loan, Payment  # noqa: E402
+
+GOAL_S = 1.0
+FY = 2570
+
+
+def build_district(folder: Path, subdistricts: int, loans: int) -> Path:
+    """The merged office database of `subdistricts` laptops (kept in `folder`: built once)."""
+    path = folder / "district.sqlite"
+    if path.exists():
+        return path
+    office = open_office(folder / "building.sqlite")
+    office.set_setting("district_code", DISTRICT)
+    keys = bundle.new_keys("office", office.setting("device_id"))
+    bundle.write_private_key(default_key_path(office), keys)
+    card = bundle.public_card(keys, "สพอ.พิบูลมังสาหาร", DISTRICT)
+    files = []
+    for k in range(subdistricts):
+        laptop, laptop_card, _n = build_laptop(folder, k, loans // subdistricts, card)
+        with office.session() as s:
+            bundle.enrol(s, laptop_card)
+        files.append(Path(bundle.export_field_bundle(laptop, folder / "usb" / f"sub{k:02d}.ftb")["file"]))
+        laptop.dispose()
+        print(f"  laptop {k + 1}/{subdistricts} built", file=sys.stderr)
+    for f in files:
+        bundle.import_bundle(office, f)
+    office.dispose()
+    (folder / "building.sqlite").rename(path)
+    return path
+
+
+def best(fn, repeat: int) -> tuple[float, float, object]:
+    """(best, median) seconds of `repeat` calls, and the last answer."""
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times), out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--subdistricts", type=int, default=14)
+    ap.add_argument("--loans", type=int, default=8000, help="loans in the whole district")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--keep", help="build the district in this folder once and reuse it")
+    args = ap.parse_args()
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-report-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        run(args, folder)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args, folder: Path) -> None:
+    from exports.report_pdf import write_report_pdf
+    from exports.report_xlsx import write_report_xlsx
+    from fieldtool.district import district_report
+    from fieldtool.loanbook import load_states
+
+    t0 = time.perf_counter()
+    path = build_district(folder, args.subdistricts, args.loans)
+    build_s = time.perf_counter() - t0
+    office = open_office(path)
+    with office.session() as s:
+        loans, instalments, payments = (s.scalar(select(func.count()).select_from(t)) for t in (Loan, Instalment, Payment))
+
+    def report():
+        with office.session() as s:
+            return district_report(s, FY, TODAY)
+
+    def ledger():
+        with office.session() as s:
+            return load_states(s, TODAY)
+
+    def rows():
+        with office.engine.connect() as conn:
+            return [conn.execute(select(t)).all() for t in (Loan.__table__, Instalment.__table__, Payment.__table__)]
+
+    report()  # the disk cache warm for all alike
+    report_best, report_median, rep = best(report, args.repeat)
+    ledger_best, _m, _ = best(ledger, args.repeat)
+    rows_best, _m, _ = best(rows, args.repeat)
+    assert rep.ok, [c.explanation for _s, _t, c in rep.failed_checks]
+    t0 = time.perf_counter()
+    write_report_xlsx(rep, folder / "report.xlsx")
+    xlsx_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pages = write_report_pdf(rep, folder / "report.pdf")
+    pdf_s = time.perf_counter() - t0
+    office.dispose()
+
+    live = sum(1 for q in rep.quarters if q.as_of)
+    print(f"district: {args.subdistricts} subdistricts, {loans:,} loans, {instalments:,} instalments, "
+          f"{payments:,} payments (built or reused in {build_s:.1f} s); FY {FY} on {TODAY}, {live} quarter(s) reached")
+    verdict = "met" if report_best < GOAL_S else "NOT met"
+    print(f"district report (all {len(rep.checks)} checks pass)  {report_best:6.2f} s best, {report_median:6.2f} s median"
+          f"   goal < {GOAL_S:.1f} s: {verdict}")
+    print(f"baseline: the ledger on one day (load_states)  {ledger_best:6.2f} s best")
+    print(f"baseline: reading loans, instalments, payments {rows_best:6.2f} s best")
+    print(f"report as .xlsx                               {xlsx_s:6.2f} s")
+    print(f"report as .pdf ({pages} pages)                    {pdf_s:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""One loan as its page shows it (หน้าสัญญาเงินกู้), read in one session: the read model the loan window
+draws and a script or a test can read alike, so the window itself holds no query.
+
+The visits tab holds every time the officer met the borrower about this loan: the visits and meetings
+recorded about it, and the ask steps and notices recorded as done in person (ลงพื้นที่, ที่ประชุม) with no
+visit record behind them, so it counts the field visits the notices tab lists.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldtool import history, letters, loanbook, reminders, visits
+from fieldtool.funds import ask_step_of, ladder_of
+from fieldtool.history import HistoryEntry
+from fieldtool.ledger import LoanState
+from fieldtool.loanbook import LoanInfo
+from fieldtool.models import (
+    Instalment,
+    LetterRecord,
+    Loan,
+    Meeting,
+    Payment,
+    PreventCheck,
+    ReminderDelivery,
+    Visit,
+)
+
+IN_PERSON = ("visit", "meeting")  # ways of delivery that are a visit or a meeting
+
+
+@dataclass
+class PaymentRow:
+    payment: Payment
+    reversed_by: Payment | None  # the event that cancelled this payment
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.payment.reverses_id is not None
+
+
+@dataclass
+class DeliveryRow:
+    delivery: ReminderDelivery
+    instalment_no: int | None
+    step: str  # the notice kind, or the ask step (visit, meeting, ...) of the fund's ladder
+    undone_by: ReminderDelivery | None = None  # the reversing record, when it was recorded by mistake
+
+
+@dataclass
+class ContactRow:
+    """One time the officer met the borrower about the loan: a visit, a meeting, or a delivery done in
+    person that no visit or meeting record covers."""
+
+    on: date
+    at: str
+    kind: str  # visit | meeting
+    visit: Visit | None = None
+    purposes: list[str] = field(default_factory=list)  # a visit's purpose codes
+    meeting: Meeting | None = None
+    delivery: DeliveryRow | None = None
+
+
+@dataclass
+class LoanPageData:
+    loan: Loan
+    info: LoanInfo
+    state: LoanState
+    day: date
+    payments: list[PaymentRow]
+    checks: list[PreventCheck]
+    timeline: list[tuple[date, str]]
+    deliveries: list[DeliveryRow]
+    history: list[HistoryEntry]
+    letters: list[LetterRecord]
+    contacts: list[ContactRow]  # newest first
+
+    @property
+    def standing_deliveries(self) -> list[DeliveryRow]:
+        return [d for d in self.deliveries if d.undone_by is None]
+
+    @property
+    def open_items(self) -> list[str]:
+        return [c.item for c in self.checks if not c.done]
+
+
+def loan_page(session: Session, loan_id: str, day: date) -> LoanPageData:
+    """Everything the loan page shows on `day`; raises InputError for a loan that is not there."""
+    loan = loanbook.get_loan(session, loan_id)
+    state = loanbook.load_states(session, day, [loan.id])[loan.id]
+    info = loanbook.loan_infos(session, [loan.id])[loan.id]
+    payments = list(
+        session.scalars(select(Payment).where(Payment.loan_id == loan.id).order_by(Payment.paid_on, Payment.recorded_at))
+    )
+    reversal_of = {p.reverses_id: p for p in payments if p.reverses_id}
+    inst_no = dict(session.execute(select(Instalment.id, Instalment.no).where(Instalment.loan_id == loan.id)).all())
+    ladder = ladder_of(info.ask_ladder)
+    deliveries = [
+        DeliveryRow(d.delivery, inst_no.get(d.delivery.instalment_id), ask_step_of(d.delivery.kind, ladder), d.undone_by)
+        for d in reminders.delivery_records(session, loan.id)
+    ]
+    return LoanPageData(
+        loan=loan,
+        info=info,
+        state=state,
+        day=day,
+        payments=[PaymentRow(p, reversal_of.get(p.id)) for p in payments],
+        checks=loanbook.prevent_checklist(session, loan.id),
+        timeline=loanbook.stage_timeline(session, loan.id, max(day, loan.applied_on)),
+        deliveries=deliveries,
+        history=history.loan_history(session, loan.id),
+        letters=letters.issued_letters(session, loan.id)[::-1],
+        contacts=_contacts(
+            visits.visits_of(session, "loan", loan.id), visits.meetings_of(session, "loan", loan.id), deliveries
+        ),
+    )
+
+
+def _contacts(visit_list: list[Visit], meetings: list[Meeting], deliveries: list[DeliveryRow]) -> list[ContactRow]:
+    """Visits, meetings and in-person deliveries, newest first; a delivery on the day of a visit (or a
+    meeting) recorded about the loan is that visit, not another one."""
+    rows = [
+        ContactRow(v.visited_on, v.visited_at, "visit", visit=v, purposes=json.loads(v.purposes or "[]"))
+        for v in visit_list
+    ]
+    rows += [ContactRow(m.held_on, m.held_at, "meeting", meeting=m) for m in meetings]
+    recorded = {(r.kind, r.on) for r in rows}
+    seen = set()
+    for d in deliveries:
+        how, on = d.delivery.how, d.delivery.delivered_on
+        # one visit answers several ask tasks (and a notice) at once: one row for it
+        if how in IN_PERSON and d.undone_by is None and (how, on) not in recorded | seen:
+            seen.add((how, on))
+            rows.append(ContactRow(on, "", how, delivery=d))
+    return sorted(rows, key=lambda r: (r.on, r.at), reverse=True)
