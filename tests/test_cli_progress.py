@@ -45,3 +45,17 @@ def test_quiet_leaves_stderr_empty_and_the_output_unchanged(office, tmp_path, ca
     assert quiet.err == "" and quiet.out == spoken.out and spoken.err
     after = run(capsys, "--db", str(office.path), "import", str(path), "--dry-run", "--quiet")  # after the command too
     assert after.err == ""
+
+
+def test_a_batch_of_letters_tells_how_many_are_drawn_and_json_stays_clean(tmp_path, capsys):
+    db = str(tmp_path / "demo.sqlite")
+    run(capsys, "--db", db, "--quiet", "demo", "--today", "2026-11-22")
+    out = run(capsys, "--db", db, "--json", "letters", "--on", "2026-11-22", "--out", str(tmp_path / "day.pdf"))
+    count = len(json.loads(out.out)["letters"])
+    assert count > 10  # the demo's day has a real batch
+    lines = out.err.splitlines()
+    assert lines[0] == f"พิมพ์หนังสือแล้ว 10/{count} ฉบับ (letters drawn: 10 of {count})"
+    assert lines[-1] == f"พิมพ์หนังสือแล้ว {count}/{count} ฉบับ (letters drawn: {count} of {count})"
+    quiet = run(capsys, "--db", db, "--quiet", "--json", "letters", "--on", "2026-11-22",
+                "--out", str(tmp_path / "again.pdf"))
+    assert quiet.err == "" and len(json.loads(quiet.out)["letters"]) == count  # reprinted, silently

@@ -12,15 +12,12 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ui.cli import context
 from ui.cli.output import emit
 
-if TYPE_CHECKING:
-    from db import Database
 
-
-def register(sub, common) -> None:
+def add_parser(sub, common) -> None:
     b = sub.add_parser("backup", parents=[common],
                        help="write a backup of this laptop (database and visit photos), encrypted to the office if trusted")
     b.add_argument("--out", required=True, metavar="FILE|FOLDER", help="the file, or a folder (a USB stick) to put it in")
@@ -30,24 +27,27 @@ def register(sub, common) -> None:
     r.add_argument("file", metavar="FILE")
     r.add_argument("--key", metavar="OFFICE_KEY", help="the district office's private key file (for an encrypted backup)")
     r.add_argument("--yes", action="store_true", help="restore without asking")
-    r.set_defaults(func=cmd_restore, takes_db_path=True)
+    r.set_defaults(func=cmd_restore)
 
 
-def cmd_backup(args, db: Database) -> None:
+def cmd_backup(args) -> None:
     from exports import backup
 
-    out = backup.write_backup(db, Path(args.out))
+    with context.database(args) as db:
+        out = backup.write_backup(db, Path(args.out))
     lines = [f"สำรองข้อมูลแล้ว (backup written): {out['file']}", *summary_lines(out)]
     if out["warning"]:
         print(f"คำเตือน: {out['warning']}", file=sys.stderr)
     emit(args, {**out, "warning": str(out["warning"]) if out["warning"] else None}, lines)
 
 
-def cmd_restore(args, db_path: Path) -> None:
+def cmd_restore(args) -> None:
+    """The database need not exist yet (a new laptop) and is replaced whole: given its path, not opened."""
     from db.backup import describe
     from exports import backup
     from exports.keyfile import passphrase_for_script
 
+    db_path = context.db_path(args)
     file = Path(args.file).expanduser()
     info = backup.backup_info(file)
     key = Path(args.key).expanduser() if args.key else None

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from fieldtool.text import Text
+from ui.cli.context import session
 from ui.cli.output import emit, progress
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 CREATED_TH = {"households": "ครัวเรือน", "groups": "กลุ่ม", "loans": "สัญญา", "payments": "รายการชำระ"}
 
 
-def register(sub, common) -> None:
+def add_parser(sub, common) -> None:
     p = sub.add_parser("import", parents=[common], help="import registers kept in Excel (.xlsx .xlsm .xls .ods)")
     p.add_argument("file", help="the workbook: the program's template, a district register, a TPMAP/ThaiQM list")
     p.add_argument("--dry-run", action="store_true", help="only say what each row would become; write nothing")
@@ -40,7 +41,7 @@ def _overrides(options: list[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def cmd_import(args, db) -> None:
+def cmd_import(args) -> None:
     from exports.workbook import read_workbook
     from fieldtool.bookimport import apply_import, plan_import
     from fieldtool.thai import InputError, today_in_thailand
@@ -50,7 +51,7 @@ def cmd_import(args, db) -> None:
     workbook = read_workbook(args.file)
     say(f"อ่านไฟล์ {workbook.file_name} แล้ว: {len(workbook.sheets)} ชีต "
         f"(read {workbook.file_name}: {len(workbook.sheets)} sheets)")
-    with db.session() as s:
+    with session(args) as s:
         plan = plan_import(s, workbook, overrides, progress=say)
         refused = plan.refused or plan.problems
         if args.dry_run or (refused and not args.accept_refusals):

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from fieldtool.text import Text
 from ui.cli.choices import LETTER_KINDS
-from ui.cli.output import day, emit
+from ui.cli.context import session
+from ui.cli.output import day, emit, progress
 
 HOW = "hand (ส่งด้วยมือ), post (ไปรษณีย์ธรรมดา) or registered (ไปรษณีย์ลงทะเบียนตอบรับ)"
 
 
-def register(sub, common) -> None:
+def add_parser(sub, common) -> None:
     lt = sub.add_parser("letters", parents=[common],
                         help="all letters due on a day in one PDF, with the register of letters sent (ทะเบียนหนังสือส่ง)")
     lt.add_argument("--on")
@@ -47,15 +48,15 @@ def register(sub, common) -> None:
 # --- commands --------------------------------------------------------------------------------------------
 
 
-def cmd_letters(args, db) -> None:
+def cmd_letters(args) -> None:
     from fieldtool import letters
 
     on = day(args.on)
     choices = _send_choices(args.send)
-    _issue(args, db, lambda s: letters.letters_due(s, on, choices), lambda s: on, with_dispatch=True)
+    _issue(args, lambda s: letters.letters_due(s, on, choices), lambda s: on, with_dispatch=True)
 
 
-def cmd_letter(args, db) -> None:
+def cmd_letter(args) -> None:
     from fieldtool import letters
     from fieldtool.thai import InputError
 
@@ -70,11 +71,11 @@ def cmd_letter(args, db) -> None:
             return letters.find_letter(s, number, args.year)
 
         if action == "reprint":
-            _issue(args, db, lambda s: [letters.reprint_request(record(s))], lambda s: record(s).issued_on,
+            _issue(args, lambda s: [letters.reprint_request(record(s))], lambda s: record(s).issued_on,
                    with_dispatch=False)
         else:
             on = day(args.on)
-            _issue(args, db, lambda s: [letters.correction_request(s, record(s), on, args.send or "")], lambda s: on,
+            _issue(args, lambda s: [letters.correction_request(s, record(s), on, args.send or "")], lambda s: on,
                    with_dispatch=False)
         return
     if rest:
@@ -84,7 +85,7 @@ def cmd_letter(args, db) -> None:
         raise InputError(Text("ระบุประเภทหนังสือด้วย --kind", f"give the letter's kind with --kind ({', '.join(letters.KINDS)})"))
     on = day(args.on)
     _issue(
-        args, db,
+        args,
         lambda s: [letters.letter_request(s, action, args.kind, on, args.meeting_on or "", args.place or "",
                                           args.send or "")],
         lambda s: on, with_dispatch=False,
@@ -106,35 +107,16 @@ def _send_choices(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _issue(args, db, make_requests, letter_date, with_dispatch: bool) -> None:
+def _issue(args, make_requests, letter_date, with_dispatch: bool) -> None:
+    """Issue the letters `make_requests` asks for, in one transaction that owns the PDFs written for them: if it
+    does not commit, no number is spent and no file is left (fieldtool.transaction_files)."""
     from exports.letters import issue
-    from fieldtool import letters
+    from ui.cli import shapes
 
-    written: list[Path] = []
-    try:
-        with db.session() as s:  # commits on leaving the block
-            result = issue(s, make_requests(s), Path(args.out), letter_date(s), with_dispatch=with_dispatch,
-                           labels_path=Path(args.labels) if args.labels else None)
-            written = [result.path] + ([result.labels_path] if result.labels_path else [])
-            payload = {
-                "file": str(result.path),
-                "pages": result.pages,
-                "sha256": result.sha256,
-                "count": len(result.prepared),
-                "register": with_dispatch,
-                "labels": str(result.labels_path) if result.labels_path else None,
-                "labels_count": result.labels,
-                "letters": [letters.letter_json(p) for p in result.prepared],
-                "block": {"low": result.block.low, "high": result.block.high, "left": result.block.left,
-                          "year_be": result.block.year_be},
-                "warning": {"th": result.warning.th, "en": result.warning.en} if result.warning else None,
-                "rebuilt": [_rebuilt(p.content.number) for p in result.rebuilt],
-            }
-    except BaseException:
-        # the letters were not recorded: the files printed for them must not circulate
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    with session(args) as s:
+        result = issue(s, make_requests(s), Path(args.out), letter_date(s), with_dispatch=with_dispatch,
+                       labels_path=Path(args.labels) if args.labels else None, progress=_letters_progress(args))
+        payload = shapes.issued(result, with_dispatch)
     lines = [_letter_line(p) for p in payload["letters"]]
     what = "หนังสือและทะเบียนหนังสือส่ง" if with_dispatch else "หนังสือ"
     lines.append(f"บันทึกไฟล์{what}แล้ว: {result.path} ({result.pages} หน้า)")
@@ -146,15 +128,16 @@ def _issue(args, db, make_requests, letter_date, with_dispatch: bool) -> None:
     emit(args, payload, lines)
 
 
-def _rebuilt(number: str) -> dict:
-    from fieldtool.thai import to_arabic_digits
+def _letters_progress(args, every: int = 10):
+    """A line on stderr for every `every` letters drawn and for the last one: a batch of a hundred letters
+    takes a few seconds, and the officer sees it moving (nothing with --quiet)."""
+    say = progress(args)
 
-    return {
-        "number": number,
-        "th": f"หนังสือ{number} ออกก่อนที่โปรแกรมจะเก็บหนังสือตามที่พิมพ์ไว้ จึงพิมพ์จากข้อมูลในทะเบียน ณ วันนี้",
-        "en": f"{to_arabic_digits(number)} was issued before letters were kept as printed, so it was printed "
-              "from the book as it stands today",
-    }
+    def drawn(done: int, total: int) -> None:
+        if total > 1 and (done % every == 0 or done == total):
+            say(f"พิมพ์หนังสือแล้ว {done:,}/{total:,} ฉบับ (letters drawn: {done:,} of {total:,})")
+
+    return drawn
 
 
 def _letter_line(p: dict) -> str:

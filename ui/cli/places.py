@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ui.cli.choices import FREQUENCIES, FUND_KINDS, GROUP_KINDS
+from ui.cli.context import session
 from ui.cli.output import emit
 
 if TYPE_CHECKING:
     from fieldtool import funds, groups
 
 
-def register(sub, common) -> None:
+def add_parser(sub, common) -> None:
     st = sub.add_parser("setup", help="the laptop's officer and place").add_subparsers(dest="setup_command", required=True)
     st.add_parser("show", parents=[common], help="what is set up and what is missing").set_defaults(func=cmd_setup_show)
     sp = st.add_parser("place", parents=[common], help="province, district and subdistrict (code and name each)")
@@ -84,10 +85,10 @@ def register(sub, common) -> None:
 # --- setup -----------------------------------------------------------------------------------------------
 
 
-def cmd_setup_show(args, db) -> None:
+def cmd_setup_show(args) -> None:
     from fieldtool import setup
 
-    with db.session() as s:
+    with session(args) as s:
         view = setup.setup_view(s)
     lines = [f"พัฒนากร: {view.officer or '-'}"]
     if view.place:
@@ -108,19 +109,19 @@ def cmd_setup_show(args, db) -> None:
     emit(args, view.to_json(), lines)
 
 
-def cmd_setup_place(args, db) -> None:
+def cmd_setup_place(args) -> None:
     from fieldtool import places
 
-    with db.session() as s:
+    with session(args) as s:
         place = places.set_place(s, tuple(args.province), tuple(args.district), tuple(args.subdistrict))
     emit(args, place.to_json(), [f"ตั้งค่าแล้ว: ตำบล{place.subdistrict} อำเภอ{place.district} จังหวัด{place.province} "
                                  f"({place.subdistrict_code})"])
 
 
-def cmd_setup_officer(args, db) -> None:
+def cmd_setup_officer(args) -> None:
     from fieldtool import setup
 
-    with db.session() as s:
+    with session(args) as s:
         name = setup.set_officer(s, args.name)
     emit(args, {"officer": name}, [f"พัฒนากร: {name}"])
 
@@ -128,28 +129,28 @@ def cmd_setup_officer(args, db) -> None:
 # --- villages --------------------------------------------------------------------------------------------
 
 
-def cmd_village_add(args, db) -> None:
+def cmd_village_add(args) -> None:
     from fieldtool import places
 
-    with db.session() as s:
+    with session(args) as s:
         v = places.add_village(s, places.parse_moo(args.moo), args.name, args.code)
         out = {"id": v.id, "code": v.code, "moo": v.moo, "name": v.name}
     emit(args, out, [f"เพิ่มหมู่ที่ {out['moo']} {out['name']} ({out['code']}) แล้ว", out["id"]])
 
 
-def cmd_village_rename(args, db) -> None:
+def cmd_village_rename(args) -> None:
     from fieldtool import places
 
-    with db.session() as s:
+    with session(args) as s:
         v = places.rename_village(s, args.village, args.name)
         out = {"id": v.id, "code": v.code, "moo": v.moo, "name": v.name}
     emit(args, out, [f"หมู่ที่ {out['moo']} ชื่อ {out['name']}"])
 
 
-def cmd_village_list(args, db) -> None:
+def cmd_village_list(args) -> None:
     from fieldtool import places
 
-    with db.session() as s:
+    with session(args) as s:
         views = places.village_views(s)
     emit(args, {"count": len(views), "items": [v.to_json() for v in views]},
          [f"{v.id}  หมู่ที่ {v.moo} {v.name}  ({v.code})" for v in views] or ["ยังไม่มีหมู่บ้าน"])
@@ -193,16 +194,16 @@ def _fund_out(s, fund_id: str) -> funds.FundView:
     return next(f for f in funds.fund_views(s) if f.id == fund_id)
 
 
-def cmd_fund_add(args, db) -> None:
+def cmd_fund_add(args) -> None:
     from fieldtool import funds
 
-    with db.session() as s:
+    with session(args) as s:
         fund = funds.add_fund(s, args.name, funds.parse_kind(args.kind), **_rule_changes(args))
         view = _fund_out(s, fund.id)
     emit(args, view.to_json(), [f"เพิ่มกองทุนแล้ว: {view.name}", _fund_line(view), view.id])
 
 
-def cmd_fund_edit(args, db) -> None:
+def cmd_fund_edit(args) -> None:
     from fieldtool import funds
     from fieldtool.thai import InputError
 
@@ -211,7 +212,7 @@ def cmd_fund_edit(args, db) -> None:
         changes["name"] = args.name
     if args.kind is not None:
         changes["kind"] = funds.parse_kind(args.kind)
-    with db.session() as s:
+    with session(args) as s:
         changes.update(_rule_changes(args))
         if not changes:
             raise InputError("ไม่มีสิ่งที่จะแก้ไข (nothing to change: give --name, --rate, --instalments, …)")
@@ -220,10 +221,10 @@ def cmd_fund_edit(args, db) -> None:
     emit(args, view.to_json(), [f"แก้ไขกองทุนแล้ว (สัญญาที่ทำไว้ก่อนใช้กติกาเดิม): {view.name}", _fund_line(view)])
 
 
-def cmd_fund_list(args, db) -> None:
+def cmd_fund_list(args) -> None:
     from fieldtool import funds
 
-    with db.session() as s:
+    with session(args) as s:
         views = funds.fund_views(s)
     emit(args, {"count": len(views), "items": [f.to_json() for f in views]},
          [line for f in views for line in (f.id, _fund_line(f))] or ["ยังไม่มีกองทุน"])
@@ -245,7 +246,7 @@ def _group_line(view: groups.GroupView) -> str:
     return f"{view.name} {view.village}  ประธาน {view.chair or '-'}  สมาชิก {len(view.members)} คน"
 
 
-def cmd_group_edit(args, db) -> None:
+def cmd_group_edit(args) -> None:
     from fieldtool import groups
 
     changes: dict = {"roles": _roles(args), "remove": [groups.parse_person(t) for t in args.remove]}
@@ -255,27 +256,27 @@ def cmd_group_edit(args, db) -> None:
         changes["kind"] = args.kind
     if args.responsible is not None:
         changes["responsible"] = groups.parse_person(args.responsible)
-    with db.session() as s:
+    with session(args) as s:
         group = groups.edit_group(s, args.group, **changes)
         view = next(g for g in groups.group_views(s) if g.id == group.id)
     emit(args, view.to_json(), [f"แก้ไขกลุ่มแล้ว: {_group_line(view)}"])
 
 
-def cmd_group_add(args, db) -> None:
+def cmd_group_add(args) -> None:
     from fieldtool import groups
 
     members = _roles(args)
     responsible = groups.parse_person(args.responsible) if args.responsible else None
-    with db.session() as s:
+    with session(args) as s:
         group = groups.add_group(s, args.village, args.name, args.kind, members, responsible)
         view = next(g for g in groups.group_views(s) if g.id == group.id)
     emit(args, view.to_json(), [f"เพิ่มกลุ่มแล้ว: {_group_line(view)}", view.id])
 
 
-def cmd_group_list(args, db) -> None:
+def cmd_group_list(args) -> None:
     from fieldtool import groups
 
-    with db.session() as s:
+    with session(args) as s:
         views = groups.group_views(s)
     lines = []
     for g in views:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ui.cli.context import session
 from ui.cli.output import emit
 
 if TYPE_CHECKING:
     from exports.registers_xlsx import Written
 
 
-def register(sub, common) -> None:
+def add_parser(sub, common) -> None:
     t = sub.add_parser("import-template", parents=[common],
                        help="write the register template to fill in and import (lists this laptop's villages and funds)")
     t.add_argument("--out", required=True, metavar="FILE.xlsx")
@@ -45,12 +46,12 @@ def _report(args, written: Written, first_line: str, extra: dict | None = None) 
     emit(args, {"path": str(written.path), "counts": written.counts, **(extra or {})}, lines)
 
 
-def cmd_import_template(args, db) -> None:
+def cmd_import_template(args) -> None:
     from exports.registers_xlsx import write_template
     from fieldtool.registers_book import template_choices
 
     out = _out(args)
-    with db.session() as s:
+    with session(args) as s:
         choices = template_choices(s)
     written = write_template(choices, out)
     extra = {"villages": [v.moo for v in choices.villages], "funds": [f.name for f in choices.funds]}
@@ -58,13 +59,13 @@ def cmd_import_template(args, db) -> None:
     _report(args, written, f"เขียนแม่แบบทะเบียนแล้ว (register template written){note}", extra)
 
 
-def cmd_export_registers(args, db) -> None:
+def cmd_export_registers(args) -> None:
     from exports.registers_xlsx import write_registers
     from fieldtool.registers_book import register_book
     from fieldtool.thai import today_in_thailand
 
     out = _out(args)
-    with db.session() as s:
+    with session(args) as s:
         book = register_book(s)
     written = write_registers(book, today_in_thailand(), out)
     extra = {

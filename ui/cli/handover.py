@@ -8,11 +8,19 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ui.cli.context import database, office_target, session
+from ui.cli.keys import key_passphrase
 from ui.cli.output import day, emit
 
 
-def register(sub, office, common, office_target) -> None:
-    """`office` is the `office` command's subparsers; `office_target` adds --db/--url for an office database."""
+def add_parser(sub, common) -> None:
+    ho = sub.add_parser("handover", parents=[common], help="the handovers of subdistricts recorded here (laptop or office)")
+    office_target(ho)
+    ho.set_defaults(func=cmd_handover)
+
+
+def add_office_parsers(office, common) -> None:
+    """`office seed` and `office revoke` (`office` is the `office` command's subparsers)."""
     se = office.add_parser("seed", parents=[common],
                            help="a subdistrict handed to a new laptop: everything the office holds of it, for a new key")
     se.add_argument("--subdistrict", required=True, metavar="CODE", help="the 6-digit code of the subdistrict")
@@ -27,21 +35,6 @@ def register(sub, office, common, office_target) -> None:
     rv.add_argument("--reason", help="why (kept with the revocation)")
     office_target(rv)
     rv.set_defaults(func=cmd_office_revoke)
-    ho = sub.add_parser("handover", parents=[common], help="the handovers of subdistricts recorded here (laptop or office)")
-    office_target(ho)
-    ho.set_defaults(func=cmd_handover)
-
-
-def _office(args, db):
-    from ui.cli import _sync_db  # the command line's one way of opening --db or --url
-
-    return _sync_db(args, db)
-
-
-def _passphrase(args, db) -> str | None:
-    from ui.cli import _key_passphrase  # the office key file's passphrase, when it is locked
-
-    return _key_passphrase(args, db)
 
 
 def handover_lines(h: dict) -> list[str]:
@@ -66,50 +59,34 @@ def handover_lines(h: dict) -> list[str]:
     return lines
 
 
-def cmd_office_seed(args, db) -> None:
+def cmd_office_seed(args) -> None:
     from exports.seed import export_seed_bundle
 
     on = day(args.on)
-    db, opened = _office(args, db)
-    try:
+    with database(args) as db:
         out = export_seed_bundle(db, args.subdistrict.strip(), Path(args.card), Path(args.out), on,
-                                 passphrase=_passphrase(args, db))
-    finally:
-        if opened:
-            db.dispose()
+                                 passphrase=key_passphrase(args, db))
     emit(args, out, [f"บันทึกชุดข้อมูลตั้งต้นของตำบล {out['subdistrict_code']} แล้ว: {out['file']} "
                      f"(รายการแก้ไข {out['entries']:,}, ภาพ {out['photos']:,})", *handover_lines(out["handover"])])
 
 
-def cmd_office_revoke(args, db) -> None:
+def cmd_office_revoke(args) -> None:
     from fieldtool import handover
-    from fieldtool.thai import iso_time
+    from ui.cli import shapes
 
-    db, opened = _office(args, db)
-    try:
-        with db.session() as s:
-            key = handover.revoke(s, args.key, args.reason or "")
-    finally:
-        if opened:
-            db.dispose()
-    out = {"key_id": key.key_id, "device_id": key.device_id, "officer": key.officer, "subdistrict_code": key.area_code,
-           "revoked_at": iso_time(key.revoked_at), "revoked_by": key.revoked_by,
-           "revoked_upto": key.revoked_upto, "reason": key.revoked_reason}
+    with session(args) as s:
+        key = handover.revoke(s, args.key, args.reason or "")
+        out = shapes.revoked_key(key)
     kept = f"ถึงรายการที่ {key.revoked_upto:,}" if key.revoked_upto else "(ยังไม่เคยได้รับงานจากเครื่องนี้)"
     emit(args, out, [f"เพิกถอนกุญแจของ {key.officer or '-'} ตำบล {key.area_code} แล้ว (กุญแจ {key.key_id[:12]}, "
                      f"เครื่อง {key.device_id[:8]}): จะไม่รับชุดข้อมูลของกุญแจนี้อีก งานที่รับไว้แล้ว{kept}ยังอยู่ครบ"])
 
 
-def cmd_handover(args, db) -> None:
+def cmd_handover(args) -> None:
     from fieldtool import handover
 
-    db, opened = _office(args, db)
-    try:
-        with db.session() as s:
-            items = [handover.handover_json(s, h) for h in handover.handovers(s)]
-    finally:
-        if opened:
-            db.dispose()
+    with session(args) as s:
+        items = [handover.handover_json(s, h) for h in handover.handovers(s)]
     lines = []
     for h in items:
         lines += handover_lines(h)
