@@ -29,7 +29,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
-from exports.pdf_common import CELL, HEADER_FILL, PAD, TOTAL_FILL, atomic_pdf, ruled_table
+from exports import palette
+from exports.pdf_common import CELL, PAD, atomic_pdf, ruled_table
 from exports.thai_text import (
     BOLD,
     REGULAR,
@@ -51,11 +52,13 @@ TEXT = TextStyle(REGULAR, 12, 16)
 SMALL = TextStyle(REGULAR, 10, 13)
 HEAD = TextStyle(BOLD, 14, 19)
 TITLE = TextStyle(BOLD, 17, 23)
-BAD_FILL = colors.Color(0.97, 0.80, 0.68)
-OK_COLOUR = colors.Color(0.18, 0.49, 0.20)
-BAD_COLOUR = colors.Color(0.75, 0.0, 0.0)
-# one colour per quarter, told apart in grey print too
-QUARTER_COLOURS = [colors.HexColor(c) for c in ("#9ecae1", "#4292c6", "#2171b5", "#08306b")]
+# the report's colours, as the screen and the workbook have them (exports.palette)
+BAD_FILL = colors.HexColor(palette.BAD_FILL)
+OK_COLOUR = colors.HexColor(palette.OK_TEXT)
+BAD_COLOUR = colors.HexColor(palette.BAD_TEXT)
+HEADER_FILL = colors.HexColor(palette.PRINT_HEADER_FILL)
+TOTAL_FILL = colors.HexColor(palette.PRINT_TOTAL_FILL)
+QUARTER_COLOURS = [colors.HexColor(c) for c in palette.QUARTERS]
 LEVEL_TH = {"error": "ผิดพลาด", "warning": "ควรตรวจ", "note": "หมายเหตุ"}
 
 
@@ -189,7 +192,7 @@ def _check_paragraphs(report: DistrictReport) -> list:
                    f"({len(failed)} of {len(report.checks)} totals do not match their rows)")
     out = [_Coloured(ThaiParagraph(verdict, HEAD.bold(), space_after=4), OK_COLOUR if not failed else BAD_COLOUR)]
     if report.problems:
-        rows = [[LEVEL_TH.get(p.level, p.level), p.message] for p in report.problems]
+        rows = [[LEVEL_TH.get(p.level, p.level), p.text.th] for p in report.problems]  # the printed report is Thai
         out.append(ruled_table(["ระดับ", "ปัญหาและข้อสังเกต"], rows, None, ("left", "left"), WIDTH, flexible=(1,)))
     return out
 
@@ -245,7 +248,8 @@ def _table_verdict(table: ReportTable) -> list:
     if table.ok:
         return [_Coloured(ThaiParagraph("ยอดรวมตรงกับผลรวมของแถวทุกช่อง (the total matches the sum of the rows)",
                                         SMALL, space_before=2, space_after=4), OK_COLOUR)]
-    return [_Coloured(ThaiParagraph(c.explanation, SMALL, space_before=2), BAD_COLOUR) for c in table.checks if not c.ok]
+    return [_Coloured(ThaiParagraph(c.reason.th if c.reason else "", SMALL, space_before=2), BAD_COLOUR)
+            for c in table.checks if not c.ok]
 
 
 def grouped_table(report: DistrictReport, sec: Section, table: ReportTable) -> Table:
@@ -304,7 +308,7 @@ def grouped_table(report: DistrictReport, sec: Section, table: ReportTable) -> T
         if nm > 1:
             style.append(("SPAN", (c0, 0), (c0 + nm - 1, 0)))
         for mi, m in enumerate(measures):
-            if _cell_ok(table, m, report.quarters[qi].no) is False:
+            if table.cell_ok(m, report.quarters[qi].no) is False:
                 style.append(("BACKGROUND", (c0 + mi, -1), (c0 + mi, -1), BAD_FILL))
     if labels == 1:
         return Table(data, colWidths=widths, repeatRows=2, style=TableStyle(style), hAlign="CENTER")
@@ -387,13 +391,6 @@ def grouped_widths(label_heads, measure_heads, body, totals, quarter_headings, l
     return [w * WIDTH / sum(widths) for w in widths]
 
 
-def _cell_ok(table: ReportTable, m: Measure, quarter: int) -> bool | None:
-    checks = [table.check(k, quarter) for k in (m.ratio or (m.key,))]
-    if any(c is None for c in checks):
-        return None
-    return all(c.ok for c in checks)
-
-
 # --- the chart ---------------------------------------------------------------------------------------------
 
 
@@ -438,7 +435,7 @@ class BarChartFlowable(Flowable):
         chart.valueAxis.labels.fontSize = 9
         chart.valueAxis.labelTextFormat = (lambda v: f"{v:,.0f}") if self.measure.unit != RATIO else (lambda v: f"{v:.0f}%")
         chart.valueAxis.visibleGrid = True
-        chart.valueAxis.gridStrokeColor = colors.Color(0.85, 0.85, 0.85)
+        chart.valueAxis.gridStrokeColor = colors.HexColor(palette.CHART_GRID)
         chart.barSpacing = 1
         chart.groupSpacing = 6
         for i, qi in enumerate(self.live):

@@ -17,6 +17,8 @@ from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from exports import palette
+from exports.palette import argb
 from fieldtool.district import COUNT, RATIO, SATANG, DistrictReport, Row, Section, Table
 from fieldtool.thai import ZONE_TH, InputError, format_date, format_time, to_thai_digits
 
@@ -35,11 +37,12 @@ FONT = "TH Sarabun New"  # what Thai government offices have; Excel falls back t
 BOLD = Font(name=FONT, size=14, bold=True)
 PLAIN = Font(name=FONT, size=14)
 TITLE = Font(name=FONT, size=18, bold=True)
-RED = Font(name=FONT, size=14, bold=True, color="C00000")
-GREEN = Font(name=FONT, size=14, bold=True, color="2E7D32")
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-TOTAL_FILL = PatternFill("solid", fgColor="EFEFEF")
-BAD_FILL = PatternFill("solid", fgColor="F8CBAD")
+# the report's colours, as the screen and the PDF have them (exports.palette)
+RED = Font(name=FONT, size=14, bold=True, color=argb(palette.BAD_TEXT))
+GREEN = Font(name=FONT, size=14, bold=True, color=argb(palette.OK_TEXT))
+HEADER_FILL = PatternFill("solid", fgColor=argb(palette.PRINT_HEADER_FILL))
+TOTAL_FILL = PatternFill("solid", fgColor=argb(palette.PRINT_TOTAL_FILL))
+BAD_FILL = PatternFill("solid", fgColor=argb(palette.BAD_FILL))
 THIN = Side(style="thin", color="000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -182,14 +185,14 @@ def _summary(ws, report: DistrictReport) -> None:
         GREEN if not failed else RED)
     for _sec, _t, c in failed:
         r += 1
-        ws.cell(r, 1, c.explanation).font = PLAIN
+        ws.cell(r, 1, c.reason.th if c.reason else "").font = PLAIN  # the workbook is Thai, as the PDF
     if report.problems:
         r += 2
         ws.cell(r, 1, "ปัญหาและข้อสังเกต").font = BOLD
         level_th = {"error": "ผิดพลาด", "warning": "ควรตรวจ", "note": "หมายเหตุ"}
         for p in report.problems:
             r += 1
-            ws.cell(r, 1, f"[{level_th.get(p.level, p.level)}] {p.message}").font = RED if p.level == "error" else PLAIN
+            ws.cell(r, 1, f"[{level_th.get(p.level, p.level)}] {p.text.th}").font = RED if p.level == "error" else PLAIN
     ws.column_dimensions["A"].width = 60
     for c in range(2, 2 + max(4, len(report.quarters))):  # a quarter's label on one line
         ws.column_dimensions[get_column_letter(c)].width = 33
@@ -293,20 +296,12 @@ def _table_block(ws, r: int, report: DistrictReport, sec: Section, table: Table,
     last = 2 + nm * len(report.quarters)
     for qi, q in enumerate(report.quarters):
         for mi, m in enumerate(measures):
-            if _cell_ok(table, m, q.no) is False:
+            if table.cell_ok(m, q.no) is False:
                 ws.cell(r, 2 + qi * nm + mi).fill = BAD_FILL
     ok = table.ok
     result = ws.cell(r, last, "ตรงกัน ✓" if ok else "ไม่ตรง ✗")
     result.font = GREEN if ok else RED
     return r + 1, data_rows
-
-
-def _cell_ok(table: Table, m, quarter: int) -> bool | None:
-    """Whether one column's total matches its rows (a ratio: both its parts); None when not checked."""
-    checks = [table.check(k, quarter) for k in (m.ratio or (m.key,))]
-    if any(c is None for c in checks):
-        return None
-    return all(c.ok for c in checks)
 
 
 def _write_row(ws, r: int, label: str, row: Row, report: DistrictReport, measures, bold: bool = False) -> None:
@@ -339,6 +334,8 @@ def _chart(ws, report: DistrictReport, sec: Section, rows: list[int], anchor: st
             continue
         c = 2 + qi * nm + mi
         series = Series(Reference(ws, min_col=c, min_row=rows[0], max_row=rows[-1]), title=q.label())
+        series.graphicalProperties.solidFill = argb(palette.QUARTERS[q.no - 1])  # the quarter's colour, as on screen
+        series.graphicalProperties.line.solidFill = argb(palette.QUARTERS[q.no - 1])
         chart.series.append(series)
     chart.set_categories(Reference(ws, min_col=1, min_row=rows[0], max_row=rows[-1]))
     chart.height = CHART_ROWS * 21 / 72 * 2.54  # cm: the rows kept free for it, 21 pt each

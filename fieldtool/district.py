@@ -4,51 +4,65 @@ Tables have the shape of the reports that go up the chain: area rows (subdistric
 villages; funds where it makes sense) × fiscal-quarter columns, with a totals row. The totals row is never
 the sum of the rows: it is computed straight from the data (every loan, notice, visit, plan of the
 database, whatever its area; for visits and plans by a query of its own), then compared with the sum of
-the rows. A record that no row takes (a village whose subdistrict is outside the district, a loan whose
-fund or village has not arrived) makes the check fail and is named, never dropped in silence; areas are
-grouped by their official code, so the District and Subdistrict rows every laptop made for itself are
-counted once.
+the rows (fieldtool.district_tally). A record that no row takes (a village whose subdistrict is outside the
+district, a loan whose fund or village has not arrived) makes the check fail and is named, never dropped in
+silence; areas are grouped by their official code (fieldtool.district_areas).
 
 Stock figures (arrears, PAR30, outstanding principal, ask tasks open, households with plans, plan actions
 overdue) are taken at each quarter's end, or on the report day in the current quarter; flows (notices that
-fell due, visits made) count what happened in the quarter. Loan figures come from `load_states`, run once
-per quarter end for the whole book.
+fell due, visits made) count what happened in the quarter. Loan figures are the ledger's, worked out for
+every quarter end from one bulk read of the book (fieldtool.district_loans). Every sentence a person reads
+is a `Text` in Thai and English, with a code where a screen must tell problems apart.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import gc
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from fieldtool.loanbook import FUND_KINDS, LoanInfo, load_states, loan_infos, person_name, village_label
-from fieldtool.models import (
-    ActionNote,
-    District,
-    Fund,
-    Household,
-    HouseholdPlan,
-    Person,
-    PlanAction,
-    Setting,
-    Subdistrict,
-    SyncBundle,
-    Village,
-    Visit,
+from fieldtool.district_areas import (  # noqa: F401  (callers import them from here)
+    Areas,
+    Level,
+    Place,
+    Problem,
+    ProblemCode,
+    district_code_of,
+    district_codes,
+    load_areas,
+    subdistrict_label,
 )
-from fieldtool.plans import OPEN_STATUSES
+from fieldtool.district_loans import Book, LoanFigures
+from fieldtool.district_tally import (  # noqa: F401  (callers import them from here)
+    COUNT,
+    LOAN,
+    NOTICE,
+    RATIO,
+    SATANG,
+    Check,
+    Measure,
+    Row,
+    Table,
+    Tally,
+    figure_text,
+    tables,
+    unplaced_problems,
+)
+from fieldtool.district_work import tally_plans, tally_visits
+from fieldtool.loanbook import FUND_KINDS, LoanInfo, loan_infos
+from fieldtool.models import Fund, Setting, SyncBundle, Village
 
-# The per-loan reminder rules live in fieldtool.reminders; the report applies them to the states it has
-# already loaded for a quarter end instead of letting reminders_on load the whole book again.
+# The per-loan reminder rules live in fieldtool.reminders; the report applies them to the loan figures it
+# has already worked out for a quarter end instead of letting reminders_on load the whole book again.
 from fieldtool.reminders import NOTICE_OFFSETS, _deliveries, _loan_reminders, notice_outcomes
-from fieldtool.thai import BE_OFFSET, MONTHS_SHORT, InputError, format_baht, format_date, to_thai_digits
-
-SATANG, COUNT, RATIO = "satang", "count", "ratio"
-
+from fieldtool.text import Text
+from fieldtool.thai import BE_OFFSET, MONTHS_EN, MONTHS_SHORT, InputError, to_thai_digits
 
 # --- quarters --------------------------------------------------------------------------------------------
 
@@ -69,10 +83,16 @@ class Quarter:
             return "future"
         return "closed" if self.as_of == self.end else "current"
 
+    @property
+    def months(self) -> Text:
+        """"ต.ค.–ธ.ค. 2569" (Buddhist Era) / "Oct–Dec 2026"."""
+        first, last = self.start.month - 1, self.end.month - 1
+        return Text(f"{MONTHS_SHORT[first]}–{MONTHS_SHORT[last]} {self.start.year + BE_OFFSET}",
+                    f"{MONTHS_EN[first]}–{MONTHS_EN[last]} {self.start.year}")
+
     def label(self, thai_digits: bool = True) -> str:
         """"ไตรมาส ๑ (ต.ค.–ธ.ค. ๒๕๖๙)": the months and their Buddhist-Era calendar year."""
-        text = (f"ไตรมาส {self.no} ({MONTHS_SHORT[self.start.month - 1]}–{MONTHS_SHORT[self.end.month - 1]} "
-                f"{self.start.year + BE_OFFSET})")
+        text = f"ไตรมาส {self.no} ({self.months.th})"
         return to_thai_digits(text) if thai_digits else text
 
     def short_label(self, thai_digits: bool = True) -> str:
@@ -96,75 +116,6 @@ def fiscal_quarters(fy: int, on: date) -> list[Quarter]:
 # --- what a report is made of ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Measure:
-    key: str
-    label: str  # Thai column heading
-    label_en: str
-    unit: str  # satang | count | ratio
-    ratio: tuple[str, str] | None = None  # a ratio is numerator / denominator of the same row
-    hidden: bool = False  # carried (for a ratio, for JSON) but not a column of its own
-
-    @property
-    def shown(self) -> bool:
-        return not self.hidden
-
-
-@dataclass
-class Row:
-    """One line of a table: an area or a fund, with one value per quarter for every measure."""
-
-    key: str
-    label: str
-    values: dict[str, list[int | None]]
-    parent: str = ""  # village rows: the subdistrict's code
-    parent_label: str = ""
-
-    def value(self, measure: Measure, qi: int) -> int | float | None:
-        if measure.ratio:
-            num, den = self.values[measure.ratio[0]][qi], self.values[measure.ratio[1]][qi]
-            if num is None or den is None:
-                return None
-            return num / den if den else 0.0
-        return self.values[measure.key][qi]
-
-
-@dataclass
-class Check:
-    """The totals row of one column against the sum of the rows above it."""
-
-    measure: str
-    quarter: int  # 1..4
-    total: int
-    sum_of_rows: int
-    explanation: str = ""  # why they differ, in Thai with English in parentheses
-
-    @property
-    def ok(self) -> bool:
-        return self.total == self.sum_of_rows
-
-    @property
-    def difference(self) -> int:
-        return self.total - self.sum_of_rows
-
-
-@dataclass
-class Table:
-    by: str  # subdistrict | village | fund
-    title: str
-    rows: list[Row]
-    total: Row  # computed directly from the data, not from the rows
-    sum_of_rows: Row
-    checks: list[Check]
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
-
-    def check(self, measure: str, quarter: int) -> Check | None:
-        return next((c for c in self.checks if c.measure == measure and c.quarter == quarter), None)
-
-
 @dataclass
 class Section:
     key: str
@@ -173,6 +124,7 @@ class Section:
     description: str  # how the figures are taken, one or two Thai sentences
     measures: list[Measure]
     tables: list[Table]
+    description_en: str = ""
 
     def table(self, by: str) -> Table:
         return next(t for t in self.tables if t.by == by)
@@ -181,11 +133,14 @@ class Section:
     def shown_measures(self) -> list[Measure]:
         return [m for m in self.measures if m.shown]
 
+    @property
+    def title_text(self) -> Text:
+        return Text(self.title, self.title_en)
 
-@dataclass
-class Problem:
-    level: str  # error (the figures do not add up) | warning | note
-    message: str  # Thai, then English in parentheses
+    @property
+    def about(self) -> Text:
+        """How the figures are taken."""
+        return Text(self.description, self.description_en)
 
 
 @dataclass(frozen=True)
@@ -225,281 +180,7 @@ class DistrictReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failed_checks and not any(p.level == "error" for p in self.problems)
-
-
-# --- areas -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a record is counted: its subdistrict and village codes (None when outside this district)."""
-
-    subdistrict: str | None
-    village: str | None
-    fund: str | None = None  # fund kind, for loan figures
-    why: str = ""  # when not in the district, or without a fund: why, in Thai with English
-
-
-def subdistrict_label(name: str) -> str:
-    """"ต.โนนกลาง" from "โนนกลาง", "ตำบลโนนกลาง" or "ต.โนนกลาง"."""
-    name = name.strip()
-    for prefix in ("ตำบล", "ต."):
-        if name.startswith(prefix):
-            name = name[len(prefix):].strip()
-    return f"ต.{name}"
-
-
-@dataclass
-class Areas:
-    """The district's subdistricts and villages by official code, and where every village row belongs."""
-
-    district_code: str
-    district_name: str
-    subdistricts: dict[str, str]  # code -> "ต.โนนกลาง", in code order
-    villages: dict[str, tuple[str, str]]  # village code -> (label, subdistrict code), in order
-    of_village: dict[str, Place]  # Village row id -> place (subdistrict None: outside, with the reason)
-    problems: list[Problem]
-
-    def place(self, village_id: str | None, fund: str | None = None) -> Place:
-        if village_id is None:
-            return Place(None, None, fund, "ไม่ทราบหมู่บ้าน (no village recorded)")
-        found = self.of_village.get(village_id)
-        if found is None:
-            return Place(None, None, fund, f"ไม่พบหมู่บ้าน {village_id[:8]} ในฐานข้อมูล (village {village_id[:8]} "
-                                           "is not in the database: its bundle has not arrived)")
-        return Place(found.subdistrict, found.village, fund, found.why)
-
-
-def district_code_of(session: Session, code: str | None = None) -> str:
-    """The district the report is about: given, the office's `district_code`, or the only one recorded."""
-    if code:
-        return code
-    row = session.get(Setting, "district_code")
-    if row and row.value:
-        return row.value
-    codes = sorted(set(session.scalars(select(District.code))))
-    if len(codes) == 1:
-        return codes[0]
-    raise InputError(
-        "ไม่ทราบว่าจะรายงานอำเภอใด ระบุรหัสอำเภอด้วย --district "
-        f"(which district? the database holds {', '.join(codes) or 'none'}; give --district CODE)"
-    )
-
-
-def load_areas(session: Session, district_code: str) -> Areas:
-    problems: list[Problem] = []
-    districts = session.execute(select(District.id, District.code, District.name)).all()
-    ours = [d for d in districts if d.code == district_code]
-    names = sorted({d.name for d in ours})
-    if not ours:
-        raise InputError(f"ไม่พบอำเภอรหัส {district_code} ในฐานข้อมูล (no district {district_code} in the database)")
-    if len(ours) > 1:
-        problems.append(Problem("note", (
-            f"อำเภอรหัส {district_code} มี {len(ours)} ระเบียน (แต่ละเครื่องสร้างไว้เอง) รายงานรวมตามรหัส ไม่นับซ้ำ "
-            f"(district {district_code} has {len(ours)} rows, one per laptop; grouped by code, nothing counted twice)")))
-    if len(names) > 1:
-        problems.append(Problem("warning", (
-            f"อำเภอรหัส {district_code} ถูกบันทึกไว้หลายชื่อ: {', '.join(names)} "
-            f"(district {district_code} is recorded under several names)")))
-    district_by_id = {d.id: d.code for d in districts}
-
-    subs = session.execute(select(Subdistrict.id, Subdistrict.code, Subdistrict.name, Subdistrict.district_id)).all()
-    sub_rows: dict[str, list] = defaultdict(list)  # code -> rows in this district
-    sub_of_id = {}
-    for s in subs:
-        dcode = district_by_id.get(s.district_id)
-        sub_of_id[s.id] = (s.code, s.name, dcode)
-        if dcode == district_code:
-            sub_rows[s.code].append(s)
-    subdistricts = {}
-    for code in sorted(sub_rows):
-        rows = sub_rows[code]
-        labels = sorted({subdistrict_label(r.name) for r in rows})
-        subdistricts[code] = labels[0]
-        if len(labels) > 1:
-            problems.append(Problem("warning", (
-                f"ตำบลรหัส {code} ถูกบันทึกไว้หลายชื่อ: {', '.join(labels)} ใช้ชื่อ {labels[0]} "
-                f"(subdistrict {code} is recorded under several names)")))
-        if not code.startswith(district_code):
-            problems.append(Problem("warning", (
-                f"{labels[0]} รหัส {code} ไม่ขึ้นต้นด้วยรหัสอำเภอ {district_code} แต่บันทึกว่าอยู่ในอำเภอนี้ "
-                f"(subdistrict {code} is recorded in district {district_code} but its code does not start with it)")))
-
-    villages: dict[str, tuple[str, str]] = {}
-    of_village: dict[str, Place] = {}
-    village_names: dict[str, set[str]] = defaultdict(set)
-    miscoded: list[str] = []
-    rows = session.execute(select(Village.id, Village.code, Village.moo, Village.name, Village.subdistrict_id)).all()
-    for v in sorted(rows, key=lambda v: (v.code, v.moo, v.name)):
-        label = village_label(v.moo, v.name)
-        sub = sub_of_id.get(v.subdistrict_id)
-        if sub is None:
-            of_village[v.id] = Place(None, None, why=f"{label} ไม่มีตำบล (village {v.code} has no subdistrict)")
-            continue
-        scode, sname, dcode = sub
-        if dcode != district_code:
-            of_village[v.id] = Place(None, None, why=(
-                f"{label} {subdistrict_label(sname)} รหัส {scode} อยู่ในอำเภอรหัส {dcode or '-'} ไม่ใช่อำเภอ {district_code} "
-                f"(village {v.code}: subdistrict {scode} is in district {dcode or 'unknown'}, not {district_code})"))
-            continue
-        # The key is made from the subdistrict the village belongs to and its number (the official
-        # 8-digit code), not taken from the stored code: a copied database may carry another
-        # subdistrict's codes, and villages of two subdistricts must never fall into one row.
-        key = f"{scode}{v.moo:02d}"
-        if v.code != key:
-            miscoded.append(f"{label} {subdistrict_label(sname)} รหัส {v.code or '-'}")
-        village_names[key].add(label)
-        villages.setdefault(key, (label, scode))
-        of_village[v.id] = Place(scode, key)
-    for key, labels in village_names.items():
-        if len(labels) > 1:
-            problems.append(Problem("warning", (
-                f"หมู่บ้านรหัส {key} ถูกบันทึกไว้หลายชื่อ: {', '.join(sorted(labels))} นับรวมเป็นหมู่บ้านเดียว "
-                f"(village {key} is recorded under several names; counted as one village)")))
-    if miscoded:
-        problems.append(Problem("warning", (
-            f"{len(miscoded)} หมู่บ้านมีรหัสไม่ตรงกับตำบลที่สังกัด รายงานจัดตามตำบลที่สังกัดและหมู่ที่ "
-            f"เช่น {', '.join(miscoded[:3])} ({len(miscoded)} villages have a code that does not match their "
-            "subdistrict and number; they are reported under the subdistrict they belong to)")))
-    order = list(subdistricts)
-    villages = dict(sorted(villages.items(), key=lambda kv: (order.index(kv[1][1]), _moo_of(kv[1][0]), kv[0])))
-    return Areas(district_code, names[0], subdistricts, villages, of_village, problems)
-
-
-def _moo_of(label: str) -> int:
-    try:
-        return int(label.split()[1])
-    except (IndexError, ValueError):
-        return 10_000
-
-
-# --- tallying: rows by place, and the total straight from the data ----------------------------------------
-
-
-class _Tally:
-    """Adds records up into rows by subdistrict, village and fund, and every record into the total.
-
-    `add(..., to_total=False)` leaves the total to a query of its own (`set_total`).
-    """
-
-    def __init__(self, measures: list[Measure], nq: int, areas: Areas, funds: dict[str, str] | None, what: str,
-                 record_kind: str = ""):
-        self.keys = [m.key for m in measures if not m.ratio]
-        self.nq = nq
-        self.areas = areas
-        self.funds = funds  # kind -> label; None: the section has no fund table
-        self.what = what  # what one entry is ("สัญญา", "การแจ้ง", ...), for the explanations
-        self.record_kind = record_kind or what  # what a record named in the problems is
-        self.total = self._blank()
-        self.subdistricts = {code: self._blank() for code in areas.subdistricts}
-        self.villages = {code: self._blank() for code in areas.villages}
-        self.by_fund = {kind: self._blank() for kind in funds} if funds is not None else {}
-        # records no area row takes, and (in the district) no fund row takes: (quarter, place, values, label)
-        self.outside: list[tuple[int, Place, dict[str, int], str]] = []
-        self.no_fund: list[tuple[int, Place, dict[str, int], str]] = []
-
-    def _blank(self) -> dict[str, list[int]]:
-        return {k: [0] * self.nq for k in self.keys}
-
-    def add(self, qi: int, place: Place, values: dict[str, int], record: str, to_total: bool = True) -> None:
-        if to_total:
-            _add(self.total, qi, values)
-        if place.subdistrict is None:
-            self.outside.append((qi, place, values, record))
-            return
-        _add(self.subdistricts[place.subdistrict], qi, values)
-        _add(self.villages[place.village], qi, values)
-        if self.funds is not None:
-            if place.fund is None:
-                self.no_fund.append((qi, place, values, record))
-            else:
-                if place.fund not in self.by_fund:
-                    self.by_fund[place.fund] = self._blank()
-                _add(self.by_fund[place.fund], qi, values)
-
-    def set_total(self, key: str, qi: int, value: int) -> None:
-        self.total[key][qi] = value
-
-
-def _add(target: dict[str, list[int]], qi: int, values: dict[str, int]) -> None:
-    for k, v in values.items():
-        target[k][qi] += v
-
-
-def _tables(tally: _Tally, measures: list[Measure], quarters: list[Quarter], fund_labels: dict[str, str]) -> list[Table]:
-    live = [q.as_of is not None for q in quarters]
-
-    def row(key, label, values, parent="", parent_label="") -> Row:
-        return Row(key, label, {k: [v[i] if live[i] else None for i in range(len(quarters))] for k, v in values.items()},
-                   parent, parent_label)
-
-    areas = tally.areas
-    sub_rows = [row(code, label, tally.subdistricts[code]) for code, label in areas.subdistricts.items()]
-    village_rows = [row(code, label, tally.villages[code], scode, areas.subdistricts[scode])
-                    for code, (label, scode) in areas.villages.items()]
-    tables = [_table("subdistrict", "รายตำบล", sub_rows, tally, measures, quarters, tally.outside)]
-    if tally.funds is not None:
-        kinds = sorted(tally.by_fund, key=lambda k: (list(FUND_KINDS).index(k) if k in FUND_KINDS else 99, k))
-        fund_rows = [row(k, fund_labels.get(k, k), tally.by_fund[k]) for k in kinds]
-        tables.append(_table("fund", "รายกองทุน", fund_rows, tally, measures, quarters, tally.outside + tally.no_fund))
-    # the drill-down last: a district has some 180 villages
-    tables.append(_table("village", "รายหมู่บ้าน", village_rows, tally, measures, quarters, tally.outside))
-    return tables
-
-
-def _table(by, title, rows, tally: _Tally, measures, quarters, unplaced) -> Table:
-    nq = len(quarters)
-    live = [q.as_of is not None for q in quarters]
-    sums = {k: [sum(r.values[k][i] for r in rows) if live[i] else None for i in range(nq)] for k in tally.keys}
-    total = Row("total", "รวมทั้งอำเภอ", {k: [v[i] if live[i] else None for i in range(nq)] for k, v in tally.total.items()})
-    checks = []
-    for m in measures:
-        if m.ratio:
-            continue
-        for i, q in enumerate(quarters):
-            if not live[i]:
-                continue
-            c = Check(m.key, q.no, total.values[m.key][i], sums[m.key][i])
-            if not c.ok:
-                c.explanation = _explain(c, m, [(p, v, rec) for qi, p, v, rec in unplaced if qi == i and v.get(m.key)],
-                                         tally.what, by)
-            checks.append(c)
-    return Table(by, title, rows, total, Row("sum", "ผลรวมของแถว", sums), checks)
-
-
-def figure_text(value, unit: str) -> str:
-    """A figure as printed and shown: baht with thousands separators, PAR30 as a percentage to two places,
-    counts grouped; "–" for a quarter not yet reached."""
-    if value is None:
-        return "–"
-    if unit == SATANG:
-        return format_baht(value)
-    if unit == RATIO:
-        return f"{value * 100:.2f}%"
-    return f"{value:,}"
-
-
-def _amount(value: int, unit: str) -> str:
-    return f"{format_baht(value)} บาท" if unit == SATANG else f"{value:,}"
-
-
-def _explain(check: Check, m: Measure, unplaced, what: str, by: str) -> str:
-    rows_th = {"subdistrict": "รายตำบล", "village": "รายหมู่บ้าน", "fund": "รายกองทุน"}[by]
-    head = (f"{m.label} {rows_th} ไตรมาส {check.quarter}: ผลรวมของแถว {_amount(check.sum_of_rows, m.unit)} "
-            f"ไม่เท่ากับยอดรวม {_amount(check.total, m.unit)}")
-    head_en = (f"{m.label_en} by {by}, Q{check.quarter}: the rows add up to {_amount(check.sum_of_rows, m.unit)}, "
-               f"the total is {_amount(check.total, m.unit)}")
-    reasons = Counter(p.why or "ไม่ทราบกองทุน (no fund)" for p, _v, _r in unplaced)
-    explained = sum(v[m.key] for _p, v, _r in unplaced)
-    parts = [f"{n} {what}: {why}" for why, n in reasons.most_common()]
-    rest = check.difference - explained
-    if rest > 0:
-        parts.append(f"ส่วนต่างอีก {_amount(rest, m.unit)} ไม่ทราบที่มา (another {_amount(rest, m.unit)} is unexplained)")
-    elif rest < 0:
-        parts.append(f"แถวรวมกันเกินยอดรวม {_amount(-rest, m.unit)}: มีรายการถูกนับซ้ำ "
-                     f"(the rows exceed the total by {_amount(-rest, m.unit)}: something is counted twice)")
-    return f"{head} ({head_en}) — " + "; ".join(parts)
+        return not self.failed_checks and not any(p.level == Level.ERROR for p in self.problems)
 
 
 # --- the sections ---------------------------------------------------------------------------------------
@@ -510,6 +191,8 @@ LOAN_SECTIONS = {
         "ยอดเงินงวดที่เลยกำหนดชำระแล้วยังไม่ได้ชำระ และจำนวนสัญญาที่ค้างชำระ ณ วันสิ้นไตรมาส (ไตรมาสปัจจุบัน ณ วันที่รายงาน)",
         [Measure("arrears", "ค้างชำระ (บาท)", "amount overdue", SATANG),
          Measure("overdue_loans", "สัญญาค้างชำระ", "loans overdue", COUNT)],
+        "Instalments past their due date and still unpaid, and the loans that owe them, at each quarter's end "
+        "(the current quarter on the report day).",
     ),
     "par30": (
         "PAR30 สัดส่วนเงินต้นที่เสี่ยง", "PAR30",
@@ -517,18 +200,23 @@ LOAN_SECTIONS = {
         [Measure("at_risk_30", "เงินต้นค้างเกิน 30 วัน (บาท)", "principal over 30 days overdue", SATANG),
          Measure("outstanding", "เงินต้นคงค้าง (บาท)", "outstanding principal", SATANG, hidden=True),
          Measure("par30", "PAR30", "PAR30", RATIO, ratio=("at_risk_30", "outstanding"))],
+        "PAR30 = outstanding principal of loans more than 30 days overdue ÷ all outstanding principal, at each "
+        "quarter's end.",
     ),
     "outstanding": (
         "เงินต้นคงค้าง", "Outstanding principal",
         "เงินต้นที่ยังไม่ได้รับคืนของสัญญาที่จ่ายเงินกู้แล้วและยังไม่ปิดบัญชี ณ วันสิ้นไตรมาส",
         [Measure("outstanding", "เงินต้นคงค้าง (บาท)", "outstanding principal", SATANG),
          Measure("active_loans", "สัญญา", "loans", COUNT)],
+        "Principal not yet repaid on loans paid out and not closed, at each quarter's end.",
     ),
     "ask": (
         "งานทวงถามที่ค้างอยู่", "Ask tasks open",
         "สัญญาที่มีงานทวงถาม (ลงพื้นที่ ประชุม มาตรการช่วยเหลือ ภาคี) เปิดค้างอยู่ ณ วันสิ้นไตรมาส และยอดที่ต้องทวงถาม",
         [Measure("ask_loans", "สัญญาที่ต้องทวงถาม", "loans with an open ask task", COUNT),
          Measure("ask_amount", "ยอดที่ต้องทวงถาม (บาท)", "amount to ask for", SATANG)],
+        "Loans with an open ask task (field visit, meeting, relief, partners) at each quarter's end, and the "
+        "amount to ask for.",
     ),
 }
 NOTICES = (
@@ -540,25 +228,88 @@ NOTICES = (
      Measure("missed", "พลาด", "missed", COUNT),
      Measure("settled", "ชำระก่อนแจ้ง", "paid before the notice", COUNT, hidden=True),
      Measure("open", "ยังเปิดอยู่", "still open", COUNT, hidden=True)],
+    "Notices 30, 15 and 7 days before a due date, counted in the quarter they fell due; how they ended is "
+    "counted up to the report day (due = delivered + missed + paid before the notice + still open).",
 )
 VISITS = (
     "การลงพื้นที่", "Visits",
     "จำนวนครั้งที่ลงพื้นที่ในไตรมาส (ไตรมาสปัจจุบัน ถึงวันที่รายงาน) นับตามหมู่บ้านที่ไป",
     [Measure("visits", "ลงพื้นที่ (ครั้ง)", "visits made", COUNT)],
+    "Site visits made in the quarter (the current one up to the report day), by the village visited.",
 )
 PLANS = (
     "แผนพัฒนาครัวเรือน", "Household plans",
     "ครัวเรือนที่มีแผนพัฒนาครัวเรือนแล้ว (สะสม) และกิจกรรมในแผนที่เลยกำหนดแต่ยังไม่เสร็จ ณ วันสิ้นไตรมาส",
     [Measure("households", "ครัวเรือนที่มีแผน", "households with a plan", COUNT),
      Measure("actions_overdue", "กิจกรรมเลยกำหนด", "plan actions overdue", COUNT)],
+    "Households with a household plan (cumulative), and plan actions past their due date and not done, at "
+    "each quarter's end.",
 )
 SECTION_ORDER = ("arrears", "par30", "outstanding", "notices", "ask", "visits", "plans")
+NO_LOAN_PLACE = Place(None, None, None, Text("สัญญาไม่มีกองทุนหรือผู้กู้ในฐานข้อมูล",
+                                             "the loan's fund or borrower is not in the database"))
+
+
+def _section(key: str, spec: tuple, tally: Tally, quarters: list[Quarter], fund_labels: dict[str, str]) -> Section:
+    title, title_en, about, measures, about_en = spec
+    return Section(key, title, title_en, about, measures, tables(tally, measures, quarters, fund_labels), about_en)
+
+
+# --- the report -----------------------------------------------------------------------------------------
+
+
+class SeveralDistricts(InputError):
+    """The office database holds more than one district and no `district_code` says which is the office's."""
+
+    def __init__(self, codes: list[str]):
+        listed = ", ".join(codes)
+        super().__init__(Text(f"ฐานข้อมูลมีข้อมูลหลายอำเภอ ({listed}) ตั้งรหัสอำเภอของสำนักงาน (district_code) ก่อน",
+                              f"the database holds several districts ({listed}); set the office's district code "
+                              "(district_code) first"))
+        self.codes = codes
+
+
+def office_report(session: Session, fy: int, on: date, quarter: int | None = None) -> DistrictReport | None:
+    """The report of the office's district, or None while nothing has been imported (no village at all).
+
+    Raises SeveralDistricts when the database holds several districts and no `district_code` says which.
+    """
+    if not session.scalar(select(func.count()).select_from(Village)):
+        return None
+    try:
+        district_code_of(session)
+    except InputError:
+        raise SeveralDistricts(district_codes(session)) from None
+    return district_report(session, fy, on, quarter=quarter)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector held off while the report is counted.
+
+    Counting a district makes some 200,000 small objects (instalments, notices, reminders) and keeps most of
+    them to the end; every full collection on the way walks all of them again, a third of the report's time
+    on a district's book. None of them needs the collector (they form no reference cycles), and it runs again
+    afterwards as before.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def district_report(
     session: Session, fy: int, on: date, quarter: int | None = None, district_code: str | None = None
 ) -> DistrictReport:
     """The district report for BE fiscal year `fy` as it stands on `on` (one quarter only if `quarter`)."""
+    with _no_cycle_collection():
+        return _district_report(session, fy, on, quarter, district_code)
+
+
+def _district_report(session: Session, fy: int, on: date, quarter: int | None, district_code: str | None) -> DistrictReport:
     if quarter is not None and quarter not in (1, 2, 3, 4):
         raise InputError(f"ไตรมาสต้องเป็น 1 ถึง 4: {quarter} (the quarter is 1 to 4)")
     quarters = fiscal_quarters(fy, on)
@@ -571,34 +322,29 @@ def district_report(
     funds = {fid: kind for fid, kind in session.execute(select(Fund.id, Fund.kind))}
     fund_labels = {kind: FUND_KINDS.get(kind, kind) for kind in funds.values()}
     infos = loan_infos(session)
-    loan_place = {lid: areas.place(info.village_id, funds.get(info.fund_id)) for lid, info in infos.items()}
+    places: dict[tuple, Place] = {}  # one Place per village and fund: loans are added up by place
+    loan_place = {lid: places.setdefault((info.village_id, funds.get(info.fund_id)),
+                                         areas.place(info.village_id, funds.get(info.fund_id)))
+                  for lid, info in infos.items()}
 
-    sections: dict[str, Section] = {}
-    loan_tallies = {key: _Tally(spec[3], len(quarters), areas, fund_labels, "สัญญา") for key, spec in LOAN_SECTIONS.items()}
-    notices = _Tally(NOTICES[3], len(quarters), areas, fund_labels, "การแจ้ง", "สัญญา")
-    delivered = _deliveries(session, None)
-
-    states_on = None
-    for qi, q in enumerate(quarters):
-        if q.as_of is None:
-            continue
-        states = load_states(session, q.as_of)
-        if q.as_of == on:
-            states_on = states
-        _tally_loans(states, infos, loan_place, delivered, q.as_of, qi, loan_tallies)
+    loan_tallies = {key: Tally(spec[3], len(quarters), areas, fund_labels, LOAN) for key, spec in LOAN_SECTIONS.items()}
+    notices = Tally(NOTICES[3], len(quarters), areas, fund_labels, NOTICE, LOAN)
     if any(q.as_of for q in quarters):
-        if states_on is None:
-            states_on = load_states(session, on)
-        _tally_notices(session, states_on, infos, loan_place, quarters, on, notices)
+        book = Book(session)
+        figures = {qi: book.figures(q.as_of) for qi, q in enumerate(quarters) if q.as_of is not None}
+        # ask tasks are about overdue instalments: only those loans' deliveries are read (all, for a huge list)
+        overdue = sorted({lid for by_loan in figures.values() for lid, fig in by_loan.items() if fig.overdue})
+        delivered = _deliveries(session, overdue if len(overdue) <= 5_000 else None)
+        for qi, by_loan in figures.items():
+            _tally_loans(by_loan, infos, loan_place, delivered, quarters[qi].as_of, qi, loan_tallies)
+        _tally_notices(session, book, infos, loan_place, quarters, on, notices)
 
-    for key, (title, title_en, desc, measures) in LOAN_SECTIONS.items():
-        sections[key] = Section(key, title, title_en, desc, measures,
-                                _tables(loan_tallies[key], measures, quarters, fund_labels))
-    sections["notices"] = Section("notices", *NOTICES[:3], NOTICES[3], _tables(notices, NOTICES[3], quarters, fund_labels))
-    visits = _tally_visits(session, areas, quarters)
-    sections["visits"] = Section("visits", *VISITS[:3], VISITS[3], _tables(visits, VISITS[3], quarters, fund_labels))
-    plans = _tally_plans(session, areas, quarters)
-    sections["plans"] = Section("plans", *PLANS[:3], PLANS[3], _tables(plans, PLANS[3], quarters, fund_labels))
+    sections = {key: _section(key, spec, loan_tallies[key], quarters, fund_labels) for key, spec in LOAN_SECTIONS.items()}
+    sections["notices"] = _section("notices", NOTICES, notices, quarters, fund_labels)
+    visits = tally_visits(session, areas, quarters, VISITS[3])
+    sections["visits"] = _section("visits", VISITS, visits, quarters, fund_labels)
+    plans = tally_plans(session, areas, quarters, PLANS[3])
+    sections["plans"] = _section("plans", PLANS, plans, quarters, fund_labels)
 
     report = DistrictReport(fy, code, areas.district_name, office.value if office else "", on, quarters,
                             [sections[k] for k in SECTION_ORDER], sources=data_sources(session, areas))
@@ -620,170 +366,102 @@ def data_sources(session: Session, areas: Areas) -> list[Source]:
     return sorted(out, key=lambda src: (src.subdistrict, src.officer, src.bundle_seq))
 
 
-def _loan_record(info: LoanInfo | None, loan_id: str) -> str:
+# --- loans and notices ------------------------------------------------------------------------------------
+
+
+def _loan_record(info: LoanInfo | None, loan_id: str) -> Text:
     if info is None:
-        return f"สัญญา {loan_id[:8]}"
-    return f"สัญญา {info.agreement_no or info.id[:8]} {info.borrower} ({info.village})".replace(" ()", "")
-
-
-def _tally_loans(states, infos, loan_place, delivered, as_of: date, qi: int, tallies: dict[str, _Tally]) -> None:
-    for loan_id, state in states.items():
-        if state.stage not in ("follow", "ask"):
-            continue
-        info = infos.get(loan_id)
-        place = loan_place.get(loan_id) or Place(None, None, None, (
-            "สัญญาไม่มีกองทุนหรือผู้กู้ในฐานข้อมูล (the loan's fund or borrower is not in the database)"))
-        record = _loan_record(info, loan_id)
-        days = state.days_overdue
-        principal = state.outstanding_principal
-        tallies["arrears"].add(qi, place, {"arrears": state.arrears_satang if days > 0 else 0,
-                                           "overdue_loans": int(days > 0)}, record)
-        tallies["par30"].add(qi, place, {"at_risk_30": principal if days > 30 else 0, "outstanding": principal}, record)
-        tallies["outstanding"].add(qi, place, {"outstanding": principal, "active_loans": 1}, record)
-        asks = [r for r in _loan_reminders(state, info or _no_info(loan_id), delivered, as_of) if r.kind == "ask"]
-        tallies["ask"].add(qi, place, {"ask_loans": int(bool(asks)),
-                                       "ask_amount": asks[0].loan_arrears_satang if asks else 0}, record)
+        return Text(f"สัญญา {loan_id[:8]}", f"loan {loan_id[:8]}")
+    name = f"{info.agreement_no or info.id[:8]} {info.borrower} ({info.village})".replace(" ()", "")
+    return Text(f"สัญญา {name}", f"loan {name}")
 
 
 def _no_info(loan_id: str) -> LoanInfo:
     return LoanInfo(loan_id, "", "", "", "", "", "", "", "", "", "", "", 0, date.min, None)
 
 
-def _tally_notices(session, states, infos, loan_place, quarters, on: date, tally: _Tally) -> None:
-    offsets = dict(NOTICE_OFFSETS)
+def _tally_loans(figures: dict[str, LoanFigures], infos, loan_place, delivered, as_of: date, qi: int,
+                 tallies: dict[str, Tally]) -> None:
+    """Arrears, PAR30, outstanding principal and open ask tasks of the loans on `as_of`, added up by place.
+
+    Loans of one place go into its rows together; a loan no row takes is added on its own, to be named.
+    """
+    by_place: dict[Place, list[int]] = {}
+    for loan_id, fig in figures.items():
+        place = loan_place.get(loan_id, NO_LOAN_PLACE)
+        ask_loans = ask_amount = 0
+        if fig.overdue and _ask_open(fig, infos.get(loan_id) or _no_info(loan_id), delivered, as_of):
+            ask_loans, ask_amount = 1, fig.arrears_satang  # all the loan owes overdue, as its ask task says
+        days, principal = fig.days_overdue, fig.outstanding_principal
+        values = [fig.arrears_satang if days > 0 else 0, int(days > 0), principal if days > 30 else 0, principal, 1,
+                  ask_loans, ask_amount]
+        if not tallies["arrears"].placed(place):
+            _add_loans(tallies, qi, place, values, lambda lid=loan_id: _loan_record(infos.get(lid), lid))
+        elif (held := by_place.get(place)) is None:
+            by_place[place] = values
+        else:
+            for i, v in enumerate(values):
+                held[i] += v
+    for place, values in by_place.items():
+        _add_loans(tallies, qi, place, values, None)
+
+
+def _ask_open(fig: LoanFigures, info: LoanInfo, delivered: dict, as_of: date) -> bool:
+    """Whether the loan has an ask task open on `as_of`. The reminder rules look at each overdue instalment on its
+    own, so they are asked of one at a time, the oldest first, until one has a task open: a loan long overdue
+    has dozens, and asking of all at once costs the square of that."""
+    return any(r.kind == "ask" for inst in fig.overdue
+               for r in _loan_reminders(fig.overdue_state((inst,)), info, delivered, as_of))
+
+
+def _add_loans(tallies: dict[str, Tally], qi: int, place: Place, values: list[int], record) -> None:
+    arrears, overdue, at_risk, principal, loans, ask_loans, ask_amount = values
+    tallies["arrears"].add(qi, place, {"arrears": arrears, "overdue_loans": overdue}, record)
+    tallies["par30"].add(qi, place, {"at_risk_30": at_risk, "outstanding": principal}, record)
+    tallies["outstanding"].add(qi, place, {"outstanding": principal, "active_loans": loans}, record)
+    tallies["ask"].add(qi, place, {"ask_loans": ask_loans, "ask_amount": ask_amount}, record)
+
+
+def _tally_notices(session, book: Book, infos, loan_place, quarters, on: date, tally: Tally) -> None:
+    """Notices counted in the quarter they opened in, by how they ended on the report day."""
+    live = [q for q in quarters if q.as_of]
+    # a notice opens 30, 15 or 7 days before its due date: only these instalments' notices open in the quarters
+    states = book.notice_states(on, min(q.start for q in live) + timedelta(days=7),
+                                max(q.as_of for q in live) + timedelta(days=30))
+    offsets = {kind: timedelta(days=days) for kind, days in NOTICE_OFFSETS}
+    spans = [(qi, q.start, q.as_of) for qi, q in enumerate(quarters) if q.as_of]
+    placed = {}  # loan -> its place when every table has a row for it, else None (each such notice is named)
+    counts: Counter = Counter()  # (quarter, place, how it ended) -> notices
     for outcome in notice_outcomes(session, on, states=states):
-        opened = date.fromordinal(outcome.due_date.toordinal() - offsets[outcome.kind])
-        qi = next((i for i, q in enumerate(quarters) if q.as_of and q.start <= opened <= q.as_of), None)
+        opened = outcome.due_date - offsets[outcome.kind]
+        qi = next((i for i, start, end in spans if start <= opened <= end), None)
         if qi is None:
             continue
-        place = loan_place.get(outcome.loan_id) or Place(None, None, None, (
-            "สัญญาไม่มีกองทุนหรือผู้กู้ในฐานข้อมูล (the loan's fund or borrower is not in the database)"))
-        tally.add(qi, place, {"due": 1, outcome.state: 1}, _loan_record(infos.get(outcome.loan_id), outcome.loan_id))
-
-
-def _tally_visits(session: Session, areas: Areas, quarters: list[Quarter]) -> _Tally:
-    tally = _Tally(VISITS[3], len(quarters), areas, None, "ครั้งที่ลงพื้นที่")
-    live = [q for q in quarters if q.as_of]
-    if not live:
-        return tally
-    lo, hi = min(q.start for q in live), max(q.as_of for q in live)
-    rows = session.execute(select(Visit.id, Visit.visited_on, Visit.village_id, Visit.place)
-                           .where(Visit.visited_on >= lo, Visit.visited_on <= hi)).all()
-    for _vid, visited_on, village_id, spot in rows:
-        qi = next((i for i, q in enumerate(quarters) if q.as_of and q.start <= visited_on <= q.as_of), None)
-        if qi is not None:
-            tally.add(qi, areas.place(village_id), {"visits": 1},
-                      f"การลงพื้นที่ {format_date(visited_on)} {spot}".strip(), to_total=False)
-    for qi, q in enumerate(quarters):
-        if q.as_of:  # the total by a query of its own, not from the rows
-            n = session.scalar(select(func.count()).select_from(Visit)
-                               .where(Visit.visited_on >= q.start, Visit.visited_on <= q.as_of))
-            tally.set_total("visits", qi, n)
-    return tally
-
-
-def _tally_plans(session: Session, areas: Areas, quarters: list[Quarter]) -> _Tally:
-    tally = _Tally(PLANS[3], len(quarters), areas, None, "ครัวเรือน")
-    head = aliased(Person)
-    households = {
-        hid: (village_id, person_name(title or "", first or "", last or ""), house_no)
-        for hid, village_id, house_no, title, first, last in session.execute(
-            select(Household.id, Household.village_id, Household.house_no, head.title, head.first_name, head.last_name)
-            .outerjoin(head, head.id == Household.head_id))
-    }
-
-    def where(hid: str) -> tuple[Place, str]:
-        village_id, name, house_no = households.get(hid, (None, "", ""))
-        record = f"ครัวเรือน {name or hid[:8]}" + (f" บ้านเลขที่ {house_no}" if house_no else "")
-        return areas.place(village_id), record
-
-    plans = session.execute(select(HouseholdPlan.id, HouseholdPlan.household_id, HouseholdPlan.revision,
-                                   HouseholdPlan.made_on)).all()
-    first_plan: dict[str, date] = {}
-    for _pid, hid, _rev, made_on in plans:
-        first_plan[hid] = min(made_on, first_plan.get(hid, made_on))
-    plan_of = {pid: (hid, rev, made_on) for pid, hid, rev, made_on in plans}
-    actions = session.execute(select(PlanAction.id, PlanAction.plan_id, PlanAction.due_on, PlanAction.status,
-                                     PlanAction.carried_from_id)).all()
-    carried_from = {a.id: a.carried_from_id for a in actions}
-    notes: dict[str, list[tuple[date, str]]] = defaultdict(list)
-    for action_id, noted_on, status in session.execute(select(ActionNote.action_id, ActionNote.noted_on, ActionNote.status)):
-        notes[action_id].append((noted_on, status))
-    by_plan: dict[str, list] = defaultdict(list)
-    for a in actions:
-        by_plan[a.plan_id].append(a)
-
-    for qi, q in enumerate(quarters):
-        if q.as_of is None:
-            continue
-        # the plan revision each household had in force on that day
-        in_force: dict[str, tuple[int, str]] = {}
-        for pid, (hid, rev, made_on) in plan_of.items():
-            if made_on <= q.as_of and rev > in_force.get(hid, (0, ""))[0]:
-                in_force[hid] = (rev, pid)
-        for hid, made_on in first_plan.items():
-            if made_on <= q.as_of:
-                place, record = where(hid)
-                tally.add(qi, place, {"households": 1}, record, to_total=False)
-        for hid, (_rev, pid) in in_force.items():
-            overdue = sum(1 for a in by_plan[pid]
-                          if a.due_on is not None and a.due_on < q.as_of
-                          and _status_on(a, carried_from, notes, q.as_of) in OPEN_STATUSES)
-            if overdue:
-                place, record = where(hid)
-                tally.add(qi, place, {"actions_overdue": overdue}, record)
-        n = session.scalar(select(func.count(func.distinct(HouseholdPlan.household_id)))
-                           .where(HouseholdPlan.made_on <= q.as_of))
-        tally.set_total("households", qi, n)  # by a query of its own
-    return tally
-
-
-def _status_on(action, carried_from: dict, notes: dict, on: date) -> str:
-    """An action's status on a past day: its last progress note by then (its carried-over history included).
-
-    Before any note the status it was saved with is not kept apart from later changes; an action whose
-    notes all come later was open then (a plan records work still to do), one with no notes at all has
-    had its status since it was saved.
-    """
-    chain, seen, current = [], set(), action.id
-    while current and current not in seen:
-        seen.add(current)
-        chain.append(current)
-        current = carried_from.get(current)
-    history = sorted(n for aid in chain for n in notes.get(aid, ()))
-    before = [status for noted_on, status in history if noted_on <= on]
-    if before:
-        return before[-1]
-    return action.status if not notes.get(action.id) else "planned"
+        loan_id = outcome.loan_id
+        if loan_id not in placed:
+            place = loan_place.get(loan_id, NO_LOAN_PLACE)
+            placed[loan_id] = place if tally.placed(place) else None
+        if (place := placed[loan_id]) is not None:
+            counts[qi, place, outcome.state] += 1
+        else:
+            tally.add(qi, loan_place.get(loan_id, NO_LOAN_PLACE), {"due": 1, outcome.state: 1},
+                      _loan_record(infos.get(loan_id), loan_id))
+    for (qi, place, state), n in counts.items():
+        tally.add(qi, place, {"due": n, state: n}, None)
 
 
 # --- problems -------------------------------------------------------------------------------------------
 
 
-def _problems(report: DistrictReport, areas: Areas, tallies: list[_Tally]) -> list[Problem]:
-    out: list[Problem] = []
-    # every record no row takes, once, grouped by the reason
-    seen: set[str] = set()
-    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for tally in tallies:
-        for _qi, place, _values, record in tally.outside + tally.no_fund:
-            key = f"{tally.record_kind}|{record}|{place.why}"
-            if key in seen:
-                continue
-            seen.add(key)
-            grouped[(tally.record_kind, place.why or "ไม่ทราบกองทุน (no fund)")].append(record)
-    for (what, why), records in grouped.items():
-        listed = ", ".join(records[:5]) + (f" และอีก {len(records) - 5} รายการ (and {len(records) - 5} more)"
-                                           if len(records) > 5 else "")
-        out.append(Problem("error", (
-            f"{len(records)} {what} ไม่ได้นับในแถวใดของตาราง แต่นับในยอดรวม ยอดรวมจึงไม่ตรงกับผลรวมรายแถว: {why} — {listed} "
-            f"({len(records)} records counted in the total but in no row, so the totals do not add up)")))
-    failed = report.failed_checks
+def _problems(report: DistrictReport, areas: Areas, tallies: list[Tally]) -> list[Problem]:
+    out = unplaced_problems(tallies)
+    failed, checked = len(report.failed_checks), len(report.checks)
     if failed:
-        out.insert(0, Problem("error", (
-            f"ยอดรวม {len(failed)} ช่องไม่ตรงกับผลรวมของแถว จาก {len(report.checks)} ช่องที่ตรวจ "
-            f"({len(failed)} of {len(report.checks)} totals checked do not match the sum of their rows)")))
+        out.insert(0, Problem(Level.ERROR, ProblemCode.CHECKS_FAILED, Text(
+            f"ยอดรวม {failed} ช่องไม่ตรงกับผลรวมของแถว จาก {checked} ช่องที่ตรวจ",
+            f"{failed} of {checked} totals checked do not match the sum of their rows")))
     out += areas.problems
     if not any(q.as_of for q in report.quarters):
-        out.append(Problem("note", f"ปีงบประมาณ {report.fy} ยังไม่เริ่ม ณ วันที่รายงาน (fiscal year {report.fy} has not begun)"))
+        out.append(Problem(Level.NOTE, ProblemCode.NOT_BEGUN, Text(
+            f"ปีงบประมาณ {report.fy} ยังไม่เริ่ม ณ วันที่รายงาน", f"fiscal year {report.fy} has not begun")))
     return out

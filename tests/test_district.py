@@ -251,3 +251,59 @@ def test_bad_input_is_one_sentence_and_exit_2(district, capsys):
     assert "fiscal year" in err and len(err.strip().splitlines()) == 1
     err = run(capsys, "--db", str(district.db.path), "office", "report", "--district", "9999", expect=2).err
     assert "no district 9999" in err
+
+
+# --- in Thai and in English -------------------------------------------------------------------------------
+
+
+def test_a_total_that_does_not_add_up_is_explained_whole_in_thai_and_whole_in_english(district):
+    from fieldtool.district import ProblemCode
+
+    district.group_loan(district.outside_village(), "กลุ่มนาดี", 3_000, date(2026, 11, 30), date(2026, 10, 1),
+                        instalments=1, agreement_no="กข.9/2570")
+    rep = report(district)
+    reason = rep.section("arrears").table("subdistrict").check("arrears", 1).reason
+    assert reason.th.startswith("ค้างชำระ (บาท) รายตำบล ไตรมาส 1: ผลรวมของแถว 10,000.00 บาท ไม่เท่ากับยอดรวม 13,000.00 บาท")
+    assert "341601" in reason.th and "district" not in reason.th
+    assert reason.en == ("amount overdue by subdistrict, Q1: the rows add up to 10,000.00 baht, the total is "
+                         "13,000.00 baht — 1 loan: village 34160102: subdistrict 341601 is in district 3416, not 3419")
+    # the screen tells the problems apart by their code, not by their wording
+    assert [p.code for p in rep.problems if p.level == "error"] == [ProblemCode.CHECKS_FAILED, ProblemCode.UNPLACED]
+    unplaced = next(p for p in rep.problems if p.code == ProblemCode.UNPLACED)
+    assert unplaced.text.en.startswith("1 loan counted in the total but in no row, so the totals do not add up: ")
+    assert "loan กข.9/2570 กลุ่มนาดี" in unplaced.text.en and "ไม่ได้นับ" not in unplaced.text.en
+    assert unplaced.message == f"{unplaced.text.th} ({unplaced.text.en})"  # the command line's line
+
+
+def test_every_section_says_in_both_languages_what_it_counts_and_how():
+    from fieldtool.district import LOAN_SECTIONS, NOTICES, PLANS, VISITS, Measure
+
+    for spec in [*LOAN_SECTIONS.values(), NOTICES, VISITS, PLANS]:
+        title, title_en, about, measures, about_en = spec
+        assert title and title_en and about and about_en[:1].isupper() and about_en.endswith(".")
+        money = [m.heading for m in measures if m.unit == "satang"]
+        assert all(h.th.endswith("(บาท)") and h.en.endswith("(baht)") for h in money)
+    assert Measure("visits", "ลงพื้นที่ (ครั้ง)", "visits made", "count").heading.in_language("en") == "Visits made"
+
+
+def test_the_office_report_waits_for_a_first_import_and_asks_which_district_among_several(district, tmp_path):
+    from db.office import open_office
+    from fieldtool import registry
+    from fieldtool.district import SeveralDistricts, office_report
+
+    office = open_office(tmp_path / "office.sqlite")
+    try:
+        with office.session() as s:
+            assert office_report(s, 2570, ON) is None  # nothing imported yet
+    finally:
+        office.dispose()
+    district.outside_village()
+    with district.db.session() as s:
+        registry.set_setting(s, "district_code", "")
+    with district.db.session() as s, pytest.raises(SeveralDistricts) as raised:
+        office_report(s, 2570, ON)
+    assert raised.value.codes == ["3416", "3419"]
+    with district.db.session() as s:
+        registry.set_setting(s, "district_code", "3419")  # the office says which: its report, as the command's
+    with district.db.session() as s:
+        assert office_report(s, 2570, ON, quarter=2).district_code == "3419"

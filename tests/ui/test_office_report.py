@@ -19,8 +19,8 @@ from fieldtool.models import SyncBundle
 from fieldtool.thai import format_baht
 from tests.district.builder import make_district
 from ui import i18n
-from ui.office import report as report_page
 from ui.office.report import BAD_FILL, GROUP_ROLE, QUARTER_COLOURS, DistrictReportView
+from ui.office.report import view as report_page  # the page module: load_report and its worker
 from ui.qt import QColor, QImage, Qt, QThreadPool
 
 ON = date(2027, 2, 15)  # FY 2570: Q1 closed on 31 Dec 2026, Q2 taken on the report day, Q3–Q4 not reached
@@ -319,6 +319,26 @@ def test_the_page_is_in_english_when_the_language_is_english(qtbot, district):
         "Q3 (Apr–Jun 2027)\nnot reached"
     )
     assert view.xlsx_button.text() == "Export Excel…"
+
+
+def test_the_english_page_says_why_totals_do_not_match_in_english_only(qtbot, district):
+    district.group_loan(
+        district.outside_village(), "กลุ่มนาดี", 3_000, date(2026, 11, 30), date(2026, 10, 1), instalments=1,
+        agreement_no="กข.9/2570",
+    )
+    i18n.set_language("en")
+    view = open_page(qtbot, district.db)
+    banner = view.banner.text().splitlines()
+    assert banner[0].startswith("✗ ") and banner[0].endswith("totals do not match the sum of their rows (those cells are shown in red)")
+    assert banner[1].startswith("• 1 loan counted in the total but in no row, so the totals do not add up: village 34160102")
+    assert "กข.9/2570" in banner[1] and "ไม่ได้นับ" not in view.banner.text()  # names as they are, no Thai sentence
+    total = cell(view, "arrears", "District total", "Q1", "Amount overdue (baht)")
+    assert total.data(Qt.ItemDataRole.ToolTipRole) == (
+        "Amount overdue by subdistrict, Q1: the rows add up to 10,000.00 baht, the total is 13,000.00 baht"
+        " — 1 loan: village 34160102: subdistrict 341601 is in district 3416, not 3419")
+    assert "totals checked do not match the sum of their rows" in view.problems.text()
+    assert "ยอดรวม" not in view.problems.text()  # the list of problems is in English too
+    assert view.show_section("arrears").about.text().startswith("Instalments past their due date")
 
 
 # --- charts --------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """สรุปแผนครัวเรือน: what the district puts into its development plans, from `plans.plans_summary`.
 
-Actions due this month and overdue, households in need by TPMAP dimension (a bar chart), help
+Actions due this month and overdue, households in need by TPMAP dimension (a bar chart, ui.charts), help
 requested by agency with budgets, and households by status. A double-click on an action opens the
 household.
 """
@@ -15,20 +15,15 @@ from fieldtool.households import DIMENSIONS, STATUSES
 from fieldtool.plans import PlansSummary
 from fieldtool.thai import thai_sort_key
 from ui import worker
+from ui.charts import BarChart
 from ui.households.register import STATUS_COLORS, dimension_text, status_text
 from ui.i18n import day_text, long_day_text, money_text, tr
 from ui.plans.editor import part_title
 from ui.plans.model import action_status_text
 from ui.qt import (
     QColor,
-    QFont,
-    QFontMetrics,
     QHBoxLayout,
     QLabel,
-    QPainter,
-    QRectF,
-    QSizePolicy,
-    Qt,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,7 +34,6 @@ from ui.tablemodel import Column, RowTableModel
 from ui.widgets import MessageBar, empty_note, fit_columns, make_table, section_title
 
 RED = QColor("#c62828")
-BAR = QColor("#1c5fa8")
 
 
 def action_columns(overdue: bool) -> list[Column]:
@@ -86,58 +80,6 @@ STATUS_COLUMNS = [
     ),
     Column("col.households", lambda r: f"{r[1]:,}", "right"),
 ]
-
-
-class BarChart(QWidget):
-    """Horizontal bars with their labels and counts, drawn with QPainter (no chart library needed)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items: list[tuple[str, int]] = []
-        self.setMinimumHeight(5 * 30 + 16)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-
-    def set_items(self, items: list[tuple[str, int]]) -> None:
-        self.items = list(items)
-        line = QFontMetrics(self.font()).height()
-        self.setMinimumHeight(max(5, len(self.items)) * (line + 12) + 16)
-        self.update()
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), self.palette().base())
-        metrics = QFontMetrics(self.font())
-        if not self.items:
-            painter.setPen(QColor("#546e7a"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("summary.no_needs"))
-            return
-        label_w = max(metrics.horizontalAdvance(label) for label, _ in self.items) + 16
-        count_w = metrics.horizontalAdvance("0000") + 16
-        top, row_h = 8, (self.height() - 16) / len(self.items)
-        bar_room = max(10, self.width() - label_w - count_w - 16)
-        biggest = max((n for _, n in self.items), default=0) or 1
-        bold = QFont(self.font())
-        bold.setBold(True)
-        for i, (label, n) in enumerate(self.items):
-            y = top + i * row_h
-            painter.setPen(self.palette().text().color())
-            painter.setFont(self.font())
-            painter.drawText(
-                QRectF(8, y, label_w - 8, row_h),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                label,
-            )
-            width = bar_room * n / biggest
-            bar = QRectF(label_w, y + row_h * 0.18, max(width, 2 if n else 0), row_h * 0.64)
-            painter.fillRect(bar, BAR)
-            painter.setFont(bold)
-            painter.drawText(
-                QRectF(label_w + width + 6, y, count_w, row_h),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                f"{n:,}",
-            )
-        painter.end()
 
 
 def load_summary(db: Database, day: date) -> PlansSummary:
@@ -239,7 +181,7 @@ class PlansSummaryView(QWidget):
             )
         )
         needs = [(dimension_text(d), summary.needs_by_dimension.get(d, 0)) for d in DIMENSIONS]
-        self.chart.set_items(needs if any(n for _, n in needs) else [])
+        self.chart.set_items(needs if any(n for _, n in needs) else [], empty_text=tr("summary.no_needs"))
         self.statuses.set_rows([(code, summary.status_counts.get(code, 0)) for code in STATUSES])
         self.due.set_rows(summary.due_this_month)
         self.overdue.set_rows(summary.overdue)
