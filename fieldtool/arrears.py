@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from fieldtool.ledger import AGING_BUCKETS, aging_bucket
-from fieldtool.loanbook import LoanInfo, load_states, loan_infos
-from fieldtool.reminders import notice_outcomes
+from fieldtool.loanbook import LoanInfo, bulk_reading, loan_infos, open_states, read_book
+from fieldtool.reminders import notice_counts
 
 
 @dataclass
@@ -58,7 +58,13 @@ class ArrearsReport:
 
 
 def arrears_on(session: Session, on: date) -> ArrearsReport:
-    states = load_states(session, on)
+    with bulk_reading():
+        return _arrears_on(session, on)
+
+
+def _arrears_on(session: Session, on: date) -> ArrearsReport:
+    book = read_book(session, on)  # one bulk read for the figures and the notices
+    states = open_states(session, on, book=book)
     infos = loan_infos(session)
     buckets = {label: {"loans": 0, "arrears_satang": 0} for label, _, _ in AGING_BUCKETS}
     by_fund: dict[str, PortfolioLine] = {}
@@ -69,40 +75,40 @@ def arrears_on(session: Session, on: date) -> ArrearsReport:
         if state.stage not in ("follow", "ask"):
             continue
         info = infos[loan_id]
-        days = state.days_overdue
-        lines = (
-            by_fund.setdefault(info.fund_id, PortfolioLine(info.fund_id, info.fund)),
-            by_village.setdefault(info.village_id, PortfolioLine(info.village_id, info.village)),
-            total,
-        )
-        for line in lines:
+        # each figure is a pass over the loan's instalments: once per loan, not once per line
+        days, principal, arrears = state.days_overdue, state.outstanding_principal, state.arrears_satang
+        fund_line = by_fund.get(info.fund_id)
+        if fund_line is None:
+            fund_line = by_fund[info.fund_id] = PortfolioLine(info.fund_id, info.fund)
+        village_line = by_village.get(info.village_id)
+        if village_line is None:
+            village_line = by_village[info.village_id] = PortfolioLine(info.village_id, info.village)
+        for line in (fund_line, village_line, total):
             line.loans += 1
-            line.outstanding_principal += state.outstanding_principal
+            line.outstanding_principal += principal
             if days > 30:
-                line.at_risk_30_principal += state.outstanding_principal
+                line.at_risk_30_principal += principal
             if days > 0:
                 line.overdue_loans += 1
-                line.arrears_satang += state.arrears_satang
+                line.arrears_satang += arrears
         if days > 0:
             bucket = aging_bucket(days)
             buckets[bucket]["loans"] += 1
-            buckets[bucket]["arrears_satang"] += state.arrears_satang
+            buckets[bucket]["arrears_satang"] += arrears
             overdue_insts = state.overdue_instalments()
             overdue.append(
                 OverdueLoan(
                     info=info,
                     days_overdue=days,
                     bucket=bucket,
-                    arrears_satang=state.arrears_satang,
+                    arrears_satang=arrears,
                     outstanding_satang=state.outstanding_satang,
-                    outstanding_principal=state.outstanding_principal,
+                    outstanding_principal=principal,
                     oldest_due=min(i.due_date for i in overdue_insts),
                     overdue_instalments=len(overdue_insts),
                 )
             )
-    notices = {"delivered": 0, "missed": 0, "settled": 0, "open": 0}
-    for outcome in notice_outcomes(session, on, states=states):
-        notices[outcome.state] += 1
+    notices = notice_counts(session, on, book, states)
     overdue.sort(key=lambda o: (-o.days_overdue, o.info.village, o.info.borrower))
     return ArrearsReport(
         on=on,

@@ -214,6 +214,49 @@ def apply_payments(
     )
 
 
+def still_owed(instalments, paid_satang: int, on: date, day=None) -> tuple[list[InstalmentState], int]:
+    """The instalments of a schedule still owed once `paid_satang` has gone to them oldest first, and what is
+    left over beyond the last one (the credit).
+
+    This is what `apply_payments` leaves when every payment went to this one schedule and none was negative or
+    reversed: each payment then fills on from where the one before stopped, so only their sum matters, not
+    their order or days. `instalments` are rows starting (id, no, due_date, principal, interest), in schedule
+    order; only the instalments still owed are made into states (a district's book is mostly paid ones), and
+    `day`, if given, turns their due dates into dates (rows read as text).
+    """
+    owed: list[InstalmentState] = []
+    left = paid_satang
+    for row in instalments:  # indexed, not unpacked: this runs for every instalment of a district's book
+        amount = row[3] + row[4]
+        if left >= amount:
+            left -= amount
+            continue
+        inst = InstalmentState(row[0], row[1], day(row[2]) if day else row[2], row[3], row[4])
+        if left:
+            left = inst.take(left, on)
+        owed.append(inst)
+    return owed, left
+
+
+def days_paid_up(amounts, paid_by_day) -> list:
+    """The day each instalment of a schedule was paid up, or None: what `apply_payments` records as `settled_on`
+    when every payment went to this one schedule and none was negative or reversed.
+
+    `amounts` are the instalments' amounts in schedule order, `paid_by_day` (day, sum paid that day) in order of
+    day. An instalment is paid up on the first day the running sum paid reaches the running sum owed up to and
+    including it; one of nothing to pay is never "paid up" (apply_payments never takes money for it).
+    """
+    out = []
+    owed = paid = taken = 0
+    for amount in amounts:
+        owed += amount
+        while paid < owed and taken < len(paid_by_day):
+            paid += paid_by_day[taken][1]
+            taken += 1
+        out.append(paid_by_day[taken - 1][0] if amount and paid >= owed else None)
+    return out
+
+
 def schedule_in_force(schedules: list[ScheduleState], on: date) -> ScheduleState | None:
     """The newest schedule whose `effective_from` is on or before `on` (the first one before that)."""
     chosen = schedules[0] if schedules else None

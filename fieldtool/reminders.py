@@ -16,17 +16,30 @@ again, its notice counts as missed if its window has closed) and the change log 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import chain, groupby
+from operator import itemgetter
 
-from sqlalchemy import select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from fieldtool.funds import DEFAULT_LADDER, ladder_of  # noqa: F401  (DEFAULT_LADDER: callers read it here)
-from fieldtool.ledger import InstalmentState, LoanState
+from fieldtool.ledger import InstalmentState, LoanState, days_paid_up
 from fieldtool.limits import NAME, NOTE, check_day, check_text
-from fieldtool.loanbook import LoanInfo, get_loan, load_states, loan_infos, officer_of
-from fieldtool.models import Instalment, Loan, ReminderDelivery
+from fieldtool.loanbook import (
+    BookRows,
+    LoanInfo,
+    bulk_reading,
+    get_loan,
+    load_states,
+    loan_infos,
+    officer_of,
+    open_states,
+    read_book,
+)
+from fieldtool.models import Instalment, Loan, Payment, ReminderDelivery
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, format_date_en
 
@@ -95,18 +108,23 @@ def ask_rung(ladder, days_overdue: int) -> tuple[int, str] | None:
     return rung
 
 
+def notice_days(due: date) -> list[tuple[str, date, date]]:
+    """(kind, opens, closes) of every notice of an instalment due on `due`; `closes` is the first day it is shut:
+    the day the next notice opens, or the day after the due date."""
+    opens = [(kind, due - timedelta(days=off)) for kind, off in NOTICE_OFFSETS]
+    return [
+        (kind, opened, opens[idx + 1][1] if idx + 1 < len(opens) else due + timedelta(days=1))
+        for idx, (kind, opened) in enumerate(opens)
+    ]
+
+
 def notice_windows(inst: InstalmentState, disbursed_on: date) -> list[tuple[str, date, date]]:
     """(kind, opens, closes) of the notices of one instalment; `closes` is the first day it is shut.
 
-    A notice that would open before the money was paid out does not apply.
+    A notice that would open before the money was paid out does not apply; the ones after it still close when
+    the next one opens (NOTICE_OFFSETS run from the earliest notice to the latest).
     """
-    windows = []
-    opens = [(kind, inst.due_date - timedelta(days=off)) for kind, off in NOTICE_OFFSETS]
-    opens = [(k, d) for k, d in opens if d >= disbursed_on]
-    for idx, (kind, opened) in enumerate(opens):
-        closes = opens[idx + 1][1] if idx + 1 < len(opens) else inst.due_date + timedelta(days=1)
-        windows.append((kind, opened, closes))
-    return windows
+    return [w for w in notice_days(inst.due_date) if w[1] >= disbursed_on]
 
 
 def _deliveries(session: Session, loan_ids: list[str] | None) -> dict[str, date]:
@@ -127,28 +145,45 @@ def _deliveries(session: Session, loan_ids: list[str] | None) -> dict[str, date]
 
 def reminders_on(session: Session, on: date, loan_ids: list[str] | None = None) -> list[Reminder]:
     """Open notices and open ask tasks on day `on`: the officer's work list for that day."""
-    states = load_states(session, on, loan_ids)
+    with bulk_reading():
+        return _reminders_on(session, on, loan_ids)  # the loans' states are gone by the collector's next pass
+
+
+def _reminders_on(session: Session, on: date, loan_ids: list[str] | None) -> list[Reminder]:
+    states = open_states(session, on, loan_ids)  # only unpaid instalments make reminders
     infos = loan_infos(session, loan_ids)
     delivered = _deliveries(session, loan_ids)
     out: list[Reminder] = []
+    ladders: dict = {}
     for loan_id, state in states.items():
         if state.stage in ("prevent", "closed"):
             continue
-        info = infos[loan_id]
-        out.extend(_loan_reminders(state, info, delivered, on))
+        out.extend(_loan_reminders(state, infos[loan_id], delivered, on, ladders))
     out.sort(key=lambda r: (r.kind != "ask", -r.days_overdue, r.due_date, r.info.village, r.info.borrower))
     return out
 
 
-def _loan_reminders(state: LoanState, info: LoanInfo, delivered: dict[str, date], on: date) -> list[Reminder]:
+# No notice opens earlier than this before its due date.
+_FIRST_NOTICE = timedelta(days=max(off for _, off in NOTICE_OFFSETS))
+
+
+def _loan_reminders(
+    state: LoanState, info: LoanInfo, delivered: dict[str, date], on: date, ladders: dict | None = None
+) -> list[Reminder]:
+    """The open reminders of one loan; `ladders` (ask ladder text -> its rungs in order) is kept by a caller
+    that goes through many loans, so each fund's ladder is read once."""
     out = []
-    ladder = ladder_of(info.ask_ladder)
+    rungs = None
+    loan_figures = None  # the loan's arrears and days overdue, the same for each of its ask tasks
     for inst in state.instalments:
         if inst.is_paid:
             continue
         if inst.due_date < on:
+            if rungs is None:
+                rungs = _rungs(info.ask_ladder, ladders)
+                loan_figures = state.arrears_satang, state.days_overdue
             days = (on - inst.due_date).days
-            rung = ask_rung(ladder, days)
+            rung = ask_rung(rungs, days)
             if rung is None:
                 continue
             rid = f"ask-{rung[0]}:{inst.id}"
@@ -157,9 +192,11 @@ def _loan_reminders(state: LoanState, info: LoanInfo, delivered: dict[str, date]
             out.append(
                 Reminder(rid, "ask", rung[1], state.loan_id, inst.id, inst.no, inst.due_date,
                          inst.due_date + timedelta(days=rung[0]), inst.remaining_satang, days, info,
-                         loan_arrears_satang=state.arrears_satang, loan_days_overdue=state.days_overdue)
+                         loan_arrears_satang=loan_figures[0], loan_days_overdue=loan_figures[1])
             )
             continue
+        if inst.due_date - _FIRST_NOTICE > on:
+            continue  # no notice of it has opened yet
         for kind, opened, closes in notice_windows(inst, state.disbursed_on):
             if opened <= on < closes:
                 rid = f"{kind}:{inst.id}"
@@ -169,6 +206,14 @@ def _loan_reminders(state: LoanState, info: LoanInfo, delivered: dict[str, date]
                                  inst.remaining_satang, 0, info)
                     )
     return out
+
+
+def _rungs(ladder_text: str, ladders: dict | None) -> tuple[tuple[int, str], ...]:
+    if ladders is None:
+        return tuple(sorted(ladder_of(ladder_text)))
+    if ladder_text not in ladders:
+        ladders[ladder_text] = tuple(sorted(ladder_of(ladder_text)))
+    return ladders[ladder_text]
 
 
 def ask_tasks_by_loan(items: list[Reminder]) -> list[Reminder]:
@@ -204,7 +249,14 @@ def notice_outcomes(
         states = load_states(session, on, loan_ids)
     delivered = _deliveries(session, loan_ids)
     followed = _followed_from(session, list(states))
-    out = []
+    return [
+        NoticeOutcome(f"{kind}:{iid}", loan_id, kind, due, result)
+        for loan_id, kind, iid, due, result in _window_results(_instalments_of(states, on, followed), on, delivered)
+    ]
+
+
+def _instalments_of(states: dict[str, LoanState], on: date, followed: dict[str, date]):
+    """What _window_results needs of each instalment of every schedule of the loans paid out by `on`."""
     for loan_id, state in states.items():
         if state.disbursed_on is None or state.disbursed_on > on:
             continue
@@ -212,24 +264,100 @@ def notice_outcomes(
         for idx, sched in enumerate(state.schedules):
             # a schedule replaced by a restructuring has no notices after the new one began
             ends = state.schedules[idx + 1].effective_from if idx + 1 < len(state.schedules) else None
+            starts = max(state.disbursed_on, sched.effective_from)
             for inst in sched.instalments:
-                for kind, opened, closes in notice_windows(inst, state.disbursed_on):
-                    if opened > on or opened < sched.effective_from or (ends and opened >= ends):
-                        continue
-                    if since is not None and closes <= since:
-                        continue  # its time passed while the loan was kept in the old book
-                    rid = f"{kind}:{inst.id}"
-                    done = delivered.get(rid)
-                    if done is not None and done < closes and done <= on:
-                        result = "delivered"
-                    elif inst.settled_on is not None and inst.settled_on < closes:
-                        result = "settled"
-                    elif closes <= on:
-                        result = "missed"
-                    else:
-                        result = "open"
-                    out.append(NoticeOutcome(rid, loan_id, kind, inst.due_date, result))
-    return out
+                yield loan_id, inst.id, inst.due_date, inst.settled_on, starts, ends, since
+
+
+def _window_results(instalments, on: date, delivered: dict[str, date]):
+    """(loan id, kind, instalment id, due date, result) of every notice window opened by `on`, and how it ended:
+    delivered, settled (paid up before it shut), missed (shut) or open.
+
+    `instalments` are (loan id, instalment id, due date, settled_on, the first day a notice may open (paid out,
+    schedule begun), the day this schedule's notices stop or None, the day the loan was first followed or None).
+    """
+    answered = {rid.partition(":")[2] for rid in delivered}  # instalments with a delivery: few
+    days: dict[date, list] = {}  # due date -> its notices: a district's book has few distinct due dates
+    for loan_id, iid, due, settled_on, starts, ends, since in instalments:
+        windows = days.get(due)
+        if windows is None:
+            windows = days[due] = notice_days(due)
+        for kind, opened, closes in windows:
+            if opened < starts or opened > on or (ends and opened >= ends):
+                continue
+            if since is not None and closes <= since:
+                continue  # its time passed while the loan was kept in the old book
+            done = delivered.get(f"{kind}:{iid}") if iid in answered else None
+            if done is not None and done < closes and done <= on:
+                result = "delivered"
+            elif settled_on is not None and settled_on < closes:
+                result = "settled"
+            elif closes <= on:
+                result = "missed"
+            else:
+                result = "open"
+            yield loan_id, kind, iid, due, result
+
+
+def notice_counts(
+    session: Session, on: date, book: BookRows | None = None, states: dict[str, LoanState] | None = None
+) -> dict[str, int]:
+    """How many notice windows opened by `on` were delivered, missed, settled or are open: `notice_outcomes`
+    of the whole book, counted.
+
+    Plain loans (loanbook.read_book) are counted from their rows: an instalment was paid up on the first day the
+    running sum of the loan's payments reached the running sum of its instalments, which is the day
+    `apply_payments` finds when one schedule takes every payment and none is negative or reversed. The other
+    loans go through the ledger (`states` from open_states already holds them whole).
+    """
+    book = book or read_book(session, on)
+    delivered = _deliveries(session, None)
+    followed = _followed_from(session, [lid for lid, _ in book.loans])
+    odd = [lid for lid, _ in book.loans if lid not in book.plain]
+    if odd and (states is None or any(lid not in states for lid in odd)):
+        states = load_states(session, on, odd)
+    odd_states = {lid: states[lid] for lid in odd} if odd else {}
+    counts = Counter({"delivered": 0, "missed": 0, "settled": 0, "open": 0})
+    counts.update(map(itemgetter(4), _window_results(
+        chain(_plain_instalments(session, book, on, followed), _instalments_of(odd_states, on, followed)),
+        on, delivered,
+    )))
+    return dict(counts)
+
+
+def _plain_instalments(session: Session, book: BookRows, on: date, followed: dict[str, date]):
+    """_window_results' rows of the plain loans paid out by `on`, from the book's rows and the days paid."""
+    day = book.day
+    out_on = {}
+    for lid, disbursed in book.loans:
+        disbursed = day(disbursed)
+        if lid in book.plain and disbursed is not None and disbursed <= on:
+            out_on[book.schedules[lid][0][0]] = lid, disbursed
+    # sums in SQL: what each loan paid on each day up to `on`, day by day
+    paid_q = (
+        select(Payment.loan_id, type_coerce(Payment.paid_on, String), func.sum(Payment.amount_satang))
+        .where(Payment.paid_on <= on)
+        .group_by(Payment.loan_id, Payment.paid_on)
+        .order_by(Payment.loan_id, Payment.paid_on)
+    )
+    paid_days = {lid: [row[1:] for row in rows]
+                 for lid, rows in groupby(session.connection().execute(paid_q).all(), itemgetter(0))}
+    last_due = on + _FIRST_NOTICE  # no notice of an instalment due later has opened
+    if book.instalments and isinstance(book.instalments[0][2], str):
+        last_due = last_due.isoformat()  # due dates read as ISO text compare as the days do: parse only those kept
+    for sid, rows in groupby(book.instalments, itemgetter(5)):
+        loan = out_on.get(sid)
+        if loan is None:
+            continue
+        lid, disbursed = loan
+        _, _, eff, _ = book.plain_schedule(lid)
+        starts, since = max(disbursed, eff), followed.get(lid)
+        rows = list(rows)
+        paid_up = days_paid_up([principal + interest for _, _, _, principal, interest, _ in rows], paid_days.get(lid, ()))
+        for (iid, _, due, _, _, _), settled_on in zip(rows, paid_up, strict=True):
+            if due > last_due:
+                continue
+            yield lid, iid, day(due), day(settled_on), starts, None, since
 
 
 def _followed_from(session: Session, loan_ids: list[str]) -> dict[str, date]:
