@@ -203,7 +203,8 @@ class Database:
 
     @contextmanager
     def session(self):
-        """A session that commits on success and rolls everything back on any error."""
+        """A session that commits on success and rolls everything back on any error, with the files written
+        for it (`fieldtool.transaction_files.remove_on_rollback`: letters, photos, bundles)."""
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -227,8 +228,14 @@ class Database:
 
     @property
     def photo_dir(self) -> Path:
-        """Where visit photos are kept: beside the database file, named by their hash."""
-        return self.path.parent / f"{self.path.stem}-photos"
+        """Where visit photos are kept, named by their hash: beside a SQLite file ("<name>-photos"); for an
+        office on PostgreSQL, which has no file to stand beside, the folder `db.office.server_photo_dir` says.
+        The one answer for the app, the command line, bundles and backups."""
+        if self.engine.dialect.name == "sqlite":
+            return self.path.parent / f"{self.path.stem}-photos"
+        from db.office import server_photo_dir  # (db.office builds on this module)
+
+        return server_photo_dir(self)
 
     def dispose(self) -> None:
         self.engine.dispose()

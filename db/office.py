@@ -85,15 +85,25 @@ def as_office(db: Database) -> OfficeDatabase:
     return OfficeDatabase(path=db.path, engine=db.engine)
 
 
-def photo_dir(db: Database) -> Path:
-    """Where photos of visits are kept: beside a SQLite file, or the `photo_dir` setting for PostgreSQL."""
-    if db.engine.dialect.name == "sqlite":
-        return db.path.parent / f"{db.path.stem}-photos"
+def office_data_dir() -> Path:
+    """The office's data folder when its database is on a server: its key file and photos are kept here."""
+    return Path(user_data_dir("fieldtool", appauthor=False))
+
+
+def server_photo_dir(db: Database) -> Path:
+    """The photos of an office on PostgreSQL: the `photo_dir` setting, else "<database>-photos" in the office's
+    data folder. (`Database.photo_dir` asks this; a server database's `path` is only its name, and a folder
+    beside it would be the current directory.)"""
     configured = db.setting("photo_dir")
     if configured:
         return Path(configured)
     name = make_url(db.engine.url).database or "office"
-    return Path(user_data_dir("fieldtool", appauthor=False)) / f"{name}-photos"
+    return office_data_dir() / f"{name}-photos"
+
+
+def photo_dir(db: Database) -> Path:
+    """`db.photo_dir`, for the callers that still ask here (exports.bundle.import_bundle)."""
+    return db.photo_dir
 
 
 def default_key_path(db: Database) -> Path:
@@ -104,4 +114,4 @@ def default_key_path(db: Database) -> Path:
     if db.engine.dialect.name == "sqlite":
         return db.path.parent / f"{db.path.stem}.key"
     name = make_url(db.engine.url).database or "office"
-    return Path(user_data_dir("fieldtool", appauthor=False)) / f"{name}.key"
+    return office_data_dir() / f"{name}.key"

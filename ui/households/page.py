@@ -26,7 +26,6 @@ from ui.qt import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     Qt,
     QTabWidget,
     QVBoxLayout,
@@ -37,7 +36,16 @@ from ui.qt import (
 from ui.screen import fit_to_screen
 from ui.tablemodel import Column, RowTableModel
 from ui.visits.model import visit_columns
-from ui.widgets import ElidedLabel, MessageBar, empty_note, fit_columns, make_table, stage_color
+from ui.widgets import (
+    BADGE,
+    ElidedLabel,
+    MessageBar,
+    empty_note,
+    fit_columns,
+    make_table,
+    share_header_room,
+    stage_color,
+)
 
 MEMBER_COLUMNS = [
     Column("col.name", lambda m: m[0], max_width=300),
@@ -89,7 +97,7 @@ class HouseholdPage(QDialog):
 
     HEADER_FIELDS = (("head", "village", "house_no", "phone"), ("source", "status", "verified", "plan"))
     # Values that may be longer than their room: cut with "…" (whole in the tooltip) rather than widen the window.
-    LONG_VALUES = ("head", "village", "source", "verified", "plan")
+    LONG_VALUES = ("head", "village", "verified", "plan", "source")  # read whole in this order
 
     def __init__(self, db: Database, household_id: str, day: date, parent=None):
         super().__init__(parent)
@@ -102,7 +110,7 @@ class HouseholdPage(QDialog):
 
         self.message = MessageBar()
         self._values: dict[str, QLabel] = {}
-        header = QGridLayout()
+        self._header = header = QGridLayout()
         for r, names in enumerate(self.HEADER_FIELDS):
             for c, name in enumerate(names):
                 caption = QLabel(tr(f"hh.{name}"))
@@ -111,11 +119,9 @@ class HouseholdPage(QDialog):
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self._values[name] = value
                 header.addWidget(caption, r, c * 2)
-                header.addWidget(value, r, c * 2 + 1)
-        for c in range(4):
-            header.setColumnStretch(c * 2 + 1, 1)
+                # the status is a coloured badge as wide as its word, held left (see the loan page's stage)
+                header.addWidget(value, r, c * 2 + 1, *((BADGE,) if name == "status" else ()))
         self._values["head"].setStyleSheet("QLabel { font-weight: bold; }")
-        self._values["status"].setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
 
         self.tabs = QTabWidget()
         self.members = RowTableModel(MEMBER_COLUMNS, self)
@@ -205,6 +211,10 @@ class HouseholdPage(QDialog):
                 box.addWidget(part, 1)
         return page
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        share_header_room(self._header, self.HEADER_FIELDS, self._values, self.LONG_VALUES)  # the names' room changed
+
     def header_text(self, name: str) -> str:
         return self._values[name].text()
 
@@ -244,6 +254,7 @@ class HouseholdPage(QDialog):
             else tr("households.no_plan")
         )
         self.status.setCurrentIndex(max(0, self.status.findData(v.status)))
+        share_header_room(self._header, self.HEADER_FIELDS, values, self.LONG_VALUES)
 
         self.members.set_rows(v.members)
         self.needs.set_rows(list(v.needs.items()))

@@ -19,7 +19,6 @@ from ui.i18n import day_text, domain_label, tr
 from ui.qt import (
     QCheckBox,
     QColor,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,7 +31,7 @@ from ui.qt import (
     emit,
 )
 from ui.tablemodel import Column, RowTableModel
-from ui.widgets import MessageBar, empty_note, fit_columns, make_table
+from ui.widgets import MessageBar, empty_note, filter_box, fit_columns, make_table
 
 STALE_FG, STALE_BG = QColor("#b71c1c"), QColor("#fdecea")
 STATUS_COLORS = {
@@ -147,12 +146,12 @@ class HouseholdsView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("households.search"))
         self.search.setClearButtonEnabled(True)
-        self.village = QComboBox()
-        self.status = QComboBox()
+        self.village = filter_box()
+        self.status = filter_box()
         self.status.addItem(tr("filter.all_statuses"), None)
         for code in STATUSES:
             self.status.addItem(status_text(code), code)
-        self.need = QComboBox()
+        self.need = filter_box()
         self.need.addItem(tr("filter.all_needs"), None)
         for code in DIMENSIONS:
             self.need.addItem(dimension_text(code), code)

@@ -11,11 +11,12 @@ from datetime import date
 from db import Database
 from fieldtool import visits
 from fieldtool.visits import MEETING_KINDS, MeetingInput
+from fieldtool.visits_view import target_names
 from ui.dialogs import FormDialog, clock_text, input_error
 from ui.households.data import villages
 from ui.i18n import tr
 from ui.qt import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, Qt
-from ui.visits.data import Choice, target_names, village_targets
+from ui.visits.data import Choice, village_targets
 from ui.visits.model import meeting_kind_text
 from ui.widgets import DateField
 

@@ -45,6 +45,7 @@ def visit_columns(with_village: bool = True) -> list[Column]:
         Column(
             "col.visited",
             lambda r: when_text(r.visit.visited_on, r.visit.visited_at),
+            "right",  # a day and a time, like every date in a list: never cut to make room for words
             sort_key=lambda r: (r.visit.visited_on, r.visit.visited_at),
         ),
     ]
@@ -74,6 +75,7 @@ MEETING_COLUMNS = [
     Column(
         "col.held",
         lambda r: when_text(r.meeting.held_on, r.meeting.held_at),
+        "right",
         sort_key=lambda r: (r.meeting.held_on, r.meeting.held_at),
     ),
     Column("col.meeting_kind", lambda r: meeting_kind_text(r.meeting.kind)),

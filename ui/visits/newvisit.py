@@ -315,6 +315,8 @@ class NewVisitWindow(QDialog):
         for col in range(1, table.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 14)
+        # its header and two rows at least: room for the sentence it shows while empty, on a 720-line screen too
+        table.setMinimumHeight(table.fontMetrics().height() * 3 + 3 * 14)
 
     # --- the village's loans, households and groups ----------------------------------------------------------
 
@@ -644,22 +646,15 @@ class NewVisitWindow(QDialog):
         data = self.visit_input()
         if not (data.purposes or data.findings):
             raise input_error("visit.empty")
-        written: list[Path] = []
-        try:
-            with self.db.session() as s:  # commits when the block ends
-                result = visits.add_visit(s, data, self.db.photo_dir)
-                written = result.written_files
-                saved = VisitSaved(
-                    result.visit.id,
-                    list(result.payments),
-                    sum(x for _, x in data.collected),
-                    len(result.photos),
-                )
-        except BaseException:
-            for path in written:  # the visit was not recorded: the photo files it wrote go too
-                path.unlink(missing_ok=True)
-            raise
-        return saved
+        # commits when the block ends; if it does not, the photo files go with the visit (add_visit)
+        with self.db.session() as s:
+            result = visits.add_visit(s, data, self.db.photo_dir)
+            return VisitSaved(
+                result.visit.id,
+                list(result.payments),
+                sum(x for _, x in data.collected),
+                len(result.photos),
+            )
 
     def accept(self) -> None:
         try:
