@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_loanbook.py
 	$(PY) bench/bench_letters.py
 	$(PY) bench/bench_sync.py
+	$(PY) bench/bench_report.py
 	$(PY) bench/bench_startup.py
 
 lint: $(STAMP)

@@ -59,8 +59,9 @@ from exports.keyfile import raw_public as _raw
 from exports.keyfile import unb64 as _unb64
 from fieldtool import handover, registry, succession, sync
 from fieldtool.models import Subdistrict, SyncBundle, SyncKey
-from fieldtool.sync import Entry
+from fieldtool.sync import Entry, collector_paused
 from fieldtool.thai import InputError, busy_error, iso_time
+from fieldtool.transaction_files import remove_on_rollback
 
 MAGIC = b"FTBUNDLE"
 FORMAT_VERSION = 1
@@ -659,6 +660,26 @@ MANIFEST_FIELDS = {"format": int, "kind": str, "schema_version": str, "device_id
                    "entries": int, "counts": dict, "parts": dict}
 
 
+def _lines(fh: BinaryIO, h) -> Iterator[bytes]:
+    """The lines of a file without their newlines, read a megabyte at a time (ZipExtFile's own line reading
+    is Python, a line at a time), each block also into the hash `h`."""
+    rest = b""
+    while block := fh.read(1 << 20):
+        h.update(block)
+        lines = (rest + block).split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _json_line(line: bytes):
+    """json.loads(line), without its guess at the encoding for the usual line, an object in UTF-8."""
+    if line[:1] == b"{" and line[1:2] != b"\x00":  # what json.detect_encoding would take for UTF-8
+        return json.loads(line.decode("utf-8", "surrogatepass"))
+    return json.loads(line)
+
+
 def read_payload(zip_path: Path | BinaryIO, name: str) -> Payload:
     """Open the decrypted zip with limits (size, ratio, names) and check every part against the manifest."""
     bad = _refuse(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}", f"the contents of {name} are damaged or not a bundle's")
@@ -691,11 +712,8 @@ def read_payload(zip_path: Path | BinaryIO, name: str) -> Payload:
         if set(parts) != set(names) - {"manifest.json"}:
             raise bad
         h = hashlib.sha256()
-        entries = []
-        with zf.open("changes.jsonl") as fh:
-            for line in fh:
-                h.update(line)
-                entries.append(Entry.from_json(json.loads(line)))
+        with zf.open("changes.jsonl") as fh, collector_paused():
+            entries = [Entry.from_json(_json_line(line)) for line in _lines(fh, h)]
         if h.hexdigest() != parts["changes.jsonl"] or len(entries) != manifest["entries"]:
             raise bad
         photos = [n for n in names if n.startswith("photos/")]
@@ -766,6 +784,7 @@ def _write_recorded(s, out: Path, manifest: dict, entries, photos_from: Path, he
     except BaseException:
         hidden.discard()
         raise
+    remove_on_rollback(s, out)  # named now, and gone again if the transaction that records it does not commit
     return manifest, hidden.digest
 
 
@@ -774,54 +793,48 @@ def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: P
     """The laptop's bundle for the office: its own changes since its previous bundle (all with `full`)."""
     keys = read_private_key(key_path or default_key_path(db), "officer", passphrase)
     out = Path(out)
-    written = False
-    try:
-        with db.session() as s:
-            device = sync.local_device(s)
-            officer = registry.setting(s, "officer")
-            if not succession.signs_for(s, keys.device_id, device):  # a restored book keeps its officer's key
-                raise _refuse("กุญแจนี้เป็นของเครื่องอื่น", f"the key file belongs to device {keys.device_id}, not this one")
-            office = s.scalars(select(SyncKey).where(SyncKey.role == "office").order_by(SyncKey.enrolled_at.desc())).first()
-            if office is None:
-                raise _refuse("ยังไม่ได้รับกุญแจของสำนักงาน ให้ใช้ 'fieldtool keys trust-office FILE' ก่อน",
-                              "the office's key is not trusted yet: run 'fieldtool keys trust-office FILE' first")
-            code = subdistrict_code(s)
-            if not code:
-                raise _refuse("ยังไม่ได้ตั้งตำบลของเครื่องนี้", "this laptop has no subdistrict set up yet")
-            sync.baseline(s, device, officer)
-            s.flush()
-            lineage = [p.device_id for p in succession.predecessors(s)]
-            last = succession.last_field_bundle(s, [device])
-            newest = succession.last_field_bundle(s, [device, *lineage])  # a predecessor's too: a restored laptop
-            bundle_seq = (newest.bundle_seq if newest else 0) + 1  # numbered on from the last this book knows of
-            after = 0 if full or last is None else last.seq_to
-            top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == device)).scalar() or 0
-            marks = sync.return_marks(s, [device, *reversed(lineage)])
-            # signed with the key of a device it succeeds: the bundle says so, and the predecessors' changes that
-            # no bundle carried travel with this device's first range (a new key vouches for this device only)
-            inherited = keys.device_id != device
-            carried = succession.carried_ranges(s) if inherited and after == 0 else {}
-            manifest = {"format": FORMAT_VERSION, "kind": "field", "schema_version": _schema_version(s),
-                        "device_id": device, "officer": officer, "subdistrict_code": code, "bundle_seq": bundle_seq,
-                        "full": full, "seq_from": after + 1, "seq_to": top, "created": _now_text(),
-                        "marks": {**marks, "upto": succession.acknowledged(s, marks["upto"])},
-                        **(succession.manifest_fields(s) if inherited else {}), **({"carried": carried} if carried else {})}
-            entries = itertools.chain(*(sync.device_entries(s, d, lo - 1, hi) for d, (lo, hi) in sorted(carried.items())),
-                                      sync.device_entries(s, device, after))
-            manifest, digest = _write_recorded(
-                s, out, manifest, entries, photo_dir(db),
-                {"kind": "field", "sender_device": device}, keys, office, lambda m, digest: SyncBundle(
-                    direction="out", kind="field", sha256=digest, source_device=device, target_device=office.device_id,
-                    bundle_seq=bundle_seq, officer=officer, area_code=code, full=full, seq_from=after + 1, seq_to=top,
-                    entries=m["entries"], entries_new=m["entries"], marks=json.dumps(m["marks"]),
-                    schema_version=m["schema_version"], created_at=datetime.now(UTC),
-                    processed_at=datetime.now(UTC), file_name=out.name))
-            written = True
-            _pause_export("after-rename")
-    except BaseException:
-        if written:  # the bundle was not recorded as sent: the file must not circulate
-            out.unlink(missing_ok=True)
-        raise
+    # the file is the transaction's (_write_recorded): not recorded as sent, it does not circulate
+    with db.session() as s:
+        device = sync.local_device(s)
+        officer = registry.setting(s, "officer")
+        if not succession.signs_for(s, keys.device_id, device):  # a restored book keeps its officer's key
+            raise _refuse("กุญแจนี้เป็นของเครื่องอื่น", f"the key file belongs to device {keys.device_id}, not this one")
+        office = s.scalars(select(SyncKey).where(SyncKey.role == "office").order_by(SyncKey.enrolled_at.desc())).first()
+        if office is None:
+            raise _refuse("ยังไม่ได้รับกุญแจของสำนักงาน ให้ใช้ 'fieldtool keys trust-office FILE' ก่อน",
+                          "the office's key is not trusted yet: run 'fieldtool keys trust-office FILE' first")
+        code = subdistrict_code(s)
+        if not code:
+            raise _refuse("ยังไม่ได้ตั้งตำบลของเครื่องนี้", "this laptop has no subdistrict set up yet")
+        sync.baseline(s, device, officer)
+        s.flush()
+        lineage = [p.device_id for p in succession.predecessors(s)]
+        last = succession.last_field_bundle(s, [device])
+        newest = succession.last_field_bundle(s, [device, *lineage])  # a predecessor's too: a restored laptop
+        bundle_seq = (newest.bundle_seq if newest else 0) + 1  # numbered on from the last this book knows of
+        after = 0 if full or last is None else last.seq_to
+        top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == device)).scalar() or 0
+        marks = sync.return_marks(s, [device, *reversed(lineage)])
+        # signed with the key of a device it succeeds: the bundle says so, and the predecessors' changes that
+        # no bundle carried travel with this device's first range (a new key vouches for this device only)
+        inherited = keys.device_id != device
+        carried = succession.carried_ranges(s) if inherited and after == 0 else {}
+        manifest = {"format": FORMAT_VERSION, "kind": "field", "schema_version": _schema_version(s),
+                    "device_id": device, "officer": officer, "subdistrict_code": code, "bundle_seq": bundle_seq,
+                    "full": full, "seq_from": after + 1, "seq_to": top, "created": _now_text(),
+                    "marks": {**marks, "upto": succession.acknowledged(s, marks["upto"])},
+                    **(succession.manifest_fields(s) if inherited else {}), **({"carried": carried} if carried else {})}
+        entries = itertools.chain(*(sync.device_entries(s, d, lo - 1, hi) for d, (lo, hi) in sorted(carried.items())),
+                                  sync.device_entries(s, device, after))
+        manifest, digest = _write_recorded(
+            s, out, manifest, entries, db.photo_dir,
+            {"kind": "field", "sender_device": device}, keys, office, lambda m, digest: SyncBundle(
+                direction="out", kind="field", sha256=digest, source_device=device, target_device=office.device_id,
+                bundle_seq=bundle_seq, officer=officer, area_code=code, full=full, seq_from=after + 1, seq_to=top,
+                entries=m["entries"], entries_new=m["entries"], marks=json.dumps(m["marks"]),
+                schema_version=m["schema_version"], created_at=datetime.now(UTC),
+                processed_at=datetime.now(UTC), file_name=out.name))
+        _pause_export("after-rename")
     return {"file": str(out), "sha256": digest, "bundle_seq": bundle_seq, "entries": manifest["entries"],
             "seq_from": after + 1, "seq_to": top, "full": full, "counts": manifest["counts"],
             "photos": len(manifest["parts"]) - 1, "photos_missing": manifest["photos_missing"]}
@@ -832,58 +845,52 @@ def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path
     """The office's bundle for one laptop: the office's own changes to that subdistrict it has not received."""
     keys = read_private_key(key_path or default_key_path(db), "office", passphrase)
     out = Path(out)
-    written = False
-    try:
-        with db.session() as s:
-            office_device = sync.local_device(s)
-            target = s.scalars(select(SyncKey).where(SyncKey.role == "officer", SyncKey.device_id == device_id)
-                               .order_by(SyncKey.enrolled_at.desc())).first()
-            if target is None:
-                raise _refuse(f"ยังไม่ได้ลงทะเบียนกุญแจของเครื่อง {device_id}",
-                              f"no officer key is enrolled for device {device_id}: run 'fieldtool office-keys enrol FILE'")
-            handover.refuse_sending_to(target)
-            area_devices = sorted(set(s.scalars(select(SyncKey.device_id).where(SyncKey.area_code == target.area_code)))
-                                  | set(s.scalars(select(SyncBundle.source_device).where(
-                                      SyncBundle.direction == "in", SyncBundle.area_code == target.area_code))))
-            latest = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field",
-                                                        SyncBundle.source_device == device_id)
-                               .order_by(SyncBundle.bundle_seq.desc())).first()
-            marks = json.loads(latest.marks) if latest else {}
-            upto = marks.get("upto", {})
-            after = int(upto.get(office_device, 0))
-            entries = sync.office_entries_for(s, office_device, area_devices, after)
-            top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == office_device)).scalar() or 0
-            # what the subdistrict's other laptops sent the office travels on to this one (a colleague's
-            # work, the restructuring the office chose), each from where this laptop last acknowledged it
-            peers = [d for d in area_devices if d not in (device_id, office_device)]
-            relayed, peer_tops = sync.peer_entries(s, peers, upto)
-            entries += relayed
-            result = {"file": None, "device_id": device_id, "entries": len(entries), "after_seq": after}
-            if not entries:
-                return result
-            last = s.execute(select(func.max(SyncBundle.bundle_seq)).where(
-                SyncBundle.direction == "out", SyncBundle.kind == "return", SyncBundle.target_device == device_id)).scalar()
-            bundle_seq = (last or 0) + 1
-            officer = registry.setting(s, "officer")
-            manifest = {"format": FORMAT_VERSION, "kind": "return", "schema_version": _schema_version(s),
-                        "device_id": office_device, "officer": officer, "subdistrict_code": target.area_code,
-                        "district_code": registry.setting(s, "district_code"), "target_device": device_id,
-                        "bundle_seq": bundle_seq, "full": False, "seq_from": after + 1, "seq_to": top,
-                        "created": _now_text(), "marks": {"upto": {**peer_tops, office_device: top}}}
-            manifest, digest = _write_recorded(
-                s, out, manifest, entries, photo_dir(db), {"kind": "return", "sender_device": office_device}, keys,
-                target, lambda m, digest: SyncBundle(
-                    direction="out", kind="return", sha256=digest, source_device=office_device, target_device=device_id,
-                    bundle_seq=bundle_seq, officer=officer, area_code=target.area_code, seq_from=after + 1, seq_to=top,
-                    entries=len(entries), entries_new=len(entries), marks=json.dumps(m["marks"]),
-                    schema_version=m["schema_version"], created_at=datetime.now(UTC),
-                    processed_at=datetime.now(UTC), file_name=out.name))
-            written = True
-            _pause_export("after-rename")
-    except BaseException:
-        if written:
-            out.unlink(missing_ok=True)
-        raise
+    # the file is the transaction's (_write_recorded)
+    with db.session() as s:
+        office_device = sync.local_device(s)
+        target = s.scalars(select(SyncKey).where(SyncKey.role == "officer", SyncKey.device_id == device_id)
+                           .order_by(SyncKey.enrolled_at.desc())).first()
+        if target is None:
+            raise _refuse(f"ยังไม่ได้ลงทะเบียนกุญแจของเครื่อง {device_id}",
+                          f"no officer key is enrolled for device {device_id}: run 'fieldtool office-keys enrol FILE'")
+        handover.refuse_sending_to(target)
+        area_devices = sorted(set(s.scalars(select(SyncKey.device_id).where(SyncKey.area_code == target.area_code)))
+                              | set(s.scalars(select(SyncBundle.source_device).where(
+                                  SyncBundle.direction == "in", SyncBundle.area_code == target.area_code))))
+        latest = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field",
+                                                    SyncBundle.source_device == device_id)
+                           .order_by(SyncBundle.bundle_seq.desc())).first()
+        marks = json.loads(latest.marks) if latest else {}
+        upto = marks.get("upto", {})
+        after = int(upto.get(office_device, 0))
+        entries = sync.office_entries_for(s, office_device, area_devices, after)
+        top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == office_device)).scalar() or 0
+        # what the subdistrict's other laptops sent the office travels on to this one (a colleague's
+        # work, the restructuring the office chose), each from where this laptop last acknowledged it
+        peers = [d for d in area_devices if d not in (device_id, office_device)]
+        relayed, peer_tops = sync.peer_entries(s, peers, upto)
+        entries += relayed
+        result = {"file": None, "device_id": device_id, "entries": len(entries), "after_seq": after}
+        if not entries:
+            return result
+        last = s.execute(select(func.max(SyncBundle.bundle_seq)).where(
+            SyncBundle.direction == "out", SyncBundle.kind == "return", SyncBundle.target_device == device_id)).scalar()
+        bundle_seq = (last or 0) + 1
+        officer = registry.setting(s, "officer")
+        manifest = {"format": FORMAT_VERSION, "kind": "return", "schema_version": _schema_version(s),
+                    "device_id": office_device, "officer": officer, "subdistrict_code": target.area_code,
+                    "district_code": registry.setting(s, "district_code"), "target_device": device_id,
+                    "bundle_seq": bundle_seq, "full": False, "seq_from": after + 1, "seq_to": top,
+                    "created": _now_text(), "marks": {"upto": {**peer_tops, office_device: top}}}
+        manifest, digest = _write_recorded(
+            s, out, manifest, entries, db.photo_dir, {"kind": "return", "sender_device": office_device}, keys,
+            target, lambda m, digest: SyncBundle(
+                direction="out", kind="return", sha256=digest, source_device=office_device, target_device=device_id,
+                bundle_seq=bundle_seq, officer=officer, area_code=target.area_code, seq_from=after + 1, seq_to=top,
+                entries=len(entries), entries_new=len(entries), marks=json.dumps(m["marks"]),
+                schema_version=m["schema_version"], created_at=datetime.now(UTC),
+                processed_at=datetime.now(UTC), file_name=out.name))
+        _pause_export("after-rename")
     return {**result, "file": str(out), "sha256": digest, "bundle_seq": bundle_seq, "counts": manifest["counts"]}
 
 

@@ -2,7 +2,8 @@
 the address labels of those that go by post, and record what was issued.
 
 The PDFs are written to temporary files and moved into place only when complete; the letters are
-recorded in the caller's transaction, so a failure anywhere leaves neither a file nor a spent number.
+recorded in the caller's transaction, which owns the files (fieldtool.transaction_files): a failure anywhere,
+up to its commit, leaves neither a file nor a spent number.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from fieldtool import letters
 from fieldtool.models import LetterRecord
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, format_date_en
+from fieldtool.transaction_files import remove_on_rollback
 
 
 @dataclass
@@ -68,20 +70,15 @@ def issue(
     register = letters.dispatch_register(session, prepared, on) if with_dispatch else None
     labels = letters.address_labels(prepared)
     labels_out = Path(labels_path) if labels_path else labels_path_for(out_path)
-    written: list[Path] = []
-    try:
-        pages = render_letters([p.content for p in prepared], out_path, dispatch=register, progress=progress)
-        written.append(out_path)
-        if labels:
-            render_labels(labels, labels_out)
-            written.append(labels_out)
-        digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
-        records = letters.record_issued(session, prepared, digest, out_path.name)
-        session.flush()
-    except BaseException:
-        for path in written:  # the numbers were not recorded: the files must not circulate
-            path.unlink(missing_ok=True)
-        raise
+    # The files are the transaction's: if it does not commit, the numbers were not spent and the files go.
+    pages = render_letters([p.content for p in prepared], out_path, dispatch=register, progress=progress)
+    remove_on_rollback(session, out_path)
+    if labels:
+        render_labels(labels, labels_out)
+        remove_on_rollback(session, labels_out)
+    digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
+    records = letters.record_issued(session, prepared, digest, out_path.name)
+    session.flush()
     new = sum(1 for p in prepared if p.request.record is None)
     block = letters.number_block(session, on)
     return IssueResult(

@@ -142,17 +142,22 @@ FIELD_HELP = {
     ("groups", "moo"): _MOO,
     ("groups", "chair"): Text("ประธานกลุ่ม: " + _PERSON[0], "the chair: " + _PERSON[1]),
     ("groups", "members"): Text(
-        "สมาชิกคนอื่นของกลุ่ม แต่ละคนเขียนแบบเดียวกับประธาน คั่นด้วยเครื่องหมายจุลภาค (,)",
-        "the group's other members, each written like the chair, separated by commas",
+        "สมาชิกคนอื่นของกลุ่ม แต่ละคนเขียนแบบเดียวกับประธาน คั่นด้วยเครื่องหมายจุลภาค (,) "
+        "คนชื่อซ้ำกันในหมู่บ้านให้เขียนบ้านเลขที่ในวงเล็บ เช่น นางสมศรี ใจดี (บ้านเลขที่ 12) "
+        "ถ้าบ้านเดียวกันมีสองคนชื่อเดียวกัน เขียนคนที่สองว่า นางสมศรี ใจดี (บ้านเลขที่ 12 คนที่ 2)",
+        "the group's other members, each written like the chair, separated by commas; namesakes in the village "
+        "with the house in brackets, e.g. นางสมศรี ใจดี (บ้านเลขที่ 12), and a second of one name at one house "
+        "as นางสมศรี ใจดี (บ้านเลขที่ 12 คนที่ 2)",
     ),
     ("loans", "agreement_no"): Text(_AGREEMENT.th + " แผ่นการชำระเงินใช้เลขนี้อ้างถึงสัญญา",
                                     _AGREEMENT.en + "; the payments sheet refers to the loan by it"),
     ("loans", "fund"): Text("ชื่อกองทุนตามที่ตั้งค่าไว้ในโปรแกรม (เลือกจากรายการ)",
                             "the fund's name as set up in the program (pick from the list)"),
     ("loans", "borrower"): Text(
-        "ผู้กู้: เลขประจำตัวประชาชนของหัวหน้าครัวเรือน (อยู่ในแผ่นครัวเรือน) หรือชื่อกลุ่ม (อยู่ในแผ่นกลุ่ม)",
+        "ผู้กู้: เลขประจำตัวประชาชนของหัวหน้าครัวเรือน (อยู่ในแผ่นครัวเรือน) หรือชื่อกลุ่ม (อยู่ในแผ่นกลุ่ม) "
+        "หัวหน้าครัวเรือนที่ไม่มีเลขประจำตัว เขียนชื่อกับบ้านเลขที่ เช่น นางสมศรี ใจดี (บ้านเลขที่ 12)",
         "the borrower: the household head's national ID (on the households sheet) or the group's name (on the "
-        "groups sheet)",
+        "groups sheet); a head without an ID by name and house, e.g. นางสมศรี ใจดี (บ้านเลขที่ 12)",
     ),
     ("loans", "moo"): Text("หมู่ที่ของผู้กู้ ใช้แยกกลุ่มชื่อเดียวกันในต่างหมู่บ้าน",
                            "the borrower's village number; tells apart groups of the same name in two villages"),
@@ -416,7 +421,8 @@ def _header(ws, layout: SheetLayout) -> None:
         cell.border = GRID
         help_ = FIELD_HELP[(layout.key, column.field)]
         need = "จำเป็นต้องกรอก (required)\n" if column.required else ""
-        cell.comment = Comment(f"{need}{help_.th}\n{help_.en}", "fieldtool", width=320, height=160)
+        note = f"{need}{help_.th}\n{help_.en}"
+        cell.comment = Comment(note, "fieldtool", width=320, height=max(160, 20 * _lines(note, 36)))
         letter = get_column_letter(c)
         dim = ws.column_dimensions[letter]
         dim.width = max(WIDTHS.get((layout.key, column.field), 14), math.ceil(_visual_len(column.headers[0])) + 4)

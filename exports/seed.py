@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from db import Database
-from db.office import default_key_path, photo_dir
+from db.office import default_key_path
 from exports import bundle
 from fieldtool import handover, registry, sync
 from fieldtool.models import SyncBundle, SyncKey
@@ -35,44 +35,38 @@ def export_seed_bundle(db: Database, code: str, card_path: Path, out: Path, on: 
     card = bundle.read_public_card(Path(card_path), "officer")
     on = on or today_in_thailand()
     out = Path(out)
-    written = False
-    try:
-        with db.session() as s:
-            target = _enrol_for(s, card, code)
-            office_device = sync.local_device(s)
-            devices = handover.area_devices(s, code)
-            area = handover.area_of(s, code, devices)
-            record = handover.record_handover(s, area, devices, target, on)
-            entries = sync.office_entries_for(s, office_device, devices, 0)
-            relayed, peer_tops = sync.peer_entries(s, [d for d in devices if d != target.device_id], {})
-            entries += relayed
-            top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == office_device)).scalar() or 0
-            last = s.execute(select(func.max(SyncBundle.bundle_seq)).where(
-                SyncBundle.direction == "out", SyncBundle.kind == "return",
-                SyncBundle.target_device == target.device_id)).scalar()
-            bundle_seq = (last or 0) + 1
-            officer = registry.setting(s, "officer")
-            seed = {"handover_id": record.id, "subdistrict_id": area.subdistrict_id,
-                    "letterhead": handover.letterhead_of(s, devices)}
-            manifest = {"format": bundle.FORMAT_VERSION, "kind": "return", "schema_version": bundle._schema_version(s),
-                        "device_id": office_device, "officer": officer, "subdistrict_code": code,
-                        "district_code": registry.setting(s, "district_code"), "target_device": target.device_id,
-                        "bundle_seq": bundle_seq, "full": True, "seq_from": 1, "seq_to": top,
-                        "created": bundle._now_text(), "marks": {"upto": {**peer_tops, office_device: top}}, "seed": seed}
-            manifest, digest = bundle._write_recorded(
-                s, out, manifest, entries, photo_dir(db), {"kind": "return", "sender_device": office_device}, keys,
-                target, lambda m, digest: SyncBundle(
-                    direction="out", kind="return", sha256=digest, source_device=office_device,
-                    target_device=target.device_id, bundle_seq=bundle_seq, officer=officer, area_code=code, full=True,
-                    seq_from=1, seq_to=top, entries=len(entries), entries_new=len(entries),
-                    marks=json.dumps(m["marks"]), schema_version=m["schema_version"], created_at=datetime.now(UTC),
-                    processed_at=datetime.now(UTC), file_name=out.name))
-            written = True
-            summary = handover.handover_json(s, record)
-    except BaseException:
-        if written:  # the seed was not recorded: the file must not circulate
-            out.unlink(missing_ok=True)
-        raise
+    # the file is the transaction's (bundle._write_recorded): not recorded, it does not circulate
+    with db.session() as s:
+        target = _enrol_for(s, card, code)
+        office_device = sync.local_device(s)
+        devices = handover.area_devices(s, code)
+        area = handover.area_of(s, code, devices)
+        record = handover.record_handover(s, area, devices, target, on)
+        entries = sync.office_entries_for(s, office_device, devices, 0)
+        relayed, peer_tops = sync.peer_entries(s, [d for d in devices if d != target.device_id], {})
+        entries += relayed
+        top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == office_device)).scalar() or 0
+        last = s.execute(select(func.max(SyncBundle.bundle_seq)).where(
+            SyncBundle.direction == "out", SyncBundle.kind == "return",
+            SyncBundle.target_device == target.device_id)).scalar()
+        bundle_seq = (last or 0) + 1
+        officer = registry.setting(s, "officer")
+        seed = {"handover_id": record.id, "subdistrict_id": area.subdistrict_id,
+                "letterhead": handover.letterhead_of(s, devices)}
+        manifest = {"format": bundle.FORMAT_VERSION, "kind": "return", "schema_version": bundle._schema_version(s),
+                    "device_id": office_device, "officer": officer, "subdistrict_code": code,
+                    "district_code": registry.setting(s, "district_code"), "target_device": target.device_id,
+                    "bundle_seq": bundle_seq, "full": True, "seq_from": 1, "seq_to": top,
+                    "created": bundle._now_text(), "marks": {"upto": {**peer_tops, office_device: top}}, "seed": seed}
+        manifest, digest = bundle._write_recorded(
+            s, out, manifest, entries, db.photo_dir, {"kind": "return", "sender_device": office_device}, keys,
+            target, lambda m, digest: SyncBundle(
+                direction="out", kind="return", sha256=digest, source_device=office_device,
+                target_device=target.device_id, bundle_seq=bundle_seq, officer=officer, area_code=code, full=True,
+                seq_from=1, seq_to=top, entries=len(entries), entries_new=len(entries),
+                marks=json.dumps(m["marks"]), schema_version=m["schema_version"], created_at=datetime.now(UTC),
+                processed_at=datetime.now(UTC), file_name=out.name))
+        summary = handover.handover_json(s, record)
     return {"file": str(out), "sha256": digest, "bundle_seq": bundle_seq, "device_id": target.device_id,
             "subdistrict_code": code, "entries": len(entries), "counts": manifest["counts"],
             "photos": len(manifest["parts"]) - 1, "handover": summary}

@@ -60,7 +60,15 @@ from fieldtool.plans import ACTION_STATUSES, PARTS
 from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH, UNDO, UNDO_PREFIX
 from fieldtool.schedule import FREQUENCY_TH
 from fieldtool.text import Text
-from fieldtool.thai import LOCAL_ZONE, format_baht, format_date, format_time, local_time, matches
+from fieldtool.thai import (
+    LOCAL_ZONE,
+    format_baht,
+    format_date,
+    format_date_en,
+    format_time,
+    local_time,
+    matches,
+)
 from fieldtool.visits import ASK_ITEMS, FOLLOW_ITEMS, MEETING_KINDS
 
 PAGE_SIZE = 500
@@ -197,6 +205,7 @@ _MORE_FIELDS = {
     "officer": ("เจ้าหน้าที่", "officer"),
     "prevent_override": ("เหตุที่จ่ายก่อนป้องกันครบ", "prevent override"),
     "followed_from": ("ติดตามตั้งแต่", "followed from"),
+    "key": ("การตั้งค่า", "setting"),
     "value": ("ค่า", "value"),
     "held_at": ("เวลา", "time"),
     "evidence_kind": ("หลักฐาน", "evidence"),
@@ -235,18 +244,28 @@ NEW_RECORD = Text("เพิ่มใหม่", "new")
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One field of an entry: its label, and the values as people read them (before is None: new)."""
+    """One field of an entry: its label, and the values as people read them (before is None: new). A value
+    that reads differently in English (a date, yes or no, baht) is a Text; names and the domain's Thai
+    labels of codes are the same in both."""
 
     field: str
     label: Text
-    before: str | None
-    after: str
+    before: str | Text | None
+    after: str | Text
 
     def text(self, lang: str | None = None) -> str:
+        """`lang` None: the labels in both languages and the values in Thai (what the command line prints)."""
         label = str(self.label) if lang is None else self.label.in_language(lang)
+        after = _shown(self.after, lang)
         if self.before is None:
-            return f"{label}: {self.after}"
-        return f"{label}: {self.before} → {self.after}"
+            return f"{label}: {after}"
+        return f"{label}: {_shown(self.before, lang)} → {after}"
+
+
+def _shown(value: str | Text, lang: str | None) -> str:
+    if not isinstance(value, Text):
+        return value
+    return value.th if lang is None else value.in_language(lang)
 
 
 @dataclass(frozen=True)
@@ -377,8 +396,8 @@ class _Names:
         if key not in self.names:
             row = self.rows.get(table, {}).get(record_id)
             self.names[key] = self._name(table, row) if row is not None else ""
-            if not self.names[key]:
-                self.names[key] = f"{kind_label(table).th} {record_id[:8]}"
+            if not self.names[key]:  # a setting is named by its key, whole; other records by their id's start
+                self.names[key] = f"{kind_label(table).th} {record_id if table == 'setting' else record_id[:8]}"
         return self.names[key]
 
     def _name(self, table: str, r) -> str:  # noqa: C901  (one line per kind of record)
@@ -527,14 +546,16 @@ def _code_label(table: str, name: str, value: str, stage: str = "", ladder=DEFAU
     return None
 
 
-def _value(table: str, name: str, value, names: _Names | None = None, stage: str = "", ladder=DEFAULT_LADDER) -> str:
-    """A value as people read it: baht from satang, Buddhist-Era dates, Thai labels of codes, names."""
+def _value(
+    table: str, name: str, value, names: _Names | None = None, stage: str = "", ladder=DEFAULT_LADDER
+) -> str | Text:
+    """A value as people read it: baht from satang, dates (Buddhist Era in Thai), Thai labels of codes, names."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
-        return "ใช่" if value else "ไม่"
+        return Text("ใช่", "yes") if value else Text("ไม่", "no")
     if name.endswith("_satang") and isinstance(value, int):
-        return f"{format_baht(value)} บาท"
+        return Text(f"{format_baht(value)} บาท", f"{format_baht(value)} baht")
     if name == "rate_bp" and isinstance(value, int):
         return f"{value / 100:.2f}%"
     if name == "device_id" and isinstance(value, str):
@@ -549,9 +570,11 @@ def _value(table: str, name: str, value, names: _Names | None = None, stage: str
             if target:
                 return names.name(target, value)
         if _ISO_DAY.match(value):
-            return format_date(date.fromisoformat(value))
+            day = date.fromisoformat(value)
+            return Text(format_date(day), format_date_en(day))
         if _ISO_TIME.match(value):
-            return format_time(datetime.fromisoformat(value))
+            at = datetime.fromisoformat(value)
+            return Text(format_time(at), format_time(at, "en"))
     return str(value)
 
 
@@ -617,7 +640,7 @@ def describe(session: Session, rows: list[ChangeLog]) -> list[HistoryEntry]:
             # A pointer whose record the name already says (a payment's loan) is left out.
             changes = tuple(
                 c for c in shown
-                if not (c.field.endswith("_id") and c.after in record)
+                if not (c.field.endswith("_id") and isinstance(c.after, str) and c.after in record)
             )
         entries.append(HistoryEntry(
             id=row.id, at=row.at, seq=row.seq, officer=row.officer, device_id=row.device_id, table=table,
@@ -639,7 +662,7 @@ def field_words(session: Session, items: list[tuple[str, str, str, list]]) -> li
             wanted[target].update(v for v in values if isinstance(v, str))
     names = _Names(session)
     names.load(wanted)
-    return [(names.name(table, record_id), [_value(table, field, v, names) for v in values])
+    return [(names.name(table, record_id), [_shown(_value(table, field, v, names), None) for v in values])
             for table, record_id, field, values in items]
 
 
@@ -651,6 +674,17 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def _matches(entry: HistoryEntry, query: str) -> bool:
     return any(matches(query, text) for text in (entry.record, entry.kind.th, entry.kind.en))
+
+
+def change_log(
+    session: Session, *, record_id: str | None = None, offset: int = 0, limit: int | None = PAGE_SIZE
+) -> list[ChangeLog]:
+    """The log's entries as recorded (not in words), newest first: all of them or one record's, a page at a
+    time (`limit` None: to the end)."""
+    q = select(ChangeLog).order_by(ChangeLog.at.desc(), ChangeLog.seq.desc())
+    if record_id:
+        q = q.where(ChangeLog.record_id == record_id)
+    return list(session.scalars(q.offset(offset).limit(limit)))
 
 
 def history_page(

@@ -8,6 +8,7 @@ the officer says it really is someone else.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -294,6 +295,47 @@ def get_household(session: Session, ref: str) -> Household:
     return household
 
 
+@dataclass(frozen=True)
+class HouseholdHead:
+    """A household with its head's name: the row every list of households starts from (the register, what
+    a visit can be about, a loan application's borrower, the command line's list)."""
+
+    id: str
+    village_id: str
+    house_no: str
+    phone: str  # the household's own number, else its head's
+    source: str
+    status: str
+    head_id: str
+    head: str  # as people write it: title, given name, family name
+    first_name: str
+    last_name: str
+
+    @property
+    def sort_name(self) -> str:
+        """The name without its title, to sort by."""
+        return f"{self.first_name} {self.last_name}"
+
+
+def households_with_heads(
+    session: Session, ids: Iterable[str] | None = None, village_id: str | None = None
+) -> list[HouseholdHead]:
+    """Every household (only `ids`, only those of `village_id`) with its head's name, in no set order."""
+    q = select(
+        Household.id, Household.village_id, Household.house_no, Household.phone, Household.source, Household.status,
+        Person.id, Person.title, Person.first_name, Person.last_name, Person.phone,
+    ).join(Person, Person.id == Household.head_id)
+    if ids is not None:
+        q = q.where(Household.id.in_(list(ids)))
+    if village_id is not None:
+        q = q.where(Household.village_id == village_id)
+    return [
+        HouseholdHead(hid, vid, house_no, phone or head_phone or "", source, status, pid,
+                      person_name(title, first, last), first, last)
+        for hid, vid, house_no, phone, source, status, pid, title, first, last, head_phone in session.execute(q)
+    ]
+
+
 @dataclass
 class HouseholdView:
     id: str
@@ -314,7 +356,7 @@ class HouseholdView:
 
 def household_view(session: Session, household_id: str, on: date) -> HouseholdView:
     h = get_household(session, household_id)
-    head = session.get(Person, h.head_id)
+    (head,) = households_with_heads(session, [h.id])
     village = session.get(Village, h.village_id)
     members = [
         (person_name(p.title, p.first_name, p.last_name), m.relation)
@@ -328,12 +370,12 @@ def household_view(session: Session, household_id: str, on: date) -> HouseholdVi
     last = last_verified(session, "household", h.id)
     return HouseholdView(
         id=h.id,
-        head=person_name(head.title, head.first_name, head.last_name),
-        head_id=head.id,
+        head=head.head,
+        head_id=head.head_id,
         village_id=village.id,
         village=f"หมู่ที่ {village.moo} {village.name}",
         house_no=h.house_no,
-        phone=h.phone or head.phone,
+        phone=head.phone,
         source=h.source,
         status=h.status,
         members=members,

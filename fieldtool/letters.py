@@ -418,6 +418,14 @@ def reprint_request(record: LetterRecord) -> LetterRequest:
                          details=json.loads(record.details or "{}"), delivery=record.delivery)
 
 
+def reprint_of(session: Session, record_id: str) -> LetterRequest:
+    """The request that prints the issued letter `record_id` again (a row chosen on a screen)."""
+    record = session.get(LetterRecord, record_id)
+    if record is None:
+        raise InputError(Text("ไม่พบหนังสือที่เลือกในทะเบียน", "the chosen letter is not in the register"))
+    return reprint_request(record)
+
+
 def letters_due(
     session: Session, on: date, delivery: dict[str, str] | None = None, loan_ids: list[str] | None = None
 ) -> list[LetterRequest]:

@@ -1,5 +1,5 @@
-"""One loan as its page shows it (หน้าสัญญาเงินกู้), read in one session: the read model the loan window
-draws and a script or a test can read alike, so the window itself holds no query.
+"""One loan as its page shows it (หน้าสัญญาเงินกู้), and who may apply for a new one, read in one session: the
+read models the loan windows draw and a script or a test can read alike, so the windows hold no query.
 
 The visits tab holds every time the officer met the borrower about this loan: the visits and meetings
 recorded about it, and the ask steps and notices recorded as done in person (ลงพื้นที่, ที่ประชุม) with no
@@ -19,17 +19,22 @@ from fieldtool import history, letters, loanbook, reminders, visits
 from fieldtool.funds import ask_step_of, ladder_of
 from fieldtool.history import HistoryEntry
 from fieldtool.ledger import LoanState
-from fieldtool.loanbook import LoanInfo
+from fieldtool.loanbook import LoanInfo, person_name, village_labels
 from fieldtool.models import (
+    BorrowingGroup,
+    Fund,
+    Household,
     Instalment,
     LetterRecord,
     Loan,
     Meeting,
     Payment,
+    Person,
     PreventCheck,
     ReminderDelivery,
     Visit,
 )
+from fieldtool.thai import thai_sort_key
 
 IN_PERSON = ("visit", "meeting")  # ways of delivery that are a visit or a meeting
 
@@ -138,3 +143,39 @@ def _contacts(visit_list: list[Visit], meetings: list[Meeting], deliveries: list
             seen.add((how, on))
             rows.append(ContactRow(on, "", how, delivery=d))
     return sorted(rows, key=lambda r: (r.on, r.at), reverse=True)
+
+
+# --- a new application (ยื่นคำขอกู้) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """A group or a household that may apply: its name, its village, a household's house number."""
+
+    id: str
+    name: str
+    village: str
+    house_no: str = ""
+
+
+@dataclass
+class ApplicationChoices:
+    groups: list[Applicant]
+    households: list[Applicant]  # named by the head of the household
+    funds: list[Fund]  # detached from the session: the dialog reads their rules
+
+
+def application_choices(session: Session) -> ApplicationChoices:
+    """Every group and household that may apply for a loan, and the funds to lend from, in Thai order."""
+    villages = village_labels(session)
+    groups = [Applicant(g.id, g.name, villages.get(g.village_id, "")) for g in session.scalars(select(BorrowingGroup))]
+    households = [
+        Applicant(h.id, person_name(title, first, last), villages.get(h.village_id, ""), h.house_no or "")
+        for h, title, first, last in session.execute(
+            select(Household, Person.title, Person.first_name, Person.last_name).join(
+                Person, Person.id == Household.head_id))
+    ]
+    funds = list(session.scalars(select(Fund)))
+    for fund in funds:
+        session.expunge(fund)
+    return ApplicationChoices(groups, households, sorted(funds, key=lambda f: thai_sort_key(f.name)))

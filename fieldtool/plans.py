@@ -15,21 +15,20 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldtool.households import DIMENSIONS, get_household
+from fieldtool.households import DIMENSIONS, get_household, households_with_heads
 from fieldtool.limits import ACCOUNT, LINE, NOTE, check_amount, check_day, check_day_or_none, check_text
-from fieldtool.loanbook import now_utc, officer_of, person_name
+from fieldtool.loanbook import now_utc, officer_of
 from fieldtool.models import (
     ActionNote,
     Household,
     HouseholdNeed,
     HouseholdPlan,
-    Person,
     PlanAction,
     PlanPart,
     Village,
 )
 from fieldtool.text import Text
-from fieldtool.thai import InputError
+from fieldtool.thai import InputError, parse_baht, parse_date
 
 PARTS = {
     "attitude": ("ทัศนคติ", "Attitude"),
@@ -60,6 +59,44 @@ class PlanInput:
     actions: list[ActionInput] = field(default_factory=list)
     decision: str = ""  # ทางออก in the household's own words
     participants: str = ""
+
+
+def plan_from_json(raw: object, today: date) -> PlanInput:
+    """A plan as a JSON file gives it (`fieldtool plan set --file`), read into a PlanInput; `save_plan` checks
+    the rest. Shape: {"made_on", "findings": {part: text}, "actions": [{"part", "what", "helper", "due_on",
+    "resources", "budget" (baht), "status"}], "decision", "participants"}; "made_on" missing is `today`."""
+    if not isinstance(raw, dict):
+        raise InputError("ไฟล์แผนต้องเป็นออบเจกต์ JSON (the plan file must be a JSON object)")
+    findings, listed = raw.get("findings", {}), raw.get("actions", [])
+    if not isinstance(findings, dict) or not isinstance(listed, list):
+        raise InputError("findings ต้องเป็นออบเจกต์และ actions เป็นรายการ (findings must be an object, actions a list)")
+    actions = []
+    for a in listed:
+        if not isinstance(a, dict):
+            raise InputError("กิจกรรมในแผนต้องเป็นออบเจกต์ JSON (each action must be a JSON object)")
+        actions.append(ActionInput(
+            part=_plan_text(a, "part"), what=_plan_text(a, "what"), helper=_plan_text(a, "helper"),
+            due_on=_plan_day(a, "due_on") if a.get("due_on") else None,
+            resources=_plan_text(a, "resources"),
+            budget_satang=parse_baht(str(a["budget"])) if a.get("budget") else 0,
+            status=_plan_text(a, "status") or "planned",
+        ))
+    return PlanInput(made_on=_plan_day(raw, "made_on") or today,
+                     findings={part: _plan_text(findings, part) for part in findings}, actions=actions,
+                     decision=_plan_text(raw, "decision"), participants=_plan_text(raw, "participants"))
+
+
+def _plan_day(obj: dict, key: str) -> date | None:
+    text = _plan_text(obj, key)
+    return check_day(parse_date(text), Text("วันที่", "the date")) if text else None
+
+
+def _plan_text(obj: dict, key: str) -> str:
+    """A value of the plan file that must be text (or missing)."""
+    value = obj.get(key, "")
+    if value is None or isinstance(value, str):
+        return value or ""
+    raise InputError(f"ค่า {key} ในไฟล์แผนต้องเป็นข้อความ ({key} in the plan file must be text)")
 
 
 def _check(data: PlanInput) -> None:
@@ -202,7 +239,7 @@ def plan_view(session: Session, household_id: str, on: date, revision: int | Non
     plan = revisions[-1] if revision is None else next((r for r in revisions if r.revision == revision), None)
     if plan is None:
         raise InputError(f"ไม่มีแผนฉบับที่ {revision} (no revision {revision})")
-    head = session.get(Person, household.head_id)
+    (head,) = households_with_heads(session, [household.id])
     village = session.get(Village, household.village_id)
     findings = {p.part: p.findings for p in session.scalars(select(PlanPart).where(PlanPart.plan_id == plan.id))}
     actions = []
@@ -217,7 +254,7 @@ def plan_view(session: Session, household_id: str, on: date, revision: int | Non
     actions.sort(key=lambda a: (order.index(a.part), a.due_on or date.max, a.what))
     return PlanView(
         household_id=household.id,
-        head=person_name(head.title, head.first_name, head.last_name),
+        head=head.head,
         village=f"หมู่ที่ {village.moo} {village.name}",
         revision=plan.revision,
         made_on=plan.made_on,
@@ -276,19 +313,21 @@ def plans_summary(session: Session, on: date) -> PlansSummary:
         .subquery()
     )
     q = (
-        select(PlanAction, HouseholdPlan.household_id, Person.title, Person.first_name, Person.last_name, Village.moo, Village.name)
+        select(PlanAction, HouseholdPlan.household_id)
         .join(HouseholdPlan, HouseholdPlan.id == PlanAction.plan_id)
         .join(latest_rev, (latest_rev.c.household_id == HouseholdPlan.household_id) & (latest_rev.c.rev == HouseholdPlan.revision))
-        .join(Household, Household.id == HouseholdPlan.household_id)
-        .join(Person, Person.id == Household.head_id)
-        .join(Village, Village.id == Household.village_id)
     )
+    heads = {h.id: h for h in households_with_heads(session)}
+    villages = {v.id: f"หมู่ที่ {v.moo} {v.name}" for v in session.scalars(select(Village))}
     due_month, overdue = [], []
     agencies: dict[str, dict[str, int]] = defaultdict(lambda: {"actions": 0, "open": 0, "budget_satang": 0})
     households = set()
-    for a, hid, title, first, last, moo, vname in session.execute(q):
+    for a, hid in session.execute(q):
+        head = heads.get(hid)
+        if head is None or head.village_id not in villages:
+            continue  # (a household with no head or no village row has no line in the summary)
         households.add(hid)
-        item = SummaryAction(hid, person_name(title, first, last), f"หมู่ที่ {moo} {vname}", a.part, a.what, a.helper,
+        item = SummaryAction(hid, head.head, villages[head.village_id], a.part, a.what, a.helper,
                              a.due_on, a.status, a.budget_satang)
         is_open = a.status in OPEN_STATUSES
         if is_open and a.due_on and (a.due_on.year, a.due_on.month) == (on.year, on.month) and a.due_on >= on:

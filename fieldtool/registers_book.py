@@ -62,7 +62,7 @@ class HouseholdRow:
 class GroupRow:
     name: str
     moo: int
-    chair: str  # the chair's name (national ID when the chair has one and is a registered household head)
+    chair: str  # the chair's national ID when a household head has one, else the name (see `_written_as`)
     members: str  # the other members, comma-separated, each written like the chair
 
 
@@ -70,7 +70,7 @@ class GroupRow:
 class LoanRow:
     agreement_no: str
     fund: str
-    borrower: str  # the household head's national ID (the name when there is none), or the group's name
+    borrower: str  # the head's national ID (else the name, with the house), or the group's name
     moo: int
     principal: int  # satang
     rate: int  # basis points a year (2 % = 200)
@@ -151,7 +151,8 @@ def register_book(session: Session) -> RegisterBook:
     """Every household, group, paid-out loan and standing payment of the laptop, in register order."""
     moo = {v.id: v.moo for v in session.scalars(select(Village))}
     people = {p.id: p for p in session.scalars(select(Person))}
-    heads = {h.head_id for h in session.scalars(select(Household))}
+    # a head's house is the household's, as the households sheet writes it
+    heads = {h.head_id: h.house_no or people[h.head_id].house_no for h in session.scalars(select(Household))}
     book = RegisterBook(template_choices(session), [], [], [], [])
     book.households = _households(session, moo, people)
     book.groups = _groups(session, moo, people, heads)
@@ -173,25 +174,61 @@ def _households(session, moo, people) -> list[HouseholdRow]:
     return sorted(rows, key=lambda r: (r.moo, thai_sort_key(f"{r.first_name} {r.last_name}"), r.national_id))
 
 
-def _groups(session, moo, people, heads) -> list[GroupRow]:
-    def written(p: Person) -> str:
-        # A national ID names one person exactly, but the importer can only find someone by it who is on the
-        # households sheet; anyone else is written by name, so that they can be registered from it.
-        return p.national_id if p.national_id and p.id in heads else _name(p)
-
+def _groups(session, moo, people, heads: dict[str, str]) -> list[GroupRow]:
     members: dict[str, list[tuple[int, str]]] = {}
     order = {role: i for i, role in enumerate(("vice_chair", "treasurer", "secretary", "committee", "member"))}
     for m in session.scalars(select(GroupMember)):
         members.setdefault(m.group_id, []).append((order.get(m.role, 99), m.person_id))
+    groups = list(session.scalars(select(BorrowingGroup)))
+    named = {pid for found in members.values() for _, pid in found} | {g.chair_id for g in groups if g.chair_id}
+    written = _written_as(people, heads, named)
     rows = []
-    for g in session.scalars(select(BorrowingGroup)):
+    for g in groups:
         others = sorted(
-            ((rank, people[pid]) for rank, pid in members.get(g.id, []) if pid != g.chair_id),
-            key=lambda rp: (rp[0], thai_sort_key(_name(rp[1]))),
+            ((rank, pid) for rank, pid in members.get(g.id, []) if pid != g.chair_id),
+            key=lambda rp: (rp[0], thai_sort_key(_name(people[rp[1]]))),
         )
-        chair = written(people[g.chair_id]) if g.chair_id else ""
-        rows.append(GroupRow(g.name, moo[g.village_id], chair, ", ".join(written(p) for _, p in others)))
+        chair = written[g.chair_id] if g.chair_id else ""
+        rows.append(GroupRow(g.name, moo[g.village_id], chair, ", ".join(written[pid] for _, pid in others)))
     return sorted(rows, key=lambda r: (r.moo, thai_sort_key(r.name)))
+
+
+def _written_as(people: dict[str, Person], heads: dict[str, str], named: set[str]) -> dict[str, str]:
+    """How the groups sheet writes each person it names, so that the importer finds that person and no other
+    (`fieldtool.bookimport.group_people` reads it back).
+
+    A household head with a national ID is written by it: the households sheet carries it. Anyone else by
+    name – the importer can only register someone it finds by a name –, and where a namesake in the village
+    is on the households sheet or in a group too, with the house: "นางสมศรี ใจดี (บ้านเลขที่ 12)"; where
+    namesakes share the house (or there is no house number), which of them: "(บ้านเลขที่ 12 คนที่ 2)", the
+    heads first. Villages are full of namesakes, and a household's members often share a name with it."""
+    def house(pid: str) -> str:
+        return clean(heads[pid] if pid in heads else people[pid].house_no)
+
+    def name_key(pid: str) -> tuple:
+        p = people[pid]
+        return p.village_id, clean(p.first_name), clean(p.last_name)
+
+    namesakes: dict[tuple, list[str]] = {}
+    for pid in set(heads) | named:
+        namesakes.setdefault(name_key(pid), []).append(pid)
+    out = {}
+    for pid in named:
+        p = people[pid]
+        same = namesakes[name_key(pid)]
+        if p.national_id and pid in heads:
+            out[pid] = p.national_id
+            continue
+        if len(same) == 1:
+            out[pid] = _name(p)
+            continue
+        at_house = sorted((q for q in same if key_of(house(q)) == key_of(house(pid))),
+                          key=lambda q: (not (people[q].national_id and q in heads), q not in heads, q))
+        note = [f"บ้านเลขที่ {house(pid)}"] if house(pid) else []
+        if pid not in heads and (not house(pid) or len(at_house) > 1):
+            note.append(f"คนที่ {at_house.index(pid) + 1}")
+        out[pid] = f"{_name(p)} ({' '.join(note)})" if note else _name(p)
+    return out
 
 
 def _loans(session, book: RegisterBook, moo, people) -> dict[str, str]:
@@ -225,6 +262,10 @@ def _loans(session, book: RegisterBook, moo, people) -> dict[str, str]:
             household = households[loan.household_id]
             head = people[household.head_id]
             borrower, village_id = head.national_id or _name(head), household.village_id
+            house = clean(household.house_no or head.house_no)
+            if not head.national_id and house:
+                # a name alone may be a namesake's, or one the importer's duplicate guard finds alike
+                borrower = f"{borrower} (บ้านเลขที่ {house})"
         if loan.id in restructured:
             book.restructured.append(numbers[loan.id])
         book.loans.append(LoanRow(

@@ -22,13 +22,17 @@ Tables are written in foreign-key order within the caller's transaction: all or 
 
 from __future__ import annotations
 
+import gc
 import json
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
+from operator import attrgetter, itemgetter
 
 import sqlalchemy as sa
 from pydantic_core import PydanticUndefined
@@ -44,6 +48,7 @@ from fieldtool.thai import InputError
 LOCAL_TABLES = frozenset({"setting", "change_log", "sync_key", "sync_bundle", "sync_conflict", "sync_pending"})
 ACTIONS = ("insert", "update", "delete")
 CHUNK = 500  # ids per IN (...) query: well under SQLite's and PostgreSQL's parameter limits
+LOOKUP = 5000  # ids per IN (...) query where a bundle's every record is looked up (SQLite ≥ 3.32 takes 32,766)
 CONFLICT_NS = uuid.UUID("6c1e3c1c-2f7d-4e55-9f55-5a2d1c0b5e11")
 
 
@@ -54,9 +59,15 @@ class SyncError(InputError):
 # --- entries ----------------------------------------------------------------------------------------------
 
 
+_CANONICAL_AT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+
+
 def canonical_at(value: datetime | str) -> str:
     """One spelling of a change's time (UTC, microseconds, 'Z'), so every database sorts changes alike."""
     if isinstance(value, str):
+        if _CANONICAL_AT.fullmatch(value):  # as every bundle spells it: checked to be a time, not spelled again
+            datetime.fromisoformat(value[:-1])
+            return value
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -67,7 +78,7 @@ def parse_at(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One change-log entry as it travels in a bundle (`data` is the JSON text exactly as logged)."""
 
@@ -80,10 +91,15 @@ class Entry:
     record_id: str
     action: str
     data: str
+    parsed: dict | None = field(default=None, compare=False, repr=False)  # `data` read once; never changed
 
     @property
     def key(self) -> tuple[str, str, int]:
         return (self.at, self.device_id, self.seq)
+
+    def values(self) -> dict:
+        """`data` as a dict (shared: not to be changed)."""
+        return self.parsed if self.parsed is not None else json.loads(self.data)
 
     def to_json(self) -> dict:
         return {"id": self.id, "device_id": self.device_id, "seq": self.seq, "at": self.at, "officer": self.officer,
@@ -95,19 +111,21 @@ class Entry:
         if not isinstance(obj, dict):
             raise ValueError("an entry is not an object")
         try:
-            entry = cls(id=obj["id"], device_id=obj["device_id"], seq=obj["seq"], at=canonical_at(obj["at"]),
-                        officer=obj.get("officer", ""), table_name=obj["table"], record_id=obj["record_id"],
-                        action=obj["action"], data=obj["data"])
+            entry_id, device_id, seq, at = obj["id"], obj["device_id"], obj["seq"], canonical_at(obj["at"])
+            officer, table_name, record_id = obj.get("officer", ""), obj["table"], obj["record_id"]
+            action, data = obj["action"], obj["data"]
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"an entry lacks a field: {exc}") from exc
-        strings = (entry.id, entry.device_id, entry.officer, entry.table_name, entry.record_id, entry.data)
-        if not all(isinstance(s, str) for s in strings) or type(entry.seq) is not int or entry.seq < 1:
+        if not (isinstance(entry_id, str) and isinstance(device_id, str) and isinstance(officer, str)
+                and isinstance(table_name, str) and isinstance(record_id, str) and isinstance(data, str)
+                and type(seq) is int and seq >= 1):
             raise ValueError("an entry has a field of the wrong type")
-        if entry.action not in ACTIONS:
-            raise ValueError(f"unknown action {entry.action!r}")
-        if not isinstance(json.loads(entry.data), dict):
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        parsed = json.loads(data)
+        if not isinstance(parsed, dict):
             raise ValueError("an entry's data is not an object")
-        return entry
+        return cls(entry_id, device_id, seq, at, officer, table_name, record_id, action, data, parsed)
 
     def row(self) -> dict:
         return {"id": self.id, "device_id": self.device_id, "seq": self.seq, "at": parse_at(self.at),
@@ -145,6 +163,8 @@ class TableInfo:
     required: frozenset  # columns without a default that may not be null
     parents: list  # (column, parent table)
     immutable: bool  # append-only: never updated once written
+    converting: tuple = ()  # (column, converter) of the columns whose JSON value is not already the Python one
+    blank: dict = field(default_factory=dict)  # every column -> its default (None where it has none)
 
 
 def _to_date(v):
@@ -171,14 +191,18 @@ def _to_float(v):
     return None if v is None else float(v)
 
 
+def _as_is(v):
+    return v
+
+
 def _converter(column: sa.Column):
     t = column.type
     t = getattr(t, "impl_instance", None) or getattr(t, "impl", t)  # through SQLModel's UTCDateTime decorator
     try:
         kind = t.python_type
     except NotImplementedError:
-        return lambda v: v
-    return {datetime: _to_datetime, date: _to_date, bool: _to_bool, int: _to_int, float: _to_float}.get(kind, lambda v: v)
+        return _as_is
+    return {datetime: _to_datetime, date: _to_date, bool: _to_bool, int: _to_int, float: _to_float}.get(kind, _as_is)
 
 
 @cache
@@ -198,12 +222,14 @@ def table_infos() -> dict[str, TableInfo]:
                 defaults[col.name] = None
             else:
                 required.add(col.name)
+        converters = {c.name: _converter(c) for c in table.columns}
         infos[table.name] = TableInfo(
-            name=table.name, table=table, order=order,
-            converters={c.name: _converter(c) for c in table.columns}, defaults=defaults,
+            name=table.name, table=table, order=order, converters=converters, defaults=defaults,
             required=frozenset(required),
             parents=[(fk.parent.name, fk.column.table.name) for fk in table.foreign_keys],
             immutable=table.name == "payment",
+            converting=tuple((c, f) for c, f in converters.items() if f is not _as_is),
+            blank={c: defaults.get(c) for c in converters},
         )
     return infos
 
@@ -231,7 +257,7 @@ class FoundConflict:
 class Folded:
     table: str
     record_id: str
-    values: dict
+    values: dict  # read only: a record's one insert gives its entry's own dict
     has_insert: bool
     deleted: bool
     first: tuple
@@ -241,6 +267,9 @@ class Folded:
 
 def fold(table: str, record_id: str, entries: list[Entry]) -> Folded:
     """The record as all its changes, in (time, device, sequence) order, make it."""
+    if len(entries) == 1 and entries[0].action == "insert" and "_decision" not in entries[0].values():
+        e = entries[0]  # most records at an office: one insert, nothing to order or compare
+        return Folded(table, record_id, e.values(), True, False, e.key)
     entries = sorted(entries, key=lambda e: e.key)
     values: dict = {}
     setters: dict[str, Entry] = {}
@@ -250,15 +279,16 @@ def fold(table: str, record_id: str, entries: list[Entry]) -> Folded:
     for e in entries:
         if deleted:
             break  # a deleted record stays deleted; later edits of it have nothing to change
-        data = json.loads(e.data)
+        data = e.values()
+        if "_decision" in data or "_before" in data:
+            data = dict(data)  # the entry's own dict is shared: popped from a copy
         decision = data.pop("_decision", None)
         if isinstance(decision, dict) and decision.get("take") in ("other", "chosen"):
             decisions[str(decision.get("conflict"))] = (decision["take"], e)
         if e.action == "insert":
             has_insert = True
-            for name, value in data.items():
-                values[name] = value
-                setters[name] = e
+            values.update(data)
+            setters.update(dict.fromkeys(data, e))
         elif e.action == "update":
             before = data.pop("_before", None) or {}
             for name, value in data.items():
@@ -315,7 +345,26 @@ def apply_entries(session: Session, entries: Iterable[Entry], progress=None) -> 
 
     `progress(done, total)`, when given, is told how many of the touched records are written, table by table.
     """
-    entries = list(entries)
+    with collector_paused():
+        return _apply(session, list(entries), progress)
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector off while a bundle's hundreds of thousands of entries, rows and folds are made:
+    reference counting frees them (they form no cycles), and every pass of the collector would walk them all
+    again (a quarter of the merge's time). Cycles made meanwhile are collected once it is back on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _apply(session: Session, entries: list[Entry], progress) -> ApplyResult:
     result = ApplyResult(entries=len(entries))
     known = _known_entries(session, entries)
     new: dict[tuple[str, int], Entry] = {}
@@ -338,31 +387,75 @@ def apply_entries(session: Session, entries: Iterable[Entry], progress=None) -> 
     result.entries_new = len(fresh)
     result.new_entries = fresh
     infos = table_infos()
-    touched = {(e.table_name, e.record_id) for e in fresh if e.table_name in infos}
     by_record: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for e in fresh:
         if e.table_name in infos:
             by_record[(e.table_name, e.record_id)].append(e)
+    touched = set(by_record)
     # Records that waited for a parent get another chance now.
     pend = session.execute(select(SyncPending.table_name, SyncPending.record_id)).all()
     touched |= {(t, r) for t, r in pend if t in infos}
     _load_entries(session, touched, by_record)
-    for batch in _chunks([e.row() for e in sorted(fresh, key=lambda e: (e.device_id, e.seq))], 2000):
-        session.execute(_LOG.insert(), batch)
-    _materialize(session, touched, by_record, result, progress)
+    with _roomy_cache(session):
+        _store_entries(session, sorted(fresh, key=attrgetter("device_id", "seq")))
+        _materialize(session, touched, by_record, result, progress)
     return result
+
+
+_LOG_COLUMNS = ("id", "device_id", "seq", "at", "officer", "table_name", "record_id", "action", "data")
+
+
+def _store_entries(session: Session, entries: list[Entry]) -> None:
+    """The new entries into the log, in this order.
+
+    SQLite keeps a time as text; a canonical time's text is cut out of it rather than made by turning it into
+    a datetime and back (checked against the column type's own conversion on the first entry)."""
+    rows = [(e.id, e.device_id, e.seq, e.at, e.officer, e.table_name, e.record_id, e.action, e.data)
+            for e in entries]
+    if rows and session.get_bind().dialect.name == "sqlite":
+        dialect = session.get_bind().dialect
+        stored = _LOG.c.at.type.dialect_impl(dialect).bind_processor(dialect)
+        if stored is not None and stored(parse_at(rows[0][3])) == _at_text(rows[0][3]):
+            _insert_rows(session, _LOG, [(*r[:3], _at_text(r[3]) or stored(parse_at(r[3])), *r[4:]) for r in rows],
+                         _LOG_COLUMNS, converted=True)
+            return
+    _insert_rows(session, _LOG, [(*r[:3], parse_at(r[3]), *r[4:]) for r in rows], _LOG_COLUMNS)
+
+
+def _at_text(at: str) -> str:
+    """'2026-11-22 03:04:05.123456' for '2026-11-22T03:04:05.123456Z'; empty for any other spelling."""
+    return f"{at[:10]} {at[11:26]}" if _CANONICAL_AT.fullmatch(at) else ""
+
+
+MERGE_CACHE_KB = 16384
+
+
+@contextmanager
+def _roomy_cache(session: Session):
+    """A bigger SQLite page cache while a bundle is written: its rows land all over the log's indexes, and with
+    the default 2 MB most of each transaction's pages would be written out and read back before it commits."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = session.execute(sa.text("PRAGMA cache_size")).scalar()
+    session.execute(sa.text(f"PRAGMA cache_size=-{MERGE_CACHE_KB}"))
+    try:
+        yield
+    finally:
+        session.execute(sa.text(f"PRAGMA cache_size={int(before)}"))
 
 
 def _load_entries(session: Session, keys: set, by_record: dict) -> None:
     """Add the entries already in the log for these records (from any device) to by_record."""
-    ids_by_table: dict[str, list[str]] = defaultdict(list)
-    for t, r in keys:
-        ids_by_table[t].append(r)
-    for table, ids in ids_by_table.items():
-        for chunk in _chunks(sorted(ids)):
-            q = select(_LOG).where(_LOG.c.table_name == table, _LOG.c.record_id.in_(chunk))
-            for row in session.execute(q):
-                by_record[(table, row.record_id)].append(entry_from_row(row))
+    # Most records of a bundle are new here: first which have any entry (the index alone answers), then
+    # those entries. By record id alone: with the table's name in the query too SQLite would walk that
+    # table's whole log (ix_change_log_table_name) once per chunk, which grows with the district.
+    logged = _ids_found(session, _LOG.c.record_id, {r for _t, r in keys})
+    for chunk in _chunks(sorted(logged), LOOKUP):
+        for row in session.execute(select(_LOG).where(_LOG.c.record_id.in_(chunk))):
+            key = (row.table_name, row.record_id)
+            if key in keys:
+                by_record[key].append(entry_from_row(row))
 
 
 def rematerialize(session: Session, keys: set[tuple[str, str]]) -> ApplyResult:
@@ -379,15 +472,19 @@ def _row_for(info: TableInfo, folded: Folded) -> dict | None:
     """The Python row to write; None when an insert lacks a column that has no default."""
     values = folded.values
     if folded.has_insert:
-        missing = [c for c in info.required if c not in values]
-        if missing:
+        if not values.keys() >= info.required:
             return None
-        names = info.converters.keys()
-        row = {c: values[c] if c in values else info.defaults.get(c) for c in names}
+        row = {**info.blank, **values}
+        if len(row) != len(info.blank):  # values that are no column (any more): left out
+            row = {c: row[c] for c in info.blank}
+        converting = info.converting
     else:
         row = {c: v for c, v in values.items() if c in info.converters}
+        converting = [(c, info.converters[c]) for c in row if info.converters[c] is not _as_is]
     try:
-        return {c: info.converters[c](v) for c, v in row.items()}
+        for c, convert in converting:
+            row[c] = convert(row[c])
+        return row
     except (TypeError, ValueError) as exc:
         raise SyncError(
             f"อ่านค่าในรายการแก้ไขของตาราง {info.name} ไม่ได้ (a change to {info.name} {folded.record_id} holds a "
@@ -396,9 +493,24 @@ def _row_for(info: TableInfo, folded: Folded) -> dict | None:
 
 
 def _existing_ids(session: Session, table: sa.Table, ids: Iterable[str]) -> set[str]:
-    found = set()
-    for chunk in _chunks(sorted(set(ids))):
-        found.update(session.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
+    return _ids_found(session, table.c.id, set(ids))
+
+
+def _ids_found(session: Session, column: sa.Column, ids: set[str]) -> set[str]:
+    """Which of these (text) ids the column holds. On SQLite the query goes to the driver as it is: a bundle
+    looks up every record it brings, and Core's handling of thousands of parameters a query costs more than
+    SQLite's answer."""
+    found: set[str] = set()
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        quote = conn.dialect.identifier_preparer
+        name, table = quote.quote(column.name), quote.format_table(column.table)
+        for chunk in _chunks(sorted(ids), LOOKUP):
+            sql = f"SELECT DISTINCT {name} FROM {table} WHERE {name} IN ({', '.join('?' * len(chunk))})"
+            found.update(r[0] for r in conn.exec_driver_sql(sql, tuple(chunk)))
+        return found
+    for chunk in _chunks(sorted(ids), LOOKUP):
+        found.update(session.scalars(select(column).where(column.in_(chunk)).distinct()))
     return found
 
 
@@ -413,7 +525,7 @@ def _materialize(session: Session, touched: set, by_record: dict, result: ApplyR
     deletes: list[tuple[TableInfo, str]] = []
     all_conflicts: list[tuple[Folded, FoundConflict]] = []
     for info in sorted(infos.values(), key=lambda i: i.order):
-        records = sorted(folded_by_table.get(info.name, []), key=lambda f: (f.first, f.record_id))
+        records = sorted(folded_by_table.get(info.name, []), key=attrgetter("first", "record_id"))
         if not records:
             continue
         existing = _existing_ids(session, info.table, (f.record_id for f in records))
@@ -429,7 +541,8 @@ def _materialize(session: Session, touched: set, by_record: dict, result: ApplyR
             present[parent] |= _existing_ids(session, infos[parent].table, ids)
         inserts, full_updates, partial_updates = [], [], []
         for f, row in rows:
-            all_conflicts.extend((f, c) for c in f.conflicts)
+            if f.conflicts:
+                all_conflicts.extend((f, c) for c in f.conflicts)
             if f.deleted:
                 if f.record_id in existing:
                     deletes.append((info, f.record_id))
@@ -455,8 +568,7 @@ def _materialize(session: Session, touched: set, by_record: dict, result: ApplyR
                 full_updates.append(row)
             else:
                 partial_updates.append(row)
-        for batch in _chunks(inserts, 1000):
-            session.execute(info.table.insert(), batch)
+        _insert_rows(session, info.table, inserts)
         _update(session, info.table, full_updates)
         for row in partial_updates:
             _update(session, info.table, [row])
@@ -474,6 +586,44 @@ def _materialize(session: Session, touched: set, by_record: dict, result: ApplyR
     result.conflicts_new = _store_conflicts(session, touched, all_conflicts)
 
 
+def _insert_rows(session: Session, table: sa.Table, rows: list, columns: tuple | None = None,
+                 converted: bool = False) -> None:
+    """Insert rows that all have the same columns, in this order: dicts, or tuples of `columns` (`converted`:
+    tuples already holding what SQLite stores).
+
+    On SQLite the statement Core would run is compiled once and given plain tuples, each value through its
+    column type's own bind processor (so what is stored is the same): Core's handling of every row's parameters
+    costs more than SQLite's insert itself. PostgreSQL keeps Core's executemany, which sends many rows at once.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    keys = list(columns or rows[0])
+    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
+    names = compiled.positiontup
+    if dialect.name != "sqlite" or sorted(names) != sorted(keys):
+        for batch in _chunks(rows, 1000):
+            conn.execute(table.insert(), [dict(zip(keys, r, strict=True)) for r in batch] if columns else batch)
+        return
+    where = [keys.index(name) for name in names] if columns else names
+    take = itemgetter(*where) if len(where) > 1 else (lambda r: (r[where[0]],))
+    processors = [] if converted else [
+        (i, p) for i, name in enumerate(names)
+        if (p := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+    for batch in _chunks(rows, 5000):
+        if processors:
+            params = []
+            for row in batch:
+                values = list(take(row))
+                for i, process in processors:
+                    values[i] = process(values[i])
+                params.append(tuple(values))
+        else:
+            params = [take(row) for row in batch]
+        conn.exec_driver_sql(compiled.string, params)
+
+
 def _update(session: Session, table: sa.Table, rows: list[dict]) -> None:
     if not rows:
         return
@@ -487,7 +637,11 @@ def _update(session: Session, table: sa.Table, rows: list[dict]) -> None:
 
 def _store_pending(session: Session, touched: set, pending: dict) -> None:
     table = SyncPending.__table__
-    ids = sorted(f"{t}:{r}" for t, r in touched)
+    if len(touched) > CHUNK:  # a whole bundle: what waits is few, so read it rather than look up every record
+        ids = sorted(i for i, t, r in session.execute(select(table.c.id, table.c.table_name, table.c.record_id))
+                     if (t, r) in touched)
+    else:
+        ids = sorted(f"{t}:{r}" for t, r in touched)
     for chunk in _chunks(ids):
         session.execute(table.delete().where(table.c.id.in_(chunk)))
     rows = [{"id": f"{t}:{r}", "table_name": t, "record_id": r, "reason": why} for (t, r), why in sorted(pending.items())]
@@ -510,6 +664,12 @@ def _store_conflicts(session: Session, touched: set, found: list[tuple[Folded, F
     table = SyncConflict.__table__
     record_ids = sorted({r for _t, r in touched})
     existing: dict[str, str] = {}
+    if len(record_ids) > CHUNK and session.execute(select(func.count()).select_from(table)).scalar() <= len(record_ids):
+        wanted_ids = set(record_ids)  # fewer conflicts than records: read them all rather than look each record up
+        for cid, status, record_id in session.execute(select(table.c.id, table.c.status, table.c.record_id)):
+            if record_id in wanted_ids:
+                existing[cid] = status
+        record_ids = []
     for chunk in _chunks(record_ids):
         for cid, status in session.execute(select(table.c.id, table.c.status).where(table.c.record_id.in_(chunk))):
             existing[cid] = status

@@ -175,6 +175,14 @@ def fiscal_year(d: date) -> int:
     return d.year + BE_OFFSET + (1 if d.month >= 10 else 0)
 
 
+def parse_fiscal_year(text: str) -> int:
+    """A fiscal year as typed: four digits of the Buddhist Era, Thai or Arabic ("2570", "๒๕๗๐")."""
+    digits = to_arabic_digits(text.strip())
+    if not (digits.isascii() and digits.isdigit() and len(digits) == 4 and int(digits) >= 2400):
+        raise InputError(f"ปีงบประมาณต้องเป็น พ.ศ. 4 หลัก: {text} (the fiscal year is a 4-digit Buddhist Era year, e.g. 2570)")
+    return int(digits)
+
+
 def fiscal_quarter(d: date) -> tuple[int, int]:
     """(BE fiscal year, quarter 1..4); Q1 is October–December."""
     return fiscal_year(d), ((d.month - 10) % 12) // 3 + 1

@@ -38,6 +38,7 @@ from fieldtool.models import (
 )
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, to_arabic_digits
+from fieldtool.transaction_files import remove_on_rollback
 
 FOLLOW_ITEMS = {
     "assign": "มอบหมายกรรมการรับผิดชอบกลุ่ม",
@@ -203,6 +204,21 @@ def _check_purposes(codes: list[str]) -> None:
         raise InputError(f"วัตถุประสงค์ไม่ถูกต้อง: {', '.join(unknown)} (unknown purpose; see 'fieldtool visit purposes')")
 
 
+def parse_position(text: str) -> tuple[float | None, float | None]:
+    """A GPS position as typed, in the app's field or after `visit add --gps`: latitude then longitude, apart by a
+    comma or by spaces ("15.2401, 105.2302", "15.24,105.23", "15.24 105.23"; Thai digits too). Empty is no
+    position; whether it lies on the earth is `add_visit`'s check."""
+    typed = (text or "").strip()
+    if not typed:
+        return None, None
+    try:
+        lat, lon = (float(p) for p in re.split(r"[,\s]+", to_arabic_digits(typed)) if p)
+    except ValueError:
+        raise InputError(Text(f'พิกัดต้องเขียนแบบ 15.2401, 105.2302: "{typed}"',
+                              f'a GPS position looks like 15.2401, 105.2302: "{typed}"')) from None
+    return lat, lon
+
+
 def _check_position(lat, lon) -> None:
     if (lat is None) != (lon is None):
         raise InputError("ระบุพิกัดให้ครบทั้งละติจูดและลองจิจูด (give both latitude and longitude)")
@@ -233,8 +249,8 @@ def _check_visit_bounds(data: VisitInput) -> None:
 def add_visit(session: Session, data: VisitInput, photo_dir: Path) -> VisitResult:
     """Record a visit with everything done on it, in the caller's transaction.
 
-    Everything is checked before anything is written; photo files are written last and listed in the
-    result, so a caller whose commit fails can remove them.
+    Everything is checked before anything is written; photo files are written last and belong to the
+    transaction (fieldtool.transaction_files): if it does not commit, they are removed. The result lists them.
     """
     if session.get(Village, data.village_id) is None:
         raise InputError(f"ไม่พบหมู่บ้าน {data.village_id} (no such village)")
@@ -286,7 +302,11 @@ def add_visit(session: Session, data: VisitInput, photo_dir: Path) -> VisitResul
         session.add(row)
         stored.append(row)
     session.flush()
-    written = [path for p in photos if (path := write_photo(photo_dir, p)) is not None]
+    written = []
+    for p in photos:
+        if (path := write_photo(photo_dir, p)) is not None:
+            remove_on_rollback(session, path)  # the transaction's: gone again if the visit is not committed
+            written.append(path)
     return VisitResult(visit, payments, stored, written)
 
 

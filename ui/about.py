@@ -54,9 +54,11 @@ class AboutDialog(QDialog):
     # Replaced in tests, which cannot look at a file manager.
     open_url = staticmethod(QDesktopServices.openUrl)
 
-    def __init__(self, db_path: Path, parent=None):
+    def __init__(self, db_path: Path, parent=None, label: str | None = None):
         super().__init__(parent)
         self.db_path = Path(db_path)
+        # The office's PostgreSQL server is named by its URL (no password) and has no folder here to open.
+        self.db_label = label or str(self.db_path)
         self.setWindowTitle(tr("about.title"))
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
@@ -89,7 +91,7 @@ class AboutDialog(QDialog):
 
     def _facts(self) -> QFormLayout:
         form = QFormLayout()
-        self.database = self._path_label(str(self.db_path))
+        self.database = self._path_label(self.db_label)
         form.addRow(tr("about.database"), self.database)
         log = logsetup.current_log_path()
         self.log = self._path_label(str(log) if log else tr("about.no_log"))
@@ -111,6 +113,7 @@ class AboutDialog(QDialog):
         self.open_folder_button = QPushButton(tr("about.open_folder"))
         self.open_folder_button.clicked.connect(self.open_data_folder)
         buttons.addButton(self.open_folder_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_folder_button.setVisible(self.db_label == str(self.db_path))
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setText(tr("button.close"))
         buttons.rejected.connect(self.reject)

@@ -19,7 +19,6 @@ from fieldtool.thai import InputError, format_baht, format_date, format_date_en,
 
 LANGUAGES = ("th", "en")
 STRINGS_DIR = Path(__file__).resolve().parents[1] / "resources" / "i18n"
-STRINGS_PATH = STRINGS_DIR / "ui.json"
 
 _language = "th"
 

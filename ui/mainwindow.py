@@ -21,7 +21,6 @@ from db import Database
 from fieldtool import setup
 from fieldtool.models import District, Province, Subdistrict
 from ui import i18n
-from ui.about import AboutDialog
 from ui.arrears.view import ArrearsView
 from ui.backup import actions as backups
 from ui.history.view import HistoryView
@@ -155,10 +154,6 @@ class MainWindow(PagedWindow):
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         self._end_menus(bar, file_menu)
-        help_menu = bar.addMenu(tr("menu.help"))
-        self.about_action = QAction(tr("about.menu"), self)
-        self.about_action.triggered.connect(self.show_about)
-        help_menu.addAction(self.about_action)
 
     def _build_status(self, officer: str) -> None:
         status = QStatusBar()
@@ -277,13 +272,6 @@ class MainWindow(PagedWindow):
         window.imported.connect(lambda: self._data_changed())
         window.show()
         return window
-
-    def show_about(self) -> AboutDialog:
-        """Help → เกี่ยวกับโปรแกรม: the version, the database open, the support log, the data folder."""
-        dialog = AboutDialog(self.db.path, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
 
     def edit_templates(self) -> None:
         if TemplateDialog.ask(self, self.db):

@@ -1,5 +1,5 @@
 """What the field app's main window and the office window share: pages chosen from a list on the left,
-the working date in the toolbar, the Go and Language menus, and when pages load.
+the working date in the toolbar, the Go, Language and Help menus (the About box), and when pages load.
 
 A page loads when it is shown and is marked stale when the working date changes or something is
 written; switching the language builds the window again in the other language, on the same page.
@@ -13,6 +13,7 @@ from datetime import date
 
 from fieldtool.thai import today_in_thailand
 from ui import i18n
+from ui.about import AboutDialog
 from ui.i18n import tr
 from ui.qt import (
     QAction,
@@ -23,6 +24,7 @@ from ui.qt import (
     QLocale,
     QMainWindow,
     QStackedWidget,
+    Qt,
     QToolBar,
     QWidget,
 )
@@ -86,13 +88,25 @@ class PagedWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _end_menus(self, bar, file_menu) -> None:
-        """Quit at the end of the File menu, then the Go and Language menus."""
+        """Quit at the end of the File menu, then the Go, Language and Help menus."""
         quit_action = QAction(tr("menu.quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self._add_go_menu(bar)
         self._add_language_menu(bar)
+        help_menu = bar.addMenu(tr("menu.help"))
+        self.about_action = QAction(tr("about.menu"), self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def show_about(self) -> AboutDialog:
+        """Help → เกี่ยวกับโปรแกรม: the version, the database open (the office's server by its name), the support
+        log, the data folder."""
+        dialog = AboutDialog(self.db.path, self, label=getattr(self.db, "label", None))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _add_go_menu(self, bar) -> None:
         go_menu = bar.addMenu(tr("menu.go"))

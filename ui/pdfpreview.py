@@ -37,6 +37,7 @@ from ui.qt import (
     QWidget,
     isValid,
 )
+from ui.screen import fit_to_screen
 from ui.widgets import MessageBar
 
 SCREEN_DPI = 96
@@ -54,7 +55,7 @@ class PdfPreview(QDialog):
         self.setWindowFlag(Qt.WindowType.Window)
         self.setWindowTitle(title)
         self.path = Path(pdf_path)
-        self.resize(920, 860)
+        fit_to_screen(self, (920, 860))  # a page and a half, or what a 1366×768 laptop has room for
         self.document = QPdfDocument(self)
         self.load_error = self.document.load(str(self.path))
         self._zoom = 1.0

@@ -10,6 +10,7 @@ from ui.qt import (
     QAbstractItemView,
     QCalendarWidget,
     QColor,
+    QComboBox,
     QDate,
     QEvent,
     QHBoxLayout,
@@ -39,6 +40,11 @@ STAGE_COLORS = {
     "ask": "#c62828",  # red: past due
     "closed": "#616161",  # grey: done
 }
+
+
+# Where a coloured badge (a loan's stage, a household's status) sits in a header's grid: left, as wide as its
+# word, so it neither stretches into a bar nor holds its column to its own width.
+BADGE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 def stage_color(stage: str) -> QColor:
@@ -128,10 +134,9 @@ def _spread_columns(view: QTableView, wanted: list[int]) -> None:
 
 
 def _narrow_widest(widths: list[int], cols: list[int], excess: int) -> None:
-    """Take `excess` pixels off the widest of `cols`, bringing them down together, none below the least;
-    nothing when that cannot spare the scrolling anyway (the names are then better read whole)."""
-    if sum(max(0, widths[c] - TEXT_COLUMN_LEAST) for c in cols) < excess:
-        return
+    """Take `excess` pixels off the widest of `cols`, bringing them down together, none below the least.
+    When that cannot spare the scrolling, as much as it can: a list that must scroll sideways (eight columns
+    on a 1280×720 screen) scrolls the least, with every column at least begun in sight."""
     while excess > 0:
         wide = [c for c in cols if widths[c] > TEXT_COLUMN_LEAST]
         if not wide:
@@ -183,6 +188,10 @@ class ElidedLabel(QLabel):
     """A value that may be longer than its room (a group's name, a fund's, a path): it ends in "…" when cut
     and shows whole in its tooltip, so a long name never widens a window past a small screen."""
 
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self.setText(text)
+
     def setText(self, text: str) -> None:
         super().setText(text)
         self.setToolTip(text)
@@ -204,6 +213,46 @@ class ElidedLabel(QLabel):
         painter = QPainter(self)
         self.style().drawItemText(painter, room, int(self.alignment()), self.palette(), self.isEnabled(), elided,
                                   self.foregroundRole())
+
+
+NAME_LEAST = 96  # px: a name in a header is not cut shorter than this while another is read whole
+
+
+def share_header_room(grid, fields: tuple[tuple[str, ...], ...], values: dict[str, QLabel], long_values) -> None:
+    """The room of a window's header (a caption and its value in each pair of grid columns, `fields` row by
+    row) goes to the columns with names in them, whole in the order of `long_values` (the borrower before
+    the purpose): when the room is short the last ones are cut, none below a few letters; figures keep their
+    width. Call after the values are set and whenever the window is resized.
+
+    Qt shares a short room by its own rule (each name cut by the same part of what it lacks), so each name
+    is held to its share with a maximum width, which, unlike a minimum, never holds the window wide."""
+    order = list(dict.fromkeys(names.index(n) for n in long_values for names in fields if n in names))
+    need, least, labels = {}, {}, {}
+    for c in order:
+        column = [values[names[c]] for names in fields if c < len(names)]
+        labels[c] = [v for names in fields if c < len(names) and names[c] in long_values for v in [values[names[c]]]]
+        floor = max([v.sizeHint().width() for v in column if v not in labels[c]] + [0])  # figures beside: whole
+        text = max(v.fontMetrics().horizontalAdvance(v.text()) + 4 for v in labels[c])
+        need[c], least[c] = max(text, floor), max(min(text, NAME_LEAST), floor)
+    laid_out = grid.contentsRect().width() > 0
+    columns = grid.columnCount()
+    others = sum(  # captions and figures: as wide as they ask
+        max([item.widget().sizeHint().width() for r in range(grid.rowCount())
+             if (item := grid.itemAtPosition(r, c)) is not None and item.widget() is not None] + [0])
+        for c in range(columns) if c % 2 == 0 or c // 2 not in need
+    )
+    left = grid.contentsRect().width() - others - max(grid.horizontalSpacing(), 0) * (columns - 1)
+    shares = dict(need)
+    if laid_out:  # (before that, the needs alone share the room)
+        for i, c in enumerate(order):
+            shares[c] = max(min(need[c], left - sum(least[d] for d in order[i + 1 :])), least[c])
+            left -= shares[c]
+        for c in order:  # room to spare: shared as the needs are
+            shares[c] += max(left, 0) * need[c] // sum(need.values())
+    for c in order:
+        grid.setColumnStretch(c * 2 + 1, max(1, shares[c]))
+        for label in labels[c]:
+            label.setMaximumWidth(shares[c] if laid_out else 16_777_215)
 
 
 class MessageBar(QLabel):
@@ -245,6 +294,8 @@ class DateField(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText(tr("date.placeholder"))
         self.setToolTip(tr("date.hint"))
+        # never narrower than a whole date in either form, so a squeezed form does not hide its day
+        self.setMinimumWidth(max(self.fontMetrics().horizontalAdvance(t) for t in ("30/12/2569", "2026-12-30")) + 20)
         if value is not None:
             self.set_value(value)
 
@@ -362,6 +413,15 @@ class WorkingDateEdit(QWidget):
             return
         self.edit.setToolTip(tr("date.hint"))
         self.set_value(value)
+
+
+def filter_box(least_chars: int = 12) -> QComboBox:
+    """A list's filter (all villages, a fund, a stage): as wide as its choice "all …" at least, and no wider
+    than its share of the bar, whatever its longest choice, so the filters beside it keep their words."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(least_chars)
+    return box
 
 
 def section_title(text: str) -> QLabel:

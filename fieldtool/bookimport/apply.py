@@ -79,12 +79,15 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
     _check_still_new(session, plan)
     rows = _Rows(progress)
     made: dict[str, str] = {}  # plan row → id of the household, group or loan it made
+    heads: dict[str, str] = {}  # households-sheet row → the person id of the head it made
     by_kind = {kind: [s for s in plan.sheets if s.kind == kind] for kind in KIND_ORDER}
     for sheet in by_kind["households"]:
         for row in sheet.rows:
             if row.action == CREATE:
                 # the plan has already run the duplicate guard against the book and the file, in bulk
-                made[row.ref] = rows.household(households.new_household_rows(row.data["input"]))
+                household = households.new_household_rows(row.data["input"])
+                made[row.ref] = rows.household(household)
+                heads[row.ref] = household.people[0]["id"]
                 result.created["households"] += 1
     for sheet in by_kind["loans"]:
         for row in sheet.rows:
@@ -92,16 +95,16 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
                 _, key = row.data["borrower"]  # ("household-row", the key the file's later rows name it by)
                 made[key] = rows.household(households.new_household_rows(row.data["new_household"]))
                 result.created["households"] += 1
-    people = None
     for sheet in by_kind["groups"]:
         for row in sheet.rows:
             if row.action == CREATE:
-                if people is None:  # who the members' names and IDs name: the book and this file's households
-                    people = groupbook.People.load(session)
-                    for person in rows.tables[Person]:
-                        people.add(person)
+                # the plan settled whom each name names (and checked the group as written here): the people
+                # it registers, the book's and the heads this import makes, by id
+                rows.tables[Person] += row.data["new_people"]
+                members = [(role, groupbook.PersonSpec("", person_id=heads[ref] if kind == "head" else ref))
+                           for role, (kind, ref) in row.data["members"]]
                 made[row.ref] = rows.group(groupbook.new_group_rows(
-                    row.data["village_id"], row.data["name"], people, members=row.data["members"]))
+                    row.data["village_id"], row.data["name"], groupbook.People(), members=members))
                 result.created["groups"] += 1
     rows.write(session, until=GroupMember)
     reason = f"{IMPORT_REASON} ({plan.file_name})"
@@ -225,6 +228,7 @@ def _check_still_new(session: Session, plan: ImportPlan) -> None:
                 f"loan {clash[0]} was entered since the file was checked; check the file again",
             ))
     nids = {r.data["nid"] for r in made if "input" in r.data and r.data["nid"]}
+    nids |= {p["national_id"] for r in made for p in r.data.get("new_people", ()) if p["national_id"]}
     nids |= {r.data["new_household"].head.national_id for r in made
              if r.data.get("new_household") is not None and r.data["new_household"].head.national_id}
     if nids:

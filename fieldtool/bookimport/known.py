@@ -37,6 +37,7 @@ class KnownPerson:
     last: str
     nid: str | None
     village_id: str | None
+    house_no: str = ""  # the person's own, else the household's they head
 
 
 @dataclass
@@ -50,9 +51,12 @@ class Known:
     by_nid: dict[str, KnownPerson]
     people_in: dict[str, list[KnownPerson]]  # village id → people
     exact_names: dict[tuple[str, str], list[KnownPerson]]  # (village id, name key) → people
+    # (village id, given, family) as written, cleaned: whom a group's member list names (groups.People's test)
+    written_names: dict[tuple[str, str, str], list[KnownPerson]]
     household_of: dict[str, str]  # person id → household id
     household_village: dict[str, str]
     household_house: dict[str, str]  # household id → house no.
+    household_head: dict[str, str]  # household id → head's person id
     head_names: dict[tuple[str, str], list[str]]  # (clean given, clean family) → household ids
     groups: dict[tuple[str, str], str]  # (village id, name) → group id
     group_names: dict[str, list[tuple[str, str]]]  # name → [(group id, village id)]
@@ -137,25 +141,32 @@ def load_known(session: Session) -> Known:
     people_in: dict[str, list[KnownPerson]] = defaultdict(list)
     exact: dict[tuple[str, str], list[KnownPerson]] = defaultdict(list)
     people: dict[str, KnownPerson] = {}
-    for pid, title, first, last, nid, vid in session.execute(select(
-            Person.id, Person.title, Person.first_name, Person.last_name, Person.national_id, Person.village_id)):
-        p = KnownPerson(pid, title, first, last, nid, vid)
+    written: dict[tuple[str, str, str], list[KnownPerson]] = defaultdict(list)
+    for pid, title, first, last, nid, vid, house_no in session.execute(select(
+            Person.id, Person.title, Person.first_name, Person.last_name, Person.national_id, Person.village_id,
+            Person.house_no)):
+        p = KnownPerson(pid, title, first, last, nid, vid, house_no or "")
         people[pid] = p
         if nid:
             by_nid[nid] = p
         if vid:
             people_in[vid].append(p)
             exact[(vid, full_name_key(first, last))].append(p)
+            written[(vid, clean(first), clean(last))].append(p)
     household_of = {}
     head_names: dict[tuple[str, str], list[str]] = defaultdict(list)
     for hid, pid in session.execute(select(HouseholdMember.household_id, HouseholdMember.person_id)):
         household_of.setdefault(pid, hid)
         if (p := people.get(pid)) is not None:
             head_names[(clean(p.first), clean(p.last))].append(hid)
-    household_village, household_house = {}, {}
-    for hid, vid, house_no in session.execute(select(Household.id, Household.village_id, Household.house_no)):
+    household_village, household_house, household_head = {}, {}, {}
+    for hid, vid, house_no, head_id in session.execute(
+            select(Household.id, Household.village_id, Household.house_no, Household.head_id)):
         household_village[hid] = vid
         household_house[hid] = house_no or ""
+        household_head[hid] = head_id
+        if (head := people.get(head_id)) is not None and not head.house_no:
+            head.house_no = house_no or ""
     groups, group_names = {}, defaultdict(list)
     for gid, name, vid in session.execute(select(BorrowingGroup.id, BorrowingGroup.name, BorrowingGroup.village_id)):
         groups[(vid, clean(name))] = gid
@@ -170,6 +181,6 @@ def load_known(session: Session) -> Known:
             Payment.loan_id, Payment.paid_on, Payment.amount_satang, Payment.receipt_no, Payment.reverses_id)):
         payments[lid].append((_as_date(paid_on), amount, v.key_of(receipt or ""), reverses is None))
     return Known(
-        sub.name if sub else "", villages, village_names, fund_rows, by_nid, people_in, exact, household_of,
-        household_village, household_house, head_names, groups, group_names, loans, payments,
+        sub.name if sub else "", villages, village_names, fund_rows, by_nid, people_in, exact, written, household_of,
+        household_village, household_house, household_head, head_names, groups, group_names, loans, payments,
     )

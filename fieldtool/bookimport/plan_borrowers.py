@@ -95,11 +95,16 @@ def _borrower(state: PlanState, cell, village, named: _Named | None, row: tuple[
     group = _group_named(state, text, village)
     if group is not None:
         return group
+    text, house_no, nth = v.name_note(text)
+    if nth:
+        refuse(f"ผู้กู้ {text} (คนที่ {nth}): ผู้กู้เป็นหัวหน้าครัวเรือน ให้ระบุเลขประจำตัวประชาชนหรือบ้านเลขที่",
+               f"the borrower {text} (คนที่ {nth}) heads a household: give the national ID or the house")
     title, first, last = split_name(text)
     if named is not None and (not named.first or (clean(named.first), clean(named.last)) == (first, last)):
         named.title, named.first, named.last = named.title or title, first, last
     else:
         named = _Named(title, first, last)
+    named.house_no = house_no or named.house_no
     return _household_for(state, named, village, row)
 
 
@@ -141,6 +146,8 @@ def _household_for(state: PlanState, named: _Named, village, row: tuple[str, int
         return _household_named(state, named)
     vid, moo, vname = village
     found = _alike_households(state, vid, named)
+    if len(found) > 1 and named.house_no:  # namesakes told apart by the house
+        found = _at_house(state, found, named.house_no) or found
     if len(found) > 1:
         names = Text(", ".join(shown.th for _, shown in found.values()),
                      ", ".join(shown.en for _, shown in found.values()))
@@ -163,7 +170,7 @@ def _household_for(state: PlanState, named: _Named, village, row: tuple[str, int
     check_house_no(named.house_no)
     new = FileHousehold(
         ("household-row", f"{sheet}\x1f{number}\x1fhousehold"), vid, named.title, named.first, named.last,
-        named.nid, Text(f"ครัวเรือนใหม่ของแถว {number}", f"the new household of row {number}"),
+        named.nid, named.house_no, Text(f"ครัวเรือนใหม่ของแถว {number}", f"the new household of row {number}"),
         HouseholdInput(vid, PersonInput(named.first, named.last, named.title, named.nid, named.phone),
                        named.house_no, source="field"),
     )
@@ -193,8 +200,23 @@ def _alike_households(state: PlanState, vid: str, named: _Named,
             if full_name_key(household.first, household.last) == key or (
                     lengths_can_match(named.first, household.first)
                     and names_alike(named.first, named.last, household.first, household.last) >= SIMILAR):
-                house = household.input.house_no if household.input else ""
-                out.setdefault(household.ref, (household, _shown(household.name, house)))
+                out.setdefault(household.ref, (household, _shown(household.name, household.house_no)))
+    return out
+
+
+def _at_house(state: PlanState, found: dict[tuple[str, str], tuple[object, Text]], house_no: str,
+              ) -> dict[tuple[str, str], tuple[object, Text]]:
+    """Of the households the guard found, those at the house the row names."""
+    out = {}
+    for ref, (match, shown) in found.items():
+        if isinstance(match, FileHousehold):
+            house = match.house_no
+        elif ref[0] == "household":
+            house = state.known.household_house.get(ref[1], "")
+        else:
+            house = match.house_no
+        if v.house_key(house) == v.house_key(house_no):
+            out[ref] = (match, shown)
     return out
 
 

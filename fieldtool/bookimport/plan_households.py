@@ -62,25 +62,29 @@ def _household_row(state: PlanState, m: SheetMap, number: int, cells: dict, row:
         other = state.file_nid[nid]
         refuse(f"เลขประจำตัวประชาชน {nid} ซ้ำกับแถว {other.row}", f"national ID {nid} is also in row {other.row}")
     for other in state.file_heads.get((clean(first), clean(last)), []):
-        if other.data["village_id"] == vid and (not nid or not other.data["nid"]):
+        # namesakes are common in a village: two national IDs, or two house numbers, are two households
+        elsewhere = house_no and other.data["house_no"] and v.house_key(house_no) != v.house_key(other.data["house_no"])
+        if other.data["village_id"] == vid and (not nid or not other.data["nid"]) and not elsewhere:
             refuse(f"{name} {where} ซ้ำกับแถว {other.row}", f"{first} {last} ({where}) is also in row {other.row}")
-    plan = _household_match(state, sheet, number, vid, where, name, first, last, nid)
+    plan = _household_match(state, sheet, number, vid, where, name, first, last, nid, house_no)
     if plan is None:
         note = Text(" (เลขประจำตัวถูกปิดบางหลัก ไม่นำเข้า)", " (masked national ID left out)") if masked else Text("", "")
         new = new_household_text(name, first, last, where, house_no)
         plan = RowPlan(sheet, number, CREATE, Text(new.th + note.th, new.en + note.en))
         plan.data = {"input": HouseholdInput(vid, PersonInput(first, last, title, nid, phone), house_no,
                                              source=source)}
-    plan.data = {**(plan.data or {}), "village_id": vid, "nid": nid, "title": title, "first": first, "last": last}
+    plan.data = {**(plan.data or {}), "village_id": vid, "nid": nid, "title": title, "first": first, "last": last,
+                 "house_no": house_no}
     if nid:
         state.file_nid[nid] = plan
     state.file_heads[(clean(first), clean(last))].append(plan)
     ref = ("household", plan.record_id) if plan.action == MATCH else ("household-row", plan.ref)
-    state.remember_household(FileHousehold(ref, vid, title, first, last, nid))
+    state.remember_household(FileHousehold(ref, vid, title, first, last, nid, house_no))
     return plan
 
 
-def _household_match(state: PlanState, sheet, number, vid, where, name, first, last, nid) -> RowPlan | None:
+def _household_match(state: PlanState, sheet, number, vid, where, name, first, last, nid, house_no,
+                     ) -> RowPlan | None:
     known = state.known
     person = known.by_nid.get(nid) if nid else None
     why = Text("เลขประจำตัวประชาชนเดียวกัน", "the same national ID")
@@ -88,6 +92,8 @@ def _household_match(state: PlanState, sheet, number, vid, where, name, first, l
         candidates = known.same_name(vid, first, last, nid)
         if not candidates:
             candidates = known.similar(vid, first, last, nid)
+        if house_no:  # of namesakes, the one at the row's house
+            candidates = [p for p in candidates if v.house_key(p.house_no) == v.house_key(house_no)] or candidates
         person = candidates[0] if candidates else None
         why = Text("ชื่อคล้ายกันในหมู่บ้านเดียวกัน", "a similar name in the same village")
     if person is None:

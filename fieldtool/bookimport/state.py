@@ -25,6 +25,7 @@ class FileHousehold:
     first: str
     last: str
     nid: str | None
+    house_no: str = ""
     origin: Text | None = None  # said after the name when a later loan row names it ("the new household of row 5")
     input: HouseholdInput | None = None  # the new household a loan row makes
 
@@ -60,6 +61,10 @@ class PlanState:
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     households_named: dict[tuple[str, str], list[FileHousehold]] = field(
         default_factory=lambda: defaultdict(list))  # (given, family)
+    # the people the groups sheet registers (named in a group, in no household): by (village id, given,
+    # family) those a name or a house names, by (village id, given, family, house key, n) those "คนที่ n" names
+    group_people: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
+    group_nth: dict[tuple[str, str, str, str, int], dict] = field(default_factory=dict)
 
     def remember_household(self, household: FileHousehold) -> None:
         if household.nid:

@@ -314,6 +314,41 @@ def parse_name(title_cell, first_cell, last_cell="") -> tuple[str, str, str]:
     return found_title or (parse_title(title) if title else ""), clean(f"{given} {rest}"), last
 
 
+# The note after a name that tells namesakes apart, as the register export writes it and an officer may:
+# "นางสมศรี ใจดี (บ้านเลขที่ 12)", "นางสมศรี ใจดี (บ้านเลขที่ 12 คนที่ 2)".
+_NOTE = re.compile(r"^(?P<name>[^()]*?)\s*\((?P<note>[^()]*)\)$")
+_HOUSE = re.compile(r"บ้านเลขที่\s*([^\s,]+)")
+_NTH = re.compile(r"คนที่\s*([0-9]+)")
+
+
+def name_note(text: str) -> tuple[str, str, int]:
+    """(the name, its house number, which of the namesakes at that house: 0 when not said) of a name written
+    with a note. A parenthesis that says neither is left as part of the name, as it always was."""
+    text = clean(text)
+    m = _NOTE.match(text)
+    if m is None:
+        return text, "", 0
+    note = to_arabic_digits(m["note"])
+    house, nth = _HOUSE.search(note), _NTH.search(note)
+    if house is None and nth is None:
+        return text, "", 0
+    rest = _NTH.sub("", _HOUSE.sub("", note)).strip(" ,")
+    if rest:
+        raise InputError(Text(f"ไม่เข้าใจ \"{rest}\" ในวงเล็บหลังชื่อ {m['name']} (เขียนได้: บ้านเลขที่ … คนที่ …)",
+                              f"\"{rest}\" in the note after {m['name']} is not understood "
+                              "(it may say บ้านเลขที่ … and คนที่ …)"))
+    number = int(nth.group(1)) if nth else 0
+    if nth and number < 1:
+        raise InputError(Text(f"คนที่ {number} หลังชื่อ {m['name']} ต้องเป็น 1 ขึ้นไป",
+                              f"คนที่ {number} after {m['name']} must be 1 or more"))
+    return m["name"], house.group(1) if house else "", number
+
+
+def house_key(house_no: str) -> str:
+    """How two house numbers are compared: Arabic digits, no spaces (12/1 and ๑๒/๑ are one house)."""
+    return key_of(house_no)
+
+
 def parse_text(cell) -> str:
     return text_of(cell)
 

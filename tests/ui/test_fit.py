@@ -1,5 +1,6 @@
 """Every window opens inside a small laptop's screen (1366×768, and 1280×720) with its Save, OK or Close
-button in sight at the bottom: long forms scroll instead of running off the screen."""
+button in sight at the bottom: long forms scroll instead of running off the screen. Every dialog with a
+primary button is opened here; `scripts/screenshots.py` draws them all for a person to look at."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from db.office import open_office
 from fieldtool import loanbook, plans
 from fieldtool.handover import LaptopKey
 from fieldtool.plans import ActionInput, PlanInput
+from ui.about import AboutDialog
 from ui.households.dialogs import AddHouseholdDialog, NeedsDialog
 from ui.households.page import HouseholdPage
 from ui.loans.dialogs import CheckDialog, DisburseDialog, PaymentDialog, RestructureDialog, ReverseDialog
@@ -19,10 +21,12 @@ from ui.loans.loanpage import LoanPage
 from ui.loans.newloan import NewLoanDialog
 from ui.mainwindow import MainWindow
 from ui.office.devices import RevokeDialog
+from ui.office.seed import SeedDialog
 from ui.office.window import OfficeWindow
 from ui.plans.editor import ActionProgressDialog
-from ui.qt import QAbstractButton, QApplication, QRect, QScrollArea
+from ui.qt import QAbstractButton, QApplication, QPushButton, QRect, QScrollArea, QWizard
 from ui.screen import available_geometry, fit_size, fit_to_screen
+from ui.setup.wizard import SetupWizard
 from ui.syncdialog import FieldSyncDialog
 from ui.visits.data import VisitPrefill, prefill_from_loan
 from ui.visits.meeting import MeetingDialog
@@ -215,3 +219,93 @@ def test_screenshots_of_the_new_visit_and_main_windows_on_a_1366_by_768_laptop(q
     visit = opened_on(qtbot, NewVisitWindow(book.db, book.today, VisitPrefill(village_id=book.village2)), laptop)
     assert_fully_visible(visit, visit.save_button)
     assert visit.grab().save(str(SHOTS / "fit-newvisit.png"))
+
+
+def button_named(window, text: str) -> QPushButton:
+    return next(b for b in window.findChildren(QPushButton) if b.text() == text and b.isVisibleTo(window))
+
+
+def one_page_pdf(path: Path) -> Path:
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path))
+    pdf.drawString(72, 720, "fieldtool")
+    pdf.save()
+    return path
+
+
+def dialogs_with_their_primary_button(office, tmp_path):
+    """Every dialog with a primary button that the tests above do not open, with that button: the set-up and
+    the settings, the letters, the backups, the keys, the About box, a visit recorded, a PDF preview."""
+    from fieldtool import letters, reminders, visits
+    from fieldtool.visits import VisitInput
+    from ui.backup.dialogs import BackupDialog, RestoreDialog
+    from ui.letters.dialogs import BatchConfirmDialog, LetterDialog, OfficeSettingsDialog, TemplateDialog
+    from ui.passphrase import PassphraseDialog
+    from ui.pdfpreview import PdfPreview
+    from ui.setup.own import StartOwnDialog
+    from ui.setup.settings import SettingsDialog
+    from ui.setup.villages import ManyVillagesDialog
+    from ui.today.delivery import DeliveryDialog
+    from ui.visits.log import VisitDetailsDialog
+
+    db, day, pairoj = office.db, office.today, office.loans["pairoj"]
+    with db.session() as s:
+        reminder = next(r for r in reminders.reminders_on(s, day) if r.kind == "ask")
+        outline = letters.outline(s, letters.letters_due(s, day))
+        visit = visits.add_visit(s, VisitInput(visited_on=day, village_id=office.village2, place="บ้านผู้กู้",
+                                               findings="พบผู้กู้", loans=[pairoj]), tmp_path).visit.id
+    form_dialogs = [
+        DeliveryDialog(db, reminder, day, "นางสาวพัชรินทร์ ทดสอบ"),
+        LetterDialog(db, pairoj, day, "meeting", "<b>นายไพโรจน์ บุญมา</b>"),
+        BatchConfirmDialog(outline),
+        OfficeSettingsDialog(db),
+        TemplateDialog(db),
+        PassphraseDialog(),
+        PassphraseDialog(tmp_path / "office.key"),
+        SettingsDialog(db),
+        ManyVillagesDialog({1, 2}),
+        StartOwnDialog(db),
+        BackupDialog(db),
+        RestoreDialog(db),
+    ]
+    yield from ((d, d.save_button) for d in form_dialogs)
+    about = AboutDialog(db.path)
+    yield about, button_named(about, "ปิด")
+    details = VisitDetailsDialog(db, visit)
+    yield details, button_named(details, "ปิด")
+    preview = PdfPreview(one_page_pdf(tmp_path / "letter.pdf"), "หนังสือ")
+    yield preview, button_named(preview, "ปิด")
+
+
+def test_every_dialog_keeps_its_primary_button_in_sight(qtbot, office, tmp_path, screen):
+    seen = []
+    for dialog, button in dialogs_with_their_primary_button(office, tmp_path):
+        opened_on(qtbot, dialog, screen)
+        assert_inside_screen(dialog, screen)
+        assert_fully_visible(dialog, button)
+        seen.append(type(dialog).__name__)
+        dialog.close()
+    assert len(seen) == 15
+
+
+def test_the_set_up_wizard_keeps_next_and_finish_in_sight_on_every_page(qtbot, db, screen):
+    wizard = opened_on(qtbot, SetupWizard(db), screen)
+    for page_id in wizard.pageIds():
+        wizard.setStartId(page_id)
+        wizard.restart()
+        QApplication.processEvents()
+        assert_inside_screen(wizard, screen)
+        last = page_id == wizard.pageIds()[-1]
+        assert_fully_visible(wizard, wizard.button(QWizard.WizardButton.FinishButton if last else QWizard.WizardButton.NextButton))
+
+
+def test_the_offices_seed_dialog_keeps_its_button_in_sight(qtbot, tmp_path, screen):
+    db = open_office(tmp_path / "office" / "office.sqlite")
+    try:
+        dialog = opened_on(qtbot, SeedDialog(db), screen)
+        assert_inside_screen(dialog, screen)
+        assert_fully_visible(dialog, dialog.save_button)
+        dialog.close()
+    finally:
+        db.dispose()

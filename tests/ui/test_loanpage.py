@@ -380,3 +380,19 @@ def test_big_counts_have_thousands_separators(qtbot):
 
     assert tr("sync.waiting", n=10901) == "มีรายการแก้ไขที่ยังไม่ได้ส่ง 10,901 รายการ"
     assert tr("loan.tab.notices", n=1250) == "การแจ้งเตือน (1,250)"
+
+
+def test_an_ask_step_done_in_person_reads_in_the_history_tab_as_the_today_page_words_it(qtbot, book):
+    from fieldtool import reminders
+    from fieldtool.reminders import ASK_STEP_TH
+
+    with book.db.session() as s:
+        ask = next(r for r in reminders.reminders_on(s, book.today, [book.loans["pairoj"]]) if r.kind == "ask")
+        reminders.deliver(s, ask.id, "visit", book.today)
+    page = open_page(qtbot, book, "pairoj")
+    records = [page.history.index(r, 3).data() for r in range(page.history.rowCount())]
+    step = ASK_STEP_TH[ask.step]  # 10 days overdue: the ladder's first step, a visit to follow up
+    assert step == "ลงพื้นที่ติดตามทวงถาม"
+    assert f"{step} 22 พ.ย. 2569" in records
+    assert not any("ขั้นที่" in r for r in records)
+    assert page.deliveries.index(0, 1).data() == step  # the notices tab says the same

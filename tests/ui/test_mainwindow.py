@@ -9,7 +9,7 @@ import pytest
 
 from ui.history.model import ChangeLogModel
 from ui.mainwindow import PAGES, MainWindow
-from ui.qt import Qt, emit
+from ui.qt import Qt, QThreadPool, emit
 
 
 @pytest.fixture
@@ -278,3 +278,38 @@ def test_office_settings_from_the_file_menu(window, book, monkeypatch):
     window.office_action.trigger()
     assert asked == [book.db]
     assert window.statusBar().currentMessage() == "บันทึกการตั้งค่าหนังสือราชการแล้ว"
+
+
+def test_in_english_the_status_bar_lets_the_window_narrow_to_a_1280_screen_and_tells_the_rest_on_pointing(
+    qtbot, tmp_path, wait_idle
+):
+    from db import open_database
+    from ui import i18n
+    from ui.qt import QRect
+    from ui.screen import fit_to_screen
+
+    from .conftest import build_book
+
+    # a long Windows-like data folder, the demo's own-subdistrict button and the whole place in English
+    deep = tmp_path / "Users" / "phatcharin.srisuksawatwattana" / "AppData" / "Local" / "fieldtool" / "backups"
+    deep.mkdir(parents=True)
+    db = open_database(deep / "fieldtool-subdistrict-341905.sqlite")
+    try:
+        book = build_book(db)
+        db.set_setting("demo", "1")
+        i18n.set_language("en")
+        win = MainWindow(db, book.today)
+        qtbot.addWidget(win)
+        win.show()
+        wait_idle()
+        fit_to_screen(win, available=QRect(0, 0, 1280, 720))
+        wait_idle()
+        assert win.minimumSizeHint().width() <= 1152  # 90 % of a 1280 screen
+        assert win.width() <= 1152 and win.statusBar().width() <= win.width()
+        assert win.demo_button.isVisible() and win.demo_button.text() == "Demo data – start my own subdistrict…"
+        assert win.status_db.is_elided()
+        assert win.status_db.toolTip() == f"Database: {db.path}"  # the whole path, on pointing
+        assert win.status_place.toolTip() == "โนนกลาง subdistrict, พิบูลมังสาหาร district, อุบลราชธานี"
+    finally:
+        QThreadPool.globalInstance().waitForDone()
+        db.dispose()

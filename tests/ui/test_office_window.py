@@ -162,13 +162,13 @@ def test_the_clerk_takes_the_office_value_and_it_goes_back_to_the_laptop(qtbot, 
     c = page.model.row_at(0)
     assert column(page.model, "office.col.field") == ["โทรศัพท์"]
     assert c.record.startswith(("นาง", "นาย")) and "หมู่ที่" in c.record  # the borrower, in words
-    assert page.in_use.value.text() == "0869876543"  # the officer's later change is in use
-    assert page.other.value.text() == "0851234567"  # the office's correction
+    assert page.in_use.value.text() == "086-987-6543"  # the officer's later change is in use, read as phones are
+    assert page.other.value.text() == "085-123-4567"  # the office's correction
     assert LAPTOPS[0][2] in page.in_use.who.text()
 
     assert page.resolve("other")
     wait(qtbot)
-    assert "0851234567" in page.message.text()
+    assert "085-123-4567" in page.message.text()
     assert page.model.rowCount() == 0  # nothing left to review
     with office_db.session() as s:
         assert s.get(Person, c.record_id).phone == "0851234567"
@@ -177,7 +177,7 @@ def test_the_clerk_takes_the_office_value_and_it_goes_back_to_the_laptop(qtbot, 
     page.show_all.setChecked(True)
     wait(qtbot)
     assert column(page.model, "office.col.status") == ["ใช้อีกค่า"]
-    assert column(page.model, "office.col.in_use") == ["0851234567"]
+    assert column(page.model, "office.col.in_use") == ["085-123-4567"]
     assert page.decided.isVisible() and not page.in_use.button.isVisible()
 
     devices = window.show_page("devices")

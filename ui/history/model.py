@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from db import Database
 from fieldtool import history
 from fieldtool.history import HistoryEntry
@@ -108,13 +106,7 @@ CHANGELOG_COLUMNS = [
 def load_changelog(db: Database, offset: int = 0, limit: int | None = None) -> list[ChangeLog]:
     """One page of the change log, newest first."""
     with db.session() as s:
-        q = (
-            select(ChangeLog)
-            .order_by(ChangeLog.at.desc(), ChangeLog.seq.desc())
-            .offset(offset)
-            .limit(limit or PAGE_SIZE)
-        )
-        return list(s.scalars(q))
+        return history.change_log(s, offset=offset, limit=limit or PAGE_SIZE)
 
 
 class ChangeLogModel(RowTableModel):

@@ -32,7 +32,8 @@ class HistoryView(QWidget):
         self.day.setPlaceholderText(tr("history.day"))
         self.day.setToolTip(tr("date.hint"))
         self.day.setClearButtonEnabled(True)
-        self.day.setMaximumWidth(200)
+        # as wide as its example, so the hint is read whole (and the clear button beside it)
+        self.day.setFixedWidth(self.day.fontMetrics().horizontalAdvance(self.day.placeholderText()) + 48)
         # Typing waits a moment, so the log is read once per word rather than once per letter.
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)

@@ -25,7 +25,6 @@ from pathlib import Path
 from db import Database
 from exports.letters import issue, labels_path_for, no_letters_on
 from fieldtool import letters
-from fieldtool.models import LetterRecord
 from fieldtool.thai import InputError
 from ui import worker
 from ui.dialogs import input_error
@@ -84,10 +83,7 @@ def missing_office_settings(db: Database) -> list[str]:
 
 def reprint_request(session, record_id: str) -> letters.LetterRequest:
     """The request that prints an issued letter again: what it printed, with its number and date."""
-    rec = session.get(LetterRecord, record_id)
-    if rec is None:
-        raise input_error("letters.no_record")
-    return letters.reprint_request(rec)
+    return letters.reprint_of(session, record_id)
 
 
 def _check_office(db: Database) -> None:
@@ -121,35 +117,26 @@ def issue_letters(
     `expected`: what the officer agreed to; when the requests now say otherwise, nothing is issued."""
     _check_office(db)
     out = new_file(db, stem)
-    written = labels = None
-    try:
-        with db.session() as s:  # commits when the block ends
-            requests = make_requests(s)
-            if expected is not None and requests and letters.outline(s, requests) != expected:
-                raise input_error("letters.batch_changed")
-            result = issue(s, requests, out, on, with_dispatch=with_dispatch, progress=progress,
-                           labels_path=labels_path_for(out))
-            written = result.path
-            labels = result.labels_path
-            reprints = sum(1 for p in result.prepared if p.request.record is not None)
-            issued = Issued(
-                path=result.path,
-                pages=result.pages,
-                count=len(result.prepared),
-                new=len(result.prepared) - reprints,
-                reprints=reprints,
-                numbers=[p.content.number for p in result.prepared],
-                labels_path=labels,
-                labels=result.labels,
-                warning=result.warning.in_language(language()) if result.warning else "",
-                rebuilt=[p.content.number for p in result.rebuilt],
-            )
-    except BaseException:
-        if written is not None:
-            written.unlink(missing_ok=True)
-            if labels is not None:
-                labels.unlink(missing_ok=True)
-        raise
+    # the PDFs are the transaction's: if the commit fails they go with the numbers (exports.letters.issue)
+    with db.session() as s:  # commits when the block ends
+        requests = make_requests(s)
+        if expected is not None and requests and letters.outline(s, requests) != expected:
+            raise input_error("letters.batch_changed")
+        result = issue(s, requests, out, on, with_dispatch=with_dispatch, progress=progress,
+                       labels_path=labels_path_for(out))
+        reprints = sum(1 for p in result.prepared if p.request.record is not None)
+        issued = Issued(
+            path=result.path,
+            pages=result.pages,
+            count=len(result.prepared),
+            new=len(result.prepared) - reprints,
+            reprints=reprints,
+            numbers=[p.content.number for p in result.prepared],
+            labels_path=result.labels_path,
+            labels=result.labels,
+            warning=result.warning.in_language(language()) if result.warning else "",
+            rebuilt=[p.content.number for p in result.rebuilt],
+        )
     return issued
 
 

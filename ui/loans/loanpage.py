@@ -40,7 +40,6 @@ from ui.qt import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     Qt,
     QTabWidget,
     QVBoxLayout,
@@ -54,12 +53,23 @@ from ui.visits.data import prefill_from_loan
 from ui.visits.meeting import MeetingDialog
 from ui.visits.model import purposes_text, when_text
 from ui.visits.newvisit import NewVisitWindow
-from ui.widgets import STAGE_COLORS, ElidedLabel, MessageBar, empty_note, fit_columns, make_table, stage_color
+from ui.widgets import (
+    BADGE,
+    STAGE_COLORS,
+    ElidedLabel,
+    MessageBar,
+    empty_note,
+    fit_columns,
+    make_table,
+    share_header_room,
+    stage_color,
+)
 
 GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#757575")
 
 PREVENT_TAB = 3  # schedule, payments, stages, then the prevent checklist
-LONG_VALUES = ("borrower", "village", "fund", "purpose")  # names that may be longer than their room
+# names that may be longer than their room, read whole in this order: the purpose is cut first
+LONG_VALUES = ("borrower", "village", "fund", "purpose")
 
 
 def instalment_status(inst: InstalmentState, day: date) -> str:
@@ -183,7 +193,7 @@ def _contact_field(c: ContactRow, visit_field: str, meeting_field: str) -> str:
 
 
 CONTACT_COLUMNS = [
-    Column("col.met_on", lambda c: when_text(c.on, c.at), sort_key=lambda c: (c.on, c.at)),
+    Column("col.met_on", lambda c: when_text(c.on, c.at), "right", sort_key=lambda c: (c.on, c.at)),
     Column("col.kind", contact_kind, max_width=320),
     Column("col.place", lambda c: _contact_field(c, "place", "place"), max_width=220),
     Column("col.purposes", lambda c: purposes_text(c.purposes) if c.visit else "–", max_width=280),
@@ -348,20 +358,14 @@ class LoanPage(QDialog):
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self._values[name] = value
                 self._header.addWidget(caption, r, c * 2)
-                self._header.addWidget(value, r, c * 2 + 1)
+                # the stage is a coloured badge as wide as its word: held left, not stretched, and not holding
+                # its column (the purpose's, above it) to its own width as a Maximum size policy would
+                self._header.addWidget(value, r, c * 2 + 1, *((BADGE,) if name == "stage" else ()))
         self._values["borrower"].setStyleSheet("QLabel { font-weight: bold; }")
-        # The stage is a coloured badge as wide as its word, not a stretched bar.
-        self._values["stage"].setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
 
-    def _share_header_room(self) -> None:
-        """The room goes to the columns with names in them, each as much as its longest name needs (a long
-        name is cut no sooner than a short one); figures and the phone keep their width."""
-        for names in self.HEADER_FIELDS:
-            for c, name in enumerate(names):
-                if name in LONG_VALUES:
-                    label = self._values[name]
-                    need = label.fontMetrics().horizontalAdvance(label.text())
-                    self._header.setColumnStretch(c * 2 + 1, max(1, need))
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        share_header_room(self._header, self.HEADER_FIELDS, self._values, LONG_VALUES)  # the names' room changed
 
     def header_text(self, name: str) -> str:
         """What the header shows for `name` (borrower, outstanding, stage, ...)."""
@@ -408,7 +412,7 @@ class LoanPage(QDialog):
         v["village"].setText(info.village)
         v["fund"].setText(info.fund)
         v["purpose"].setText(loan.purpose or "–")
-        self._share_header_room()
+        share_header_room(self._header, self.HEADER_FIELDS, self._values, LONG_VALUES)
         v["principal"].setText(f"{money_text(loan.principal_satang)} {tr('unit.baht')}")
         v["rate"].setText(tr("loan.rate_value", rate=f"{loan.rate_bp / 100:.2f}"))
         v["frequency"].setText(

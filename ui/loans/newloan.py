@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
 
 from db import Database
 from fieldtool import loanbook
-from fieldtool.loanbook import person_name, village_labels
-from fieldtool.models import BorrowingGroup, Fund, Household, Person
+from fieldtool.loanview import application_choices
+from fieldtool.models import Fund
 from fieldtool.schedule import FREQUENCY_MONTHS, FREQUENCY_TH, plan
 from fieldtool.thai import InputError, parse_baht, thai_sort_key, to_arabic_digits
 from ui.dialogs import FormDialog, input_error
@@ -53,23 +52,16 @@ class Choices:
 
 
 def load_choices(db: Database) -> Choices:
+    """Who may apply and the funds (`fieldtool.loanview.application_choices`), labelled for the lists."""
     with db.session() as s:
-        villages = village_labels(s)
-        groups = [Choice(g.id, f"{g.name} ({villages.get(g.village_id, '')})")
-                  for g in s.scalars(select(BorrowingGroup))]
-        households = []
-        for h, title, first, last in s.execute(
-                select(Household, Person.title, Person.first_name, Person.last_name)
-                .join(Person, Person.id == Household.head_id)):
-            where = villages.get(h.village_id, "")
-            house = f" {tr('newloan.house_no', no=h.house_no)}" if h.house_no else ""
-            households.append(Choice(h.id, f"{person_name(title, first, last)} ({where}{house})"))
-        funds = list(s.scalars(select(Fund)))
-        for f in funds:
-            s.expunge(f)
+        read = application_choices(s)
+    groups = [Choice(g.id, f"{g.name} ({g.village})") for g in read.groups]
+    households = [
+        Choice(h.id, f"{h.name} ({h.village}{' ' + tr('newloan.house_no', no=h.house_no) if h.house_no else ''})")
+        for h in read.households
+    ]
     key = lambda c: thai_sort_key(c.label)  # noqa: E731
-    return Choices(sorted(groups, key=key), sorted(households, key=key),
-                   sorted(funds, key=lambda f: thai_sort_key(f.name)))
+    return Choices(sorted(groups, key=key), sorted(households, key=key), read.funds)
 
 
 def parse_rate(text: str) -> int:

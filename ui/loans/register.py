@@ -16,7 +16,6 @@ from ui import worker
 from ui.i18n import day_text, domain_label, money_text, tr
 from ui.qt import (
     QColor,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,7 +28,7 @@ from ui.qt import (
     emit,
 )
 from ui.tablemodel import Column, RowTableModel
-from ui.widgets import MessageBar, fit_columns, make_table, stage_color
+from ui.widgets import MessageBar, empty_note, filter_box, fit_columns, make_table, stage_color
 
 FAR_FUTURE = date.max
 
@@ -128,9 +127,9 @@ class RegisterView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("register.search"))
         self.search.setClearButtonEnabled(True)
-        self.fund = QComboBox()
-        self.village = QComboBox()
-        self.stage = QComboBox()
+        self.fund = filter_box()
+        self.village = filter_box()
+        self.stage = filter_box()
         self.stage.addItem(tr("filter.all_stages"), None)
         for code in STAGES:
             self.stage.addItem(domain_label(STAGE_TH, "stage", code), code)
@@ -147,6 +146,11 @@ class RegisterView(QWidget):
         self.view.sortByColumn(BORROWER_COLUMN, Qt.SortOrder.AscendingOrder)
         self.view.activated.connect(lambda idx: emit(self.open_loan, self.model.row_at(idx.row()).id))
         self.message = MessageBar()
+        self.empty = empty_note(
+            self.view,
+            lambda: tr("register.loading") if self.stale or not self._generation
+            else tr("register.none") if not self._all else tr("register.no_match"),
+        )
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)

@@ -26,6 +26,7 @@ from fieldtool.officedesk import (
     keep_schedule,
     table_label,
 )
+from fieldtool.phone import format_phone
 from fieldtool.thai import InputError, busy_error, format_baht
 from ui import worker
 from ui.i18n import day_text, domain_label, language, local_time_text, tr
@@ -57,6 +58,8 @@ def value_text(field: str, value, words: str = "") -> str:
         return tr("office.conflicts.empty")
     if field.endswith("_id") and words:
         return words
+    if field == "phone" and isinstance(value, str):
+        return format_phone(value)  # 086-987-6543, as every other page shows a number
     if isinstance(value, bool):
         return tr("office.yes") if value else tr("office.no")
     if isinstance(value, int) and field.endswith("_satang"):
