@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -754,6 +753,8 @@ def _place_photos(payload: Payload, into: Path, name: str, placed: list[Path]) -
 
 
 def _schema_version(session) -> str:
+    from alembic.runtime.migration import MigrationContext  # only when a bundle is made or read
+
     return MigrationContext.configure(session.connection()).get_current_revision() or ""
 
 

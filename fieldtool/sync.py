@@ -267,9 +267,10 @@ class Folded:
 
 def fold(table: str, record_id: str, entries: list[Entry]) -> Folded:
     """The record as all its changes, in (time, device, sequence) order, make it."""
-    if len(entries) == 1 and entries[0].action == "insert" and "_decision" not in entries[0].values():
-        e = entries[0]  # most records at an office: one insert, nothing to order or compare
-        return Folded(table, record_id, e.values(), True, False, e.key)
+    if len(entries) == 1 and entries[0].action == "insert":  # most records at an office: nothing to order
+        data = entries[0].values()
+        if "_decision" not in data:
+            return Folded(table, record_id, data, True, False, entries[0].key)
     entries = sorted(entries, key=lambda e: e.key)
     values: dict = {}
     setters: dict[str, Entry] = {}
@@ -410,16 +411,19 @@ def _store_entries(session: Session, entries: list[Entry]) -> None:
 
     SQLite keeps a time as text; a canonical time's text is cut out of it rather than made by turning it into
     a datetime and back (checked against the column type's own conversion on the first entry)."""
-    rows = [(e.id, e.device_id, e.seq, e.at, e.officer, e.table_name, e.record_id, e.action, e.data)
-            for e in entries]
-    if rows and session.get_bind().dialect.name == "sqlite":
-        dialect = session.get_bind().dialect
-        stored = _LOG.c.at.type.dialect_impl(dialect).bind_processor(dialect)
-        if stored is not None and stored(parse_at(rows[0][3])) == _at_text(rows[0][3]):
-            _insert_rows(session, _LOG, [(*r[:3], _at_text(r[3]) or stored(parse_at(r[3])), *r[4:]) for r in rows],
-                         _LOG_COLUMNS, converted=True)
-            return
-    _insert_rows(session, _LOG, [(*r[:3], parse_at(r[3]), *r[4:]) for r in rows], _LOG_COLUMNS)
+    if not entries:
+        return
+    dialect = session.get_bind().dialect
+    stored = _LOG.c.at.type.dialect_impl(dialect).bind_processor(dialect) if dialect.name == "sqlite" else None
+    first = entries[0].at
+    if stored is not None and stored(parse_at(first)) == _at_text(first):
+        rows = [(e.id, e.device_id, e.seq, _at_text(e.at) or stored(parse_at(e.at)), e.officer, e.table_name,
+                 e.record_id, e.action, e.data) for e in entries]
+        _insert_rows(session, _LOG, rows, _LOG_COLUMNS, converted=True)
+    else:
+        rows = [(e.id, e.device_id, e.seq, parse_at(e.at), e.officer, e.table_name, e.record_id, e.action, e.data)
+                for e in entries]
+        _insert_rows(session, _LOG, rows, _LOG_COLUMNS)
 
 
 def _at_text(at: str) -> str:
@@ -518,7 +522,8 @@ def _materialize(session: Session, touched: set, by_record: dict, result: ApplyR
     infos = table_infos()
     done, total = 0, len(touched)
     folded_by_table: dict[str, list[Folded]] = defaultdict(list)
-    for t, r in touched:
+    # In the order the changes came (a bundle's own order, nearly the order written below): sorting is then cheap.
+    for t, r in [*(k for k in by_record if k in touched), *(k for k in touched if k not in by_record)]:
         folded_by_table[t].append(fold(t, r, by_record.get((t, r), [])))
     present: dict[str, set[str]] = defaultdict(set)  # ids known to exist (in the database or written now)
     pending: dict[tuple[str, str], str] = {}
