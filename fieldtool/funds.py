@@ -1,7 +1,10 @@
-"""Funds and their rules: kind, flat interest or none, default term, the ask ladder, the demand letters.
+"""Funds and their rules: kind, flat interest or none, default term, the maximum loan, the ask ladder, the
+demand letters.
 
 Rules belong to each fund, not to the code (DOMAIN.md). A loan copies its fund's rules when it is made
-(`loan_rules`), so editing a fund later changes the loans made afterwards and leaves the others alone.
+(`loan_rules`), so editing a fund later changes the loans made afterwards and leaves the others alone. The
+maximum loan (วงเงินกู้สูงสุดต่อสัญญา) is the same kind of rule: it is checked when a loan is made
+(`fieldtool.loanbook.new_loan_rows`), so lowering it later leaves the loans already made as they are.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldtool.limits import (  # noqa: F401  (the bounds of a fund's rules, as callers know them here)
+    MAX_AMOUNT_SATANG,
     MAX_DAYS_OVERDUE,
     MAX_INSTALMENTS,
     MAX_RATE_BP,
     NAME,
+    check_amount,
     check_instalments,
     check_rate,
     check_text,
@@ -24,7 +29,7 @@ from fieldtool.limits import (  # noqa: F401  (the bounds of a fund's rules, as 
 from fieldtool.models import Fund, Loan
 from fieldtool.schedule import FREQUENCY_MONTHS, check_frequency
 from fieldtool.text import Text
-from fieldtool.thai import InputError, to_arabic_digits
+from fieldtool.thai import InputError, format_baht, parse_baht, satang_to_str, to_arabic_digits
 
 FUND_KINDS = {
     "women": "กองทุนพัฒนาบทบาทสตรี",
@@ -58,6 +63,9 @@ DEFAULT_LADDER = ((1, "visit"), (30, "meeting"), (60, "relief"), (90, "partners"
 DEFAULT_DEMAND_DAYS = (1, 30, 60)
 DEFAULT_DEMAND_GAP = 15
 
+MAX_LOAN = Text("วงเงินกู้สูงสุดต่อสัญญา", "the maximum loan")
+# What officers type for "no maximum of the fund's own" (only the absolute limit then applies).
+_NO_LIMIT_WORDS = ("", "none", "-", "–", "ไม่มี", "ไม่จำกัด", "ไม่กำหนด")
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,25 @@ def parse_rate(text: str | None) -> int:
         raise InputError(Text(f"อัตราดอกเบี้ยไม่ถูกต้อง: {text} เช่น 2 หรือ 2.5", f"invalid interest rate: {text}, e.g. 2 or 2.5"))
     check_rate(value)
     return value
+
+
+def parse_max_loan(text: str | None) -> int | None:
+    """A fund's maximum loan typed in baht ("50,000", "๕๐,๐๐๐.๐๐") as satang; "none", "ไม่จำกัด" or empty:
+    none of its own."""
+    raw = " ".join((text or "").split())
+    if raw.casefold() in _NO_LIMIT_WORDS:
+        return None
+    return check_max_loan(parse_baht(raw))
+
+
+def check_max_loan(satang: int | None) -> int | None:
+    """A maximum loan more than zero and within the absolute limit (fieldtool.limits), or None."""
+    if satang is None:
+        return None
+    if satang <= 0:
+        raise InputError(Text(f"วงเงินกู้สูงสุดต่อสัญญาต้องมากกว่าศูนย์: {format_baht(satang)}",
+                              f"the maximum loan must be more than zero: {format_baht(satang)}"))
+    return check_amount(satang, MAX_LOAN)
 
 
 def parse_ladder(text: str) -> tuple[tuple[int, str], ...]:
@@ -211,8 +238,10 @@ def add_fund(
     ask_ladder=None,
     demand_days=None,
     demand_gap: int | None = None,
+    max_loan_satang: int | None = None,
 ) -> Fund:
-    """A new fund with its rules; a second fund of the same name is refused."""
+    """A new fund with its rules; a second fund of the same name is refused. `max_loan_satang`: the most one
+    loan may lend (None: only the absolute limit)."""
     name = _fund_name(name)
     if kind not in FUND_KINDS:
         kind = parse_kind(kind)
@@ -221,6 +250,7 @@ def add_fund(
     check_rate(rate_bp)
     check_instalments(default_instalments)
     check_frequency(default_frequency)
+    check_max_loan(max_loan_satang)
     fund = Fund(
         name=name,
         kind=kind,
@@ -230,6 +260,7 @@ def add_fund(
         default_frequency=default_frequency,
         ask_ladder=ladder_json(check_ladder(ask_ladder)) if ask_ladder else "",
         demand_rules=_demand_json(demand_days, demand_gap),
+        max_loan_satang=max_loan_satang,
     )
     session.add(fund)
     session.flush()
@@ -268,8 +299,10 @@ def edit_fund(
     ask_ladder=_UNSET,
     demand_days=_UNSET,
     demand_gap=_UNSET,
+    max_loan_satang=_UNSET,
 ) -> Fund:
-    """Change a fund's name or rules; loans already made keep the rules they were made under."""
+    """Change a fund's name or rules; loans already made keep the rules they were made under (a lower maximum
+    loan does not touch them). `max_loan_satang=None` takes the fund's maximum away."""
     fund = get_fund(session, ref)
     if name is not _UNSET:
         name = _fund_name(name)
@@ -285,6 +318,8 @@ def edit_fund(
         fund.default_instalments = check_instalments(default_instalments)
     if default_frequency is not _UNSET:
         fund.default_frequency = check_frequency(default_frequency)
+    if max_loan_satang is not _UNSET:
+        fund.max_loan_satang = check_max_loan(max_loan_satang)
     if ask_ladder is not _UNSET:
         fund.ask_ladder = ladder_json(check_ladder(ask_ladder)) if ask_ladder else ""
     if demand_days is not _UNSET or demand_gap is not _UNSET:
@@ -319,6 +354,7 @@ class FundView:
     ask_ladder: tuple[tuple[int, str], ...]
     demand: DemandRules
     loans: int
+    max_loan_satang: int | None = None  # None: only the absolute limit
 
     def to_json(self) -> dict:
         return {
@@ -329,6 +365,7 @@ class FundView:
             "rate_percent": f"{self.rate_bp / 100:.2f}",
             "default_instalments": self.default_instalments,
             "default_frequency": self.default_frequency,
+            "max_loan": None if self.max_loan_satang is None else satang_to_str(self.max_loan_satang),
             "ask_ladder": [[d, s] for d, s in self.ask_ladder],
             "demand_days": list(self.demand.days),
             "demand_gap": self.demand.gap,
@@ -347,6 +384,7 @@ def fund_views(session: Session) -> list[FundView]:
             kind_label=Text(FUND_KINDS.get(f.kind, f.kind), FUND_KINDS_EN.get(f.kind, f.kind)),
             rate_bp=f.rate_bp, default_instalments=f.default_instalments, default_frequency=f.default_frequency,
             ask_ladder=ladder_of(f.ask_ladder), demand=demand_rules_of(f.demand_rules), loans=counts.get(f.id, 0),
+            max_loan_satang=f.max_loan_satang,
         ))
     return out
 

@@ -140,6 +140,7 @@ FIELD_LABELS = {
     "next_visit_on": ("นัดลงพื้นที่ครั้งต่อไป", "next visit date"),
     "ask_ladder": ("ขั้นการทวงถาม", "ask ladder"),
     "default_instalments": ("จำนวนงวดตั้งต้น", "default instalments"),
+    "max_loan_satang": ("วงเงินกู้สูงสุดต่อสัญญา", "maximum loan"),
     "interest_policy": ("นโยบายดอกเบี้ย", "interest policy"),
 }
 

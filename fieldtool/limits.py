@@ -6,8 +6,8 @@ schedule runs past the year 9999, a note of a hundred thousand characters). Why 
 
 - Amounts (a principal, a payment, a plan's budget): at most 10,000,000 baht. Community funds lend a few
   thousand to a few hundred thousand baht a loan (DOMAIN.md: twenty women's-fund projects of a subdistrict
-  came to 1.9 million together), so a bigger figure is digits typed twice, not a loan. Funds keep no
-  limit of their own yet; one would be checked here as `most`.
+  came to 1.9 million together), so a bigger figure is digits typed twice, not a loan. A fund may set a
+  smaller maximum loan of its own (วงเงินกู้สูงสุดต่อสัญญา, `check_fund_limit`), within this one.
 - Instalments 1–360: thirty years paid monthly, longer than any fund lends.
 - Interest 0–100 % a year, flat: the funds lend at 0–6 %; more is a misplaced decimal point.
 - Days overdue in a fund's rules (the ask ladder, the demand letters): at most 3,650, ten years; the ladder
@@ -46,6 +46,18 @@ def check_amount(satang: int, what: Text, most: int = MAX_AMOUNT_SATANG) -> int:
     if satang > most:
         raise InputError(Text(f"{what.th}ต้องไม่เกิน {format_baht(most)} บาท: {format_baht(satang)}",
                               f"{what.en} cannot be more than {format_baht(most)} baht: {format_baht(satang)}"))
+    return satang
+
+
+def check_fund_limit(satang: int, fund_name: str, most: int | None) -> int:
+    """A new loan's principal within its fund's maximum loan (`most`; None: the fund sets none). The sentence
+    names the fund and its limit, so the officer knows which rule refused it."""
+    if most is not None and satang > most:
+        raise InputError(Text(
+            f"เงินต้น {format_baht(satang)} บาท เกินวงเงินกู้สูงสุดต่อสัญญาของ{fund_name} {format_baht(most)} บาท",
+            f"the principal of {format_baht(satang)} baht is more than {fund_name}'s maximum loan of "
+            f"{format_baht(most)} baht",
+        ))
     return satang
 
 

@@ -28,7 +28,16 @@ from fieldtool.ledger import (
     schedule_in_force,
     still_owed,
 )
-from fieldtool.limits import LINE, NOTE, check_amount, check_day, check_day_or_none, check_rate, check_text
+from fieldtool.limits import (
+    LINE,
+    NOTE,
+    check_amount,
+    check_day,
+    check_day_or_none,
+    check_fund_limit,
+    check_rate,
+    check_text,
+)
 from fieldtool.models import (
     BorrowingGroup,
     Fund,
@@ -136,14 +145,16 @@ def new_loan_rows(
     agreement_no: str = "",
 ) -> LoanRows:
     """The rows of a loan applied for (stage ป, prevent), checked: one borrower, the frequency, the rate, the
-    dates, the number of instalments, the principal. That the fund and the borrower exist needs the book:
-    `add_loan` asks it, an import's plan has found them."""
+    dates, the number of instalments, the principal (within the absolute limit and the fund's maximum loan, as
+    the fund has it now: a loan is held to the rules of the day it is made). That the fund and the borrower
+    exist needs the book: `add_loan` asks it, an import's plan has found them."""
     if (group_id is None) == (household_id is None):
         raise InputError("ต้องระบุผู้กู้เป็นกลุ่มหรือครัวเรือนอย่างใดอย่างหนึ่ง (give either a group or a household as borrower)")
     frequency = check_frequency(frequency or fund.default_frequency)
     rate_bp = fund.rate_bp if rate_bp is None else rate_bp
     check_loan_terms(principal_satang, rate_bp, instalments, purpose, agreement_no,
                      applied_on=applied_on, approved_on=approved_on, first_due=first_due)
+    check_fund_limit(principal_satang, fund.name, fund.max_loan_satang)
     if approved_on and approved_on < applied_on:
         raise InputError("วันอนุมัติต้องไม่ก่อนวันยื่นคำขอ (approval cannot be before the application)")
     if first_due <= applied_on:
@@ -427,7 +438,9 @@ def restructure(
 ) -> Schedule:
     """Bring the debt back into the system: a new agreed schedule for what is still owed on `on`.
 
-    Payments dated before `on` stay with the old schedule, which is kept as history.
+    Payments dated before `on` stay with the old schedule, which is kept as history. The new schedule lends
+    nothing new (its principal is what is still owed, never more than the loan's), so the fund's maximum loan
+    is not asked again.
     """
     loan = get_loan(session, loan_id)
     check_day(on, DAYS["on"])

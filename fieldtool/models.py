@@ -126,6 +126,9 @@ class Fund(SQLModel, table=True):
     ask_ladder: str = ""
     # JSON {"days": [first, second, final], "gap": days}: when demand letters go out (fieldtool.funds)
     demand_rules: str = ""
+    # วงเงินกู้สูงสุดต่อสัญญา: the most one loan may lend, checked when a loan is made; None = only the
+    # absolute limit of fieldtool.limits
+    max_loan_satang: int | None = None
 
 
 class Loan(SQLModel, table=True):

@@ -29,6 +29,7 @@ def test_set_up_changes_travel_in_the_next_bundle_and_appear_at_the_office(offic
     cli(capsys, *db, "village", "rename", "2", "--name", "บ้านหนองบัว")  # a typo corrected
     cli(capsys, *db, "fund", "add", "--name", "กองทุน กข.คจ. ตำบลโนนกลาง", "--kind", "kkkj", "--instalments", "4",
         "--frequency", "half-yearly", "--demand-days", "1,45,90")
+    cli(capsys, *db, "fund", "edit", "กองทุน กข.คจ. ตำบลโนนกลาง", "--max-loan", "30,000")  # its maximum loan, set later
     cli(capsys, *db, "group", "add", "--village", "1", "--name", "กลุ่มทอผ้าไหม", "--chair", "นาง,สมศรี,ใจดี")
 
     # keys, as an officer does them once
@@ -54,5 +55,6 @@ def test_set_up_changes_travel_in_the_next_bundle_and_appear_at_the_office(offic
     assert villages == {1: ("บ้านโนนสูง", "34190501"), 2: ("บ้านหนองบัว", "34190502")}
     assert (fund.name, fund.kind, fund.default_frequency) == ("กองทุน กข.คจ. ตำบลโนนกลาง", "kkkj", "half-yearly")
     assert json.loads(fund.demand_rules)["days"] == [1, 45, 90]
+    assert fund.max_loan_satang == 3_000_000
     assert group.name == "กลุ่มทอผ้าไหม" and group.chair_id
     assert officers == {"นางสาวพัชรินทร์ ศรีสุข"}  # the correction is in the office's audit trail, with who made it

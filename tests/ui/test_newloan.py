@@ -107,3 +107,27 @@ def test_a_household_page_starts_an_application_for_that_household(qtbot, book):
     assert dialog.as_household.isChecked()
     assert dialog.borrower.currentText().startswith("นายไพโรจน์ บุญมา")
     assert dialog.borrower_id() == hid
+
+
+def test_the_funds_maximum_shows_beside_the_amount_and_one_satang_more_is_refused_in_thai(qtbot, book):
+    from fieldtool import funds
+
+    with book.db.session() as s:
+        funds.edit_fund(s, book.fund, max_loan_satang=1_200_000)
+    dialog = open_dialog(qtbot, book)
+    dialog.as_household.setChecked(True)
+    dialog.borrower.setEditText(dialog.borrower.itemText(0))
+    assert dialog.limit.text() == "วงเงินกู้สูงสุดของกองทุนนี้ 12,000.00 บาท"
+    refusal = "เงินต้น 12,000.01 บาท เกินวงเงินกู้สูงสุดต่อสัญญาของกองทุนพัฒนาบทบาทสตรี ต.โนนกลาง 12,000.00 บาท"
+    dialog.principal.setText("12,000.01")
+    assert dialog.preview.text() == refusal  # said while typing, before saving
+    before = loans(book.db)
+    dialog.accept()
+    assert dialog.result() != NewLoanDialog.DialogCode.Accepted
+    assert dialog.error.text() == refusal
+    assert loans(book.db) == before
+    dialog.principal.setText("12,000.00")
+    assert dialog.preview.text().startswith("ผ่อน 12 งวด")
+    dialog.accept()
+    assert dialog.result() == NewLoanDialog.DialogCode.Accepted, dialog.error.text()
+    assert loans(book.db) == before + 1

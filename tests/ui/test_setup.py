@@ -12,7 +12,7 @@ from sqlalchemy import select
 from db import open_database
 from fieldtool import groups, places, setup
 from fieldtool.demo import build_demo
-from fieldtool.models import ChangeLog
+from fieldtool.models import ChangeLog, Loan
 from fieldtool.thai import InputError
 from ui import app as app_module
 from ui import i18n
@@ -228,6 +228,33 @@ def test_settings_refuse_a_second_fund_of_the_same_name_on_the_funds_tab(qtbot, 
     assert dialog.parts.funds.message.text() == "มีกองทุนชื่อ กองทุนพัฒนาบทบาทสตรี ต.โนนกลาง แล้ว"
     with book.db.session() as s:
         assert places.village_views(s)[1].name == "บ้านหนองบัว"  # the rename on the other tab waited too
+
+
+def test_settings_refuse_a_maximum_loan_of_zero_and_a_lower_one_leaves_loans_already_made_alone(qtbot, book):
+    dialog = SettingsDialog(book.db, "funds")
+    qtbot.addWidget(dialog)
+    part = dialog.parts.funds
+    part.view.selectRow(0)
+    assert part.max_loan.text() == "" and part.model.index(0, 4).data() == "ไม่กำหนด"
+    part.max_loan.setText("0")
+    assert part.max_loan_check.text() == "วงเงินกู้สูงสุดต่อสัญญาต้องมากกว่าศูนย์: 0.00"  # said as typed
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != SettingsDialog.DialogCode.Accepted
+    assert part.message.text() == "วงเงินกู้สูงสุดต่อสัญญาต้องมากกว่าศูนย์: 0.00"
+    with book.db.session() as s:
+        assert setup.setup_view(s).funds[0].max_loan_satang is None
+    part.max_loan.setText("๑๐,๐๐๐")  # below loans already made of 12,000 and 24,000 baht
+    assert part.max_loan_check.text() == "" and part.model.index(0, 4).data() == "10,000.00"
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    with book.db.session() as s:
+        assert setup.setup_view(s).funds[0].max_loan_satang == 1_000_000
+        principals = {name: s.get(Loan, lid).principal_satang for name, lid in book.loans.items()}
+    assert principals["somsri"] == 1_200_000 and principals["kamol"] == 2_400_000
+    again = SettingsDialog(book.db, "funds")
+    qtbot.addWidget(again)
+    again.parts.funds.view.selectRow(0)
+    assert again.parts.funds.max_loan.text() == "10,000.00"
 
 
 WEAVERS = "กลุ่มทอผ้าไหมบ้านโนนสูง"

@@ -54,6 +54,8 @@ def add_parser(sub, common) -> None:
         f.add_argument("--rate", help="flat interest per year in per cent (0 or none: no interest)")
         f.add_argument("--instalments", type=int, help="default number of instalments")
         f.add_argument("--frequency", choices=list(FREQUENCIES), help="default frequency")
+        f.add_argument("--max-loan", metavar="BAHT", help="the most one loan may lend (วงเงินกู้สูงสุดต่อสัญญา); "
+                       "none: only the absolute limit")
         f.add_argument("--ask-ladder", help="DAYS:STEP,… e.g. 1:visit,30:meeting,60:relief,90:partners")
         f.add_argument("--demand-days", help="days overdue of the first, second and final demand letter, e.g. 1,30,60")
         f.add_argument("--demand-gap", type=int, help="least days between two demand letters (default 15)")
@@ -161,11 +163,13 @@ def cmd_village_list(args) -> None:
 
 def _fund_line(f: funds.FundView) -> str:
     from fieldtool.schedule import FREQUENCY_TH
+    from fieldtool.thai import format_baht
 
     rate = f"ดอกเบี้ย {f.rate_bp / 100:g}% ต่อปี" if f.rate_bp else "ไม่มีดอกเบี้ย"
     ladder = ",".join(f"{d}:{s}" for d, s in f.ask_ladder)
+    most = "ไม่กำหนด" if f.max_loan_satang is None else f"{format_baht(f.max_loan_satang)} บาท"
     return (f"  {f.name} [{f.kind_label.th}]  {rate}  {f.default_instalments} งวด "
-            f"{FREQUENCY_TH.get(f.default_frequency, f.default_frequency)}  ทวงถาม {ladder}  "
+            f"{FREQUENCY_TH.get(f.default_frequency, f.default_frequency)}  วงเงินกู้สูงสุด {most}  ทวงถาม {ladder}  "
             f"หนังสือทวงถาม {','.join(map(str, f.demand.days))} (ห่าง {f.demand.gap} วัน)  สัญญา {f.loans}")
 
 
@@ -185,6 +189,8 @@ def _rule_changes(args) -> dict:
         out["demand_days"] = funds.parse_demand_days(args.demand_days)
     if args.demand_gap is not None:
         out["demand_gap"] = args.demand_gap
+    if args.max_loan is not None:
+        out["max_loan_satang"] = funds.parse_max_loan(args.max_loan)
     return out
 
 

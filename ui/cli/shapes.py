@@ -184,7 +184,8 @@ def arrears(rep, on: date) -> dict:
 
 def fund_row(f) -> dict:
     return {"id": f.id, "name": f.name, "kind": f.kind, "rate_percent": f"{f.rate_bp / 100:.2f}",
-            "default_instalments": f.default_instalments, "default_frequency": f.default_frequency}
+            "default_instalments": f.default_instalments, "default_frequency": f.default_frequency,
+            "max_loan": None if f.max_loan_satang is None else satang_to_str(f.max_loan_satang)}
 
 
 def village_row(v) -> dict:

@@ -1,10 +1,11 @@
 """ยื่นคำขอกู้: a new loan application, the start of the ปตท. prevent stage.
 
 The borrower is a group or a household, found by typing part of a name (inside Thai words); the fund
-gives the rate, term and frequency as defaults; the dialog shows what each instalment will be before
-it is saved. Saving makes the loan with its schedule and an open prevent checklist (stage ป); the loan
-page opens on it so the officer can work through the checklist. With no fund in the database yet the
-dialog says so and offers the funds tab of the settings instead of an empty list.
+gives the rate, term and frequency as defaults, and its maximum loan shows beside the principal (a
+principal above it is refused, as `loanbook.add_loan` refuses it); the dialog shows what each instalment
+will be before it is saved. Saving makes the loan with its schedule and an open prevent checklist (stage
+ป); the loan page opens on it so the officer can work through the checklist. With no fund in the database
+yet the dialog says so and offers the funds tab of the settings instead of an empty list.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 
 from db import Database
 from fieldtool import loanbook
+from fieldtool.limits import check_fund_limit
 from fieldtool.loanview import application_choices
 from fieldtool.models import Fund
 from fieldtool.schedule import FREQUENCY_MONTHS, FREQUENCY_TH, plan
@@ -116,6 +118,11 @@ class NewLoanDialog(FormDialog):
         self.principal = QLineEdit()
         self.principal.setPlaceholderText("0.00")
         self.principal.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.limit = QLabel()  # the fund's maximum loan, beside the amount
+        self.limit.setStyleSheet("QLabel { color: #546e7a; }")
+        principal_row = QHBoxLayout()
+        principal_row.addWidget(self.principal, 1)
+        principal_row.addWidget(self.limit)
         self.rate = QLineEdit()
         self.rate.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.count = QSpinBox()
@@ -134,7 +141,7 @@ class NewLoanDialog(FormDialog):
         self.form.addRow(tr("newloan.fund"), self.fund)
         self.form.addRow(tr("newloan.fund"), self.no_funds)
         self.form.addRow(tr("newloan.purpose"), self.purpose)
-        self.form.addRow(tr("newloan.principal"), self.principal)
+        self.form.addRow(tr("newloan.principal"), principal_row)
         self.form.addRow(tr("newloan.rate"), self.rate)
         self.form.addRow(tr("newloan.count"), self.count)
         self.form.addRow(tr("newloan.frequency"), self.frequency)
@@ -199,6 +206,8 @@ class NewLoanDialog(FormDialog):
 
     def _fund_chosen(self, *_) -> None:
         fund = self._fund()
+        most = fund.max_loan_satang if fund is not None else None
+        self.limit.setText("" if most is None else tr("newloan.limit", amount=money_text(most)))
         if fund is None:
             return
         self.rate.setText(f"{fund.rate_bp / 100:g}")
@@ -222,6 +231,8 @@ class NewLoanDialog(FormDialog):
             if principal <= 0:
                 self.preview.setText(tr("newloan.preview_empty"))
                 return
+            if (fund := self._fund()) is not None:
+                check_fund_limit(principal, fund.name, fund.max_loan_satang)  # said before saving, as saving says it
             planned = plan(principal, self.count.value(), self.frequency.currentData(), self.first_due.value(),
                            parse_rate(self.rate.text()))
         except InputError as exc:

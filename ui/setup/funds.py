@@ -1,6 +1,7 @@
 """กองทุน: the funds a loan can be made from, each with its rules – kind, flat interest per year or none,
-the default number of instalments and their frequency – and, folded under "advanced", when each ask step
-(ทวงถาม) falls due and when the demand letters go out, shown with their defaults.
+the default number of instalments and their frequency, the maximum loan (วงเงินกู้สูงสุดต่อสัญญา, empty for
+none) – and, folded under "advanced", when each ask step (ทวงถาม) falls due and when the demand letters go
+out, shown with their defaults.
 
 The list holds the saved funds and those drafted on screen; the form below edits the chosen one. Saving
 goes through `funds.add_fund` and `funds.edit_fund`; a loan keeps the rules of the day it was made, so
@@ -16,8 +17,8 @@ from fieldtool.reminders import ASK_STEP_TH
 from fieldtool.schedule import FREQUENCY_MONTHS, FREQUENCY_TH
 from fieldtool.setup import SetupView
 from fieldtool.text import Text
-from fieldtool.thai import InputError
-from ui.i18n import domain_label, error_text, tr
+from fieldtool.thai import InputError, format_baht
+from ui.i18n import domain_label, error_text, money_text, tr
 from ui.qt import (
     QCheckBox,
     QComboBox,
@@ -56,9 +57,11 @@ class FundRow:
     demand_days: tuple[int, int, int] = funds.DEFAULT_DEMAND_DAYS
     demand_gap: int = funds.DEFAULT_DEMAND_GAP
     loans: int = 0
+    max_loan: str = ""  # baht as typed; "" is none of the fund's own
     saved_values: dict = field(default_factory=dict)
 
-    RULES = ("name", "kind", "rate_bp", "instalments", "frequency", "ladder", "demand_days", "demand_gap")
+    RULES = ("name", "kind", "rate_bp", "instalments", "frequency", "ladder", "demand_days", "demand_gap",
+             "max_loan")
 
     @property
     def saved(self) -> bool:
@@ -70,11 +73,20 @@ class FundRow:
         except InputError:
             return None
 
+    def max_loan_satang(self) -> int | str | None:
+        """The maximum in satang, None for none, or the text as typed when it cannot be read (so it counts
+        as a change and saving says why)."""
+        try:
+            return funds.parse_max_loan(self.max_loan)
+        except InputError:
+            return self.max_loan
+
     def values(self) -> dict:
         return {
             "name": " ".join(self.name.split()), "kind": self.kind, "rate_bp": self.rate_bp(),
             "instalments": self.instalments, "frequency": self.frequency, "ladder": tuple(self.ladder),
             "demand_days": tuple(self.demand_days), "demand_gap": self.demand_gap,
+            "max_loan": self.max_loan_satang(),
         }
 
     def changes(self) -> dict:
@@ -95,6 +107,21 @@ def rate_text(row: FundRow) -> str:
     if bp is None:
         return row.rate
     return tr("setup.funds.rate_value", rate=f"{bp / 100:g}") if bp else tr("setup.funds.no_interest")
+
+
+def max_loan_text(row: FundRow) -> str:
+    most = row.max_loan_satang()
+    if isinstance(most, str):
+        return most
+    return tr("setup.funds.no_limit") if most is None else money_text(most)
+
+
+def limit_text(row: FundRow) -> str:
+    """The maximum loan inside a sentence: "at most 50,000.00 baht a loan" or "no maximum loan"."""
+    most = row.max_loan_satang()
+    if isinstance(most, str):
+        return most
+    return tr("setup.funds.limit_none") if most is None else tr("setup.funds.limit_value", amount=money_text(most))
 
 
 def kind_text(kind: str) -> str:
@@ -123,6 +150,7 @@ class FundsPart(SetupPart):
                 column("setup.col.rate", rate_text),
                 column("setup.col.term", lambda r: tr("setup.funds.term", n=r.instalments,
                                                       frequency=frequency_text(r.frequency))),
+                column("setup.col.max_loan", max_loan_text, "right"),
                 column("setup.col.loans", lambda r: str(r.loans) if r.saved else "", "right"),
                 column("setup.col.state", lambda r: state_text(r.saved, r.edited),
                        color=lambda r: state_color(r.saved, r.edited)),
@@ -182,10 +210,22 @@ class FundsPart(SetupPart):
         term_row.addWidget(QLabel(tr("setup.funds.instalments_unit")))
         term_row.addWidget(self.frequency)
         term_row.addStretch(1)
+        self.max_loan = QLineEdit()
+        self.max_loan.setPlaceholderText(tr("setup.funds.no_limit"))
+        self.max_loan.setFixedWidth(self.max_loan.fontMetrics().horizontalAdvance("10,000,000.00") + 40)
+        self.max_loan.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.max_loan_check = QLabel()
+        self.max_loan_check.setWordWrap(True)
+        self.max_loan_check.setStyleSheet("QLabel { color: #8e1c1c; }")
+        max_loan_row = QHBoxLayout()
+        max_loan_row.addWidget(self.max_loan)
+        max_loan_row.addWidget(QLabel(tr("setup.funds.max_loan_unit")))
+        max_loan_row.addWidget(self.max_loan_check, 1)
         form.addRow(tr("setup.funds.name") + " *", self.name)
         form.addRow(tr("setup.funds.kind"), self.kind)
         form.addRow(tr("setup.funds.rate"), rate_row)
         form.addRow(tr("setup.funds.term_label"), term_row)
+        form.addRow(tr("setup.funds.max_loan"), max_loan_row)
 
         # Advanced: the ask ladder and the demand letters, folded away with their defaults showing.
         self.fold = QToolButton()
@@ -239,6 +279,7 @@ class FundsPart(SetupPart):
 
         self.name.textChanged.connect(self._edited)
         self.rate.textChanged.connect(self._edited)
+        self.max_loan.textChanged.connect(self._edited)
         self.kind.currentIndexChanged.connect(self._edited)
         self.frequency.currentIndexChanged.connect(self._edited)
         self.instalments.valueChanged.connect(self._edited)
@@ -269,6 +310,7 @@ class FundsPart(SetupPart):
             self.name.setText(row.name)
             self.kind.setCurrentIndex(max(0, self.kind.findData(row.kind)))
             self.rate.setText(row.rate)
+            self.max_loan.setText(row.max_loan)
             self.instalments.setValue(row.instalments)
             self.frequency.setCurrentIndex(max(0, self.frequency.findData(row.frequency)))
             self._show_rules(row)
@@ -293,6 +335,7 @@ class FundsPart(SetupPart):
         row.name = self.name.text()
         row.kind = self.kind.currentData()
         row.rate = self.rate.text().strip()
+        row.max_loan = self.max_loan.text().strip()
         row.instalments = self.instalments.value()
         row.frequency = self.frequency.currentData()
         row.ladder = tuple(sorted((days.value(), step) for step, (use, days) in self.steps.items() if use.isChecked()))
@@ -309,6 +352,11 @@ class FundsPart(SetupPart):
         except InputError as exc:
             self.rate_check.setText(error_text(exc))
         self.rate_check.setStyleSheet("QLabel { color: #8e1c1c; }")
+        try:
+            funds.parse_max_loan(row.max_loan)
+            self.max_loan_check.setText("")
+        except InputError as exc:
+            self.max_loan_check.setText(error_text(exc))
         ladder = ", ".join(tr("setup.funds.rung", step=step_text(s), days=d) for d, s in row.ladder) or "–"
         self.rules_line.setText(tr(
             "setup.funds.rules_line", ladder=ladder, demand=", ".join(str(d) for d in row.demand_days),
@@ -335,6 +383,7 @@ class FundsPart(SetupPart):
             row = FundRow(
                 f.id, f.name, f.kind, f"{f.rate_bp / 100:g}" if f.rate_bp else "", f.default_instalments,
                 f.default_frequency, tuple(f.ask_ladder), tuple(f.demand.days), f.demand.gap, f.loans,
+                "" if f.max_loan_satang is None else format_baht(f.max_loan_satang),
             )
             row.saved_values = row.values()
             rows.append(row)
@@ -383,6 +432,8 @@ class FundsPart(SetupPart):
             out["demand_days"] = row.demand_days
         if "demand_gap" in changes:
             out["demand_gap"] = row.demand_gap
+        if "max_loan" in changes:
+            out["max_loan_satang"] = funds.parse_max_loan(row.max_loan)
         return out
 
     def apply(self, session) -> None:
@@ -417,7 +468,8 @@ class FundsPart(SetupPart):
                 continue
             if not row.saved:
                 lines.append(tr("setup.summary.fund_new", name=row.name, kind=kind_text(row.kind), rate=rate_text(row),
-                                term=tr("setup.funds.term", n=row.instalments, frequency=frequency_text(row.frequency))))
+                                term=tr("setup.funds.term", n=row.instalments, frequency=frequency_text(row.frequency)),
+                                limit=limit_text(row)))
             elif row.edited:
                 lines.append(tr("setup.summary.fund_edited", name=row.name))
         return lines
