@@ -5,9 +5,11 @@ households from `households.new_household_rows` (those of the households sheet, 
 debtor control register makes for its borrower), groups from `groups.new_group_rows`, loans from
 `loanbook.new_disbursed_loan_rows` (applied for, approved and paid out on the day the money was received,
 with the reason that they come from the old book: the prevent checklist is history for a loan already
-running), payments from `loanbook.payment_row` with their receipt numbers. What needs the book (a village,
-a fund, a borrower, a national ID or group name not yet registered, the duplicate guard) the plan has
-checked for the whole file. Each table is then written in one executemany through
+running), payments from `loanbook.payment_row` with their receipt numbers – through `build`, where the plan
+made each row's records first (loans and payments it keeps, and they are written as made), so nothing here
+refuses a row the preview showed. What needs the book (a village, a fund, a borrower, whom a group's names
+name, a national ID or group name not yet registered, the duplicate guard) the plan has settled for the whole
+file. Each table is then written in one executemany through
 `changelog.bulk_insert`, which logs every row as the change-log hook would: a few seconds for a register
 that took minutes one record at a time. Rows the plan refused are left out. Everything happens in the
 caller's session: the caller commits, or nothing is written.
@@ -24,13 +26,13 @@ from sqlalchemy.orm import Session
 
 from fieldtool import groups as groupbook
 from fieldtool import households, loanbook
+from fieldtool.bookimport import build
 from fieldtool.bookimport.headers import remember_mapping
 from fieldtool.bookimport.plan import CREATE, FILE_SETTING, KIND_ORDER, MATCH, REFUSED, ImportPlan
 from fieldtool.bookimport.values import key_of
 from fieldtool.changelog import bulk_insert
 from fieldtool.models import (
     BorrowingGroup,
-    Fund,
     GroupMember,
     Household,
     HouseholdMember,
@@ -46,9 +48,9 @@ from fieldtool.names import clean
 from fieldtool.progress import Progress, reporter
 from fieldtool.registry import set_setting
 from fieldtool.text import Text
-from fieldtool.thai import InputError, format_date, today_in_thailand
+from fieldtool.thai import InputError, today_in_thailand
 
-IMPORT_REASON = "นำเข้าจากทะเบียนเดิม"
+IMPORT_REASON = build.IMPORT_REASON
 TABLE_TH = {Person: "บุคคล", Household: "ครัวเรือน", HouseholdMember: "สมาชิกครัวเรือน", HouseholdNeed: "ความต้องการของครัวเรือน",
             BorrowingGroup: "กลุ่ม", GroupMember: "สมาชิกกลุ่ม", Loan: "สัญญาเงินกู้", Schedule: "ตารางผ่อนชำระ",
             Instalment: "งวดชำระ", PreventCheck: "รายการตรวจก่อนจ่ายเงิน", Payment: "รายการชำระ"}
@@ -85,7 +87,7 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
         for row in sheet.rows:
             if row.action == CREATE:
                 # the plan has already run the duplicate guard against the book and the file, in bulk
-                household = households.new_household_rows(row.data["input"])
+                household = build.household_rows(row.data["input"])
                 made[row.ref] = rows.household(household)
                 heads[row.ref] = household.people[0]["id"]
                 result.created["households"] += 1
@@ -93,55 +95,33 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
         for row in sheet.rows:
             if row.action == CREATE and row.data.get("new_household") is not None:
                 _, key = row.data["borrower"]  # ("household-row", the key the file's later rows name it by)
-                made[key] = rows.household(households.new_household_rows(row.data["new_household"]))
+                made[key] = rows.household(build.household_rows(row.data["new_household"]))
                 result.created["households"] += 1
     for sheet in by_kind["groups"]:
         for row in sheet.rows:
             if row.action == CREATE:
-                # the plan settled whom each name names (and checked the group as written here): the people
-                # it registers, the book's and the heads this import makes, by id
+                # the plan settled whom each name names: the people it registers, the book's, and the heads
+                # this import makes
                 rows.tables[Person] += row.data["new_people"]
-                members = [(role, groupbook.PersonSpec("", person_id=heads[ref] if kind == "head" else ref))
-                           for role, (kind, ref) in row.data["members"]]
-                made[row.ref] = rows.group(groupbook.new_group_rows(
-                    row.data["village_id"], row.data["name"], groupbook.People(), members=members))
+                members = [(role, heads[ref] if kind == "head" else ref) for role, (kind, ref) in row.data["members"]]
+                made[row.ref] = rows.group(build.group_rows(row.data["village_id"], row.data["name"], members))
                 result.created["groups"] += 1
     rows.write(session, until=GroupMember)
-    reason = f"{IMPORT_REASON} ({plan.file_name})"
     officer, device_id = loanbook.officer_of(session), loanbook.device_of(session)
-    funds = {f.id: f for f in session.scalars(select(Fund))}
-    disbursed: dict[str, date] = {}  # loan id → day paid out, of the loans this file makes
     for sheet in by_kind["loans"]:
         for row in sheet.rows:
             if row.action != CREATE:
                 continue
             d = row.data
             if d.get("loan_id"):  # a loan already in the book, with more paid than recorded
-                loan_id, on = d["loan_id"], d["disbursed_on"]
+                loan_id = d["loan_id"]
             else:
                 kind, ref = d["borrower"]
-                target = made[ref] if kind.endswith("-row") else ref
-                is_group = kind.startswith("group")
-                made_loan = loanbook.new_disbursed_loan_rows(
-                    funds[d["fund_id"]], on=d["disbursed_on"], reason=f"{reason}, ชีต {sheet.name} แถว {row.row}",
-                    principal_satang=d["principal"], instalments=d["instalments"], first_due=d["first_due"],
-                    applied_on=d["disbursed_on"], approved_on=d["disbursed_on"],
-                    group_id=target if is_group else None, household_id=None if is_group else target,
-                    purpose=d["purpose"], rate_bp=d["rate_bp"], frequency=d["frequency"], agreement_no=d["agreement_no"],
-                )
-                # the old book followed it until today: notices whose time passed before are not "missed"
-                made_loan.loan["followed_from"] = today
-                loan_id = rows.loan(made_loan)
-                on = disbursed[loan_id] = d["disbursed_on"]
+                loan_id = rows.loan(build.place_loan(d["made"], made[ref] if kind.endswith("-row") else ref, today))
                 result.created["loans"] += 1
             made[row.ref] = loan_id
             if d.get("paid"):
-                amount, as_of = d["paid"]
-                rows.tables[Payment].append(loanbook.payment_row(
-                    loan_id, on, amount, as_of, recorded_by=officer, device_id=device_id,
-                    note=f"ยอดชำระแล้วรวมตามทะเบียนเดิม ณ วันที่ {format_date(as_of)} "
-                         f"(paid-to-date figure of the old book, {plan.file_name})",
-                ))
+                rows.tables[Payment].append(build.place_payment(d["paid_made"], loan_id, officer, device_id))
                 result.created["payments"] += 1
     rows.write(session, until=PreventCheck)
     for sheet in by_kind["payments"]:
@@ -151,10 +131,7 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
             d = row.data
             kind, ref = d["loan"]
             loan_id = made[ref] if kind == "loan-row" else ref
-            on = disbursed[loan_id] if kind == "loan-row" else d["disbursed_on"]
-            rows.tables[Payment].append(loanbook.payment_row(
-                loan_id, on, d["amount"], d["paid_on"], recorded_by=officer, device_id=device_id,
-                note=f"{IMPORT_REASON} ({plan.file_name})", receipt_no=d["receipt_no"]))
+            rows.tables[Payment].append(build.place_payment(d["made"], loan_id, officer, device_id))
             result.created["payments"] += 1
     rows.write(session, until=Payment)
     result.matched = sum(1 for r in plan.rows if r.action == MATCH)

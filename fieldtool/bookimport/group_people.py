@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fieldtool import groups as groupbook
 from fieldtool import registry
+from fieldtool.bookimport import build
 from fieldtool.bookimport import values as v
 from fieldtool.bookimport.rowplan import CREATE, MATCH, refuse
 from fieldtool.bookimport.state import PlanState
@@ -91,13 +91,9 @@ class GroupPeople:
         self.members.append((role, who))
 
     def check(self, name: str) -> None:
-        """The checks `groups.new_group_rows` makes when the group is written (a name, roles, one chair,
-        nobody twice), made now on the people as resolved: what the preview accepts is written as shown."""
-        people = groupbook.People()
-        for who, shown in self._names.items():
-            people.names["\x1f".join(who)] = ("", shown, "")
-        groupbook.new_group_rows(self.village_id, name, people, members=[
-            (role, groupbook.PersonSpec("", person_id="\x1f".join(who))) for role, who in self.members])
+        """The group made as the import will make it (a name, roles, one chair, nobody twice), on the people
+        as resolved (each stands for a person id the import will have): what the preview accepts is written."""
+        build.group_rows(self.village_id, name, [(role, "\x1f".join(who)) for role, who in self.members])
 
     def keep(self) -> None:
         """The row is accepted: the people it registers are there for the rows after it."""

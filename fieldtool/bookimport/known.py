@@ -48,6 +48,7 @@ class Known:
     villages: dict[int, tuple[str, str]]  # moo → (id, name)
     village_names: dict[str, int]  # name key → moo
     funds: list[tuple[str, str, str, int, int, str]]  # id, name, kind, rate, instalments, frequency
+    fund_records: dict[str, Fund]  # id → the fund, whose rules a new loan takes
     by_nid: dict[str, KnownPerson]
     people_in: dict[str, list[KnownPerson]]  # village id → people
     exact_names: dict[tuple[str, str], list[KnownPerson]]  # (village id, name key) → people
@@ -135,8 +136,9 @@ def load_known(session: Session) -> Known:
         key = header_key(name)
         village_names[key] = moo
         village_names.setdefault(key.removeprefix("บ้าน"), moo)
-    fund_rows = [tuple(r) for r in session.execute(select(
-        Fund.id, Fund.name, Fund.kind, Fund.rate_bp, Fund.default_instalments, Fund.default_frequency))]
+    fund_records = {f.id: f for f in session.scalars(select(Fund))}
+    fund_rows = [(f.id, f.name, f.kind, f.rate_bp, f.default_instalments, f.default_frequency)
+                 for f in fund_records.values()]
     by_nid: dict[str, KnownPerson] = {}
     people_in: dict[str, list[KnownPerson]] = defaultdict(list)
     exact: dict[tuple[str, str], list[KnownPerson]] = defaultdict(list)
@@ -181,6 +183,6 @@ def load_known(session: Session) -> Known:
             Payment.loan_id, Payment.paid_on, Payment.amount_satang, Payment.receipt_no, Payment.reverses_id)):
         payments[lid].append((_as_date(paid_on), amount, v.key_of(receipt or ""), reverses is None))
     return Known(
-        sub.name if sub else "", villages, village_names, fund_rows, by_nid, people_in, exact, written, household_of,
+        sub.name if sub else "", villages, village_names, fund_rows, fund_records, by_nid, people_in, exact, written, household_of,
         household_village, household_house, household_head, head_names, groups, group_names, loans, payments,
     )

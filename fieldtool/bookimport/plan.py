@@ -143,7 +143,7 @@ def previous_import(session: Session, sha256: str) -> dict | None:
 
 
 def _plan(session: Session, workbook: Workbook, overrides: dict[str, dict[str, str]], say) -> ImportPlan:
-    state = PlanState(load_known(session))
+    state = PlanState(load_known(session), workbook.file_name)
     maps: list[SheetMap] = []
     ignored = []
     for sheet in workbook.sheets:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fieldtool.bookimport import build
 from fieldtool.bookimport import values as v
 from fieldtool.bookimport.known import full_name_key, lengths_can_match
 from fieldtool.bookimport.plan_groups import group_ref
@@ -174,6 +175,7 @@ def _household_for(state: PlanState, named: _Named, village, row: tuple[str, int
         HouseholdInput(vid, PersonInput(named.first, named.last, named.title, named.nid, named.phone),
                        named.house_no, source="field"),
     )
+    build.household_rows(new.input)  # what the import will make, checked as it will be
     return Borrower(new.ref, Text(name, name), new=new)
 
 

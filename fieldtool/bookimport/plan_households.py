@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NoReturn
 
+from fieldtool.bookimport import build
 from fieldtool.bookimport import values as v
 from fieldtool.bookimport.headers import SheetMap
 from fieldtool.bookimport.known import village_label
@@ -73,6 +74,7 @@ def _household_row(state: PlanState, m: SheetMap, number: int, cells: dict, row:
         plan = RowPlan(sheet, number, CREATE, Text(new.th + note.th, new.en + note.en))
         plan.data = {"input": HouseholdInput(vid, PersonInput(first, last, title, nid, phone), house_no,
                                              source=source)}
+        build.household_rows(plan.data["input"])  # what the import will make, checked as it will be
     plan.data = {**(plan.data or {}), "village_id": vid, "nid": nid, "title": title, "first": first, "last": last,
                  "house_no": house_no}
     if nid:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from fieldtool import funds as fundrules
+from fieldtool.bookimport import build
 from fieldtool.bookimport import values as v
 from fieldtool.bookimport.headers import SheetMap
 from fieldtool.bookimport.known import village_label
@@ -17,7 +18,7 @@ from fieldtool.bookimport.plan_households import new_household_text
 from fieldtool.bookimport.rowplan import CREATE, MATCH, RowPlan, planned_row, refuse
 from fieldtool.bookimport.state import PlanState
 from fieldtool.booklayout import header_key
-from fieldtool.limits import check_amount
+from fieldtool.limits import check_amount, check_fund_limit
 from fieldtool.loanbook import check_loan_terms
 from fieldtool.schedule import FREQUENCY_TH, flat_interest
 from fieldtool.text import Text
@@ -104,6 +105,7 @@ def _loan_row(state: PlanState, sheet: str, number: int, cells: dict, counts: Co
         refuse("วันที่ของยอดชำระแล้วรวมอยู่ก่อนวันที่รับเงิน", "the paid-to-date day is before the money was received")
     purpose = v.text_of(cells.get("purpose"))
     check_loan_terms(principal, rate, count, purpose, agreement)
+    check_fund_limit(principal, fund[1], state.known.fund_records[fund[0]].max_loan_satang)  # as new_loan_rows
     owed = principal + flat_interest(principal, rate, count, frequency)
     if paid > owed:
         refuse(f"ชำระแล้วรวม {format_baht(paid)} บาท เกินยอดที่ต้องชำระทั้งสัญญา {format_baht(owed)} บาท",
@@ -135,6 +137,11 @@ def _loan_row(state: PlanState, sheet: str, number: int, cells: dict, counts: Co
         "purpose": purpose, "borrower": found.ref, "new_household": new.input if new else None,
         "paid": (paid, as_of) if paid else None,
     }
+    # what the import will write, made now: whatever the builders refuse is refused here
+    plan.data["made"] = build.loan_rows(state.known.fund_records[fund[0]], plan.data, state.file_name, sheet,
+                                        number, group=found.ref[0].startswith("group"))
+    if paid:
+        plan.data["paid_made"] = build.paid_to_date_row(disbursed, plan.data["paid"], state.file_name)
     # nothing after this refuses the row: what it adds to the file's households is for the rows after it
     if new is not None:
         state.remember_household(new)
@@ -158,6 +165,7 @@ def _paid_on_known_loan(state: PlanState, plan: RowPlan, lid: str, disbursed, pa
         refuse(f"สัญญา {agreement} ยังไม่ได้จ่ายเงินกู้ในวันที่ {format_date(as_of)}",
                f"loan {agreement} was not paid out by {format_date_en(as_of)}")
     extra = paid - recorded
+    plan.data["paid_made"] = build.paid_to_date_row(disbursed, (extra, as_of), state.file_name)
     extra_baht = format_baht(extra)
     plan.action = CREATE
     plan.text = Text(f"สัญญา {agreement} มีอยู่แล้ว: บันทึกยอดชำระเพิ่ม {extra_baht} บาท ณ {format_date(as_of)}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
+from fieldtool.bookimport import build
 from fieldtool.bookimport import values as v
 from fieldtool.bookimport.headers import SheetMap
 from fieldtool.bookimport.plan_loans import agreement_of, book_loan
@@ -86,4 +87,5 @@ def _payment_row(state: PlanState, sheet: str, number: int, cells: dict, remaini
             return RowPlan(sheet, number, MATCH, Text(f"มีอยู่แล้ว: รับชำระ {what}", f"already in the book: {what_en}"), lid)
     plan = RowPlan(sheet, number, CREATE, Text(f"รับชำระ {what}", f"payment of {what_en}"))
     plan.data = {"loan": target, "amount": amount, "paid_on": paid_on, "receipt_no": receipt, "disbursed_on": disbursed}
+    plan.data["made"] = build.payment_row(disbursed, plan.data, state.file_name)  # refused here if at all
     return plan

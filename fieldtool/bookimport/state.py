@@ -46,6 +46,7 @@ class PlanState:
     """The book and the file so far, as one planning run sees them."""
 
     known: Known
+    file_name: str = ""  # written into the notes of what the import makes
     # the rows the file's own sheets plan, for the rows that refer to them
     file_nid: dict[str, RowPlan] = field(default_factory=dict)  # national ID → household row
     file_heads: dict[tuple[str, str], list[RowPlan]] = field(
