@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-
 from db import alembic_config
 from db.snapshot import SnapshotError, backups_dir, copy_database
 from fieldtool.models import new_id
@@ -189,6 +187,8 @@ def check_restorable(path: Path) -> str:
             con.close()
     except (sqlite3.Error, TypeError) as exc:
         raise refused from exc
+    from alembic.script import ScriptDirectory  # here, not at the top: the app starts without Alembic
+
     try:
         known = ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except Exception:

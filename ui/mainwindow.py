@@ -22,7 +22,6 @@ from fieldtool import setup
 from fieldtool.models import District, Province, Subdistrict
 from ui import i18n
 from ui.arrears.view import ArrearsView
-from ui.backup import actions as backups
 from ui.history.view import HistoryView
 from ui.households.page import HouseholdPage
 from ui.households.register import HouseholdsView
@@ -147,10 +146,10 @@ class MainWindow(PagedWindow):
         self.sync_action.triggered.connect(self.exchange_with_office)
         file_menu.addAction(self.sync_action)
         self.backup_action = QAction(tr("backup.menu.backup"), self)
-        self.backup_action.triggered.connect(lambda: backups.back_up(self))
+        self.backup_action.triggered.connect(lambda: _backups().back_up(self))
         file_menu.addAction(self.backup_action)
         self.restore_action = QAction(tr("backup.menu.restore"), self)
-        self.restore_action.triggered.connect(lambda: backups.restore(self))
+        self.restore_action.triggered.connect(lambda: _backups().restore(self))
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         self._end_menus(bar, file_menu)
@@ -355,3 +354,11 @@ class MainWindow(PagedWindow):
             QThreadPool.globalInstance().waitForDone()
             self._opened.dispose()
             self._opened = None
+
+
+def _backups():
+    """The backup and restore actions, loaded when first used: they bring the bundle crypto and the backup
+    files' code, which the window does not need to open (issue 14: the app starts at once)."""
+    from ui.backup import actions
+
+    return actions

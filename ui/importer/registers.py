@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db import Database
-from exports.registers_xlsx import Written, write_registers, write_template
 from fieldtool.places import current_place
-from fieldtool.registers_book import register_book, template_choices
 from fieldtool.thai import InputError, today_in_thailand
 from ui import worker
 from ui.i18n import error_text, tr
 from ui.importer.model import KINDS
 from ui.qt import QFileDialog
+
+if TYPE_CHECKING:
+    from exports.registers_xlsx import Written
 
 MESSAGE_MS = 20_000
 
@@ -40,12 +42,18 @@ def as_xlsx(path: str | Path) -> Path:
 
 def template_file(db: Database, out: Path) -> tuple[Written, bool]:
     """Write the empty template with this laptop's villages and funds as choices; (written, lists filled)."""
+    from exports.registers_xlsx import write_template  # openpyxl loads when a workbook is written
+    from fieldtool.registers_book import template_choices
+
     with db.session() as s:
         choices = template_choices(s)
     return write_template(choices, out), bool(choices.villages and choices.funds)
 
 
 def registers_file(db: Database, out: Path, today: date) -> Written:
+    from exports.registers_xlsx import write_registers
+    from fieldtool.registers_book import register_book
+
     with db.session() as s:
         book = register_book(s)
     return write_registers(book, today, out)

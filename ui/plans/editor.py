@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 from db import Database
-from exports.plan_pdf import render_plan
 from fieldtool import households, plans, registry
 from fieldtool.plans import ACTION_STATUSES, PARTS, PlanInput, PlanView
 from fieldtool.thai import InputError
@@ -512,6 +511,8 @@ class PlanEditor(QWidget):
 
 def render_plan_file(db: Database, household_id: str, day: date, revision: int) -> tuple[Path, int]:
     """Render one revision to a PDF in a temporary folder (the preview saves a copy where asked)."""
+    from exports.plan_pdf import render_plan  # ReportLab loads when a plan is first printed, not at start-up
+
     with db.session() as s:
         plan = plans.plan_view(s, household_id, day, revision)
         household = households.household_view(s, household_id, day)
