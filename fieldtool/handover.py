@@ -46,6 +46,7 @@ from fieldtool.models import (
 )
 from fieldtool.officedesk import DeviceItem, device_items
 from fieldtool.registry import set_setting, setting
+from fieldtool.succession import key_devices
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, iso_time, local_time, satang_to_str
 
@@ -221,13 +222,16 @@ def handover_json(s: Session, h: Handover, check: bool = False) -> dict:
 def find_key(s: Session, ref: str) -> SyncKey:
     """An officer's key by its id, its device's id (or their first six characters or more), or the officer's name.
 
-    A name matches the keys not yet revoked; where several keys match, the one not revoked is meant, and two
-    of them are refused with both named.
+    A device is any the key signed for: its laptop now, or one a restored laptop succeeded (the laptop that
+    died, as the officer remembers it). A name matches the keys not yet revoked; where several keys match, the
+    one not revoked is meant, and two of them are refused with both named.
     """
     ref = " ".join((ref or "").split())
     keys = list(s.scalars(select(SyncKey).where(SyncKey.role == "officer").order_by(SyncKey.enrolled_at)))
-    exact = [k for k in keys if ref in (k.key_id, k.device_id)]
-    found = exact or [k for k in keys if len(ref) >= 6 and (k.key_id.startswith(ref) or k.device_id.startswith(ref))]
+    devices = {k.key_id: key_devices(s, k) for k in keys}
+    exact = [k for k in keys if ref == k.key_id or ref in devices[k.key_id]]
+    found = exact or [k for k in keys if len(ref) >= 6 and (
+        k.key_id.startswith(ref) or any(d.startswith(ref) for d in devices[k.key_id]))]
     if not found:
         found = [k for k in keys if " ".join(k.officer.split()) == ref and k.revoked_at is None]
     if not found:

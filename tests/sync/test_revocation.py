@@ -93,6 +93,31 @@ def test_a_key_is_named_by_its_id_its_device_or_its_officer_and_two_of_one_name_
     assert cli_json(capsys, "office", "revoke", "นายสมชาย ใจงาม", *target_args(office))["device_id"] == a.device_id
 
 
+def test_a_restored_laptops_key_is_revoked_by_the_device_id_of_the_laptop_that_died(laptop, office, capsys,
+                                                                                     tmp_path):
+    from exports import backup
+    from tests.sync.test_restored_laptop import restored
+
+    a = laptop("a", office=office, officer="นางสาวมาลี เดิมที")
+    b = laptop("b", code="341906", office=office, officer="นายบุญ ทำดี")
+    loan = a.loan()
+    cli(capsys, "bundle", "import", a.export(), b.export(), *target_args(office))
+    made = backup.write_backup(a.db, tmp_path)
+    old_device = a.device_id  # written on the dead laptop's sticker, in the officer's notebook
+    restored(a, made, office)
+    a.pay(loan, 20_000)
+    cli(capsys, "bundle", "import", a.export(), *target_args(office))  # the office moves the key to the new laptop
+    assert a.device_id != old_device
+
+    out = cli_json(capsys, "office", "revoke", old_device[:8], "--reason", "เครื่องหายอีก", *target_args(office))
+    assert (out["key_id"], out["device_id"]) == (a.card()["key_id"], a.device_id)
+    assert "already revoked" in error_line(capsys, "office", "revoke", old_device, *target_args(office))
+    listed = {i["device_id"]: i for i in cli_json(capsys, "office", "devices", *target_args(office))["items"]}
+    assert listed[a.device_id]["revoked_at"] and listed[b.device_id]["revoked_at"] is None
+    line = error_line(capsys, "bundle", "import", a.export(), *target_args(office))
+    assert "revoked" in line and "what it sent before stays" in line
+
+
 def test_the_revocation_is_in_the_offices_audit_trail(laptop, office, capsys):
     a = laptop("a", office=office)
     cli(capsys, "office", "revoke", a.device_id, "--reason", "เครื่องหาย", *target_args(office))

@@ -1,7 +1,9 @@
 """เครื่องของเจ้าหน้าที่และกุญแจ: the office's own keys, the officers' laptops, and return bundles.
 
 At the top, the office's key: a form to make it (district code and office name) when this database has
-none yet, else its key id and a button to save the public key file every officer trusts. Below, the
+none yet, else its key id, a button to save the public key file every officer trusts and one to lock its
+private key file with a passphrase, change it or remove it (ui.passphrase, as the field's sync dialog does;
+asked for whenever the office opens a bundle or writes one). Below, the
 laptops enrolled (from the public key files officers hand over in person) with their last bundle and any
 bundle that never arrived; from here the office enrols a new laptop and writes the return bundles that
 carry its decisions back to the field, for one laptop or for all of them at once, and the seed bundle that
@@ -14,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from db.office import OfficeDatabase, default_key_path
-from exports import bundle
+from exports import bundle, keyfile
 from exports.seed import export_seed_bundle
 from fieldtool.handover import LaptopKey, laptop_keys, revoke
 from fieldtool.thai import InputError, local_time
@@ -23,7 +25,7 @@ from ui.dialogs import FormDialog
 from ui.i18n import day_text, error_text, local_time_text, tr
 from ui.keyfiles import save_public_card
 from ui.office.seed import SeedDialog, SeedRequest
-from ui.passphrase import passphrase_for
+from ui.passphrase import PassphraseDialog, passphrase_for
 from ui.qt import (
     QColor,
     QFileDialog,
@@ -132,11 +134,14 @@ class DevicesView(QWidget):
         self.key_info.setWordWrap(True)
         self.export_card_button = QPushButton(tr("office.keys.export"))
         self.export_card_button.clicked.connect(self.choose_card_path)
+        self.passphrase_button = QPushButton(tr("passphrase.change"))
+        self.passphrase_button.clicked.connect(self.change_passphrase)
         info_row = QWidget()
         irow = QHBoxLayout(info_row)
         irow.setContentsMargins(0, 0, 0, 0)
         irow.addWidget(self.key_info, 1)
         irow.addWidget(self.export_card_button)
+        irow.addWidget(self.passphrase_button)
         self.key_ready = info_row
         kbox = QVBoxLayout(self.key_box)
         kbox.addWidget(self.setup)
@@ -188,19 +193,20 @@ class DevicesView(QWidget):
             key_file = default_key_path(db)
             with db.session() as s:
                 items = laptop_keys(s)
-            return items, key_file.exists(), db.setting("district_code"), db.setting("office_name"), db.setting("sync_key_id")
+            return (items, key_file.exists(), keyfile.is_locked(key_file), db.setting("district_code"),
+                    db.setting("office_name"), db.setting("sync_key_id"))
 
         worker.run_in_background(load, lambda answer: self._show(generation, *answer), self.message.show_error, self)
 
-    def _show(self, generation, items, has_key, district, office_name, key_id) -> None:
+    def _show(self, generation, items, has_key, locked, district, office_name, key_id) -> None:
         if generation != self._generation:
             return
         self.has_keys = bool(has_key and district)
         self.setup.setVisible(not self.has_keys)
         self.key_ready.setVisible(self.has_keys)
         if self.has_keys:
-            self.key_info.setText(tr("office.keys.ready", district=district, name=office_name or "–",
-                                     key_id=(key_id or "")[:16]))
+            ready = tr("office.keys.ready", district=district, name=office_name or "–", key_id=(key_id or "")[:16])
+            self.key_info.setText(f"{ready} {tr('passphrase.locked_state')}" if locked else ready)
         elif district:
             self.district.setText(district)
         self.enrol_button.setEnabled(self.has_keys)
@@ -241,6 +247,22 @@ class DevicesView(QWidget):
 
     def export_card(self, path: Path) -> bool:
         return save_public_card(self.message, path, lambda: bundle.office_card(self.db), "office.keys.exported")
+
+    def change_passphrase(self) -> bool:
+        """Lock the office's key file with a passphrase, change it, or (both fields left empty) remove it."""
+        path = default_key_path(self.db)
+        old = passphrase_for(self, path)
+        new = None if old is None else PassphraseDialog.ask_new(self, optional=True, removing=bool(old))
+        if new is None:
+            return False
+        try:
+            locked = keyfile.change_passphrase(path, "office", old or None, new or None)
+        except InputError as exc:
+            self.message.show_error(exc)
+            return False
+        self.message.show_info(tr("passphrase.set_done" if locked else "passphrase.removed"))
+        self.refresh()
+        return True
 
     # --- laptops --------------------------------------------------------------------------------------
 
