@@ -17,10 +17,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldtool.funds import DEFAULT_LADDER, FUND_KINDS, ask_step_of, ladder_of
+from fieldtool.funds import DEFAULT_LADDER, FUND_KINDS, FUND_KINDS_EN, ask_step_of, ladder_of
 from fieldtool.groups import GROUP_KINDS, ROLES
 from fieldtool.households import DIMENSIONS, SOURCES, STATUSES
 from fieldtool.ledger import STAGE_TH
+from fieldtool.letters import OFFICE_SETTINGS
 from fieldtool.loanbook import PREVENT_ITEMS, person_name, village_label
 from fieldtool.models import (
     ActionNote,
@@ -228,6 +229,24 @@ _MORE_FIELDS = {
     "revoked_reason": ("เหตุที่เพิกถอน", "reason revoked"),
     "device_id": ("เครื่อง", "device"),
 }
+# A laptop's settings (a setting is named by its key), in Thai and English; the letterhead's (letter.*) are
+# named as its form names them (Code below), a letter template by its kind.
+SETTING_LABELS = {
+    "officer": ("เจ้าหน้าที่ผู้ใช้เครื่อง", "officer using this laptop"),
+    "device_id": ("รหัสเครื่อง", "this laptop's id"),
+    "subdistrict_id": ("ตำบลที่ดูแล", "subdistrict looked after"),
+    "district_code": ("รหัสอำเภอ", "district code"),
+    "office_name": ("ชื่อส่วนราชการ", "office name"),
+    "demo": ("ข้อมูลตัวอย่าง", "demo data"),
+    "key_file": ("ไฟล์กุญแจของเครื่อง", "this laptop's key file"),
+    "sync_key_id": ("รหัสกุญแจรับส่งข้อมูล", "sync key id"),
+    "sync_sign_public": ("กุญแจสาธารณะสำหรับลงนาม", "public signing key"),
+    "sync_box_public": ("กุญแจสาธารณะสำหรับเข้ารหัส", "public encryption key"),
+}
+_TEMPLATE_SETTING = ("แบบหนังสือ", "letter template")
+_INTEREST_POLICIES = {"none": Text("ไม่คิดดอกเบี้ย", "no interest"), "flat": Text("ดอกเบี้ยคงที่", "flat interest")}
+_UNDO_KIND = Text("ยกเลิกการบันทึกการแจ้งที่บันทึกผิด", "undoing a delivery recorded by mistake")
+
 # Ids and bookkeeping that say nothing to an officer reading a new record.
 _HIDDEN = {"id", "recorded_at", "created_at", "device_id", "recorded_by", "content", "details", "file_sha256",
            "ask_ladder", "demand_rules", "sha256", "purposes", "latitude", "longitude", "fields", "evidence_id", "source_kind",
@@ -244,6 +263,26 @@ NEW_RECORD = Text("เพิ่มใหม่", "new")
 
 
 @dataclass(frozen=True)
+class Code:
+    """A code as people read it, whose English twin the app's catalogue already keeps (resources/i18n, `key`:
+    the same `prefix.code` every screen shows the code by, ui.i18n.domain_label), so it is written once: the
+    domain's Thai word here, the English where the catalogue is (the app; the command line prints the Thai)."""
+
+    th: str
+    key: str
+
+    def __str__(self) -> str:
+        return self.th
+
+
+def code(vocabulary: dict[str, str], prefix: str, value: str) -> Code | None:
+    return Code(vocabulary[value], f"{prefix}.{value}") if value in vocabulary else None
+
+
+Label = str | Text | Code
+
+
+@dataclass(frozen=True)
 class FieldChange:
     """One field of an entry: its label, and the values as people read them (before is None: new). A value
     that reads differently in English (a date, yes or no, baht) is a Text; names and the domain's Thai
@@ -251,8 +290,8 @@ class FieldChange:
 
     field: str
     label: Text
-    before: str | Text | None
-    after: str | Text
+    before: Label | None
+    after: Label
 
     def text(self, lang: str | None = None) -> str:
         """`lang` None: the labels in both languages and the values in Thai (what the command line prints)."""
@@ -263,7 +302,9 @@ class FieldChange:
         return f"{label}: {_shown(self.before, lang)} → {after}"
 
 
-def _shown(value: str | Text, lang: str | None) -> str:
+def _shown(value: Label, lang: str | None) -> str:
+    if isinstance(value, Code):
+        return value.th
     if not isinstance(value, Text):
         return value
     return value.th if lang is None else value.in_language(lang)
@@ -284,6 +325,10 @@ class HistoryEntry:
     kind: Text  # ครัวเรือน (household)
     record: str  # "นางมาลัย ทองคำ หมู่ที่ 2 บ้านหนองบัว"
     changes: tuple[FieldChange, ...]
+    record_label: Text | Code | None = None  # a record named by a label, not a name (a setting): both languages
+
+    def record_text(self, lang: str) -> str:
+        return self.record if self.record_label is None else _shown(self.record_label, lang)
 
     @property
     def local_at(self) -> datetime:
@@ -302,11 +347,24 @@ class HistoryEntry:
     def text(self) -> str:
         """The entry on one line, Thai with English: what the command line prints."""
         when = format_time(self.at)
-        return f"{when}  {self.officer or '-'}  {self.kind}  {self.record}  {self.changes_text()}"
+        record = self.record if self.record_label is None else str(self.record_label)
+        return f"{when}  {self.officer or '-'}  {self.kind}  {record}  {self.changes_text()}"
 
 
 def kind_label(table: str) -> Text:
     th, en = TABLE_LABELS.get(table) or _MORE_TABLES.get(table) or (table, table.replace("_", " "))
+    return Text(th, en)
+
+
+def setting_label(key: str) -> Text | Code:
+    """A setting by what it is for, not its key (device_id: this laptop's id)."""
+    if key.startswith("letter.template."):
+        th, en = _TEMPLATE_SETTING
+        rest = key.removeprefix("letter.template.")
+        return Text(f"{th} {rest}", f"{en} {rest}")
+    if key.startswith("letter.") and (form := key.removeprefix("letter.")) in OFFICE_SETTINGS:
+        return Code(re.sub(r"\s*\(.*\)$", "", OFFICE_SETTINGS[form][0]), f"office.{form}")  # the form's hint left out
+    th, en = SETTING_LABELS.get(key) or (key, key.replace("_", " "))
     return Text(th, en)
 
 
@@ -397,8 +455,10 @@ class _Names:
         if key not in self.names:
             row = self.rows.get(table, {}).get(record_id)
             self.names[key] = self._name(table, row) if row is not None else ""
+            if table == "setting":
+                self.names[key] = setting_label(record_id).th
             if not self.names[key]:  # a setting is named by its key, whole; other records by their id's start
-                self.names[key] = f"{kind_label(table).th} {record_id if table == 'setting' else record_id[:8]}"
+                self.names[key] = f"{kind_label(table).th} {record_id[:8]}"
         return self.names[key]
 
     def _name(self, table: str, r) -> str:  # noqa: C901  (one line per kind of record)
@@ -429,9 +489,9 @@ class _Names:
         if table == "instalment":
             return f"งวดที่ {r.no} ครบกำหนด {format_date(r.due_date)} {n('loan', r.loan_id)}"
         if table == "prevent_check":
-            return f"{_value('prevent_check', 'item', r.item)} {n('loan', r.loan_id)}"
+            return f"{_shown(_value('prevent_check', 'item', r.item), None)} {n('loan', r.loan_id)}"
         if table == "work_item":
-            return f"{_value('work_item', 'item', r.item, stage=r.stage)} {n('loan', r.loan_id)}"
+            return f"{_shown(_value('work_item', 'item', r.item, stage=r.stage), None)} {n('loan', r.loan_id)}"
         if table == "reminder_delivery" and r.kind == UNDO:
             undone = self.rows["reminder_delivery"].get(r.reminder_id.removeprefix(UNDO_PREFIX))
             what = (f"{_reminder_kind(undone.kind, self.ladder(r.loan_id))} วันที่ {format_date(undone.delivered_on)}"
@@ -495,61 +555,77 @@ def _joined(*parts: str) -> str:
 
 
 def _reminder_kind(kind: str, ladder=DEFAULT_LADDER) -> str:
+    """A delivery's kind in Thai, as record names say it."""
+    return _shown(_reminder_kind_label(kind, ladder), None)
+
+
+def _reminder_kind_label(kind: str, ladder=DEFAULT_LADDER) -> Label:
     """A delivery's kind as the today page words it: the notice, or the ask step of the loan's ladder (the
     stored "ask-30" is the rung's day count, not a step number)."""
     if kind == UNDO:
-        return "ยกเลิกการบันทึกการแจ้งที่บันทึกผิด"
+        return _UNDO_KIND
     if kind in NOTICE_TH:
-        return NOTICE_TH[kind]
-    return ASK_STEP_TH.get(ask_step_of(kind, ladder), kind)
+        return code(NOTICE_TH, "notice", kind)
+    step = ask_step_of(kind, ladder)
+    return code(ASK_STEP_TH, "ask_step", step) or kind
 
 
-_PREVENT_TH = {code: th for code, th, _ in PREVENT_ITEMS}
+_PREVENT = {c: Text(th, en) for c, th, en in PREVENT_ITEMS}
 
 
-def _code_label(table: str, name: str, value: str, stage: str = "", ladder=DEFAULT_LADDER) -> str | None:
-    """The Thai label of a code, where the domain has one."""
+def _code_label(table: str, name: str, value: str, stage: str = "", ladder=DEFAULT_LADDER) -> Label | None:  # noqa: C901
+    """The label of a code in both languages, where the domain has one: a Text where the domain keeps the
+    English beside the Thai, a Code where the app's catalogue keeps it."""
     if name == "status":
-        return (STATUSES if table == "household" else ACTION_STATUSES).get(value)
+        if table == "household":
+            return code(STATUSES, "hh_status", value)
+        return code(ACTION_STATUSES, "action_status", value)
     if name == "stage":
-        return STAGE_TH.get(value)
+        return code(STAGE_TH, "stage", value)
     if name == "item":
         if table == "prevent_check":
-            return _PREVENT_TH.get(value)
-        return (ASK_ITEMS if stage == "ask" else FOLLOW_ITEMS).get(value) or ASK_ITEMS.get(value)
+            return _PREVENT.get(value)
+        if stage != "ask" and value in FOLLOW_ITEMS:
+            return _item(FOLLOW_ITEMS, "follow", value)
+        return _item(ASK_ITEMS, "ask", value)
     if name in ("frequency", "default_frequency"):
-        return FREQUENCY_TH.get(value)
+        return code(FREQUENCY_TH, "frequency", value)
     if name == "how":
-        return DELIVERY_HOW.get(value)
+        return code(DELIVERY_HOW, "how", value)
     if name == "dimension":
-        return DIMENSIONS.get(value)
+        return code(DIMENSIONS, "dimension", value)
     if name == "part":
-        return PARTS.get(value, (None,))[0]
+        return Text(*PARTS[value]) if value in PARTS else None
     if name == "source" and table == "household":
-        return SOURCES.get(value)
+        return code(SOURCES, "source", value)
     if name == "role" and value in ROLES:
-        return ROLES[value].th
+        return ROLES[value]
     if name == "kind":
-        if table == "fund":
-            return FUND_KINDS.get(value)
+        if table == "fund" and value in FUND_KINDS:
+            return Text(FUND_KINDS[value], FUND_KINDS_EN.get(value, ""))
         if table == "borrowing_group" and value in GROUP_KINDS:
-            return GROUP_KINDS[value].th
+            return GROUP_KINDS[value]
         if table == "meeting":
-            return MEETING_KINDS.get(value)
+            return code(MEETING_KINDS, "meeting_kind", value)
         if table == "reminder_delivery":
-            return _reminder_kind(value, ladder)
-    if name == "evidence_kind":
-        return {"visit": "การลงพื้นที่", "meeting": "การประชุม"}.get(value)
+            return _reminder_kind_label(value, ladder)
+    if name == "evidence_kind" and value in ("visit", "meeting"):
+        return kind_label(value)  # the kind of record it is
     if name == "interest_policy":
-        return {"none": "ไม่คิดดอกเบี้ย", "flat": "ดอกเบี้ยคงที่"}.get(value)
-    if name == "borrower_kind":
-        return {"group": "กลุ่ม", "household": "ครัวเรือน"}.get(value)
+        return _INTEREST_POLICIES.get(value)
+    if name == "borrower_kind" and value in ("group", "household"):
+        return kind_label(_KIND_TABLES.get(value, value))
     return None
+
+
+def _item(items: dict[str, str], stage: str, value: str) -> Code | None:
+    """A follow or ask work item: its English is the visit purpose of the same name (purpose.follow:…)."""
+    return Code(items[value], f"purpose.{stage}:{value}") if value in items else None
 
 
 def _value(
     table: str, name: str, value, names: _Names | None = None, stage: str = "", ladder=DEFAULT_LADDER
-) -> str | Text:
+) -> Label:
     """A value as people read it: baht from satang, dates (Buddhist Era in Thai), Thai labels of codes, names."""
     if value is None or value == "":
         return "–"
@@ -647,6 +723,7 @@ def describe(session: Session, rows: list[ChangeLog]) -> list[HistoryEntry]:
             id=row.id, at=row.at, seq=row.seq, officer=row.officer, device_id=row.device_id, table=table,
             record_id=row.record_id, action=row.action, kind=kind_label(table),
             record=names.name(table, row.record_id), changes=changes,
+            record_label=setting_label(row.record_id) if table == "setting" else None,
         ))
     return entries
 

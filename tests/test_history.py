@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
+from db import open_database
 from fieldtool import history, households, places
+from fieldtool.demo import build_demo
+from fieldtool.history import HistoryEntry
 from fieldtool.models import ChangeLog
+from ui.history.model import load_history
 
 
 def entries(db, **where):
@@ -69,3 +74,35 @@ def test_the_day_filter_keeps_the_entries_of_that_local_day(book):
         total = s.scalar(select(func.count()).select_from(ChangeLog))
     assert len(entries(book.db, day=today)) == total
     assert entries(book.db, day=date(2020, 1, 1)) == []
+
+
+# Fields whose values are the domain's codes (a work item, its evidence, a prevent item, a delivery's kind and
+# way, a status, a 4ท part…): in English each reads English. Names, places and notes stay as written, in Thai.
+CODE_FIELDS = {
+    "item", "stage", "evidence_kind", "kind", "how", "status", "source", "dimension", "part", "role",
+    "frequency", "default_frequency", "interest_policy", "borrower_kind",
+}
+THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def thai_in(text: str) -> bool:
+    """Thai letters, beside "4ท": the plan's name, which the English screens keep too ("4ท plan")."""
+    return bool(THAI.search(text.replace("4ท", "")))
+
+
+def test_the_english_change_log_of_the_demo_names_codes_and_settings_in_english(tmp_path):
+    db = open_database(tmp_path / "demo.sqlite")
+    with db.session() as s:
+        build_demo(s, seed=1, today=date(2026, 11, 22))
+    shown: list[HistoryEntry] = []
+    while page := load_history(db, offset=len(shown)):  # the history page, page by page as it scrolls
+        shown += page
+    codes = [(e.table, c) for e in shown for c in e.changes if c.field in CODE_FIELDS]
+    assert {c.field for _, c in codes} >= {"item", "evidence_kind", "stage", "kind", "how", "status", "part"}
+    assert [(t, c.text("en")) for t, c in codes if thai_in(c.text("en"))] == []
+    settings = {e.record_id: e.record_text("en") for e in shown if e.table == "setting"}
+    assert settings["device_id"] == "This laptop's id"
+    assert [r for r in settings.values() if thai_in(r) or "_" in r] == []
+    item = next(c for e in shown for c in e.changes if e.table == "work_item" and c.field == "item")
+    assert item.text("en").startswith("Item: ") and item.text("th").startswith("รายการ: ")
+    db.dispose()

@@ -96,7 +96,10 @@ def make_table(model, parent=None, sortable: bool = False) -> QTableView:
     return view
 
 
-TEXT_COLUMN_LEAST = 120  # px: a column of text is not narrowed below this to spare sideways scrolling
+TEXT_COLUMN_LEAST = 120  # px: a column of text is not narrowed below this to spare sideways scrolling...
+# ...unless going down to this spares it altogether: a few px more cut beat a scroll bar for a few px (the
+# Thai visit log on a 1280×720 screen was 16 px too wide); a list far too wide still scrolls, from 120 px
+TEXT_COLUMN_SHORTEST = 100
 
 
 def fit_columns(view: QTableView) -> None:
@@ -134,16 +137,19 @@ def _spread_columns(view: QTableView, wanted: list[int]) -> None:
 
 
 def _narrow_widest(widths: list[int], cols: list[int], excess: int) -> None:
-    """Take `excess` pixels off the widest of `cols`, bringing them down together, none below the least.
-    When that cannot spare the scrolling, as much as it can: a list that must scroll sideways (eight columns
-    on a 1280×720 screen) scrolls the least, with every column at least begun in sight."""
+    """Take `excess` pixels off the widest of `cols`, bringing them down together, none below the least
+    (or the shortest, when going that far spares the scrolling). When that cannot spare the scrolling, as
+    much as it can: a list that must scroll sideways scrolls the least, with every column begun in sight."""
+    room = sum(max(widths[c] - TEXT_COLUMN_LEAST, 0) for c in cols)
+    near = sum(max(widths[c] - TEXT_COLUMN_SHORTEST, 0) for c in cols)
+    least = TEXT_COLUMN_SHORTEST if room < excess <= near else TEXT_COLUMN_LEAST
     while excess > 0:
-        wide = [c for c in cols if widths[c] > TEXT_COLUMN_LEAST]
+        wide = [c for c in cols if widths[c] > least]
         if not wide:
             return
         top = max(widths[c] for c in wide)
         widest = [c for c in wide if widths[c] == top]
-        floor = max([widths[c] for c in wide if widths[c] < top] + [TEXT_COLUMN_LEAST])
+        floor = max([widths[c] for c in wide if widths[c] < top] + [least])
         step = min(top - floor, -(-excess // len(widest)))
         for c in widest:
             widths[c] -= step

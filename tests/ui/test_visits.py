@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+import shutil
+from datetime import date, timedelta
 
 import pytest
 import sqlmodel
 from PIL import Image
 from sqlalchemy import func, select
 
+from db import open_database
 from fieldtool import households, loanbook, visits
+from fieldtool.demo import build_demo
 from fieldtool.models import Meeting, Payment, Photo, Visit
 from fieldtool.visits import VisitInput
+from ui import i18n
+from ui.app import load_fonts
 from ui.loans.loanpage import LoanPage
-from ui.qt import QItemSelectionModel, Qt
+from ui.mainwindow import MainWindow
+from ui.qt import QApplication, QItemSelectionModel, QRect, Qt, QThreadPool
+from ui.screen import fit_to_screen
 from ui.today.view import TodayView
 from ui.visits.data import VisitPrefill, prefill_from_household, prefill_from_loan
 from ui.visits.log import VisitDetailsDialog, VisitsView
@@ -22,6 +29,8 @@ from ui.visits.meeting import MeetingDialog
 from ui.visits.newvisit import NewVisitWindow
 
 from .conftest import add_target_household, household_of
+
+DEMO_DAY = date(2026, 11, 22)  # the demo's working day, as the screenshots draw it
 
 
 @pytest.fixture
@@ -366,3 +375,52 @@ def test_finding_a_loan_in_a_long_village_list(qtbot, book):
         if not window.loan_list.item(i).isHidden()
     ]
     assert shown == ["นางสมศรี ใจดี (ส-001)"]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    """The demo subdistrict (189 visits, long names and findings), built once and copied for each test."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    db = open_database(path)
+    with db.session() as s:
+        build_demo(s, seed=1, today=DEMO_DAY)
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def app_font(qapp):
+    """The bundled Sarabun at the program's size, as the app draws with it (widths depend on it)."""
+    before = qapp.font()
+    load_fonts(qapp)
+    yield
+    qapp.setFont(before)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize(
+    "screen", [QRect(0, 0, 1280, 720), QRect(0, 0, 1366, 768)], ids=["1280x720", "1366x768"]
+)
+def test_the_visit_log_fits_a_laptop_screen_without_scrolling_sideways(
+    qtbot, tmp_path, demo_file, app_font, wait_idle, lang, screen
+):
+    i18n.set_language(lang)
+    shutil.copy(demo_file, tmp_path / "demo.sqlite")
+    db = open_database(tmp_path / "demo.sqlite")
+    window = MainWindow(db, DEMO_DAY)
+    qtbot.addWidget(window)
+    window.show()
+    fit_to_screen(window, available=screen)
+    window.show_page("visits")
+    wait_idle()
+    QApplication.processEvents()
+    log = window.visits.visit_view
+    assert window.visits.visits.rowCount() > 100
+    assert log.horizontalHeader().length() <= log.viewport().width()
+    assert not log.horizontalScrollBar().isVisible()
+    # a name cut short on this screen is whole in its tooltip
+    village = log.model().index(0, 1)
+    assert village.data(Qt.ItemDataRole.ToolTipRole) == village.data()
+    window.close()
+    QThreadPool.globalInstance().waitForDone()
+    db.dispose()

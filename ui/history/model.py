@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from db import Database
@@ -18,6 +18,7 @@ from fieldtool.history import HistoryEntry
 from fieldtool.loanbook import PREVENT_ITEMS
 from fieldtool.models import ChangeLog
 from fieldtool.reminders import DELIVERY_HOW
+from fieldtool.text import Text
 from fieldtool.thai import format_date, local_time
 from ui.i18n import day_text, domain_label, language, local_time_text, money_text, strings, tr
 from ui.qt import QModelIndex
@@ -147,7 +148,7 @@ HISTORY_COLUMNS = [
     Column("history.col.when", entry_when, sort_key=lambda e: (e.at, e.seq), tooltip=lambda e: e.device_id),
     Column("history.col.officer", lambda e: e.officer or "–"),
     Column("history.col.register", lambda e: e.kind.in_language(language())),
-    Column("history.col.record", lambda e: e.record, max_width=360),
+    Column("history.col.record", lambda e: e.record_text(language()), max_width=360),
     Column("history.col.changes", lambda e: e.changes_text(language()), max_width=520,
            tooltip=lambda e: "\n".join(c.text(language()) for c in e.changes)),
 ]
@@ -161,7 +162,22 @@ class HistoryFilter:
 
 def load_history(db: Database, where: HistoryFilter = HistoryFilter(), offset: int = 0) -> list[HistoryEntry]:  # noqa: B008
     with db.session() as s:
-        return history.history_page(s, query=where.query, day=where.day, offset=offset, limit=PAGE_SIZE)
+        entries = history.history_page(s, query=where.query, day=where.day, offset=offset, limit=PAGE_SIZE)
+    return [in_both_languages(e) for e in entries]
+
+
+def _both(value):
+    """A code (history.Code) with its English twin from the catalogue, where every screen reads it."""
+    if not isinstance(value, history.Code):
+        return value
+    entry = strings().get(value.key)
+    return Text(value.th, entry["en"]) if entry and entry.get("en") else value.th
+
+
+def in_both_languages(entry: HistoryEntry) -> HistoryEntry:
+    """The entry's codes in Thai and English, so the page reads in the app's language."""
+    changes = tuple(replace(c, before=_both(c.before), after=_both(c.after)) for c in entry.changes)
+    return replace(entry, changes=changes, record_label=_both(entry.record_label))
 
 
 class HistoryModel(RowTableModel):

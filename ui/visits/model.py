@@ -11,7 +11,7 @@ from fieldtool.visits import MEETING_KINDS
 from ui.i18n import day_text, domain_label, language, tr
 from ui.qt import QColor
 from ui.tablemodel import Column
-from ui.visits.data import TaskRow
+from ui.visits.data import TaskRow, VisitRow
 
 PURPOSE_GROUPS = ("prevent", "follow", "ask", "plan", "other")
 
@@ -40,6 +40,12 @@ def when_text(on: date, at: str) -> str:
     return f"{day_text(on)} {at}".strip()
 
 
+def _cut(title: str, text: Callable[[VisitRow], str], max_width: int) -> Column:
+    """A column of words that a small screen cuts short (on 1280×720 even a village's name, below the
+    model's 24 letters): the whole text is always in its tooltip."""
+    return Column(title, text, max_width=max_width, tooltip=text)
+
+
 def visit_columns(with_village: bool = True) -> list[Column]:
     cols = [
         Column(
@@ -50,19 +56,19 @@ def visit_columns(with_village: bool = True) -> list[Column]:
         ),
     ]
     if with_village:
-        cols.append(Column("col.village", lambda r: r.village, max_width=170))
+        cols.append(_cut("col.village", lambda r: r.village, 170))
     cols += [
-        Column("col.place", lambda r: r.visit.place or "–", max_width=130),
-        Column("col.about", lambda r: ", ".join(r.about) or "–", max_width=210),
-        Column("col.purposes", lambda r: purposes_text(r.purposes), max_width=210),
+        _cut("col.place", lambda r: r.visit.place or "–", 130),
+        _cut("col.about", lambda r: ", ".join(r.about) or "–", 210),
+        _cut("col.purposes", lambda r: purposes_text(r.purposes), 210),
         Column(
             "col.next_visit",
             lambda r: day_text(r.visit.next_visit_on) or "–",
             "right",
             sort_key=lambda r: r.visit.next_visit_on or date.min,
         ),
-        Column("col.findings", lambda r: r.visit.findings or "–", max_width=280),
-        Column("col.officer_visit", lambda r: r.visit.officer or "–", max_width=200),
+        _cut("col.findings", lambda r: r.visit.findings or "–", 280),
+        _cut("col.officer_visit", lambda r: r.visit.officer or "–", 200),
     ]
     return cols
 
