@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exports import keyfile
+from fieldtool.thai import InputError
 from ui.dialogs import FormDialog, input_error
 from ui.i18n import tr
 from ui.qt import QLabel, QLineEdit
@@ -86,3 +87,19 @@ def passphrase_for(parent, path: Path) -> str | None:
     if not keyfile.is_locked(path):
         return ""
     return PassphraseDialog.ask(parent, path)
+
+
+def change_key_passphrase(parent, message, path: Path, role: str) -> bool:
+    """Lock the key file at `path` with a passphrase, change it, or (both fields left empty) remove it; say
+    what happened on `message` (a MessageBar). True when the file changed."""
+    old = passphrase_for(parent, path)
+    new = None if old is None else PassphraseDialog.ask_new(parent, optional=True, removing=bool(old))
+    if new is None:
+        return False
+    try:
+        locked = keyfile.change_passphrase(path, role, old or None, new or None)
+    except InputError as exc:
+        message.show_error(exc)
+        return False
+    message.show_info(tr("passphrase.set_done" if locked else "passphrase.removed"))
+    return True

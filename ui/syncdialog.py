@@ -20,12 +20,12 @@ from pathlib import Path
 
 from db import Database
 from db.office import default_key_path
-from exports import bundle, keyfile
+from exports import bundle
 from fieldtool.thai import InputError
 from ui import worker
 from ui.i18n import error_text, local_time_text, tr
 from ui.keyfiles import save_public_card
-from ui.passphrase import PassphraseDialog, passphrase_for
+from ui.passphrase import PassphraseDialog, change_key_passphrase, passphrase_for
 from ui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -189,17 +189,8 @@ class FieldSyncDialog(QDialog):
 
     def change_passphrase(self) -> bool:
         """Lock the key file with a passphrase, change it, or (both fields empty) remove it."""
-        path = default_key_path(self.db)
-        old = passphrase_for(self, path)
-        new = None if old is None else PassphraseDialog.ask_new(self, optional=True, removing=bool(old))
-        if new is None:
+        if not change_key_passphrase(self, self.message, default_key_path(self.db), "officer"):
             return False
-        try:
-            locked = keyfile.change_passphrase(path, "officer", old or None, new or None)
-        except InputError as exc:
-            self.message.show_error(exc)
-            return False
-        self.message.show_info(tr("passphrase.set_done" if locked else "passphrase.removed"))
         self.update_status()
         return True
 

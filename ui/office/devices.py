@@ -25,7 +25,7 @@ from ui.dialogs import FormDialog
 from ui.i18n import day_text, error_text, local_time_text, tr
 from ui.keyfiles import save_public_card
 from ui.office.seed import SeedDialog, SeedRequest
-from ui.passphrase import PassphraseDialog, passphrase_for
+from ui.passphrase import change_key_passphrase, passphrase_for
 from ui.qt import (
     QColor,
     QFileDialog,
@@ -250,17 +250,8 @@ class DevicesView(QWidget):
 
     def change_passphrase(self) -> bool:
         """Lock the office's key file with a passphrase, change it, or (both fields left empty) remove it."""
-        path = default_key_path(self.db)
-        old = passphrase_for(self, path)
-        new = None if old is None else PassphraseDialog.ask_new(self, optional=True, removing=bool(old))
-        if new is None:
+        if not change_key_passphrase(self, self.message, default_key_path(self.db), "office"):
             return False
-        try:
-            locked = keyfile.change_passphrase(path, "office", old or None, new or None)
-        except InputError as exc:
-            self.message.show_error(exc)
-            return False
-        self.message.show_info(tr("passphrase.set_done" if locked else "passphrase.removed"))
         self.refresh()
         return True
 
