@@ -8,33 +8,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from fieldtool import loanbook
 from fieldtool.models import ChangeLog
 from tests.sync.conftest import snapshot, target_args
-from ui.cli import main
-
-
-def cli(capsys, *args, expect=0) -> str:
-    code = main([*map(str, args)])
-    out = capsys.readouterr()
-    assert code == expect, out.err
-    return out.out if expect == 0 else out.err
-
-
-def cli_json(capsys, *args) -> dict:
-    return json.loads(cli(capsys, "--json", *args))
-
-
-def error_line(capsys, *args) -> str:
-    err = cli(capsys, *args, expect=2)
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err  # one clear sentence
-    return lines[0]
-
-
-def paid(db, loan_id: str) -> int:
-    with db.session() as s:
-        return loanbook.load_states(s, date(2026, 3, 31), [loan_id])[loan_id].paid_satang
+from tests.sync.test_seed_handover import cli, cli_json, error_line, paid
 
 
 def test_a_revoked_keys_later_bundles_are_refused_and_what_it_sent_before_stays(laptop, office, capsys):
