@@ -17,12 +17,13 @@ import os
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
@@ -59,7 +60,7 @@ def make_engine(path: Path | str) -> Engine:
     return engine
 
 
-def _pragmas(dbapi_conn, _record) -> None:
+def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -79,7 +80,10 @@ def alembic_config() -> Config:
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {VERSIONS}")  # a broken installation, not the officer's doing
+    return head
 
 
 def newest_revision() -> str:
@@ -151,7 +155,7 @@ def _backup(path: Path, revision: str) -> Path:
 
 
 @contextmanager
-def _one_transaction(engine: Engine):
+def _one_transaction(engine: Engine) -> Iterator[Connection]:
     """A connection whose whole migration is one transaction, DDL included.
 
     Python's sqlite3 driver commits before each CREATE or ALTER on its own, so a killed migration used to
@@ -175,7 +179,7 @@ def _one_transaction(engine: Engine):
         own.dispose()
 
 
-def _driver_leaves_transactions_alone(dbapi_conn, _record) -> None:
+def _driver_leaves_transactions_alone(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     dbapi_conn.isolation_level = None
 
 
@@ -190,7 +194,7 @@ def _pause_for_tests(engine: Engine) -> None:
     count = itertools.count(1)
 
     @event.listens_for(engine, "after_cursor_execute")
-    def _pause(*_args) -> None:
+    def _pause(*_args: object) -> None:
         if next(count) == int(after):
             print(f"migration paused after statement {after}", file=sys.stderr, flush=True)
             time.sleep(600)
@@ -202,7 +206,7 @@ class Database:
     engine: Engine
 
     @contextmanager
-    def session(self):
+    def session(self) -> Iterator[Session]:
         """A session that commits on success and rolls everything back on any error, with the files written
         for it (`fieldtool.transaction_files.remove_on_rollback`: letters, photos, bundles)."""
         with Session(self.engine, expire_on_commit=False) as session:

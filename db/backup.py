@@ -21,10 +21,11 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from db import alembic_config
 from db.snapshot import SnapshotError, backups_dir, copy_database
@@ -97,7 +98,7 @@ def stale_parts(db_path: Path | str, now: float | None = None) -> list[Path]:
     """Remove the hidden `.part` files a killed copy left in `<stem>-backups/` (db.snapshot.copy_database
     writes under that name). One written to in the last minutes may be a copy still being made: it stays."""
     now = time.time() if now is None else now
-    gone = []
+    gone: list[Path] = []
     folder = backups_dir(db_path)
     try:
         parts = [p for p in folder.iterdir() if PART_NAME.fullmatch(p.name)]
@@ -130,25 +131,28 @@ def daily_snapshot(db_path: Path | str, today: date) -> Path | None:
 
 # --- what a copy holds ------------------------------------------------------------------------------------
 
+_V = TypeVar("_V")
+
 COUNTED = ("households", "loans", "payments", "visits")
 _TABLE_OF = {"households": "household", "loans": "loan", "payments": "payment", "visits": "visit"}
 
 
-def describe(path: Path | str) -> dict:
+def describe(path: Path | str) -> dict[str, Any]:
     """What a database file holds, as the officer knows it: who, where, how many households, loans,
     payments and visits, and the last bundle sent to the office. Read with plain SQLite, so a backup of
     any age (an older schema) can be described before it is opened."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        def one(sql: str, *args, default=None):
+        def one(sql: str, *args: object, default: tuple[Any, ...] = ()) -> tuple[Any, ...]:
             try:
                 row = con.execute(sql, args).fetchone()
             except sqlite3.OperationalError:  # a table an older schema lacks
                 return default
-            return row if row is not None else default
+            return tuple(row) if row is not None else default
 
         def setting(key: str) -> str:
-            return (one("SELECT value FROM setting WHERE key = ?", key) or ("",))[0]
+            value: str = (one("SELECT value FROM setting WHERE key = ?", key) or ("",))[0]
+            return value
 
         place = one("SELECT code, name FROM subdistrict WHERE id = ?", setting("subdistrict_id"), default=("", ""))
         last = one("SELECT bundle_seq, created_at FROM sync_bundle WHERE direction = 'out' AND kind = 'field' "
@@ -182,7 +186,7 @@ def check_restorable(path: Path) -> str:
         try:
             if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise refused
-            revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            revision: str = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         finally:
             con.close()
     except (sqlite3.Error, TypeError) as exc:
@@ -208,7 +212,7 @@ class Restored:
     previous_device: str  # the device id the backup was made on
 
 
-def restore_database(staged: Path, db_path: Path, source: dict, now: datetime | None = None) -> Restored:
+def restore_database(staged: Path, db_path: Path, source: Mapping[str, object], now: datetime | None = None) -> Restored:
     """Put the checked database file `staged` (a private copy, changed here) in place of `db_path`.
 
     The current database is copied to `before-restore-*.sqlite` first; the swap is one atomic rename, so
@@ -246,7 +250,7 @@ def _set_aside(db_path: Path, now: datetime) -> Path:
     return before
 
 
-def _new_installation(staged: Path, source: dict) -> tuple[str, str]:
+def _new_installation(staged: Path, source: Mapping[str, object]) -> tuple[str, str]:
     """Give the staged copy a device id of its own and remember the device it succeeds (fieldtool.succession:
     how far that device's changes reach in this book, and the last bundle it knew that device sent); returns
     (the backup's device id, the new one).
@@ -258,15 +262,16 @@ def _new_installation(staged: Path, source: dict) -> tuple[str, str]:
     con = sqlite3.connect(staged)
     try:
         with con:
-            def row(sql: str, *args):
+            def row(sql: str, *args: object) -> tuple[Any, ...] | None:
                 try:
-                    return con.execute(sql, args).fetchone()
+                    found = con.execute(sql, args).fetchone()
+                    return tuple(found) if found is not None else None
                 except sqlite3.OperationalError:  # a table an older schema lacks (sync_bundle before 0005)
                     return None
 
-            def value(sql: str, *args, default=None):
+            def value(sql: str, *args: object, default: _V) -> _V:
                 found = row(sql, *args)
-                return found[0] if found and found[0] is not None else default
+                return cast(_V, found[0]) if found and found[0] is not None else default
 
             previous = value("SELECT value FROM setting WHERE key = 'device_id'", default="")
             source = {**source, "previous_device": previous}

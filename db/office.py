@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from db import Database, DatabaseError, _ensure_device, migrate, open_database
+from fieldtool.text import Text
 
 
 @dataclass
@@ -55,7 +56,7 @@ def make_pg_engine(url: str) -> Engine:
     try:
         return create_engine(_driver_url(url), pool_pre_ping=True)
     except (ArgumentError, ValueError) as exc:
-        raise DatabaseError(f"ที่อยู่ฐานข้อมูลไม่ถูกต้อง: {_safe_url(url)} (not a valid PostgreSQL URL)") from exc
+        raise DatabaseError(Text(f"ที่อยู่ฐานข้อมูลไม่ถูกต้อง: {_safe_url(url)}", "not a valid PostgreSQL URL")) from exc
 
 
 def open_office(target: str | Path | None, create: bool = True) -> OfficeDatabase:
@@ -67,10 +68,10 @@ def open_office(target: str | Path | None, create: bool = True) -> OfficeDatabas
             _ensure_device(engine)
         except OperationalError as exc:
             engine.dispose()
-            raise DatabaseError(
-                f"เชื่อมต่อฐานข้อมูล PostgreSQL ไม่ได้: {_safe_url(str(target))} "
-                f"(cannot connect to the PostgreSQL database: {str(exc.orig).strip().splitlines()[0]})"
-            ) from exc
+            raise DatabaseError(Text(
+                f"เชื่อมต่อฐานข้อมูล PostgreSQL ไม่ได้: {_safe_url(str(target))}",
+                f"cannot connect to the PostgreSQL database: {str(exc.orig).strip().splitlines()[0]}",
+            )) from exc
         except BaseException:
             engine.dispose()
             raise

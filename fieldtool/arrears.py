@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from fieldtool.ledger import AGING_BUCKETS, aging_bucket
 from fieldtool.loanbook import LoanInfo, bulk_reading, loan_infos, open_states, read_book
-from fieldtool.reminders import notice_counts
+from fieldtool.notices import notice_counts
+from fieldtool.vocabulary import Stage
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _arrears_on(session: Session, on: date) -> ArrearsReport:
     total = PortfolioLine("all", "ทั้งหมด")
     overdue: list[OverdueLoan] = []
     for loan_id, state in states.items():
-        if state.stage not in ("follow", "ask"):
+        if state.stage not in (Stage.FOLLOW, Stage.ASK):
             continue
         info = infos[loan_id]
         # each figure is a pass over the loan's instalments: once per loan, not once per line
@@ -93,6 +94,7 @@ def _arrears_on(session: Session, on: date) -> ArrearsReport:
                 line.arrears_satang += arrears
         if days > 0:
             bucket = aging_bucket(days)
+            assert bucket is not None  # every day past due falls in a bucket
             buckets[bucket]["loans"] += 1
             buckets[bucket]["arrears_satang"] += arrears
             overdue_insts = state.overdue_instalments()
@@ -121,7 +123,7 @@ def _arrears_on(session: Session, on: date) -> ArrearsReport:
     )
 
 
-def _village_order(line: PortfolioLine):
+def _village_order(line: PortfolioLine) -> tuple[int, str]:
     # "หมู่ที่ 10 ..." must come after "หมู่ที่ 9 ..."
     parts = line.label.split()
     try:

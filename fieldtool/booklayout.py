@@ -148,7 +148,7 @@ FREQUENCY_WORDS = {
 _IGNORED = re.compile(r"[\s.\-–—_:()/*]+")
 
 
-def header_key(text) -> str:
+def header_key(text: object) -> str:
     """A header compared without spaces, dots, dashes, brackets and line breaks: "ชื่อ - นามสกุล" = "ชื่อ-นามสกุล"."""
     from fieldtool.thai import to_arabic_digits
 

@@ -8,12 +8,15 @@ writes many new rows at once and logs them exactly as the hook would.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from functools import cache
+from typing import Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import event, func, insert, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, event, func, insert, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+from sqlmodel import SQLModel, col, select
 
 from fieldtool.models import ChangeLog, Payment, Setting, new_id
 
@@ -24,7 +27,7 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
-def _json_value(value):
+def _json_value(value: object) -> object:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
@@ -34,19 +37,20 @@ def _json_value(value):
 _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
-def log_data(values: dict) -> str:
+def log_data(values: Mapping[str, object]) -> str:
     """The `data` of a change-log entry: the values as JSON, dates and times as ISO text."""
     return _encode({k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()})
 
 
-def _columns(obj) -> dict:
+def _columns(obj: SQLModel) -> dict[str, object]:
     mapper = inspect(obj).mapper
     return {c.key: getattr(obj, c.key) for c in mapper.column_attrs}
 
 
-def _changed(obj) -> tuple[dict, dict]:
+def _changed(obj: SQLModel) -> tuple[dict[str, object], dict[str, object]]:
     state = inspect(obj)
-    after, before = {}, {}
+    after: dict[str, object] = {}
+    before: dict[str, object] = {}
     for attr in state.mapper.column_attrs:
         hist = state.attrs[attr.key].history
         if hist.has_changes():
@@ -59,10 +63,10 @@ def _identity(session: Session) -> tuple[str, str]:
     info = session.info
     if "device_id" not in info:
         with session.no_autoflush:
-            rows = dict(session.execute(select(Setting.key, Setting.value)).all())
+            rows: dict[str, str] = {key: value for key, value in session.execute(select(col(Setting.key), col(Setting.value)))}
         info["device_id"] = rows.get("device_id", "unknown-device")
         info.setdefault("officer", rows.get("officer", ""))
-    return info["device_id"], info.get("officer", "")
+    return str(info["device_id"]), str(info.get("officer", ""))
 
 
 def _next_seq(session: Session, device_id: str, count: int = 1) -> int:
@@ -71,10 +75,10 @@ def _next_seq(session: Session, device_id: str, count: int = 1) -> int:
     if key not in session.info:
         with session.no_autoflush:
             current = session.execute(
-                select(func.max(ChangeLog.seq)).where(ChangeLog.device_id == device_id)
+                select(func.max(ChangeLog.seq)).where(col(ChangeLog.device_id) == device_id)
             ).scalar()
         session.info[key] = current or 0
-    first = session.info[key] + 1
+    first: int = session.info[key] + 1
     session.info[key] += count
     return first
 
@@ -87,8 +91,8 @@ def _forget_sequence(session: Session) -> None:
 
 
 @event.listens_for(Session, "before_flush")
-def _record_changes(session: Session, flush_context, instances) -> None:
-    entries: list[ChangeLog] = []
+def _record_changes(session: Session, flush_context: UOWTransaction, instances: object) -> None:
+    entries: list[tuple[str, SQLModel, dict[str, object]]] = []
     for obj in list(session.deleted):
         if isinstance(obj, APPEND_ONLY):
             raise AppendOnlyError(f"{type(obj).__name__} records are append-only; record a reversal instead")
@@ -114,7 +118,7 @@ def _record_changes(session: Session, flush_context, instances) -> None:
         if isinstance(obj, Setting):
             table, record_id = "setting", obj.key
         else:
-            table, record_id = obj.__tablename__, obj.id
+            table, record_id = _table(type(obj)).name, getattr(obj, "id")  # noqa: B009  (every other table has an id)
         session.add(
             ChangeLog(
                 id=new_id(),
@@ -138,26 +142,35 @@ def _record_changes(session: Session, flush_context, instances) -> None:
 # append-only; these are inserts, which they allow.
 
 
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models, untyped
+    return table
+
+
 @cache
-def _defaults(model) -> tuple[dict, list, frozenset, str]:
+def _defaults(
+    model: type[SQLModel],
+) -> tuple[dict[str, object], list[tuple[str, Callable[[], Any]]], frozenset[str], str]:
     """(plain defaults, (column, factory) pairs, required columns, primary key) of a table model."""
     fields = model.model_fields
-    plain, factories, required = {}, [], set()
-    for column in model.__table__.columns:
+    plain: dict[str, object] = {}
+    factories: list[tuple[str, Callable[[], Any]]] = []
+    required: set[str] = set()
+    for column in _table(model).columns:
         f = fields.get(column.name)
         if f is not None and f.default_factory is not None:
-            factories.append((column.name, f.default_factory))
+            factories.append((column.name, f.default_factory))  # type: ignore[arg-type]  # no factory here takes the data
         elif f is not None and f.default is not PydanticUndefined:
             plain[column.name] = f.default
         elif column.nullable and f is None:
             plain[column.name] = None
         else:
             required.add(column.name)
-    (key,) = [c.name for c in model.__table__.primary_key.columns]
+    (key,) = [c.name for c in _table(model).primary_key.columns]
     return plain, factories, frozenset(required), key
 
 
-def bulk_insert(session: Session, model, rows: list[dict]) -> None:
+def bulk_insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     """Insert new rows of `model` in one executemany and log each as the change-log hook would.
 
     Each row is completed, in place, with the model's defaults (`id=new_id()` and the like) first. Pending
@@ -167,7 +180,8 @@ def bulk_insert(session: Session, model, rows: list[dict]) -> None:
         return
     session.flush()
     plain, factories, required, key = _defaults(model)
-    columns = set(model.__table__.columns.keys())
+    table = _table(model)
+    columns = set(table.columns.keys())
     for row in rows:
         for name in plain.keys() - row.keys():
             row[name] = plain[name]
@@ -177,16 +191,15 @@ def bulk_insert(session: Session, model, rows: list[dict]) -> None:
         if len(row) != len(columns) or not required <= row.keys():
             missing = sorted(required - row.keys())
             unknown = sorted(row.keys() - columns)
-            raise ValueError(f"{model.__tablename__}: missing {missing}, unknown {unknown}")
-    session.execute(insert(model.__table__), rows)
+            raise ValueError(f"{table.name}: missing {missing}, unknown {unknown}")
+    session.execute(insert(table), rows)
     if model is ChangeLog:
         return
     device_id, officer = _identity(session)
     first = _next_seq(session, device_id, len(rows))
     now = datetime.now(UTC)
-    table = model.__tablename__
-    session.execute(insert(ChangeLog.__table__), [
+    session.execute(insert(_table(ChangeLog)), [
         {"id": new_id(), "device_id": device_id, "seq": first + i, "at": now, "officer": officer,
-         "table_name": table, "record_id": row[key], "action": "insert", "data": log_data(row)}
+         "table_name": table.name, "record_id": row[key], "action": "insert", "data": log_data(row)}
         for i, row in enumerate(rows)
     ])

@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from fieldtool.district_areas import (  # noqa: F401  (callers import them from here)
+from fieldtool.district_areas import (
     Areas,
     Level,
     Place,
@@ -36,10 +39,9 @@ from fieldtool.district_areas import (  # noqa: F401  (callers import them from 
     district_code_of,
     district_codes,
     load_areas,
-    subdistrict_label,
 )
 from fieldtool.district_loans import Book, LoanFigures
-from fieldtool.district_tally import (  # noqa: F401  (callers import them from here)
+from fieldtool.district_tally import (
     COUNT,
     LOAN,
     NOTICE,
@@ -47,22 +49,26 @@ from fieldtool.district_tally import (  # noqa: F401  (callers import them from 
     SATANG,
     Check,
     Measure,
-    Row,
+    Record,
     Table,
     Tally,
-    figure_text,
     tables,
     unplaced_problems,
 )
 from fieldtool.district_work import tally_plans, tally_visits
-from fieldtool.loanbook import FUND_KINDS, LoanInfo, loan_infos
+from fieldtool.loanbook import LoanInfo, loan_infos
 from fieldtool.models import Fund, Setting, SyncBundle, Village
+from fieldtool.notices import notice_outcomes
 
 # The per-loan reminder rules live in fieldtool.reminders; the report applies them to the loan figures it
 # has already worked out for a quarter end instead of letting reminders_on load the whole book again.
-from fieldtool.reminders import NOTICE_OFFSETS, _deliveries, _loan_reminders, notice_outcomes
+from fieldtool.reminders import Rungs, loan_reminders, delivered_days
 from fieldtool.text import Text
 from fieldtool.thai import BE_OFFSET, MONTHS_EN, MONTHS_SHORT, InputError, to_thai_digits
+from fieldtool.vocabulary import NOTICE_DAYS, FundKind, ReminderKind
+
+# Where each loan is counted, by its id.
+LoanPlaces = Mapping[str, Place]
 
 # --- quarters --------------------------------------------------------------------------------------------
 
@@ -119,12 +125,10 @@ def fiscal_quarters(fy: int, on: date) -> list[Quarter]:
 @dataclass
 class Section:
     key: str
-    title: str
-    title_en: str
-    description: str  # how the figures are taken, one or two Thai sentences
+    title: Text
+    about: Text  # how the figures are taken, in a sentence or two
     measures: list[Measure]
     tables: list[Table]
-    description_en: str = ""
 
     def table(self, by: str) -> Table:
         return next(t for t in self.tables if t.by == by)
@@ -132,15 +136,6 @@ class Section:
     @property
     def shown_measures(self) -> list[Measure]:
         return [m for m in self.measures if m.shown]
-
-    @property
-    def title_text(self) -> Text:
-        return Text(self.title, self.title_en)
-
-    @property
-    def about(self) -> Text:
-        """How the figures are taken."""
-        return Text(self.description, self.description_en)
 
 
 @dataclass(frozen=True)
@@ -185,74 +180,82 @@ class DistrictReport:
 
 # --- the sections ---------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class SectionSpec:
+    """What a section counts: its title, how its figures are taken, and its measures."""
+
+    title: Text
+    about: Text
+    measures: tuple[Measure, ...]
+
+
 LOAN_SECTIONS = {
-    "arrears": (
-        "หนี้ค้างชำระ", "Arrears",
-        "ยอดเงินงวดที่เลยกำหนดชำระแล้วยังไม่ได้ชำระ และจำนวนสัญญาที่ค้างชำระ ณ วันสิ้นไตรมาส (ไตรมาสปัจจุบัน ณ วันที่รายงาน)",
-        [Measure("arrears", "ค้างชำระ (บาท)", "amount overdue", SATANG),
-         Measure("overdue_loans", "สัญญาค้างชำระ", "loans overdue", COUNT)],
-        "Instalments past their due date and still unpaid, and the loans that owe them, at each quarter's end "
-        "(the current quarter on the report day).",
+    "arrears": SectionSpec(
+        Text("หนี้ค้างชำระ", "Arrears"),
+        Text("ยอดเงินงวดที่เลยกำหนดชำระแล้วยังไม่ได้ชำระ และจำนวนสัญญาที่ค้างชำระ ณ วันสิ้นไตรมาส (ไตรมาสปัจจุบัน ณ วันที่รายงาน)",
+             "Instalments past their due date and still unpaid, and the loans that owe them, at each quarter's end "
+             "(the current quarter on the report day)."),
+        (Measure("arrears", Text("ค้างชำระ (บาท)", "amount overdue"), SATANG),
+         Measure("overdue_loans", Text("สัญญาค้างชำระ", "loans overdue"), COUNT)),
     ),
-    "par30": (
-        "PAR30 สัดส่วนเงินต้นที่เสี่ยง", "PAR30",
-        "PAR30 = เงินต้นคงค้างของสัญญาที่ค้างชำระเกิน 30 วัน ÷ เงินต้นคงค้างทั้งหมด ณ วันสิ้นไตรมาส",
-        [Measure("at_risk_30", "เงินต้นค้างเกิน 30 วัน (บาท)", "principal over 30 days overdue", SATANG),
-         Measure("outstanding", "เงินต้นคงค้าง (บาท)", "outstanding principal", SATANG, hidden=True),
-         Measure("par30", "PAR30", "PAR30", RATIO, ratio=("at_risk_30", "outstanding"))],
-        "PAR30 = outstanding principal of loans more than 30 days overdue ÷ all outstanding principal, at each "
-        "quarter's end.",
+    "par30": SectionSpec(
+        Text("PAR30 สัดส่วนเงินต้นที่เสี่ยง", "PAR30"),
+        Text("PAR30 = เงินต้นคงค้างของสัญญาที่ค้างชำระเกิน 30 วัน ÷ เงินต้นคงค้างทั้งหมด ณ วันสิ้นไตรมาส",
+             "PAR30 = outstanding principal of loans more than 30 days overdue ÷ all outstanding principal, at each "
+             "quarter's end."),
+        (Measure("at_risk_30", Text("เงินต้นค้างเกิน 30 วัน (บาท)", "principal over 30 days overdue"), SATANG),
+         Measure("outstanding", Text("เงินต้นคงค้าง (บาท)", "outstanding principal"), SATANG, hidden=True),
+         Measure("par30", Text("PAR30", "PAR30"), RATIO, ratio=("at_risk_30", "outstanding"))),
     ),
-    "outstanding": (
-        "เงินต้นคงค้าง", "Outstanding principal",
-        "เงินต้นที่ยังไม่ได้รับคืนของสัญญาที่จ่ายเงินกู้แล้วและยังไม่ปิดบัญชี ณ วันสิ้นไตรมาส",
-        [Measure("outstanding", "เงินต้นคงค้าง (บาท)", "outstanding principal", SATANG),
-         Measure("active_loans", "สัญญา", "loans", COUNT)],
-        "Principal not yet repaid on loans paid out and not closed, at each quarter's end.",
+    "outstanding": SectionSpec(
+        Text("เงินต้นคงค้าง", "Outstanding principal"),
+        Text("เงินต้นที่ยังไม่ได้รับคืนของสัญญาที่จ่ายเงินกู้แล้วและยังไม่ปิดบัญชี ณ วันสิ้นไตรมาส",
+             "Principal not yet repaid on loans paid out and not closed, at each quarter's end."),
+        (Measure("outstanding", Text("เงินต้นคงค้าง (บาท)", "outstanding principal"), SATANG),
+         Measure("active_loans", Text("สัญญา", "loans"), COUNT)),
     ),
-    "ask": (
-        "งานทวงถามที่ค้างอยู่", "Ask tasks open",
-        "สัญญาที่มีงานทวงถาม (ลงพื้นที่ ประชุม มาตรการช่วยเหลือ ภาคี) เปิดค้างอยู่ ณ วันสิ้นไตรมาส และยอดที่ต้องทวงถาม",
-        [Measure("ask_loans", "สัญญาที่ต้องทวงถาม", "loans with an open ask task", COUNT),
-         Measure("ask_amount", "ยอดที่ต้องทวงถาม (บาท)", "amount to ask for", SATANG)],
-        "Loans with an open ask task (field visit, meeting, relief, partners) at each quarter's end, and the "
-        "amount to ask for.",
+    "ask": SectionSpec(
+        Text("งานทวงถามที่ค้างอยู่", "Ask tasks open"),
+        Text("สัญญาที่มีงานทวงถาม (ลงพื้นที่ ประชุม มาตรการช่วยเหลือ ภาคี) เปิดค้างอยู่ ณ วันสิ้นไตรมาส และยอดที่ต้องทวงถาม",
+             "Loans with an open ask task (field visit, meeting, relief, partners) at each quarter's end, and the "
+             "amount to ask for."),
+        (Measure("ask_loans", Text("สัญญาที่ต้องทวงถาม", "loans with an open ask task"), COUNT),
+         Measure("ask_amount", Text("ยอดที่ต้องทวงถาม (บาท)", "amount to ask for"), SATANG)),
     ),
 }
-NOTICES = (
-    "การแจ้งเตือนก่อนครบกำหนด", "Notices",
-    "การแจ้งล่วงหน้า 30, 15 และ 7 วัน นับในไตรมาสที่ถึงวันต้องแจ้ง ผลการแจ้งนับถึงวันที่รายงาน "
-    "(ครบกำหนดแจ้ง = แจ้งแล้ว + พลาด + ชำระก่อนแจ้ง + ยังเปิดอยู่)",
-    [Measure("due", "ครบกำหนดแจ้ง", "notices due", COUNT),
-     Measure("delivered", "แจ้งแล้ว", "delivered", COUNT),
-     Measure("missed", "พลาด", "missed", COUNT),
-     Measure("settled", "ชำระก่อนแจ้ง", "paid before the notice", COUNT, hidden=True),
-     Measure("open", "ยังเปิดอยู่", "still open", COUNT, hidden=True)],
-    "Notices 30, 15 and 7 days before a due date, counted in the quarter they fell due; how they ended is "
-    "counted up to the report day (due = delivered + missed + paid before the notice + still open).",
+NOTICES = SectionSpec(
+    Text("การแจ้งเตือนก่อนครบกำหนด", "Notices"),
+    Text("การแจ้งล่วงหน้า 30, 15 และ 7 วัน นับในไตรมาสที่ถึงวันต้องแจ้ง ผลการแจ้งนับถึงวันที่รายงาน "
+         "(ครบกำหนดแจ้ง = แจ้งแล้ว + พลาด + ชำระก่อนแจ้ง + ยังเปิดอยู่)",
+         "Notices 30, 15 and 7 days before a due date, counted in the quarter they fell due; how they ended is "
+         "counted up to the report day (due = delivered + missed + paid before the notice + still open)."),
+    (Measure("due", Text("ครบกำหนดแจ้ง", "notices due"), COUNT),
+     Measure("delivered", Text("แจ้งแล้ว", "delivered"), COUNT),
+     Measure("missed", Text("พลาด", "missed"), COUNT),
+     Measure("settled", Text("ชำระก่อนแจ้ง", "paid before the notice"), COUNT, hidden=True),
+     Measure("open", Text("ยังเปิดอยู่", "still open"), COUNT, hidden=True)),
 )
-VISITS = (
-    "การลงพื้นที่", "Visits",
-    "จำนวนครั้งที่ลงพื้นที่ในไตรมาส (ไตรมาสปัจจุบัน ถึงวันที่รายงาน) นับตามหมู่บ้านที่ไป",
-    [Measure("visits", "ลงพื้นที่ (ครั้ง)", "visits made", COUNT)],
-    "Site visits made in the quarter (the current one up to the report day), by the village visited.",
+VISITS = SectionSpec(
+    Text("การลงพื้นที่", "Visits"),
+    Text("จำนวนครั้งที่ลงพื้นที่ในไตรมาส (ไตรมาสปัจจุบัน ถึงวันที่รายงาน) นับตามหมู่บ้านที่ไป",
+         "Site visits made in the quarter (the current one up to the report day), by the village visited."),
+    (Measure("visits", Text("ลงพื้นที่ (ครั้ง)", "visits made"), COUNT),),
 )
-PLANS = (
-    "แผนพัฒนาครัวเรือน", "Household plans",
-    "ครัวเรือนที่มีแผนพัฒนาครัวเรือนแล้ว (สะสม) และกิจกรรมในแผนที่เลยกำหนดแต่ยังไม่เสร็จ ณ วันสิ้นไตรมาส",
-    [Measure("households", "ครัวเรือนที่มีแผน", "households with a plan", COUNT),
-     Measure("actions_overdue", "กิจกรรมเลยกำหนด", "plan actions overdue", COUNT)],
-    "Households with a household plan (cumulative), and plan actions past their due date and not done, at "
-    "each quarter's end.",
+PLANS = SectionSpec(
+    Text("แผนพัฒนาครัวเรือน", "Household plans"),
+    Text("ครัวเรือนที่มีแผนพัฒนาครัวเรือนแล้ว (สะสม) และกิจกรรมในแผนที่เลยกำหนดแต่ยังไม่เสร็จ ณ วันสิ้นไตรมาส",
+         "Households with a household plan (cumulative), and plan actions past their due date and not done, at "
+         "each quarter's end."),
+    (Measure("households", Text("ครัวเรือนที่มีแผน", "households with a plan"), COUNT),
+     Measure("actions_overdue", Text("กิจกรรมเลยกำหนด", "plan actions overdue"), COUNT)),
 )
 SECTION_ORDER = ("arrears", "par30", "outstanding", "notices", "ask", "visits", "plans")
 NO_LOAN_PLACE = Place(None, None, None, Text("สัญญาไม่มีกองทุนหรือผู้กู้ในฐานข้อมูล",
                                              "the loan's fund or borrower is not in the database"))
 
 
-def _section(key: str, spec: tuple, tally: Tally, quarters: list[Quarter], fund_labels: dict[str, str]) -> Section:
-    title, title_en, about, measures, about_en = spec
-    return Section(key, title, title_en, about, measures, tables(tally, measures, quarters, fund_labels), about_en)
+def _section(key: str, spec: SectionSpec, tally: Tally, quarters: list[Quarter], fund_labels: dict[str, str]) -> Section:
+    return Section(key, spec.title, spec.about, list(spec.measures), tables(tally, spec.measures, quarters, fund_labels))
 
 
 # --- the report -----------------------------------------------------------------------------------------
@@ -284,7 +287,7 @@ def office_report(session: Session, fy: int, on: date, quarter: int | None = Non
 
 
 @contextmanager
-def _no_cycle_collection():
+def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector held off while the report is counted.
 
     Counting a district makes some 200,000 small objects (instalments, notices, reminders) and keeps most of
@@ -311,7 +314,7 @@ def district_report(
 
 def _district_report(session: Session, fy: int, on: date, quarter: int | None, district_code: str | None) -> DistrictReport:
     if quarter is not None and quarter not in (1, 2, 3, 4):
-        raise InputError(f"ไตรมาสต้องเป็น 1 ถึง 4: {quarter} (the quarter is 1 to 4)")
+        raise InputError(Text(f"ไตรมาสต้องเป็น 1 ถึง 4: {quarter}", "the quarter is 1 to 4"))
     quarters = fiscal_quarters(fy, on)
     if quarter is not None:
         quarters = [quarters[quarter - 1]]
@@ -319,31 +322,33 @@ def _district_report(session: Session, fy: int, on: date, quarter: int | None, d
     areas = load_areas(session, code)
     office = session.get(Setting, "office_name") or session.get(Setting, "letter.office_name")
 
-    funds = {fid: kind for fid, kind in session.execute(select(Fund.id, Fund.kind))}
-    fund_labels = {kind: FUND_KINDS.get(kind, kind) for kind in funds.values()}
+    funds: dict[str, str] = {fid: kind for fid, kind in session.execute(select(col(Fund.id), col(Fund.kind)))}
+    fund_labels = {kind: known.label.th if (known := FundKind.parse(kind)) else kind for kind in funds.values()}
     infos = loan_infos(session)
-    places: dict[tuple, Place] = {}  # one Place per village and fund: loans are added up by place
+    places: dict[tuple[str | None, str | None], Place] = {}  # one Place per village and fund: loans are added up by place
     loan_place = {lid: places.setdefault((info.village_id, funds.get(info.fund_id)),
                                          areas.place(info.village_id, funds.get(info.fund_id)))
                   for lid, info in infos.items()}
 
-    loan_tallies = {key: Tally(spec[3], len(quarters), areas, fund_labels, LOAN) for key, spec in LOAN_SECTIONS.items()}
-    notices = Tally(NOTICES[3], len(quarters), areas, fund_labels, NOTICE, LOAN)
+    loan_tallies = {key: Tally(spec.measures, len(quarters), areas, fund_labels, LOAN)
+                    for key, spec in LOAN_SECTIONS.items()}
+    notices = Tally(NOTICES.measures, len(quarters), areas, fund_labels, NOTICE, LOAN)
     if any(q.as_of for q in quarters):
         book = Book(session)
-        figures = {qi: book.figures(q.as_of) for qi, q in enumerate(quarters) if q.as_of is not None}
+        ends = [(qi, q.as_of) for qi, q in enumerate(quarters) if q.as_of is not None]
+        figures = {qi: book.figures(as_of) for qi, as_of in ends}
         # ask tasks are about overdue instalments: only those loans' deliveries are read (all, for a huge list)
         overdue = sorted({lid for by_loan in figures.values() for lid, fig in by_loan.items() if fig.overdue})
-        delivered = _deliveries(session, overdue if len(overdue) <= 5_000 else None)
-        for qi, by_loan in figures.items():
-            _tally_loans(by_loan, infos, loan_place, delivered, quarters[qi].as_of, qi, loan_tallies)
+        delivered = delivered_days(session, overdue if len(overdue) <= 5_000 else None)
+        for qi, as_of in ends:
+            _tally_loans(figures[qi], infos, loan_place, delivered, as_of, qi, loan_tallies)
         _tally_notices(session, book, infos, loan_place, quarters, on, notices)
 
     sections = {key: _section(key, spec, loan_tallies[key], quarters, fund_labels) for key, spec in LOAN_SECTIONS.items()}
     sections["notices"] = _section("notices", NOTICES, notices, quarters, fund_labels)
-    visits = tally_visits(session, areas, quarters, VISITS[3])
+    visits = tally_visits(session, areas, quarters, VISITS.measures)
     sections["visits"] = _section("visits", VISITS, visits, quarters, fund_labels)
-    plans = tally_plans(session, areas, quarters, PLANS[3])
+    plans = tally_plans(session, areas, quarters, PLANS.measures)
     sections["plans"] = _section("plans", PLANS, plans, quarters, fund_labels)
 
     report = DistrictReport(fy, code, areas.district_name, office.value if office else "", on, quarters,
@@ -354,13 +359,13 @@ def _district_report(session: Session, fy: int, on: date, quarter: int | None, d
 
 def data_sources(session: Session, areas: Areas) -> list[Source]:
     """Each laptop's latest bundle merged here, by subdistrict: the figures hold its work up to then."""
-    latest = (select(SyncBundle.source_device, func.max(SyncBundle.bundle_seq).label("seq"))
-              .where(SyncBundle.direction == "in", SyncBundle.kind == "field").group_by(SyncBundle.source_device)
-              .subquery())
-    rows = session.scalars(select(SyncBundle).join(latest, (SyncBundle.source_device == latest.c.source_device)
-                                                   & (SyncBundle.bundle_seq == latest.c.seq))
-                           .where(SyncBundle.direction == "in", SyncBundle.kind == "field",
-                                  SyncBundle.area_code.startswith(areas.district_code)))
+    latest = (select(col(SyncBundle.source_device), func.max(SyncBundle.bundle_seq).label("seq"))
+              .where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field")
+              .group_by(col(SyncBundle.source_device)).subquery())
+    rows = session.scalars(select(SyncBundle).join(latest, (col(SyncBundle.source_device) == latest.c.source_device)
+                                                   & (col(SyncBundle.bundle_seq) == latest.c.seq))
+                           .where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field",
+                                  col(SyncBundle.area_code).startswith(areas.district_code)))
     out = [Source(f"{b.area_code} {areas.subdistricts.get(b.area_code, '')}".strip(), b.officer, b.bundle_seq,
                   b.created_at, b.processed_at) for b in rows]
     return sorted(out, key=lambda src: (src.subdistrict, src.officer, src.bundle_seq))
@@ -376,27 +381,32 @@ def _loan_record(info: LoanInfo | None, loan_id: str) -> Text:
     return Text(f"สัญญา {name}", f"loan {name}")
 
 
+def _loan_record_of(infos: Mapping[str, LoanInfo], loan_id: str) -> Text:
+    return _loan_record(infos.get(loan_id), loan_id)
+
+
 def _no_info(loan_id: str) -> LoanInfo:
     return LoanInfo(loan_id, "", "", "", "", "", "", "", "", "", "", "", 0, date.min, None)
 
 
-def _tally_loans(figures: dict[str, LoanFigures], infos, loan_place, delivered, as_of: date, qi: int,
-                 tallies: dict[str, Tally]) -> None:
+def _tally_loans(figures: dict[str, LoanFigures], infos: Mapping[str, LoanInfo], loan_place: LoanPlaces,
+                 delivered: dict[str, date], as_of: date, qi: int, tallies: dict[str, Tally]) -> None:
     """Arrears, PAR30, outstanding principal and open ask tasks of the loans on `as_of`, added up by place.
 
     Loans of one place go into its rows together; a loan no row takes is added on its own, to be named.
     """
     by_place: dict[Place, list[int]] = {}
+    ladders: dict[str, Rungs] = {}  # each fund's ask ladder, read once
     for loan_id, fig in figures.items():
         place = loan_place.get(loan_id, NO_LOAN_PLACE)
         ask_loans = ask_amount = 0
-        if fig.overdue and _ask_open(fig, infos.get(loan_id) or _no_info(loan_id), delivered, as_of):
+        if fig.overdue and _ask_open(fig, infos.get(loan_id) or _no_info(loan_id), delivered, as_of, ladders):
             ask_loans, ask_amount = 1, fig.arrears_satang  # all the loan owes overdue, as its ask task says
         days, principal = fig.days_overdue, fig.outstanding_principal
         values = [fig.arrears_satang if days > 0 else 0, int(days > 0), principal if days > 30 else 0, principal, 1,
                   ask_loans, ask_amount]
         if not tallies["arrears"].placed(place):
-            _add_loans(tallies, qi, place, values, lambda lid=loan_id: _loan_record(infos.get(lid), lid))
+            _add_loans(tallies, qi, place, values, partial(_loan_record_of, infos, loan_id))
         elif (held := by_place.get(place)) is None:
             by_place[place] = values
         else:
@@ -406,15 +416,16 @@ def _tally_loans(figures: dict[str, LoanFigures], infos, loan_place, delivered, 
         _add_loans(tallies, qi, place, values, None)
 
 
-def _ask_open(fig: LoanFigures, info: LoanInfo, delivered: dict, as_of: date) -> bool:
+def _ask_open(fig: LoanFigures, info: LoanInfo, delivered: dict[str, date], as_of: date,
+              ladders: dict[str, Rungs]) -> bool:
     """Whether the loan has an ask task open on `as_of`. The reminder rules look at each overdue instalment on its
     own, so they are asked of one at a time, the oldest first, until one has a task open: a loan long overdue
     has dozens, and asking of all at once costs the square of that."""
-    return any(r.kind == "ask" for inst in fig.overdue
-               for r in _loan_reminders(fig.overdue_state((inst,)), info, delivered, as_of))
+    return any(r.kind is ReminderKind.ASK for inst in fig.overdue
+               for r in loan_reminders(fig.overdue_state((inst,)), info, delivered, as_of, ladders))
 
 
-def _add_loans(tallies: dict[str, Tally], qi: int, place: Place, values: list[int], record) -> None:
+def _add_loans(tallies: dict[str, Tally], qi: int, place: Place, values: list[int], record: Record) -> None:
     arrears, overdue, at_risk, principal, loans, ask_loans, ask_amount = values
     tallies["arrears"].add(qi, place, {"arrears": arrears, "overdue_loans": overdue}, record)
     tallies["par30"].add(qi, place, {"at_risk_30": at_risk, "outstanding": principal}, record)
@@ -422,16 +433,16 @@ def _add_loans(tallies: dict[str, Tally], qi: int, place: Place, values: list[in
     tallies["ask"].add(qi, place, {"ask_loans": ask_loans, "ask_amount": ask_amount}, record)
 
 
-def _tally_notices(session, book: Book, infos, loan_place, quarters, on: date, tally: Tally) -> None:
+def _tally_notices(session: Session, book: Book, infos: Mapping[str, LoanInfo], loan_place: LoanPlaces,
+                   quarters: list[Quarter], on: date, tally: Tally) -> None:
     """Notices counted in the quarter they opened in, by how they ended on the report day."""
-    live = [q for q in quarters if q.as_of]
-    # a notice opens 30, 15 or 7 days before its due date: only these instalments' notices open in the quarters
-    states = book.notice_states(on, min(q.start for q in live) + timedelta(days=7),
-                                max(q.as_of for q in live) + timedelta(days=30))
-    offsets = {kind: timedelta(days=days) for kind, days in NOTICE_OFFSETS}
     spans = [(qi, q.start, q.as_of) for qi, q in enumerate(quarters) if q.as_of]
-    placed = {}  # loan -> its place when every table has a row for it, else None (each such notice is named)
-    counts: Counter = Counter()  # (quarter, place, how it ended) -> notices
+    # a notice opens 30, 15 or 7 days before its due date: only these instalments' notices open in the quarters
+    states = book.notice_states(on, min(start for _qi, start, _end in spans) + timedelta(days=7),
+                                max(end for _qi, _start, end in spans) + timedelta(days=30))
+    offsets = {kind: timedelta(days=days) for kind, days in NOTICE_DAYS.items()}
+    placed: dict[str, Place | None] = {}  # loan -> its place when every table has a row for it, else None (named)
+    counts: Counter[tuple[int, Place, str]] = Counter()  # (quarter, place, how it ended) -> notices
     for outcome in notice_outcomes(session, on, states=states):
         opened = outcome.due_date - offsets[outcome.kind]
         qi = next((i for i, start, end in spans if start <= opened <= end), None)
@@ -439,10 +450,10 @@ def _tally_notices(session, book: Book, infos, loan_place, quarters, on: date, t
             continue
         loan_id = outcome.loan_id
         if loan_id not in placed:
-            place = loan_place.get(loan_id, NO_LOAN_PLACE)
-            placed[loan_id] = place if tally.placed(place) else None
-        if (place := placed[loan_id]) is not None:
-            counts[qi, place, outcome.state] += 1
+            where = loan_place.get(loan_id, NO_LOAN_PLACE)
+            placed[loan_id] = where if tally.placed(where) else None
+        if (known := placed[loan_id]) is not None:
+            counts[qi, known, outcome.state] += 1
         else:
             tally.add(qi, loan_place.get(loan_id, NO_LOAN_PLACE), {"due": 1, outcome.state: 1},
                       _loan_record(infos.get(loan_id), loan_id))

@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fieldtool.loanbook import village_label
 from fieldtool.models import District, Setting, Subdistrict, Village
@@ -108,23 +109,21 @@ def district_code_of(session: Session, code: str | None = None) -> str:
     codes = district_codes(session)
     if len(codes) == 1:
         return codes[0]
-    raise InputError(
-        "ไม่ทราบว่าจะรายงานอำเภอใด ระบุรหัสอำเภอด้วย --district "
-        f"(which district? the database holds {', '.join(codes) or 'none'}; give --district CODE)"
-    )
+    raise InputError(Text("ไม่ทราบว่าจะรายงานอำเภอใด ระบุรหัสอำเภอด้วย --district",
+                          f"which district? the database holds {', '.join(codes) or 'none'}; give --district CODE"))
 
 
 def district_codes(session: Session) -> list[str]:
-    return sorted(set(session.scalars(select(District.code))))
+    return sorted(set(session.scalars(select(col(District.code)))))
 
 
 def load_areas(session: Session, district_code: str) -> Areas:
     problems: list[Problem] = []
-    districts = session.execute(select(District.id, District.code, District.name)).all()
+    districts = session.execute(select(col(District.id), col(District.code), col(District.name))).all()
     ours = [d for d in districts if d.code == district_code]
     names = sorted({d.name for d in ours})
     if not ours:
-        raise InputError(f"ไม่พบอำเภอรหัส {district_code} ในฐานข้อมูล (no district {district_code} in the database)")
+        raise InputError(Text(f"ไม่พบอำเภอรหัส {district_code} ในฐานข้อมูล", f"no district {district_code} in the database"))
     if len(ours) > 1:
         problems.append(Problem(Level.NOTE, ProblemCode.DISTRICT_ROWS, Text(
             f"อำเภอรหัส {district_code} มี {len(ours)} ระเบียน (แต่ละเครื่องสร้างไว้เอง) รายงานรวมตามรหัส ไม่นับซ้ำ",
@@ -135,18 +134,18 @@ def load_areas(session: Session, district_code: str) -> Areas:
             f"district {district_code} is recorded under several names: {', '.join(names)}")))
     district_by_id = {d.id: d.code for d in districts}
 
-    subs = session.execute(select(Subdistrict.id, Subdistrict.code, Subdistrict.name, Subdistrict.district_id)).all()
-    sub_rows: dict[str, list] = defaultdict(list)  # code -> rows in this district
-    sub_of_id = {}
+    subs = session.execute(select(col(Subdistrict.id), col(Subdistrict.code), col(Subdistrict.name),
+                                  col(Subdistrict.district_id))).all()
+    sub_rows: dict[str, list[Row[str, str, str, str]]] = defaultdict(list)  # code -> rows in this district
+    sub_of_id: dict[str, tuple[str, str, str | None]] = {}
     for s in subs:
         dcode = district_by_id.get(s.district_id)
         sub_of_id[s.id] = (s.code, s.name, dcode)
         if dcode == district_code:
             sub_rows[s.code].append(s)
-    subdistricts = {}
+    subdistricts: dict[str, str] = {}
     for code in sorted(sub_rows):
-        rows = sub_rows[code]
-        labels = sorted({subdistrict_label(r.name) for r in rows})
+        labels = sorted({subdistrict_label(r.name) for r in sub_rows[code]})
         subdistricts[code] = labels[0]
         if len(labels) > 1:
             problems.append(Problem(Level.WARNING, ProblemCode.SUBDISTRICT_NAMES, Text(
@@ -161,8 +160,9 @@ def load_areas(session: Session, district_code: str) -> Areas:
     of_village: dict[str, Place] = {}
     village_names: dict[str, set[str]] = defaultdict(set)
     miscoded: list[str] = []
-    rows = session.execute(select(Village.id, Village.code, Village.moo, Village.name, Village.subdistrict_id)).all()
-    for v in sorted(rows, key=lambda v: (v.code, v.moo, v.name)):
+    village_rows = session.execute(select(col(Village.id), col(Village.code), col(Village.moo), col(Village.name),
+                                          col(Village.subdistrict_id))).all()
+    for v in sorted(village_rows, key=lambda v: (v.code, v.moo, v.name)):
         label = village_label(v.moo, v.name)
         sub = sub_of_id.get(v.subdistrict_id)
         if sub is None:
@@ -183,9 +183,9 @@ def load_areas(session: Session, district_code: str) -> Areas:
         village_names[key].add(label)
         villages.setdefault(key, (label, scode))
         of_village[v.id] = Place(scode, key)
-    for key, labels in village_names.items():
-        if len(labels) > 1:
-            listed = ", ".join(sorted(labels))
+    for key, spellings in village_names.items():
+        if len(spellings) > 1:
+            listed = ", ".join(sorted(spellings))
             problems.append(Problem(Level.WARNING, ProblemCode.VILLAGE_NAMES, Text(
                 f"หมู่บ้านรหัส {key} ถูกบันทึกไว้หลายชื่อ: {listed} นับรวมเป็นหมู่บ้านเดียว",
                 f"village {key} is recorded under several names: {listed}; counted as one village")))

@@ -15,17 +15,25 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import accumulate, groupby
 from operator import add, itemgetter, le
+from typing import Any
 
-from sqlalchemy import select, union
+from sqlalchemy import ClauseElement, Connection, select, union
 from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
 
 from fieldtool.ledger import InstalmentState, LoanState, ScheduleState
 from fieldtool.loanbook import load_states
 from fieldtool.models import Instalment, Loan, Payment, Schedule
+from fieldtool.vocabulary import Stage
+
+# A loan's overdue instalments, or a function making them when first asked for.
+Overdue = tuple[InstalmentState, ...] | Callable[[], Iterable[InstalmentState]]
 
 
 class LoanFigures:
@@ -38,13 +46,13 @@ class LoanFigures:
     __slots__ = ("loan_id", "on", "disbursed_on", "stage", "arrears_satang", "outstanding_principal",
                  "days_overdue", "_overdue")
 
-    def __init__(self, loan_id: str, on: date, disbursed_on: date, arrears_satang: int, outstanding_principal: int,
-                 oldest_overdue: date | None, overdue):
+    def __init__(self, loan_id: str, on: date, disbursed_on: date | None, arrears_satang: int,
+                 outstanding_principal: int, oldest_overdue: date | None, overdue: Overdue):
         self.loan_id, self.on, self.disbursed_on = loan_id, on, disbursed_on
         self.arrears_satang, self.outstanding_principal = arrears_satang, outstanding_principal
         self.days_overdue = (on - oldest_overdue).days if oldest_overdue else 0
-        self.stage = "ask" if self.days_overdue > 0 else "follow"
-        self._overdue = overdue  # the instalments, or a function making them
+        self.stage = Stage.ASK if self.days_overdue > 0 else Stage.FOLLOW
+        self._overdue = overdue
 
     @property
     def overdue(self) -> tuple[InstalmentState, ...]:
@@ -56,18 +64,21 @@ class LoanFigures:
         """The loan's overdue instalments (or some of them) as a LoanState: what the reminder rules read for its
         ask tasks. Holding all of them, its arrears and days overdue are the loan's; its stage never is.
         """
-        schedule = ScheduleState("", 0, self.disbursed_on, "", list(self.overdue if instalments is None else instalments))
+        schedule = ScheduleState("", 0, self.disbursed_on or date.min, "",
+                                 list(self.overdue if instalments is None else instalments))
         return LoanState(self.loan_id, self.on, self.disbursed_on, [schedule], schedule)
 
 
-def _days(values) -> list[date | None]:
+def _days(values: Iterable[date | str | None]) -> list[date | None]:
     # read as text and parsed here, as fieldtool.loanbook does; PostgreSQL hands over dates already
     return [v if v is None or isinstance(v, date) else date.fromisoformat(v) for v in values]
 
 
-def _due_days(values: tuple) -> list[date]:
+def _due_days(values: Sequence[date | str]) -> list[date]:
     """Days of a column that has no empty values, parsed at C speed when they come as text."""
-    return list(map(date.fromisoformat, values)) if isinstance(values[0], str) else list(values)
+    if isinstance(values[0], str):
+        return list(map(date.fromisoformat, values))  # type: ignore[arg-type]  # a column is all text or all dates
+    return list(values)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
@@ -76,7 +87,7 @@ class _Loan:
 
     id: str
     disbursed_on: date | None
-    schedule: tuple[str, int, date, str]  # id, version, effective from, reason
+    schedule: tuple[str, int, date | None, str]  # id, version, effective from, reason
     ids: tuple[str, ...] = ()
     nos: tuple[int, ...] = ()
     dues: list[date] = field(default_factory=list)
@@ -90,6 +101,9 @@ class _Loan:
     def paid_by(self, on: date) -> int:
         i = bisect_right(self.pay_days, on)
         return self.paid_through[i - 1] if i else 0
+
+    def instalments(self, ks: Iterable[int], paid: int) -> list[InstalmentState]:
+        return [self.instalment(k, paid) for k in ks]
 
     def instalment(self, k: int, paid: int) -> InstalmentState:
         """Instalment k as the ledger has it when `paid` has been paid: interest first, then principal."""
@@ -106,17 +120,19 @@ class Book:
     def __init__(self, session: Session):
         self.session = session
         conn = session.connection()  # core rows, without the ORM's per-row work
-        loan_rows = _plain_rows(conn, select(Loan.id, Loan.disbursed_on))
-        disbursed = dict(zip([r[0] for r in loan_rows], _days([r[1] for r in loan_rows]), strict=True))
-        schedules: dict[str, list[tuple]] = defaultdict(list)
+        loan_rows = _plain_rows(conn, select(col(Loan.id), col(Loan.disbursed_on)))
+        disbursed: dict[str, date | None] = dict(zip([r[0] for r in loan_rows], _days([r[1] for r in loan_rows]),
+                                                      strict=True))
+        schedules: dict[str, list[tuple[str, int, date | None, str]]] = defaultdict(list)
         for sid, lid, version, eff, reason in _plain_rows(conn, select(
-                Schedule.id, Schedule.loan_id, Schedule.version, Schedule.effective_from, Schedule.reason)):
+                col(Schedule.id), col(Schedule.loan_id), col(Schedule.version), col(Schedule.effective_from),
+                col(Schedule.reason))):
             schedules[lid].append((sid, version, _days([eff])[0], reason))
         reversal = aliased(Payment)
-        reversed_loans = set(conn.execute(union(
-            select(Payment.loan_id).where(Payment.reverses_id.is_not(None)),
-            select(Payment.loan_id).where(Payment.id.in_(
-                select(reversal.reverses_id).where(reversal.reverses_id.is_not(None)))),
+        reversed_loans: set[str] = set(conn.execute(union(
+            select(col(Payment.loan_id)).where(col(Payment.reverses_id).is_not(None)),
+            select(col(Payment.loan_id)).where(col(Payment.id).in_(
+                select(col(reversal.reverses_id)).where(col(reversal.reverses_id).is_not(None)))),
         )).scalars())
         self.others = sorted(lid for lid in disbursed if len(schedules.get(lid, ())) != 1 or lid in reversed_loans)
         others = set(self.others)
@@ -127,28 +143,29 @@ class Book:
                 loan = self.loans[lid] = _Loan(lid, day, schedules[lid][0])
                 of_schedule[loan.schedule[0]] = loan
         rows = _plain_rows(conn, select(
-            Instalment.schedule_id, Instalment.id, Instalment.no, Instalment.due_date, Instalment.principal_satang,
-            Instalment.interest_satang).order_by(Instalment.schedule_id, Instalment.no))
+            col(Instalment.schedule_id), col(Instalment.id), col(Instalment.no), col(Instalment.due_date),
+            col(Instalment.principal_satang), col(Instalment.interest_satang))
+            .order_by(col(Instalment.schedule_id), col(Instalment.no)))
         for sid, group in groupby(rows, key=itemgetter(0)):
-            loan = of_schedule.get(sid)
-            if loan is None:
+            if (held := of_schedule.get(sid)) is None:
                 continue  # a schedule of a loan the ledger takes
+            loan = held
             _sids, loan.ids, loan.nos, dues, loan.principals, loan.interests = zip(*group, strict=True)
             loan.dues = _due_days(dues)
             loan.through = list(accumulate(map(add, loan.principals, loan.interests)))
             loan.dues_in_order = all(map(le, loan.dues, loan.dues[1:]))
-        rows = _plain_rows(conn, select(Payment.loan_id, Payment.paid_on, Payment.amount_satang)
-                           .order_by(Payment.loan_id, Payment.paid_on))
+        rows = _plain_rows(conn, select(col(Payment.loan_id), col(Payment.paid_on), col(Payment.amount_satang))
+                           .order_by(col(Payment.loan_id), col(Payment.paid_on)))
         for lid, group in groupby(rows, key=itemgetter(0)):
-            loan = self.loans.get(lid)
-            if loan is not None:
+            if (held := self.loans.get(lid)) is not None:
+                loan = held
                 _lids, days, amounts = zip(*group, strict=True)
                 loan.pay_days = _due_days(days)
                 loan.paid_through = list(accumulate(amounts))
 
     def figures(self, on: date) -> dict[str, LoanFigures]:
         """Every loan paid out by `on` and not closed at its end (stage follow or ask), by id."""
-        out = {}
+        out: dict[str, LoanFigures] = {}
         for loan in self.loans.values():
             if loan.disbursed_on is None or loan.disbursed_on > on:
                 continue  # still in prevent
@@ -172,10 +189,10 @@ class Book:
             arrears = sum(through[k] - max(through[k - 1] if k else 0, paid) for k in ks)
             out[loan.id] = LoanFigures(loan.id, on, loan.disbursed_on, arrears, outstanding,
                                        min((dues[k] for k in ks), default=None),
-                                       lambda loan=loan, ks=ks, paid=paid: [loan.instalment(k, paid) for k in ks])
+                                       partial(loan.instalments, ks, paid))
         if self.others:
             for lid, state in load_states(self.session, on, self.others).items():
-                if state.stage in ("follow", "ask"):
+                if state.stage in (Stage.FOLLOW, Stage.ASK):
                     overdue = state.overdue_instalments()
                     out[lid] = LoanFigures(lid, on, state.disbursed_on, state.arrears_satang, state.outstanding_principal,
                                            min((i.due_date for i in overdue), default=None), tuple(overdue))
@@ -183,13 +200,14 @@ class Book:
 
     def notice_states(self, on: date, due_from: date, due_to: date) -> dict[str, LoanState]:
         """The loans paid out by `on` as they stand that day, holding only their instalments due from `due_from` to
-        `due_to` (a loan with none is left out): what `reminders.notice_outcomes` reads to tell how the notices
+        `due_to` (a loan with none is left out): what `notices.notice_outcomes` reads to tell how the notices
         of those instalments ended."""
-        out = {}
+        out: dict[str, LoanState] = {}
         for loan in self.loans.values():
             if loan.disbursed_on is None or loan.disbursed_on > on:
                 continue
             dues = loan.dues
+            ks: Sequence[int]
             if loan.dues_in_order:
                 ks = range(bisect_left(dues, due_from), bisect_right(dues, due_to))
             else:
@@ -209,29 +227,33 @@ class Book:
                 kept.append(InstalmentState(loan.ids[k], loan.nos[k], dues[k], loan.principals[k], interests[k],
                                             interest, got - interest, settled))
             sid, version, effective_from, reason = loan.schedule
-            schedule = ScheduleState(sid, version, effective_from, reason, kept)
+            schedule = ScheduleState(sid, version, effective_from or date.min, reason, kept)
             out[loan.id] = LoanState(loan.id, on, loan.disbursed_on, [schedule], schedule, paid_satang=paid)
         if self.others:
             for lid, state in load_states(self.session, on, self.others).items():
                 if state.disbursed_on is None or state.disbursed_on > on:
                     continue
-                kept = {s.id: ScheduleState(s.id, s.version, s.effective_from, s.reason,
-                                            [i for i in s.instalments if due_from <= i.due_date <= due_to],
-                                            s.credit_satang) for s in state.schedules}
-                if not any(s.instalments for s in kept.values()):
+                cut = {s.id: ScheduleState(s.id, s.version, s.effective_from, s.reason,
+                                           [i for i in s.instalments if due_from <= i.due_date <= due_to],
+                                           s.credit_satang) for s in state.schedules}
+                if not any(s.instalments for s in cut.values()):
                     continue
-                active = kept[state.active.id] if state.active else None
-                out[lid] = LoanState(lid, on, state.disbursed_on, list(kept.values()), active, state.paid_satang,
-                                     [s for s in kept.values() if s is not active])
+                active = cut[state.active.id] if state.active else None
+                out[lid] = LoanState(lid, on, state.disbursed_on, list(cut.values()), active, state.paid_satang,
+                                     [s for s in cut.values() if s is not active])
         return out
 
 
-def _plain_rows(conn, stmt) -> list[tuple]:
+def _plain_rows(conn: Connection, stmt: ClauseElement) -> list[tuple[Any, ...]]:
     """The rows of a query without parameters as the driver gives them: a district's 100,000 instalments without
     SQLAlchemy's row objects cost a third less (dates come as text from SQLite, as dates from PostgreSQL)."""
-    cursor = conn.connection.driver_connection.cursor()
+    driver = conn.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the database connection is closed")
+    cursor = driver.cursor()
     try:
         cursor.execute(str(stmt.compile(dialect=conn.dialect)))
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
     finally:
         cursor.close()

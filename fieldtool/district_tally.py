@@ -9,13 +9,14 @@ English, never dropped in silence.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fieldtool.district_areas import NO_FUND, Areas, Level, Place, Problem, ProblemCode
-from fieldtool.funds import FUND_KINDS
 from fieldtool.text import Text
 from fieldtool.thai import format_baht
+from fieldtool.vocabulary import FundKind
 
 if TYPE_CHECKING:
     from fieldtool.district import Quarter
@@ -26,8 +27,7 @@ SATANG, COUNT, RATIO = "satang", "count", "ratio"
 @dataclass(frozen=True)
 class Measure:
     key: str
-    label: str  # Thai column heading
-    label_en: str
+    label: Text  # the column heading, without the unit in English
     unit: str  # satang | count | ratio
     ratio: tuple[str, str] | None = None  # a ratio is numerator / denominator of the same row
     hidden: bool = False  # carried (for a ratio, for JSON) but not a column of its own
@@ -39,7 +39,7 @@ class Measure:
     @property
     def heading(self) -> Text:
         """The column heading in both languages, with the unit: "ค้างชำระ (บาท)" / "amount overdue (baht)"."""
-        return Text(self.label, f"{self.label_en} (baht)" if self.unit == SATANG else self.label_en)
+        return Text(self.label.th, f"{self.label.en} (baht)" if self.unit == SATANG else self.label.en)
 
 
 @dataclass
@@ -88,7 +88,7 @@ class Check:
 @dataclass
 class Table:
     by: str  # subdistrict | village | fund
-    title: str
+    title: Text  # รายตำบล (by subdistrict)
     rows: list[Row]
     total: Row  # computed directly from the data, not from the rows
     sum_of_rows: Row
@@ -104,9 +104,7 @@ class Table:
     def cell_ok(self, measure: Measure, quarter: int) -> bool | None:
         """Whether a column's total matches its rows (a ratio: both its parts); None when not checked."""
         checks = [self.check(k, quarter) for k in (measure.ratio or (measure.key,))]
-        if any(c is None for c in checks):
-            return None
-        return all(c.ok for c in checks)
+        return None if None in checks else all(c.ok for c in checks if c is not None)
 
     def failed_reasons(self, measure: Measure, quarter: int) -> list[Text]:
         return [c.reason for k in (measure.ratio or (measure.key,))
@@ -130,7 +128,13 @@ NOTICE = Kind("การแจ้ง", "notice", "notices")
 VISIT = Kind("ครั้งที่ลงพื้นที่", "visit", "visits")
 HOUSEHOLD = Kind("ครัวเรือน", "household", "households")
 
-BY_TH = {"subdistrict": "รายตำบล", "village": "รายหมู่บ้าน", "fund": "รายกองทุน"}
+# The tables of a section, by what their rows are.
+BY = {"subdistrict": Text("รายตำบล", "by subdistrict"), "village": Text("รายหมู่บ้าน", "by village"),
+      "fund": Text("รายกองทุน", "by fund")}
+# A record being named: its words, or a function making them (only a record no row takes is ever named).
+Record = Text | Callable[[], Text] | None
+# A record no row takes: (quarter, place, values, its name).
+Unplaced = tuple[int, Place, dict[str, int], Text]
 
 
 class Tally:
@@ -140,8 +144,8 @@ class Tally:
     (a Text, or a function making it: only a record no row takes is ever named).
     """
 
-    def __init__(self, measures: list[Measure], nq: int, areas: Areas, funds: dict[str, str] | None, what: Kind,
-                 record_kind: Kind | None = None):
+    def __init__(self, measures: Sequence[Measure], nq: int, areas: Areas, funds: Mapping[str, str] | None,
+                 what: Kind, record_kind: Kind | None = None):
         self.keys = [m.key for m in measures if not m.ratio]
         self.nq = nq
         self.areas = areas
@@ -153,8 +157,8 @@ class Tally:
         self.villages = {code: self._blank() for code in areas.villages}
         self.by_fund = {kind: self._blank() for kind in funds} if funds is not None else {}
         # records no area row takes, and (in the district) no fund row takes: (quarter, place, values, record)
-        self.outside: list[tuple[int, Place, dict[str, int], Text]] = []
-        self.no_fund: list[tuple[int, Place, dict[str, int], Text]] = []
+        self.outside: list[Unplaced] = []
+        self.no_fund: list[Unplaced] = []
 
     def _blank(self) -> dict[str, list[int]]:
         return {k: [0] * self.nq for k in self.keys}
@@ -163,17 +167,17 @@ class Tally:
         """Whether a record of this place goes into a row of every table (so it need never be named)."""
         return place.subdistrict is not None and (self.funds is None or place.fund is not None)
 
-    def add(self, qi: int, place: Place, values: dict[str, int], record, to_total: bool = True) -> None:
+    def add(self, qi: int, place: Place, values: dict[str, int], record: Record, to_total: bool = True) -> None:
         if to_total:
             _add(self.total, qi, values)
         if place.subdistrict is None:
-            self.outside.append((qi, place, values, record() if callable(record) else record))
+            self.outside.append((qi, place, values, _named(record)))
             return
         _add(self.subdistricts[place.subdistrict], qi, values)
-        _add(self.villages[place.village], qi, values)
+        _add(self.villages[place.village or ""], qi, values)  # a place in a subdistrict is in a village
         if self.funds is not None:
             if place.fund is None:
-                self.no_fund.append((qi, place, values, record() if callable(record) else record))
+                self.no_fund.append((qi, place, values, _named(record)))
             else:
                 if place.fund not in self.by_fund:
                     self.by_fund[place.fund] = self._blank()
@@ -183,15 +187,23 @@ class Tally:
         self.total[key][qi] = value
 
 
+def _named(record: Record) -> Text:
+    named = record() if callable(record) else record
+    if named is None:
+        raise ValueError("a record that no row takes must be named")  # a caller's mistake, not the data's
+    return named
+
+
 def _add(target: dict[str, list[int]], qi: int, values: dict[str, int]) -> None:
     for k, v in values.items():
         target[k][qi] += v
 
 
-def tables(tally: Tally, measures: list[Measure], quarters: list[Quarter], fund_labels: dict[str, str]) -> list[Table]:
+def tables(tally: Tally, measures: Sequence[Measure], quarters: Sequence[Quarter],
+           fund_labels: Mapping[str, str]) -> list[Table]:
     live = [q.as_of is not None for q in quarters]
 
-    def row(key, label, values, parent="", parent_label="") -> Row:
+    def row(key: str, label: str, values: dict[str, list[int]], parent: str = "", parent_label: str = "") -> Row:
         return Row(key, label, {k: [v[i] if live[i] else None for i in range(len(quarters))] for k, v in values.items()},
                    parent, parent_label)
 
@@ -201,7 +213,8 @@ def tables(tally: Tally, measures: list[Measure], quarters: list[Quarter], fund_
                     for code, (label, scode) in areas.villages.items()]
     out = [_table("subdistrict", sub_rows, tally, measures, quarters, tally.outside)]
     if tally.funds is not None:
-        kinds = sorted(tally.by_fund, key=lambda k: (list(FUND_KINDS).index(k) if k in FUND_KINDS else 99, k))
+        order = list(FundKind)
+        kinds = sorted(tally.by_fund, key=lambda k: (order.index(FundKind(k)) if k in order else 99, k))
         fund_rows = [row(k, fund_labels.get(k, k), tally.by_fund[k]) for k in kinds]
         out.append(_table("fund", fund_rows, tally, measures, quarters, tally.outside + tally.no_fund))
     # the drill-down last: a district has some 180 villages
@@ -209,10 +222,12 @@ def tables(tally: Tally, measures: list[Measure], quarters: list[Quarter], fund_
     return out
 
 
-def _table(by, rows, tally: Tally, measures, quarters, unplaced) -> Table:
+def _table(by: str, rows: list[Row], tally: Tally, measures: Sequence[Measure], quarters: Sequence[Quarter],
+           unplaced: list[Unplaced]) -> Table:
     nq = len(quarters)
     live = [q.as_of is not None for q in quarters]
-    sums = {k: [sum(r.values[k][i] for r in rows) if live[i] else None for i in range(nq)] for k in tally.keys}
+    sums: dict[str, list[int | None]] = {k: [sum(r.values[k][i] or 0 for r in rows) if live[i] else None for i in range(nq)]
+                                         for k in tally.keys}
     total = Row("total", "รวมทั้งอำเภอ", {k: [v[i] if live[i] else None for i in range(nq)] for k, v in tally.total.items()})
     checks = []
     for m in measures:
@@ -221,21 +236,21 @@ def _table(by, rows, tally: Tally, measures, quarters, unplaced) -> Table:
         for i, q in enumerate(quarters):
             if not live[i]:
                 continue
-            c = Check(m.key, q.no, total.values[m.key][i], sums[m.key][i])
+            c = Check(m.key, q.no, total.values[m.key][i] or 0, sums[m.key][i] or 0)  # a quarter reached: never None
             if not c.ok:
                 c.reason = _explain(c, m, [(p, v, rec) for qi, p, v, rec in unplaced if qi == i and v.get(m.key)],
                                     tally.what, by)
             checks.append(c)
-    return Table(by, BY_TH[by], rows, total, Row("sum", "ผลรวมของแถว", sums), checks)
+    return Table(by, BY[by], rows, total, Row("sum", "ผลรวมของแถว", sums), checks)
 
 
-def figure_text(value, unit: str) -> str:
+def figure_text(value: float | None, unit: str) -> str:
     """A figure as printed and shown: baht with thousands separators, PAR30 as a percentage to two places,
     counts grouped; "–" for a quarter not yet reached."""
     if value is None:
         return "–"
     if unit == SATANG:
-        return format_baht(value)
+        return format_baht(int(value))
     if unit == RATIO:
         return f"{value * 100:.2f}%"
     return f"{value:,}"
@@ -247,10 +262,11 @@ def _amount(value: int, unit: str) -> Text:
     return Text(f"{value:,}", f"{value:,}")
 
 
-def _explain(check: Check, m: Measure, unplaced, what: Kind, by: str) -> Text:
+def _explain(check: Check, m: Measure, unplaced: list[tuple[Place, dict[str, int], Text]], what: Kind,
+             by: str) -> Text:
     rows, total = _amount(check.sum_of_rows, m.unit), _amount(check.total, m.unit)
-    th = [f"{m.label} {BY_TH[by]} ไตรมาส {check.quarter}: ผลรวมของแถว {rows.th} ไม่เท่ากับยอดรวม {total.th}"]
-    en = [f"{m.label_en} by {by}, Q{check.quarter}: the rows add up to {rows.en}, the total is {total.en}"]
+    th = [f"{m.label.th} {BY[by].th} ไตรมาส {check.quarter}: ผลรวมของแถว {rows.th} ไม่เท่ากับยอดรวม {total.th}"]
+    en = [f"{m.label.en} {BY[by].en}, Q{check.quarter}: the rows add up to {rows.en}, the total is {total.en}"]
     reasons = Counter(p.why or NO_FUND for p, _v, _r in unplaced)
     explained = sum(v[m.key] for _p, v, _r in unplaced)
     parts = [Text(f"{what.count(n).th}: {why.th}", f"{what.count(n).en}: {why.en}") for why, n in reasons.most_common()]
@@ -267,7 +283,7 @@ def _explain(check: Check, m: Measure, unplaced, what: Kind, by: str) -> Text:
 
 def unplaced_problems(tallies: list[Tally]) -> list[Problem]:
     """Every record no row takes, once, grouped by the reason: counted in the total and in no row."""
-    seen: set[tuple] = set()
+    seen: set[tuple[Kind, Text, Text | None]] = set()
     grouped: dict[tuple[Kind, Text], list[Text]] = defaultdict(list)
     for tally in tallies:
         for _qi, place, _values, record in tally.outside + tally.no_fund:

@@ -7,11 +7,14 @@ Both are counted by the village of the visit or the household; the totals row co
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
 
 from fieldtool.district_areas import Areas, Place
 from fieldtool.district_tally import HOUSEHOLD, VISIT, Measure, Tally
@@ -24,17 +27,20 @@ from fieldtool.thai import format_date, format_date_en
 if TYPE_CHECKING:
     from fieldtool.district import Quarter
 
+# A plan action as the report reads it: id, plan, due on, status, carried from.
+_Action = Row[str, str, date | None, str, str | None]
 
-def tally_visits(session: Session, areas: Areas, quarters: list[Quarter], measures: list[Measure]) -> Tally:
+
+def tally_visits(session: Session, areas: Areas, quarters: Sequence[Quarter], measures: Sequence[Measure]) -> Tally:
     """Visits made in each quarter (the current one up to the report day), by the village visited; the total by a
     query of its own."""
     tally = Tally(measures, len(quarters), areas, None, VISIT)
-    live = [q for q in quarters if q.as_of]
+    live = [(q.start, q.as_of) for q in quarters if q.as_of]
     if not live:
         return tally
-    lo, hi = min(q.start for q in live), max(q.as_of for q in live)
-    rows = session.execute(select(Visit.id, Visit.visited_on, Visit.village_id, Visit.place)
-                           .where(Visit.visited_on >= lo, Visit.visited_on <= hi)).all()
+    lo, hi = min(start for start, _end in live), max(end for _start, end in live)
+    rows = session.execute(select(col(Visit.id), col(Visit.visited_on), col(Visit.village_id), col(Visit.place))
+                           .where(col(Visit.visited_on) >= lo, col(Visit.visited_on) <= hi)).all()
     for _vid, visited_on, village_id, spot in rows:
         qi = next((i for i, q in enumerate(quarters) if q.as_of and q.start <= visited_on <= q.as_of), None)
         if qi is not None:
@@ -44,22 +50,23 @@ def tally_visits(session: Session, areas: Areas, quarters: list[Quarter], measur
     for qi, q in enumerate(quarters):
         if q.as_of:  # the total by a query of its own, not from the rows
             n = session.scalar(select(func.count()).select_from(Visit)
-                               .where(Visit.visited_on >= q.start, Visit.visited_on <= q.as_of))
-            tally.set_total("visits", qi, n)
+                               .where(col(Visit.visited_on) >= q.start, col(Visit.visited_on) <= q.as_of))
+            tally.set_total("visits", qi, n or 0)
     return tally
 
 
-def tally_plans(session: Session, areas: Areas, quarters: list[Quarter], measures: list[Measure]) -> Tally:
+def tally_plans(session: Session, areas: Areas, quarters: Sequence[Quarter], measures: Sequence[Measure]) -> Tally:
     """Households with a plan by each quarter's end (the total by a query of its own), and the actions of the plan
     in force then that were past their due date and not done."""
     tally = Tally(measures, len(quarters), areas, None, HOUSEHOLD)
     head = aliased(Person)
-    households = {
+    households: dict[str, tuple[str | None, str, str | None, str | None, str | None]] = {
         hid: (village_id, house_no, title, first, last)
         for hid, village_id, house_no, title, first, last in session.execute(
-            select(Household.id, Household.village_id, Household.house_no, head.title, head.first_name, head.last_name)
-            .outerjoin(head, head.id == Household.head_id)
-            .where(Household.id.in_(select(HouseholdPlan.household_id))))
+            select(col(Household.id), col(Household.village_id), col(Household.house_no), col(head.title),
+                   col(head.first_name), col(head.last_name))
+            .outerjoin(head, col(head.id) == col(Household.head_id))
+            .where(col(Household.id).in_(select(col(HouseholdPlan.household_id)))))
     }
 
     def record(hid: str) -> Text:
@@ -71,53 +78,58 @@ def tally_plans(session: Session, areas: Areas, quarters: list[Quarter], measure
     def where(hid: str) -> Place:
         return areas.place(households.get(hid, (None,))[0])
 
-    plans = session.execute(select(HouseholdPlan.id, HouseholdPlan.household_id, HouseholdPlan.revision,
-                                   HouseholdPlan.made_on)).all()
+    plans = session.execute(select(col(HouseholdPlan.id), col(HouseholdPlan.household_id), col(HouseholdPlan.revision),
+                                   col(HouseholdPlan.made_on))).all()
     first_plan: dict[str, date] = {}
     for _pid, hid, _rev, made_on in plans:
         first_plan[hid] = min(made_on, first_plan.get(hid, made_on))
     plan_of = {pid: (hid, rev, made_on) for pid, hid, rev, made_on in plans}
-    actions = session.execute(select(PlanAction.id, PlanAction.plan_id, PlanAction.due_on, PlanAction.status,
-                                     PlanAction.carried_from_id)).all()
+    actions = session.execute(select(col(PlanAction.id), col(PlanAction.plan_id), col(PlanAction.due_on),
+                                     col(PlanAction.status), col(PlanAction.carried_from_id))).all()
     carried_from = {a.id: a.carried_from_id for a in actions}
     notes: dict[str, list[tuple[date, str]]] = defaultdict(list)
-    for action_id, noted_on, status in session.execute(select(ActionNote.action_id, ActionNote.noted_on, ActionNote.status)):
+    for action_id, noted_on, status in session.execute(
+            select(col(ActionNote.action_id), col(ActionNote.noted_on), col(ActionNote.status))):
         notes[action_id].append((noted_on, status))
-    by_plan: dict[str, list] = defaultdict(list)
+    by_plan: dict[str, list[_Action]] = defaultdict(list)
     for a in actions:
         by_plan[a.plan_id].append(a)
 
     for qi, q in enumerate(quarters):
-        if q.as_of is None:
+        on = q.as_of
+        if on is None:
             continue
         # the plan revision each household had in force on that day
         in_force: dict[str, tuple[int, str]] = {}
         for pid, (hid, rev, made_on) in plan_of.items():
-            if made_on <= q.as_of and rev > in_force.get(hid, (0, ""))[0]:
+            if made_on <= on and rev > in_force.get(hid, (0, ""))[0]:
                 in_force[hid] = (rev, pid)
         for hid, made_on in first_plan.items():
-            if made_on <= q.as_of:
-                tally.add(qi, where(hid), {"households": 1}, lambda hid=hid: record(hid), to_total=False)
+            if made_on <= on:
+                tally.add(qi, where(hid), {"households": 1}, partial(record, hid), to_total=False)
         for hid, (_rev, pid) in in_force.items():
             overdue = sum(1 for a in by_plan[pid]
-                          if a.due_on is not None and a.due_on < q.as_of
-                          and _status_on(a, carried_from, notes, q.as_of) in OPEN_STATUSES)
+                          if a.due_on is not None and a.due_on < on
+                          and _status_on(a, carried_from, notes, on) in OPEN_STATUSES)
             if overdue:
-                tally.add(qi, where(hid), {"actions_overdue": overdue}, lambda hid=hid: record(hid))
+                tally.add(qi, where(hid), {"actions_overdue": overdue}, partial(record, hid))
         n = session.scalar(select(func.count(func.distinct(HouseholdPlan.household_id)))
-                           .where(HouseholdPlan.made_on <= q.as_of))
-        tally.set_total("households", qi, n)  # by a query of its own
+                           .where(col(HouseholdPlan.made_on) <= on))
+        tally.set_total("households", qi, n or 0)  # by a query of its own
     return tally
 
 
-def _status_on(action, carried_from: dict, notes: dict, on: date) -> str:
+def _status_on(action: _Action, carried_from: Mapping[str, str | None],
+               notes: Mapping[str, list[tuple[date, str]]], on: date) -> str:
     """An action's status on a past day: its last progress note by then (its carried-over history included).
 
     Before any note the status it was saved with is not kept apart from later changes; an action whose
     notes all come later was open then (a plan records work still to do), one with no notes at all has
     had its status since it was saved.
     """
-    chain, seen, current = [], set(), action.id
+    chain: list[str] = []
+    seen: set[str] = set()
+    current: str | None = action.id
     while current and current not in seen:
         seen.add(current)
         chain.append(current)

@@ -4,16 +4,20 @@ demand letters.
 Rules belong to each fund, not to the code (DOMAIN.md). A loan copies its fund's rules when it is made
 (`loan_rules`), so editing a fund later changes the loans made afterwards and leaves the others alone. The
 maximum loan (วงเงินกู้สูงสุดต่อสัญญา) is the same kind of rule: it is checked when a loan is made
-(`fieldtool.loanbook.new_loan_rows`), so lowering it later leaves the loans already made as they are.
+(`fieldtool.lending.new_loan_rows`), so lowering it later leaves the loans already made as they are.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fieldtool.limits import (  # noqa: F401  (the bounds of a fund's rules, as callers know them here)
     MAX_AMOUNT_SATANG,
@@ -30,33 +34,20 @@ from fieldtool.models import Fund, Loan
 from fieldtool.schedule import FREQUENCY_MONTHS, check_frequency
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_baht, parse_baht, satang_to_str, to_arabic_digits
+from fieldtool.vocabulary import AskStep, FundKind
 
-FUND_KINDS = {
-    "women": "กองทุนพัฒนาบทบาทสตรี",
-    "kkkj": "กข.คจ.",
-    "village": "กองทุนหมู่บ้าน",
-    "savings": "กลุ่มออมทรัพย์ (สัจจะออมทรัพย์)",
-    "other": "กองทุนอื่น",
-}
-FUND_KINDS_EN = {
-    "women": "Women's Development Fund",
-    "kkkj": "Poverty alleviation (KKKJ)",
-    "village": "Village fund",
-    "savings": "Savings group",
-    "other": "Other fund",
-}
-# What officers type for a kind besides its code.
+# What officers type for a kind besides its code and its Thai label.
 _KIND_WORDS = {
-    "women": ("กองทุนพัฒนาบทบาทสตรี", "พัฒนาบทบาทสตรี", "สตรี"),
-    "kkkj": ("กข.คจ.", "กขคจ", "กข คจ", "โครงการแก้ไขปัญหาความยากจน"),
-    "village": ("กองทุนหมู่บ้าน", "กองทุนหมู่บ้านและชุมชนเมือง", "หมู่บ้าน"),
-    "savings": ("สัจจะออมทรัพย์", "กลุ่มออมทรัพย์", "กลุ่มออมทรัพย์เพื่อการผลิต", "ออมทรัพย์"),
-    "other": ("อื่น", "อื่นๆ", "กองทุนอื่น"),
+    FundKind.WOMEN: ("กองทุนพัฒนาบทบาทสตรี", "พัฒนาบทบาทสตรี", "สตรี"),
+    FundKind.KKKJ: ("กข.คจ.", "กขคจ", "กข คจ", "โครงการแก้ไขปัญหาความยากจน"),
+    FundKind.VILLAGE: ("กองทุนหมู่บ้าน", "กองทุนหมู่บ้านและชุมชนเมือง", "หมู่บ้าน"),
+    FundKind.SAVINGS: ("สัจจะออมทรัพย์", "กลุ่มออมทรัพย์", "กลุ่มออมทรัพย์เพื่อการผลิต", "ออมทรัพย์"),
+    FundKind.OTHER: ("อื่น", "อื่นๆ", "กองทุนอื่น"),
 }
 
-# The ask ladder (ทวงถาม): which step is due as the days overdue grow; fieldtool.reminders names the steps.
-ASK_STEPS = ("visit", "meeting", "relief", "partners")
-DEFAULT_LADDER = ((1, "visit"), (30, "meeting"), (60, "relief"), (90, "partners"))
+# The ask ladder (ทวงถาม): which step is due as the days overdue grow, as (days overdue, step) rungs.
+Ladder = tuple[tuple[int, str], ...]
+DEFAULT_LADDER: Ladder = ((1, AskStep.VISIT), (30, AskStep.MEETING), (60, AskStep.RELIEF), (90, AskStep.PARTNERS))
 
 # When demand letters (หนังสือทวงถาม) go out: the first, second and final letter from these many days
 # overdue, each at least `gap` days after the one before.
@@ -81,20 +72,21 @@ def demand_rules_of(text: str) -> DemandRules:
     if not text:
         return DemandRules()
     data = json.loads(text)
-    return DemandRules(tuple(int(d) for d in data["days"]), int(data["gap"]))
+    first, second, final = (int(d) for d in data["days"])
+    return DemandRules((first, second, final), int(data["gap"]))
 
 
-def ladder_json(ladder) -> str:
+def ladder_json(ladder: Iterable[tuple[int, str]]) -> str:
     return json.dumps([[int(days), str(step)] for days, step in ladder])
 
 
-def ladder_of(text: str) -> tuple[tuple[int, str], ...]:
+def ladder_of(text: str) -> Ladder:
     if not text:
         return DEFAULT_LADDER
     return tuple((int(days), str(step)) for days, step in json.loads(text))
 
 
-def ask_step_of(kind: str, ladder) -> str:
+def ask_step_of(kind: str, ladder: Iterable[tuple[int, str]]) -> str:
     """The ask step (visit, meeting, relief, partners) of a delivered ask task: its kind is stored as
     "ask-<days overdue>", the rung of the ladder it was opened on; a rung since removed from the ladder reads
     as the step that number of days falls on now. Any other kind comes back as it is."""
@@ -108,16 +100,17 @@ def ask_step_of(kind: str, ladder) -> str:
 # --- reading what officers type -------------------------------------------------------------------------
 
 
-def parse_kind(text: str) -> str:
+def parse_kind(text: str) -> FundKind:
+    """A fund's kind as officers type it: its code, its Thai name, or one of the words they use for it."""
     raw = " ".join((text or "").split())
-    if raw in FUND_KINDS:
-        return raw
-    for code, words in _KIND_WORDS.items():
-        if raw in words or raw == FUND_KINDS[code]:
-            return code
+    if (kind := FundKind.parse(raw)) is not None:
+        return kind
+    for kind, words in _KIND_WORDS.items():
+        if raw in words or raw == kind.label.th:
+            return kind
     raise InputError(Text(
         f"ประเภทกองทุนไม่ถูกต้อง: {raw or '-'} ใช้ women, kkkj, village, savings หรือ other",
-        f"fund kind must be one of {', '.join(FUND_KINDS)}",
+        f"fund kind must be one of {', '.join(FundKind)}",
     ))
 
 
@@ -156,29 +149,29 @@ def check_max_loan(satang: int | None) -> int | None:
     return check_amount(satang, MAX_LOAN)
 
 
-def parse_ladder(text: str) -> tuple[tuple[int, str], ...]:
+def parse_ladder(text: str) -> Ladder:
     """The ask ladder typed as "1:visit,30:meeting,60:relief,90:partners"."""
-    rungs = []
+    rungs: list[tuple[int, str]] = []
     for part in to_arabic_digits(text or "").split(","):
         days, _, step = part.strip().partition(":")
-        if not days.strip().isdigit() or step.strip() not in ASK_STEPS:
+        if not days.strip().isdigit() or AskStep.parse(step.strip()) is None:
             raise InputError(Text(
                 f"ขั้นการทวงถามไม่ถูกต้อง: {part.strip() or '-'} เช่น 1:visit,30:meeting,60:relief,90:partners",
                 "ask ladder: DAYS:STEP pairs, e.g. 1:visit,30:meeting,60:relief,90:partners "
-                f"(steps: {', '.join(ASK_STEPS)})",
+                f"(steps: {', '.join(AskStep)})",
             ))
         rungs.append((int(days), step.strip()))
     return check_ladder(rungs)
 
 
-def check_ladder(rungs) -> tuple[tuple[int, str], ...]:
-    rungs = tuple((int(d), s) for d, s in rungs)
-    days = [d for d, _ in rungs]
-    if not rungs or days != sorted(set(days)) or days[0] < 1 or days[-1] > MAX_DAYS_OVERDUE:
+def check_ladder(rungs: Iterable[tuple[int, str]]) -> Ladder:
+    ladder = tuple((int(d), s) for d, s in rungs)
+    days = [d for d, _ in ladder]
+    if not ladder or days != sorted(set(days)) or days[0] < 1 or days[-1] > MAX_DAYS_OVERDUE:
         raise InputError(Text(f"วันของขั้นการทวงถามต้องเริ่มตั้งแต่ 1 เพิ่มขึ้นทีละขั้น และไม่เกิน {MAX_DAYS_OVERDUE:,} วัน",
                               f"the ask ladder's days must start at 1 or later, increase, and stay within "
                               f"{MAX_DAYS_OVERDUE:,}"))
-    return rungs
+    return ladder
 
 
 def parse_demand_days(text: str) -> tuple[int, int, int]:
@@ -190,14 +183,14 @@ def parse_demand_days(text: str) -> tuple[int, int, int]:
     return check_demand_days([int(p) for p in parts])
 
 
-def check_demand_days(days) -> tuple[int, int, int]:
-    days = tuple(int(d) for d in days)
-    if len(days) != 3 or days[0] < 1 or not days[0] < days[1] < days[2] <= MAX_DAYS_OVERDUE:
+def check_demand_days(days: Iterable[int]) -> tuple[int, int, int]:
+    found = tuple(int(d) for d in days)
+    if len(found) != 3 or found[0] < 1 or not found[0] < found[1] < found[2] <= MAX_DAYS_OVERDUE:
         raise InputError(Text(f"วันออกหนังสือทวงถามครั้งที่ ๑, ๒ และครั้งสุดท้ายต้องเพิ่มขึ้นตามลำดับ เริ่มตั้งแต่ 1 "
                               f"ไม่เกิน {MAX_DAYS_OVERDUE:,} วัน",
                               "the first, second and final demand days must increase, starting at 1 or later, "
                               f"within {MAX_DAYS_OVERDUE:,}"))
-    return days
+    return found[0], found[1], found[2]
 
 
 # --- funds ------------------------------------------------------------------------------------------------
@@ -235,16 +228,15 @@ def add_fund(
     rate_bp: int = 0,
     default_instalments: int = 12,
     default_frequency: str = "monthly",
-    ask_ladder=None,
-    demand_days=None,
+    ask_ladder: Iterable[tuple[int, str]] | None = None,
+    demand_days: Iterable[int] | None = None,
     demand_gap: int | None = None,
     max_loan_satang: int | None = None,
 ) -> Fund:
     """A new fund with its rules; a second fund of the same name is refused. `max_loan_satang`: the most one
     loan may lend (None: only the absolute limit)."""
     name = _fund_name(name)
-    if kind not in FUND_KINDS:
-        kind = parse_kind(kind)
+    fund_kind = parse_kind(kind)
     if any(_name_key(f.name) == _name_key(name) for f in session.scalars(select(Fund))):
         raise InputError(Text(f"มีกองทุนชื่อ {name} แล้ว", f"there is already a fund named {name}"))
     check_rate(rate_bp)
@@ -253,7 +245,7 @@ def add_fund(
     check_max_loan(max_loan_satang)
     fund = Fund(
         name=name,
-        kind=kind,
+        kind=fund_kind.value,
         interest_policy="flat" if rate_bp else "none",
         rate_bp=rate_bp,
         default_instalments=default_instalments,
@@ -267,7 +259,7 @@ def add_fund(
     return fund
 
 
-def _demand_json(days, gap) -> str:
+def _demand_json(days: Iterable[int] | None, gap: int | None) -> str:
     if days is None and gap is None:
         return ""
     rules = DemandRules(
@@ -284,33 +276,40 @@ def _check_gap(gap: int) -> int:
     return int(gap)
 
 
-_UNSET = object()
+class _Unset(Enum):
+    """A rule `edit_fund` was not asked to change (None means something for some rules)."""
+
+    UNSET = "unset"
+
+
+_UNSET = _Unset.UNSET
+Unset = Literal[_Unset.UNSET]
 
 
 def edit_fund(
     session: Session,
     ref: str,
     *,
-    name=_UNSET,
-    kind=_UNSET,
-    rate_bp=_UNSET,
-    default_instalments=_UNSET,
-    default_frequency=_UNSET,
-    ask_ladder=_UNSET,
-    demand_days=_UNSET,
-    demand_gap=_UNSET,
-    max_loan_satang=_UNSET,
+    name: str | Unset = _UNSET,
+    kind: str | Unset = _UNSET,
+    rate_bp: int | Unset = _UNSET,
+    default_instalments: int | Unset = _UNSET,
+    default_frequency: str | Unset = _UNSET,
+    ask_ladder: Iterable[tuple[int, str]] | None | Unset = _UNSET,
+    demand_days: Iterable[int] | None | Unset = _UNSET,
+    demand_gap: int | None | Unset = _UNSET,
+    max_loan_satang: int | None | Unset = _UNSET,
 ) -> Fund:
     """Change a fund's name or rules; loans already made keep the rules they were made under (a lower maximum
     loan does not touch them). `max_loan_satang=None` takes the fund's maximum away."""
     fund = get_fund(session, ref)
     if name is not _UNSET:
-        name = _fund_name(name)
-        if any(f.id != fund.id and _name_key(f.name) == _name_key(name) for f in session.scalars(select(Fund))):
-            raise InputError(Text(f"มีกองทุนชื่อ {name} แล้ว", f"there is already a fund named {name}"))
-        fund.name = name
+        new_name = _fund_name(name)
+        if any(f.id != fund.id and _name_key(f.name) == _name_key(new_name) for f in session.scalars(select(Fund))):
+            raise InputError(Text(f"มีกองทุนชื่อ {new_name} แล้ว", f"there is already a fund named {new_name}"))
+        fund.name = new_name
     if kind is not _UNSET:
-        fund.kind = kind if kind in FUND_KINDS else parse_kind(kind)
+        fund.kind = parse_kind(kind).value
     if rate_bp is not _UNSET:
         fund.rate_bp = check_rate(rate_bp)
         fund.interest_policy = "flat" if rate_bp else "none"
@@ -337,7 +336,7 @@ def loan_rules(fund: Fund) -> tuple[str, str]:
     return ladder_json(ladder_of(fund.ask_ladder)), demand_rules_of(fund.demand_rules).to_json()
 
 
-def rules_of_loan(loan_ladder: str, loan_demand: str, fund_ladder: str, fund_demand: str):
+def rules_of_loan(loan_ladder: str, loan_demand: str, fund_ladder: str, fund_demand: str) -> tuple[Ladder, DemandRules]:
     """The ask ladder and demand rules a loan runs under: its own copy, or (made before copies) its fund's."""
     return ladder_of(loan_ladder or fund_ladder), demand_rules_of(loan_demand or fund_demand)
 
@@ -351,12 +350,12 @@ class FundView:
     rate_bp: int
     default_instalments: int
     default_frequency: str
-    ask_ladder: tuple[tuple[int, str], ...]
+    ask_ladder: Ladder
     demand: DemandRules
     loans: int
     max_loan_satang: int | None = None  # None: only the absolute limit
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "id": self.id,
             "name": self.name,
@@ -374,14 +373,13 @@ class FundView:
 
 
 def fund_views(session: Session) -> list[FundView]:
-    from sqlalchemy import func
-
-    counts = dict(session.execute(select(Loan.fund_id, func.count()).group_by(Loan.fund_id)).all())
+    counts = dict(session.execute(select(col(Loan.fund_id), func.count()).group_by(col(Loan.fund_id))).all())
     out = []
-    for f in session.scalars(select(Fund).order_by(Fund.name)):
+    for f in session.scalars(select(Fund).order_by(col(Fund.name))):
+        kind = FundKind.parse(f.kind)
         out.append(FundView(
             id=f.id, name=f.name, kind=f.kind,
-            kind_label=Text(FUND_KINDS.get(f.kind, f.kind), FUND_KINDS_EN.get(f.kind, f.kind)),
+            kind_label=kind.label if kind is not None else Text(f.kind, f.kind),
             rate_bp=f.rate_bp, default_instalments=f.default_instalments, default_frequency=f.default_frequency,
             ask_ladder=ladder_of(f.ask_ladder), demand=demand_rules_of(f.demand_rules), loans=counts.get(f.id, 0),
             max_loan_satang=f.max_loan_satang,
@@ -389,4 +387,4 @@ def fund_views(session: Session) -> list[FundView]:
     return out
 
 
-__all__ = ["FUND_KINDS", "FREQUENCY_MONTHS", "add_fund", "edit_fund", "get_fund", "fund_views", "loan_rules"]
+__all__ = ["FREQUENCY_MONTHS", "add_fund", "edit_fund", "get_fund", "fund_views", "loan_rules"]

@@ -7,10 +7,14 @@ among its members. The committee member responsible for the group (one of the su
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fieldtool import places, registry
 from fieldtool.limits import NAME, check_text
@@ -30,6 +34,11 @@ ROLES = {
 }
 GROUP_KINDS = {"women": Text("กลุ่มสตรี", "women's group"), "other": Text("กลุ่มอื่น", "other group")}
 GROUP_NAME = Text("ชื่อกลุ่ม", "the group's name")
+
+# A row as `Model(**row)` takes it: column name -> value.
+Row = dict[str, Any]
+# One person as `People` reads them: id, title, given name, family name, national ID, village id.
+PersonFacts = tuple[str, str, str, str, str | None, str | None]
 
 
 @dataclass
@@ -65,34 +74,34 @@ class People:
     the village, else a new person. Held in memory so that an import resolves thousands of names without a
     query each; the new people it makes are added, so a later name finds them as the book would."""
 
-    def __init__(self, rows=()):
+    def __init__(self, rows: Iterable[PersonFacts] = ()):
         self.by_nid: dict[str, str] = {}
-        self.by_name: dict[tuple, list[str]] = {}
+        self.by_name: dict[tuple[str | None, str, str], list[str]] = {}
         self.names: dict[str, tuple[str, str, str]] = {}  # id → (title, given name, family name)
         for pid, title, first, last, nid, village_id in rows:
             self._add(pid, title, first, last, nid, village_id)
 
     @classmethod
-    def load(cls, session: Session, village_id: str | None = None, national_ids=()) -> People:
+    def load(cls, session: Session, village_id: str | None = None, national_ids: Iterable[str] = ()) -> People:
         """The people of the book; with `village_id`, only those a spec for that village can name."""
-        q = select(Person.id, Person.title, Person.first_name, Person.last_name, Person.national_id,
-                   Person.village_id)
+        q = select(col(Person.id), col(Person.title), col(Person.first_name), col(Person.last_name),
+                   col(Person.national_id), col(Person.village_id))
         if village_id is not None:
             nids = [n for n in national_ids if n]
-            q = q.where(or_(Person.village_id == village_id, Person.national_id.in_(nids)))
+            q = q.where(or_(col(Person.village_id) == village_id, col(Person.national_id).in_(nids)))
         return cls(session.execute(q))
 
-    def _add(self, pid, title, first, last, nid, village_id) -> None:
+    def _add(self, pid: str, title: str, first: str, last: str, nid: str | None, village_id: str | None) -> None:
         if nid:
             self.by_nid.setdefault(nid, pid)
         self.by_name.setdefault((village_id, clean(first), clean(last)), []).append(pid)
         self.names[pid] = (title, first, last)
 
-    def add(self, row: dict) -> None:
+    def add(self, row: Mapping[str, Any]) -> None:
         """A person made since the people were loaded (a row of `registry.person_row`)."""
         self._add(row["id"], row["title"], row["first_name"], row["last_name"], row["national_id"], row["village_id"])
 
-    def resolve(self, spec: PersonSpec, village_id: str) -> tuple[str, dict | None]:
+    def resolve(self, spec: PersonSpec, village_id: str) -> tuple[str, Row | None]:
         """(person id, the new person's row or None when the spec names someone already known)."""
         if spec.person_id:
             return spec.person_id, None
@@ -113,7 +122,7 @@ class People:
         return row["id"], row
 
 
-def _national_ids(specs) -> list[str]:
+def _national_ids(specs: Iterable[PersonSpec | None]) -> list[str]:
     out = []
     for spec in specs:
         try:
@@ -127,7 +136,10 @@ def resolve_person(session: Session, spec: PersonSpec, village_id: str) -> Perso
     """The registered person the spec names, or a new person in the village."""
     pid, row = People.load(session, village_id, _national_ids([spec])).resolve(spec, village_id)
     if row is None:
-        return session.get(Person, pid)
+        known = session.get(Person, pid)
+        if known is None:
+            raise InputError(Text(f"ไม่พบบุคคล {pid}", f"no such person: {pid}"))
+        return known
     person = Person(**row)
     session.add(person)
     session.flush()
@@ -138,9 +150,9 @@ def resolve_person(session: Session, spec: PersonSpec, village_id: str) -> Perso
 class GroupRows:
     """A new group as rows: the new people its members name, the group, its memberships."""
 
-    people: list[dict]
-    group: dict
-    members: list[dict]
+    people: list[Row]
+    group: Row
+    members: list[Row]
 
 
 def new_group_rows(
@@ -167,9 +179,10 @@ def new_group_rows(
             raise InputError(Text(f"ตำแหน่งในกลุ่มไม่ถูกต้อง: {role}", f"role must be one of {', '.join(ROLES)}: {role}"))
     if sum(1 for role, _ in members if role == "chair") > 1:
         raise InputError(Text("กลุ่มหนึ่งมีประธานได้คนเดียว", "a group has one chair"))
-    group = {"id": new_id(), "name": name, "kind": kind, "village_id": village_id, "chair_id": None,
-             "committee_member_id": None}
-    new_people, rows = [], []
+    group: Row = {"id": new_id(), "name": name, "kind": kind, "village_id": village_id, "chair_id": None,
+                  "committee_member_id": None}
+    new_people: list[Row] = []
+    rows: list[Row] = []
     for role, spec in members:
         pid, new = people.resolve(spec, village_id)
         if new is not None:
@@ -191,7 +204,7 @@ def new_group_rows(
 
 def add_group(
     session: Session,
-    village,
+    village: str | int,
     name: str,
     kind: str = "women",
     members: list[tuple[str, PersonSpec]] | None = None,
@@ -200,7 +213,7 @@ def add_group(
     """A group in a village of this laptop, with its members as (role, person); one chair at most."""
     v = places.find_village(session, village)
     same = session.scalars(
-        select(BorrowingGroup).where(BorrowingGroup.village_id == v.id, BorrowingGroup.name == clean(name))
+        select(BorrowingGroup).where(col(BorrowingGroup.village_id) == v.id, col(BorrowingGroup.name) == clean(name))
     ).first()
     if same is not None:
         raise InputError(Text(f"มีกลุ่ม {clean(name)} ในหมู่ที่ {v.moo} แล้ว",
@@ -219,13 +232,19 @@ def add_group(
     return group
 
 
-_UNSET = object()
+class _Unset(Enum):
+    """What `edit_group` was not asked to change (None names no one for `responsible`)."""
+
+    UNSET = "unset"
+
+
+_UNSET = _Unset.UNSET
 
 
 def _member_of(session: Session, group: BorrowingGroup, spec: PersonSpec) -> GroupMember | None:
     """The membership of the person a spec names, if that person is in the group."""
-    rows = session.scalars(select(GroupMember).where(GroupMember.group_id == group.id)).all()
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_([m.person_id for m in rows])))}
+    rows = session.scalars(select(GroupMember).where(col(GroupMember.group_id) == group.id)).all()
+    people = {p.id: p for p in session.scalars(select(Person).where(col(Person.id).in_([m.person_id for m in rows])))}
     for m in rows:
         p = people.get(m.person_id)
         if p is None:
@@ -245,11 +264,11 @@ def edit_group(
     session: Session,
     ref: str,
     *,
-    name=_UNSET,
-    kind=_UNSET,
+    name: str | Literal[_Unset.UNSET] = _UNSET,
+    kind: str | Literal[_Unset.UNSET] = _UNSET,
     roles: list[tuple[str, PersonSpec]] | None = None,
     remove: list[PersonSpec] | None = None,
-    responsible=_UNSET,
+    responsible: PersonSpec | None | Literal[_Unset.UNSET] = _UNSET,
 ) -> BorrowingGroup:
     """Rename a group, give people roles (a new person joins; a new chair makes the old one a member),
     take members out, change who follows it. Loans of the group stay with it; every change is recorded."""
@@ -260,8 +279,8 @@ def edit_group(
             raise InputError(Text("ต้องระบุชื่อกลุ่ม", "the group needs a name"))
         check_text(new_name, GROUP_NAME, NAME)
         same = session.scalars(select(BorrowingGroup).where(
-            BorrowingGroup.village_id == group.village_id, BorrowingGroup.name == new_name,
-            BorrowingGroup.id != group.id)).first()
+            col(BorrowingGroup.village_id) == group.village_id, col(BorrowingGroup.name) == new_name,
+            col(BorrowingGroup.id) != group.id)).first()
         if same is not None:
             raise InputError(Text(f"มีกลุ่มชื่อ {new_name} ในหมู่บ้านนี้แล้ว", f"the village already has a group named {new_name}"))
         group.name = new_name
@@ -289,7 +308,7 @@ def edit_group(
         person_id = member.person_id if member else resolve_person(session, spec, group.village_id).id
         if role == "chair" and group.chair_id and group.chair_id != person_id:
             for old in session.scalars(select(GroupMember).where(
-                    GroupMember.group_id == group.id, GroupMember.person_id == group.chair_id)):
+                    col(GroupMember.group_id) == group.id, col(GroupMember.person_id) == group.chair_id)):
                 old.role = "member"
         if member is None:
             session.add(GroupMember(group_id=group.id, person_id=person_id, role=role))
@@ -328,7 +347,7 @@ class GroupView:
     responsible: str
     members: list[tuple[str, str, str]] = field(default_factory=list)  # (role, name, person id)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "id": self.id, "name": self.name, "kind": self.kind, "village_id": self.village_id,
             "village": self.village, "chair": self.chair, "responsible": self.responsible,

@@ -8,19 +8,20 @@ the officer says it really is someone else.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import Any
 
-from pythainlp.soundex import soundex
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fieldtool import registry
 from fieldtool.limits import NAME, NOTE, check_text
-from fieldtool.loanbook import person_name
+from fieldtool.loanbook import person_name, village_label
 from fieldtool.models import (
     Household,
     HouseholdMember,
@@ -33,29 +34,17 @@ from fieldtool.models import (
 )
 from fieldtool.text import Text
 from fieldtool.thai import InputError, normalize_search
+from fieldtool.vocabulary import Dimension, HouseholdSource, HouseholdStatus
 
-DIMENSIONS = {
-    "health": "สุขภาพ",
-    "living": "ความเป็นอยู่",
-    "education": "การศึกษา",
-    "income": "รายได้",
-    "access": "การเข้าถึงบริการภาครัฐ",
-}
-SOURCES = {"tpmap": "TPMAP", "field": "พบในพื้นที่ (นอก TPMAP)"}
-STATUSES = {
-    "target": "ครัวเรือนเป้าหมาย",
-    "in_progress": "กำลังพัฒนา",
-    "out_of_poverty": "พ้นความยากจน",
-    "moved": "ย้ายออก",
-    "died": "เสียชีวิต",
-}
+# A row as `Model(**row)` takes it: column name -> value (text, numbers, None).
+Row = dict[str, Any]
 STALE_AFTER_DAYS = 365  # default; the setting "stale_after_days" overrides it
 
 
 class DuplicateWarning(InputError):
     """The new record looks like one already registered; `matches` names the existing ones."""
 
-    def __init__(self, message: str, matches: list[PersonMatch]):
+    def __init__(self, message: Text, matches: list[PersonMatch]):
         super().__init__(message)
         self.matches = matches
 
@@ -110,7 +99,9 @@ def _alike(a: str, b: str) -> float:
     ratio = SequenceMatcher(None, key_a, key_b).ratio()
     if ratio >= 0.7:
         # Thai soundex hears what spelling hides (ศรีสุข / ศรีสุก); it is coarse, so it only tips a
-        # comparison that is already close
+        # comparison that is already close. PyThaiNLP loads its whole toolbox: only when names are compared.
+        from pythainlp.soundex import soundex
+
         try:
             if soundex(a, engine="udom83") == soundex(b, engine="udom83"):
                 ratio = max(ratio, 0.9)
@@ -136,31 +127,31 @@ def find_similar_people(
     session: Session, first_name: str, last_name: str, village_id: str | None, national_id: str | None = None
 ) -> list[PersonMatch]:
     matches: list[PersonMatch] = []
-    villages = {v.id: f"หมู่ที่ {v.moo} {v.name}" for v in session.scalars(select(Village))}
+    villages = {v.id: village_label(v.moo, v.name) for v in session.scalars(select(Village))}
     head_of = {hm.person_id: hm.household_id for hm in session.scalars(select(HouseholdMember))}
     if national_id:
-        for p in session.scalars(select(Person).where(Person.national_id == national_id)):
-            matches.append(PersonMatch(p.id, person_name(p.title, p.first_name, p.last_name), villages.get(p.village_id, ""),
-                                       head_of.get(p.id), "national-id"))
+        for p in session.scalars(select(Person).where(col(Person.national_id) == national_id)):
+            matches.append(PersonMatch(p.id, person_name(p.title, p.first_name, p.last_name),
+                                       villages.get(p.village_id or "", ""), head_of.get(p.id), "national-id"))
     if village_id:
-        for p in session.scalars(select(Person).where(Person.village_id == village_id)):
+        for p in session.scalars(select(Person).where(col(Person.village_id) == village_id)):
             if any(m.person_id == p.id for m in matches):
                 continue
             score = names_alike(first_name, last_name, p.first_name, p.last_name)
             if score >= SIMILAR:
                 matches.append(PersonMatch(p.id, person_name(p.title, p.first_name, p.last_name),
-                                           villages.get(p.village_id, ""), head_of.get(p.id), "similar-name", score))
+                                           villages.get(p.village_id or "", ""), head_of.get(p.id), "similar-name", score))
     return sorted(matches, key=lambda m: (m.reason != "national-id", -m.score))
 
 
-def _duplicate_message(new_name: str, matches: list[PersonMatch]) -> str:
+def _duplicate_message(new_name: str, matches: list[PersonMatch]) -> Text:
     first = matches[0]
     why = "เลขประจำตัวประชาชนเดียวกัน" if first.reason == "national-id" else "ชื่อคล้ายกันในหมู่บ้านเดียวกัน"
     why_en = "the same national ID" if first.reason == "national-id" else "a similar name in the same village"
-    return (
-        f"{new_name} อาจซ้ำกับ {first.name} ({first.village}) ที่มีในทะเบียนแล้ว: {why} "
-        f"(looks like {first.name}, already registered: {why_en}; open household {first.household_id or first.person_id}"
-        " or confirm it is someone else)"
+    return Text(
+        f"{new_name} อาจซ้ำกับ {first.name} ({first.village}) ที่มีในทะเบียนแล้ว: {why}",
+        f"looks like {first.name}, already registered: {why_en}; open household {first.household_id or first.person_id}"
+        " or confirm it is someone else",
     )
 
 
@@ -173,7 +164,7 @@ class HouseholdInput:
     head: PersonInput
     house_no: str = ""
     phone: str = ""
-    source: str = "field"
+    source: str = HouseholdSource.FIELD
     members: list[PersonInput] = field(default_factory=list)
     needs: dict[str, str] = field(default_factory=dict)
 
@@ -182,18 +173,18 @@ class HouseholdInput:
 class HouseholdRows:
     """A new household as rows: its people (the head first), the household, memberships, needs."""
 
-    people: list[dict]
-    household: dict
-    members: list[dict]
-    needs: list[dict]
+    people: list[Row]
+    household: Row
+    members: list[Row]
+    needs: list[Row]
 
 
 def new_household_rows(data: HouseholdInput) -> HouseholdRows:
     """The rows of a new household, checked: its source and needs, each person's name, title, national ID and
     phone, no national ID twice. The village and the duplicate guard need the book: `add_household` asks it,
     an import's plan has checked them for the whole file."""
-    if data.source not in SOURCES:
-        raise InputError(f"ที่มาของครัวเรือนต้องเป็น tpmap หรือ field: {data.source} (source must be tpmap or field)")
+    if HouseholdSource.parse(data.source) is None:
+        raise InputError(Text(f"ที่มาของครัวเรือนต้องเป็น tpmap หรือ field: {data.source}", "source must be tpmap or field"))
     check_needs(data.needs)
     people = [_person_row(p, data.village_id, data.house_no) for p in (data.head, *data.members)]
     for p in data.members:
@@ -201,8 +192,9 @@ def new_household_rows(data: HouseholdInput) -> HouseholdRows:
     nids = [p["national_id"] for p in people if p["national_id"]]
     if len(nids) != len(set(nids)):
         twice = next(n for n in nids if nids.count(n) > 1)
-        raise InputError(f"เลขประจำตัวประชาชน {twice} ซ้ำกันในครัวเรือนนี้ (national ID {twice} is given twice)")
-    household = registry.household_row(data.village_id, people[0]["id"], data.house_no, data.phone, data.source)
+        raise InputError(Text(f"เลขประจำตัวประชาชน {twice} ซ้ำกันในครัวเรือนนี้", f"national ID {twice} is given twice"))
+    household = registry.household_row(data.village_id, people[0]["id"], data.house_no, data.phone,
+                                       str(HouseholdSource(data.source)))
     members = [registry.member_row(household["id"], people[0]["id"], registry.HEAD_RELATION)]
     members += [registry.member_row(household["id"], row["id"], p.relation or "สมาชิก")
                 for p, row in zip(data.members, people[1:], strict=True)]
@@ -214,7 +206,7 @@ def new_household_rows(data: HouseholdInput) -> HouseholdRows:
 def add_household(session: Session, data: HouseholdInput, force: bool = False) -> Household:
     """Register a target household; refuse a likely duplicate unless `force`."""
     if session.get(Village, data.village_id) is None:
-        raise InputError(f"ไม่พบหมู่บ้าน {data.village_id} (no such village)")
+        raise InputError(Text(f"ไม่พบหมู่บ้าน {data.village_id}", "no such village"))
     rows = new_household_rows(data)
     for person in rows.people:
         if not force:
@@ -239,7 +231,7 @@ def add_household(session: Session, data: HouseholdInput, force: bool = False) -
     return household
 
 
-def _person_row(p: PersonInput, village_id: str, house_no: str) -> dict:
+def _person_row(p: PersonInput, village_id: str, house_no: str) -> Row:
     return registry.person_row(
         first_name=p.first_name,
         last_name=p.last_name,
@@ -251,20 +243,21 @@ def _person_row(p: PersonInput, village_id: str, house_no: str) -> dict:
     )
 
 
-def check_needs(needs: dict[str, str]) -> None:
-    unknown = [d for d in needs if d not in DIMENSIONS]
+def check_needs(needs: Mapping[str, str]) -> None:
+    unknown = [d for d in needs if Dimension.parse(d) is None]
     if unknown:
         raise InputError(
-            f"มิติความจำเป็นไม่ถูกต้อง: {', '.join(unknown)} (need dimensions are {', '.join(DIMENSIONS)})"
+            Text(f"มิติความจำเป็นไม่ถูกต้อง: {', '.join(unknown)}", f"need dimensions are {', '.join(Dimension)}")
         )
     for description in needs.values():
         check_text(description, Text("คำอธิบายความจำเป็น", "a need's description"), NOTE)
 
 
-def set_needs(session: Session, household_id: str, needs: dict[str, str]) -> None:
+def set_needs(session: Session, household_id: str, needs: Mapping[str, str]) -> None:
     check_needs(needs)
     get_household(session, household_id)
-    existing = {n.dimension: n for n in session.scalars(select(HouseholdNeed).where(HouseholdNeed.household_id == household_id))}
+    existing = {n.dimension: n for n in session.scalars(
+        select(HouseholdNeed).where(col(HouseholdNeed.household_id) == household_id))}
     for dimension, row in existing.items():
         if dimension not in needs:
             session.delete(row)
@@ -277,10 +270,10 @@ def set_needs(session: Session, household_id: str, needs: dict[str, str]) -> Non
 
 
 def set_status(session: Session, household_id: str, status: str) -> Household:
-    if status not in STATUSES:
-        raise InputError(f"สถานะครัวเรือนไม่ถูกต้อง: {status} (status must be one of {', '.join(STATUSES)})")
+    if HouseholdStatus.parse(status) is None:
+        raise InputError(Text(f"สถานะครัวเรือนไม่ถูกต้อง: {status}", f"status must be one of {', '.join(HouseholdStatus)}"))
     household = get_household(session, household_id)
-    household.status = status
+    household.status = str(HouseholdStatus(status))
     session.flush()
     return household
 
@@ -288,10 +281,10 @@ def set_status(session: Session, household_id: str, status: str) -> Household:
 def get_household(session: Session, ref: str) -> Household:
     household = session.get(Household, ref) if ref else None
     if household is None and ref and len(ref) >= 6:
-        found = session.scalars(select(Household).where(Household.id.startswith(ref))).all()
+        found = session.scalars(select(Household).where(col(Household.id).startswith(ref))).all()
         household = found[0] if len(found) == 1 else None
     if household is None:
-        raise InputError(f"ไม่พบครัวเรือน {ref} (no such household: {ref})")
+        raise InputError(Text(f"ไม่พบครัวเรือน {ref}", f"no such household: {ref}"))
     return household
 
 
@@ -304,8 +297,8 @@ class HouseholdHead:
     village_id: str
     house_no: str
     phone: str  # the household's own number, else its head's
-    source: str
-    status: str
+    source: HouseholdSource
+    status: HouseholdStatus
     head_id: str
     head: str  # as people write it: title, given name, family name
     first_name: str
@@ -322,16 +315,17 @@ def households_with_heads(
 ) -> list[HouseholdHead]:
     """Every household (only `ids`, only those of `village_id`) with its head's name, in no set order."""
     q = select(
-        Household.id, Household.village_id, Household.house_no, Household.phone, Household.source, Household.status,
-        Person.id, Person.title, Person.first_name, Person.last_name, Person.phone,
-    ).join(Person, Person.id == Household.head_id)
+        col(Household.id), col(Household.village_id), col(Household.house_no), col(Household.phone),
+        col(Household.source), col(Household.status),
+        col(Person.id), col(Person.title), col(Person.first_name), col(Person.last_name), col(Person.phone),
+    ).join(Person, col(Person.id) == col(Household.head_id))
     if ids is not None:
-        q = q.where(Household.id.in_(list(ids)))
+        q = q.where(col(Household.id).in_(list(ids)))
     if village_id is not None:
-        q = q.where(Household.village_id == village_id)
+        q = q.where(col(Household.village_id) == village_id)
     return [
-        HouseholdHead(hid, vid, house_no, phone or head_phone or "", source, status, pid,
-                      person_name(title, first, last), first, last)
+        HouseholdHead(hid, vid, house_no, phone or head_phone or "", HouseholdSource(source), HouseholdStatus(status),
+                      pid, person_name(title, first, last), first, last)
         for hid, vid, house_no, phone, source, status, pid, title, first, last, head_phone in session.execute(q)
     ]
 
@@ -345,8 +339,8 @@ class HouseholdView:
     village: str
     house_no: str
     phone: str
-    source: str
-    status: str
+    source: HouseholdSource
+    status: HouseholdStatus
     members: list[tuple[str, str]]  # (name, relation)
     needs: dict[str, str]
     loans: list[str]
@@ -358,26 +352,29 @@ def household_view(session: Session, household_id: str, on: date) -> HouseholdVi
     h = get_household(session, household_id)
     (head,) = households_with_heads(session, [h.id])
     village = session.get(Village, h.village_id)
+    if village is None:
+        raise InputError(Text(f"ไม่พบหมู่บ้าน {h.village_id}", "no such village"))
     members = [
         (person_name(p.title, p.first_name, p.last_name), m.relation)
         for m, p in session.execute(
-            select(HouseholdMember, Person).join(Person, Person.id == HouseholdMember.person_id)
-            .where(HouseholdMember.household_id == h.id)
+            select(HouseholdMember, Person).join(Person, col(Person.id) == col(HouseholdMember.person_id))
+            .where(col(HouseholdMember.household_id) == h.id)
         )
     ]
-    needs = {n.dimension: n.description for n in session.scalars(select(HouseholdNeed).where(HouseholdNeed.household_id == h.id))}
-    loans = list(session.scalars(select(Loan.id).where(Loan.household_id == h.id)))
+    needs = {n.dimension: n.description
+             for n in session.scalars(select(HouseholdNeed).where(col(HouseholdNeed.household_id) == h.id))}
+    loans = list(session.scalars(select(col(Loan.id)).where(col(Loan.household_id) == h.id)))
     last = last_verified(session, "household", h.id)
     return HouseholdView(
         id=h.id,
         head=head.head,
         head_id=head.head_id,
         village_id=village.id,
-        village=f"หมู่ที่ {village.moo} {village.name}",
+        village=village_label(village.moo, village.name),
         house_no=h.house_no,
         phone=head.phone,
-        source=h.source,
-        status=h.status,
+        source=head.source,
+        status=head.status,
         members=members,
         needs=needs,
         loans=loans,
@@ -391,7 +388,8 @@ def household_view(session: Session, household_id: str, on: date) -> HouseholdVi
 
 def last_verified(session: Session, table: str, record_id: str) -> date | None:
     rows = session.scalars(
-        select(Verification.verified_on).where(Verification.table_name == table, Verification.record_id == record_id)
+        select(col(Verification.verified_on))
+        .where(col(Verification.table_name) == table, col(Verification.record_id) == record_id)
     ).all()
     return max(rows) if rows else None
 
@@ -400,7 +398,7 @@ def last_verified_all(session: Session, table: str) -> dict[str, date]:
     """The latest on-site verification of every record of `table` that has one."""
     latest: dict[str, date] = {}
     for record_id, verified_on in session.execute(
-        select(Verification.record_id, Verification.verified_on).where(Verification.table_name == table)
+        select(col(Verification.record_id), col(Verification.verified_on)).where(col(Verification.table_name) == table)
     ):
         if record_id not in latest or verified_on > latest[record_id]:
             latest[record_id] = verified_on
@@ -419,11 +417,11 @@ def is_stale(session: Session, last: date | None, on: date) -> bool:
 
 def stale_records(session: Session, table: str, on: date) -> dict[str, date | None]:
     """Records of `table` (household or loan) whose facts were not verified on site recently enough."""
-    model = {"household": Household, "loan": Loan}[table]
+    ids = select(col(Household.id)) if table == "household" else select(col(Loan.id))
     latest = last_verified_all(session, table)
     limit = stale_after_days(session)
-    out = {}
-    for (record_id,) in session.execute(select(model.id)):
+    out: dict[str, date | None] = {}
+    for record_id in session.scalars(ids):
         last = latest.get(record_id)
         if last is None or (on - last).days > limit:
             out[record_id] = last

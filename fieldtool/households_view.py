@@ -14,15 +14,17 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fieldtool import households, loanbook, plans, visits
-from fieldtool.households import DIMENSIONS, HouseholdView, households_with_heads
+from fieldtool.households import HouseholdView, households_with_heads
 from fieldtool.ledger import LoanState
 from fieldtool.loanbook import LoanInfo, village_label, village_labels
 from fieldtool.models import HouseholdNeed, HouseholdPlan, Verification, Village
 from fieldtool.plans import PlanView
 from fieldtool.thai import normalize_search
 from fieldtool.visits_view import VisitRow, visit_rows_of
+from fieldtool.vocabulary import Dimension, HouseholdSource, HouseholdStatus
 
 
 @dataclass
@@ -35,9 +37,9 @@ class HouseholdRow:
     moo: int
     house_no: str
     phone: str
-    source: str
-    status: str
-    needs: dict[str, str]  # dimension -> description
+    source: HouseholdSource
+    status: HouseholdStatus
+    needs: dict[Dimension, str]  # dimension -> description, in the dimensions' order
     plan_revision: int | None
     last_verified: date | None
     stale: bool
@@ -51,7 +53,8 @@ def household_register(session: Session, on: date) -> list[HouseholdRow]:
         needs.setdefault(n.household_id, {})[n.dimension] = n.description
     revisions = dict(
         session.execute(
-            select(HouseholdPlan.household_id, func.max(HouseholdPlan.revision)).group_by(HouseholdPlan.household_id)
+            select(col(HouseholdPlan.household_id), func.max(col(HouseholdPlan.revision)))
+            .group_by(col(HouseholdPlan.household_id))
         ).all()
     )
     verified = households.last_verified_all(session, "household")
@@ -64,7 +67,7 @@ def household_register(session: Session, on: date) -> list[HouseholdRow]:
         if place is None:
             continue  # (a household whose village row is missing has no line in the register)
         village = labels.get(h.village_id) or village_label(place.moo, place.name)
-        hh_needs = {d: needs.get(h.id, {})[d] for d in DIMENSIONS if d in needs.get(h.id, {})}
+        hh_needs = {d: needs.get(h.id, {})[d] for d in Dimension if d in needs.get(h.id, {})}
         rows.append(
             HouseholdRow(
                 id=h.id,
@@ -90,7 +93,7 @@ def household_register(session: Session, on: date) -> list[HouseholdRow]:
 def village_choices(session: Session) -> list[tuple[str, str]]:
     """(id, "หมู่ที่ N name") of every village, in village-number order: what a village box offers."""
     labels = village_labels(session)
-    return [(v.id, labels[v.id]) for v in session.scalars(select(Village).order_by(Village.moo))]
+    return [(v.id, labels[v.id]) for v in session.scalars(select(Village).order_by(col(Village.moo)))]
 
 
 @dataclass
@@ -123,8 +126,8 @@ def verifications_of(session: Session, table: str, record_id: str) -> list[Verif
         VerificationRow(v.verified_on, v.officer, json.loads(v.fields or "[]"), v.visit_id)
         for v in session.scalars(
             select(Verification)
-            .where(Verification.table_name == table, Verification.record_id == record_id)
-            .order_by(Verification.verified_on.desc())
+            .where(col(Verification.table_name) == table, col(Verification.record_id) == record_id)
+            .order_by(col(Verification.verified_on).desc())
         )
     ]
 

@@ -7,16 +7,14 @@ the rest of that instalment due, an overpayment runs on into the next instalment
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from typing import TypeVar, cast
 
-STAGES = ("prevent", "follow", "ask", "closed")
-STAGE_TH = {
-    "prevent": "ป้องกัน",
-    "follow": "ติดตาม",
-    "ask": "ทวงถาม",
-    "closed": "ปิดบัญชี",
-}
+from fieldtool.vocabulary import Stage
+
+_Due = TypeVar("_Due")
 
 # Aging buckets by days overdue (label, lowest day, highest day or None).
 AGING_BUCKETS = (
@@ -99,7 +97,7 @@ class PaymentEvent:
     paid_on: date
     amount_satang: int
     reverses_id: str | None = None
-    order: tuple = ()  # tie-break for payments of one day: (recorded_at, id)
+    order: tuple[str, ...] = ()  # tie-break for payments of one day: (recorded_at, id)
 
 
 @dataclass
@@ -160,12 +158,12 @@ class LoanState:
         return None
 
     @property
-    def stage(self) -> str:
+    def stage(self) -> Stage:
         if self.disbursed_on is None or self.disbursed_on > self.as_of:
-            return "prevent"
+            return Stage.PREVENT
         if self.active and all(i.is_paid for i in self.instalments):
-            return "closed"
-        return "ask" if self.days_overdue > 0 else "follow"
+            return Stage.CLOSED
+        return Stage.ASK if self.days_overdue > 0 else Stage.FOLLOW
 
 
 def effective_payments(payments: list[PaymentEvent]) -> list[PaymentEvent]:
@@ -214,7 +212,12 @@ def apply_payments(
     )
 
 
-def still_owed(instalments, paid_satang: int, on: date, day=None) -> tuple[list[InstalmentState], int]:
+def still_owed(
+    instalments: Iterable[tuple[str, int, _Due, int, int, *tuple[object, ...]]],
+    paid_satang: int,
+    on: date,
+    day: Callable[[_Due], date] | None = None,
+) -> tuple[list[InstalmentState], int]:
     """The instalments of a schedule still owed once `paid_satang` has gone to them oldest first, and what is
     left over beyond the last one (the credit).
 
@@ -231,14 +234,15 @@ def still_owed(instalments, paid_satang: int, on: date, day=None) -> tuple[list[
         if left >= amount:
             left -= amount
             continue
-        inst = InstalmentState(row[0], row[1], day(row[2]) if day else row[2], row[3], row[4])
+        due = day(row[2]) if day else cast(date, row[2])  # without `day` the rows hold dates
+        inst = InstalmentState(row[0], row[1], due, row[3], row[4])
         if left:
             left = inst.take(left, on)
         owed.append(inst)
     return owed, left
 
 
-def days_paid_up(amounts, paid_by_day) -> list:
+def days_paid_up(amounts: Iterable[int], paid_by_day: Sequence[tuple[_Due, int]]) -> list[_Due | None]:
     """The day each instalment of a schedule was paid up, or None: what `apply_payments` records as `settled_on`
     when every payment went to this one schedule and none was negative or reversed.
 
@@ -246,7 +250,7 @@ def days_paid_up(amounts, paid_by_day) -> list:
     day. An instalment is paid up on the first day the running sum paid reaches the running sum owed up to and
     including it; one of nothing to pay is never "paid up" (apply_payments never takes money for it).
     """
-    out = []
+    out: list[_Due | None] = []
     owed = paid = taken = 0
     for amount in amounts:
         owed += amount
@@ -264,7 +268,3 @@ def schedule_in_force(schedules: list[ScheduleState], on: date) -> ScheduleState
         if sched.effective_from <= on:
             chosen = sched
     return chosen
-
-
-def day_after(d: date) -> date:
-    return d + timedelta(days=1)

@@ -1,6 +1,6 @@
 """What a printed letter holds, already in the words and figures printed (Thai digits, BE dates).
 
-`fieldtool.letters` fills these from the loan book; `exports.letters_pdf` lays them out on paper. The
+`fieldtool.letter_wording` fills these from the loan book; `exports.letters_pdf` lays them out on paper. The
 layout follows the government's หนังสือภายนอก: number top left, office top right, date, เรื่อง, เรียน,
 อ้างถึง, สิ่งที่ส่งมาด้วย, body, ขอแสดงความนับถือ, signature block, responsible section bottom left.
 

@@ -14,8 +14,9 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from fieldtool import history, letters, loanbook, reminders, visits
+from fieldtool import history, lending, letters, loanbook, reminders, visits
 from fieldtool.funds import ask_step_of, ladder_of
 from fieldtool.history import HistoryEntry
 from fieldtool.ledger import LoanState
@@ -34,9 +35,11 @@ from fieldtool.models import (
     ReminderDelivery,
     Visit,
 )
+from fieldtool.repayments import loan_payments
 from fieldtool.thai import thai_sort_key
+from fieldtool.vocabulary import ContactWay, Stage
 
-IN_PERSON = ("visit", "meeting")  # ways of delivery that are a visit or a meeting
+IN_PERSON = (ContactWay.VISIT, ContactWay.MEETING)  # ways of delivery that are a visit or a meeting
 
 
 @dataclass
@@ -64,7 +67,7 @@ class ContactRow:
 
     on: date
     at: str
-    kind: str  # visit | meeting
+    kind: ContactWay  # VISIT or MEETING
     visit: Visit | None = None
     purposes: list[str] = field(default_factory=list)  # a visit's purpose codes
     meeting: Meeting | None = None
@@ -79,7 +82,7 @@ class LoanPageData:
     day: date
     payments: list[PaymentRow]
     checks: list[PreventCheck]
-    timeline: list[tuple[date, str]]
+    timeline: list[tuple[date, Stage]]
     deliveries: list[DeliveryRow]
     history: list[HistoryEntry]
     letters: list[LetterRecord]
@@ -96,14 +99,15 @@ class LoanPageData:
 
 def loan_page(session: Session, loan_id: str, day: date) -> LoanPageData:
     """Everything the loan page shows on `day`; raises InputError for a loan that is not there."""
-    loan = loanbook.get_loan(session, loan_id)
+    loan = lending.get_loan(session, loan_id)
     state = loanbook.load_states(session, day, [loan.id])[loan.id]
     info = loanbook.loan_infos(session, [loan.id])[loan.id]
-    payments = list(
-        session.scalars(select(Payment).where(Payment.loan_id == loan.id).order_by(Payment.paid_on, Payment.recorded_at))
-    )
+    payments = loan_payments(session, loan.id)
     reversal_of = {p.reverses_id: p for p in payments if p.reverses_id}
-    inst_no = dict(session.execute(select(Instalment.id, Instalment.no).where(Instalment.loan_id == loan.id)).all())
+    inst_no = {
+        iid: no
+        for iid, no in session.execute(select(col(Instalment.id), col(Instalment.no)).where(col(Instalment.loan_id) == loan.id))
+    }
     ladder = ladder_of(info.ask_ladder)
     deliveries = [
         DeliveryRow(d.delivery, inst_no.get(d.delivery.instalment_id), ask_step_of(d.delivery.kind, ladder), d.undone_by)
@@ -115,8 +119,8 @@ def loan_page(session: Session, loan_id: str, day: date) -> LoanPageData:
         state=state,
         day=day,
         payments=[PaymentRow(p, reversal_of.get(p.id)) for p in payments],
-        checks=loanbook.prevent_checklist(session, loan.id),
-        timeline=loanbook.stage_timeline(session, loan.id, max(day, loan.applied_on)),
+        checks=lending.prevent_checklist(session, loan.id),
+        timeline=lending.stage_timeline(session, loan.id, max(day, loan.applied_on)),
         deliveries=deliveries,
         history=history.loan_history(session, loan.id),
         letters=letters.issued_letters(session, loan.id)[::-1],
@@ -130,14 +134,14 @@ def _contacts(visit_list: list[Visit], meetings: list[Meeting], deliveries: list
     """Visits, meetings and in-person deliveries, newest first; a delivery on the day of a visit (or a
     meeting) recorded about the loan is that visit, not another one."""
     rows = [
-        ContactRow(v.visited_on, v.visited_at, "visit", visit=v, purposes=json.loads(v.purposes or "[]"))
+        ContactRow(v.visited_on, v.visited_at, ContactWay.VISIT, visit=v, purposes=json.loads(v.purposes or "[]"))
         for v in visit_list
     ]
-    rows += [ContactRow(m.held_on, m.held_at, "meeting", meeting=m) for m in meetings]
-    recorded = {(r.kind, r.on) for r in rows}
-    seen = set()
+    rows += [ContactRow(m.held_on, m.held_at, ContactWay.MEETING, meeting=m) for m in meetings]
+    recorded: set[tuple[str, date]] = {(r.kind, r.on) for r in rows}
+    seen: set[tuple[str, date]] = set()
     for d in deliveries:
-        how, on = d.delivery.how, d.delivery.delivered_on
+        how, on = ContactWay.parse(d.delivery.how), d.delivery.delivered_on
         # one visit answers several ask tasks (and a notice) at once: one row for it
         if how in IN_PERSON and d.undone_by is None and (how, on) not in recorded | seen:
             seen.add((how, on))
@@ -172,8 +176,8 @@ def application_choices(session: Session) -> ApplicationChoices:
     households = [
         Applicant(h.id, person_name(title, first, last), villages.get(h.village_id, ""), h.house_no or "")
         for h, title, first, last in session.execute(
-            select(Household, Person.title, Person.first_name, Person.last_name).join(
-                Person, Person.id == Household.head_id))
+            select(Household, col(Person.title), col(Person.first_name), col(Person.last_name)).join(
+                Person, col(Person.id) == Household.head_id))
     ]
     funds = list(session.scalars(select(Fund)))
     for fund in funds:

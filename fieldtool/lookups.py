@@ -12,18 +12,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from fieldtool import loanbook
+from fieldtool import lending, loanbook, repayments
 from fieldtool.ledger import LoanState
 from fieldtool.loanbook import LoanInfo
 from fieldtool.models import BorrowingGroup, ChangeLog, Fund, Instalment, Loan, Payment, PreventCheck, Village
-
-
-def loan_payments(session: Session, loan_id: str) -> list[Payment]:
-    """Every payment event of a loan (reversals too), in the order they were paid and recorded."""
-    return list(session.scalars(
-        select(Payment).where(Payment.loan_id == loan_id).order_by(Payment.paid_on, Payment.recorded_at)
-    ))
+from fieldtool.vocabulary import Stage
 
 
 @dataclass
@@ -36,20 +31,20 @@ class LoanCard:
     on: date
     payments: list[Payment]
     checklist: list[PreventCheck]
-    timeline: list[tuple[date, str]]
+    timeline: list[tuple[date, Stage]]
 
 
 def loan_card(session: Session, loan_ref: str, on: date) -> LoanCard:
     """The loan `loan_ref` (its id, first characters or agreement number) as it stands on `on`."""
-    loan = loanbook.get_loan(session, loan_ref)
+    loan = lending.get_loan(session, loan_ref)
     return LoanCard(
         loan=loan,
         info=loanbook.loan_infos(session, [loan.id])[loan.id],
         state=loanbook.load_states(session, on, [loan.id])[loan.id],
         on=on,
-        payments=loan_payments(session, loan.id),
-        checklist=loanbook.prevent_checklist(session, loan.id),
-        timeline=loanbook.stage_timeline(session, loan.id, on),
+        payments=repayments.loan_payments(session, loan.id),
+        checklist=lending.prevent_checklist(session, loan.id),
+        timeline=lending.stage_timeline(session, loan.id, on),
     )
 
 
@@ -59,7 +54,7 @@ def funds(session: Session) -> list[Fund]:
 
 def villages(session: Session) -> list[Village]:
     """The villages by หมู่ที่."""
-    return list(session.scalars(select(Village).order_by(Village.moo)))
+    return list(session.scalars(select(Village).order_by(col(Village.moo))))
 
 
 def groups(session: Session) -> list[BorrowingGroup]:
@@ -68,12 +63,13 @@ def groups(session: Session) -> list[BorrowingGroup]:
 
 def latest_changes(session: Session, limit: int, record_id: str | None = None) -> list[ChangeLog]:
     """The newest `limit` change-log entries (of one record), newest first."""
-    q = select(ChangeLog).order_by(ChangeLog.at.desc(), ChangeLog.seq.desc()).limit(limit)
+    q = select(ChangeLog).order_by(col(ChangeLog.at).desc(), col(ChangeLog.seq).desc()).limit(limit)
     if record_id:
-        q = q.where(ChangeLog.record_id == record_id)
+        q = q.where(col(ChangeLog.record_id) == record_id)
     return list(session.scalars(q))
 
 
 def instalment_count(session: Session, schedule_id: str) -> int:
     """How many instalments a schedule has."""
-    return session.scalar(select(func.count()).select_from(Instalment).where(Instalment.schedule_id == schedule_id))
+    q = select(func.count()).select_from(Instalment).where(col(Instalment.schedule_id) == schedule_id)
+    return session.scalar(q) or 0

@@ -3,6 +3,13 @@
 Every row that can leave the laptop has a globally unique id made offline (uuid4 text), money is integer
 satang, dates are Gregorian `date`s. Payments and the change log are append-only (enforced by triggers
 made in the migrations, and by the change-log hook in `fieldtool.changelog`).
+
+Why one module of some 500 lines: it is the schema, and nothing else. Each table sits beside the tables its
+foreign keys name, in the order the migrations made them, so a change to the schema is read and reviewed in
+one place against db/migrations/versions; Alembic's comparison (db/migrations/env.py) and every reader of a
+table import it whole. Split by noun, the parts would still have to be imported together for any of them to
+work, and a foreign key would point into another file. The rules about these rows live in the feature
+modules (ledger, reminders, plans …), not here.
 """
 
 from __future__ import annotations
@@ -263,7 +270,7 @@ class LetterRecord(SQLModel, table=True):
     # Everything the letter printed (fieldtool.letter_content, as JSON), frozen when it was issued: a
     # reprint draws this again. "" for letters issued before migration 0007.
     content: str = ""
-    delivery: str = ""  # hand | post | registered (fieldtool.letters.Delivery); "" before 0007
+    delivery: str = ""  # hand | post | registered (fieldtool.vocabulary.Delivery); "" before 0007
     corrects_id: str | None = Field(default=None, foreign_key="letter_record.id")  # the letter it replaces
 
 

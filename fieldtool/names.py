@@ -18,7 +18,7 @@ _TITLE_FORMS = (
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
-def clean(text) -> str:
+def clean(text: object) -> str:
     """Zero-width characters gone, every run of spaces (also non-breaking ones) one space."""
     return " ".join(str(text or "").translate(_INVISIBLE).split())
 

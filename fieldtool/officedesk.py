@@ -9,13 +9,16 @@ JSON. The command line and the office window both read from here, so they always
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from fieldtool import history
+from fieldtool import change_words, history
+from fieldtool.district_areas import subdistrict_label
 from fieldtool.models import (
     ChangeLog,
     Instalment,
@@ -25,16 +28,18 @@ from fieldtool.models import (
     SyncConflict,
     SyncKey,
 )
-from fieldtool.sync import device_gaps
+from fieldtool.sync.office import device_gaps
+from fieldtool.text import Text
 from fieldtool.thai import InputError, format_time
+from fieldtool.vocabulary import ConflictStatus
 
 
 def table_label(table: str, english: bool = False) -> str:
-    return history.kind_label(table).in_language("en" if english else "th")
+    return change_words.kind_label(table).in_language("en" if english else "th")
 
 
 def field_label(name: str, english: bool = False) -> str:
-    return history.field_label(name).in_language("en" if english else "th")
+    return change_words.field_label(name).in_language("en" if english else "th")
 
 
 @dataclass
@@ -52,15 +57,18 @@ class ConflictItem:
     other: object
     other_officer: str
     other_at: datetime
-    status: str  # open | kept | took_other
+    status: ConflictStatus
     resolved_at: datetime | None
     resolved_by: str
     chosen_words: str = ""  # the values as people read them: names for ids, baht, BE dates
     other_words: str = ""
 
+    def __post_init__(self) -> None:
+        self.status = ConflictStatus(self.status)  # as stored, the code: a member from here on
+
     @property
     def taken_other(self) -> bool:
-        return self.status == "took_other"
+        return self.status is ConflictStatus.TOOK_OTHER
 
     @property
     def in_use(self) -> object:
@@ -89,32 +97,28 @@ class ConflictItem:
     def text(self) -> str:
         """The conflict on one line, as the command line prints it: the record, the field, the value in use
         and the one it replaced, with who and when (Thailand's time)."""
-        field = history.field_label(self.field).th
+        field = change_words.field_label(self.field).th
         use, other = self.in_use_by, self.not_used_by
         line = (f"{self.record} – {field}: ใช้ {self.in_use_words} ({use[0] or '-'}, {format_time(use[1], zone=True)})"
                 f" แทน {self.not_used_words} ({other[0] or '-'}, {format_time(other[1], zone=True)})")
-        if self.status != "open":
-            line += f" [ตัดสินแล้ว: {CONFLICT_STATUS[self.status]}]"
+        if self.status is not ConflictStatus.OPEN:
+            line += f" [ตัดสินแล้ว: {self.status.label.th}]"
         return line
 
 
-# A conflict's state in Thai (English in the office window's strings, "office.conflicts.status.<code>").
-CONFLICT_STATUS = {"open": "รอตรวจ", "kept": "ใช้ค่าเดิมต่อ", "took_other": "ใช้อีกค่า"}
-
-
-def conflict_items(s: Session, include_resolved: bool = False, ids: list[str] | None = None) -> list[ConflictItem]:
+def conflict_items(s: Session, include_resolved: bool = False, ids: Sequence[str] | None = None) -> list[ConflictItem]:
     """The conflicts still open (or all, or those of `ids`), oldest first, in words."""
-    q = select(SyncConflict).order_by(SyncConflict.chosen_at, SyncConflict.id)
+    q = select(SyncConflict).order_by(col(SyncConflict.chosen_at), col(SyncConflict.id))
     if ids is not None:
-        q = q.where(SyncConflict.id.in_(ids))
+        q = q.where(col(SyncConflict.id).in_(ids))
     elif not include_resolved:
-        q = q.where(SyncConflict.status == "open")
+        q = q.where(col(SyncConflict.status) == ConflictStatus.OPEN)
     rows = list(s.scalars(q))
     values = [(json.loads(c.chosen_value), json.loads(c.other_value)) for c in rows]
     words = history.field_words(s, [(c.table_name, c.record_id, c.field, list(v)) for c, v in zip(rows, values, strict=True)])
     return [ConflictItem(
         c.id, c.table_name, c.record_id, c.field, record, chosen, c.chosen_officer, c.chosen_at, other,
-        c.other_officer, c.other_at, c.status, c.resolved_at, c.resolved_by, chosen_words, other_words)
+        c.other_officer, c.other_at, ConflictStatus(c.status), c.resolved_at, c.resolved_by, chosen_words, other_words)
         for c, (chosen, other), (record, (chosen_words, other_words)) in zip(rows, values, words, strict=True)]
 
 
@@ -141,11 +145,12 @@ class DeviceItem:
 def device_items(s: Session) -> list[DeviceItem]:
     items = []
     names = subdistrict_names(s)
-    keys = s.scalars(select(SyncKey).where(SyncKey.role == "officer").order_by(SyncKey.area_code, SyncKey.officer))
+    keys = s.scalars(select(SyncKey).where(col(SyncKey.role) == "officer")
+                     .order_by(col(SyncKey.area_code), col(SyncKey.officer)))
     for key in keys:
-        last = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field",
-                                                  SyncBundle.source_device == key.device_id)
-                         .order_by(SyncBundle.bundle_seq.desc())).first()
+        last = s.scalars(select(SyncBundle).where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field",
+                                                  col(SyncBundle.source_device) == key.device_id)
+                         .order_by(col(SyncBundle.bundle_seq).desc())).first()
         gap = device_gaps(s, key.device_id)
         items.append(DeviceItem(key.device_id, key.officer, key.area_code, area_text(key.area_code, names), key.key_id, key.enrolled_at,
                                 last.bundle_seq if last else None, last.processed_at if last else None,
@@ -155,9 +160,8 @@ def device_items(s: Session) -> list[DeviceItem]:
 
 def subdistrict_names(s: Session) -> dict[str, str]:
     """Subdistrict code -> "ต.โนนกลาง" for every subdistrict the office has heard of."""
-    from fieldtool.district import subdistrict_label
-
-    return {code: subdistrict_label(name) for code, name in s.execute(select(Subdistrict.code, Subdistrict.name))}
+    rows = s.execute(select(col(Subdistrict.code), col(Subdistrict.name)))
+    return {code: subdistrict_label(name) for code, name in rows}
 
 
 def area_text(code: str, names: dict[str, str]) -> str:
@@ -183,8 +187,8 @@ class BundleItem:
 def received_bundles(s: Session, limit: int = 500) -> list[BundleItem]:
     """Field bundles received here, the latest first."""
     names = subdistrict_names(s)
-    q = (select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field")
-         .order_by(SyncBundle.processed_at.desc(), SyncBundle.bundle_seq.desc()).limit(limit))
+    q = (select(SyncBundle).where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field")
+         .order_by(col(SyncBundle.processed_at).desc(), col(SyncBundle.bundle_seq).desc()).limit(limit))
     return [BundleItem(b.officer, area_text(b.area_code, names), b.bundle_seq, b.full, b.seq_from, b.seq_to,
                        b.entries, b.entries_new, b.processed_at, b.file_name) for b in s.scalars(q)]
 
@@ -222,20 +226,21 @@ class DoubleRestructure:
 
 def double_restructures(s: Session) -> list[DoubleRestructure]:
     doubled = s.execute(
-        select(Schedule.loan_id, Schedule.version).group_by(Schedule.loan_id, Schedule.version)
-        .having(func.count() > 1).order_by(Schedule.loan_id, Schedule.version)
+        select(col(Schedule.loan_id), col(Schedule.version)).group_by(col(Schedule.loan_id), col(Schedule.version))
+        .having(func.count() > 1).order_by(col(Schedule.loan_id), col(Schedule.version))
     ).all()
     loans = history.field_words(s, [("loan", loan_id, "", []) for loan_id, _v in doubled])
     out = []
     for (loan_id, version), (loan, _values) in zip(doubled, loans, strict=True):
         choices = []
-        for sched in s.scalars(select(Schedule).where(Schedule.loan_id == loan_id, Schedule.version == version)
-                               .order_by(Schedule.created_at, Schedule.id)):
-            made = s.execute(select(ChangeLog.officer, ChangeLog.at).where(
-                ChangeLog.table_name == "schedule", ChangeLog.record_id == sched.id, ChangeLog.action == "insert")).first()
-            insts = s.execute(select(func.count(), func.min(Instalment.due_date),
-                                     func.sum(Instalment.principal_satang + Instalment.interest_satang))
-                              .where(Instalment.schedule_id == sched.id)).one()
+        for sched in s.scalars(select(Schedule).where(col(Schedule.loan_id) == loan_id, col(Schedule.version) == version)
+                               .order_by(col(Schedule.created_at), col(Schedule.id))):
+            made = s.execute(select(col(ChangeLog.officer), col(ChangeLog.at)).where(
+                col(ChangeLog.table_name) == "schedule", col(ChangeLog.record_id) == sched.id,
+                col(ChangeLog.action) == "insert")).first()
+            insts = s.execute(select(func.count(), func.min(col(Instalment.due_date)),
+                                     func.sum(col(Instalment.principal_satang) + col(Instalment.interest_satang)))
+                              .where(col(Instalment.schedule_id) == sched.id)).one()
             choices.append(ScheduleChoice(sched.id, sched.effective_from, sched.reason, made.officer if made else "",
                                           made.at if made else None, insts[0], insts[1], int(insts[2] or 0)))
         out.append(DoubleRestructure(loan_id, loan, version, choices))
@@ -250,16 +255,16 @@ def keep_schedule(s: Session, schedule_id: str) -> tuple[Schedule, int]:
     """
     kept = s.get(Schedule, schedule_id) if schedule_id else None
     if kept is None and schedule_id and len(schedule_id) >= 6:
-        found = s.scalars(select(Schedule).where(Schedule.id.like(f"{schedule_id}%"))).all()
+        found = s.scalars(select(Schedule).where(col(Schedule.id).like(f"{schedule_id}%"))).all()
         kept = found[0] if len(found) == 1 else None
     if kept is None:
-        raise InputError(f"ไม่พบตารางผ่อนชำระ {schedule_id[:8]} (no such repayment schedule)")
-    others = s.scalars(select(Schedule).where(Schedule.loan_id == kept.loan_id, Schedule.version == kept.version,
-                                              Schedule.id != kept.id)).all()
+        raise InputError(Text(f"ไม่พบตารางผ่อนชำระ {schedule_id[:8]}", "no such repayment schedule"))
+    others = s.scalars(select(Schedule).where(col(Schedule.loan_id) == kept.loan_id,
+                                              col(Schedule.version) == kept.version, col(Schedule.id) != kept.id)).all()
     if not others:
-        raise InputError("สัญญานี้มีตารางผ่อนชำระฉบับนี้เพียงฉบับเดียวแล้ว (this loan has only this schedule now)")
+        raise InputError(Text("สัญญานี้มีตารางผ่อนชำระฉบับนี้เพียงฉบับเดียวแล้ว", "this loan has only this schedule now"))
     for other in others:
-        for inst in s.scalars(select(Instalment).where(Instalment.schedule_id == other.id)):
+        for inst in s.scalars(select(Instalment).where(col(Instalment.schedule_id) == other.id)):
             s.delete(inst)
         s.flush()
         s.delete(other)

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session
+from sqlmodel import col
 
 from fieldtool.limits import NAME, check_text
 from fieldtool.models import (
@@ -30,7 +31,13 @@ from fieldtool.text import Text
 from fieldtool.thai import InputError, to_arabic_digits
 
 CODE_LENGTHS = {"province": 2, "district": 4, "subdistrict": 6, "village": 8}
-_LEVEL_TH = {"province": "จังหวัด", "district": "อำเภอ", "subdistrict": "ตำบล", "village": "หมู่บ้าน"}
+# What each level is called in a sentence.
+_LEVEL = {
+    "province": Text("จังหวัด", "province"),
+    "district": Text("อำเภอ", "district"),
+    "subdistrict": Text("ตำบล", "subdistrict"),
+    "village": Text("หมู่บ้าน", "village"),
+}
 _PREFIXES = {"province": ("จังหวัด", "จ."), "district": ("อำเภอ", "อ."), "subdistrict": ("ตำบล", "ต.")}
 MAX_MOO = 99
 
@@ -51,23 +58,23 @@ def place_name(level: str, text: str) -> str:
 
 def check_code(level: str, code: str, parent: str = "") -> str:
     digits = to_arabic_digits(clean_name(code)).replace(" ", "")
-    n = CODE_LENGTHS[level]
+    n, called = CODE_LENGTHS[level], _LEVEL[level]
     if not re.fullmatch(f"[0-9]{{{n}}}", digits):
-        raise InputError(Text(f"รหัส{_LEVEL_TH[level]}ต้องเป็นตัวเลข {n} หลัก: {code}",
-                              f"a {level} code has {n} digits: {code}"))
+        raise InputError(Text(f"รหัส{called.th}ต้องเป็นตัวเลข {n} หลัก: {code}",
+                              f"a {called.en} code has {n} digits: {code}"))
     if parent and not digits.startswith(parent):
         raise InputError(Text(
-            f"รหัส{_LEVEL_TH[level]} {digits} ต้องขึ้นต้นด้วยรหัสที่อยู่เหนือขึ้นไป {parent}",
-            f"the {level} code {digits} must begin with its parent's code {parent}",
+            f"รหัส{called.th} {digits} ต้องขึ้นต้นด้วยรหัสที่อยู่เหนือขึ้นไป {parent}",
+            f"the {called.en} code {digits} must begin with its parent's code {parent}",
         ))
     return digits
 
 
 def _need_name(level: str, name: str) -> str:
-    name = place_name(level, name)
+    name, called = place_name(level, name), _LEVEL[level]
     if not name:
-        raise InputError(Text(f"ต้องระบุชื่อ{_LEVEL_TH[level]}", f"the {level} needs a name"))
-    return check_text(name, Text(f"ชื่อ{_LEVEL_TH[level]}", f"the {level}'s name"), NAME)
+        raise InputError(Text(f"ต้องระบุชื่อ{called.th}", f"the {called.en} needs a name"))
+    return check_text(name, Text(f"ชื่อ{called.th}", f"the {called.en}'s name"), NAME)
 
 
 # --- the place hierarchy ---------------------------------------------------------------------------
@@ -83,7 +90,7 @@ class Place:
     subdistrict_code: str
     subdistrict: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "province": {"code": self.province_code, "name": self.province},
             "district": {"code": self.district_code, "name": self.district},
@@ -98,8 +105,10 @@ def own_subdistrict(session: Session) -> Subdistrict | None:
 
 def current_place(session: Session) -> Place | None:
     sub = own_subdistrict(session)
-    if sub is None:
-        return None
+    return None if sub is None else _place_of(session, sub)
+
+
+def _place_of(session: Session, sub: Subdistrict) -> Place:
     dist = session.get(District, sub.district_id)
     prov = session.get(Province, dist.province_id) if dist else None
     return Place(
@@ -110,7 +119,7 @@ def current_place(session: Session) -> Place | None:
 
 def office_district_code(session: Session) -> str:
     """The district code of the office key this laptop trusts, or "" when none is trusted yet."""
-    key = session.scalars(select(SyncKey).where(SyncKey.role == "office")).first()
+    key = session.scalars(select(SyncKey).where(col(SyncKey.role) == "office")).first()
     return key.area_code if key else ""
 
 
@@ -142,7 +151,7 @@ def set_place(
         return new_place(session, (prov_code, prov_name), (dist_code, dist_name), (sub_code, sub_name))
     if sub.code != sub_code:
         villages = session.execute(
-            select(func.count()).select_from(Village).where(Village.subdistrict_id == sub.id)
+            select(func.count()).select_from(Village).where(col(Village.subdistrict_id) == sub.id)
         ).scalar()
         if villages:
             raise InputError(Text(
@@ -151,32 +160,37 @@ def set_place(
                 "one laptop serves one subdistrict",
             ))
     dist = session.get(District, sub.district_id)
-    prov = session.get(Province, dist.province_id)
+    prov = session.get(Province, dist.province_id) if dist else None
+    if dist is None or prov is None:
+        raise InputError(Text(f"ไม่พบอำเภอหรือจังหวัดของตำบล{sub.name} ({sub.code})",
+                              f"the district or province of subdistrict {sub.name} ({sub.code}) is missing"))
     # Corrections change the rows in place (recorded as updates), so nothing is left hanging.
     prov.code, prov.name = prov_code, prov_name
     dist.code, dist.name = dist_code, dist_name
     sub.code, sub.name = sub_code, sub_name
     session.flush()
-    return current_place(session)
+    return _place_of(session, sub)
 
 
-def new_place(session: Session, province, district, subdistrict) -> Place:
+def new_place(
+    session: Session, province: tuple[str, str], district: tuple[str, str], subdistrict: tuple[str, str]
+) -> Place:
     """Make the place rows (or find them by code) and make the subdistrict this laptop's."""
-    prov = session.scalars(select(Province).where(Province.code == province[0])).first()
+    prov = session.scalars(select(Province).where(col(Province.code) == province[0])).first()
     if prov is None:
         prov = Province(code=province[0], name=province[1])
         session.add(prov)
-    dist = session.scalars(select(District).where(District.code == district[0])).first()
+    dist = session.scalars(select(District).where(col(District.code) == district[0])).first()
     if dist is None:
         dist = District(code=district[0], name=district[1], province_id=prov.id)
         session.add(dist)
-    sub = session.scalars(select(Subdistrict).where(Subdistrict.code == subdistrict[0])).first()
+    sub = session.scalars(select(Subdistrict).where(col(Subdistrict.code) == subdistrict[0])).first()
     if sub is None:
         sub = Subdistrict(code=subdistrict[0], name=subdistrict[1], district_id=dist.id)
         session.add(sub)
     set_setting(session, "subdistrict_id", sub.id)
     session.flush()
-    return current_place(session)
+    return _place_of(session, sub)
 
 
 def _require_place(session: Session) -> Subdistrict:
@@ -190,7 +204,7 @@ def _require_place(session: Session) -> Subdistrict:
 # --- villages ----------------------------------------------------------------------------------------
 
 
-def parse_moo(text) -> int:
+def parse_moo(text: object) -> int:
     """หมู่ที่ as typed: 3, "๓", "ม.3", "หมู่ 3", "หมู่ที่ 3", 3.0 from a spreadsheet."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         if float(text).is_integer():
@@ -223,7 +237,7 @@ def add_village(session: Session, moo: int, name: str, code: str | None = None) 
                 f"village code {code} does not fit หมู่ที่ {moo} of this subdistrict (it should be {expected})",
             ))
     existing = session.scalars(
-        select(Village).where(Village.subdistrict_id == sub.id, Village.moo == moo)
+        select(Village).where(col(Village.subdistrict_id) == sub.id, col(Village.moo) == moo)
     ).first()
     if existing is not None:
         raise InputError(Text(f"มีหมู่ที่ {moo} ({existing.name}) แล้ว",
@@ -234,12 +248,12 @@ def add_village(session: Session, moo: int, name: str, code: str | None = None) 
     return village
 
 
-def find_village(session: Session, ref) -> Village:
+def find_village(session: Session, ref: object) -> Village:
     """A village of this laptop by หมู่ที่, name, 8-digit code or id."""
     sub = own_subdistrict(session)
     q = select(Village)
     if sub is not None:
-        q = q.where(Village.subdistrict_id == sub.id)
+        q = q.where(col(Village.subdistrict_id) == sub.id)
     villages = session.scalars(q).all()
     text = clean_name(str(ref or ""))
     found = [v for v in villages if v.id == text or v.code == to_arabic_digits(text)]
@@ -256,7 +270,7 @@ def find_village(session: Session, ref) -> Village:
     return found[0]
 
 
-def rename_village(session: Session, ref, name: str) -> Village:
+def rename_village(session: Session, ref: object, name: str) -> Village:
     village = find_village(session, ref)
     village.name = _need_name("village", name)
     session.flush()
@@ -273,23 +287,24 @@ class VillageView:
     groups: int
     people: int
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"id": self.id, "code": self.code, "moo": self.moo, "name": self.name,
                 "households": self.households, "groups": self.groups, "people": self.people}
 
 
 def village_views(session: Session) -> list[VillageView]:
     sub = own_subdistrict(session)
-    q = select(Village).order_by(Village.moo)
+    q = select(Village).order_by(col(Village.moo))
     if sub is not None:
-        q = q.where(Village.subdistrict_id == sub.id)
+        q = q.where(col(Village.subdistrict_id) == sub.id)
 
-    def counts(model, column) -> dict[str, int]:
-        return dict(session.execute(select(column, func.count()).select_from(model).group_by(column)).all())
+    def counts(village_id: Mapped[str] | Mapped[str | None]) -> dict[str | None, int]:
+        """How many rows of one table each village has."""
+        return dict(session.execute(select(village_id, func.count()).group_by(village_id)).all())
 
-    households = counts(Household, Household.village_id)
-    groups = counts(BorrowingGroup, BorrowingGroup.village_id)
-    people = counts(Person, Person.village_id)
+    households = counts(col(Household.village_id))
+    groups = counts(col(BorrowingGroup.village_id))
+    people = counts(col(Person.village_id))
     return [
         VillageView(v.id, v.code, v.moo, v.name, households.get(v.id, 0), groups.get(v.id, 0), people.get(v.id, 0))
         for v in session.scalars(q)

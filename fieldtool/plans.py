@@ -9,15 +9,17 @@ puts into its development plans.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from fieldtool.households import DIMENSIONS, get_household, households_with_heads
+from fieldtool.households import get_household, households_with_heads
 from fieldtool.limits import ACCOUNT, LINE, NOTE, check_amount, check_day, check_day_or_none, check_text
-from fieldtool.loanbook import now_utc, officer_of
+from fieldtool.loanbook import now_utc, officer_of, village_label
 from fieldtool.models import (
     ActionNote,
     Household,
@@ -29,6 +31,7 @@ from fieldtool.models import (
 )
 from fieldtool.text import Text
 from fieldtool.thai import InputError, parse_baht, parse_date
+from fieldtool.vocabulary import ActionStatus, Dimension, HouseholdStatus
 
 PARTS = {
     "attitude": ("ทัศนคติ", "Attitude"),
@@ -36,8 +39,7 @@ PARTS = {
     "resources": ("ทรัพยากร", "Resources"),
     "way_out": ("ทางออก", "Way out"),
 }
-ACTION_STATUSES = {"planned": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว", "dropped": "ยกเลิก"}
-OPEN_STATUSES = ("planned", "in_progress")
+OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
 @dataclass
@@ -48,7 +50,7 @@ class ActionInput:
     due_on: date | None = None
     resources: str = ""
     budget_satang: int = 0
-    status: str = "planned"
+    status: str = ActionStatus.PLANNED
     carried_from_id: str | None = None
 
 
@@ -66,54 +68,60 @@ def plan_from_json(raw: object, today: date) -> PlanInput:
     the rest. Shape: {"made_on", "findings": {part: text}, "actions": [{"part", "what", "helper", "due_on",
     "resources", "budget" (baht), "status"}], "decision", "participants"}; "made_on" missing is `today`."""
     if not isinstance(raw, dict):
-        raise InputError("ไฟล์แผนต้องเป็นออบเจกต์ JSON (the plan file must be a JSON object)")
+        raise InputError(Text("ไฟล์แผนต้องเป็นออบเจกต์ JSON", "the plan file must be a JSON object"))
     findings, listed = raw.get("findings", {}), raw.get("actions", [])
     if not isinstance(findings, dict) or not isinstance(listed, list):
-        raise InputError("findings ต้องเป็นออบเจกต์และ actions เป็นรายการ (findings must be an object, actions a list)")
+        raise InputError(Text("findings ต้องเป็นออบเจกต์และ actions เป็นรายการ", "findings must be an object, actions a list"))
     actions = []
     for a in listed:
         if not isinstance(a, dict):
-            raise InputError("กิจกรรมในแผนต้องเป็นออบเจกต์ JSON (each action must be a JSON object)")
+            raise InputError(Text("กิจกรรมในแผนต้องเป็นออบเจกต์ JSON", "each action must be a JSON object"))
         actions.append(ActionInput(
             part=_plan_text(a, "part"), what=_plan_text(a, "what"), helper=_plan_text(a, "helper"),
             due_on=_plan_day(a, "due_on") if a.get("due_on") else None,
             resources=_plan_text(a, "resources"),
             budget_satang=parse_baht(str(a["budget"])) if a.get("budget") else 0,
-            status=_plan_text(a, "status") or "planned",
+            status=_plan_text(a, "status") or ActionStatus.PLANNED,
         ))
     return PlanInput(made_on=_plan_day(raw, "made_on") or today,
                      findings={part: _plan_text(findings, part) for part in findings}, actions=actions,
                      decision=_plan_text(raw, "decision"), participants=_plan_text(raw, "participants"))
 
 
-def _plan_day(obj: dict, key: str) -> date | None:
+def _plan_day(obj: Mapping[str, object], key: str) -> date | None:
     text = _plan_text(obj, key)
     return check_day(parse_date(text), Text("วันที่", "the date")) if text else None
 
 
-def _plan_text(obj: dict, key: str) -> str:
+def _plan_text(obj: Mapping[str, object], key: str) -> str:
     """A value of the plan file that must be text (or missing)."""
     value = obj.get(key, "")
     if value is None or isinstance(value, str):
         return value or ""
-    raise InputError(f"ค่า {key} ในไฟล์แผนต้องเป็นข้อความ ({key} in the plan file must be text)")
+    raise InputError(Text(f"ค่า {key} ในไฟล์แผนต้องเป็นข้อความ", f"{key} in the plan file must be text"))
 
 
 def _check(data: PlanInput) -> None:
     unknown = [p for p in data.findings if p not in PARTS] + [a.part for a in data.actions if a.part not in PARTS]
     if unknown:
-        raise InputError(f"ส่วนของแผนไม่ถูกต้อง: {', '.join(unknown)} (plan parts are {', '.join(PARTS)})")
+        raise InputError(Text(f"ส่วนของแผนไม่ถูกต้อง: {', '.join(unknown)}", f"plan parts are {', '.join(PARTS)}"))
     for a in data.actions:
         if not a.what.strip():
-            raise InputError("กิจกรรมต้องระบุว่าจะทำอะไร (every action needs a 'what')")
-        if a.status not in ACTION_STATUSES:
-            raise InputError(f"สถานะกิจกรรมไม่ถูกต้อง: {a.status} (status must be one of {', '.join(ACTION_STATUSES)})")
+            raise InputError(Text("กิจกรรมต้องระบุว่าจะทำอะไร", "every action needs a 'what'"))
+        _check_status(a.status)
         if a.budget_satang < 0:
-            raise InputError("งบประมาณติดลบไม่ได้ (a budget cannot be negative)")
+            raise InputError(Text("งบประมาณติดลบไม่ได้", "a budget cannot be negative"))
         _check_action_bounds(a)
     _check_plan_bounds(data)
     if not any(v.strip() for v in data.findings.values()) and not data.actions and not data.decision.strip():
-        raise InputError("แผนว่างเปล่า บันทึกสิ่งที่พบหรือกิจกรรมอย่างน้อยหนึ่งอย่าง (the plan is empty)")
+        raise InputError(Text("แผนว่างเปล่า บันทึกสิ่งที่พบหรือกิจกรรมอย่างน้อยหนึ่งอย่าง", "the plan is empty"))
+
+
+def _check_status(status: str) -> ActionStatus:
+    known = ActionStatus.parse(status)
+    if known is None:
+        raise InputError(Text(f"สถานะกิจกรรมไม่ถูกต้อง: {status}", f"status must be one of {', '.join(ActionStatus)}"))
+    return known
 
 
 def _check_plan_bounds(data: PlanInput) -> None:
@@ -138,7 +146,7 @@ def save_plan(session: Session, household_id: str, data: PlanInput) -> Household
     _check(data)
     latest = latest_plan(session, household.id)
     if latest and data.made_on < latest.made_on:
-        raise InputError("วันที่ทำแผนต้องไม่ก่อนฉบับล่าสุด (a revision cannot be dated before the latest one)")
+        raise InputError(Text("วันที่ทำแผนต้องไม่ก่อนฉบับล่าสุด", "a revision cannot be dated before the latest one"))
     plan = HouseholdPlan(
         household_id=household.id,
         revision=(latest.revision + 1) if latest else 1,
@@ -156,33 +164,36 @@ def save_plan(session: Session, household_id: str, data: PlanInput) -> Household
         session.add(
             PlanAction(
                 plan_id=plan.id, part=a.part, what=a.what.strip(), helper=a.helper, due_on=a.due_on,
-                resources=a.resources, budget_satang=a.budget_satang, status=a.status, carried_from_id=a.carried_from_id,
+                resources=a.resources, budget_satang=a.budget_satang, status=ActionStatus(a.status).value,
+                carried_from_id=a.carried_from_id,
             )
         )
-    if household.status == "target":
-        household.status = "in_progress"
+    if household.status == HouseholdStatus.TARGET:
+        household.status = HouseholdStatus.IN_PROGRESS.value
     session.flush()
     return plan
 
 
 def latest_plan(session: Session, household_id: str) -> HouseholdPlan | None:
     return session.scalars(
-        select(HouseholdPlan).where(HouseholdPlan.household_id == household_id).order_by(HouseholdPlan.revision.desc())
+        select(HouseholdPlan).where(col(HouseholdPlan.household_id) == household_id)
+        .order_by(col(HouseholdPlan.revision).desc())
     ).first()
 
 
 def plan_revisions(session: Session, household_id: str) -> list[HouseholdPlan]:
     return list(
-        session.scalars(select(HouseholdPlan).where(HouseholdPlan.household_id == household_id).order_by(HouseholdPlan.revision))
+        session.scalars(select(HouseholdPlan).where(col(HouseholdPlan.household_id) == household_id)
+                        .order_by(col(HouseholdPlan.revision)))
     )
 
 
 def as_input(session: Session, plan: HouseholdPlan, made_on: date) -> PlanInput:
     """The plan's content as the starting point of a revision: open actions carry over."""
-    parts = {p.part: p.findings for p in session.scalars(select(PlanPart).where(PlanPart.plan_id == plan.id))}
+    parts = {p.part: p.findings for p in session.scalars(select(PlanPart).where(col(PlanPart.plan_id) == plan.id))}
     actions = [
         ActionInput(a.part, a.what, a.helper, a.due_on, a.resources, a.budget_satang, a.status, carried_from_id=a.id)
-        for a in session.scalars(select(PlanAction).where(PlanAction.plan_id == plan.id))
+        for a in session.scalars(select(PlanAction).where(col(PlanAction.plan_id) == plan.id))
         if a.status in OPEN_STATUSES
     ]
     return PlanInput(made_on=made_on, findings=parts, actions=actions, decision=plan.decision, participants=plan.participants)
@@ -191,9 +202,8 @@ def as_input(session: Session, plan: HouseholdPlan, made_on: date) -> PlanInput:
 def update_action(session: Session, action_id: str, status: str, on: date, note: str = "") -> PlanAction:
     action = session.get(PlanAction, action_id)
     if action is None:
-        raise InputError(f"ไม่พบกิจกรรม {action_id} (no such plan action)")
-    if status not in ACTION_STATUSES:
-        raise InputError(f"สถานะกิจกรรมไม่ถูกต้อง: {status} (status must be one of {', '.join(ACTION_STATUSES)})")
+        raise InputError(Text(f"ไม่พบกิจกรรม {action_id}", "no such plan action"))
+    status = _check_status(status).value
     check_day(on, Text("วันที่", "the date"))
     check_text(note, Text("บันทึกความก้าวหน้า", "the progress note"), NOTE)
     action.status = status
@@ -211,7 +221,7 @@ class ActionView:
     due_on: date | None
     resources: str
     budget_satang: int
-    status: str
+    status: ActionStatus
     notes: list[tuple[date, str, str]]  # (on, status, note), history of carried actions included
     overdue: bool
 
@@ -235,18 +245,20 @@ def plan_view(session: Session, household_id: str, on: date, revision: int | Non
     household = get_household(session, household_id)
     revisions = plan_revisions(session, household.id)
     if not revisions:
-        raise InputError("ครัวเรือนนี้ยังไม่มีแผนพัฒนาครัวเรือน (this household has no plan yet)")
+        raise InputError(Text("ครัวเรือนนี้ยังไม่มีแผนพัฒนาครัวเรือน", "this household has no plan yet"))
     plan = revisions[-1] if revision is None else next((r for r in revisions if r.revision == revision), None)
     if plan is None:
-        raise InputError(f"ไม่มีแผนฉบับที่ {revision} (no revision {revision})")
+        raise InputError(Text(f"ไม่มีแผนฉบับที่ {revision}", f"no revision {revision}"))
     (head,) = households_with_heads(session, [household.id])
     village = session.get(Village, household.village_id)
-    findings = {p.part: p.findings for p in session.scalars(select(PlanPart).where(PlanPart.plan_id == plan.id))}
+    if village is None:
+        raise InputError(Text(f"ไม่พบหมู่บ้าน {household.village_id}", "no such village"))
+    findings = {p.part: p.findings for p in session.scalars(select(PlanPart).where(col(PlanPart.plan_id) == plan.id))}
     actions = []
-    for a in session.scalars(select(PlanAction).where(PlanAction.plan_id == plan.id)):
+    for a in session.scalars(select(PlanAction).where(col(PlanAction.plan_id) == plan.id)):
         actions.append(
             ActionView(
-                a.id, a.part, a.what, a.helper, a.due_on, a.resources, a.budget_satang, a.status,
+                a.id, a.part, a.what, a.helper, a.due_on, a.resources, a.budget_satang, ActionStatus(a.status),
                 _notes(session, a), a.status in OPEN_STATUSES and a.due_on is not None and a.due_on < on,
             )
         )
@@ -255,7 +267,7 @@ def plan_view(session: Session, household_id: str, on: date, revision: int | Non
     return PlanView(
         household_id=household.id,
         head=head.head,
-        village=f"หมู่ที่ {village.moo} {village.name}",
+        village=village_label(village.moo, village.name),
         revision=plan.revision,
         made_on=plan.made_on,
         participants=plan.participants,
@@ -268,13 +280,14 @@ def plan_view(session: Session, household_id: str, on: date, revision: int | Non
 
 
 def _notes(session: Session, action: PlanAction) -> list[tuple[date, str, str]]:
-    chain, seen = [], set()
+    chain: list[str] = []
+    seen: set[str] = set()
     current: PlanAction | None = action
     while current is not None and current.id not in seen:
         seen.add(current.id)
         chain.append(current.id)
         current = session.get(PlanAction, current.carried_from_id) if current.carried_from_id else None
-    rows = session.scalars(select(ActionNote).where(ActionNote.action_id.in_(chain))).all()
+    rows = session.scalars(select(ActionNote).where(col(ActionNote.action_id).in_(chain))).all()
     return sorted((n.noted_on, n.status, n.note) for n in rows)
 
 
@@ -290,7 +303,7 @@ class SummaryAction:
     what: str
     helper: str
     due_on: date | None
-    status: str
+    status: ActionStatus
     budget_satang: int
 
 
@@ -300,35 +313,37 @@ class PlansSummary:
     households_with_plans: int
     due_this_month: list[SummaryAction]
     overdue: list[SummaryAction]
-    needs_by_dimension: dict[str, int]  # households in need, by TPMAP dimension
+    needs_by_dimension: dict[Dimension, int]  # households in need, by TPMAP dimension
     help_by_agency: dict[str, dict[str, int]]  # helper -> {"actions": n, "open": n, "budget_satang": x}
-    status_counts: dict[str, int]
+    status_counts: dict[str, int]  # households by status (stored code)
 
 
 def plans_summary(session: Session, on: date) -> PlansSummary:
     """Actions due this month and overdue, needs by dimension, help requested by agency."""
     latest_rev = (
-        select(HouseholdPlan.household_id, func.max(HouseholdPlan.revision).label("rev"))
-        .group_by(HouseholdPlan.household_id)
+        select(col(HouseholdPlan.household_id), func.max(col(HouseholdPlan.revision)).label("rev"))
+        .group_by(col(HouseholdPlan.household_id))
         .subquery()
     )
     q = (
-        select(PlanAction, HouseholdPlan.household_id)
-        .join(HouseholdPlan, HouseholdPlan.id == PlanAction.plan_id)
-        .join(latest_rev, (latest_rev.c.household_id == HouseholdPlan.household_id) & (latest_rev.c.rev == HouseholdPlan.revision))
+        select(PlanAction, col(HouseholdPlan.household_id))
+        .join(HouseholdPlan, col(HouseholdPlan.id) == col(PlanAction.plan_id))
+        .join(latest_rev, (latest_rev.c.household_id == col(HouseholdPlan.household_id))
+              & (latest_rev.c.rev == col(HouseholdPlan.revision)))
     )
     heads = {h.id: h for h in households_with_heads(session)}
-    villages = {v.id: f"หมู่ที่ {v.moo} {v.name}" for v in session.scalars(select(Village))}
-    due_month, overdue = [], []
+    villages = {v.id: village_label(v.moo, v.name) for v in session.scalars(select(Village))}
+    due_month: list[SummaryAction] = []
+    overdue: list[SummaryAction] = []
     agencies: dict[str, dict[str, int]] = defaultdict(lambda: {"actions": 0, "open": 0, "budget_satang": 0})
-    households = set()
+    households: set[str] = set()
     for a, hid in session.execute(q):
         head = heads.get(hid)
         if head is None or head.village_id not in villages:
             continue  # (a household with no head or no village row has no line in the summary)
         households.add(hid)
         item = SummaryAction(hid, head.head, villages[head.village_id], a.part, a.what, a.helper,
-                             a.due_on, a.status, a.budget_satang)
+                             a.due_on, ActionStatus(a.status), a.budget_satang)
         is_open = a.status in OPEN_STATUSES
         if is_open and a.due_on and (a.due_on.year, a.due_on.month) == (on.year, on.month) and a.due_on >= on:
             due_month.append(item)
@@ -339,15 +354,19 @@ def plans_summary(session: Session, on: date) -> PlansSummary:
             agency["actions"] += 1
             agency["open"] += int(is_open)
             agency["budget_satang"] += a.budget_satang
-    households |= set(session.scalars(select(HouseholdPlan.household_id)))
-    needs = dict.fromkeys(DIMENSIONS, 0)
+    households |= set(session.scalars(select(col(HouseholdPlan.household_id))))
+    needs = dict.fromkeys(Dimension, 0)
     for dimension, count in session.execute(
-        select(HouseholdNeed.dimension, func.count(func.distinct(HouseholdNeed.household_id))).group_by(HouseholdNeed.dimension)
+        select(col(HouseholdNeed.dimension), func.count(func.distinct(col(HouseholdNeed.household_id))))
+        .group_by(col(HouseholdNeed.dimension))
     ):
-        needs[dimension] = count
-    statuses = dict(session.execute(select(Household.status, func.count()).group_by(Household.status)).all())
-    due_month.sort(key=lambda x: (x.due_on, x.village, x.head))
-    overdue.sort(key=lambda x: (x.due_on, x.village, x.head))
+        if (known := Dimension.parse(dimension)) is not None:
+            needs[known] = count
+    statuses = dict(
+        session.execute(select(col(Household.status), func.count()).group_by(col(Household.status))).all()
+    )
+    due_month.sort(key=lambda x: (x.due_on or date.max, x.village, x.head))
+    overdue.sort(key=lambda x: (x.due_on or date.max, x.village, x.head))
     return PlansSummary(
         on=on,
         households_with_plans=len(households),

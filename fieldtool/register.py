@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from fieldtool.households import last_verified_all, stale_records
 from fieldtool.loanbook import bulk_reading, loan_infos, open_states
 from fieldtool.thai import normalize_search, thai_sort_key
+from fieldtool.vocabulary import Stage
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -24,7 +29,7 @@ class RegisterRow:
     fund_id: str
     fund: str
     purpose: str
-    stage: str
+    stage: Stage
     principal_satang: int
     outstanding_satang: int
     arrears_satang: int
@@ -73,14 +78,14 @@ def _register_rows(session: Session, on: date) -> list[RegisterRow]:
                 purpose=info.purpose,
                 stage=stage,
                 principal_satang=info.principal_satang,
-                outstanding_satang=state.outstanding_satang if stage != "prevent" else info.principal_satang,
+                outstanding_satang=state.outstanding_satang if stage is not Stage.PREVENT else info.principal_satang,
                 arrears_satang=state.arrears_satang,
                 days_overdue=state.days_overdue,
                 next_due=nxt.due_date if nxt else None,
                 disbursed_on=info.disbursed_on,
                 search_text=_search_text(" ".join([info.borrower, info.agreement_no, info.village, info.purpose])),
                 last_verified=verified.get(loan_id),
-                stale=loan_id in stale and stage in ("follow", "ask"),
+                stale=loan_id in stale and stage in (Stage.FOLLOW, Stage.ASK),
             )
         )
     return rows
@@ -91,11 +96,11 @@ def _register_rows(session: Session, on: date) -> list[RegisterRow]:
 # 8,000 texts overflow the cache of normalize_search and barely change from one build (each refresh, each day, each
 # filter) to the next.
 _SEARCH_TEXTS: dict[str, str] = {}
-_SORT_KEYS: dict[str, tuple] = {}
+_SORT_KEYS: dict[str, tuple[str, str, str]] = {}
 _KEPT = 100_000
 
 
-def _remembered(kept: dict, fn, text: str):
+def _remembered(kept: dict[str, _T], fn: Callable[[str], _T], text: str) -> _T:
     found = kept.get(text)
     if found is None:
         if len(kept) >= _KEPT:
@@ -108,7 +113,13 @@ def _search_text(text: str) -> str:
     return _remembered(_SEARCH_TEXTS, normalize_search, text)
 
 
-def filter_rows(rows, search="", stage=None, fund=None, village=None) -> list[RegisterRow]:
+def filter_rows(
+    rows: Iterable[RegisterRow],
+    search: str = "",
+    stage: str | None = None,
+    fund: str | None = None,
+    village: str | None = None,
+) -> list[RegisterRow]:
     # search_text is normalised once per row when the register is built; the query once per call
     query = normalize_search(search) if search else ""
     out = []

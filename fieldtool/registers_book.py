@@ -9,11 +9,13 @@ Money stays satang and dates stay `date` here; the writer decides how a cell sho
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fieldtool import funds, places
 from fieldtool.bookimport.values import key_of  # agreement numbers compared as the importer compares them
@@ -92,6 +94,9 @@ class PaymentRow:
     receipt_no: str
 
 
+SheetRow = HouseholdRow | GroupRow | LoanRow | PaymentRow
+
+
 @dataclass(frozen=True)
 class VillageChoice:
     moo: int
@@ -130,9 +135,10 @@ class RegisterBook:
     renumbered: list[tuple[str, str]] = field(default_factory=list)  # (number shared by several loans, written)
     restructured: list[str] = field(default_factory=list)  # agreement numbers of loans with a newer schedule
 
-    def rows(self, sheet_key: str) -> list:
-        return {"households": self.households, "groups": self.groups, "loans": self.loans,
-                "payments": self.payments}[sheet_key]
+    def rows(self, sheet_key: str) -> Sequence[SheetRow]:
+        sheets: dict[str, Sequence[SheetRow]] = {"households": self.households, "groups": self.groups,
+                                                 "loans": self.loans, "payments": self.payments}
+        return sheets[sheet_key]
 
     def counts(self) -> dict[str, int]:
         return {key: len(self.rows(key)) for key in ("households", "groups", "loans", "payments")}
@@ -165,7 +171,7 @@ def _name(p: Person) -> str:
     return person_name(p.title, p.first_name, p.last_name)
 
 
-def _households(session, moo, people) -> list[HouseholdRow]:
+def _households(session: Session, moo: dict[str, int], people: dict[str, Person]) -> list[HouseholdRow]:
     rows = []
     for h in session.scalars(select(Household)):
         head = people[h.head_id]
@@ -174,7 +180,7 @@ def _households(session, moo, people) -> list[HouseholdRow]:
     return sorted(rows, key=lambda r: (r.moo, thai_sort_key(f"{r.first_name} {r.last_name}"), r.national_id))
 
 
-def _groups(session, moo, people, heads: dict[str, str]) -> list[GroupRow]:
+def _groups(session: Session, moo: dict[str, int], people: dict[str, Person], heads: dict[str, str]) -> list[GroupRow]:
     members: dict[str, list[tuple[int, str]]] = {}
     order = {role: i for i, role in enumerate(("vice_chair", "treasurer", "secretary", "committee", "member"))}
     for m in session.scalars(select(GroupMember)):
@@ -205,14 +211,14 @@ def _written_as(people: dict[str, Person], heads: dict[str, str], named: set[str
     def house(pid: str) -> str:
         return clean(heads[pid] if pid in heads else people[pid].house_no)
 
-    def name_key(pid: str) -> tuple:
+    def name_key(pid: str) -> tuple[str | None, str, str]:
         p = people[pid]
         return p.village_id, clean(p.first_name), clean(p.last_name)
 
-    namesakes: dict[tuple, list[str]] = {}
+    namesakes: dict[tuple[str | None, str, str], list[str]] = {}
     for pid in set(heads) | named:
         namesakes.setdefault(name_key(pid), []).append(pid)
-    out = {}
+    out: dict[str, str] = {}
     for pid in named:
         p = people[pid]
         same = namesakes[name_key(pid)]
@@ -231,16 +237,16 @@ def _written_as(people: dict[str, Person], heads: dict[str, str], named: set[str
     return out
 
 
-def _loans(session, book: RegisterBook, moo, people) -> dict[str, str]:
+def _loans(session: Session, book: RegisterBook, moo: dict[str, int], people: dict[str, Person]) -> dict[str, str]:
     """The loan rows; returns loan id -> the agreement number written for it."""
     fund_names = {f.id: f.name for f in session.scalars(select(Fund))}
     households = {h.id: h for h in session.scalars(select(Household))}
     groups = {g.id: g for g in session.scalars(select(BorrowingGroup))}
-    restructured = set(session.scalars(select(Schedule.loan_id).where(Schedule.version > 1)))
+    restructured = set(session.scalars(select(col(Schedule.loan_id)).where(col(Schedule.version) > 1)))
     loans = [loan for loan in session.scalars(select(Loan)) if loan.disbursed_on is not None]
-    book.undisbursed = session.execute(
-        select(func.count()).select_from(Loan).where(Loan.disbursed_on.is_(None))
-    ).scalar()
+    book.undisbursed = session.scalar(
+        select(func.count()).select_from(Loan).where(col(Loan.disbursed_on).is_(None))
+    ) or 0
     shared = Counter(key_of(loan.agreement_no) for loan in loans if clean(loan.agreement_no))
     numbers: dict[str, str] = {}
     for loan in loans:
@@ -259,6 +265,7 @@ def _loans(session, book: RegisterBook, moo, people) -> dict[str, str]:
             group = groups[loan.group_id]
             borrower, village_id = group.name, group.village_id
         else:
+            assert loan.household_id is not None  # a loan's borrower is a group or a household
             household = households[loan.household_id]
             head = people[household.head_id]
             borrower, village_id = head.national_id or _name(head), household.village_id
@@ -268,6 +275,7 @@ def _loans(session, book: RegisterBook, moo, people) -> dict[str, str]:
                 borrower = f"{borrower} (บ้านเลขที่ {house})"
         if loan.id in restructured:
             book.restructured.append(numbers[loan.id])
+        assert loan.disbursed_on is not None  # only loans paid out are books (see `loans`)
         book.loans.append(LoanRow(
             numbers[loan.id], fund_names[loan.fund_id], borrower, moo[village_id], loan.principal_satang,
             loan.rate_bp, loan.instalments, frequency_word(loan.frequency), loan.disbursed_on, loan.first_due,
@@ -280,7 +288,7 @@ def _loans(session, book: RegisterBook, moo, people) -> dict[str, str]:
     return numbers
 
 
-def _payments(session, book: RegisterBook, numbers: dict[str, str]) -> None:
+def _payments(session: Session, book: RegisterBook, numbers: dict[str, str]) -> None:
     payments = session.scalars(select(Payment)).all()
     reversed_ids = {p.reverses_id for p in payments if p.reverses_id}
     book.reversed_payments = len(reversed_ids)

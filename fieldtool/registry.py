@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fieldtool.limits import LINE, NAME, check_text
 from fieldtool.models import (
@@ -19,6 +22,7 @@ from fieldtool.models import (
 )
 from fieldtool.text import Text
 from fieldtool.thai import InputError, validate_national_id, validate_phone
+from fieldtool.vocabulary import HouseholdSource
 
 TITLES = ("นาย", "นาง", "นางสาว")
 
@@ -48,15 +52,17 @@ def setup_subdistrict(
     from fieldtool.places import new_place  # places builds on this module's settings
 
     new_place(session, province, district, subdistrict)
-    return session.get(Subdistrict, setting(session, "subdistrict_id"))
+    sub = session.get(Subdistrict, setting(session, "subdistrict_id"))
+    assert sub is not None  # new_place made it and set it
+    return sub
 
 
 def add_village(session: Session, subdistrict_id: str, moo: int, name: str) -> Village:
     sub = session.get(Subdistrict, subdistrict_id)
     if sub is None:
-        raise InputError(f"ไม่พบตำบล {subdistrict_id} (no such subdistrict)")
+        raise InputError(Text(f"ไม่พบตำบล {subdistrict_id}", "no such subdistrict"))
     if moo < 1:
-        raise InputError("หมู่ที่ต้องเป็นเลขตั้งแต่ 1 (village number must be 1 or more)")
+        raise InputError(Text("หมู่ที่ต้องเป็นเลขตั้งแต่ 1", "village number must be 1 or more"))
     village = Village(code=f"{sub.code}{moo:02d}", moo=moo, name=name, subdistrict_id=sub.id)
     session.add(village)
     session.flush()
@@ -71,15 +77,15 @@ def person_row(
     phone: str = "",
     village_id: str | None = None,
     house_no: str = "",
-) -> dict:
+) -> dict[str, Any]:
     """A new person as a row, checked: a given name, a known title, a valid national ID and phone.
 
     That the national ID is not registered already needs the book: `add_person` asks it, an import's plan
     has checked it for the whole file."""
     if not first_name.strip():
-        raise InputError("ต้องระบุชื่อ (a given name is required)")
+        raise InputError(Text("ต้องระบุชื่อ", "a given name is required"))
     if title and title not in TITLES:
-        raise InputError(f"คำนำหน้าชื่อไม่ถูกต้อง: {title} (title must be one of {', '.join(TITLES)})")
+        raise InputError(Text(f"คำนำหน้าชื่อไม่ถูกต้อง: {title}", f"title must be one of {', '.join(TITLES)}"))
     check_text(first_name.strip(), Text("ชื่อ", "the given name"), NAME)
     check_text(last_name.strip(), Text("นามสกุล", "the family name"), NAME)
     check_house_no(house_no)
@@ -96,10 +102,9 @@ def person_row(
 
 
 def check_national_id_free(session: Session, national_id: str | None) -> None:
-    if national_id and session.scalars(select(Person.id).where(Person.national_id == national_id)).first():
-        raise InputError(
-            f"เลขประจำตัวประชาชน {national_id} มีในทะเบียนแล้ว (national ID {national_id} is already registered)"
-        )
+    if national_id and session.scalars(select(col(Person.id)).where(col(Person.national_id) == national_id)).first():
+        raise InputError(Text(f"เลขประจำตัวประชาชน {national_id} มีในทะเบียนแล้ว",
+                              f"national ID {national_id} is already registered"))
 
 
 def add_person(
@@ -127,7 +132,8 @@ def check_house_no(house_no: str) -> str:
     return check_text(house_no, Text("บ้านเลขที่", "the house number"), LINE)
 
 
-def household_row(village_id: str, head_id: str, house_no: str = "", phone: str = "", source: str = "field") -> dict:
+def household_row(village_id: str, head_id: str, house_no: str = "", phone: str = "",
+                  source: str = HouseholdSource.FIELD) -> dict[str, Any]:
     check_house_no(house_no)
     return {
         "id": new_id(),
@@ -139,15 +145,15 @@ def household_row(village_id: str, head_id: str, house_no: str = "", phone: str 
     }
 
 
-def member_row(household_id: str, person_id: str, relation: str = "") -> dict:
+def member_row(household_id: str, person_id: str, relation: str = "") -> dict[str, Any]:
     return {"id": new_id(), "household_id": household_id, "person_id": person_id, "relation": relation}
 
 
 def add_household(session: Session, village_id: str, head_id: str, house_no: str = "", phone: str = "") -> Household:
     if session.get(Village, village_id) is None:
-        raise InputError(f"ไม่พบหมู่บ้าน {village_id} (no such village)")
+        raise InputError(Text(f"ไม่พบหมู่บ้าน {village_id}", "no such village"))
     if session.get(Person, head_id) is None:
-        raise InputError(f"ไม่พบบุคคล {head_id} (no such person)")
+        raise InputError(Text(f"ไม่พบบุคคล {head_id}", "no such person"))
     row = household_row(village_id, head_id, house_no, phone)
     household = Household(**row)
     session.add(household)
@@ -172,7 +178,7 @@ def add_group(
     committee_member_id: str | None = None,
 ) -> BorrowingGroup:
     if session.get(Village, village_id) is None:
-        raise InputError(f"ไม่พบหมู่บ้าน {village_id} (no such village)")
+        raise InputError(Text(f"ไม่พบหมู่บ้าน {village_id}", "no such village"))
     group = BorrowingGroup(
         name=name, kind=kind, village_id=village_id, chair_id=chair_id, committee_member_id=committee_member_id
     )

@@ -12,64 +12,43 @@ A delivery recorded by mistake is undone by a reversing row, as a payment is by 
 append-only and the office's copy learns of it in the next bundle: kind "undo", reminder id
 "undo:<id of the delivery it cancels>". The cancelled delivery then counts as never made (its reminder opens
 again, its notice counts as missed if its window has closed) and the change log reads it in words.
+
+How each notice window ended (delivered, missed, settled), for the arrears report, is `fieldtool.notices`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from itertools import chain, groupby
-from operator import itemgetter
+from typing import TypeVar
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from fieldtool.funds import DEFAULT_LADDER, ladder_of  # noqa: F401  (DEFAULT_LADDER: callers read it here)
-from fieldtool.ledger import InstalmentState, LoanState, days_paid_up
+from fieldtool.funds import ladder_of
+from fieldtool.ledger import InstalmentState, LoanState
+from fieldtool.lending import get_loan
 from fieldtool.limits import NAME, NOTE, check_day, check_text
-from fieldtool.loanbook import (
-    BookRows,
-    LoanInfo,
-    bulk_reading,
-    get_loan,
-    load_states,
-    loan_infos,
-    officer_of,
-    open_states,
-    read_book,
-)
-from fieldtool.models import Instalment, Loan, Payment, ReminderDelivery
+from fieldtool.loanbook import LoanInfo, bulk_reading, loan_infos, officer_of, open_states
+from fieldtool.models import Instalment, ReminderDelivery
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, format_date_en
-
-NOTICE_OFFSETS = (("notice-30", 30), ("notice-15", 15), ("notice-7", 7))
-NOTICE_TH = {"notice-30": "แจ้งล่วงหน้า 1 เดือน", "notice-15": "แจ้งล่วงหน้า 15 วัน", "notice-7": "แจ้งล่วงหน้า 7 วัน"}
-
-ASK_STEP_TH = {
-    "visit": "ลงพื้นที่ติดตามทวงถาม",
-    "meeting": "ประชุมชี้แจงการชำระหนี้",
-    "relief": "มาตรการช่วยเหลือ/ปรับโครงสร้างหนี้",
-    "partners": "ประสานภาคีเครือข่าย",
-}
+from fieldtool.vocabulary import NOTICE_DAYS, NOTICE_KINDS, AskStep, ContactWay, ReminderKind, Stage
 
 UNDO = "undo"  # the kind of a row that cancels a delivery recorded by mistake
 UNDO_PREFIX = f"{UNDO}:"
 
-DELIVERY_HOW = {
-    "visit": "ลงพื้นที่",
-    "phone": "โทรศัพท์",
-    "letter": "หนังสือ",
-    "line": "ไลน์",
-    "meeting": "ที่ประชุม",
-}
+_Step = TypeVar("_Step")
+Rungs = tuple[tuple[int, AskStep], ...]  # an ask ladder: (days overdue, step), fewest days first
 
 
 @dataclass
 class Reminder:
     id: str
-    kind: str  # notice-30 | notice-15 | notice-7 | ask
-    step: str  # for ask: visit | meeting | relief | partners; for notices the notice kind
+    kind: ReminderKind
+    step: AskStep | ReminderKind  # for an ask task the step of the fund's ladder; for a notice its kind
     loan_id: str
     instalment_id: str
     instalment_no: int
@@ -89,49 +68,38 @@ class Reminder:
         return (self.due_date - on).days
 
 
-@dataclass
-class NoticeOutcome:
-    """How one notice window ended (or stands): for counting delivered and missed notices."""
-
-    reminder_id: str
-    loan_id: str
-    kind: str
-    due_date: date
-    state: str  # open | delivered | missed | settled
-
-
-def ask_rung(ladder, days_overdue: int) -> tuple[int, str] | None:
-    rung = None
+def ask_rung(ladder: Iterable[tuple[int, _Step]], days_overdue: int) -> tuple[int, _Step] | None:
+    rung: tuple[int, _Step] | None = None
     for days, step in sorted(ladder):
         if days_overdue >= days:
             rung = (days, step)
     return rung
 
 
-def notice_days(due: date) -> list[tuple[str, date, date]]:
+def notice_days(due: date) -> list[tuple[ReminderKind, date, date]]:
     """(kind, opens, closes) of every notice of an instalment due on `due`; `closes` is the first day it is shut:
     the day the next notice opens, or the day after the due date."""
-    opens = [(kind, due - timedelta(days=off)) for kind, off in NOTICE_OFFSETS]
+    opens = [(kind, due - timedelta(days=NOTICE_DAYS[kind])) for kind in NOTICE_KINDS]
     return [
         (kind, opened, opens[idx + 1][1] if idx + 1 < len(opens) else due + timedelta(days=1))
         for idx, (kind, opened) in enumerate(opens)
     ]
 
 
-def notice_windows(inst: InstalmentState, disbursed_on: date) -> list[tuple[str, date, date]]:
+def notice_windows(inst: InstalmentState, disbursed_on: date) -> list[tuple[ReminderKind, date, date]]:
     """(kind, opens, closes) of the notices of one instalment; `closes` is the first day it is shut.
 
     A notice that would open before the money was paid out does not apply; the ones after it still close when
-    the next one opens (NOTICE_OFFSETS run from the earliest notice to the latest).
+    the next one opens (NOTICE_KINDS run from the earliest notice to the latest).
     """
     return [w for w in notice_days(inst.due_date) if w[1] >= disbursed_on]
 
 
-def _deliveries(session: Session, loan_ids: list[str] | None) -> dict[str, date]:
+def delivered_days(session: Session, loan_ids: Collection[str] | None) -> dict[str, date]:
     """reminder id -> the day it was delivered, for the deliveries that stand (not undone)."""
-    q = select(ReminderDelivery.id, ReminderDelivery.reminder_id, ReminderDelivery.delivered_on)
+    q = select(col(ReminderDelivery.id), col(ReminderDelivery.reminder_id), col(ReminderDelivery.delivered_on))
     if loan_ids is not None:
-        q = q.where(ReminderDelivery.loan_id.in_(loan_ids))
+        q = q.where(col(ReminderDelivery.loan_id).in_(loan_ids))
     rows = session.execute(q).all()
     undone = {rid.removeprefix(UNDO_PREFIX) for _, rid, _ in rows if rid.startswith(UNDO_PREFIX)}
     delivered: dict[str, date] = {}
@@ -143,38 +111,39 @@ def _deliveries(session: Session, loan_ids: list[str] | None) -> dict[str, date]
     return delivered
 
 
-def reminders_on(session: Session, on: date, loan_ids: list[str] | None = None) -> list[Reminder]:
+def reminders_on(session: Session, on: date, loan_ids: Collection[str] | None = None) -> list[Reminder]:
     """Open notices and open ask tasks on day `on`: the officer's work list for that day."""
     with bulk_reading():
         return _reminders_on(session, on, loan_ids)  # the loans' states are gone by the collector's next pass
 
 
-def _reminders_on(session: Session, on: date, loan_ids: list[str] | None) -> list[Reminder]:
+def _reminders_on(session: Session, on: date, loan_ids: Collection[str] | None) -> list[Reminder]:
     states = open_states(session, on, loan_ids)  # only unpaid instalments make reminders
     infos = loan_infos(session, loan_ids)
-    delivered = _deliveries(session, loan_ids)
+    delivered = delivered_days(session, loan_ids)
     out: list[Reminder] = []
-    ladders: dict = {}
+    ladders: dict[str, Rungs] = {}
     for loan_id, state in states.items():
-        if state.stage in ("prevent", "closed"):
+        if state.stage in (Stage.PREVENT, Stage.CLOSED):
             continue
-        out.extend(_loan_reminders(state, infos[loan_id], delivered, on, ladders))
-    out.sort(key=lambda r: (r.kind != "ask", -r.days_overdue, r.due_date, r.info.village, r.info.borrower))
+        out.extend(loan_reminders(state, infos[loan_id], delivered, on, ladders))
+    out.sort(key=lambda r: (r.kind is not ReminderKind.ASK, -r.days_overdue, r.due_date, r.info.village,
+                            r.info.borrower))
     return out
 
 
 # No notice opens earlier than this before its due date.
-_FIRST_NOTICE = timedelta(days=max(off for _, off in NOTICE_OFFSETS))
+FIRST_NOTICE = timedelta(days=max(NOTICE_DAYS.values()))
 
 
-def _loan_reminders(
-    state: LoanState, info: LoanInfo, delivered: dict[str, date], on: date, ladders: dict | None = None
+def loan_reminders(
+    state: LoanState, info: LoanInfo, delivered: dict[str, date], on: date, ladders: dict[str, Rungs] | None = None
 ) -> list[Reminder]:
     """The open reminders of one loan; `ladders` (ask ladder text -> its rungs in order) is kept by a caller
     that goes through many loans, so each fund's ladder is read once."""
     out = []
-    rungs = None
-    loan_figures = None  # the loan's arrears and days overdue, the same for each of its ask tasks
+    rungs: Rungs | None = None
+    loan_figures = (0, 0)  # the loan's arrears and days overdue, the same for each of its ask tasks
     for inst in state.instalments:
         if inst.is_paid:
             continue
@@ -190,12 +159,12 @@ def _loan_reminders(
             if rid in delivered and delivered[rid] <= on:
                 continue
             out.append(
-                Reminder(rid, "ask", rung[1], state.loan_id, inst.id, inst.no, inst.due_date,
+                Reminder(rid, ReminderKind.ASK, rung[1], state.loan_id, inst.id, inst.no, inst.due_date,
                          inst.due_date + timedelta(days=rung[0]), inst.remaining_satang, days, info,
                          loan_arrears_satang=loan_figures[0], loan_days_overdue=loan_figures[1])
             )
             continue
-        if inst.due_date - _FIRST_NOTICE > on:
+        if inst.due_date - FIRST_NOTICE > on or state.disbursed_on is None:
             continue  # no notice of it has opened yet
         for kind, opened, closes in notice_windows(inst, state.disbursed_on):
             if opened <= on < closes:
@@ -208,11 +177,12 @@ def _loan_reminders(
     return out
 
 
-def _rungs(ladder_text: str, ladders: dict | None) -> tuple[tuple[int, str], ...]:
+def _rungs(ladder_text: str, ladders: dict[str, Rungs] | None) -> Rungs:
+    # the steps were checked against AskStep when the ladder was typed (funds.parse_ladder)
     if ladders is None:
-        return tuple(sorted(ladder_of(ladder_text)))
+        return tuple(sorted((days, AskStep(step)) for days, step in ladder_of(ladder_text)))
     if ladder_text not in ladders:
-        ladders[ladder_text] = tuple(sorted(ladder_of(ladder_text)))
+        ladders[ladder_text] = tuple(sorted((days, AskStep(step)) for days, step in ladder_of(ladder_text)))
     return ladders[ladder_text]
 
 
@@ -226,7 +196,7 @@ def ask_tasks_by_loan(items: list[Reminder]) -> list[Reminder]:
     """
     by_loan: dict[str, list[Reminder]] = {}
     for r in items:
-        if r.kind == "ask":
+        if r.kind is ReminderKind.ASK:
             by_loan.setdefault(r.loan_id, []).append(r)
     out = []
     for tasks in by_loan.values():
@@ -241,132 +211,6 @@ def ask_tasks_by_loan(items: list[Reminder]) -> list[Reminder]:
     return out
 
 
-def notice_outcomes(
-    session: Session, on: date, loan_ids: list[str] | None = None, states: dict[str, LoanState] | None = None
-) -> list[NoticeOutcome]:
-    """Every notice window that has opened by `on`, and how it ended: delivered, missed, settled or open."""
-    if states is None:
-        states = load_states(session, on, loan_ids)
-    delivered = _deliveries(session, loan_ids)
-    followed = _followed_from(session, list(states))
-    return [
-        NoticeOutcome(f"{kind}:{iid}", loan_id, kind, due, result)
-        for loan_id, kind, iid, due, result in _window_results(_instalments_of(states, on, followed), on, delivered)
-    ]
-
-
-def _instalments_of(states: dict[str, LoanState], on: date, followed: dict[str, date]):
-    """What _window_results needs of each instalment of every schedule of the loans paid out by `on`."""
-    for loan_id, state in states.items():
-        if state.disbursed_on is None or state.disbursed_on > on:
-            continue
-        since = followed.get(loan_id)
-        for idx, sched in enumerate(state.schedules):
-            # a schedule replaced by a restructuring has no notices after the new one began
-            ends = state.schedules[idx + 1].effective_from if idx + 1 < len(state.schedules) else None
-            starts = max(state.disbursed_on, sched.effective_from)
-            for inst in sched.instalments:
-                yield loan_id, inst.id, inst.due_date, inst.settled_on, starts, ends, since
-
-
-def _window_results(instalments, on: date, delivered: dict[str, date]):
-    """(loan id, kind, instalment id, due date, result) of every notice window opened by `on`, and how it ended:
-    delivered, settled (paid up before it shut), missed (shut) or open.
-
-    `instalments` are (loan id, instalment id, due date, settled_on, the first day a notice may open (paid out,
-    schedule begun), the day this schedule's notices stop or None, the day the loan was first followed or None).
-    """
-    answered = {rid.partition(":")[2] for rid in delivered}  # instalments with a delivery: few
-    days: dict[date, list] = {}  # due date -> its notices: a district's book has few distinct due dates
-    for loan_id, iid, due, settled_on, starts, ends, since in instalments:
-        windows = days.get(due)
-        if windows is None:
-            windows = days[due] = notice_days(due)
-        for kind, opened, closes in windows:
-            if opened < starts or opened > on or (ends and opened >= ends):
-                continue
-            if since is not None and closes <= since:
-                continue  # its time passed while the loan was kept in the old book
-            done = delivered.get(f"{kind}:{iid}") if iid in answered else None
-            if done is not None and done < closes and done <= on:
-                result = "delivered"
-            elif settled_on is not None and settled_on < closes:
-                result = "settled"
-            elif closes <= on:
-                result = "missed"
-            else:
-                result = "open"
-            yield loan_id, kind, iid, due, result
-
-
-def notice_counts(
-    session: Session, on: date, book: BookRows | None = None, states: dict[str, LoanState] | None = None
-) -> dict[str, int]:
-    """How many notice windows opened by `on` were delivered, missed, settled or are open: `notice_outcomes`
-    of the whole book, counted.
-
-    Plain loans (loanbook.read_book) are counted from their rows: an instalment was paid up on the first day the
-    running sum of the loan's payments reached the running sum of its instalments, which is the day
-    `apply_payments` finds when one schedule takes every payment and none is negative or reversed. The other
-    loans go through the ledger (`states` from open_states already holds them whole).
-    """
-    book = book or read_book(session, on)
-    delivered = _deliveries(session, None)
-    followed = _followed_from(session, [lid for lid, _ in book.loans])
-    odd = [lid for lid, _ in book.loans if lid not in book.plain]
-    if odd and (states is None or any(lid not in states for lid in odd)):
-        states = load_states(session, on, odd)
-    odd_states = {lid: states[lid] for lid in odd} if odd else {}
-    counts = Counter({"delivered": 0, "missed": 0, "settled": 0, "open": 0})
-    counts.update(map(itemgetter(4), _window_results(
-        chain(_plain_instalments(session, book, on, followed), _instalments_of(odd_states, on, followed)),
-        on, delivered,
-    )))
-    return dict(counts)
-
-
-def _plain_instalments(session: Session, book: BookRows, on: date, followed: dict[str, date]):
-    """_window_results' rows of the plain loans paid out by `on`, from the book's rows and the days paid."""
-    day = book.day
-    out_on = {}
-    for lid, disbursed in book.loans:
-        disbursed = day(disbursed)
-        if lid in book.plain and disbursed is not None and disbursed <= on:
-            out_on[book.schedules[lid][0][0]] = lid, disbursed
-    # sums in SQL: what each loan paid on each day up to `on`, day by day
-    paid_q = (
-        select(Payment.loan_id, type_coerce(Payment.paid_on, String), func.sum(Payment.amount_satang))
-        .where(Payment.paid_on <= on)
-        .group_by(Payment.loan_id, Payment.paid_on)
-        .order_by(Payment.loan_id, Payment.paid_on)
-    )
-    paid_days = {lid: [row[1:] for row in rows]
-                 for lid, rows in groupby(session.connection().execute(paid_q).all(), itemgetter(0))}
-    last_due = on + _FIRST_NOTICE  # no notice of an instalment due later has opened
-    if book.instalments and isinstance(book.instalments[0][2], str):
-        last_due = last_due.isoformat()  # due dates read as ISO text compare as the days do: parse only those kept
-    for sid, rows in groupby(book.instalments, itemgetter(5)):
-        loan = out_on.get(sid)
-        if loan is None:
-            continue
-        lid, disbursed = loan
-        _, _, eff, _ = book.plain_schedule(lid)
-        starts, since = max(disbursed, eff), followed.get(lid)
-        rows = list(rows)
-        paid_up = days_paid_up([principal + interest for _, _, _, principal, interest, _ in rows], paid_days.get(lid, ()))
-        for (iid, _, due, _, _, _), settled_on in zip(rows, paid_up, strict=True):
-            if due > last_due:
-                continue
-            yield lid, iid, day(due), day(settled_on), starts, None, since
-
-
-def _followed_from(session: Session, loan_ids: list[str]) -> dict[str, date]:
-    """Loans brought in from an old book: the day the program began following each (few loans have one)."""
-    rows = session.execute(select(Loan.id, Loan.followed_from).where(Loan.followed_from.is_not(None))).all()
-    wanted = set(loan_ids)
-    return {lid: day for lid, day in rows if lid in wanted}
-
-
 def deliver(
     session: Session, reminder_id: str, how: str, on: date, by_whom: str = "", note: str = ""
 ) -> ReminderDelivery:
@@ -374,16 +218,16 @@ def deliver(
     check_day(on, Text("วันที่แจ้ง", "the day of delivery"))
     check_text(by_whom, Text("ผู้แจ้ง", "who delivered it"), NAME)
     check_text(note, Text("หมายเหตุ", "the note"), NOTE)
-    if how not in DELIVERY_HOW:
-        raise InputError(f"วิธีแจ้งไม่ถูกต้อง: {how} (how must be one of {', '.join(DELIVERY_HOW)})")
+    way = ContactWay.parse(how)
+    if way is None:
+        raise InputError(Text(f"วิธีแจ้งไม่ถูกต้อง: {how}", f"how must be one of {', '.join(ContactWay)}"))
     kind, _, instalment_id = reminder_id.partition(":")
     inst = session.get(Instalment, instalment_id) if instalment_id else None
-    valid_kinds = {k for k, _ in NOTICE_OFFSETS}
-    if inst is None or not (kind in valid_kinds or (kind.startswith("ask-") and kind[4:].isdigit())):
-        raise InputError(f"ไม่พบรายการแจ้งเตือน {reminder_id} (no such reminder: {reminder_id})")
+    if inst is None or not (kind in NOTICE_KINDS or (kind.startswith("ask-") and kind[4:].isdigit())):
+        raise InputError(Text(f"ไม่พบรายการแจ้งเตือน {reminder_id}", f"no such reminder: {reminder_id}"))
     loan = get_loan(session, inst.loan_id)
     if standing_delivery(session, reminder_id) is not None:
-        raise InputError("บันทึกการแจ้งรายการนี้ไว้แล้ว (this reminder has already been recorded as delivered)")
+        raise InputError(Text("บันทึกการแจ้งรายการนี้ไว้แล้ว", "this reminder has already been recorded as delivered"))
     open_ids = {r.id for r in reminders_on(session, on, [loan.id])}
     if reminder_id not in open_ids:
         raise InputError(Text(
@@ -397,16 +241,16 @@ def deliver(
         targets += [
             (r.id, r.instalment_id, r.id.partition(":")[0])
             for r in reminders_on(session, on, [loan.id])
-            if r.kind == "ask" and r.id != reminder_id
+            if r.kind is ReminderKind.ASK and r.id != reminder_id
         ]
-    first = None
+    first: ReminderDelivery | None = None
     for rid, iid, k in targets:
         delivery = ReminderDelivery(
             reminder_id=rid,
             loan_id=loan.id,
             instalment_id=iid,
             kind=k,
-            how=how,
+            how=way.value,
             delivered_on=on,
             by_whom=by_whom or officer_of(session),
             note=note,
@@ -414,6 +258,7 @@ def deliver(
         session.add(delivery)
         first = first or delivery
     session.flush()
+    assert first is not None  # targets holds the reminder asked for
     return first
 
 
@@ -425,16 +270,16 @@ class DeliveryRecord:
     undone_by: ReminderDelivery | None = None
 
 
-def _undo_rows(session: Session, delivery_ids: list[str]) -> dict[str, ReminderDelivery]:
+def _undo_rows(session: Session, delivery_ids: Iterable[str]) -> dict[str, ReminderDelivery]:
     """delivery id -> the row that undid it."""
     wanted = [f"{UNDO_PREFIX}{d}" for d in delivery_ids]
-    rows = session.scalars(select(ReminderDelivery).where(ReminderDelivery.reminder_id.in_(wanted)))
+    rows = session.scalars(select(ReminderDelivery).where(col(ReminderDelivery.reminder_id).in_(wanted)))
     return {row.reminder_id.removeprefix(UNDO_PREFIX): row for row in rows}
 
 
 def standing_delivery(session: Session, reminder_id: str) -> ReminderDelivery | None:
     """The delivery of a reminder that stands (recorded and not undone); deliver() allows one at a time."""
-    rows = list(session.scalars(select(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder_id)))
+    rows = list(session.scalars(select(ReminderDelivery).where(col(ReminderDelivery.reminder_id) == reminder_id)))
     undone = _undo_rows(session, [r.id for r in rows])
     return next((r for r in rows if r.id not in undone), None)
 
@@ -483,7 +328,7 @@ def _recorded_with(session: Session, delivery: ReminderDelivery) -> list[Reminde
         return []
     rows = [
         r
-        for r in session.scalars(select(ReminderDelivery).where(ReminderDelivery.loan_id == delivery.loan_id))
+        for r in session.scalars(select(ReminderDelivery).where(col(ReminderDelivery.loan_id) == delivery.loan_id))
         if r.id != delivery.id and r.kind.startswith("ask-")
         and (r.delivered_on, r.how, r.by_whom, r.note)
         == (delivery.delivered_on, delivery.how, delivery.by_whom, delivery.note)
@@ -496,7 +341,9 @@ def delivery_records(session: Session, loan_id: str) -> list[DeliveryRecord]:
     """A loan's deliveries, oldest first, each with the row that undid it if it was recorded by mistake."""
     rows = list(
         session.scalars(
-            select(ReminderDelivery).where(ReminderDelivery.loan_id == loan_id).order_by(ReminderDelivery.delivered_on)
+            select(ReminderDelivery)
+            .where(col(ReminderDelivery.loan_id) == loan_id)
+            .order_by(col(ReminderDelivery.delivered_on))
         )
     )
     undone = {r.reminder_id.removeprefix(UNDO_PREFIX): r for r in rows if r.kind == UNDO}
@@ -506,7 +353,3 @@ def delivery_records(session: Session, loan_id: str) -> list[DeliveryRecord]:
 def deliveries_of(session: Session, loan_id: str) -> list[ReminderDelivery]:
     """A loan's deliveries that stand (recorded and not undone), oldest first."""
     return [r.delivery for r in delivery_records(session, loan_id) if r.undone_by is None]
-
-
-def active_loan_ids(session: Session) -> list[str]:
-    return list(session.scalars(select(Loan.id).where(Loan.disbursed_on.is_not(None))))

@@ -12,16 +12,11 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from fieldtool.text import Text
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import Frequency
 
-FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
-
-FREQUENCY_TH = {
-    "monthly": "รายเดือน",
-    "quarterly": "รายไตรมาส",
-    "half-yearly": "รายครึ่งปี",
-    "yearly": "รายปี",
-}
+FREQUENCY_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.HALF_YEARLY: 6, Frequency.YEARLY: 12}
 
 
 @dataclass(frozen=True)
@@ -36,11 +31,12 @@ class PlannedInstalment:
         return self.principal_satang + self.interest_satang
 
 
-def check_frequency(frequency: str) -> str:
-    if frequency not in FREQUENCY_MONTHS:
-        choices = ", ".join(FREQUENCY_MONTHS)
-        raise InputError(f"ความถี่การชำระไม่ถูกต้อง: {frequency} (frequency must be one of {choices})")
-    return frequency
+def check_frequency(frequency: str) -> Frequency:
+    found = Frequency.parse(frequency)
+    if found is None:
+        choices = ", ".join(Frequency)
+        raise InputError(Text(f"ความถี่การชำระไม่ถูกต้อง: {frequency}", f"frequency must be one of {choices}"))
+    return found
 
 
 def due_dates(first_due: date, count: int, frequency: str) -> list[date]:
@@ -49,7 +45,7 @@ def due_dates(first_due: date, count: int, frequency: str) -> list[date]:
 
 
 @lru_cache(maxsize=1024)
-def _due_dates(first_due: date, count: int, frequency: str) -> tuple[date, ...]:
+def _due_dates(first_due: date, count: int, frequency: Frequency) -> tuple[date, ...]:
     # Kept: an imported register has thousands of loans falling due on the same few days.
     step = FREQUENCY_MONTHS[frequency]
     return tuple(first_due + relativedelta(months=step * k) for k in range(count))
@@ -79,9 +75,9 @@ def plan(
 ) -> list[PlannedInstalment]:
     """The instalments of a loan. `interest_satang` overrides the flat-rate interest (restructuring)."""
     if count < 1:
-        raise InputError("จำนวนงวดต้องมากกว่าศูนย์ (the number of instalments must be at least 1)")
+        raise InputError(Text("จำนวนงวดต้องมากกว่าศูนย์", "the number of instalments must be at least 1"))
     if principal_satang <= 0:
-        raise InputError("เงินต้นต้องมากกว่าศูนย์ (the principal must be more than zero)")
+        raise InputError(Text("เงินต้นต้องมากกว่าศูนย์", "the principal must be more than zero"))
     if interest_satang is None:
         interest_satang = flat_interest(principal_satang, rate_bp, count, frequency)
     dates = due_dates(first_due, count, frequency)

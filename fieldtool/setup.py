@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from fieldtool import funds, groups, letters, places
+from fieldtool import funds, groups, letterhead, places
 from fieldtool.limits import NAME, check_text
 from fieldtool.registry import set_setting, setting
 from fieldtool.text import Text
@@ -32,7 +32,7 @@ class SetupView:
     def ready(self) -> bool:
         return not self.missing
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "officer": self.officer,
             "place": self.place.to_json() if self.place else None,
@@ -66,7 +66,7 @@ def setup_view(session: Session) -> SetupView:
         villages=villages,
         funds=fund_list,
         groups=groups.group_views(session),
-        letterhead=letters.office_settings(session),
+        letterhead=letterhead.office_settings(session),
         office_district=places.office_district_code(session),
         missing=missing,
     )

@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fieldtool.changelog import _identity, _next_seq, log_data
 from fieldtool.models import ChangeLog, Setting, SyncBundle, SyncKey
+from fieldtool.sync.tables import table_of
 from fieldtool.text import Text
 from fieldtool.thai import InputError
 
@@ -76,12 +79,12 @@ def signs_for(s: Session, key_device: str, device: str) -> bool:
 
 def last_field_bundle(s: Session, devices: Iterable[str]) -> SyncBundle | None:
     """The last bundle this book sent the office from any of these devices (the highest number)."""
-    return s.scalars(select(SyncBundle).where(SyncBundle.direction == "out", SyncBundle.kind == "field",
-                                              SyncBundle.source_device.in_(list(devices)))
-                     .order_by(SyncBundle.bundle_seq.desc())).first()
+    return s.scalars(select(SyncBundle).where(col(SyncBundle.direction) == "out", col(SyncBundle.kind) == "field",
+                                              col(SyncBundle.source_device).in_(list(devices)))
+                     .order_by(col(SyncBundle.bundle_seq).desc())).first()
 
 
-def manifest_fields(s: Session) -> dict:
+def manifest_fields(s: Session) -> dict[str, object]:
     """What a restored laptop's bundle says of its predecessors (nothing on a laptop never restored)."""
     lineage = predecessors(s)
     if not lineage:
@@ -95,30 +98,31 @@ def carried_ranges(s: Session) -> dict[str, list[int]]:
     out = {}
     for p in predecessors(s):
         sent = max([p.sent, *(b.seq_to for b in s.scalars(select(SyncBundle).where(
-            SyncBundle.direction == "out", SyncBundle.kind == "field", SyncBundle.source_device == p.device_id)))])
+            col(SyncBundle.direction) == "out", col(SyncBundle.kind) == "field",
+            col(SyncBundle.source_device) == p.device_id)))])
         if p.seq > sent:
             out[p.device_id] = [sent + 1, p.seq]
     return out
 
 
-def acknowledged(s: Session, upto: dict) -> dict:
+def acknowledged(s: Session, upto: Mapping[str, int]) -> dict[str, int]:
     """`upto` with each predecessor's own changes this book holds: the office need not send them back."""
-    upto = dict(upto)
+    out = dict(upto)
     for p in predecessors(s):
-        upto[p.device_id] = max(int(upto.get(p.device_id, 0)), p.seq)
-    return upto
+        out[p.device_id] = max(int(out.get(p.device_id, 0)), p.seq)
+    return out
 
 
 # --- at the office ------------------------------------------------------------------------------------------
 
 
-def _records(s: Session, key_id: str | None = None) -> list[dict]:
+def _records(s: Session, key_id: str | None = None) -> list[dict[str, Any]]:
     """The successions written in this office's change log (for one key, or all), oldest first."""
-    log = ChangeLog.__table__
+    log = table_of(ChangeLog)
     q = select(log.c.data).where(log.c.table_name == "sync_key", log.c.action == "update")
     if key_id is not None:
         q = q.where(log.c.record_id == key_id)
-    out = []
+    out = []  # as the office wrote them (_record): JSON
     for (data,) in s.execute(q.order_by(log.c.at, log.c.seq)):
         values = json.loads(data)
         if "succeeds" in values:
@@ -151,19 +155,23 @@ def _not_its_key(name: str) -> InputError:
                            "that signed it"))
 
 
-def accept_sender(s: Session, key: SyncKey, m: dict, name: str) -> dict:
+class Accepted(TypedDict):
+    offset: int  # what to add to the bundle's number
+    succeeded: str | None  # the key's device before, when this bundle moved the key
+
+
+def accept_sender(s: Session, key: SyncKey, m: Mapping[str, object], name: str) -> Accepted:
     """Whether the key that signed a field bundle may send from the manifest's device; records a succession.
 
-    Returns {"offset": what to add to the bundle's number, "succeeded": the key's device before, when this
-    bundle moved the key}. Refused: a device the key never signed for that does not declare succeeding the
-    key's device, a claim to succeed another key's device, a successor device that already sent work.
+    Refused: a device the key never signed for that does not declare succeeding the key's device, a claim to
+    succeed another key's device, a successor device that already sent work.
     """
     device = m["device_id"]
     claimed = m.get("succeeds") or []
     carried = m.get("carried") or {}
-    shaped = (isinstance(claimed, list) and all(isinstance(d, str) for d in claimed) and isinstance(carried, dict)
-              and type(m.get("numbered_after", 0)) is int)
-    if not shaped:
+    numbered_after = m.get("numbered_after", 0)
+    if not (isinstance(device, str) and isinstance(claimed, list) and all(isinstance(d, str) for d in claimed)
+            and isinstance(carried, dict) and isinstance(numbered_after, int) and type(numbered_after) is int):
         raise _not_its_key(name)
     known = key_devices(s, key)
     if device in known:  # the key's laptop now, or the one it succeeded sending late
@@ -185,29 +193,30 @@ def accept_sender(s: Session, key: SyncKey, m: dict, name: str) -> dict:
                               f"{name} is refused: device {device[:8]} has sent the office work before, so it cannot "
                               "succeed another"))
     before = key.device_id
-    return {"offset": _record(s, key, device, claimed, m.get("numbered_after", 0)), "succeeded": before}
+    return {"offset": _record(s, key, device, claimed, numbered_after), "succeeded": before}
 
 
-def _has_sent(s: Session, devices: list[str]) -> bool:
-    return bool(s.execute(select(func.count()).select_from(ChangeLog).where(ChangeLog.device_id.in_(devices))).scalar())
+def _has_sent(s: Session, devices: Sequence[str]) -> bool:
+    return bool(s.execute(select(func.count()).select_from(ChangeLog)
+                          .where(col(ChangeLog.device_id).in_(devices))).scalar())
 
 
-def _has_key(s: Session, devices: list[str]) -> bool:
-    return s.scalars(select(SyncKey.key_id).where(SyncKey.device_id.in_(devices))).first() is not None
+def _has_key(s: Session, devices: Sequence[str]) -> bool:
+    return s.scalars(select(col(SyncKey.key_id)).where(col(SyncKey.device_id).in_(devices))).first() is not None
 
 
-def _record(s: Session, key: SyncKey, device: str, claimed: list[str], numbered_after: int) -> int:
+def _record(s: Session, key: SyncKey, device: str, claimed: Sequence[str], numbered_after: int) -> int:
     """Move the key to its new device and write the succession into the change log (the audit trail; sync_key
     is the office's own bookkeeping, which the change-log hook does not see)."""
-    held = s.execute(select(func.max(SyncBundle.bundle_seq)).where(
-        SyncBundle.direction == "in", SyncBundle.kind == "field",
-        SyncBundle.source_device.in_(sorted(key_devices(s, key))))).scalar() or 0
+    held = s.execute(select(func.max(col(SyncBundle.bundle_seq))).where(
+        col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field",
+        col(SyncBundle.source_device).in_(sorted(key_devices(s, key))))).scalar() or 0
     shift = max(0, held - numbered_after)
     before = key.device_id
-    table = SyncKey.__table__
+    table = table_of(SyncKey)
     s.execute(table.update().where(table.c.key_id == key.key_id).values(device_id=device))
     office_device, officer = _identity(s)
-    s.execute(ChangeLog.__table__.insert(), [{
+    s.execute(table_of(ChangeLog).insert(), [{
         "id": str(uuid.uuid4()), "device_id": office_device, "seq": _next_seq(s, office_device),
         "at": datetime.now(UTC), "officer": officer, "table_name": "sync_key", "record_id": key.key_id,
         "action": "update", "data": log_data({"device_id": device, "succeeds": claimed, "offset": shift,

@@ -12,9 +12,6 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pythainlp.util import normalize as _th_normalize
-from pythainlp.util import num_to_thaiword
-
 from fieldtool.text import Text
 
 BE_OFFSET = 543
@@ -34,13 +31,11 @@ MONTHS_EN = tuple("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
 
 
 class InputError(ValueError):
-    """Bad user input; str() is one sentence fit to show the user (Thai, then English in parentheses).
+    """Bad user input, as one sentence fit to show the user: a `Text`, kept as `.text`, so a screen shows it
+    in its language and the command line prints str() – "Thai (English)" – without parsing anything."""
 
-    Given a `Text`, it keeps it as `.text`, so a screen shows one language without parsing the sentence.
-    """
-
-    def __init__(self, message: str | Text = ""):
-        self.text = message if isinstance(message, Text) else None
+    def __init__(self, message: Text):
+        self.text = message
         super().__init__(str(message))
 
 
@@ -77,32 +72,27 @@ def parse_date(text: str) -> date:
     """Read "2026-11-22" (ISO, CE) or "22/11/2569" (d/m/yyyy in BE; "/", "-" or "."; Thai or Arabic digits)."""
     raw = (text or "").strip()
     if not raw:
-        raise InputError("กรุณากรอกวันที่ (date is required)")
+        raise InputError(Text("กรุณากรอกวันที่", "date is required"))
     s = to_arabic_digits(raw)
     if m := _ISO_RE.fullmatch(s):
         year, month, day = (int(g) for g in m.groups())
         if year >= MIN_BE_YEAR:
             # ISO is CE by definition; a BE year here would put the date 543 years in the future.
-            raise InputError(
-                f'วันที่แบบ ปปปป-ดด-วว ต้องใช้ปี ค.ศ.: "{raw}" '
-                f"(ISO dates use the Christian Era year, e.g. 2026-11-22)"
-            )
+            raise InputError(Text(f'วันที่แบบ ปปปป-ดด-วว ต้องใช้ปี ค.ศ.: "{raw}"',
+                                  "ISO dates use the Christian Era year, e.g. 2026-11-22"))
     elif m := _DMY_RE.fullmatch(s):
         day, month, be_year = int(m[1]), int(m[3]), int(m[4])
         if be_year < MIN_BE_YEAR or len(m[4]) != 4:
-            raise InputError(
-                f'ปีต้องเป็น พ.ศ. 4 หลัก: "{raw}" (the year must be a 4-digit Buddhist Era year, e.g. 22/11/2569)'
-            )
+            raise InputError(Text(f'ปีต้องเป็น พ.ศ. 4 หลัก: "{raw}"',
+                                  "the year must be a 4-digit Buddhist Era year, e.g. 22/11/2569"))
         year = be_year - BE_OFFSET
     else:
-        raise InputError(
-            f'รูปแบบวันที่ไม่ถูกต้อง: "{raw}" ให้ใช้ วัน/เดือน/ปี พ.ศ. เช่น 22/11/2569 '
-            f"(unrecognised date; use d/m/yyyy in the Buddhist Era, e.g. 22/11/2569)"
-        )
+        raise InputError(Text(f'รูปแบบวันที่ไม่ถูกต้อง: "{raw}" ให้ใช้ วัน/เดือน/ปี พ.ศ. เช่น 22/11/2569',
+                              "unrecognised date; use d/m/yyyy in the Buddhist Era, e.g. 22/11/2569"))
     try:
         return date(year, month, day)
     except ValueError:
-        raise InputError(f'วันที่ไม่ถูกต้อง: "{raw}" (invalid date: no such day in the calendar)') from None
+        raise InputError(Text(f'วันที่ไม่ถูกต้อง: "{raw}"', "invalid date: no such day in the calendar")) from None
 
 
 def format_date(d: date, style: str = "short", thai_digits: bool = False) -> str:
@@ -179,7 +169,8 @@ def parse_fiscal_year(text: str) -> int:
     """A fiscal year as typed: four digits of the Buddhist Era, Thai or Arabic ("2570", "๒๕๗๐")."""
     digits = to_arabic_digits(text.strip())
     if not (digits.isascii() and digits.isdigit() and len(digits) == 4 and int(digits) >= 2400):
-        raise InputError(f"ปีงบประมาณต้องเป็น พ.ศ. 4 หลัก: {text} (the fiscal year is a 4-digit Buddhist Era year, e.g. 2570)")
+        raise InputError(Text(f"ปีงบประมาณต้องเป็น พ.ศ. 4 หลัก: {text}",
+                              "the fiscal year is a 4-digit Buddhist Era year, e.g. 2570"))
     return int(digits)
 
 
@@ -201,14 +192,14 @@ def parse_baht(text: str) -> int:
     # Accept what format_baht(symbol=True) writes, and the ฿ sign, so output can be pasted back.
     s = s.removeprefix("฿").removesuffix("บาท").strip()
     if not s:
-        raise InputError("กรุณากรอกจำนวนเงิน (amount is required)")
+        raise InputError(Text("กรุณากรอกจำนวนเงิน", "amount is required"))
     if s.startswith("-"):
-        raise InputError(f'จำนวนเงินต้องไม่ติดลบ: "{raw}" (amount must not be negative)')
+        raise InputError(Text(f'จำนวนเงินต้องไม่ติดลบ: "{raw}"', "amount must not be negative"))
     m = _BAHT_RE.fullmatch(s)
     if not m:
-        raise InputError(f'จำนวนเงินไม่ถูกต้อง: "{raw}" เช่น 1,000.50 (invalid amount, e.g. 1,000.50)')
+        raise InputError(Text(f'จำนวนเงินไม่ถูกต้อง: "{raw}" เช่น 1,000.50', "invalid amount, e.g. 1,000.50"))
     if m[1] is not None and len(m[1]) > 2:
-        raise InputError(f'จำนวนเงินมีทศนิยมเกิน 2 ตำแหน่ง: "{raw}" (amount has more than 2 decimal places)')
+        raise InputError(Text(f'จำนวนเงินมีทศนิยมเกิน 2 ตำแหน่ง: "{raw}"', "amount has more than 2 decimal places"))
     # Decimal keeps it exact; the regex has already ruled out NaN, inf and exponents.
     return int(Decimal(s.replace(",", "")) * 100)
 
@@ -244,6 +235,9 @@ def baht_in_words(satang: int) -> str:
     The numbers are PyThaiNLP's num_to_thaiword, exact on integers. Not its bahttext: that takes a
     float (inexact past 15 digits) and writes "ศูนย์บาทห้าสิบสตางค์" for 0.50.
     """
+    # PyThaiNLP loads its whole toolbox (a tenth of a second of every command): only where words are wanted.
+    from pythainlp.util import num_to_thaiword
+
     _check_satang(satang)
     if satang < 0:
         raise ValueError("amounts in words are for non-negative amounts")
@@ -273,14 +267,11 @@ def validate_national_id(text: str) -> str:
     raw = (text or "").strip()
     s = _SEPARATORS_RE.sub("", to_arabic_digits(raw))
     if len(s) != 13 or not s.isascii() or not s.isdigit():
-        raise InputError(
-            f'เลขประจำตัวประชาชนไม่ถูกต้อง: "{raw}" ต้องเป็นตัวเลข 13 หลัก (invalid national ID: must be 13 digits)'
-        )
+        raise InputError(Text(f'เลขประจำตัวประชาชนไม่ถูกต้อง: "{raw}" ต้องเป็นตัวเลข 13 หลัก',
+                              "invalid national ID: must be 13 digits"))
     if national_id_check_digit(s[:12]) != int(s[12]):
-        raise InputError(
-            f'เลขประจำตัวประชาชนไม่ถูกต้อง: "{raw}" เลขหลักสุดท้ายไม่ตรง '
-            f"(invalid national ID: the check digit does not match, please check for a typo)"
-        )
+        raise InputError(Text(f'เลขประจำตัวประชาชนไม่ถูกต้อง: "{raw}" เลขหลักสุดท้ายไม่ตรง',
+                              "invalid national ID: the check digit does not match, please check for a typo"))
     return s
 
 
@@ -292,10 +283,8 @@ def validate_phone(text: str) -> str:
         # International form of the same number: +66 81 234 5678 = 081 234 5678.
         s = "0" + s[3:]
     if not (s.isascii() and s.isdigit() and s.startswith("0") and len(s) in (9, 10)):
-        raise InputError(
-            f'เบอร์โทรศัพท์ไม่ถูกต้อง: "{raw}" ต้องขึ้นต้นด้วย 0 มือถือ 10 หลัก โทรศัพท์บ้าน 9 หลัก '
-            f"(invalid phone number: it must start with 0 and have 10 digits, or 9 for a landline)"
-        )
+        raise InputError(Text(f'เบอร์โทรศัพท์ไม่ถูกต้อง: "{raw}" ต้องขึ้นต้นด้วย 0 มือถือ 10 หลัก โทรศัพท์บ้าน 9 หลัก',
+                              "invalid phone number: it must start with 0 and have 10 digits, or 9 for a landline"))
     return s
 
 
@@ -326,9 +315,11 @@ _WHITESPACE_RE = re.compile(r"\s+")
 def normalize_search(s: str) -> str:
     """Canonical form for matching: Thai mark order and duplicates fixed, invisibles gone, Latin
     casefolded, whitespace collapsed, Thai digits made Arabic. Cached: search calls it per row per key."""
+    from pythainlp.util import normalize as thai_normalize  # loaded by the first search, not by every command
+
     s = _INVISIBLE_RE.sub("", s)
     s = _WHITESPACE_RE.sub(" ", s).strip()
-    return to_arabic_digits(_th_normalize(s)).casefold()
+    return to_arabic_digits(thai_normalize(s)).casefold()
 
 
 def matches(query: str, text: str) -> bool:

@@ -16,12 +16,16 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from fieldtool import loanbook, visits
+from fieldtool import lending, loanbook, visits
 from fieldtool.households import households_with_heads
 from fieldtool.loanbook import village_labels
 from fieldtool.models import BorrowingGroup, EvidenceLink, Household, Loan, Meeting, Payment, Photo, Visit
+from fieldtool.text import Text
+from fieldtool.thai import InputError
 from fieldtool.visits import VisitTask
+from fieldtool.vocabulary import Stage
 
 
 @dataclass
@@ -57,7 +61,7 @@ def target_names(
         for h in households_with_heads(session, household_ids):
             names[h.id] = h.head
     if group_ids:
-        for g in session.scalars(select(BorrowingGroup).where(BorrowingGroup.id.in_(list(group_ids)))):
+        for g in session.scalars(select(BorrowingGroup).where(col(BorrowingGroup.id).in_(list(group_ids)))):
             names[g.id] = g.name
     return names
 
@@ -65,7 +69,7 @@ def target_names(
 def _links(session: Session, source_kind: str, ids: list[str]) -> dict[str, list[tuple[str, str]]]:
     links: dict[str, list[tuple[str, str]]] = {}
     for link in session.scalars(
-        select(EvidenceLink).where(EvidenceLink.source_kind == source_kind, EvidenceLink.source_id.in_(ids))
+        select(EvidenceLink).where(col(EvidenceLink.source_kind) == source_kind, col(EvidenceLink.source_id).in_(ids))
     ):
         links.setdefault(link.source_id, []).append((link.target_kind, link.target_id))
     return links
@@ -106,7 +110,7 @@ def visit_rows_of(session: Session, visit_list: list[Visit]) -> list[VisitRow]:
 def recent_visits(session: Session, limit: int | None = None) -> list[Visit]:
     """Visits newest first (the latest `limit` of them)."""
     return list(
-        session.scalars(select(Visit).order_by(Visit.visited_on.desc(), Visit.visited_at.desc()).limit(limit))
+        session.scalars(select(Visit).order_by(col(Visit.visited_on).desc(), col(Visit.visited_at).desc()).limit(limit))
     )
 
 
@@ -117,7 +121,7 @@ def visit_log(session: Session) -> list[VisitRow]:
 
 def meeting_log(session: Session) -> list[MeetingRow]:
     """Every meeting, newest first, with its village and what it was about."""
-    meetings = list(session.scalars(select(Meeting).order_by(Meeting.held_on.desc(), Meeting.held_at.desc())))
+    meetings = list(session.scalars(select(Meeting).order_by(col(Meeting.held_on).desc(), col(Meeting.held_at).desc())))
     if not meetings:
         return []
     villages = village_labels(session)
@@ -140,7 +144,7 @@ def meeting_log(session: Session) -> list[MeetingRow]:
 class LoanChoice:
     id: str
     label: str  # borrower (agreement)
-    stage: str
+    stage: Stage
     due_satang: int  # what to collect: the arrears, else the next instalment still owed
     due_text_key: str  # "arrears" | "next" | "none"
     due_on: date | None
@@ -174,21 +178,21 @@ def village_targets(
     owners = {
         lid: (gid, hid)
         for lid, gid, hid in session.execute(
-            select(Loan.id, Loan.group_id, Loan.household_id).where(Loan.id.in_(loan_ids))
+            select(col(Loan.id), col(Loan.group_id), col(Loan.household_id)).where(col(Loan.id).in_(loan_ids))
         )
     }
     loans = []
     for lid in loan_ids:
         info, state = infos[lid], states.get(lid)
-        if state is None or (state.stage == "closed" and lid not in extra_loans):
+        if state is None or (state.stage == Stage.CLOSED and lid not in extra_loans):
             continue
         if state.arrears_satang:
             due, key, due_on = state.arrears_satang, "arrears", state.oldest_unpaid_due
-        elif state.next_due is not None and state.stage != "prevent":
+        elif state.next_due is not None and state.stage != Stage.PREVENT:
             due, key, due_on = state.next_due.remaining_satang, "next", state.next_due.due_date
         else:
             due, key, due_on = 0, "none", None
-        loans.append(LoanChoice(lid, loan_label(info), state.stage, due, key, due_on, *owners[lid]))
+        loans.append(LoanChoice(lid, loan_label(info), Stage(state.stage), due, key, due_on, *owners[lid]))
     loans.sort(key=lambda c: c.label)
     hhs = [
         Choice(h.id, h.head + (f" ({h.house_no})" if h.house_no else ""), h.phone, h.status)
@@ -197,7 +201,7 @@ def village_targets(
     hhs.sort(key=lambda c: c.label)
     groups = [
         Choice(g.id, g.name)
-        for g in session.scalars(select(BorrowingGroup).where(BorrowingGroup.village_id == village_id))
+        for g in session.scalars(select(BorrowingGroup).where(col(BorrowingGroup.village_id) == village_id))
     ]
     return VillageTargets(loans, hhs, groups)
 
@@ -232,7 +236,7 @@ def prefill_from_task(session: Session, task: VisitTask) -> VisitPrefill:
 
 def prefill_from_loan(session: Session, loan_id: str) -> VisitPrefill:
     """A visit about one loan, in its borrower's village."""
-    loan = loanbook.get_loan(session, loan_id)
+    loan = lending.get_loan(session, loan_id)
     info = loanbook.loan_infos(session, [loan.id])[loan.id]
     return VisitPrefill(
         village_id=info.village_id,
@@ -245,6 +249,8 @@ def prefill_from_loan(session: Session, loan_id: str) -> VisitPrefill:
 def prefill_from_household(session: Session, household_id: str) -> VisitPrefill:
     """A plan visit to one household, at its house."""
     h = session.get(Household, household_id)
+    if h is None:
+        raise InputError(Text(f"ไม่พบครัวเรือน {household_id}", f"no such household: {household_id}"))
     return VisitPrefill(
         village_id=h.village_id,
         place=f"บ้านเลขที่ {h.house_no}" if h.house_no else "",
@@ -291,12 +297,14 @@ class VisitDetails:
 def visit_details(session: Session, visit_id: str, photo_dir: Path) -> VisitDetails:
     """One visit with its photos (each checked against its hash in `photo_dir`) and the money collected."""
     visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise InputError(Text(f"ไม่พบการลงพื้นที่ {visit_id}", f"no such visit: {visit_id}"))
     row = visit_rows_of(session, [visit])[0]
     photos = [
         (p, visits.check_photo(photo_dir, p))
-        for p in session.scalars(select(Photo).where(Photo.visit_id == visit_id))
+        for p in session.scalars(select(Photo).where(col(Photo.visit_id) == visit_id))
     ]
-    payments = []
+    payments: list[tuple[str, int]] = []
     for pid in visits.visit_links(session, visit_id).get("payment", []):
         pay = session.get(Payment, pid)
         if pay is not None:

@@ -3,9 +3,9 @@
 The rows come from the same builders the services use for one record at a time, so the same rules hold:
 households from `households.new_household_rows` (those of the households sheet, then those a loan row of a
 debtor control register makes for its borrower), groups from `groups.new_group_rows`, loans from
-`loanbook.new_disbursed_loan_rows` (applied for, approved and paid out on the day the money was received,
+`lending.new_disbursed_loan_rows` (applied for, approved and paid out on the day the money was received,
 with the reason that they come from the old book: the prevent checklist is history for a loan already
-running), payments from `loanbook.payment_row` with their receipt numbers – through `build`, where the plan
+running), payments from `repayments.payment_row` with their receipt numbers – through `build`, where the plan
 made each row's records first (loans and payments it keeps, and they are written as made), so nothing here
 refuses a row the preview showed. What needs the book (a village, a fund, a borrower, whom a group's names
 name, a national ID or group name not yet registered, the duplicate guard) the plan has settled for the whole
@@ -23,12 +23,14 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import SQLModel, col
 
 from fieldtool import groups as groupbook
-from fieldtool import households, loanbook
+from fieldtool import households, lending, loanbook
 from fieldtool.bookimport import build
+from fieldtool.bookimport.build import Row
 from fieldtool.bookimport.headers import remember_mapping
-from fieldtool.bookimport.plan import CREATE, FILE_SETTING, KIND_ORDER, MATCH, REFUSED, ImportPlan
+from fieldtool.bookimport.plan import FILE_SETTING, KIND_ORDER, ImportPlan
 from fieldtool.bookimport.values import key_of
 from fieldtool.changelog import bulk_insert
 from fieldtool.models import (
@@ -49,9 +51,10 @@ from fieldtool.progress import Progress, reporter
 from fieldtool.registry import set_setting
 from fieldtool.text import Text
 from fieldtool.thai import InputError, today_in_thailand
+from fieldtool.vocabulary import RowAction
 
-IMPORT_REASON = build.IMPORT_REASON
-TABLE_TH = {Person: "บุคคล", Household: "ครัวเรือน", HouseholdMember: "สมาชิกครัวเรือน", HouseholdNeed: "ความต้องการของครัวเรือน",
+Model = type[SQLModel]
+TABLE_TH: dict[Model, str] = {Person: "บุคคล", Household: "ครัวเรือน", HouseholdMember: "สมาชิกครัวเรือน", HouseholdNeed: "ความต้องการของครัวเรือน",
             BorrowingGroup: "กลุ่ม", GroupMember: "สมาชิกกลุ่ม", Loan: "สัญญาเงินกู้", Schedule: "ตารางผ่อนชำระ",
             Instalment: "งวดชำระ", PreventCheck: "รายการตรวจก่อนจ่ายเงิน", Payment: "รายการชำระ"}
 
@@ -65,7 +68,7 @@ class ImportResult:
     refused: int = 0  # rows left out
     on: date | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"file": self.file_name, "sha256": self.sha256, "created": self.created, "matched": self.matched,
                 "refused": self.refused, "on": self.on.isoformat() if self.on else None}
 
@@ -85,7 +88,7 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
     by_kind = {kind: [s for s in plan.sheets if s.kind == kind] for kind in KIND_ORDER}
     for sheet in by_kind["households"]:
         for row in sheet.rows:
-            if row.action == CREATE:
+            if row.action is RowAction.CREATE:
                 # the plan has already run the duplicate guard against the book and the file, in bulk
                 household = build.household_rows(row.data["input"])
                 made[row.ref] = rows.household(household)
@@ -93,13 +96,13 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
                 result.created["households"] += 1
     for sheet in by_kind["loans"]:
         for row in sheet.rows:
-            if row.action == CREATE and row.data.get("new_household") is not None:
+            if row.action is RowAction.CREATE and row.data.get("new_household") is not None:
                 _, key = row.data["borrower"]  # ("household-row", the key the file's later rows name it by)
                 made[key] = rows.household(build.household_rows(row.data["new_household"]))
                 result.created["households"] += 1
     for sheet in by_kind["groups"]:
         for row in sheet.rows:
-            if row.action == CREATE:
+            if row.action is RowAction.CREATE:
                 # the plan settled whom each name names: the people it registers, the book's, and the heads
                 # this import makes
                 rows.tables[Person] += row.data["new_people"]
@@ -110,7 +113,7 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
     officer, device_id = loanbook.officer_of(session), loanbook.device_of(session)
     for sheet in by_kind["loans"]:
         for row in sheet.rows:
-            if row.action != CREATE:
+            if row.action is not RowAction.CREATE:
                 continue
             d = row.data
             if d.get("loan_id"):  # a loan already in the book, with more paid than recorded
@@ -126,7 +129,7 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
     rows.write(session, until=PreventCheck)
     for sheet in by_kind["payments"]:
         for row in sheet.rows:
-            if row.action != CREATE:
+            if row.action is not RowAction.CREATE:
                 continue
             d = row.data
             kind, ref = d["loan"]
@@ -134,8 +137,8 @@ def apply_import(session: Session, plan: ImportPlan, today: date | None = None,
             rows.tables[Payment].append(build.place_payment(d["made"], loan_id, officer, device_id))
             result.created["payments"] += 1
     rows.write(session, until=Payment)
-    result.matched = sum(1 for r in plan.rows if r.action == MATCH)
-    result.refused = sum(1 for r in plan.rows if r.action == REFUSED)
+    result.matched = sum(1 for r in plan.rows if r.action is RowAction.MATCH)
+    result.refused = sum(1 for r in plan.rows if r.action is RowAction.REFUSED)
     for sheet in plan.sheets:
         if sheet.given:
             remember_mapping(session, sheet.signature, sheet.given)
@@ -157,29 +160,29 @@ class _Rows:
         self.say = reporter(progress)
         models = (Person, Household, HouseholdMember, HouseholdNeed, BorrowingGroup, GroupMember, Loan, Schedule,
                   Instalment, PreventCheck, Payment)
-        self.tables: dict[type, list[dict]] = {m: [] for m in models}
+        self.tables: dict[Model, list[Row]] = {m: [] for m in models}
 
     def household(self, made: households.HouseholdRows) -> str:
         self.tables[Person] += made.people
         self.tables[Household].append(made.household)
         self.tables[HouseholdMember] += made.members
         self.tables[HouseholdNeed] += made.needs
-        return made.household["id"]
+        return _id(made.household)
 
     def group(self, made: groupbook.GroupRows) -> str:
         self.tables[Person] += made.people
         self.tables[BorrowingGroup].append(made.group)
         self.tables[GroupMember] += made.members
-        return made.group["id"]
+        return _id(made.group)
 
-    def loan(self, made: loanbook.LoanRows) -> str:
+    def loan(self, made: lending.LoanRows) -> str:
         self.tables[Loan].append(made.loan)
         self.tables[Schedule].append(made.schedule)
         self.tables[Instalment] += made.instalments
         self.tables[PreventCheck] += made.checks
-        return made.loan["id"]
+        return _id(made.loan)
 
-    def write(self, session: Session, until: type) -> None:
+    def write(self, session: Session, until: Model) -> None:
         """Write the tables not written yet, up to `until`, in one executemany each."""
         for model in list(self.tables):
             written = self.tables.pop(model)
@@ -191,14 +194,20 @@ class _Rows:
                 break
 
 
+def _id(row: Row) -> str:
+    made: str = row["id"]
+    return made
+
+
 def _check_still_new(session: Session, plan: ImportPlan) -> None:
     """A plan shown a while ago may have gone stale: a loan, a person or a group it would make may have been
     entered since. (The rows are written without asking the book again: the plan asked it for them all.)"""
-    made = [r for r in plan.rows if r.action == CREATE and r.data]
+    made = [r for r in plan.rows if r.action is RowAction.CREATE and r.data]
     numbers = {key_of(r.data["agreement_no"]): r.data["agreement_no"] for r in made if "fund_id" in r.data}
     if numbers:
-        taken = {key_of(n) for (n,) in session.execute(select(Loan.agreement_no).where(Loan.agreement_no != ""))}
-        clash = [numbers[k] for k in numbers if k in taken]
+        numbered = session.scalars(select(col(Loan.agreement_no)).where(col(Loan.agreement_no) != ""))
+        taken_numbers = {key_of(n) for n in numbered}
+        clash = [numbers[k] for k in numbers if k in taken_numbers]
         if clash:
             raise InputError(Text(
                 f"มีสัญญาเลขที่ {clash[0]} ในเครื่องแล้วตั้งแต่ตรวจไฟล์ ให้ตรวจไฟล์ใหม่อีกครั้ง",
@@ -209,8 +218,8 @@ def _check_still_new(session: Session, plan: ImportPlan) -> None:
     nids |= {r.data["new_household"].head.national_id for r in made
              if r.data.get("new_household") is not None and r.data["new_household"].head.national_id}
     if nids:
-        taken = set(session.scalars(select(Person.national_id).where(Person.national_id.is_not(None))))
-        clash = sorted(nids & taken)
+        taken_nids = set(session.scalars(select(col(Person.national_id)).where(col(Person.national_id).is_not(None))))
+        clash = sorted(nids & taken_nids)
         if clash:
             raise InputError(Text(
                 f"มีผู้มีเลขประจำตัวประชาชน {clash[0]} ในเครื่องแล้วตั้งแต่ตรวจไฟล์ ให้ตรวจไฟล์ใหม่อีกครั้ง",
@@ -218,9 +227,9 @@ def _check_still_new(session: Session, plan: ImportPlan) -> None:
             ))
     names = {(r.data["village_id"], clean(r.data["name"])): r.data["name"] for r in made if "members" in r.data}
     if names:
-        taken = {(vid, clean(name)) for vid, name in session.execute(
-            select(BorrowingGroup.village_id, BorrowingGroup.name))}
-        clash = [names[k] for k in names if k in taken]
+        taken_names = {(vid, clean(name)) for vid, name in session.execute(
+            select(col(BorrowingGroup.village_id), col(BorrowingGroup.name)))}
+        clash = [names[k] for k in names if k in taken_names]
         if clash:
             raise InputError(Text(
                 f"มีกลุ่ม {clash[0]} ในเครื่องแล้วตั้งแต่ตรวจไฟล์ ให้ตรวจไฟล์ใหม่อีกครั้ง",

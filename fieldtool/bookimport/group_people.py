@@ -19,15 +19,20 @@ from dataclasses import dataclass, field
 from fieldtool import registry
 from fieldtool.bookimport import build
 from fieldtool.bookimport import values as v
-from fieldtool.bookimport.rowplan import CREATE, MATCH, refuse
+from fieldtool.bookimport.build import Row
+from fieldtool.bookimport.rowplan import RowPlan, refuse
 from fieldtool.bookimport.state import PlanState
+from fieldtool.bookimport.workbook import Cell
 from fieldtool.loanbook import person_name
 from fieldtool.names import clean, split_name
 from fieldtool.thai import to_arabic_digits
+from fieldtool.vocabulary import RowAction
 
 # Who a member is: ("person", id) in the book, ("head", ref) of a households-sheet row the import makes, or
 # ("new", id) a person this groups sheet registers (its row is in the group row's "new_people").
 PersonRef = tuple[str, str]
+# How a name is looked up: (village id, given, family), or with "คนที่ n" (…, house key, n).
+NameKey = tuple[str, str, str] | tuple[str, str, str, str, int]
 
 
 @dataclass(frozen=True)
@@ -43,10 +48,10 @@ class Named:
     nth: int = 0  # "คนที่ 2"; 0 when not said
 
 
-def named_in(cell) -> list[Named]:
+def named_in(cell: Cell) -> list[Named]:
     """The names and IDs of a cell, in order."""
     text = v.text_of(cell) if not isinstance(cell, str) else cell
-    out = []
+    out: list[Named] = []
     for part in text.replace("\n", ",").replace(";", ",").split(","):
         part = clean(part)
         if not part:
@@ -70,9 +75,9 @@ class GroupPeople:
     village_id: str
     moo: int
     members: list[tuple[str, PersonRef]] = field(default_factory=list)  # (role, who)
-    new_people: list[dict] = field(default_factory=list)  # person rows this row registers
+    new_people: list[Row] = field(default_factory=list)  # person rows this row registers
     _written: dict[PersonRef, Named] = field(default_factory=dict)
-    _new_named: list[tuple[tuple, dict]] = field(default_factory=list)  # (look-up key, row) to keep
+    _new_named: list[tuple[NameKey, Row]] = field(default_factory=list)  # (look-up key, row) to keep
     _names: dict[PersonRef, str] = field(default_factory=dict)
 
     def add(self, role: str, named: Named) -> None:
@@ -107,7 +112,7 @@ class GroupPeople:
 
     def _resolve(self, named: Named) -> PersonRef:
         if named.nid:
-            return self._by_nid(named)
+            return self._by_nid(named.nid)
         key = (self.village_id, clean(named.first), clean(named.last))
         if named.nth:
             nth_key = (*key, v.house_key(named.house_no), named.nth)
@@ -137,10 +142,10 @@ class GroupPeople:
                f"{len(found)} people in หมู่ที่ {self.moo} are named {named.first} {named.last}; give the national "
                f"ID, or the house after the name, e.g. {name} (บ้านเลขที่ 12)")
 
-    def _by_nid(self, named: Named) -> PersonRef:
+    def _by_nid(self, nid: str) -> PersonRef:
         known = self.state.known
-        row = self.state.file_nid.get(named.nid)
-        person = known.by_nid.get(named.nid)
+        row = self.state.file_nid.get(nid)
+        person = known.by_nid.get(nid)
         if person is not None:
             who = ("person", person.id)
             self._names[who] = person_name(person.title, person.first, person.last)
@@ -148,31 +153,31 @@ class GroupPeople:
             who = self._file_head(row)
             self._names[who] = person_name(row.data["title"], row.data["first"], row.data["last"])
         else:
-            refuse(f"ไม่พบผู้มีเลขประจำตัวประชาชน {named.nid} ในทะเบียนหรือในไฟล์นี้",
-                   f"nobody with national ID {named.nid} is registered or in this file")
+            refuse(f"ไม่พบผู้มีเลขประจำตัวประชาชน {nid} ในทะเบียนหรือในไฟล์นี้",
+                   f"nobody with national ID {nid} is registered or in this file")
         return who
 
-    def _file_head(self, row) -> PersonRef:
+    def _file_head(self, row: RowPlan) -> PersonRef:
         """The head of a households-sheet row: made by this import, or the book's household it matched."""
-        if row.action == CREATE:
+        if row.action is RowAction.CREATE:
             return ("head", row.ref)
-        return ("person", self.state.known.household_head[row.record_id])
+        return ("person", self.state.known.household_head[row.matched])
 
     def _namesakes(self, key: tuple[str, str, str]) -> dict[PersonRef, str]:
         """Everyone a plain name (or a name and house) may name: who → house number."""
         vid, first, last = key
         found: dict[PersonRef, str] = {("person", p.id): p.house_no for p in self.state.known.written_names.get(key, [])}
-        for row in self.state.file_heads.get((first, last), []):
-            if row.data["village_id"] == vid and row.action in (CREATE, MATCH):
-                found.setdefault(self._file_head(row), row.data["house_no"])
-        for row in self.state.group_people.get(key, []):
-            found[("new", row["id"])] = row["house_no"]
-        for k, row in self._new_named:
+        for plan in self.state.file_heads.get((first, last), []):
+            if plan.data["village_id"] == vid and plan.action in (RowAction.CREATE, RowAction.MATCH):
+                found.setdefault(self._file_head(plan), plan.data["house_no"])
+        for person in self.state.group_people.get(key, []):
+            found[("new", person["id"])] = person["house_no"]
+        for k, person in self._new_named:
             if k == key:
-                found[("new", row["id"])] = row["house_no"]
+                found[("new", person["id"])] = person["house_no"]
         return found
 
-    def _register(self, named: Named, key: tuple) -> PersonRef:
+    def _register(self, named: Named, key: NameKey) -> PersonRef:
         row = registry.person_row(first_name=named.first, last_name=named.last, title=named.title,
                                   village_id=self.village_id, house_no=named.house_no)
         self.new_people.append(row)

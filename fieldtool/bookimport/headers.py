@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from fieldtool.bookimport.workbook import Sheet, column_index, column_letter
-from fieldtool.booklayout import HOUSEHOLDS, INSTRUCTIONS_SHEET, SHEETS, SheetLayout, header_key
+from fieldtool.bookimport.workbook import Cell, Sheet, column_index
+from fieldtool.booklayout import HOUSEHOLDS, INSTRUCTIONS_SHEET, SHEETS, Column, SheetLayout, header_key
 from fieldtool.registry import set_setting, setting
 from fieldtool.text import Text
 from fieldtool.thai import InputError
@@ -38,7 +39,7 @@ class SheetMap:
     """How one sheet is read: its layout, header row and the column of each field."""
 
     sheet: Sheet
-    layout: SheetLayout | None
+    layout: SheetLayout
     header_row: int | None = None  # 0-based; the spreadsheet shows it as header_row + 1
     headers: list[str] = field(default_factory=list)  # the header row's text, merged cells filled
     columns: dict[str, int] = field(default_factory=dict)  # field → 0-based column
@@ -56,13 +57,13 @@ class SheetMap:
 
     @property
     def missing(self) -> list[str]:
-        return self.layout.missing(self.columns) if self.layout else []
+        return self.layout.missing(self.columns)
 
 
 # --- aliases -------------------------------------------------------------------------------------------------
 
 
-def _alias_table(columns) -> list[tuple[str, str]]:
+def _alias_table(columns: Iterable[Column]) -> list[tuple[str, str]]:
     """(header key, field), longest key first, so the most specific alias wins a prefix match."""
     pairs = [(header_key(h), c.field) for c in columns for h in (*c.headers, c.field, c.label_en)]
     return sorted({p for p in pairs if p[0]}, key=lambda p: (-len(p[0]), p))
@@ -74,7 +75,7 @@ _ALIASES = {key: _alias_table(layout.columns) for key, layout in LAYOUTS.items()
 _EXTRA_ALIASES = {key: _alias_table(layout.extra) for key, layout in LAYOUTS.items()}
 
 
-def field_of(layout: SheetLayout, header, extra: bool = False) -> tuple[str | None, bool]:
+def field_of(layout: SheetLayout, header: object, extra: bool = False) -> tuple[str | None, bool]:
     """(field, exact) a header names in this layout (with `extra`, in its extra columns), or (None, False)."""
     key = header_key(header)
     if not key:
@@ -159,7 +160,7 @@ def filled_top(sheet: Sheet, limit: int = HEADER_SEARCH_ROWS) -> list[list[str]]
     return rows
 
 
-def _header_text(cell) -> str:
+def _header_text(cell: Cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return " ".join(str(cell).split()) if cell not in (None, "") else ""
@@ -178,7 +179,8 @@ def _row_headers(rows: list[list[str]], r: int, layout: SheetLayout) -> list[str
 
 def best_header_row(rows: list[list[str]], layout: SheetLayout) -> tuple[int | None, int]:
     """(row, fields it names) of the row naming the most of the layout's fields; ties go to the higher row."""
-    best, best_score = None, 0
+    best: int | None = None
+    best_score = 0
     for r in range(len(rows)):
         columns, _ = _auto_columns(layout, _row_headers(rows, r, layout))
         required = sum(1 for c in layout.columns if c.required and c.field in columns)
@@ -236,7 +238,7 @@ def parse_map_option(text: str) -> tuple[str, str, str]:
     return m["sheet"].strip(), m["field"].strip(), m["column"].strip()
 
 
-def _sheet_given(overrides: dict[str, dict[str, str]], sheet: Sheet, layout: SheetLayout | None) -> dict[str, str]:
+def _sheet_given(overrides: dict[str, dict[str, str]] | None, sheet: Sheet, layout: SheetLayout | None) -> dict[str, str]:
     """The officer's mapping meant for this sheet: named by the sheet's own name or by its kind."""
     out: dict[str, str] = {}
     for ref, fields in (overrides or {}).items():
@@ -278,15 +280,16 @@ def _layout_for_fields(fields: list[str]) -> SheetLayout | None:
 # --- a sheet ------------------------------------------------------------------------------------------------
 
 
-def read_sheet(session: Session, sheet: Sheet, overrides: dict[str, dict[str, str]] | None = None) -> SheetMap:
-    """What the sheet holds and how to read it; a sheet the importer cannot place has layout None."""
+def read_sheet(session: Session, sheet: Sheet, overrides: dict[str, dict[str, str]] | None = None,
+               ) -> SheetMap | None:
+    """What the sheet holds and how to read it; None for a sheet the importer cannot place."""
     if sheet.hidden or header_key(sheet.name) == header_key(INSTRUCTIONS_SHEET):
-        return SheetMap(sheet, None)
+        return None
     rows = filled_top(sheet)
     layout = _name_layout(sheet.name)
-    row, score = (None, 0)
+    row: int | None = None
     if layout is not None:
-        row, score = best_header_row(rows, layout)
+        row, _ = best_header_row(rows, layout)
     else:
         scored = [(best_header_row(rows, candidate), candidate) for candidate in SHEETS]
         (row, score), layout = max(scored, key=lambda s: s[0][1])
@@ -307,7 +310,7 @@ def read_sheet(session: Session, sheet: Sheet, overrides: dict[str, dict[str, st
                 ))
             given = _sheet_given(overrides, sheet, layout)
         else:
-            return SheetMap(sheet, None)
+            return None
     if row is None:
         row = _widest_text_row(rows)
     headers = _row_headers(rows, row, layout) if row is not None else []
@@ -331,10 +334,10 @@ def read_sheet(session: Session, sheet: Sheet, overrides: dict[str, dict[str, st
     if row is None:
         out.problems.append(Text(f"ไม่พบแถวหัวตารางในชีต {sheet.name}", f"no header row found in sheet {sheet.name}"))
     for name in out.missing:
-        col = layout.column(name)
+        column = layout.column(name)
         out.problems.append(Text(
-            f"ชีต {sheet.name} ไม่มีคอลัมน์ {col.headers[0]} ให้ระบุด้วย --map \"{sheet.name}:{name}=คอลัมน์\"",
-            f"sheet {sheet.name} has no {col.label_en or name} column; map it with --map \"{sheet.name}:{name}=COLUMN\"",
+            f"ชีต {sheet.name} ไม่มีคอลัมน์ {column.headers[0]} ให้ระบุด้วย --map \"{sheet.name}:{name}=คอลัมน์\"",
+            f"sheet {sheet.name} has no {column.label_en or name} column; map it with --map \"{sheet.name}:{name}=COLUMN\"",
         ))
     return out
 
@@ -356,7 +359,3 @@ def _remembered_any(session: Session, rows: list[list[str]], row: int | None) ->
         if remembered_mapping(session, signature(layout.key, _row_headers(rows, row, layout))):
             return layout
     return None
-
-
-def describe_column(index: int, header: str) -> str:
-    return f"{column_letter(index)} {header}".strip()

@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fieldtool.bookimport import values as v
 from fieldtool.bookimport.rowplan import refuse
+from fieldtool.bookimport.workbook import Cell
 from fieldtool.booklayout import header_key
 from fieldtool.households import SIMILAR, name_key, names_alike
 from fieldtool.models import (
@@ -27,6 +30,11 @@ from fieldtool.models import (
 )
 from fieldtool.names import clean
 from fieldtool.places import own_subdistrict
+
+# A village as a row names it: (id, หมู่ที่, name).
+RowVillage = tuple[str, int, str]
+# A fund as the rows read it: (id, name, kind, rate in basis points, instalments, frequency).
+FundRow = tuple[str, str, str, int, int, str]
 
 
 @dataclass
@@ -47,7 +55,7 @@ class Known:
     subdistrict: str
     villages: dict[int, tuple[str, str]]  # moo → (id, name)
     village_names: dict[str, int]  # name key → moo
-    funds: list[tuple[str, str, str, int, int, str]]  # id, name, kind, rate, instalments, frequency
+    funds: list[FundRow]
     fund_records: dict[str, Fund]  # id → the fund, whose rules a new loan takes
     by_nid: dict[str, KnownPerson]
     people_in: dict[str, list[KnownPerson]]  # village id → people
@@ -72,7 +80,7 @@ class Known:
 
     def similar(self, vid: str, first: str, last: str, nid: str | None) -> list[KnownPerson]:
         """The duplicate guard's test (households.names_alike), on the village's people only."""
-        out = []
+        out: list[KnownPerson] = []
         for p in self.people_in.get(vid, ()):
             if nid and p.nid and p.nid != nid:
                 continue  # two different national IDs are two people, however alike the names
@@ -83,7 +91,13 @@ class Known:
                 out.append(p)
         return out
 
-    def village(self, cell, required: bool = True) -> tuple[str, int, str] | None:
+    @overload
+    def village(self, cell: Cell, required: Literal[True] = True) -> RowVillage: ...
+
+    @overload
+    def village(self, cell: Cell, required: bool) -> RowVillage | None: ...
+
+    def village(self, cell: Cell, required: bool = True) -> RowVillage | None:
         """The row's village (id, หมู่ที่, name) from its หมู่ที่ or name; one this subdistrict lacks is refused."""
         moo, name = v.parse_village(cell)
         if moo is None and name:
@@ -119,19 +133,22 @@ def village_label(moo: int, name: str) -> str:
     return f"หมู่ที่ {moo} {name}"
 
 
-def _as_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def _as_date(value: object) -> date | None:
+    return None if value is None else _day(value)
+
+
+def _day(value: object) -> date:
+    """A date column's value as a date, also where the driver hands back its text."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def load_known(session: Session) -> Known:
     sub = own_subdistrict(session)
-    q = select(Village.id, Village.moo, Village.name)
+    q = select(col(Village.id), col(Village.moo), col(Village.name))
     if sub is not None:
-        q = q.where(Village.subdistrict_id == sub.id)
+        q = q.where(col(Village.subdistrict_id) == sub.id)
     villages = {moo: (vid, name) for vid, moo, name in session.execute(q)}
-    village_names = {}
+    village_names: dict[str, int] = {}
     for moo, (_, name) in villages.items():
         key = header_key(name)
         village_names[key] = moo
@@ -145,8 +162,8 @@ def load_known(session: Session) -> Known:
     people: dict[str, KnownPerson] = {}
     written: dict[tuple[str, str, str], list[KnownPerson]] = defaultdict(list)
     for pid, title, first, last, nid, vid, house_no in session.execute(select(
-            Person.id, Person.title, Person.first_name, Person.last_name, Person.national_id, Person.village_id,
-            Person.house_no)):
+            col(Person.id), col(Person.title), col(Person.first_name), col(Person.last_name),
+            col(Person.national_id), col(Person.village_id), col(Person.house_no))):
         p = KnownPerson(pid, title, first, last, nid, vid, house_no or "")
         people[pid] = p
         if nid:
@@ -155,33 +172,38 @@ def load_known(session: Session) -> Known:
             people_in[vid].append(p)
             exact[(vid, full_name_key(first, last))].append(p)
             written[(vid, clean(first), clean(last))].append(p)
-    household_of = {}
+    household_of: dict[str, str] = {}
     head_names: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for hid, pid in session.execute(select(HouseholdMember.household_id, HouseholdMember.person_id)):
+    for hid, pid in session.execute(select(col(HouseholdMember.household_id), col(HouseholdMember.person_id))):
         household_of.setdefault(pid, hid)
-        if (p := people.get(pid)) is not None:
-            head_names[(clean(p.first), clean(p.last))].append(hid)
-    household_village, household_house, household_head = {}, {}, {}
+        if (member := people.get(pid)) is not None:
+            head_names[(clean(member.first), clean(member.last))].append(hid)
+    household_village: dict[str, str] = {}
+    household_house: dict[str, str] = {}
+    household_head: dict[str, str] = {}
     for hid, vid, house_no, head_id in session.execute(
-            select(Household.id, Household.village_id, Household.house_no, Household.head_id)):
+            select(col(Household.id), col(Household.village_id), col(Household.house_no), col(Household.head_id))):
         household_village[hid] = vid
         household_house[hid] = house_no or ""
         household_head[hid] = head_id
-        if (head := people.get(head_id)) is not None and not head.house_no:
-            head.house_no = house_no or ""
-    groups, group_names = {}, defaultdict(list)
-    for gid, name, vid in session.execute(select(BorrowingGroup.id, BorrowingGroup.name, BorrowingGroup.village_id)):
+        if (head_person := people.get(head_id)) is not None and not head_person.house_no:
+            head_person.house_no = house_no or ""
+    groups: dict[tuple[str, str], str] = {}
+    group_names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for gid, name, vid in session.execute(
+            select(col(BorrowingGroup.id), col(BorrowingGroup.name), col(BorrowingGroup.village_id))):
         groups[(vid, clean(name))] = gid
         group_names[clean(name)].append((gid, vid))
-    loans: dict[str, list] = defaultdict(list)
+    loans: dict[str, list[tuple[str, date | None, int]]] = defaultdict(list)
     for lid, number, disbursed, principal in session.execute(
-            select(Loan.id, Loan.agreement_no, Loan.disbursed_on, Loan.principal_satang)):
+            select(col(Loan.id), col(Loan.agreement_no), col(Loan.disbursed_on), col(Loan.principal_satang))):
         if number:
             loans[v.key_of(number)].append((lid, _as_date(disbursed), principal))
-    payments: dict[str, list] = defaultdict(list)
+    payments: dict[str, list[tuple[date, int, str, bool]]] = defaultdict(list)
     for lid, paid_on, amount, receipt, reverses in session.execute(select(
-            Payment.loan_id, Payment.paid_on, Payment.amount_satang, Payment.receipt_no, Payment.reverses_id)):
-        payments[lid].append((_as_date(paid_on), amount, v.key_of(receipt or ""), reverses is None))
+            col(Payment.loan_id), col(Payment.paid_on), col(Payment.amount_satang), col(Payment.receipt_no),
+            col(Payment.reverses_id))):
+        payments[lid].append((_day(paid_on), amount, v.key_of(receipt or ""), reverses is None))
     return Known(
         sub.name if sub else "", villages, village_names, fund_rows, fund_records, by_nid, people_in, exact, written, household_of,
         household_village, household_house, household_head, head_names, groups, group_names, loans, payments,

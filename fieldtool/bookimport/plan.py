@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -25,7 +26,7 @@ from fieldtool.bookimport.plan_groups import plan_groups
 from fieldtool.bookimport.plan_households import plan_households
 from fieldtool.bookimport.plan_loans import plan_loans
 from fieldtool.bookimport.plan_payments import paid_in_file, plan_payments
-from fieldtool.bookimport.rowplan import ACTIONS_TH, CREATE, MATCH, REFUSED, RowPlan
+from fieldtool.bookimport.rowplan import RowPlan
 from fieldtool.bookimport.sheetrows import data_rows, has_data
 from fieldtool.bookimport.state import PlanState
 from fieldtool.bookimport.workbook import Workbook, column_letter
@@ -34,9 +35,11 @@ from fieldtool.progress import Progress, reporter
 from fieldtool.registry import setting
 from fieldtool.text import Text
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import HouseholdSource, RowAction
 
 FILE_SETTING = "import.file."
 KIND_ORDER = ("households", "groups", "loans", "payments")
+Say = Callable[[str, str], None]
 
 
 @dataclass
@@ -46,7 +49,7 @@ class ColumnUse:
     header: str
     source: str  # header | remembered | given
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"field": self.field, "column": column_letter(self.column), "header": self.header, "source": self.source}
 
 
@@ -62,20 +65,20 @@ class SheetPlan:
     problems: list[Text]
     rows: list[RowPlan] = field(default_factory=list)
 
-    def count(self, action: str) -> int:
+    def count(self, action: RowAction) -> int:
         return sum(1 for r in self.rows if r.action == action)
 
     @property
-    def counts(self) -> dict[str, int]:
-        return {a: self.count(a) for a in (CREATE, MATCH, REFUSED)}
+    def counts(self) -> dict[RowAction, int]:
+        return {a: self.count(a) for a in RowAction}
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "name": self.name, "kind": self.kind, "header_row": self.header_row, "signature": self.signature,
             "columns": [c.to_json() for c in self.columns],
             "unmapped": [{"column": column_letter(i), "header": h} for i, h in self.unmapped],
             "problems": [{"th": p.th, "en": p.en} for p in self.problems],
-            "counts": self.counts,
+            "counts": {a.value: n for a, n in self.counts.items()},
             "rows": [r.to_json() for r in self.rows],
         }
 
@@ -84,10 +87,10 @@ class SheetPlan:
 class ImportPlan:
     file_name: str
     sha256: str
-    source: str  # tpmap | field: where the households came from
+    source: HouseholdSource  # where the households came from
     sheets: list[SheetPlan]
     ignored_sheets: list[str]
-    imported_before: dict | None = None  # {"on": ISO day, "file": name, "created": {...}} of this same file
+    imported_before: dict[str, object] | None = None  # {"on": ISO day, "file": name, "created": {...}} of this same file
 
     @property
     def rows(self) -> list[RowPlan]:
@@ -95,16 +98,16 @@ class ImportPlan:
 
     @property
     def refused(self) -> list[RowPlan]:
-        return [r for r in self.rows if r.action == REFUSED]
+        return [r for r in self.rows if r.action is RowAction.REFUSED]
 
     @property
     def problems(self) -> list[tuple[str, Text]]:
         return [(s.name, p) for s in self.sheets for p in s.problems]
 
     @property
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[RowAction, int]:
         total = Counter(r.action for r in self.rows)
-        return {a: total.get(a, 0) for a in (CREATE, MATCH, REFUSED)}
+        return {a: total.get(a, 0) for a in RowAction}
 
     @property
     def ok(self) -> bool:
@@ -113,13 +116,13 @@ class ImportPlan:
 
     @property
     def nothing_new(self) -> bool:
-        return self.counts[CREATE] == 0
+        return self.counts[RowAction.CREATE] == 0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
-            "file": self.file_name, "sha256": self.sha256, "source": self.source, "ok": self.ok,
+            "file": self.file_name, "sha256": self.sha256, "source": self.source.value, "ok": self.ok,
             "imported_before": self.imported_before,
-            "counts": self.counts,
+            "counts": {a.value: n for a, n in self.counts.items()},
             "sheets": [s.to_json() for s in self.sheets],
             "ignored_sheets": self.ignored_sheets,
             "refused": [{"sheet": r.sheet, "row": r.row, "th": r.text.th, "en": r.text.en} for r in self.refused],
@@ -137,18 +140,19 @@ def plan_import(session: Session, workbook: Workbook, mapping_overrides: dict[st
         return _plan(session, workbook, mapping_overrides or {}, reporter(progress))
 
 
-def previous_import(session: Session, sha256: str) -> dict | None:
-    raw = setting(session, FILE_SETTING + sha256)
-    return json.loads(raw) if raw else None
+def _record(raw: str) -> dict[str, object] | None:
+    """An import's record kept in the settings ({"on", "file", "created", …}), or None."""
+    found = json.loads(raw) if raw else None
+    return found if isinstance(found, dict) else None
 
 
-def _plan(session: Session, workbook: Workbook, overrides: dict[str, dict[str, str]], say) -> ImportPlan:
+def _plan(session: Session, workbook: Workbook, overrides: dict[str, dict[str, str]], say: Say) -> ImportPlan:
     state = PlanState(load_known(session), workbook.file_name)
     maps: list[SheetMap] = []
-    ignored = []
+    ignored: list[str] = []
     for sheet in workbook.sheets:
         smap = read_sheet(session, sheet, overrides)
-        if smap.layout is None:
+        if smap is None:
             ignored.append(sheet.name)
         else:
             maps.append(smap)
@@ -180,11 +184,11 @@ def _plan(session: Session, workbook: Workbook, overrides: dict[str, dict[str, s
     prior = setting(session, FILE_SETTING + workbook.sha256) if workbook.sha256 else ""
     return ImportPlan(
         workbook.file_name, workbook.sha256, source, [sheets[id(m)] for m in maps], ignored,
-        json.loads(prior) if prior else None,
+        _record(prior),
     )
 
 
-def _check_overrides(workbook: Workbook, overrides: dict, maps: list[SheetMap]) -> None:
+def _check_overrides(workbook: Workbook, overrides: dict[str, dict[str, str]], maps: list[SheetMap]) -> None:
     for ref in overrides:
         key = header_key(ref)
         if not any(key in (header_key(m.sheet.name), header_key(m.layout.name), m.layout.key) for m in maps):
@@ -201,7 +205,7 @@ def _sheet_plan(m: SheetMap) -> SheetPlan:
     )
 
 
-def _source(workbook: Workbook, maps: list[SheetMap]) -> str:
+def _source(workbook: Workbook, maps: list[SheetMap]) -> HouseholdSource:
     """tpmap when the file shows itself as a TPMAP list of target households, else field."""
     texts = [workbook.file_name]
     for m in maps:
@@ -211,10 +215,5 @@ def _source(workbook: Workbook, maps: list[SheetMap]) -> str:
         for row in m.sheet.rows[: m.header_row or 0]:
             texts += [str(c) for c in row if isinstance(c, str)]
     blob = " ".join(texts).casefold()
-    return "tpmap" if "tpmap" in blob or "ครัวเรือนเป้าหมาย" in blob.replace(" ", "") else "field"
-
-
-__all__ = [
-    "ACTIONS_TH", "CREATE", "MATCH", "REFUSED", "ColumnUse", "ImportPlan", "RowPlan", "SheetPlan",
-    "plan_import", "previous_import",
-]
+    tpmap = "tpmap" in blob or "ครัวเรือนเป้าหมาย" in blob.replace(" ", "")
+    return HouseholdSource.TPMAP if tpmap else HouseholdSource.FIELD

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from fieldtool.bookimport import build
 from fieldtool.bookimport import values as v
-from fieldtool.bookimport.known import full_name_key, lengths_can_match
+from fieldtool.bookimport.known import KnownPerson, RowVillage, full_name_key, lengths_can_match
 from fieldtool.bookimport.plan_groups import group_ref
 from fieldtool.bookimport.plan_households import refuse_in_no_household
 from fieldtool.bookimport.rowplan import refuse
+from fieldtool.bookimport.sheetrows import Cells
 from fieldtool.bookimport.state import FileHousehold, PlanState
+from fieldtool.bookimport.workbook import Cell
 from fieldtool.booklayout import BORROWER_IDENTITY
 from fieldtool.households import SIMILAR, HouseholdInput, PersonInput, names_alike
 from fieldtool.loanbook import person_name
@@ -22,6 +24,7 @@ from fieldtool.names import clean, split_name
 from fieldtool.registry import check_house_no
 from fieldtool.text import Text
 from fieldtool.thai import to_arabic_digits
+from fieldtool.vocabulary import HouseholdSource
 
 
 @dataclass
@@ -52,7 +55,7 @@ class _Named:
         return person_name(self.title, self.first, self.last)
 
 
-def loan_borrower(state: PlanState, cells: dict, village, row: tuple[str, int]) -> Borrower:
+def loan_borrower(state: PlanState, cells: Cells, village: RowVillage | None, row: tuple[str, int]) -> Borrower:
     """The borrower of a loan row: its ผู้กู้ cell when it has one, else the household its columns describe."""
     named = _named(cells)
     cell = cells.get("borrower")
@@ -67,7 +70,7 @@ def loan_borrower(state: PlanState, cells: dict, village, row: tuple[str, int]) 
     return _household_for(state, named, village, row)
 
 
-def _named(cells: dict) -> _Named | None:
+def _named(cells: Cells) -> _Named | None:
     """The person a debtor control register's household columns describe on this row, if any."""
     if not any(f in cells for f in BORROWER_IDENTITY):
         return None
@@ -81,7 +84,8 @@ def _named(cells: dict) -> _Named | None:
     return _Named(title, first, last, nid, v.text_of(cells.get("house_no")), v.parse_phone(cells.get("phone")))
 
 
-def _borrower(state: PlanState, cell, village, named: _Named | None, row: tuple[str, int]) -> Borrower:
+def _borrower(state: PlanState, cell: Cell, village: RowVillage | None, named: _Named | None, row: tuple[str, int],
+              ) -> Borrower:
     """The ผู้กู้ cell: a national ID, a group's name or a person's name. It wins over the household columns
     of the row, which only add what it leaves out (the name to its ID, the ID to its name)."""
     text = v.text_of(cell)
@@ -109,7 +113,7 @@ def _borrower(state: PlanState, cell, village, named: _Named | None, row: tuple[
     return _household_for(state, named, village, row)
 
 
-def _group_named(state: PlanState, text: str, village) -> Borrower | None:
+def _group_named(state: PlanState, text: str, village: RowVillage | None) -> Borrower | None:
     """The group a borrower's name names, in the book or the groups sheet. A name "กลุ่ม…" that is no group
     of either is refused: it is not a person to register."""
     group = group_ref(state, text, village[0] if village else None)
@@ -121,7 +125,7 @@ def _group_named(state: PlanState, text: str, village) -> Borrower | None:
     return None
 
 
-def _household_for(state: PlanState, named: _Named, village, row: tuple[str, int]) -> Borrower:
+def _household_for(state: PlanState, named: _Named, village: RowVillage | None, row: tuple[str, int]) -> Borrower:
     """The household of the person a loan row names, looked for as the households sheet looks: the same
     national ID in this file or the book, else the duplicate guard's similar name in the row's village;
     found nowhere, a new household of this row (sheet, row number) in the row's village."""
@@ -169,28 +173,30 @@ def _household_for(state: PlanState, named: _Named, village, row: tuple[str, int
                                   f"{shown.en} (already registered: {why.en})"))
     sheet, number = row
     check_house_no(named.house_no)
+    new_input = HouseholdInput(vid, PersonInput(named.first, named.last, named.title, named.nid, named.phone),
+                               named.house_no, source=HouseholdSource.FIELD)
     new = FileHousehold(
         ("household-row", f"{sheet}\x1f{number}\x1fhousehold"), vid, named.title, named.first, named.last,
         named.nid, named.house_no, Text(f"ครัวเรือนใหม่ของแถว {number}", f"the new household of row {number}"),
-        HouseholdInput(vid, PersonInput(named.first, named.last, named.title, named.nid, named.phone),
-                       named.house_no, source="field"),
+        new_input,
     )
-    build.household_rows(new.input)  # what the import will make, checked as it will be
+    build.household_rows(new_input)  # what the import will make, checked as it will be
     return Borrower(new.ref, Text(name, name), new=new)
 
 
 def _alike_households(state: PlanState, vid: str, named: _Named,
-                      ) -> dict[tuple[str, str], tuple[object, Text]]:
+                      ) -> dict[tuple[str, str], tuple[KnownPerson | FileHousehold, Text]]:
     """The duplicate guard on a borrower's name in one village: ref → (who matched, how to name them), from
     the book (exact name key or the guard's likeness, a different national ID being someone else) and from
     the households this file lists or makes there."""
     known = state.known
     key = full_name_key(named.first, named.last)
-    out: dict[tuple[str, str], tuple[object, Text]] = {}
+    out: dict[tuple[str, str], tuple[KnownPerson | FileHousehold, Text]] = {}
     people = known.same_name(vid, named.first, named.last, named.nid)
     for person in people + known.similar(vid, named.first, named.last, named.nid):
         hid = known.household_of.get(person.id)
-        shown = _shown(person_name(person.title, person.first, person.last), known.household_house.get(hid))
+        house = known.household_house.get(hid) if hid else None
+        shown = _shown(person_name(person.title, person.first, person.last), house)
         out.setdefault(("household", hid) if hid else ("person", person.id), (person, shown))
     for family, found in state.households_in.get(vid, {}).items():
         if named.last and family and (not lengths_can_match(named.last, found[0].last) or names_alike(
@@ -206,8 +212,8 @@ def _alike_households(state: PlanState, vid: str, named: _Named,
     return out
 
 
-def _at_house(state: PlanState, found: dict[tuple[str, str], tuple[object, Text]], house_no: str,
-              ) -> dict[tuple[str, str], tuple[object, Text]]:
+def _at_house(state: PlanState, found: dict[tuple[str, str], tuple[KnownPerson | FileHousehold, Text]], house_no: str,
+              ) -> dict[tuple[str, str], tuple[KnownPerson | FileHousehold, Text]]:
     """Of the households the guard found, those at the house the row names."""
     out = {}
     for ref, (match, shown) in found.items():
@@ -240,7 +246,7 @@ def _household_named(state: PlanState, named: _Named) -> Borrower:
     return Borrower(ref, label)
 
 
-def _same_village(vid: str | None, village, name: str) -> None:
+def _same_village(vid: str | None, village: RowVillage | None, name: str) -> None:
     if village is not None and vid is not None and vid != village[0]:
         refuse(f"ผู้กู้ {name} ไม่ได้อยู่หมู่ที่ {village[1]} ตามที่แถวนี้ระบุ",
                f"the borrower {name} does not live in หมู่ที่ {village[1]} as this row says")

@@ -10,21 +10,23 @@ from fieldtool.bookimport import values as v
 from fieldtool.bookimport.group_people import GroupPeople, named_in
 from fieldtool.bookimport.headers import SheetMap
 from fieldtool.bookimport.known import village_label
-from fieldtool.bookimport.rowplan import CREATE, MATCH, REFUSED, Refused, RowPlan, planned_row, refuse
+from fieldtool.bookimport.rowplan import Refused, RowPlan, planned_row, refuse
+from fieldtool.bookimport.sheetrows import Cells, DataRow
 from fieldtool.bookimport.state import PlanState
 from fieldtool.groups import GROUP_NAME
 from fieldtool.limits import NAME, check_text
 from fieldtool.names import clean
 from fieldtool.text import Text
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import RowAction
 
 
-def plan_groups(state: PlanState, m: SheetMap, rows: Iterable[tuple[int, dict, list]]) -> list[RowPlan]:
+def plan_groups(state: PlanState, m: SheetMap, rows: Iterable[DataRow]) -> list[RowPlan]:
     sheet = m.sheet.name
     out = []
     for n, cells, _ in rows:
         plan = planned_row(sheet, n, _group_row, state, sheet, n, cells)
-        if plan.action == REFUSED and (name := v.text_of(cells.get("name"))):
+        if plan.action is RowAction.REFUSED and (name := v.text_of(cells.get("name"))):
             # a loan row naming the group is told that the group's row is refused, not that it is missing
             try:
                 vid = state.known.village(cells.get("moo"))[0]
@@ -43,9 +45,10 @@ def group_ref(state: PlanState, name: str, vid: str | None) -> tuple[str, str] |
     rows = [r for r in state.file_group_names.get(key, [])
             if vid is None or r.data["village_id"] in (vid, None)]
     known = [(g, gv) for g, gv in state.known.group_names.get(key, []) if vid is None or gv == vid]
-    refs = {("group", r.record_id) if r.action == MATCH else ("group-row", r.ref) for r in rows if r.action != REFUSED}
+    refs = {("group", r.matched) if r.action is RowAction.MATCH else ("group-row", r.ref)
+            for r in rows if r.action is not RowAction.REFUSED}
     refs |= {("group", g) for g, _ in known}
-    refused = [r for r in rows if r.action == REFUSED]
+    refused = [r for r in rows if r.action is RowAction.REFUSED]
     if refused and not refs:
         refuse(f"กลุ่ม {name} ในชีต {refused[0].sheet} แถว {refused[0].row} ไม่รับ",
                f"the group {name} (sheet {refused[0].sheet}, row {refused[0].row}) is refused")
@@ -54,7 +57,7 @@ def group_ref(state: PlanState, name: str, vid: str | None) -> tuple[str, str] |
     return refs.pop() if refs else None
 
 
-def _group_row(state: PlanState, sheet: str, number: int, cells: dict) -> RowPlan:
+def _group_row(state: PlanState, sheet: str, number: int, cells: Cells) -> RowPlan:
     name = v.text_of(cells.get("name"))
     if not name:
         refuse("ไม่มีชื่อกลุ่ม", "the group name is missing")
@@ -67,8 +70,8 @@ def _group_row(state: PlanState, sheet: str, number: int, cells: dict) -> RowPla
     existing = state.known.groups.get((vid, clean(name)))
     people = None
     if existing:
-        plan = RowPlan(sheet, number, MATCH, Text(f"มีอยู่แล้ว: กลุ่ม {name} {where}",
-                                                  f"already registered: group {name}, {where}"), existing)
+        plan = RowPlan(sheet, number, RowAction.MATCH, Text(f"มีอยู่แล้ว: กลุ่ม {name} {where}",
+                                                            f"already registered: group {name}, {where}"), existing)
     else:
         # whom the cells name is settled here, with the checks the group is written with: what the
         # preview accepts, the import writes
@@ -79,7 +82,7 @@ def _group_row(state: PlanState, sheet: str, number: int, cells: dict) -> RowPla
             people.add("member", named)
         people.check(name)
         count = len(people.members)
-        plan = RowPlan(sheet, number, CREATE, Text(
+        plan = RowPlan(sheet, number, RowAction.CREATE, Text(
             f"กลุ่มใหม่: {name} {where} สมาชิก {count} คน", f"new group: {name}, {where}, {count} members"))
         plan.data = {"name": name, "members": people.members, "new_people": people.new_people}
     # nothing after this refuses the row

@@ -11,9 +11,10 @@ from fieldtool.bookimport import build
 from fieldtool.bookimport import values as v
 from fieldtool.bookimport.headers import SheetMap
 from fieldtool.bookimport.known import village_label
-from fieldtool.bookimport.rowplan import CREATE, MATCH, RowPlan, planned_row, refuse
-from fieldtool.bookimport.sheetrows import cell
+from fieldtool.bookimport.rowplan import RowPlan, planned_row, refuse
+from fieldtool.bookimport.sheetrows import Cells, DataRow, cell
 from fieldtool.bookimport.state import FileHousehold, PlanState
+from fieldtool.bookimport.workbook import Cell
 from fieldtool.booklayout import header_key
 from fieldtool.households import HouseholdInput, PersonInput
 from fieldtool.loanbook import person_name
@@ -21,9 +22,10 @@ from fieldtool.names import clean
 from fieldtool.places import place_name
 from fieldtool.registry import check_house_no
 from fieldtool.text import Text
+from fieldtool.vocabulary import HouseholdSource, RowAction
 
 
-def plan_households(state: PlanState, m: SheetMap, rows: Iterable[tuple[int, dict, list]], source: str,
+def plan_households(state: PlanState, m: SheetMap, rows: Iterable[DataRow], source: HouseholdSource,
                     ) -> list[RowPlan]:
     sheet = m.sheet.name
     return [planned_row(sheet, n, _household_row, state, m, n, cells, row, source) for n, cells, row in rows]
@@ -42,8 +44,8 @@ def refuse_in_no_household(name: str, first: str, last: str, existing: Text, why
            "add the household in the program")
 
 
-def _household_row(state: PlanState, m: SheetMap, number: int, cells: dict, row: list, source: str,
-                   ) -> RowPlan:
+def _household_row(state: PlanState, m: SheetMap, number: int, cells: Cells, row: list[Cell],
+                   source: HouseholdSource) -> RowPlan:
     known = state.known
     sheet = m.sheet.name
     if (col := m.place_columns.get("subdistrict")) is not None and known.subdistrict:
@@ -71,7 +73,7 @@ def _household_row(state: PlanState, m: SheetMap, number: int, cells: dict, row:
     if plan is None:
         note = Text(" (เลขประจำตัวถูกปิดบางหลัก ไม่นำเข้า)", " (masked national ID left out)") if masked else Text("", "")
         new = new_household_text(name, first, last, where, house_no)
-        plan = RowPlan(sheet, number, CREATE, Text(new.th + note.th, new.en + note.en))
+        plan = RowPlan(sheet, number, RowAction.CREATE, Text(new.th + note.th, new.en + note.en))
         plan.data = {"input": HouseholdInput(vid, PersonInput(first, last, title, nid, phone), house_no,
                                              source=source)}
         build.household_rows(plan.data["input"])  # what the import will make, checked as it will be
@@ -80,13 +82,13 @@ def _household_row(state: PlanState, m: SheetMap, number: int, cells: dict, row:
     if nid:
         state.file_nid[nid] = plan
     state.file_heads[(clean(first), clean(last))].append(plan)
-    ref = ("household", plan.record_id) if plan.action == MATCH else ("household-row", plan.ref)
+    ref = ("household", plan.matched) if plan.action is RowAction.MATCH else ("household-row", plan.ref)
     state.remember_household(FileHousehold(ref, vid, title, first, last, nid, house_no))
     return plan
 
 
-def _household_match(state: PlanState, sheet, number, vid, where, name, first, last, nid, house_no,
-                     ) -> RowPlan | None:
+def _household_match(state: PlanState, sheet: str, number: int, vid: str, where: str, name: str, first: str,
+                     last: str, nid: str | None, house_no: str) -> RowPlan | None:
     known = state.known
     person = known.by_nid.get(nid) if nid else None
     why = Text("เลขประจำตัวประชาชนเดียวกัน", "the same national ID")
@@ -104,5 +106,5 @@ def _household_match(state: PlanState, sheet, number, vid, where, name, first, l
     household = known.household_of.get(person.id)
     if household is None:
         refuse_in_no_household(name, first, last, Text(existing, existing), why)
-    return RowPlan(sheet, number, MATCH, Text(f"มีอยู่แล้ว: {existing} {where} ({why.th})",
-                                              f"already registered: {existing}, {where} ({why.en})"), household)
+    return RowPlan(sheet, number, RowAction.MATCH, Text(f"มีอยู่แล้ว: {existing} {where} ({why.th})",
+                                                        f"already registered: {existing}, {where} ({why.en})"), household)

@@ -12,23 +12,26 @@ from fieldtool import funds as fundrules
 from fieldtool.bookimport import build
 from fieldtool.bookimport import values as v
 from fieldtool.bookimport.headers import SheetMap
-from fieldtool.bookimport.known import village_label
+from fieldtool.bookimport.known import FundRow, village_label
 from fieldtool.bookimport.plan_borrowers import loan_borrower
 from fieldtool.bookimport.plan_households import new_household_text
-from fieldtool.bookimport.rowplan import CREATE, MATCH, RowPlan, planned_row, refuse
+from fieldtool.bookimport.rowplan import RowPlan, planned_row, refuse
+from fieldtool.bookimport.sheetrows import Cells, DataRow
 from fieldtool.bookimport.state import PlanState
+from fieldtool.bookimport.workbook import Cell
 from fieldtool.booklayout import header_key
+from fieldtool.lending import check_loan_terms
 from fieldtool.limits import check_amount, check_fund_limit
-from fieldtool.loanbook import check_loan_terms
-from fieldtool.schedule import FREQUENCY_TH, flat_interest
+from fieldtool.schedule import flat_interest
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_baht, format_date, format_date_en
+from fieldtool.vocabulary import Frequency, RowAction
 
 PaidInFile = Callable[[], dict[str, list[tuple[date | None, int]]]]
 PAID_TO_DATE = Text("ยอดชำระแล้วรวม", "the paid-to-date figure")
 
 
-def plan_loans(state: PlanState, m: SheetMap, rows: list[tuple[int, dict, list]], paid_in_file: PaidInFile,
+def plan_loans(state: PlanState, m: SheetMap, rows: list[DataRow], paid_in_file: PaidInFile,
                ) -> list[RowPlan]:
     """`paid_in_file()`: agreement key → (day, amount) of the file's payment rows, read when first needed."""
     sheet = m.sheet.name
@@ -43,7 +46,7 @@ def plan_loans(state: PlanState, m: SheetMap, rows: list[tuple[int, dict, list]]
     return out
 
 
-def agreement_of(cells: dict) -> tuple[str, str]:
+def agreement_of(cells: Cells) -> tuple[str, str]:
     """The row's agreement number as written and as compared (values.key_of); a row without one is refused."""
     agreement = v.text_of(cells.get("agreement_no"))
     akey = v.key_of(agreement)
@@ -60,7 +63,7 @@ def book_loan(state: PlanState, agreement: str, akey: str) -> tuple[str, date | 
     return existing[0] if existing else None
 
 
-def _loan_row(state: PlanState, sheet: str, number: int, cells: dict, counts: Counter,
+def _loan_row(state: PlanState, sheet: str, number: int, cells: Cells, counts: Counter[str],
               paid_in_file: PaidInFile) -> RowPlan:
     agreement, akey = agreement_of(cells)
     if counts[akey] > 1:
@@ -83,9 +86,9 @@ def _loan_row(state: PlanState, sheet: str, number: int, cells: dict, counts: Co
         paid = 0  # the payment rows carry it
     if existing:
         lid, disbursed, principal = existing
-        plan = RowPlan(sheet, number, MATCH, Text(f"มีอยู่แล้ว: สัญญา {agreement}", f"already in the book: loan {agreement}"), lid)
+        plan = RowPlan(sheet, number, RowAction.MATCH, Text(f"มีอยู่แล้ว: สัญญา {agreement}", f"already in the book: loan {agreement}"), lid)
         plan.data = {"loan_id": lid, "disbursed_on": disbursed, "agreement_no": agreement}
-        if paid:
+        if paid and as_of is not None:  # (a figure without its day is refused above)
             _paid_on_known_loan(state, plan, lid, disbursed, paid, as_of)
         return plan
     fund = _fund(state, cells.get("fund"))
@@ -95,13 +98,13 @@ def _loan_row(state: PlanState, sheet: str, number: int, cells: dict, counts: Co
         refuse("เงินต้นต้องมากกว่าศูนย์", "the principal must be more than zero")
     rate = v.parse_rate(cells.get("rate"))
     count = v.parse_instalments(cells.get("instalments")) or fund[4]
-    frequency = v.parse_frequency(cells.get("frequency")) or fund[5]
+    frequency = v.parse_frequency(cells.get("frequency")) or Frequency(fund[5])
     rate = fund[3] if rate is None else rate
     disbursed = v.parse_date(cells.get("disbursed_on"))
     first_due = v.parse_date(cells.get("first_due"))
     if first_due <= disbursed:
         refuse("ครบกำหนดงวดแรกต้องหลังวันที่รับเงิน", "the first due date must be after the money was received")
-    if paid and as_of < disbursed:
+    if paid and as_of is not None and as_of < disbursed:
         refuse("วันที่ของยอดชำระแล้วรวมอยู่ก่อนวันที่รับเงิน", "the paid-to-date day is before the money was received")
     purpose = v.text_of(cells.get("purpose"))
     check_loan_terms(principal, rate, count, purpose, agreement)
@@ -116,21 +119,21 @@ def _loan_row(state: PlanState, sheet: str, number: int, cells: dict, counts: Co
     who, who_en = (f"{label.th} ", f"{label.en}, ") if label.th else ("", "")
     baht = format_baht(principal)
     th = (f"สัญญาใหม่ {agreement}: {who}{fund[1]} เงินต้น {baht} บาท {count} งวด "
-          f"{FREQUENCY_TH[frequency]} รับเงิน {format_date(disbursed)} งวดแรก {format_date(first_due)}")
+          f"{frequency.label.th} รับเงิน {format_date(disbursed)} งวดแรก {format_date(first_due)}")
     en = (f"new loan {agreement}: {who_en}{fund[1]}, principal {baht} baht in {count} "
           f"{frequency} instalments, received {format_date_en(disbursed)}, first due {format_date_en(first_due)}")
     if rate:
         th += f" ดอกเบี้ย {rate / 100:g}% ต่อปี"
         en += f", {rate / 100:g} % a year"
-    if paid:
+    if paid and as_of is not None:
         th += f" ชำระแล้ว {format_baht(paid)} บาท ณ {format_date(as_of)}"
         en += f"; {format_baht(paid)} baht paid by {format_date_en(as_of)}"
     new = found.new
-    if new is not None:  # the row's household comes first: "new household … + new loan …"
+    if new is not None and village is not None:  # the row's household comes first: "new household … + new loan …"
         household = new_household_text(
-            new.name, new.first, new.last, village_label(village[1], village[2]), new.input.house_no)
+            new.name, new.first, new.last, village_label(village[1], village[2]), new.house_no)
         th, en = f"{household.th} + {th}", f"{household.en} + {en}"
-    plan = RowPlan(sheet, number, CREATE, Text(th, en))
+    plan = RowPlan(sheet, number, RowAction.CREATE, Text(th, en))
     plan.data = {
         "agreement_no": agreement, "fund_id": fund[0], "principal": principal, "rate_bp": rate,
         "instalments": count, "frequency": frequency, "disbursed_on": disbursed, "first_due": first_due,
@@ -146,13 +149,16 @@ def _loan_row(state: PlanState, sheet: str, number: int, cells: dict, counts: Co
     if new is not None:
         state.remember_household(new)
     if found.gains_nid is not None:
-        household, nid = found.gains_nid
-        household.nid = household.input.head.national_id = nid
-        state.households_by_nid[nid] = household
+        gainer, nid = found.gains_nid
+        gainer.nid = nid
+        if gainer.input is not None:  # (only a household this import makes gains one)
+            gainer.input.head.national_id = nid
+        state.households_by_nid[nid] = gainer
     return plan
 
 
-def _paid_on_known_loan(state: PlanState, plan: RowPlan, lid: str, disbursed, paid: int, as_of: date) -> None:
+def _paid_on_known_loan(state: PlanState, plan: RowPlan, lid: str, disbursed: date | None, paid: int, as_of: date,
+                        ) -> None:
     recorded = sum(amount for day, amount, _, _ in state.known.payments.get(lid, []) if day <= as_of)
     agreement = plan.data["agreement_no"]
     if paid < recorded:
@@ -167,13 +173,13 @@ def _paid_on_known_loan(state: PlanState, plan: RowPlan, lid: str, disbursed, pa
     extra = paid - recorded
     plan.data["paid_made"] = build.paid_to_date_row(disbursed, (extra, as_of), state.file_name)
     extra_baht = format_baht(extra)
-    plan.action = CREATE
+    plan.action = RowAction.CREATE
     plan.text = Text(f"สัญญา {agreement} มีอยู่แล้ว: บันทึกยอดชำระเพิ่ม {extra_baht} บาท ณ {format_date(as_of)}",
                      f"loan {agreement} is in the book: {extra_baht} baht more paid by {format_date_en(as_of)}")
     plan.data["paid"] = (extra, as_of)
 
 
-def _fund(state: PlanState, cell):
+def _fund(state: PlanState, cell: Cell) -> FundRow:
     """The fund a loan row names, by name (or id) or by kind when the book has one fund of that kind."""
     text = v.text_of(cell)
     if not text:

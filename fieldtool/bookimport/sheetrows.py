@@ -8,18 +8,25 @@ from collections.abc import Iterator
 
 from fieldtool.bookimport import values as v
 from fieldtool.bookimport.headers import SheetMap, filled_top
+from fieldtool.bookimport.workbook import Cell
 from fieldtool.booklayout import header_key
 from fieldtool.thai import InputError
 
+Cells = dict[str, Cell]  # a row's cells by field
+# A data row as `data_rows` gives it: (spreadsheet row number, cells by field, the whole row).
+DataRow = tuple[int, Cells, list[Cell]]
 
-def cell(row: list, col: int | None):
+
+def cell(row: list[Cell], col: int | None) -> Cell:
     if col is None or col >= len(row):
         return ""
     return row[col]
 
 
-def data_rows(smap: SheetMap) -> Iterator[tuple[int, dict, list]]:
-    """The sheet's data rows as (spreadsheet row number, cells by field, the whole row)."""
+def data_rows(smap: SheetMap) -> Iterator[DataRow]:
+    """The sheet's data rows as (spreadsheet row number, cells by field, the whole row); none without a header."""
+    if smap.header_row is None:
+        return
     layout = smap.layout
     fields = list(smap.columns.items())
     mapped = [col for _, col in fields]
@@ -29,7 +36,7 @@ def data_rows(smap: SheetMap) -> Iterator[tuple[int, dict, list]]:
     unmapped = len(required) - len(required_mapped)  # a required field no column gave counts as blank
     header = _HeaderText(smap)
     last_header = smap.header_row
-    for index in range(smap.header_row + 1, len(smap.sheet.rows)):
+    for index in range(last_header + 1, len(smap.sheet.rows)):
         row = smap.sheet.rows[index]
         cells = {name: cell(row, col) for name, col in fields}
         blank = {name for name, c in cells.items() if v.is_blank(c)}
@@ -60,7 +67,7 @@ TOTALS_WORDS = frozenset(header_key(w) for w in (
     "รวม", "รวมทั้งสิ้น", "รวมทั้งหมด", "ยอดรวม", "ยอดรวมทั้งสิ้น", "รวมเงิน", "total", "grand total"))
 
 
-def _totals_row(row: list) -> bool:
+def _totals_row(row: list[Cell]) -> bool:
     """A row whose only text is รวม (รวมทั้งสิ้น, ยอดรวม …), in whatever column, with only numbers beside it."""
     if not any(isinstance(c, str) and ("รวม" in c or "otal" in c) for c in row):
         return False  # the common case, cheaply: a register has tens of thousands of rows
@@ -85,10 +92,10 @@ class _HeaderText:
 
     def __init__(self, smap: SheetMap):
         self.columns = [header_key(h) for h in smap.headers]
-        top = filled_top(smap.sheet, smap.header_row + 1)
+        top = filled_top(smap.sheet, (smap.header_row or 0) + 1)
         self.words = {header_key(c) for row in top for c in row} - {""}  # titles and both rows of a 2-row header
 
-    def repeated(self, row: list) -> bool:
+    def repeated(self, row: list[Cell]) -> bool:
         """Every cell is header text and at least two stand under their own header."""
         own = 0
         for col, c in enumerate(row):
@@ -100,7 +107,7 @@ class _HeaderText:
         return own >= 2
 
 
-def _numbering_row(row: list, mapped: list[int]) -> bool:
+def _numbering_row(row: list[Cell], mapped: list[int]) -> bool:
     """The row of column numbers "(1) (2) (3)…" that some forms put under the header."""
     cells = [v.text_of(cell(row, c)).strip("()") for c in sorted(mapped)]
     cells = [c for c in cells if c]

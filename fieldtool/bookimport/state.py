@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from fieldtool.bookimport.build import Row
 from fieldtool.bookimport.known import Known
 from fieldtool.bookimport.rowplan import RowPlan
 from fieldtool.households import HouseholdInput, name_key
@@ -64,8 +65,8 @@ class PlanState:
         default_factory=lambda: defaultdict(list))  # (given, family)
     # the people the groups sheet registers (named in a group, in no household): by (village id, given,
     # family) those a name or a house names, by (village id, given, family, house key, n) those "คนที่ n" names
-    group_people: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
-    group_nth: dict[tuple[str, str, str, str, int], dict] = field(default_factory=dict)
+    group_people: dict[tuple[str, str, str], list[Row]] = field(default_factory=lambda: defaultdict(list))
+    group_nth: dict[tuple[str, str, str, str, int], Row] = field(default_factory=dict)
 
     def remember_household(self, household: FileHousehold) -> None:
         if household.nid:

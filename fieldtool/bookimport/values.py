@@ -22,8 +22,10 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from fieldtool import limits
+from fieldtool.bookimport.workbook import Cell
 from fieldtool.booklayout import FREQUENCY_WORDS, header_key
 from fieldtool.names import clean, parse_title, split_name
+from fieldtool.schedule import FREQUENCY_MONTHS
 from fieldtool.text import Text
 from fieldtool.thai import (
     BE_OFFSET,
@@ -36,13 +38,14 @@ from fieldtool.thai import (
     to_arabic_digits,
     validate_phone,
 )
+from fieldtool.vocabulary import Frequency
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial day 0 of Excel's (and LibreOffice's) 1900 date system
 # a day outside the years the book accepts (fieldtool.limits) is a misread, not history
 EARLIEST, LATEST = limits.EARLIEST_DAY, limits.LATEST_DAY
 
 
-def is_blank(cell) -> bool:
+def is_blank(cell: Cell) -> bool:
     if cell is None or cell == "":
         return True
     if isinstance(cell, str):
@@ -51,7 +54,7 @@ def is_blank(cell) -> bool:
     return False
 
 
-def text_of(cell) -> str:
+def text_of(cell: Cell) -> str:
     """A cell as text: a whole number without its ".0" (Excel keeps numbers as floats), stray spaces gone."""
     if cell is None:
         return ""
@@ -66,7 +69,7 @@ def text_of(cell) -> str:
     return clean(str(cell))
 
 
-def _shown(cell) -> str:
+def _shown(cell: Cell) -> str:
     return text_of(cell) or "-"
 
 
@@ -80,7 +83,7 @@ def key_of(text: str) -> str:
 
 
 def _month_table() -> dict[str, int]:
-    table = {}
+    table: dict[str, int] = {}
     for i, (short, long, en) in enumerate(zip(MONTHS_SHORT, MONTHS_LONG, MONTHS_EN, strict=True), start=1):
         for word in (short, long, en, short.replace(".", "")):
             table[word.replace(".", "").casefold()] = i
@@ -97,7 +100,7 @@ _WORD_DATE = re.compile(r"([0-9]{1,2})\s*([^\s0-9]+(?:\s*\.)?)\s*([0-9]{2}|[0-9]
 _DATE_PREFIX = re.compile(r"^(?:วันที่|ลงวันที่|ณ\s*วันที่)\s*")
 
 
-def _bad_date(cell) -> InputError:
+def _bad_date(cell: Cell) -> InputError:
     return InputError(Text(
         f"อ่านวันที่ไม่ได้: {_shown(cell)} ให้ใช้ วัน/เดือน/ปี พ.ศ. เช่น 22/11/2569 หรือ 22 พ.ย. 2569",
         f"cannot read the date {_shown(cell)}; write it like 22/11/2569 or 22 พ.ย. 2569",
@@ -111,7 +114,7 @@ def _year(text: str) -> int:
     return year - BE_OFFSET if year >= MIN_BE_YEAR else year
 
 
-def _checked(d: date, cell) -> date:
+def _checked(d: date, cell: Cell) -> date:
     if d.year >= MIN_BE_YEAR:  # a Buddhist-Era year stored as if it were Christian Era
         try:
             d = d.replace(year=d.year - BE_OFFSET)
@@ -123,7 +126,7 @@ def _checked(d: date, cell) -> date:
     return d
 
 
-def parse_date(cell) -> date:
+def parse_date(cell: Cell) -> date:
     if isinstance(cell, datetime):
         return _checked(cell.date(), cell)
     if isinstance(cell, date):
@@ -144,10 +147,10 @@ def parse_date(cell) -> date:
         elif m := _NUMERIC_DATE.fullmatch(text):
             day, month, year = int(m[1]), int(m[3]), _year(m[4])
         elif m := _WORD_DATE.fullmatch(text):
-            month = _MONTHS.get(m[2].replace(".", "").replace(" ", "").casefold())
-            if month is None:
+            named = _MONTHS.get(m[2].replace(".", "").replace(" ", "").casefold())
+            if named is None:
                 raise _bad_date(cell)
-            day, year = int(m[1]), _year(m[3])
+            day, month, year = int(m[1]), named, _year(m[3])
         else:
             raise _bad_date(cell)
         found = date(year, month, day)
@@ -163,12 +166,12 @@ def parse_date(cell) -> date:
 _BAHT = re.compile(r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
 
 
-def _bad_amount(cell) -> InputError:
+def _bad_amount(cell: Cell) -> InputError:
     return InputError(Text(f"จำนวนเงินไม่ถูกต้อง: {_shown(cell)} เช่น 1,000.50",
                            f"cannot read the amount {_shown(cell)}; write it like 1,000.50"))
 
 
-def _satang(value: Decimal, cell) -> int:
+def _satang(value: Decimal, cell: Cell) -> int:
     if value < 0:
         raise InputError(Text(f"จำนวนเงินติดลบไม่ได้: {_shown(cell)}", f"an amount cannot be negative: {_shown(cell)}"))
     satang = value * 100
@@ -178,7 +181,7 @@ def _satang(value: Decimal, cell) -> int:
     return int(satang)
 
 
-def parse_amount(cell, blank_is_zero: bool = False) -> int:
+def parse_amount(cell: Cell, blank_is_zero: bool = False) -> int:
     """Baht in a cell → satang. `blank_is_zero`: an empty cell or "-" means nothing (paid to date)."""
     if cell is None:
         cell = ""
@@ -214,12 +217,12 @@ def parse_amount(cell, blank_is_zero: bool = False) -> int:
 _MASK = re.compile(r"[xX*×#]")
 
 
-def is_masked_id(cell) -> bool:
+def is_masked_id(cell: Cell) -> bool:
     """A national ID with some digits hidden ("1-2345-xxxxx-12-1"), as public TPMAP lists print them."""
     return isinstance(cell, str) and bool(_MASK.search(cell)) and sum(c.isdigit() for c in to_arabic_digits(cell)) >= 4
 
 
-def parse_national_id(cell) -> str | None:
+def parse_national_id(cell: Cell) -> str | None:
     """The 13 digits of a national ID, or None for an empty cell; the check digit must match."""
     if is_blank(cell):
         return None
@@ -246,7 +249,7 @@ def parse_national_id(cell) -> str | None:
     return text
 
 
-def parse_phone(cell) -> str:
+def parse_phone(cell: Cell) -> str:
     """A phone number, or "" for an empty cell. A number cell lost its leading 0: it is put back."""
     if is_blank(cell):
         return ""
@@ -272,7 +275,7 @@ _MOO_TEXT = re.compile(r"(?:หมู่ที่|หมู่|ม\.|ม)\s*([0-
 _MOO_NUMBER = re.compile(r"([0-9]{1,2})(?:\.0+)?(?:\s+(.*))?")
 
 
-def parse_village(cell) -> tuple[int | None, str]:
+def parse_village(cell: Cell) -> tuple[int | None, str]:
     """(หมู่ที่, village name) of 3, "ม.3", "หมู่ 3", "๓", "หมู่ที่ 3 บ้านหนองบัว" or a bare "บ้านหนองบัว"."""
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         if float(cell).is_integer() and 1 <= cell <= 99:
@@ -290,17 +293,10 @@ def parse_village(cell) -> tuple[int | None, str]:
     return None, text
 
 
-def parse_moo(cell) -> int:
-    moo, _ = parse_village(cell)
-    if moo is None:
-        raise InputError(Text(f"หมู่ที่ไม่ถูกต้อง: {_shown(cell)}", f"invalid village number (หมู่ที่): {_shown(cell)}"))
-    return moo
-
-
 # --- names -------------------------------------------------------------------------------------------------
 
 
-def parse_name(title_cell, first_cell, last_cell="") -> tuple[str, str, str]:
+def parse_name(title_cell: Cell, first_cell: Cell, last_cell: Cell = "") -> tuple[str, str, str]:
     """(title, given name, family name): the title in its own column or at the front of the name, and a
     single column holding the whole name ("ชื่อ-สกุล") split at its first space."""
     title = text_of(title_cell)
@@ -349,16 +345,12 @@ def house_key(house_no: str) -> str:
     return key_of(house_no)
 
 
-def parse_text(cell) -> str:
-    return text_of(cell)
-
-
 # --- loan terms --------------------------------------------------------------------------------------------
 
 _NO_INTEREST = {"", "-", "0", "ไม่มี", "ไม่คิด", "ไม่คิดดอกเบี้ย", "ไม่มีดอกเบี้ย", "ปลอดดอกเบี้ย"}
 
 
-def parse_rate(cell) -> int | None:
+def parse_rate(cell: Cell) -> int | None:
     """Interest per year as basis points (2 % = 200); None for an empty cell (the fund's own rate)."""
     if cell is None or (isinstance(cell, str) and not clean(cell)):
         return None
@@ -397,7 +389,7 @@ def parse_rate(cell) -> int | None:
     return int(basis_points)
 
 
-def parse_instalments(cell) -> int | None:
+def parse_instalments(cell: Cell) -> int | None:
     """The number of instalments; None for an empty cell (the fund's default)."""
     if is_blank(cell):
         return None
@@ -416,23 +408,24 @@ def parse_instalments(cell) -> int | None:
     return limits.check_instalments(count)
 
 
-def _frequency_table() -> dict[str, str]:
-    table = {}
+def _frequency_table() -> dict[str, Frequency]:
+    table: dict[str, Frequency] = {}
     for code, words in FREQUENCY_WORDS.items():
         for word in (code, *words):
             key = header_key(word)
-            table[key] = code
-            table[key.removeprefix("ทุก").removeprefix("ราย")] = code
-            table["ทุก" + key.removeprefix("ทุก")] = code
-            table["ราย" + key.removeprefix("ราย")] = code
+            frequency = Frequency(code)
+            table[key] = frequency
+            table[key.removeprefix("ทุก").removeprefix("ราย")] = frequency
+            table["ทุก" + key.removeprefix("ทุก")] = frequency
+            table["ราย" + key.removeprefix("ราย")] = frequency
     return table
 
 
 _FREQUENCIES = _frequency_table()
-_MONTHS_TO_FREQUENCY = {1: "monthly", 3: "quarterly", 6: "half-yearly", 12: "yearly"}
+_MONTHS_TO_FREQUENCY = {months: frequency for frequency, months in FREQUENCY_MONTHS.items()}
 
 
-def parse_frequency(cell) -> str | None:
+def parse_frequency(cell: Cell) -> Frequency | None:
     """monthly, quarterly, half-yearly or yearly from "เดือน", "ราย 3 เดือน", "6 เดือน", 12 …; None if empty."""
     if is_blank(cell):
         return None
