@@ -1,7 +1,7 @@
 """The backup an officer keeps on a USB stick: the whole database and its visit photos in one file.
 
 When the district office's key is trusted the file is sealed to it with the bundles' own sealing
-(exports.bundle.seal: X25519, HKDF-SHA256, ChaCha20-Poly1305, signed), so a lost stick leaks no national ID
+(exports.sealed_file.seal: X25519, HKDF-SHA256, ChaCha20-Poly1305, signed), so a lost stick leaks no national ID
 and no debt, and only the office's private key opens it: the office restores it for the officer. Without
 a trusted office key it is a plain zip, and the officer is told so.
 
@@ -31,11 +31,12 @@ from db import Database, open_database
 from db.backup import BEFORE_RESTORE, check_restorable, describe, restore_database
 from db.office import default_key_path
 from db.snapshot import copy_database, fsync_dir
-from exports import bundle
+from exports import bundle_payload, keyfile, sealed_file, sync_keys
 from exports import scratch as scratch_files
 from exports.keyfile import b64
 from exports.report_xlsx import check_writable
-from fieldtool import registry, succession, sync
+from fieldtool import registry, succession
+from fieldtool.sync.laptop import local_device
 from fieldtool.text import Text
 from fieldtool.thai import InputError
 
@@ -65,7 +66,7 @@ def write_backup(db: Database, out: Path, now: datetime | None = None) -> dict:
     """Write the backup to `out` (a file, or a folder to put it in under its own name); returns what it
     holds, with `encrypted` and, for a plain one, `warning`."""
     now = now or datetime.now(UTC)
-    office = bundle.trusted_office(db)
+    office = sync_keys.trusted_office(db)
     with tempfile.TemporaryDirectory(prefix="ftbackup-") as tmp:
         copy = copy_database(db.path, Path(tmp) / DATABASE)
         photos = photo_files(db)
@@ -100,7 +101,7 @@ def _summary(copy: Path, photos: list[Path], office, now: datetime) -> dict:
 
 def photo_files(db: Database) -> list[Path]:
     """The visit photos kept beside the database (named by their hash)."""
-    return sorted(p for p in db.photo_dir.glob("*.jpg") if bundle.PHOTO_NAME.fullmatch(f"photos/{p.name}"))
+    return sorted(p for p in db.photo_dir.glob("*.jpg") if bundle_payload.PHOTO_NAME.fullmatch(f"photos/{p.name}"))
 
 
 def holdings(db: Database) -> dict:
@@ -144,10 +145,10 @@ def _write_zip(path: Path | BinaryIO, summary: dict, database: Path, photos: lis
 def _seal(payload: BinaryIO, out: Path, summary: dict, office) -> None:
     # A one-time signing key: the signature lets a damaged file be told before the office's key is asked
     # for; who made the backup is what the sealed manifest says.
-    signer = bundle.new_keys("officer", summary["device_id"])
+    signer = keyfile.new_keys("officer", summary["device_id"])
     header = {"kind": "backup", "sender_device": summary["device_id"],
               "signer_public": base64.b64encode(signer.sign_public).decode("ascii"), "summary": summary}
-    bundle.seal(payload, out, header, signer, base64.b64decode(office.box_public), office.key_id)
+    sealed_file.seal(payload, out, header, signer, base64.b64decode(office.box_public), office.key_id)
 
 
 # --- reading ------------------------------------------------------------------------------------------------
@@ -164,11 +165,11 @@ def backup_info(path: Path) -> dict:
     path = Path(path)
     try:
         with path.open("rb") as fh:
-            head = fh.read(len(bundle.MAGIC))
+            head = fh.read(len(sealed_file.MAGIC))
     except OSError as exc:
         raise BackupError(Text(f"อ่านไฟล์ไม่ได้: {path}", f"cannot read {path}: {exc.strerror or exc}")) from exc
-    if head == bundle.MAGIC:
-        sealed = bundle.read_header(path, kinds=("backup",))
+    if head == sealed_file.MAGIC:
+        sealed = sealed_file.read_header(path, kinds=("backup",))
         summary = sealed.header.get("summary")
         if not isinstance(summary, dict):
             raise _not_a_backup(path)
@@ -265,19 +266,19 @@ def _unseal(path: Path, info: dict, office_key: Path | None, passphrase: str | N
         raise BackupError(Text(
             "สำเนานี้เข้ารหัสถึงสำนักงานอำเภอ ต้องใช้ไฟล์กุญแจลับของสำนักงานในการกู้คืน",
             "this backup is encrypted to the district office: restoring it needs the office's private key file (--key)"))
-    keys = bundle.read_private_key(Path(office_key), "office", passphrase)
+    keys = keyfile.read_private_key(Path(office_key), "office", passphrase)
     if keys.key_id != info["office_key"]:
         raise BackupError(Text(
             f"สำเนานี้เข้ารหัสถึงกุญแจของสำนักงานอื่น เปิดด้วยกุญแจนี้ไม่ได้: {path.name}",
             f"{path.name} was encrypted to another office key and cannot be opened with {Path(office_key).name}"))
-    sealed = bundle.read_header(path, kinds=("backup",))
+    sealed = sealed_file.read_header(path, kinds=("backup",))
     signer = sealed.header.get("signer_public", "")
     try:
-        if bundle.key_id_of(base64.b64decode(signer)) != sealed.header["sender_key"]:
+        if keyfile.key_id_of(base64.b64decode(signer)) != sealed.header["sender_key"]:
             raise _damaged(path)
-        bundle.verify(sealed, signer)
-        bundle.decrypt(sealed, keys, plain)
-    except (bundle.BundleError, ValueError) as exc:
+        sealed_file.verify(sealed, signer)
+        sealed_file.decrypt(sealed, keys, plain)
+    except (sealed_file.BundleError, ValueError) as exc:
         raise _damaged(path) from exc
 
 
@@ -287,10 +288,10 @@ def _extract(payload: Path | BinaryIO, path: Path, where: Path) -> tuple[Path, l
         with zipfile.ZipFile(payload) as zf:
             parts = _manifest(zf, path)["parts"]
             names = set(zf.namelist()) - {MANIFEST}
-            photos = {n for n in names if bundle.PHOTO_NAME.fullmatch(n)}
+            photos = {n for n in names if bundle_payload.PHOTO_NAME.fullmatch(n)}
             if names != set(parts) or names != photos | {DATABASE}:
                 raise _damaged(path)
-            if sum(zf.getinfo(n).file_size for n in names) > bundle.MAX_UNCOMPRESSED:
+            if sum(zf.getinfo(n).file_size for n in names) > bundle_payload.MAX_UNCOMPRESSED:
                 raise _damaged(path)
             (where / "photos").mkdir()
             for member in sorted(names):
@@ -303,7 +304,7 @@ def _extract(payload: Path | BinaryIO, path: Path, where: Path) -> tuple[Path, l
 def _extract_one(zf: zipfile.ZipFile, member: str, target: Path, sha256: str, path: Path) -> None:
     h = hashlib.sha256()
     with zf.open(member) as src, target.open("wb") as dst:
-        for block in iter(lambda: src.read(bundle.CHUNK), b""):
+        for block in iter(lambda: src.read(sealed_file.CHUNK), b""):
             h.update(block)
             dst.write(block)
     if h.hexdigest() != sha256:
@@ -355,11 +356,11 @@ def _officer_key(db: Database) -> str:
     the backup's device or one it succeeds), now this book's key; "" when there is none such."""
     path = default_key_path(db)
     try:
-        keys = bundle.read_public_keys(path, "officer")  # no passphrase needed
+        keys = keyfile.read_public_keys(path, "officer")  # no passphrase needed
     except InputError:  # none there, or not an officer's: a new one is made
         return ""
     with db.session() as s:
-        if not succession.signs_for(s, keys.device_id, sync.local_device(s)):
+        if not succession.signs_for(s, keys.device_id, local_device(s)):
             return ""
         registry.set_setting(s, "sync_key_id", keys.key_id)
         registry.set_setting(s, "sync_sign_public", b64(keys.sign_public))
@@ -372,7 +373,7 @@ def _new_key(db: Database, now: datetime) -> str:
     office: it sends bundles); a key file of another book at the database's key path is set aside (renamed,
     never deleted)."""
     path = default_key_path(db)
-    had_key = path.exists() or bool(db.setting("sync_key_id")) or bundle.trusted_office(db) is not None
+    had_key = path.exists() or bool(db.setting("sync_key_id")) or sync_keys.trusted_office(db) is not None
     if path.exists():
         os.replace(path, path.with_name(f"{path.name}.{BEFORE_RESTORE}{now:%Y%m%d-%H%M%S}"))
-    return bundle.init_officer_keys(db)["key_id"] if had_key else ""
+    return sync_keys.init_officer_keys(db)["key_id"] if had_key else ""

@@ -24,16 +24,8 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer, Tab
 from reportlab.platypus.flowables import Flowable
 
 from exports.pdf_common import atomic_pdf
-from exports.thai_text import (
-    BOLD,
-    REGULAR,
-    TextStyle,
-    ThaiParagraph,
-    break_lines,
-    draw_text,
-    register_fonts,
-    text_width,
-)
+from exports.thai_lines import break_lines, text_width
+from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph, draw_text, register_fonts
 from fieldtool.letter_content import AddressLabel, DispatchRegister
 from fieldtool.text import Text
 from fieldtool.thai import InputError, to_thai_digits

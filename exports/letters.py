@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session
 
 from exports.dispatch_pdf import render_labels
 from exports.letters_pdf import render_letters
-from fieldtool import letters
+from fieldtool.letter_dispatch import address_labels, dispatch_register
+from fieldtool.letter_issue import PreparedLetter, prepare, record_issued
+from fieldtool.letter_numbers import NumberBlock, block_warning, number_block
+from fieldtool.letters import LetterRequest
 from fieldtool.models import LetterRecord
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, format_date_en
@@ -28,16 +31,16 @@ from fieldtool.transaction_files import remove_on_rollback
 class IssueResult:
     path: Path
     pages: int
-    prepared: list[letters.PreparedLetter]
+    prepared: list[PreparedLetter]
     records: list[LetterRecord]
     sha256: str
     labels_path: Path | None  # the address labels, when any letter goes by post
     labels: int  # how many labels
-    block: letters.NumberBlock  # this laptop's letter numbers after the batch
+    block: NumberBlock  # this laptop's letter numbers after the batch
     warning: Text | None  # the block is nearly used
 
     @property
-    def rebuilt(self) -> list[letters.PreparedLetter]:
+    def rebuilt(self) -> list[PreparedLetter]:
         """Letters issued before they were kept as printed: printed again from the book as it stands."""
         return [p for p in self.prepared if not p.frozen]
 
@@ -54,7 +57,7 @@ def labels_path_for(out_path: Path) -> Path:
 
 def issue(
     session: Session,
-    requests: list[letters.LetterRequest],
+    requests: list[LetterRequest],
     out_path: Path | str,
     on: date,
     with_dispatch: bool = True,
@@ -66,9 +69,9 @@ def issue(
     if not requests:
         raise InputError(no_letters_on(on))
     out_path = Path(out_path)
-    prepared = letters.prepare(session, requests)
-    register = letters.dispatch_register(session, prepared, on) if with_dispatch else None
-    labels = letters.address_labels(prepared)
+    prepared = prepare(session, requests)
+    register = dispatch_register(session, prepared, on) if with_dispatch else None
+    labels = address_labels(prepared)
     labels_out = Path(labels_path) if labels_path else labels_path_for(out_path)
     # The files are the transaction's: if it does not commit, the numbers were not spent and the files go.
     pages = render_letters([p.content for p in prepared], out_path, dispatch=register, progress=progress)
@@ -77,11 +80,11 @@ def issue(
         render_labels(labels, labels_out)
         remove_on_rollback(session, labels_out)
     digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
-    records = letters.record_issued(session, prepared, digest, out_path.name)
+    records = record_issued(session, prepared, digest, out_path.name)
     session.flush()
     new = sum(1 for p in prepared if p.request.record is None)
-    block = letters.number_block(session, on)
+    block = number_block(session, on)
     return IssueResult(
         out_path, pages, prepared, records, digest, labels_out if labels else None, len(labels), block,
-        letters.block_warning(block) if new else None,
+        block_warning(block) if new else None,
     )

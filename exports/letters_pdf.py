@@ -34,18 +34,10 @@ from reportlab.platypus.flowables import Flowable
 
 from exports.dispatch_pdf import L_BOTTOM, L_LEFT, L_RIGHT, L_TOP, LAND_H, LAND_W, register_story
 from exports.pdf_common import KeepTail, atomic_pdf, ruled_table
-from exports.thai_text import (
-    BOLD,
-    REGULAR,
-    TextStyle,
-    ThaiParagraph,
-    break_lines,
-    draw_text,
-    first_words,
-    register_fonts,
-    text_width,
-)
+from exports.thai_lines import break_lines, first_words, text_width
+from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph, draw_text, register_fonts
 from fieldtool.letter_content import DispatchRegister, LetterContent, ScheduleLine
+from fieldtool.text import Text
 from fieldtool.thai import InputError, to_thai_digits
 
 Progress = Callable[[int, int], None]
@@ -98,7 +90,7 @@ def render_letters(
     """
     out = Path(out_path)
     if not letters and dispatch is None:
-        raise InputError("ไม่มีหนังสือที่จะพิมพ์ (there are no letters to print)")
+        raise InputError(Text("ไม่มีหนังสือที่จะพิมพ์", "there are no letters to print"))
     for path in {letter.emblem_path for letter in letters if letter.emblem_path and not letter.garuda_space}:
         _check_emblem(path)
     register_fonts()
@@ -112,11 +104,11 @@ def render_letters(
 
 def _check_emblem(path: str) -> None:
     if not os.path.isfile(path):
-        raise InputError(f"ไม่พบไฟล์ภาพตราครุฑ: {path} (emblem image not found: {path})")
+        raise InputError(Text(f"ไม่พบไฟล์ภาพตราครุฑ: {path}", f"emblem image not found: {path}"))
     try:
         ImageReader(path).getSize()
     except Exception as e:
-        raise InputError(f"อ่านไฟล์ภาพตราครุฑไม่ได้: {path} (cannot read the emblem image {path}: {e})") from e
+        raise InputError(Text(f"อ่านไฟล์ภาพตราครุฑไม่ได้: {path}", f"cannot read the emblem image {path}: {e}")) from e
 
 
 # --- the document ------------------------------------------------------------------------------------

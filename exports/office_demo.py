@@ -23,11 +23,12 @@ from sqlalchemy import select
 
 from db import Database, open_database
 from db.office import OfficeDatabase, default_key_path, open_office
-from exports import bundle
-from fieldtool import loanbook, registry
+from exports import bundle, keyfile, sync_keys
+from fieldtool import lending, loanbook, registry, repayments
 from fieldtool.demo import build_demo
 from fieldtool.models import BorrowingGroup, Household, Loan, Person, Subdistrict, Village
 from fieldtool.progress import Progress, reporter
+from fieldtool.text import Text
 from fieldtool.thai import InputError, today_in_thailand
 
 DISTRICT = "3419"
@@ -51,7 +52,7 @@ def _laptop(folder: Path, k: int, code: str, name: str, officer: str, today: dat
             cards: Path, progress: Progress | None = None) -> Database:
     db = open_database(folder / f"laptop-{code}.sqlite")
     with db.session() as s:
-        build_demo(s, seed=1 + k, today=today, progress=progress and (lambda line: progress(f"ต.{name}: {line}")))
+        build_demo(s, seed=1 + k, today=today, progress=progress and (lambda line: progress(Text(f"ต.{name}: {line.th}", line.en))))
         sub = s.get(Subdistrict, registry.setting(s, "subdistrict_id"))
         sub.code, sub.name = code, name
         renamed = {}
@@ -65,10 +66,10 @@ def _laptop(folder: Path, k: int, code: str, name: str, officer: str, today: dat
                 if old in g.name:
                     g.name = g.name.replace(old, new)
         registry.set_setting(s, "officer", officer)
-        bundle.enrol(s, office_card)
-    keys = bundle.new_keys("officer", db.setting("device_id"))
-    bundle.write_private_key(default_key_path(db), keys)
-    bundle.write_public_card(cards / f"officer-{code}.pub", bundle.public_card(keys, officer, code))
+        sync_keys.enrol(s, office_card)
+    keys = keyfile.new_keys("officer", db.setting("device_id"))
+    keyfile.write_private_key(default_key_path(db), keys)
+    sync_keys.write_public_card(cards / f"officer-{code}.pub", sync_keys.public_card(keys, officer, code))
     return db
 
 
@@ -91,7 +92,7 @@ def _pay_something(db: Database, on: date) -> None:
         states = loanbook.load_states(s, on)
         for loan_id, state in sorted(states.items()):
             if state.disbursed_on and state.overdue_instalments() and state.outstanding_satang:
-                loanbook.record_payment(s, loan_id, min(state.outstanding_satang, 50_000), on)
+                repayments.record_payment(s, loan_id, min(state.outstanding_satang, 50_000), on)
                 return
 
 
@@ -106,7 +107,7 @@ def _overdue_loan(db: Database, on: date) -> str:
 def _restructure(db: Database, loan_id: str, on: date, count: int, reason: str, officer: str) -> None:
     with db.session() as s:
         s.info["officer"] = officer
-        loanbook.restructure(s, loan_id, on, count, on + relativedelta(months=1), reason=reason)
+        lending.restructure(s, loan_id, on, count, on + relativedelta(months=1), reason=reason)
 
 
 def build_office_demo(folder: Path, today: date | None = None, progress: Progress | None = None) -> dict:
@@ -119,7 +120,7 @@ def build_office_demo(folder: Path, today: date | None = None, progress: Progres
     folder = Path(folder)
     office_path = folder / "office.sqlite"
     if office_path.exists():
-        raise InputError(f"มีฐานข้อมูลสำนักงานอยู่แล้ว: {office_path} (an office database is already there)")
+        raise InputError(Text(f"มีฐานข้อมูลสำนักงานอยู่แล้ว: {office_path}", "an office database is already there"))
     laptops_dir, cards, usb, carried = folder / "laptops", folder / "keys", folder / "usb", folder / "carried"
     for d in (laptops_dir, cards, usb, carried):
         d.mkdir(parents=True, exist_ok=True)
@@ -127,14 +128,14 @@ def build_office_demo(folder: Path, today: date | None = None, progress: Progres
     laptops: list[Database] = []
     try:
         office.set_setting("officer", CLERK)
-        bundle.init_office_keys(office, DISTRICT, OFFICE_NAME)
-        card = bundle.office_card(office)
-        bundle.write_public_card(cards / f"office-{DISTRICT}.pub", card)
+        sync_keys.init_office_keys(office, DISTRICT, OFFICE_NAME)
+        card = sync_keys.office_card(office)
+        sync_keys.write_public_card(cards / f"office-{DISTRICT}.pub", card)
         for k, (code, name, officer) in enumerate(LAPTOPS):
             lap = _laptop(laptops_dir, k, code, name, officer, today, card, cards, progress)
             laptops.append(lap)
             say(f"เครื่องของ ต.{name} พร้อมแล้ว ({k + 1}/{len(LAPTOPS)})", f"laptop of {name} ready ({k + 1}/{len(LAPTOPS)})")
-            bundle.enrol_officer(office, cards / f"officer-{code}.pub")
+            sync_keys.enrol_officer(office, cards / f"officer-{code}.pub")
 
         def export(lap: Database, code: str, n: int, where: Path) -> Path:
             path = where / f"{code}-{n}.ftb"

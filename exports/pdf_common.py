@@ -20,7 +20,9 @@ from reportlab.lib import colors
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph, break_units, text_width
+from exports.thai_lines import break_units, text_width
+from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph
+from fieldtool.text import Text
 from fieldtool.thai import InputError
 
 # Streams are written as compressed binary, not also in ASCII85 (ReportLab's default, for 7-bit mail): a
@@ -59,13 +61,13 @@ def atomic_pdf(out: Path) -> Iterator[io.BytesIO]:
 
 def _cannot_write(out: Path, e: OSError) -> InputError:
     reason = e.strerror or str(e)
-    return InputError(f"บันทึกไฟล์ไม่ได้: {out} (cannot write {out}: {reason})")
+    return InputError(Text(f"บันทึกไฟล์ไม่ได้: {out}", f"cannot write {out}: {reason}"))
 
 
 def _reserve_temp(out: Path) -> Path:
     """Create the temporary file beside out_path now, so an unwritable folder fails before rendering."""
     if out.is_dir():
-        raise InputError(f"บันทึกไฟล์ไม่ได้: {out} เป็นโฟลเดอร์ (cannot write {out}: it is a folder)")
+        raise InputError(Text(f"บันทึกไฟล์ไม่ได้: {out} เป็นโฟลเดอร์", f"cannot write {out}: it is a folder"))
     tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
     try:
         with open(tmp, "xb"):

@@ -14,9 +14,10 @@ from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 
 from exports.pdf_common import KeepTail, atomic_pdf, ruled_table
 from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph, draw_text, register_fonts
-from fieldtool.households import DIMENSIONS, SOURCES, STATUSES, HouseholdView
-from fieldtool.plans import ACTION_STATUSES, PARTS, PlanView
+from fieldtool.households import HouseholdView
+from fieldtool.plans import PARTS, PlanView
 from fieldtool.thai import format_baht, format_date, to_thai_digits
+from fieldtool.vocabulary import Dimension
 
 TEXT = TextStyle(REGULAR, 12, 17)
 HEAD = TextStyle(BOLD, 12.5, 18)
@@ -44,14 +45,14 @@ def render_plan(plan: PlanView, household: HouseholdView, out_path: Path | str, 
         ThaiParagraph(office, TEXT, align="centre", space_after=6) if office else Spacer(1, 6),
         ThaiParagraph(digits(f"หัวหน้าครัวเรือน  {household.head}   บ้านเลขที่ {household.house_no or '-'}  "
                              f"{household.village}"), TEXT, keep=names),
-        ThaiParagraph(f"ที่มา  {SOURCES[household.source]}   สถานะ  {STATUSES[household.status]}   "
+        ThaiParagraph(f"ที่มา  {household.source.label.th}   สถานะ  {household.status.label.th}   "
                       f"แผนฉบับที่ {digits(str(plan.revision))}  จัดทำเมื่อ {day(plan.made_on)}", TEXT),
         ThaiParagraph(f"ผู้ร่วมจัดทำ  {plan.participants or '-'}", TEXT, space_after=4, keep=names),
     ]
     if household.needs:
         story.append(ThaiParagraph("ความจำเป็นของครัวเรือน (มิติ TPMAP)", HEAD, space_before=4))
         for dimension, description in household.needs.items():
-            story.append(ThaiParagraph(f"• {DIMENSIONS[dimension]}: {description}", TEXT, left_indent=0.5 * cm))
+            story.append(ThaiParagraph(f"• {Dimension(dimension).label.th}: {description}", TEXT, left_indent=0.5 * cm))
     for part, (title, _) in PARTS.items():
         block = [ThaiParagraph(f"{title}", HEAD, space_before=8),
                  ThaiParagraph(f"สิ่งที่พบ: {plan.findings.get(part) or '-'}", TEXT, left_indent=0.5 * cm, space_after=3)]
@@ -64,7 +65,7 @@ def render_plan(plan: PlanView, household: HouseholdView, out_path: Path | str, 
                     format_date(a.due_on, "short", thai_digits=thai_digits) if a.due_on else "-",
                     " ".join(x for x in (a.resources, format_baht(a.budget_satang, thai_digits=thai_digits)
                                          if a.budget_satang else "") if x) or "-",
-                    ACTION_STATUSES[a.status],
+                    a.status.label.th,
                 ]
                 for a in actions
             ]

@@ -31,18 +31,11 @@ from reportlab.platypus.flowables import Flowable
 
 from exports import palette
 from exports.pdf_common import CELL, PAD, atomic_pdf, ruled_table
-from exports.thai_text import (
-    BOLD,
-    REGULAR,
-    TextStyle,
-    ThaiParagraph,
-    break_units,
-    draw_text,
-    register_fonts,
-    text_width,
-)
-from fieldtool.district import RATIO, SATANG, DistrictReport, Measure, Row, Section, figure_text
-from fieldtool.district import Table as ReportTable
+from exports.thai_lines import break_units, text_width
+from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph, draw_text, register_fonts
+from fieldtool.district import DistrictReport, Section
+from fieldtool.district_tally import RATIO, SATANG, Measure, Row, figure_text
+from fieldtool.district_tally import Table as ReportTable
 from fieldtool.thai import ZONE_TH, format_date, format_time, to_thai_digits
 
 PAGE = landscape(A4)
@@ -81,10 +74,10 @@ def write_report_pdf(report: DistrictReport, out: Path | str) -> int:
         # the first section after the summary page; then a section starts on the page with room for it
         story += [PageBreak() if i == 0 else CondPageBreak(9 * cm), *_section(report, sec)]
     for i, sec in enumerate(report.sections):
-        title = f"ภาคผนวก {sec.title} รายหมู่บ้าน"
+        title = f"ภาคผนวก {sec.title.th} รายหมู่บ้าน"
         story += [PageBreak() if i == 0 else CondPageBreak(8 * cm)]
         story += _table_block(report, sec, sec.table("village"),
-                              [SectionHeading(f"{title} ({sec.title_en} by village)", title, space_after=4)])
+                              [SectionHeading(f"{title} ({sec.title.en} by village)", title, space_after=4)])
 
     def footer(canv, doc):
         pages[0] = doc.page
@@ -156,7 +149,7 @@ def _summary(report: DistrictReport) -> list:
     for sec in report.sections:
         total = sec.table("subdistrict").total
         for i, m in enumerate(sec.shown_measures):
-            rows.append([sec.title if i == 0 else "", m.label,
+            rows.append([sec.title.th if i == 0 else "", m.label.th,
                          *[figure_text(total.value(m, qi), m.unit) for qi in range(len(report.quarters))]])
     story.append(ThaiParagraph("ภาพรวมทั้งอำเภอ (ยอดรวมที่คำนวณจากข้อมูลโดยตรง)", HEAD, space_after=2))
     story.append(ruled_table(["หัวข้อ", "ตัวชี้วัด", *[q.short_label() for q in report.quarters]], rows, None,
@@ -218,14 +211,14 @@ class _Coloured(Flowable):
 
 def _section(report: DistrictReport, sec: Section) -> list:
     # the heading and description stay with the first table
-    heading_ = [SectionHeading(f"{sec.title} ({sec.title_en})", sec.title),
-                ThaiParagraph(sec.description, SMALL, space_after=6)]
+    heading_ = [SectionHeading(str(sec.title), sec.title.th),
+                ThaiParagraph(sec.about.th, SMALL, space_after=6)]
     story = []
     for table in sec.tables:
         if table.by != "village":
             story += _table_block(report, sec, table, heading_ if not story else [])
     if sec.key == "arrears":
-        chart = BarChartFlowable(report, sec.table("subdistrict"), sec.shown_measures[0], f"{sec.title}รายตำบล (บาท)")
+        chart = BarChartFlowable(report, sec.table("subdistrict"), sec.shown_measures[0], f"{sec.title.th}รายตำบล (บาท)")
     elif sec.key == "par30":
         chart = BarChartFlowable(report, sec.table("subdistrict"), next(m for m in sec.measures if m.ratio),
                                  "PAR30 รายตำบล (ร้อยละ)")
@@ -236,7 +229,7 @@ def _section(report: DistrictReport, sec: Section) -> list:
 
 def _table_block(report: DistrictReport, sec: Section, table: ReportTable, before: list) -> list:
     """A table with what goes above it (a section heading, or the table's own title), and its verdict."""
-    title = [] if table.by == "village" else [ThaiParagraph(table.title, TEXT.bold(), space_before=6, space_after=2)]
+    title = [] if table.by == "village" else [ThaiParagraph(table.title.th, TEXT.bold(), space_before=6, space_after=2)]
     block = [*before, *title, grouped_table(report, sec, table), *_table_verdict(table)]
     # a long table breaks across pages (its two header rows repeat); a short one stays on one page
     if len(table.rows) < 25:
@@ -246,7 +239,7 @@ def _table_block(report: DistrictReport, sec: Section, table: ReportTable, befor
 
 def _table_verdict(table: ReportTable) -> list:
     if table.ok:
-        return [_Coloured(ThaiParagraph("ยอดรวมตรงกับผลรวมของแถวทุกช่อง (the total matches the sum of the rows)",
+        return [_Coloured(ThaiParagraph("ยอดรวมตรงกับผลรวมของแถวทุกช่อง",  # Thai, as the failed checks below
                                         SMALL, space_before=2, space_after=4), OK_COLOUR)]
     return [_Coloured(ThaiParagraph(c.reason.th if c.reason else "", SMALL, space_before=2), BAD_COLOUR)
             for c in table.checks if not c.ok]
@@ -274,13 +267,13 @@ def grouped_table(report: DistrictReport, sec: Section, table: ReportTable) -> T
     total = ["รวมทั้งอำเภอ", *pad, *cells(table.total)]
     sums = ["ผลรวมของแถว (ตรวจสอบ)", *pad, *cells(table.sum_of_rows)]
     aligns = ["left"] * labels + ["right"] * (nq * nm)
-    widths = grouped_widths(label_heads, [m.label for m in measures], body, (total, sums),
+    widths = grouped_widths(label_heads, [m.label.th for m in measures], body, (total, sums),
                             [quarter_heading(q) for q in report.quarters], labels)
     bold = CELL.bold()
     head1 = [ThaiParagraph(h, bold, align="centre") for h in label_heads]
     for q in report.quarters:
         head1 += [ThaiParagraph(quarter_heading(q), bold, align="centre")] + [""] * (nm - 1)
-    head2 = [""] * labels + [ThaiParagraph(m.label, bold, align="centre") for _ in report.quarters for m in measures]
+    head2 = [""] * labels + [ThaiParagraph(m.label.th, bold, align="centre") for _ in report.quarters for m in measures]
     data = [head1, head2]
     # the figures (right-aligned) never wrap: should the page be too narrow for them, they shrink
     data += [[ThaiParagraph(c, CELL, align=a, fit=a == "right") for c, a in zip(r, aligns, strict=True)]

@@ -19,7 +19,9 @@ from openpyxl.utils import get_column_letter
 
 from exports import palette
 from exports.palette import argb
-from fieldtool.district import COUNT, RATIO, SATANG, DistrictReport, Row, Section, Table
+from fieldtool.district import DistrictReport, Section
+from fieldtool.district_tally import COUNT, RATIO, SATANG, Row, Table
+from fieldtool.text import Text
 from fieldtool.thai import ZONE_TH, InputError, format_date, format_time, to_thai_digits
 
 SHEET_NAMES = {
@@ -46,14 +48,13 @@ BAD_FILL = PatternFill("solid", fgColor=argb(palette.BAD_FILL))
 THIN = Side(style="thin", color="000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WRAP = Alignment(vertical="top", wrap_text=True)
 CHART_ROWS = 18
 
 
 def check_writable(out: Path) -> None:
     """Refuse at once, with one sentence, a path that cannot be written (missing folder, a folder, read-only)."""
     if out.is_dir():
-        raise InputError(f"บันทึกไฟล์ไม่ได้: {out} เป็นโฟลเดอร์ (cannot write {out}: it is a folder)")
+        raise InputError(Text(f"บันทึกไฟล์ไม่ได้: {out} เป็นโฟลเดอร์", f"cannot write {out}: it is a folder"))
     probe = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
     try:
         with open(probe, "xb"):
@@ -64,7 +65,7 @@ def check_writable(out: Path) -> None:
 
 
 def _cannot_write(out: Path, e: OSError) -> InputError:
-    return InputError(f"บันทึกไฟล์ไม่ได้: {out} (cannot write {out}: {e.strerror or e})")
+    return InputError(Text(f"บันทึกไฟล์ไม่ได้: {out}", f"cannot write {out}: {e.strerror or e}"))
 
 
 def cell_value(row: Row, measure, qi: int):
@@ -175,7 +176,7 @@ def _summary(ws, report: DistrictReport) -> None:
         total = sec.table("subdistrict").total
         for m in sec.shown_measures:
             r += 1
-            _body(ws.cell(r, 1, f"{sec.title}: {m.label}"))
+            _body(ws.cell(r, 1, f"{sec.title.th}: {m.label.th}"))
             for qi in range(len(report.quarters)):
                 _number(ws.cell(r, 2 + qi, cell_value(total, m, qi)), m.unit)
     r += 2
@@ -205,9 +206,9 @@ def _section_sheet(ws, report: DistrictReport, sec: Section) -> None:
     measures = sec.shown_measures
     nq = len(report.quarters)
     ws.sheet_view.showGridLines = False
-    ws["A1"] = f"{sec.title} ({sec.title_en}) — {_heading(report)}"
+    ws["A1"] = f"{sec.title} — {_heading(report)}"
     ws["A1"].font = TITLE
-    ws["A2"] = sec.description
+    ws["A2"] = sec.about.th
     ws["A2"].font = PLAIN
     ws["A3"] = "ตัวเลข ณ วันที่: " + ", ".join(
         f"{q.short_label()} {_day(q.as_of) if q.as_of else 'ยังไม่ถึง'}" for q in report.quarters)
@@ -262,7 +263,7 @@ def _number(cell, unit: str, bold: bool = False) -> None:
 def _table_block(ws, r: int, report: DistrictReport, sec: Section, table: Table, measures) -> tuple[int, list[int]]:
     """Write one table from row r; return the row after it and the rows holding its areas."""
     nm = len(measures)
-    ws.cell(r, 1, f"{sec.title} {table.title}").font = BOLD
+    ws.cell(r, 1, f"{sec.title.th} {table.title.th}").font = BOLD
     r += 1
     # two header rows: the quarters across their measures, then the measures
     for rr in (r, r + 1):
@@ -278,7 +279,7 @@ def _table_block(ws, r: int, report: DistrictReport, sec: Section, table: Table,
         if nm > 1:
             ws.merge_cells(start_row=r, start_column=c0, end_row=r, end_column=c0 + nm - 1)
         for mi, m in enumerate(measures):
-            sub = ws.cell(r + 1, c0 + mi, m.label)
+            sub = ws.cell(r + 1, c0 + mi, m.label.th)
             sub.font, sub.alignment = BOLD, CENTRE
     ws.row_dimensions[r].height = 24
     ws.row_dimensions[r + 1].height = 42
@@ -324,7 +325,7 @@ def _chart(ws, report: DistrictReport, sec: Section, rows: list[int], anchor: st
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
-    chart.title = f"{sec.title}รายตำบล" if sec.key == "arrears" else "PAR30 รายตำบล"
+    chart.title = f"{sec.title.th}รายตำบล" if sec.key == "arrears" else "PAR30 รายตำบล"
     chart.y_axis.title = "บาท" if measure.unit == SATANG else "ร้อยละ"
     chart.y_axis.numFmt = "#,##0" if measure.unit == SATANG else "0%"
     chart.x_axis.delete = False  # newer Excel hides axes whose "delete" is left unset

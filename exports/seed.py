@@ -17,13 +17,13 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from db import Database
 from db.office import default_key_path
-from exports import bundle
-from fieldtool import handover, registry, sync
+from exports import bundle, keyfile, sealed_file, sync_keys
+from fieldtool import handover, registry
 from fieldtool.models import SyncBundle, SyncKey
+from fieldtool.sync.laptop import local_device
+from fieldtool.sync.office import office_entries_for, peer_entries
 from fieldtool.text import Text
 from fieldtool.thai import InputError, today_in_thailand
 
@@ -31,34 +31,31 @@ from fieldtool.thai import InputError, today_in_thailand
 def export_seed_bundle(db: Database, code: str, card_path: Path, out: Path, on: date | None = None,
                        key_path: Path | None = None, passphrase: str | None = None) -> dict:
     """Enrol the new officer's key for subdistrict `code`, record the handover and write the seed: all or nothing."""
-    keys = bundle.read_private_key(key_path or default_key_path(db), "office", passphrase)
-    card = bundle.read_public_card(Path(card_path), "officer")
+    keys = keyfile.read_private_key(key_path or default_key_path(db), "office", passphrase)
+    card = sync_keys.read_public_card(Path(card_path), "officer")
     on = on or today_in_thailand()
     out = Path(out)
-    # the file is the transaction's (bundle._write_recorded): not recorded, it does not circulate
+    # the file is the transaction's (bundle.write_recorded): not recorded, it does not circulate
     with db.session() as s:
         target = _enrol_for(s, card, code)
-        office_device = sync.local_device(s)
+        office_device = local_device(s)
         devices = handover.area_devices(s, code)
         area = handover.area_of(s, code, devices)
         record = handover.record_handover(s, area, devices, target, on)
-        entries = sync.office_entries_for(s, office_device, devices, 0)
-        relayed, peer_tops = sync.peer_entries(s, [d for d in devices if d != target.device_id], {})
+        entries = office_entries_for(s, office_device, devices, 0)
+        relayed, peer_tops = peer_entries(s, [d for d in devices if d != target.device_id], {})
         entries += relayed
-        top = s.execute(select(func.max(sync._LOG.c.seq)).where(sync._LOG.c.device_id == office_device)).scalar() or 0
-        last = s.execute(select(func.max(SyncBundle.bundle_seq)).where(
-            SyncBundle.direction == "out", SyncBundle.kind == "return",
-            SyncBundle.target_device == target.device_id)).scalar()
-        bundle_seq = (last or 0) + 1
+        top = bundle.last_change(s, office_device)
+        bundle_seq = bundle.next_return_number(s, target.device_id)
         officer = registry.setting(s, "officer")
         seed = {"handover_id": record.id, "subdistrict_id": area.subdistrict_id,
                 "letterhead": handover.letterhead_of(s, devices)}
-        manifest = {"format": bundle.FORMAT_VERSION, "kind": "return", "schema_version": bundle._schema_version(s),
+        manifest = {"format": sealed_file.FORMAT_VERSION, "kind": "return", "schema_version": bundle.schema_version(s),
                     "device_id": office_device, "officer": officer, "subdistrict_code": code,
                     "district_code": registry.setting(s, "district_code"), "target_device": target.device_id,
                     "bundle_seq": bundle_seq, "full": True, "seq_from": 1, "seq_to": top,
-                    "created": bundle._now_text(), "marks": {"upto": {**peer_tops, office_device: top}}, "seed": seed}
-        manifest, digest = bundle._write_recorded(
+                    "created": bundle.now_text(), "marks": {"upto": {**peer_tops, office_device: top}}, "seed": seed}
+        manifest, digest = bundle.write_recorded(
             s, out, manifest, entries, db.photo_dir, {"kind": "return", "sender_device": office_device}, keys,
             target, lambda m, digest: SyncBundle(
                 direction="out", kind="return", sha256=digest, source_device=office_device,
@@ -76,8 +73,7 @@ def _enrol_for(s, card: dict, code: str) -> SyncKey:
     """The new officer's key, enrolled for the subdistrict it is to serve (a known key whose laptop is new is fine)."""
     district = registry.setting(s, "district_code")
     if not district:
-        raise InputError(Text("ฐานข้อมูลสำนักงานยังไม่ได้ตั้งรหัสอำเภอ",
-                              "this office database has no district code: run 'fieldtool office-keys init --district CODE'"))
+        raise InputError(sync_keys.NO_DISTRICT)
     if not (code.isascii() and code.isdigit() and len(code) == 6 and code.startswith(district)):
         raise InputError(Text(f"รหัสตำบล {code} ไม่ใช่ตำบลในอำเภอนี้ ({district})",
                               f"{code} is not the 6-digit code of a subdistrict of this district ({district})"))
@@ -86,6 +82,6 @@ def _enrol_for(s, card: dict, code: str) -> SyncKey:
                               f"the key file is for subdistrict {card['area_code']}, not {code}; "
                               f"make it again with 'fieldtool keys export --subdistrict {code}'"))
     handover.refuse_sending_to(s.get(SyncKey, card["key_id"]))
-    handover.check_new_laptop(s, card)
-    row, _new = bundle.enrol(s, card)
+    handover.check_new_laptop(s, card["device_id"])
+    row, _new = sync_keys.enrol(s, card)
     return row
