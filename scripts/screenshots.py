@@ -257,7 +257,7 @@ def loan_windows(camera: Camera, work: Path, day: date) -> None:
 
 def today_windows(camera: Camera, work: Path, day: date) -> None:
     """Recording a delivery, and the letters of the day: the question, the progress, the preview."""
-    from fieldtool import letters
+    from fieldtool import letter_issue, letters
     from ui.letters.dialogs import BatchConfirmDialog
     from ui.letters.issue import LetterJob
     from ui.qt import QWidget
@@ -278,7 +278,7 @@ def today_windows(camera: Camera, work: Path, day: date) -> None:
         _done(dialog)
     with db.session() as s:
         due = letters.letters_due(s, day)
-        outline = letters.outline(s, due)
+        outline = letter_issue.outline(s, due)
     confirm = BatchConfirmDialog(outline)
     camera.shot(confirm, "dialog-letters-batch")
     _done(confirm, today)
@@ -305,7 +305,7 @@ def household_windows(camera: Camera, work: Path, day: date) -> None:
     from fieldtool.models import HouseholdPlan
     from ui.households.dialogs import AddHouseholdDialog, NeedsDialog
     from ui.households.page import HouseholdPage
-    from ui.plans.editor import ActionProgressDialog
+    from ui.plans.progress import ActionProgressDialog
 
     db = _demo(work, day)
     household = _first(db, select(HouseholdPlan.household_id).where(HouseholdPlan.revision >= 2))
@@ -355,7 +355,7 @@ def visit_windows(camera: Camera, work: Path, day: date) -> None:
     window = NewVisitWindow(db, day, prefill_from_loan(db, overdue))
     window.check_purpose("ask:field")
     window.findings.setPlainText("ผลผลิตเสียหายจากฝนทิ้งช่วง สมาชิกขอผ่อนชำระเป็นรายเดือน")
-    window.set_collected(overdue, "1,500")
+    window.about.set_collected(overdue, "1,500")
     camera.shot(window, "visit-new")
     _done(window)
     window = NewVisitWindow(db, day)
@@ -480,7 +480,7 @@ def import_windows(camera: Camera, work: Path, day: date) -> None:
     _settle()
     camera.shot(window, "import-preview")
     if camera.wanted("import-done"):
-        window.skip_box.setChecked(True)  # the two rows the demo repeats are left out
+        window.preview.skip_box.setChecked(True)  # the two rows the demo repeats are left out
         window.start_import()
         _settle()
         camera.shot(window, "import-done")

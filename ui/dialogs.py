@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from fieldtool.text import Text
 from fieldtool.thai import InputError
 from ui.i18n import error_text, strings, tr
 from ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
@@ -15,9 +16,9 @@ from ui.screen import fit_when_first_shown, scrolled
 
 
 def input_error(key: str, **values) -> InputError:
-    """An InputError raised by the screens, in the domain's "Thai (English)" form."""
+    """An InputError raised by the screens, with the string's Thai and English (as the domain raises them)."""
     entry = strings()[key]
-    return InputError(f"{entry['th'].format(**values)} ({entry['en'].format(**values)})")
+    return InputError(Text(entry["th"].format(**values), entry["en"].format(**values)))
 
 
 _CLOCK_RE = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.]\s*([0-5]\d)\s*(?:น\.?)?\s*$")

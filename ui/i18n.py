@@ -2,20 +2,20 @@
 
 The strings live in resources/i18n/*.json (ui.json for the field app, office.json for the district
 office window) as {"key": {"th": ..., "en": ...}}; a key defined twice is an error. The language is one
-setting of the database ("language"), read at start and switched from the menu. Labels the domain
-already names in Thai (stages, notices, ask steps) come from the domain in Thai and from ui.json in
-English, so the Thai wording has a single owner.
+setting of the database ("language"), read at start and switched from the menu. What the domain words
+itself comes in both languages and the screen shows one half: a stored code's label (fieldtool.vocabulary,
+`label_text`) and a sentence of an InputError (fieldtool.text.Text, `error_text`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 from fieldtool.thai import InputError, format_baht, format_date, format_date_en, format_time
+from fieldtool.vocabulary import Coded
 
 LANGUAGES = ("th", "en")
 STRINGS_DIR = Path(__file__).resolve().parents[1] / "resources" / "i18n"
@@ -61,12 +61,9 @@ def tr(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def domain_label(thai: dict[str, str], prefix: str, code: str) -> str:
-    """A domain label: the domain's own Thai word, or its English twin `prefix.code` in ui.json."""
-    if _language == "th" and code in thai:
-        return thai[code]
-    key = f"{prefix}.{code}"
-    return tr(key) if key in strings() else thai.get(code, code)
+def label_text(code: Coded) -> str:
+    """A stored code's label (fieldtool.vocabulary) in the language of the screen, as written there."""
+    return code.label.th if _language == "th" else code.label.en
 
 
 def day_text(d: date | None) -> str:
@@ -90,17 +87,8 @@ def money_text(satang: int) -> str:
     return format_baht(satang)
 
 
-# The domain writes "Thai sentence (English sentence)"; show the half in the language of the screen.
-_BILINGUAL_RE = re.compile(r"^(?P<th>.*?)\s*\((?P<en>[^()]*)\)\s*$", re.DOTALL)
-
-
 def error_text(exc: BaseException) -> str:
-    text = str(exc)
-    if not isinstance(exc, InputError):
-        return text
-    if exc.text is not None:
+    """An error as one sentence in the language of the screen: an InputError's Text has both."""
+    if isinstance(exc, InputError):
         return exc.text.in_language(_language)
-    m = _BILINGUAL_RE.match(text)
-    if not m or not m["th"]:
-        return text
-    return m["th"] if _language == "th" else m["en"][:1].upper() + m["en"][1:]
+    return str(exc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from exports import bundle
+from exports import sync_keys
 from fieldtool.thai import InputError
 from ui.i18n import tr
 from ui.widgets import MessageBar
@@ -14,7 +14,7 @@ from ui.widgets import MessageBar
 def save_public_card(message: MessageBar, path: Path, make_card: Callable[[], dict], done_key: str) -> bool:
     """Write the card `make_card()` gives to `path`; say in one sentence what happened."""
     try:
-        bundle.write_public_card(path, make_card())
+        sync_keys.write_public_card(path, make_card())
     except InputError as exc:
         message.show_error(exc)
         return False

@@ -16,21 +16,16 @@ to another database (the officer's own, started from the demo) and disposes what
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from db import Database
 from fieldtool import setup
-from fieldtool.models import District, Province, Subdistrict
+from fieldtool.places import current_place
 from ui import i18n
 from ui.arrears.view import ArrearsView
 from ui.history.view import HistoryView
-from ui.households.page import HouseholdPage
 from ui.households.register import HouseholdsView
 from ui.i18n import tr
-from ui.importer import registers as register_files
-from ui.importer.window import ImportWindow
-from ui.letters.dialogs import OfficeSettingsDialog, TemplateDialog
-from ui.loans.loanpage import PREVENT_TAB, LoanPage
-from ui.loans.newloan import NewLoanDialog
 from ui.loans.register import RegisterView
 from ui.pagedwindow import PagedWindow, apply_qt_locale
 from ui.plans.summary import PlansSummaryView
@@ -44,18 +39,21 @@ from ui.qt import (
     Signal,
     emit,
 )
-from ui.setup.own import StartOwnDialog
 from ui.setup.part import setup_needed
-from ui.setup.parts import first_missing_tab
-from ui.setup.settings import SettingsDialog
-from ui.setup.wizard import SetupWizard
-from ui.syncdialog import FieldSyncDialog
 from ui.today.view import TodayView
 from ui.visits.data import VisitPrefill, prefill_from_household
 from ui.visits.log import VisitsView
-from ui.visits.meeting import MeetingDialog
-from ui.visits.newvisit import NewVisitWindow
 from ui.widgets import ElidedLabel
+
+if TYPE_CHECKING:
+    from ui.households.page import HouseholdPage
+    from ui.importer.window import ImportWindow
+    from ui.loans.loanpage import LoanPage
+    from ui.syncdialog import FieldSyncDialog
+
+# The pages are imported here; the windows and dialogs they open (a loan, a household, a visit, the set-up,
+# the import, the exchange with the office) are imported when first opened: with them would come ReportLab,
+# the bundle crypto, Alembic and the importer, which the window does not need to appear (issue 14).
 
 PAGES = ("today", "register", "arrears", "households", "visits", "plans", "history")
 
@@ -136,10 +134,10 @@ class MainWindow(PagedWindow):
         self.import_action.triggered.connect(self.import_from_excel)
         file_menu.addAction(self.import_action)
         self.import_template_action = QAction(tr("importer.menu.template"), self)
-        self.import_template_action.triggered.connect(lambda: register_files.save_template(self))
+        self.import_template_action.triggered.connect(lambda: _register_files().save_template(self))
         file_menu.addAction(self.import_template_action)
         self.export_registers_action = QAction(tr("importer.menu.export"), self)
-        self.export_registers_action.triggered.connect(lambda: register_files.export_registers(self))
+        self.export_registers_action.triggered.connect(lambda: _register_files().export_registers(self))
         file_menu.addAction(self.export_registers_action)
         file_menu.addSeparator()
         self.sync_action = QAction(tr("sync.menu"), self)
@@ -191,21 +189,21 @@ class MainWindow(PagedWindow):
         if not sub_id:
             return tr("status.no_subdistrict")
         with self.db.session() as s:
-            sub = s.get(Subdistrict, sub_id)
-            if sub is None:
-                return tr("status.no_subdistrict")
-            dist = s.get(District, sub.district_id)
-            prov = s.get(Province, dist.province_id) if dist else None
-            return tr(
-                "status.place",
-                subdistrict=sub.name,
-                district=dist.name if dist else "–",
-                province=prov.name if prov else "–",
-            )
+            place = current_place(s)
+        if place is None:
+            return tr("status.no_subdistrict")
+        return tr(
+            "status.place",
+            subdistrict=place.subdistrict,
+            district=place.district or "–",
+            province=place.province or "–",
+        )
 
     # --- windows of their own ----------------------------------------------------------------------
 
     def open_loan(self, loan_id: str) -> LoanPage:
+        from ui.loans.loanpage import LoanPage
+
         page = LoanPage(self.db, loan_id, self.day, self)
         page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         page.changed.connect(self._data_changed)
@@ -216,6 +214,9 @@ class MainWindow(PagedWindow):
 
     def new_loan(self, household_id: str | None = None) -> str | None:
         """A new loan application; its page opens on the prevent checklist."""
+        from ui.loans.loanpage import PREVENT_TAB
+        from ui.loans.newloan import NewLoanDialog
+
         loan_id = NewLoanDialog.ask(self, self.db, self.day, household_id)
         if loan_id is None:
             return None
@@ -226,6 +227,8 @@ class MainWindow(PagedWindow):
         return loan_id
 
     def open_household(self, household_id: str) -> HouseholdPage:
+        from ui.households.page import HouseholdPage
+
         page = HouseholdPage(self.db, household_id, self.day, self)
         page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         page.changed.connect(self._data_changed)
@@ -241,6 +244,9 @@ class MainWindow(PagedWindow):
 
     def new_visit(self, prefill: VisitPrefill | None, parent=None) -> None:
         """The new-visit window; after a save every page (and the window it came from) shows it."""
+        from ui.households.page import HouseholdPage
+        from ui.visits.newvisit import NewVisitWindow
+
         saved = NewVisitWindow.ask(parent or self, self.db, self.day, prefill)
         if saved is not None:
             if isinstance(parent, HouseholdPage):
@@ -249,15 +255,21 @@ class MainWindow(PagedWindow):
             self._data_changed()
 
     def new_meeting(self) -> None:
+        from ui.visits.meeting import MeetingDialog
+
         if MeetingDialog.ask(self, self.db, self.day):
             self.statusBar().showMessage(tr("meeting.saved"), 8000)
             self._data_changed()
 
     def edit_office_settings(self) -> None:
+        from ui.letters.dialogs import OfficeSettingsDialog
+
         if OfficeSettingsDialog.ask(self, self.db):
             self.statusBar().showMessage(tr("office.saved"), 8000)
 
     def exchange_with_office(self) -> FieldSyncDialog:
+        from ui.syncdialog import FieldSyncDialog
+
         dialog = FieldSyncDialog(self.db, self)
         dialog.received.connect(self._data_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -266,6 +278,8 @@ class MainWindow(PagedWindow):
 
     def import_from_excel(self) -> ImportWindow:
         """นำเข้าจาก Excel…: the registers an office keeps in Excel; after an import every page reloads."""
+        from ui.importer.window import ImportWindow
+
         window = ImportWindow(self.db, self)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.imported.connect(lambda: self._data_changed())
@@ -273,6 +287,8 @@ class MainWindow(PagedWindow):
         return window
 
     def edit_templates(self) -> None:
+        from ui.letters.dialogs import TemplateDialog
+
         if TemplateDialog.ask(self, self.db):
             self.statusBar().showMessage(tr("template.saved"), 8000)
 
@@ -296,6 +312,10 @@ class MainWindow(PagedWindow):
 
     def set_up(self) -> bool:
         """ตั้งค่าตำบล…: the wizard on a new database, else the settings; True when something was saved."""
+        from ui.setup.parts import first_missing_tab
+        from ui.setup.settings import SettingsDialog
+        from ui.setup.wizard import SetupWizard
+
         with self.db.session() as s:
             new = setup.is_new(s)
             tab = None if new else first_missing_tab(setup.setup_view(s))
@@ -305,6 +325,8 @@ class MainWindow(PagedWindow):
         return saved
 
     def open_settings(self, tab: str | None = None) -> bool:
+        from ui.setup.settings import SettingsDialog
+
         if not SettingsDialog.ask(self, self.db, tab):
             return False
         self._setup_saved()
@@ -317,6 +339,9 @@ class MainWindow(PagedWindow):
 
     def start_own_subdistrict(self) -> bool:
         """เริ่มตำบลของฉัน…: create (or open) the officer's own database, set it up, and switch to it."""
+        from ui.setup.own import StartOwnDialog
+        from ui.setup.wizard import SetupWizard
+
         own = StartOwnDialog.ask(self, self.db)
         if own is None:
             return False
@@ -354,6 +379,12 @@ class MainWindow(PagedWindow):
             QThreadPool.globalInstance().waitForDone()
             self._opened.dispose()
             self._opened = None
+
+
+def _register_files():
+    from ui.importer import registers
+
+    return registers
 
 
 def _backups():

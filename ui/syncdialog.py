@@ -20,7 +20,7 @@ from pathlib import Path
 
 from db import Database
 from db.office import default_key_path
-from exports import bundle
+from exports import bundle, sync_keys
 from fieldtool.thai import InputError
 from ui import worker
 from ui.i18n import error_text, local_time_text, tr
@@ -143,7 +143,7 @@ class FieldSyncDialog(QDialog):
     # --- status ---------------------------------------------------------------------------------------
 
     def update_status(self) -> None:
-        st = bundle.field_sync_status(self.db)
+        st = sync_keys.field_sync_status(self.db)
         self.status = st
         if st.has_key:
             locked = f" {tr('passphrase.locked_state')}" if st.key_locked else ""
@@ -179,7 +179,7 @@ class FieldSyncDialog(QDialog):
 
     def make_key(self, passphrase: str | None = None) -> bool:
         try:
-            bundle.init_officer_keys(self.db, passphrase=passphrase)
+            sync_keys.init_officer_keys(self.db, passphrase=passphrase)
         except InputError as exc:
             self.message.show_error(exc)
             return False
@@ -211,7 +211,7 @@ class FieldSyncDialog(QDialog):
 
     def save_card(self, path: Path) -> bool:
         code = self.card_code.text()
-        return save_public_card(self.message, path, lambda: bundle.officer_card(self.db, area_code=code), "sync.card_saved")
+        return save_public_card(self.message, path, lambda: sync_keys.officer_card(self.db, area_code=code), "sync.card_saved")
 
     def choose_office_card(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("sync.trust_office"), "", tr("office.keys.filter"))
@@ -220,7 +220,7 @@ class FieldSyncDialog(QDialog):
 
     def trust(self, path: Path) -> bool:
         try:
-            card, _new = bundle.trust_office(self.db, path)
+            card, _new = sync_keys.trust_office(self.db, path)
         except InputError as exc:
             self.message.show_error(exc)
             return False

@@ -16,6 +16,7 @@ from ui.qt import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QMenu,
     QObject,
@@ -437,6 +438,22 @@ def section_title(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def captioned(caption: str, widget: QWidget, *below: QWidget | QLayout) -> QWidget:
+    """A widget with its caption above it (and `below` under it), the widget taking the height; flush with
+    the panel around it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(QLabel(caption))
+    layout.addWidget(widget, 1)
+    for part in below:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    return box
 
 
 class EmptyNote(QObject):

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from db import backup as snapshots
-from exports import backup
 from fieldtool.thai import InputError, today_in_thailand
 from ui import worker
 from ui.i18n import error_text, tr
@@ -32,7 +31,10 @@ def start_of_day(window) -> None:
 
 
 def _start(db_path: Path):
-    """What killed runs left beside the database (a restore's folder, a copy's part file), then the copy."""
+    """What killed runs left beside the database (a restore's folder, a copy's part file), then the copy.
+    The restore code (bundles, keys, workbooks) is loaded here, in the background, not before the window."""
+    from exports import backup
+
     backup.sweep_restore_leftovers(db_path)
     snapshots.stale_parts(db_path)
     return snapshots.daily_snapshot(db_path, today_in_thailand())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from db import Database
 from db.snapshot import backups_dir
-from exports import backup, bundle
+from exports import backup, sync_keys
 from fieldtool.thai import InputError
 from ui.dialogs import FormDialog, input_error
 from ui.i18n import error_text, local_time_text, tr
@@ -63,7 +63,7 @@ class BackupDialog(FormDialog):
         self.setMinimumWidth(640)
         self.db = db
         self.result: dict | None = None
-        office = bundle.trusted_office(db)
+        office = sync_keys.trusted_office(db)
         self.form.addRow(hint_label(tr("backup.intro")))
         self.holds = QLabel(summary_text(backup.holdings(db)))
         self.holds.setWordWrap(True)

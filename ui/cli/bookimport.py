@@ -49,8 +49,8 @@ def cmd_import(args) -> None:
     overrides = _overrides(args.map)
     say = progress(args)
     workbook = read_workbook(args.file)
-    say(f"อ่านไฟล์ {workbook.file_name} แล้ว: {len(workbook.sheets)} ชีต "
-        f"(read {workbook.file_name}: {len(workbook.sheets)} sheets)")
+    say(Text(f"อ่านไฟล์ {workbook.file_name} แล้ว: {len(workbook.sheets)} ชีต",
+             f"read {workbook.file_name}: {len(workbook.sheets)} sheets"))
     with session(args) as s:
         plan = plan_import(s, workbook, overrides, progress=say)
         refused = plan.refused or plan.problems
@@ -75,12 +75,13 @@ def _show(args, plan: ImportPlan, result) -> None:
 
 
 def _lines(plan: ImportPlan, result, dry_run: bool) -> list[str]:
-    from fieldtool.bookimport import ACTIONS_TH, CREATE, MATCH, REFUSED, column_letter
+    from fieldtool.bookimport import column_letter
     from fieldtool.booklayout import SHEETS
     from fieldtool.thai import format_date
+    from fieldtool.vocabulary import HouseholdSource
 
     kind_th = {layout.key: layout.name for layout in SHEETS}
-    lines = [f"ไฟล์ {plan.file_name}" + ("  (ครัวเรือนจาก TPMAP)" if plan.source == "tpmap" else "")]
+    lines = [f"ไฟล์ {plan.file_name}" + ("  (ครัวเรือนจาก TPMAP)" if plan.source is HouseholdSource.TPMAP else "")]
     if plan.imported_before:
         before = plan.imported_before
         lines.append(f"ไฟล์นี้นำเข้าแล้วเมื่อ {format_date(date.fromisoformat(before['on']))} "
@@ -89,7 +90,7 @@ def _lines(plan: ImportPlan, result, dry_run: bool) -> list[str]:
         c = sheet.counts
         where = f"หัวตารางแถว {sheet.header_row}" if sheet.header_row else "ไม่พบหัวตาราง"
         lines.append(f"ชีต {sheet.name} [{kind_th.get(sheet.kind, sheet.kind)}, {where}]: "
-                     f"{ACTIONS_TH[CREATE]} {c[CREATE]} / {ACTIONS_TH[MATCH]} {c[MATCH]} / {ACTIONS_TH[REFUSED]} {c[REFUSED]}")
+                     + " / ".join(f"{action.label.th} {n}" for action, n in c.items()))
         given = [f"{u.field}={column_letter(u.column)}" for u in sheet.columns if u.source != "header"]
         if given:
             lines.append(f"  ใช้คอลัมน์ตามที่กำหนด: {', '.join(given)}")

@@ -39,6 +39,7 @@ def cmd_bundle_export(args) -> None:
 
 def cmd_bundle_import(args) -> None:
     from exports import bundle
+    from fieldtool.text import Text
     from fieldtool.thai import InputError
     from ui.cli.handover import handover_lines
 
@@ -64,8 +65,8 @@ def cmd_bundle_import(args) -> None:
             lines += handover_lines(r["handover"])
     emit(args, {"bundles": results, "refused": refused}, lines)
     if refused:
-        raise InputError(f"ไม่รับชุดข้อมูล {len(refused)} จาก {len(args.files)} ไฟล์ "
-                         f"({len(refused)} of {len(args.files)} bundles were refused; nothing of them was written)")
+        raise InputError(Text(f"ไม่รับชุดข้อมูล {len(refused)} จาก {len(args.files)} ไฟล์",
+                              f"{len(refused)} of {len(args.files)} bundles were refused; nothing of them was written"))
 
 
 def gap_line(gap: dict, officer: str) -> str:

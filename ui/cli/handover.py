@@ -39,7 +39,7 @@ def add_office_parsers(office, common) -> None:
 
 def handover_lines(h: dict) -> list[str]:
     """A handover in a few lines: to whom, from whom, and the book as it stood that day."""
-    from fieldtool.district import subdistrict_label
+    from fieldtool.district_areas import subdistrict_label
     from fieldtool.thai import format_baht, format_date, parse_baht
 
     lines = [f"  ส่งมอบ {h['subdistrict_code']} {subdistrict_label(h['subdistrict'])} ให้ {h['to_officer'] or '-'} "

@@ -115,11 +115,11 @@ def _init(args, make_keys, said: str) -> None:
 
 def _export(args, make_card, said: str) -> None:
     """The public key file for the other side: written whole, its key id said."""
-    from exports import bundle
+    from exports import sync_keys
 
     with database(args) as db:
         card = make_card(db, key_arg(args))
-    bundle.write_public_card(Path(args.out), card)
+    sync_keys.write_public_card(Path(args.out), card)
     emit(args, card, [f"{said}: {args.out}", f"รหัสกุญแจ: {card['key_id']}"])
 
 
@@ -131,39 +131,39 @@ def _take(args, take_card, said) -> None:
 
 
 def cmd_keys_init(args) -> None:
-    from exports import bundle
+    from exports import sync_keys
 
-    _init(args, bundle.init_officer_keys, "สร้างกุญแจแล้ว")
+    _init(args, sync_keys.init_officer_keys, "สร้างกุญแจแล้ว")
 
 
 def cmd_keys_export(args) -> None:
-    from exports import bundle
+    from exports import sync_keys
 
-    _export(args, lambda db, key: bundle.officer_card(db, key, args.subdistrict or ""), "บันทึกกุญแจสาธารณะแล้ว")
+    _export(args, lambda db, key: sync_keys.officer_card(db, key, args.subdistrict or ""), "บันทึกกุญแจสาธารณะแล้ว")
 
 
 def cmd_keys_trust_office(args) -> None:
-    from exports import bundle
+    from exports import sync_keys
 
-    _take(args, bundle.trust_office, lambda card, new: ("เชื่อถือกุญแจของสำนักงานแล้ว" if new else "เชื่อถือกุญแจนี้อยู่แล้ว")
+    _take(args, sync_keys.trust_office, lambda card, new: ("เชื่อถือกุญแจของสำนักงานแล้ว" if new else "เชื่อถือกุญแจนี้อยู่แล้ว")
           + f": {card['name'] or card['area_code']} ({card['key_id']})")
 
 
 def cmd_office_keys_init(args) -> None:
-    from exports import bundle
+    from exports import sync_keys
 
-    _init(args, lambda db, key, passphrase: bundle.init_office_keys(db, args.district, args.name or "", key, passphrase),
+    _init(args, lambda db, key, passphrase: sync_keys.init_office_keys(db, args.district, args.name or "", key, passphrase),
           "สร้างกุญแจสำนักงานแล้ว")
 
 
 def cmd_office_keys_export(args) -> None:
-    from exports import bundle
+    from exports import sync_keys
 
-    _export(args, bundle.office_card, "บันทึกกุญแจสาธารณะของสำนักงานแล้ว")
+    _export(args, sync_keys.office_card, "บันทึกกุญแจสาธารณะของสำนักงานแล้ว")
 
 
 def cmd_office_keys_enrol(args) -> None:
-    from exports import bundle
+    from exports import sync_keys
 
-    _take(args, bundle.enrol_officer, lambda card, new: ("ลงทะเบียนกุญแจแล้ว" if new else "ลงทะเบียนกุญแจนี้ไว้แล้ว")
+    _take(args, sync_keys.enrol_officer, lambda card, new: ("ลงทะเบียนกุญแจแล้ว" if new else "ลงทะเบียนกุญแจนี้ไว้แล้ว")
           + f": {card['name']} ตำบล {card['area_code']} เครื่อง {card['device_id']}")

@@ -1,5 +1,5 @@
 """What every letter prints, from the command line: `letterhead show|set` (the office's name, address, signer,
-this laptop's block of letter numbers …: fieldtool.letters.OFFICE_SETTINGS) and `template show|set|reset`
+this laptop's block of letter numbers …: fieldtool.letterhead.OFFICE_SETTINGS) and `template show|set|reset`
 (the wording of each kind of letter).
 
 `office show` and `office set` are the old spelling of `letterhead show|set`, still accepted (scripts and
@@ -52,28 +52,30 @@ def cmd_set(args) -> None:
 
 
 def _letterhead(args, change: tuple[str, str] | None) -> None:
-    from fieldtool import letters
+    from fieldtool import letterhead
 
     with session(args) as s:
         if change:
-            letters.set_office_setting(s, *change)
-        settings = letters.office_settings(s)
-    lines = [f"{k:<16} {v or '-'}   ({letters.OFFICE_SETTINGS[k][0]})" for k, v in settings.items()]
+            letterhead.set_office_setting(s, *change)
+        settings = letterhead.office_settings(s)
+    lines = [f"{k:<16} {v or '-'}   ({letterhead.OFFICE_SETTINGS[k].described})" for k, v in settings.items()]
     emit(args, settings, lines)
 
 
 def cmd_template(args) -> None:
-    from fieldtool import letters
+    from fieldtool import letterhead
+    from fieldtool.text import Text
     from fieldtool.thai import InputError
+    from fieldtool.vocabulary import LetterKind
 
     data = read_json(args.file, "แม่แบบ") if args.template_command == "set" else None
     with session(args) as s:
         if args.template_command == "set":
-            letters.set_template(s, args.kind, data)
+            letterhead.set_template(s, args.kind, data)
         elif args.template_command == "reset":
-            letters.reset_template(s, args.kind)
-        elif args.kind not in letters.KINDS:
-            raise InputError(f"ไม่มีหนังสือประเภท {args.kind} (no letter kind {args.kind})")
-        template = letters.get_template(s, args.kind)
-    emit(args, {"kind": args.kind, **template, "placeholders": letters.PLACEHOLDERS},
+            letterhead.reset_template(s, args.kind)
+        elif LetterKind.parse(args.kind) is None:
+            raise InputError(Text(f"ไม่มีหนังสือประเภท {args.kind}", f"no letter kind {args.kind}"))
+        template = letterhead.get_template(s, args.kind)
+    emit(args, {"kind": args.kind, **template, "placeholders": letterhead.PLACEHOLDERS},
          [template["subject"], *template["body"]])

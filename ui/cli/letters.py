@@ -58,7 +58,9 @@ def cmd_letters(args) -> None:
 
 def cmd_letter(args) -> None:
     from fieldtool import letters
+    from fieldtool.letter_numbers import find_letter
     from fieldtool.thai import InputError
+    from fieldtool.vocabulary import LetterKind
 
     action, rest = args.target[0], args.target[1:]
     if action in ("reprint", "correct"):
@@ -68,7 +70,7 @@ def cmd_letter(args) -> None:
         number = " ".join(rest)
 
         def record(s):
-            return letters.find_letter(s, number, args.year)
+            return find_letter(s, number, args.year)
 
         if action == "reprint":
             _issue(args, lambda s: [letters.reprint_request(record(s))], lambda s: record(s).issued_on,
@@ -82,7 +84,7 @@ def cmd_letter(args) -> None:
         raise InputError(Text(f"ไม่เข้าใจคำสั่ง: letter {' '.join(args.target)}",
                               "use: letter LOAN_ID --kind KIND, letter reprint NUMBER or letter correct NUMBER"))
     if not args.kind:
-        raise InputError(Text("ระบุประเภทหนังสือด้วย --kind", f"give the letter's kind with --kind ({', '.join(letters.KINDS)})"))
+        raise InputError(Text("ระบุประเภทหนังสือด้วย --kind", f"give the letter's kind with --kind ({', '.join(LetterKind)})"))
     on = day(args.on)
     _issue(
         args,
@@ -95,13 +97,14 @@ def cmd_letter(args) -> None:
 def _send_choices(items: list[str]) -> dict[str, str]:
     """--send HOW (every letter), --send KIND=HOW or --send LOAN_ID=HOW; each HOW is checked now."""
     from fieldtool import letters
+    from fieldtool.vocabulary import LetterKind
 
     out: dict[str, str] = {}
     for item in items:
         key, _, how = item.rpartition("=")
         letters.parse_delivery(how)
         if not key:
-            out.update({kind: how for kind in letters.KINDS})
+            out.update({kind.value: how for kind in LetterKind})
         else:
             out[key] = how
     return out
@@ -141,9 +144,9 @@ def _letters_progress(args, every: int = 10):
 
 
 def _letter_line(p: dict) -> str:
-    from fieldtool import letters
+    from fieldtool.vocabulary import LetterKind
 
-    line = f"{p['number']}  {letters.KIND_TH[p['kind']]}  {p['recipient']}  {p['amount']} บาท"
+    line = f"{p['number']}  {LetterKind(p['kind']).label.th}  {p['recipient']}  {p['amount']} บาท"
     if p["delivery_th"]:
         line += f"  {p['delivery_th']}"
     if p["reprint"]:

@@ -74,17 +74,17 @@ def add_parser(sub, common) -> None:
 
 
 def cmd_loan_add(args) -> None:
-    from fieldtool import loanbook
+    from fieldtool import funds, lending
     from fieldtool.thai import parse_baht
 
     applied = on_day(args.applied)
     disbursed = on_day(args.disbursed, default_today=False)
     with session(args) as s:
-        fund = loanbook.get_fund(s, args.fund)
+        fund = funds.get_fund(s, args.fund)
         rate = None
         if args.rate is not None:
             rate = parse_baht(args.rate)  # a percentage with two decimals = basis points
-        loan = loanbook.add_loan(
+        loan = lending.add_loan(
             s,
             fund_id=fund.id,
             group_id=args.group,
@@ -100,15 +100,15 @@ def cmd_loan_add(args) -> None:
             agreement_no=args.agreement_no or "",
         )
         if disbursed:
-            loanbook.disburse(s, loan.id, disbursed, args.reason or "")
+            lending.disburse(s, loan.id, disbursed, args.reason or "")
         loan_id = loan.id
     emit(args, {"id": loan_id}, [loan_id])
 
 
 def cmd_loan_show(args) -> None:
-    from fieldtool.ledger import STAGE_TH
     from fieldtool.lookups import loan_card
     from fieldtool.thai import format_baht, format_date, parse_baht
+    from fieldtool.vocabulary import Stage
     from ui.cli import shapes
 
     on = on_day(args.on)
@@ -121,7 +121,7 @@ def cmd_loan_show(args) -> None:
         f"สัญญา {data['agreement_no'] or '-'}  ({data['id']})",
         f"ผู้กู้: {data['borrower']}  {data['village']}",
         f"กองทุน: {data['fund']}  วัตถุประสงค์: {data['purpose']}",
-        f"เงินต้น {format_baht(parse_baht(data['principal']))} บาท  ขั้น: {STAGE_TH[data['stage']]}",
+        f"เงินต้น {format_baht(parse_baht(data['principal']))} บาท  ขั้น: {Stage(data['stage']).label.th}",
         f"คงค้าง {format_baht(parse_baht(data['outstanding']))} บาท  ค้างชำระเกินกำหนด "
         f"{format_baht(parse_baht(data['arrears']))} บาท  ({data['days_overdue']} วัน)",
     ]
@@ -139,7 +139,6 @@ def cmd_loan_show(args) -> None:
 
 
 def cmd_loan_list(args) -> None:
-    from fieldtool.ledger import STAGE_TH
     from fieldtool.register import loan_register
     from fieldtool.thai import format_baht
     from ui.cli import shapes
@@ -148,36 +147,36 @@ def cmd_loan_list(args) -> None:
     with session(args) as s:
         rows = loan_register(s, on, search=args.search or "", stage=args.stage, fund=args.fund, village=args.village)
     items = [shapes.loan_row(r) for r in rows]
-    lines = [f"{r.id[:8]}  {r.borrower}  {r.village}  {STAGE_TH[r.stage]}  {format_baht(r.outstanding_satang)}" for r in rows]
+    lines = [f"{r.id[:8]}  {r.borrower}  {r.village}  {r.stage.label.th}  {format_baht(r.outstanding_satang)}" for r in rows]
     emit(args, {"on": on.isoformat(), "count": len(items), "items": items}, lines or ["ไม่พบสัญญา"])
 
 
 def cmd_loan_check(args) -> None:
-    from fieldtool import loanbook
+    from fieldtool import lending
 
     on = on_day(args.on)
     with session(args) as s:
-        row = loanbook.set_check(s, args.loan_id, args.item, not args.undo, on, args.note or "")
+        row = lending.set_check(s, args.loan_id, args.item, not args.undo, on, args.note or "")
         out = {"loan_id": row.loan_id, "item": row.item, "done": row.done, "done_on": row.done_on}
     emit(args, out, [f"{out['item']}: {'ทำแล้ว' if out['done'] else 'ยังไม่ได้ทำ'}"])
 
 
 def cmd_loan_disburse(args) -> None:
-    from fieldtool import loanbook
+    from fieldtool import lending
     from fieldtool.thai import format_date
 
     on = on_day(args.on)
     with session(args) as s:
-        loan = loanbook.disburse(s, args.loan_id, on, args.reason or "")
+        loan = lending.disburse(s, args.loan_id, on, args.reason or "")
         out = {"id": loan.id, "disbursed_on": loan.disbursed_on.isoformat(), "prevent_override": loan.prevent_override}
     emit(args, out, [f"จ่ายเงินกู้แล้ว {format_date(date.fromisoformat(out['disbursed_on']))}"])
 
 
 def cmd_loan_restructure(args) -> None:
-    from fieldtool import loanbook
+    from fieldtool import lending
 
     on, first_due = on_day(args.on), on_day(args.first_due)
     with session(args) as s:
-        sched = loanbook.restructure(s, args.loan_id, on, args.instalments, first_due, args.frequency, args.reason or "")
+        sched = lending.restructure(s, args.loan_id, on, args.instalments, first_due, args.frequency, args.reason or "")
         out = {"loan_id": sched.loan_id, "schedule_version": sched.version, "effective_from": sched.effective_from.isoformat()}
     emit(args, out, [f"ปรับโครงสร้างหนี้แล้ว ตารางชำระฉบับที่ {out['schedule_version']}"])

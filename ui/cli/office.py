@@ -74,18 +74,18 @@ def _conflicts(s, rows) -> tuple[list[dict], list[str]]:
 
 
 def cmd_conflicts(args) -> None:
-    from fieldtool import sync
+    from fieldtool.sync.conflicts import open_conflicts
 
     with session(args) as s:
-        items, lines = _conflicts(s, sync.open_conflicts(s, include_resolved=args.all))
+        items, lines = _conflicts(s, open_conflicts(s, include_resolved=args.all))
     emit(args, {"count": len(items), "items": items}, lines or ["ไม่มีข้อขัดแย้งที่รอตรวจ (no conflicts to review)"])
 
 
 def cmd_resolve(args) -> None:
-    from fieldtool import sync
+    from fieldtool.sync.conflicts import resolve_conflict
 
     with session(args) as s:
-        (out,), _lines = _conflicts(s, [sync.resolve_conflict(s, args.conflict_id, args.take)])
+        (out,), _lines = _conflicts(s, [resolve_conflict(s, args.conflict_id, args.take)])
     value = out["other"]["words"] if args.take == "other" else out["chosen"]["words"]
     emit(args, out, [f"ตัดสินแล้ว: {out['record']} – {out['field_label']}: ใช้ {value} "
                      "(จะส่งกลับไปยังเครื่องในชุดข้อมูลขากลับ; the decision goes back in the return bundle)"])

@@ -55,25 +55,27 @@ def count(text: str) -> int:
 
 def positive_baht(text: str) -> int:
     """An amount in baht that must be more than zero, as satang."""
+    from fieldtool.text import Text
     from fieldtool.thai import InputError, parse_baht
 
     satang = parse_baht(text)
     if satang <= 0:
-        raise InputError(f"จำนวนเงินต้องมากกว่าศูนย์: {text} (the amount must be more than zero)")
+        raise InputError(Text(f"จำนวนเงินต้องมากกว่าศูนย์: {text}", "the amount must be more than zero"))
     return satang
 
 
 def read_json(path: str, what_th: str):
     """A JSON file named on the command line (`what_th`: แผน, แม่แบบ); unreadable or not JSON is one sentence."""
+    from fieldtool.text import Text
     from fieldtool.thai import InputError
 
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
     except OSError as exc:
-        raise InputError(f"อ่านไฟล์{what_th}ไม่ได้: {path} (cannot read {path})") from exc
+        raise InputError(Text(f"อ่านไฟล์{what_th}ไม่ได้: {path}", f"cannot read {path}")) from exc
     except ValueError as exc:
-        raise InputError(f"ไฟล์{what_th}ไม่ใช่ JSON ที่ถูกต้อง: {path} (not valid JSON)") from exc
+        raise InputError(Text(f"ไฟล์{what_th}ไม่ใช่ JSON ที่ถูกต้อง: {path}", "not valid JSON")) from exc
 
 
 # --- printing ----------------------------------------------------------------------------------------------
@@ -94,8 +96,8 @@ def progress(args) -> Progress:
     if getattr(args, "quiet", False):
         return silent
 
-    def say(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
+    def say(line: Text) -> None:
+        print(line, file=sys.stderr, flush=True)  # "ไทย (English)"
 
     return say
 

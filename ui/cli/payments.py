@@ -26,14 +26,14 @@ def add_parser(sub, common) -> None:
 
 
 def cmd_pay(args) -> None:
-    from fieldtool import loanbook
+    from fieldtool import loanbook, repayments
     from fieldtool.thai import format_baht
     from ui.cli import shapes
 
     on = on_day(args.on)
     amount = positive_baht(args.amount)
     with session(args) as s:
-        payment = loanbook.record_payment(s, args.loan_id, amount, on, args.note or "", credit=args.credit)
+        payment = repayments.record_payment(s, args.loan_id, amount, on, args.note or "", credit=args.credit)
         state = loanbook.load_states(s, on, [payment.loan_id])[payment.loan_id]
         out = shapes.payment(payment, state, on)
     credit = f"  ชำระเกิน {format_baht(state.credit_satang)} บาท" if state.credit_satang else ""
@@ -42,11 +42,11 @@ def cmd_pay(args) -> None:
 
 
 def cmd_reverse(args) -> None:
-    from fieldtool import loanbook
+    from fieldtool import repayments
     from fieldtool.thai import satang_to_str
 
     on = on_day(args.on)
     with session(args) as s:
-        rev = loanbook.reverse_payment(s, args.payment_id, on, args.note or "")
+        rev = repayments.reverse_payment(s, args.payment_id, on, args.note or "")
         out = {"reversal_id": rev.id, "reverses": rev.reverses_id, "amount": satang_to_str(rev.amount_satang)}
     emit(args, out, [f"ยกเลิกรายการรับชำระแล้ว: {out['reverses']}"])

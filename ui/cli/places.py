@@ -162,14 +162,15 @@ def cmd_village_list(args) -> None:
 
 
 def _fund_line(f: funds.FundView) -> str:
-    from fieldtool.schedule import FREQUENCY_TH
     from fieldtool.thai import format_baht
+    from fieldtool.vocabulary import Frequency
 
     rate = f"ดอกเบี้ย {f.rate_bp / 100:g}% ต่อปี" if f.rate_bp else "ไม่มีดอกเบี้ย"
     ladder = ",".join(f"{d}:{s}" for d, s in f.ask_ladder)
     most = "ไม่กำหนด" if f.max_loan_satang is None else f"{format_baht(f.max_loan_satang)} บาท"
+    frequency = Frequency.parse(f.default_frequency)
     return (f"  {f.name} [{f.kind_label.th}]  {rate}  {f.default_instalments} งวด "
-            f"{FREQUENCY_TH.get(f.default_frequency, f.default_frequency)}  วงเงินกู้สูงสุด {most}  ทวงถาม {ladder}  "
+            f"{frequency.label.th if frequency else f.default_frequency}  วงเงินกู้สูงสุด {most}  ทวงถาม {ladder}  "
             f"หนังสือทวงถาม {','.join(map(str, f.demand.days))} (ห่าง {f.demand.gap} วัน)  สัญญา {f.loans}")
 
 
@@ -211,6 +212,7 @@ def cmd_fund_add(args) -> None:
 
 def cmd_fund_edit(args) -> None:
     from fieldtool import funds
+    from fieldtool.text import Text
     from fieldtool.thai import InputError
 
     changes = {}
@@ -221,7 +223,7 @@ def cmd_fund_edit(args) -> None:
     with session(args) as s:
         changes.update(_rule_changes(args))
         if not changes:
-            raise InputError("ไม่มีสิ่งที่จะแก้ไข (nothing to change: give --name, --rate, --instalments, …)")
+            raise InputError(Text("ไม่มีสิ่งที่จะแก้ไข", "nothing to change: give --name, --rate, --instalments, …"))
         fund = funds.edit_fund(s, args.fund, **changes)
         view = _fund_out(s, fund.id)
     emit(args, view.to_json(), [f"แก้ไขกองทุนแล้ว (สัญญาที่ทำไว้ก่อนใช้กติกาเดิม): {view.name}", _fund_line(view)])

@@ -95,7 +95,6 @@ def cmd_plan_action(args) -> None:
 
 def cmd_plans_summary(args) -> None:
     from fieldtool import plans
-    from fieldtool.households import DIMENSIONS
     from fieldtool.thai import format_baht
     from ui.cli import shapes
 
@@ -104,6 +103,6 @@ def cmd_plans_summary(args) -> None:
         summary = plans.plans_summary(s, on)
     lines = [f"ครัวเรือนที่มีแผน {summary.households_with_plans} ครัวเรือน",
              f"กิจกรรมครบกำหนดเดือนนี้ {len(summary.due_this_month)}  เลยกำหนด {len(summary.overdue)}",
-             "ความจำเป็นตามมิติ: " + ", ".join(f"{DIMENSIONS[d]} {n}" for d, n in summary.needs_by_dimension.items())]
+             "ความจำเป็นตามมิติ: " + ", ".join(f"{d.label.th} {n}" for d, n in summary.needs_by_dimension.items())]
     lines += [f"  {k}: {v['actions']} กิจกรรม งบ {format_baht(v['budget_satang'])} บาท" for k, v in summary.help_by_agency.items()]
     emit(args, shapes.plans_summary(summary, on), lines)

@@ -41,7 +41,7 @@ def cmd_reminders(args) -> None:
         items = [r for r in items if r.kind == args.kind or (args.kind == "notice" and r.kind != "ask")]
     lines = []
     for r in items:
-        what = reminders.ASK_STEP_TH[r.step] if r.kind == "ask" else reminders.NOTICE_TH[r.kind]
+        what = r.step.label.th
         extra = f"เกินกำหนด {r.days_overdue} วัน" if r.kind == "ask" else f"ครบกำหนด {format_date(r.due_date)}"
         lines.append(f"{r.id}  {what}  {r.info.borrower} ({r.info.village})  งวดที่ {r.instalment_no}  "
                      f"{format_baht(r.amount_due_satang)} บาท  {extra}")
@@ -52,16 +52,17 @@ def cmd_reminders(args) -> None:
 def cmd_deliver(args) -> None:
     from fieldtool import reminders
     from fieldtool.thai import InputError
+    from fieldtool.vocabulary import ContactWay
 
     on = on_day(args.on)
     if args.undo:
         return _undo_delivery(args, on)
     if not args.how:
-        raise InputError(Text("ระบุวิธีแจ้งด้วย --how", f"give how it was delivered: --how {'|'.join(reminders.DELIVERY_HOW)}"))
+        raise InputError(Text("ระบุวิธีแจ้งด้วย --how", f"give how it was delivered: --how {'|'.join(ContactWay)}"))
     with session(args) as s:
         d = reminders.deliver(s, args.reminder_id, args.how, on, args.by or "", args.note or "")
         out = {"reminder_id": d.reminder_id, "how": d.how, "delivered_on": d.delivered_on.isoformat(), "by": d.by_whom}
-    emit(args, out, [f"บันทึกการแจ้งแล้ว ({reminders.DELIVERY_HOW[out['how']]})"])
+    emit(args, out, [f"บันทึกการแจ้งแล้ว ({ContactWay(out['how']).label.th})"])
 
 
 def _undo_delivery(args, on: date) -> None:

@@ -61,7 +61,7 @@ def cmd_report(args) -> None:
 
 
 def _lines(rep) -> list[str]:
-    from fieldtool.district import figure_text
+    from fieldtool.district_tally import figure_text
     from fieldtool.thai import format_date, format_time
 
     live = [i for i, q in enumerate(rep.quarters) if q.as_of]
@@ -72,10 +72,10 @@ def _lines(rep) -> list[str]:
               f"ทำเมื่อ {format_time(src.made_at)} นำเข้าเมื่อ {format_time(src.received_at)}" for src in rep.sources]
     for sec in rep.sections:
         t = sec.table("subdistrict")
-        lines.append(f"{sec.title} ({sec.title_en})")
+        lines.append(str(sec.title))
         for row in [*t.rows, t.total]:
             figures = "  ".join(
-                f"{m.label} " + " / ".join(figure_text(row.value(m, i), m.unit) for i in live) for m in sec.shown_measures)
+                f"{m.label.th} " + " / ".join(figure_text(row.value(m, i), m.unit) for i in live) for m in sec.shown_measures)
             lines.append(f"  {row.label:<24} {figures}")
     failed = rep.failed_checks
     lines.append(f"ตรวจยอดรวม {len(rep.checks)} ช่อง: " + ("ตรงกันทุกช่อง (every total matches its rows)" if not failed

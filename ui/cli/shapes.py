@@ -213,7 +213,7 @@ def change(row, words) -> dict:
 
 def household(view, visits) -> dict:
     """`household show`: the household, its members, needs, loans and the visits about it."""
-    from fieldtool.households import DIMENSIONS, SOURCES, STATUSES
+    from fieldtool.vocabulary import Dimension
 
     return {
         "id": view.id,
@@ -222,11 +222,11 @@ def household(view, visits) -> dict:
         "house_no": view.house_no,
         "phone": view.phone,
         "source": view.source,
-        "source_th": SOURCES[view.source],
+        "source_th": view.source.label.th,
         "status": view.status,
-        "status_th": STATUSES[view.status],
+        "status_th": view.status.label.th,
         "members": [{"name": n, "relation": r} for n, r in view.members],
-        "needs": [{"dimension": d, "dimension_th": DIMENSIONS[d], "description": t} for d, t in view.needs.items()],
+        "needs": [{"dimension": d, "dimension_th": Dimension(d).label.th, "description": t} for d, t in view.needs.items()],
         "loans": view.loans,
         "last_verified": _day(view.last_verified),
         "stale": view.stale,
@@ -241,7 +241,7 @@ def duplicates(warn) -> dict:
 
 def plan(view) -> dict:
     """`plan show`: one revision of a household's 4ท plan, part by part, with its actions' progress."""
-    from fieldtool.plans import ACTION_STATUSES, PARTS
+    from fieldtool.plans import PARTS
 
     return {
         "household_id": view.household_id,
@@ -267,7 +267,7 @@ def plan(view) -> dict:
                         "resources": a.resources,
                         "budget": satang_to_str(a.budget_satang),
                         "status": a.status,
-                        "status_th": ACTION_STATUSES[a.status],
+                        "status_th": a.status.label.th,
                         "overdue": a.overdue,
                         "notes": [{"on": d.isoformat(), "status": st, "note": n} for d, st, n in a.notes],
                     }
@@ -324,7 +324,7 @@ def visit_task(t) -> dict:
 
 def issued(result, with_dispatch: bool) -> dict:
     """`letters` and `letter`: the PDF written, each letter as printed, the number block and its warning."""
-    from fieldtool import letters
+    from fieldtool.letter_issue import letter_json
 
     return {
         "file": str(result.path),
@@ -334,7 +334,7 @@ def issued(result, with_dispatch: bool) -> dict:
         "register": with_dispatch,
         "labels": str(result.labels_path) if result.labels_path else None,
         "labels_count": result.labels,
-        "letters": [letters.letter_json(p) for p in result.prepared],
+        "letters": [letter_json(p) for p in result.prepared],
         "block": {"low": result.block.low, "high": result.block.high, "left": result.block.left,
                   "year_be": result.block.year_be},
         "warning": {"th": result.warning.th, "en": result.warning.en} if result.warning else None,
@@ -425,7 +425,7 @@ def district_report(rep) -> dict:
         tables = []
         for t in sec.tables:
             tables.append({
-                "by": t.by, "title": t.title,
+                "by": t.by, "title": t.title.th,
                 "rows": [row_json(r, sec.measures) for r in t.rows],
                 "total": row_json(t.total, sec.measures),
                 "sum_of_rows": row_json(t.sum_of_rows, sec.measures),
@@ -437,8 +437,8 @@ def district_report(rep) -> dict:
                             "explanation": c.explanation} for c in t.checks],
             })
         sections.append({
-            "key": sec.key, "title": sec.title, "title_en": sec.title_en, "description": sec.description,
-            "measures": [{"key": m.key, "label": m.label, "label_en": m.label_en, "unit": m.unit, "shown": m.shown}
+            "key": sec.key, "title": sec.title.th, "title_en": sec.title.en, "description": sec.about.th,
+            "measures": [{"key": m.key, "label": m.label.th, "label_en": m.label.en, "unit": m.unit, "shown": m.shown}
                          for m in sec.measures],
             "tables": tables,
         })

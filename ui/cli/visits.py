@@ -59,14 +59,14 @@ def _about(parser) -> None:
 
 def _targets(s, args) -> dict:
     """--loan, --group and --household as ids (a loan or household may be named as people name it)."""
-    from fieldtool import households, loanbook
+    from fieldtool import households, lending
 
-    return {"loans": [loanbook.get_loan(s, x).id for x in args.loan or []], "groups": args.group or [],
+    return {"loans": [lending.get_loan(s, x).id for x in args.loan or []], "groups": args.group or [],
             "households": [households.get_household(s, x).id for x in args.household or []]}
 
 
 def cmd_visit_add(args) -> None:
-    from fieldtool import households, loanbook, places, visits
+    from fieldtool import households, lending, places, visits
     from fieldtool.visits import VisitInput
     from ui.cli import shapes
 
@@ -77,7 +77,7 @@ def cmd_visit_add(args) -> None:
         loan_ref, _, amount = item.rpartition(":")
         collected.append((loan_ref, positive_baht(amount)))
     with database(args) as db, db.session() as s:
-        collected = [(loanbook.get_loan(s, ref).id, satang) for ref, satang in collected]
+        collected = [(lending.get_loan(s, ref).id, satang) for ref, satang in collected]
         updates = {}
         for item in args.set_household or []:
             ref, _, assignment = item.partition(":")
@@ -109,9 +109,9 @@ def cmd_visit_list(args) -> None:
 
 
 def cmd_visit_purposes(args) -> None:
-    from fieldtool import visits
+    from fieldtool.vocabulary import purposes
 
-    table = visits.purposes()
+    table = {code: label.th for code, label in purposes().items()}
     emit(args, table, [f"{k:<24} {v}" for k, v in table.items()])
 
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from db import Database
 from fieldtool import history
 from fieldtool.history import HistoryEntry
-from fieldtool.loanbook import PREVENT_ITEMS
 from fieldtool.models import ChangeLog
-from fieldtool.reminders import DELIVERY_HOW
-from fieldtool.text import Text
 from fieldtool.thai import format_date, local_time
-from ui.i18n import day_text, domain_label, language, local_time_text, money_text, strings, tr
+from fieldtool.vocabulary import ContactWay, PreventItem
+from ui.i18n import day_text, label_text, language, local_time_text, money_text, strings, tr
 from ui.qt import QModelIndex
 from ui.tablemodel import Column, RowTableModel
 
@@ -47,11 +45,11 @@ def value_text(name: str, value) -> str:
     if name.endswith("_satang") and isinstance(value, int):
         return money_text(value)
     if name == "item":
-        thai = {code: th for code, th, _ in PREVENT_ITEMS}
-        english = {code: en for code, _, en in PREVENT_ITEMS}
-        return (thai if language() == "th" else english).get(value, value)
+        item = PreventItem.parse(value)
+        return label_text(item) if item else value
     if name == "how":
-        return domain_label(DELIVERY_HOW, "how", value)
+        way = ContactWay.parse(value)
+        return label_text(way) if way else value
     if isinstance(value, str) and _ISO_DAY.match(value):
         return day_text(datetime.fromisoformat(value).date())
     return str(value)
@@ -162,22 +160,7 @@ class HistoryFilter:
 
 def load_history(db: Database, where: HistoryFilter = HistoryFilter(), offset: int = 0) -> list[HistoryEntry]:  # noqa: B008
     with db.session() as s:
-        entries = history.history_page(s, query=where.query, day=where.day, offset=offset, limit=PAGE_SIZE)
-    return [in_both_languages(e) for e in entries]
-
-
-def _both(value):
-    """A code (history.Code) with its English twin from the catalogue, where every screen reads it."""
-    if not isinstance(value, history.Code):
-        return value
-    entry = strings().get(value.key)
-    return Text(value.th, entry["en"]) if entry and entry.get("en") else value.th
-
-
-def in_both_languages(entry: HistoryEntry) -> HistoryEntry:
-    """The entry's codes in Thai and English, so the page reads in the app's language."""
-    changes = tuple(replace(c, before=_both(c.before), after=_both(c.after)) for c in entry.changes)
-    return replace(entry, changes=changes, record_label=_both(entry.record_label))
+        return history.history_page(s, query=where.query, day=where.day, offset=offset, limit=PAGE_SIZE)
 
 
 class HistoryModel(RowTableModel):

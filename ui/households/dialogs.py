@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from db import Database
 from fieldtool import households
-from fieldtool.households import DIMENSIONS, SOURCES, DuplicateWarning, HouseholdInput, PersonInput
+from fieldtool.households import DuplicateWarning, HouseholdInput, PersonInput
 from fieldtool.registry import TITLES
+from fieldtool.vocabulary import Dimension, HouseholdSource
 from ui.dialogs import FormDialog, input_error
 from ui.households.data import villages
-from ui.households.register import dimension_text, source_text
 from ui.i18n import tr
+from ui.labels import dimension_text, source_text
 from ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -49,7 +50,7 @@ class NeedsEditor(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
         self.texts: dict[str, QLineEdit] = {}
-        for row, code in enumerate(DIMENSIONS):
+        for row, code in enumerate(d.value for d in Dimension):
             box = QCheckBox(dimension_text(code))
             text = QLineEdit(needs.get(code, ""))
             text.setPlaceholderText(tr(f"need_hint.{code}"))
@@ -97,8 +98,8 @@ class AddHouseholdDialog(FormDialog):
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(tr("hh_add.phone_hint"))
         self.source = QComboBox()
-        for code in SOURCES:
-            self.source.addItem(source_text(code), code)
+        for source in HouseholdSource:
+            self.source.addItem(source_text(source), source.value)
         name_row = QHBoxLayout()
         name_row.addWidget(self.title_box)
         name_row.addWidget(self.first_name, 1)

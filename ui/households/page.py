@@ -11,13 +11,12 @@ from datetime import date
 
 from db import Database
 from fieldtool import households
-from fieldtool.households import STATUSES
-from fieldtool.ledger import STAGE_TH
 from fieldtool.phone import format_phone
+from fieldtool.vocabulary import HouseholdStatus
 from ui.households.data import HouseholdPageData, LoanRow, VerificationRow, load_household_page
 from ui.households.dialogs import NeedsDialog
-from ui.households.register import STATUS_COLORS, dimension_text, source_text, status_text
-from ui.i18n import day_text, domain_label, money_text, tr
+from ui.i18n import day_text, label_text, money_text, tr
+from ui.labels import STATUS_COLORS, dimension_text, source_text, status_text
 from ui.plans.editor import PlanEditor
 from ui.qt import (
     QComboBox,
@@ -61,7 +60,7 @@ LOAN_COLUMNS = [
     Column("col.purpose", lambda r: r.info.purpose or "–"),
     Column(
         "col.stage",
-        lambda r: domain_label(STAGE_TH, "stage", r.state.stage),
+        lambda r: label_text(r.state.stage),
         color=lambda r: stage_color(r.state.stage),
     ),
     Column("col.principal", lambda r: money_text(r.info.principal_satang), "right"),
@@ -168,8 +167,8 @@ class HouseholdPage(QDialog):
         ):
             empty_note(view, tr(key))
         self.status = QComboBox()
-        for code in STATUSES:
-            self.status.addItem(status_text(code), code)
+        for status in HouseholdStatus:
+            self.status.addItem(status_text(status), status.value)
         self.status_button = QPushButton(tr("hh.set_status"))
         self.status_button.clicked.connect(self.change_status)
         close = QPushButton(tr("button.close"))

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import date
 
 from db import Database
-from fieldtool.households import DIMENSIONS, SOURCES, STATUSES
 from fieldtool.thai import normalize_search, thai_sort_key
+from fieldtool.vocabulary import Dimension, HouseholdSource, HouseholdStatus
 from ui import worker
 from ui.households.data import HouseholdRow, load_register
-from ui.i18n import day_text, domain_label, tr
+from ui.i18n import day_text, tr
+from ui.labels import STATUS_COLORS, dimension_text, source_text, status_text
 from ui.qt import (
     QCheckBox,
     QColor,
@@ -34,30 +35,11 @@ from ui.tablemodel import Column, RowTableModel
 from ui.widgets import MessageBar, empty_note, filter_box, fit_columns, make_table
 
 STALE_FG, STALE_BG = QColor("#b71c1c"), QColor("#fdecea")
-STATUS_COLORS = {
-    "target": "#1c5fa8",
-    "in_progress": "#2e7d32",
-    "out_of_poverty": "#616161",
-    "moved": "#8d6e63",
-    "died": "#424242",
-}
-
-
-def status_text(code: str) -> str:
-    return domain_label(STATUSES, "hh_status", code)
-
-
-def source_text(code: str) -> str:
-    return domain_label(SOURCES, "source", code)
 
 
 def source_short(code: str) -> str:
     """For a list column: "TPMAP" or "นอก TPMAP"; the page shows the whole label."""
-    return tr(f"source_short.{code}") if code in SOURCES else code
-
-
-def dimension_text(code: str) -> str:
-    return domain_label(DIMENSIONS, "dimension", code)
+    return tr(f"source_short.{code}") if HouseholdSource.parse(code) is not None else code
 
 
 def needs_text(row: HouseholdRow) -> str:
@@ -82,7 +64,7 @@ HOUSEHOLD_COLUMNS = [
     Column(
         "col.hh_status",
         lambda r: status_text(r.status),
-        sort_key=lambda r: list(STATUSES).index(r.status) if r.status in STATUSES else 99,
+        sort_key=lambda r: list(HouseholdStatus).index(r.status) if HouseholdStatus.parse(r.status) is not None else 99,
         color=lambda r: QColor(STATUS_COLORS.get(r.status, "#000000")),
     ),
     Column(
@@ -149,12 +131,12 @@ class HouseholdsView(QWidget):
         self.village = filter_box()
         self.status = filter_box()
         self.status.addItem(tr("filter.all_statuses"), None)
-        for code in STATUSES:
-            self.status.addItem(status_text(code), code)
+        for status in HouseholdStatus:
+            self.status.addItem(status_text(status), status.value)
         self.need = filter_box()
         self.need.addItem(tr("filter.all_needs"), None)
-        for code in DIMENSIONS:
-            self.need.addItem(dimension_text(code), code)
+        for dimension in Dimension:
+            self.need.addItem(dimension_text(dimension), dimension.value)
         self.stale_only = QCheckBox(tr("households.stale_only"))
         self._typing = QTimer(self, singleShot=True, interval=150)
         self._typing.timeout.connect(self.apply_filters)

@@ -6,15 +6,16 @@ is already in the book; a refused row is marked by its word (ไม่รับ,
 
 from __future__ import annotations
 
-from fieldtool.bookimport import ACTIONS_TH, CREATE, MATCH, REFUSED, ImportPlan, RowPlan, SheetPlan
+from fieldtool.bookimport import ImportPlan, RowPlan, SheetPlan
 from fieldtool.booklayout import SHEETS, SheetLayout
 from fieldtool.text import Text
+from fieldtool.vocabulary import RowAction
 from ui import i18n
-from ui.i18n import domain_label, tr
+from ui.i18n import label_text, tr
 from ui.qt import QColor
 from ui.tablemodel import Column, RowTableModel
 
-ACTION_ORDER = (REFUSED, CREATE, MATCH)
+ACTION_ORDER = (RowAction.REFUSED, RowAction.CREATE, RowAction.MATCH)
 LAYOUTS: dict[str, SheetLayout] = {layout.key: layout for layout in SHEETS}
 KINDS = tuple(layout.key for layout in SHEETS)  # households, groups, loans, payments: the order they are made in
 
@@ -26,8 +27,8 @@ def text_of(text: Text) -> str:
     return text.in_language(i18n.language())
 
 
-def action_text(action: str) -> str:
-    return domain_label(ACTIONS_TH, "importer.action", action)
+def action_text(action: RowAction) -> str:
+    return label_text(action)
 
 
 def kind_text(kind: str) -> str:
@@ -61,11 +62,11 @@ def created_text(created: dict[str, int]) -> str:
 
 
 def _action_color(row: RowPlan) -> QColor | None:
-    return {REFUSED: RED, CREATE: GREEN, MATCH: GREY}.get(row.action)
+    return {RowAction.REFUSED: RED, RowAction.CREATE: GREEN, RowAction.MATCH: GREY}.get(row.action)
 
 
 def _background(row: RowPlan) -> QColor | None:
-    return RED_BG if row.action == REFUSED else None
+    return RED_BG if row.action is RowAction.REFUSED else None
 
 
 ROW_COLUMNS = [
@@ -73,10 +74,10 @@ ROW_COLUMNS = [
     Column("importer.col.row", lambda r: f"{r.row:,}", "right", sort_key=lambda r: (r.sheet, r.row),
            background=_background),
     Column("importer.col.action", lambda r: action_text(r.action), color=_action_color,
-           bold=lambda r: r.action == REFUSED, sort_key=lambda r: ACTION_ORDER.index(r.action),
+           bold=lambda r: r.action is RowAction.REFUSED, sort_key=lambda r: ACTION_ORDER.index(r.action),
            background=_background),
     Column("importer.col.what", lambda r: text_of(r.text), max_width=4000, tooltip=lambda r: text_of(r.text),
-           color=lambda r: RED if r.action == REFUSED else None, background=_background),
+           color=lambda r: RED if r.action is RowAction.REFUSED else None, background=_background),
 ]
 
 
@@ -84,19 +85,19 @@ def _header_row_text(sheet: SheetPlan) -> str:
     return f"{sheet.header_row:,}" if sheet.header_row else tr("importer.no_header_row")
 
 
-def _count_column(title: str, action: str, color: QColor | None = None) -> Column:
+def _count_column(title: str, action: RowAction, color: QColor | None = None) -> Column:
     return Column(title, lambda s: f"{s.count(action):,}", "right", sort_key=lambda s: s.count(action),
                   color=(lambda s: color if s.count(action) else None) if color else None,
-                  bold=(lambda s: s.count(action) > 0) if action == REFUSED else None)
+                  bold=(lambda s: s.count(action) > 0) if action is RowAction.REFUSED else None)
 
 
 SHEET_COLUMNS = [
     Column("importer.col.sheet", lambda s: s.name, max_width=220),
     Column("importer.col.kind", lambda s: kind_text(s.kind)),
     Column("importer.col.header_row", _header_row_text, "right"),
-    _count_column("importer.col.create", CREATE),
-    _count_column("importer.col.match", MATCH),
-    _count_column("importer.col.refused", REFUSED, RED),
+    _count_column("importer.col.create", RowAction.CREATE),
+    _count_column("importer.col.match", RowAction.MATCH),
+    _count_column("importer.col.refused", RowAction.REFUSED, RED),
 ]
 
 

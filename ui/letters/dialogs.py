@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from db import Database
-from fieldtool import letters
+from fieldtool import letterhead, letters
+from fieldtool.letter_issue import BatchOutline
 from fieldtool.thai import format_date
+from fieldtool.vocabulary import Delivery, LetterKind
 from ui.dialogs import FormDialog, input_error, parse_clock
-from ui.i18n import domain_label, language, strings, tr
+from ui.i18n import language, strings, tr
+from ui.labels import letter_kind_text
 from ui.letters.officeform import OfficeSettingsForm, choose_image_file
 from ui.qt import (
     QComboBox,
@@ -35,17 +38,13 @@ from ui.qt import (
 from ui.widgets import DateField
 
 
-def kind_label(kind: str) -> str:
-    return domain_label(letters.KIND_TH, "letter_kind", kind)
-
-
 def meeting_text(on: date, hour: int, minute: int) -> str:
     """As the letter prints it after "ในวันที่": "๕ ธันวาคม ๒๕๖๙ เวลา ๑๓.๓๐ น." (digits made Thai later)."""
     return f"{format_date(on, 'long')} เวลา {hour:02d}.{minute:02d} น."
 
 
-def delivery_label(how: str) -> str:
-    return domain_label(letters.DELIVERY_TH, "delivery", how)
+def delivery_label(how: Delivery) -> str:
+    return how.label.in_language(language())  # "By hand": a choice in a list begins with a capital
 
 
 @dataclass
@@ -54,7 +53,7 @@ class LetterChoice:
     on: date
     meeting_on: str = ""
     meeting_place: str = ""
-    delivery: str = ""  # letters.Delivery
+    delivery: str = ""  # a Delivery's code; "" = the kind's default
 
 
 class LetterDialog(FormDialog):
@@ -73,12 +72,12 @@ class LetterDialog(FormDialog):
             label.setWordWrap(True)
             self.form.addRow(label)
         self.kind = QComboBox()
-        for code in letters.KINDS:
-            self.kind.addItem(kind_label(code), code)
+        for code in LetterKind:
+            self.kind.addItem(letter_kind_text(code), code.value)
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         # how it goes (การปฏิบัติ in the register): each kind's default until the officer chooses
         self.delivery = QComboBox()
-        for how in letters.Delivery:
+        for how in Delivery:
             self.delivery.addItem(delivery_label(how), how.value)
         self._delivery_chosen = False
         self.delivery.activated.connect(self._choose_delivery)
@@ -107,7 +106,7 @@ class LetterDialog(FormDialog):
 
     def _show_meeting_fields(self) -> None:
         if not self._delivery_chosen:
-            self.delivery.setCurrentIndex(self.delivery.findData(letters.DEFAULT_DELIVERY[self.kind.currentData()].value))
+            self.delivery.setCurrentIndex(self.delivery.findData(letters.DEFAULT_DELIVERY[LetterKind(self.kind.currentData())].value))
         meeting = self.kind.currentData() == "meeting"
         for field in (self.meeting_date, self.meeting_time, self.meeting_place):
             self.form.setRowVisible(field, meeting)
@@ -144,7 +143,7 @@ class LetterDialog(FormDialog):
 # --- the day's batch, before it is issued ---------------------------------------------------------------
 
 
-def outline_text(outline: letters.BatchOutline) -> str:
+def outline_text(outline: BatchOutline) -> str:
     """"จะออกหนังสือ 58 ฉบับ เลขที่ อบ ๐๐๑๗.๑๕/๒๐๑ ถึง อบ ๐๐๑๗.๑๕/๒๕๘ และบันทึกการแจ้ง 28 รายการว่าแจ้งทาง
     หนังสือแล้ว": what printing the batch will issue and record."""
     one = "one" if outline.new == 1 else "range"
@@ -155,7 +154,7 @@ def outline_text(outline: letters.BatchOutline) -> str:
 class BatchConfirmDialog(FormDialog):
     """Before the day's letters are issued: what will be numbered and recorded, and a yes or a no."""
 
-    def __init__(self, outline: letters.BatchOutline, parent=None):
+    def __init__(self, outline: BatchOutline, parent=None):
         super().__init__(tr("batch.title"), parent)
         self.setMinimumWidth(640)
         self.question = QLabel(outline_text(outline))
@@ -176,7 +175,7 @@ class BatchConfirmDialog(FormDialog):
         """Nothing to write: the answer is the dialog's result."""
 
     @classmethod
-    def ask(cls, parent, outline: letters.BatchOutline) -> bool:
+    def ask(cls, parent, outline: BatchOutline) -> bool:
         """True to issue the letters. Tests replace this."""
         return cls(outline, parent=parent).exec() == FormDialog.DialogCode.Accepted
 
@@ -192,7 +191,7 @@ class OfficeSettingsDialog(FormDialog):
         self.setMinimumWidth(680)
         self.db = db
         with db.session() as s:
-            values = letters.office_settings(s)
+            values = letterhead.office_settings(s)
         intro = QLabel(tr("office.intro"))
         intro.setWordWrap(True)
         intro.setStyleSheet("QLabel { color: #546e7a; }")
@@ -228,11 +227,11 @@ class OfficeSettingsDialog(FormDialog):
 
 def template_kinds() -> list[str]:
     """One entry per template: the three notices share one wording."""
-    return ["notice", *[k for k in letters.KINDS if letters.template_key(k) == k]]
+    return ["notice", *[k.value for k in LetterKind if letterhead.template_key(k) == k]]
 
 
 def template_label(key: str) -> str:
-    return tr("template.notice") if key == "notice" else kind_label(key)
+    return tr("template.notice") if key == "notice" else letter_kind_text(key)
 
 
 def body_text(paragraphs: list[str]) -> str:
@@ -251,9 +250,9 @@ class TemplateDialog(FormDialog):
         super().__init__(tr("template.title"), parent)
         self.setMinimumSize(980, 640)
         self.db = db
-        self.defaults = letters.default_templates()
+        self.defaults = letterhead.default_templates()
         with db.session() as s:
-            self.saved = {key: letters.get_template(s, key) for key in template_kinds()}
+            self.saved = {key: letterhead.get_template(s, key) for key in template_kinds()}
         self.drafts = {key: dict(value) for key, value in self.saved.items()}
         self._current: str | None = None
         self._last_editor: QWidget | None = None
@@ -268,7 +267,7 @@ class TemplateDialog(FormDialog):
         for editor in (self.subject, self.body):
             editor.installEventFilter(self)
         self.placeholders = QListWidget()
-        for name, th in letters.PLACEHOLDERS.items():
+        for name, th in letterhead.PLACEHOLDERS.items():
             text = th if language() == "th" else strings().get(f"placeholder.{name}", {}).get("en", th)
             item = QListWidgetItem(f"{{{name}}}  {text}")
             item.setData(Qt.ItemDataRole.UserRole, name)
@@ -362,9 +361,9 @@ class TemplateDialog(FormDialog):
                     continue
                 try:
                     if draft == self.defaults[key]:
-                        letters.reset_template(s, key)
+                        letterhead.reset_template(s, key)
                     else:
-                        letters.set_template(s, key, draft)
+                        letterhead.set_template(s, key, draft)
                 except Exception:
                     self.kind.setCurrentIndex(self.kind.findData(key))  # show the one refused
                     raise

@@ -15,7 +15,6 @@ issuing, nothing is issued either and the officer is told to try again.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,8 +22,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from db import Database
-from exports.letters import issue, labels_path_for, no_letters_on
-from fieldtool import letters
+from fieldtool import letterhead, letters
+from fieldtool.letter_issue import BatchOutline, outline
 from fieldtool.thai import InputError
 from ui import worker
 from ui.dialogs import input_error
@@ -72,36 +71,28 @@ def new_file(db: Database, stem: str) -> Path:
     return path
 
 
-def missing_office_settings(db: Database) -> list[str]:
-    """The required office settings not filled in, by their ui.json key."""
-    with db.session() as s:
-        values = letters.office_settings(s)
-    return [
-        key for key, (_, required) in letters.OFFICE_SETTINGS.items() if required and not values[key].strip()
-    ]
-
-
 def reprint_request(session, record_id: str) -> letters.LetterRequest:
     """The request that prints an issued letter again: what it printed, with its number and date."""
     return letters.reprint_of(session, record_id)
 
 
 def _check_office(db: Database) -> None:
-    missing = missing_office_settings(db)
-    if missing:
-        names = [re.sub(r"\s*\(.*?\)", "", tr(f"office.{k}")) for k in missing]  # the label without its hint
-        raise input_error("letters.office_missing", fields=", ".join(names))
+    """Refused, naming the settings every letter prints that are not filled in (before anything is asked)."""
+    with db.session() as s:
+        letterhead.check_office(letterhead.office_settings(s))
 
 
-def outline_letters(db: Database, make_requests: Callable, on: date) -> letters.BatchOutline:
+def outline_letters(db: Database, make_requests: Callable, on: date) -> BatchOutline:
     """What issuing these requests would do (runs on a worker thread); refused as issuing would be when
     the office settings are missing, nothing is due or the number block has too few numbers left."""
+    from exports.letters import no_letters_on  # ReportLab and PyThaiNLP: on the worker, not before the window
+
     _check_office(db)
     with db.session() as s:
         requests = make_requests(s)
         if not requests:
             raise InputError(no_letters_on(on))
-        return letters.outline(s, requests)
+        return outline(s, requests)
 
 
 def issue_letters(
@@ -111,16 +102,18 @@ def issue_letters(
     on: date,
     with_dispatch: bool,
     progress: Callable[[int, int], None] | None = None,
-    expected: letters.BatchOutline | None = None,
+    expected: BatchOutline | None = None,
 ) -> Issued:
     """Build the requests, render and record them in one transaction (runs on a worker thread).
     `expected`: what the officer agreed to; when the requests now say otherwise, nothing is issued."""
+    from exports.letters import issue, labels_path_for
+
     _check_office(db)
     out = new_file(db, stem)
     # the PDFs are the transaction's: if the commit fails they go with the numbers (exports.letters.issue)
     with db.session() as s:  # commits when the block ends
         requests = make_requests(s)
-        if expected is not None and requests and letters.outline(s, requests) != expected:
+        if expected is not None and requests and outline(s, requests) != expected:
             raise input_error("letters.batch_changed")
         result = issue(s, requests, out, on, with_dispatch=with_dispatch, progress=progress,
                        labels_path=labels_path_for(out))
@@ -172,7 +165,7 @@ class LetterJob(QObject):
         with_dispatch: bool,
         on_success: Callable[[Issued], None] | None = None,
         on_failure: Callable[[str], None] | None = None,
-        confirm: Callable[[letters.BatchOutline], bool] | None = None,
+        confirm: Callable[[BatchOutline], bool] | None = None,
         on_declined: Callable[[], None] | None = None,
     ):
         super().__init__(parent_widget)
@@ -189,7 +182,7 @@ class LetterJob(QObject):
         self.on_declined = on_declined
         self.progress_reports: list[tuple[int, int]] = []
         self.result: Issued | None = None
-        self.outline: letters.BatchOutline | None = None  # what the officer was asked to agree to
+        self.outline: BatchOutline | None = None  # what the officer was asked to agree to
         self.declined = False
         self.error = ""
         self.preview: PdfPreview | None = None
@@ -213,7 +206,7 @@ class LetterJob(QObject):
             worker.run_in_background(lambda: outline_letters(db, make, on), self._ask, self._failed, context=self)
         return self
 
-    def _ask(self, outline: letters.BatchOutline) -> None:
+    def _ask(self, outline: BatchOutline) -> None:
         self.outline = outline
         if self._cancel.is_set():  # Cancel pressed while the batch was being looked at
             self._failed(Cancelled())
@@ -231,7 +224,7 @@ class LetterJob(QObject):
             self.on_declined()
         emit(self.finished, False)
 
-    def _issue(self, expected: letters.BatchOutline | None = None) -> None:
+    def _issue(self, expected: BatchOutline | None = None) -> None:
         relay = worker.ProgressRelay(self._progressed, context=self)
         cancel = self._cancel
 

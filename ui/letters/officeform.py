@@ -2,14 +2,14 @@
 and the first-run wizard's letterhead page all show this widget, so there is one form to keep right.
 
 The form only reads and writes values; whoever shows it decides when to save (`save(session)` writes
-through `fieldtool.letters`, inside the caller's transaction).
+through `fieldtool.letterhead`, inside the caller's transaction).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from fieldtool import letters
+from fieldtool import letterhead
 from ui.i18n import strings, tr
 from ui.qt import (
     QCheckBox,
@@ -42,16 +42,16 @@ class OfficeSettingsForm(QWidget):
         parent=None,
     ):
         super().__init__(parent)
-        self.keys = [k for k in letters.OFFICE_SETTINGS if keys is None or k in set(keys)]
+        self.keys = [k for k in letterhead.OFFICE_SETTINGS if keys is None or k in set(keys)]
         self.loaded = {k: values.get(k, "") for k in self.keys}
         self._choose_image = choose_image
         self.fields: dict[str, QWidget] = {}
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         for key in self.keys:
-            required = letters.OFFICE_SETTINGS[key][1]
+            required = letterhead.OFFICE_SETTINGS[key].required
             label = tr(f"office.{key}") + (" *" if required else "")
-            if key in letters.YES_NO_SETTINGS:
+            if key in letterhead.YES_NO_SETTINGS:
                 box = QCheckBox(tr(f"office.{key}_box"))
                 self.fields[key] = box
                 self.form.addRow(label, box)
@@ -96,7 +96,7 @@ class OfficeSettingsForm(QWidget):
     def set_value(self, key: str, value: str) -> None:
         field = self.fields[key]
         if isinstance(field, QCheckBox):
-            field.setChecked(letters.is_on({key: value}, key))
+            field.setChecked(letterhead.is_on({key: value}, key))
         elif isinstance(field, QPlainTextEdit):
             field.setPlainText("\n".join(value.split("|")) if MULTILINE[key] == "|" else value)
         else:
@@ -110,8 +110,8 @@ class OfficeSettingsForm(QWidget):
         out = {}
         for key, value in self.values().items():
             before = self.loaded[key]
-            if key in letters.YES_NO_SETTINGS:
-                before = "1" if letters.is_on(self.loaded, key) else "0"
+            if key in letterhead.YES_NO_SETTINGS:
+                before = "1" if letterhead.is_on(self.loaded, key) else "0"
             if value != before:
                 out[key] = value
         return out
@@ -124,4 +124,4 @@ class OfficeSettingsForm(QWidget):
     def save(self, session, only_changed: bool = False) -> None:
         """Write the settings (all, or only those changed) in the caller's transaction."""
         for key, value in (self.changed() if only_changed else self.values()).items():
-            letters.set_office_setting(session, key, value)
+            letterhead.set_office_setting(session, key, value)

@@ -11,21 +11,18 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from db import Database
-from fieldtool import loanbook
-from fieldtool.loanbook import PREVENT_ITEMS
-from fieldtool.schedule import FREQUENCY_MONTHS, FREQUENCY_TH
+from fieldtool import lending, repayments
 from fieldtool.thai import parse_baht
+from fieldtool.vocabulary import Frequency, PreventItem
 from ui.dialogs import FormDialog, input_error
-from ui.i18n import day_text, domain_label, language, money_text, tr
+from ui.i18n import day_text, label_text, money_text, tr
 from ui.qt import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, Qt
 from ui.widgets import DateField
 
 
 def prevent_label(code: str) -> str:
-    for item, th, en in PREVENT_ITEMS:
-        if item == code:
-            return th if language() == "th" else en
-    return code
+    item = PreventItem.parse(code)
+    return label_text(item) if item else code
 
 
 def _accepted(dialog: FormDialog) -> bool:
@@ -63,7 +60,7 @@ class PaymentDialog(FormDialog):
             raise input_error("error.amount_positive")
         paid_on = self.paid_on.value()
         with self.db.session() as s:
-            self.payment_id = loanbook.record_payment(
+            self.payment_id = repayments.record_payment(
                 s, self.loan_id, amount, paid_on, self.note.text().strip(), credit=self.credit.isChecked()
             ).id
 
@@ -93,7 +90,7 @@ class ReverseDialog(FormDialog):
 
     def save(self) -> None:
         with self.db.session() as s:
-            loanbook.reverse_payment(s, self.payment_id, self.on.value(), self.note.text().strip())
+            repayments.reverse_payment(s, self.payment_id, self.on.value(), self.note.text().strip())
 
     @classmethod
     def ask(cls, parent, db: Database, payment_id: str, paid_on: date, amount_satang: int, day: date) -> bool:
@@ -118,7 +115,7 @@ class CheckDialog(FormDialog):
 
     def save(self) -> None:
         with self.db.session() as s:
-            loanbook.set_check(
+            lending.set_check(
                 s, self.loan_id, self.item, True, self.done_on.value(), self.note.text().strip()
             )
 
@@ -161,7 +158,7 @@ class DisburseDialog(FormDialog):
             # The domain refuses too; this says it with the items' names instead of their codes.
             raise input_error("disburse.refused", n=len(self.open_items))
         with self.db.session() as s:
-            loanbook.disburse(s, self.loan_id, self.on.value(), reason)
+            lending.disburse(s, self.loan_id, self.on.value(), reason)
 
     @classmethod
     def ask(cls, parent, db: Database, loan_id: str, day: date, open_items: list[str]) -> bool:
@@ -184,8 +181,8 @@ class RestructureDialog(FormDialog):
         self.count.setValue(max(1, instalments))
         self.first_due = DateField(day + relativedelta(months=1))
         self.frequency = QComboBox()
-        for code in FREQUENCY_MONTHS:
-            self.frequency.addItem(domain_label(FREQUENCY_TH, "frequency", code), code)
+        for code in Frequency:
+            self.frequency.addItem(label_text(code), code.value)
         self.frequency.setCurrentIndex(max(0, self.frequency.findData(frequency)))
         self.reason = QLineEdit()
         self.form.addRow(tr("restructure.date"), self.on)
@@ -196,7 +193,7 @@ class RestructureDialog(FormDialog):
 
     def save(self) -> None:
         with self.db.session() as s:
-            loanbook.restructure(
+            lending.restructure(
                 s,
                 self.loan_id,
                 self.on.value(),

@@ -12,18 +12,25 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from db import Database
-from fieldtool import letters, loanbook, reminders
-from fieldtool.ledger import STAGE_TH, InstalmentState, ScheduleState
+from fieldtool import lending, letters, reminders
+from fieldtool.ledger import ScheduleState
 from fieldtool.loanview import ContactRow, DeliveryRow, LoanPageData, PaymentRow, loan_page
-from fieldtool.phone import format_phone
-from fieldtool.reminders import ASK_STEP_TH, DELIVERY_HOW, NOTICE_TH
-from fieldtool.schedule import FREQUENCY_TH
-from fieldtool.visits import MEETING_KINDS
+from fieldtool.vocabulary import DEMAND_LETTERS
 from ui.history.model import HISTORY_COLUMNS
-from ui.i18n import day_text, domain_label, money_text, tr
-from ui.letters.dialogs import LetterDialog, kind_label
+from ui.i18n import day_text, money_text, tr
+from ui.labels import letter_kind_text
+from ui.letters.dialogs import LetterDialog
 from ui.letters.issue import Issued, LetterJob, issued_note, reprint_request
 from ui.letters.model import IssuedLettersModel
+from ui.loans.columns import (
+    CHECK_COLUMNS,
+    CONTACT_COLUMNS,
+    DELIVERY_COLUMNS,
+    PAYMENT_COLUMNS,
+    TIMELINE_COLUMNS,
+    delivery_what,
+    schedule_columns,
+)
 from ui.loans.dialogs import (
     CheckDialog,
     DisburseDialog,
@@ -32,11 +39,10 @@ from ui.loans.dialogs import (
     ReverseDialog,
     prevent_label,
 )
+from ui.loans.header import LoanHeader
 from ui.qt import (
-    QColor,
     QComboBox,
     QDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -48,166 +54,18 @@ from ui.qt import (
     emit,
 )
 from ui.screen import fit_to_screen
-from ui.tablemodel import ROW_ROLE, Column, RowTableModel
+from ui.tablemodel import ROW_ROLE, RowTableModel
 from ui.visits.data import prefill_from_loan
 from ui.visits.meeting import MeetingDialog
-from ui.visits.model import purposes_text, when_text
 from ui.visits.newvisit import NewVisitWindow
 from ui.widgets import (
-    BADGE,
-    STAGE_COLORS,
-    ElidedLabel,
     MessageBar,
     empty_note,
     fit_columns,
     make_table,
-    share_header_room,
-    stage_color,
 )
 
-GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#757575")
-
 PREVENT_TAB = 3  # schedule, payments, stages, then the prevent checklist
-# names that may be longer than their room, read whole in this order: the purpose is cut first
-LONG_VALUES = ("borrower", "village", "fund", "purpose")
-
-
-def instalment_status(inst: InstalmentState, day: date) -> str:
-    if inst.is_paid:
-        return "paid"
-    return "overdue" if inst.due_date < day else "not_due"
-
-
-_STATUS_COLOR = {"paid": GREEN, "overdue": RED, "not_due": None}
-
-
-def schedule_columns(day) -> list[Column]:
-    return [
-        Column("col.no", lambda i: str(i.no), "right", sort_key=lambda i: i.no),
-        Column("col.due_date", lambda i: day_text(i.due_date), "right", sort_key=lambda i: i.due_date),
-        Column("col.amount", lambda i: money_text(i.amount_satang), "right"),
-        Column("col.principal_part", lambda i: money_text(i.principal_satang), "right"),
-        Column("col.interest", lambda i: money_text(i.interest_satang), "right"),
-        Column("col.paid", lambda i: money_text(i.paid_satang), "right"),
-        Column("col.remaining", lambda i: money_text(i.remaining_satang), "right"),
-        Column(
-            "col.status",
-            lambda i: tr(f"inst.{instalment_status(i, day())}"),
-            color=lambda i: _STATUS_COLOR[instalment_status(i, day())],
-        ),
-        Column("col.settled_on", lambda i: day_text(i.settled_on) or "–", "right"),
-    ]
-
-
-def _payment_state(p: PaymentRow) -> str:
-    if p.is_reversal:
-        return tr("payment.reversal_of")
-    if p.reversed_by is not None:
-        return tr("payment.reversed_on", day=day_text(p.reversed_by.paid_on))
-    return ""
-
-
-PAYMENT_COLUMNS = [
-    Column("col.paid_on", lambda p: day_text(p.payment.paid_on), "right"),
-    Column(
-        "col.amount",
-        lambda p: money_text(p.payment.amount_satang),
-        "right",
-        strike=lambda p: p.reversed_by is not None,
-        color=lambda p: RED if p.is_reversal else None,
-    ),
-    Column(
-        "col.kind",
-        lambda p: tr("payment.reversal") if p.is_reversal else tr("payment.payment"),
-        strike=lambda p: p.reversed_by is not None,
-    ),
-    Column("col.state", _payment_state, color=lambda p: RED if p.is_reversal or p.reversed_by else None),
-    Column("field.note", lambda p: p.payment.note),
-    Column("col.recorded_by", lambda p: p.payment.recorded_by or "–"),
-]
-
-TIMELINE_COLUMNS = [
-    Column("col.from", lambda t: day_text(t[0])),
-    Column("col.until", lambda t: day_text(t[2]) if t[2] else tr("timeline.now")),
-    Column("col.stage", lambda t: domain_label(STAGE_TH, "stage", t[1]), color=lambda t: stage_color(t[1])),
-]
-
-CHECK_COLUMNS = [
-    Column("col.item", lambda c: prevent_label(c.item), max_width=420),  # the words of the work: never cut
-    Column(
-        "col.done",
-        lambda c: tr("check.done") if c.done else tr("check.open"),
-        color=lambda c: GREEN if c.done else RED,
-    ),
-    Column("col.done_on", lambda c: day_text(c.done_on) or "–", "right"),
-    Column("field.note", lambda c: c.note),
-]
-
-
-def delivery_what(d: DeliveryRow) -> str:
-    if d.delivery.kind.startswith("ask"):
-        return domain_label(ASK_STEP_TH, "ask_step", d.step)
-    return domain_label(NOTICE_TH, "notice", d.delivery.kind)
-
-
-def _undone(d: DeliveryRow) -> bool:
-    return d.undone_by is not None
-
-
-def delivery_note(d: DeliveryRow) -> str:
-    """The delivery's note; for one undone, when and why (the undo's own note)."""
-    if d.undone_by is None:
-        return d.delivery.note
-    undone = tr("delivery.undone_on", day=day_text(d.undone_by.delivered_on))
-    return f"{undone}: {d.undone_by.note}" if d.undone_by.note else undone
-
-
-DELIVERY_COLUMNS = [
-    Column("col.delivered_on", lambda d: day_text(d.delivery.delivered_on), "right", strike=_undone),
-    Column("col.what", delivery_what, strike=_undone, max_width=300),
-    Column("col.instalment_no", lambda d: str(d.instalment_no or "–"), "right"),
-    Column("col.how", lambda d: domain_label(DELIVERY_HOW, "how", d.delivery.how), strike=_undone),
-    Column("col.by", lambda d: d.delivery.by_whom or "–"),
-    Column("field.note", delivery_note, max_width=400, color=lambda d: RED if d.undone_by else None),
-]
-
-
-def contact_kind(c: ContactRow) -> str:
-    if c.meeting is not None:
-        return domain_label(MEETING_KINDS, "meeting_kind", c.meeting.kind)
-    text = tr("contact.visit") if c.kind == "visit" else tr("contact.meeting")
-    return text if c.delivery is None else f"{text} · {delivery_what(c.delivery)}"
-
-
-def contact_findings(c: ContactRow) -> str:
-    if c.visit is not None:
-        return c.visit.findings or "–"
-    if c.meeting is not None:
-        return c.meeting.outcomes or "–"
-    return c.delivery.delivery.note or "–"
-
-
-def _contact_field(c: ContactRow, visit_field: str, meeting_field: str) -> str:
-    row = c.visit or c.meeting
-    return (getattr(row, visit_field if c.visit else meeting_field) or "–") if row is not None else "–"
-
-
-CONTACT_COLUMNS = [
-    Column("col.met_on", lambda c: when_text(c.on, c.at), "right", sort_key=lambda c: (c.on, c.at)),
-    Column("col.kind", contact_kind, max_width=320),
-    Column("col.place", lambda c: _contact_field(c, "place", "place"), max_width=220),
-    Column("col.purposes", lambda c: purposes_text(c.purposes) if c.visit else "–", max_width=280),
-    Column("col.findings", contact_findings, max_width=420),
-    Column(
-        "col.next_visit",
-        lambda c: day_text(c.visit.next_visit_on) or "–" if c.visit else "–",
-        "right",
-    ),
-    Column(
-        "col.officer_visit",
-        lambda c: _contact_field(c, "officer", "officer") if c.delivery is None else c.delivery.delivery.by_whom or "–",
-    ),
-]
 
 
 class LoanPage(QDialog):
@@ -224,9 +82,7 @@ class LoanPage(QDialog):
 
         self.message = MessageBar()
         self.tabs = QTabWidget()
-        self._header = QGridLayout()
-        self._values: dict[str, QLabel] = {}
-        self._build_header()
+        self.header = LoanHeader()
 
         # ตารางชำระ
         self.version = QComboBox()
@@ -334,7 +190,7 @@ class LoanPage(QDialog):
         bottom.addWidget(close)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(self._header)
+        layout.addWidget(self.header)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
@@ -342,34 +198,9 @@ class LoanPage(QDialog):
 
     # --- layout helpers -----------------------------------------------------------------------------
 
-    HEADER_FIELDS = (
-        ("borrower", "phone", "village", "fund", "purpose"),
-        ("agreement_no", "principal", "rate", "frequency", "stage"),
-        ("outstanding", "arrears", "days_overdue", "next_due"),
-    )
-
-    def _build_header(self) -> None:
-        for r, names in enumerate(self.HEADER_FIELDS):
-            for c, name in enumerate(names):
-                caption = QLabel(tr(f"loan.{name}"))
-                caption.setStyleSheet("QLabel { color: #546e7a; }")
-                caption.setContentsMargins(12 if c else 0, 0, 0, 0)  # a gap after the value before it
-                value = ElidedLabel() if name in LONG_VALUES else QLabel()
-                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                self._values[name] = value
-                self._header.addWidget(caption, r, c * 2)
-                # the stage is a coloured badge as wide as its word: held left, not stretched, and not holding
-                # its column (the purpose's, above it) to its own width as a Maximum size policy would
-                self._header.addWidget(value, r, c * 2 + 1, *((BADGE,) if name == "stage" else ()))
-        self._values["borrower"].setStyleSheet("QLabel { font-weight: bold; }")
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        share_header_room(self._header, self.HEADER_FIELDS, self._values, LONG_VALUES)  # the names' room changed
-
     def header_text(self, name: str) -> str:
         """What the header shows for `name` (borrower, outstanding, stage, ...)."""
-        return self._values[name].text()
+        return self.header.text(name)
 
     @staticmethod
     def _buttons(*buttons: QPushButton) -> QHBoxLayout:
@@ -405,41 +236,7 @@ class LoanPage(QDialog):
         self.setWindowTitle(
             tr("loan.window_title", borrower=info.borrower, agreement=loan.agreement_no or "–")
         )
-        v = self._values
-        v["borrower"].setText(info.borrower)
-        v["phone"].setText(format_phone(info.phone))
-        v["agreement_no"].setText(loan.agreement_no or "–")
-        v["village"].setText(info.village)
-        v["fund"].setText(info.fund)
-        v["purpose"].setText(loan.purpose or "–")
-        share_header_room(self._header, self.HEADER_FIELDS, self._values, LONG_VALUES)
-        v["principal"].setText(f"{money_text(loan.principal_satang)} {tr('unit.baht')}")
-        v["rate"].setText(tr("loan.rate_value", rate=f"{loan.rate_bp / 100:.2f}"))
-        v["frequency"].setText(
-            tr(
-                "loan.frequency_value",
-                n=loan.instalments,
-                frequency=domain_label(FREQUENCY_TH, "frequency", loan.frequency),
-            )
-        )
-        stage = state.stage
-        v["stage"].setText(domain_label(STAGE_TH, "stage", stage))
-        v["stage"].setStyleSheet(
-            f"QLabel {{ background: {STAGE_COLORS[stage]}; color: white; padding: 2px 10px; border-radius: 8px; }}"
-        )
-        outstanding = state.outstanding_satang if stage != "prevent" else loan.principal_satang
-        v["outstanding"].setText(f"{money_text(outstanding)} {tr('unit.baht')}")
-        v["arrears"].setText(f"{money_text(state.arrears_satang)} {tr('unit.baht')}")
-        v["arrears"].setStyleSheet(
-            "QLabel { color: #c62828; font-weight: bold; }" if state.arrears_satang else ""
-        )
-        v["days_overdue"].setText(tr("loan.days", n=state.days_overdue) if state.days_overdue else "–")
-        nxt = state.next_due
-        v["next_due"].setText(
-            f"{day_text(nxt.due_date)} · {money_text(nxt.remaining_satang)} {tr('unit.baht')}"
-            if nxt and stage != "prevent"
-            else "–"
-        )
+        self.header.show_loan(data)
 
         self._fill_versions(state.schedules, state.active)
         self.payments.set_rows(data.payments)
@@ -565,7 +362,7 @@ class LoanPage(QDialog):
             return
         try:
             with self.db.session() as s:
-                loanbook.set_check(s, self.loan_id, check.item, done=False, note=check.note)
+                lending.set_check(s, self.loan_id, check.item, done=False, note=check.note)
         except Exception as exc:
             self.message.show_error(exc)
             return
@@ -590,7 +387,7 @@ class LoanPage(QDialog):
         state = self.data.state
         if state.arrears_satang:
             done = {r.kind for r in self.data.letters}
-            return next((k for k in letters.DEMAND_KINDS if k not in done), "demand-final")
+            return next((k.value for k in DEMAND_LETTERS if k not in done), "demand-final")
         return "notice-7"
 
     def issue_letter(self) -> LetterJob | None:
@@ -604,7 +401,7 @@ class LoanPage(QDialog):
             return None
         loan_id = self.loan_id
         return self._start_letters(
-            tr("letters.one_title", kind=kind_label(choice.kind), borrower=info.borrower),
+            tr("letters.one_title", kind=letter_kind_text(choice.kind), borrower=info.borrower),
             lambda s: [
                 letters.letter_request(
                     s, loan_id, choice.kind, choice.on, choice.meeting_on, choice.meeting_place, choice.delivery

@@ -2,7 +2,7 @@
 
 The borrower is a group or a household, found by typing part of a name (inside Thai words); the fund
 gives the rate, term and frequency as defaults, and its maximum loan shows beside the principal (a
-principal above it is refused, as `loanbook.add_loan` refuses it); the dialog shows what each instalment
+principal above it is refused, as `lending.add_loan` refuses it); the dialog shows what each instalment
 will be before it is saved. Saving makes the loan with its schedule and an open prevent checklist (stage
 ป); the loan page opens on it so the officer can work through the checklist. With no fund in the database
 yet the dialog says so and offers the funds tab of the settings instead of an empty list.
@@ -16,14 +16,15 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from db import Database
-from fieldtool import loanbook
+from fieldtool import lending
 from fieldtool.limits import check_fund_limit
 from fieldtool.loanview import application_choices
 from fieldtool.models import Fund
-from fieldtool.schedule import FREQUENCY_MONTHS, FREQUENCY_TH, plan
+from fieldtool.schedule import plan
 from fieldtool.thai import InputError, parse_baht, thai_sort_key, to_arabic_digits
+from fieldtool.vocabulary import Frequency
 from ui.dialogs import FormDialog, input_error
-from ui.i18n import day_text, domain_label, error_text, money_text, tr
+from ui.i18n import day_text, error_text, label_text, money_text, tr
 from ui.qt import (
     QButtonGroup,
     QComboBox,
@@ -128,8 +129,8 @@ class NewLoanDialog(FormDialog):
         self.count = QSpinBox()
         self.count.setRange(1, 360)
         self.frequency = QComboBox()
-        for code in FREQUENCY_MONTHS:
-            self.frequency.addItem(domain_label(FREQUENCY_TH, "frequency", code), code)
+        for code in Frequency:
+            self.frequency.addItem(label_text(code), code.value)
         self.applied_on = DateField(day)
         self.first_due = DateField(day + relativedelta(months=1))
         self.agreement = QLineEdit()
@@ -254,7 +255,7 @@ class NewLoanDialog(FormDialog):
             raise input_error("error.amount_positive")
         is_group = self.as_group.isChecked()
         with self.db.session() as s:
-            loan = loanbook.add_loan(
+            loan = lending.add_loan(
                 s, fund_id=self.fund.currentData(), principal_satang=principal, instalments=self.count.value(),
                 first_due=self.first_due.value(), applied_on=self.applied_on.value(),
                 group_id=borrower if is_group else None, household_id=None if is_group else borrower,

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from db import Database
-from fieldtool.ledger import STAGE_TH, STAGES
 from fieldtool.register import RegisterRow, filter_rows, loan_register
 from fieldtool.thai import normalize_search, thai_sort_key
+from fieldtool.vocabulary import Stage
 from ui import worker
-from ui.i18n import day_text, domain_label, money_text, tr
+from ui.i18n import day_text, label_text, money_text, tr
 from ui.qt import (
     QColor,
     QHBoxLayout,
@@ -58,8 +58,8 @@ REGISTER_COLUMNS = [
     Column("col.fund", lambda r: r.fund, sort_key=lambda r: thai_sort_key(r.fund), max_width=120),
     Column(
         "col.stage",
-        lambda r: domain_label(STAGE_TH, "stage", r.stage),
-        sort_key=lambda r: STAGES.index(r.stage),
+        lambda r: label_text(r.stage),
+        sort_key=lambda r: list(Stage).index(r.stage),
         color=lambda r: stage_color(r.stage),
     ),
     Column(
@@ -131,8 +131,8 @@ class RegisterView(QWidget):
         self.village = filter_box()
         self.stage = filter_box()
         self.stage.addItem(tr("filter.all_stages"), None)
-        for code in STAGES:
-            self.stage.addItem(domain_label(STAGE_TH, "stage", code), code)
+        for stage in Stage:
+            self.stage.addItem(label_text(stage), stage.value)
         self.count = QLabel()
         # Filter after a short pause in typing, not on every key.
         self._typing = QTimer(self, singleShot=True, interval=150)

@@ -14,9 +14,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import DBAPIError
 
 from db.office import OfficeDatabase
-from fieldtool import sync
 from fieldtool.officedesk import (
-    CONFLICT_STATUS,
     ConflictItem,
     DoubleRestructure,
     ScheduleChoice,
@@ -27,9 +25,11 @@ from fieldtool.officedesk import (
     table_label,
 )
 from fieldtool.phone import format_phone
+from fieldtool.sync.conflicts import resolve_conflict
 from fieldtool.thai import InputError, busy_error, format_baht
+from fieldtool.vocabulary import ConflictStatus
 from ui import worker
-from ui.i18n import day_text, domain_label, language, local_time_text, tr
+from ui.i18n import day_text, label_text, language, local_time_text, tr
 from ui.qt import (
     QCheckBox,
     QColor,
@@ -89,7 +89,7 @@ def _kind(table: str) -> str:
 
 
 def status_text(c: ConflictItem) -> str:
-    return domain_label(CONFLICT_STATUS, "office.conflicts.status", c.status)
+    return label_text(ConflictStatus(c.status))
 
 
 CONFLICT_COLUMNS = [
@@ -301,7 +301,7 @@ class ConflictsView(QWidget):
     def resolve(self, take: str) -> bool:
         """Keep the value in use ("chosen") or take the other one ("other") for the selected conflict."""
         c = self.selected()
-        if c is None or not self._decide(lambda s: sync.resolve_conflict(s, c.id, take)):
+        if c is None or not self._decide(lambda s: resolve_conflict(s, c.id, take)):
             return False
         value, words = (c.other, c.other_words) if take == "other" else (c.chosen, c.chosen_words)
         self.message.show_info(tr("office.conflicts.resolved", record=c.record,

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from db.office import OfficeDatabase, default_key_path
-from exports import bundle, keyfile
+from exports import bundle, keyfile, sync_keys
 from exports.seed import export_seed_bundle
 from fieldtool.handover import LaptopKey, laptop_keys, revoke
 from fieldtool.thai import InputError, local_time
@@ -230,7 +230,7 @@ class DevicesView(QWidget):
 
     def create_keys(self) -> bool:
         try:
-            out = bundle.init_office_keys(self.db, self.district.text(), self.office_name.text().strip())
+            out = sync_keys.init_office_keys(self.db, self.district.text(), self.office_name.text().strip())
         except InputError as exc:
             self.message.show_error(exc)
             return False
@@ -246,7 +246,7 @@ class DevicesView(QWidget):
             self.export_card(Path(path))
 
     def export_card(self, path: Path) -> bool:
-        return save_public_card(self.message, path, lambda: bundle.office_card(self.db), "office.keys.exported")
+        return save_public_card(self.message, path, lambda: sync_keys.office_card(self.db), "office.keys.exported")
 
     def change_passphrase(self) -> bool:
         """Lock the office's key file with a passphrase, change it, or (both fields left empty) remove it."""
@@ -264,7 +264,7 @@ class DevicesView(QWidget):
 
     def enrol(self, path: Path) -> bool:
         try:
-            card, new = bundle.enrol_officer(self.db, path)
+            card, new = sync_keys.enrol_officer(self.db, path)
         except InputError as exc:
             self.message.show_error(exc)
             return False

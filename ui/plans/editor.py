@@ -16,30 +16,22 @@ from pathlib import Path
 
 from db import Database
 from fieldtool import households, plans, registry
-from fieldtool.plans import ACTION_STATUSES, PARTS, PlanInput, PlanView
+from fieldtool.plans import PARTS, PlanInput, PlanView
 from fieldtool.thai import InputError
 from ui import worker
-from ui.dialogs import FormDialog
-from ui.i18n import day_text, error_text, language, tr
+from ui.i18n import day_text, error_text, tr
+from ui.labels import part_title
 from ui.pdfpreview import PdfPreview
-from ui.plans.model import (
-    STATUS_COLUMN,
-    ActionDraft,
-    ActionsModel,
-    StatusDelegate,
-    action_status_text,
-    draft_of,
-)
+from ui.plans.model import ActionDraft, draft_of
+from ui.plans.parttab import PartTab
+from ui.plans.progress import ActionProgressDialog
 from ui.qt import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     Qt,
     QTabWidget,
     QVBoxLayout,
@@ -47,14 +39,9 @@ from ui.qt import (
     Signal,
     emit,
 )
-from ui.widgets import DateField, MessageBar, empty_note, make_table
+from ui.widgets import DateField, MessageBar
 
 DRAFT = 0  # the revision chooser's data for the unsaved draft
-
-
-def part_title(part: str) -> str:
-    th, en = PARTS[part]
-    return th if language() == "th" else f"{en} ({th})"
 
 
 @dataclass
@@ -67,104 +54,6 @@ class Draft:
     actions: list[ActionDraft] = field(default_factory=list)
     decision: str = ""
     participants: str = ""
-
-
-class PartTab(QWidget):
-    """One T: what was found on the left, the agreed actions on the right."""
-
-    def __init__(self, part: str, parent=None):
-        super().__init__(parent)
-        self.part = part
-        self.findings = QPlainTextEdit()
-        self.findings.setPlaceholderText(tr(f"plan.findings_hint.{part}"))
-        self.findings.setTabChangesFocus(True)
-        self.model = ActionsModel(part, self)
-        self.view = make_table(self.model)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setItemDelegateForColumn(STATUS_COLUMN, StatusDelegate(self.view))
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 180), (2, 120), (3, 140), (4, 130), (5, 125)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, width)
-        self.add_button = QPushButton(tr("plan.add_action"))
-        self.add_button.clicked.connect(self.add_action)
-        self.remove_button = QPushButton(tr("plan.remove_action"))
-        self.remove_button.clicked.connect(self.remove_action)
-        self.progress_button = QPushButton(tr("plan.progress"))
-        self.empty = empty_note(
-            self.view, lambda: tr("plan.no_actions_draft") if self.model.editable else tr("plan.no_actions")
-        )
-        self.notes = QLabel()
-        self.notes.setWordWrap(True)
-        self.notes.setStyleSheet("QLabel { color: #37474f; }")
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_notes())
-
-        left = QWidget()
-        lbox = QVBoxLayout(left)
-        lbox.setContentsMargins(0, 0, 0, 0)
-        lbox.addWidget(QLabel(tr("plan.findings")))
-        lbox.addWidget(self.findings, 1)
-        right = QWidget()
-        rbox = QVBoxLayout(right)
-        rbox.setContentsMargins(0, 0, 0, 0)
-        rbox.addWidget(QLabel(tr("plan.actions")))
-        rbox.addWidget(self.view, 1)
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.remove_button, self.progress_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        rbox.addLayout(buttons)
-        rbox.addWidget(self.notes)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 5)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(6, 6, 6, 6)
-        box.addWidget(split)
-
-    def set_editable(self, editable: bool) -> None:
-        self.findings.setReadOnly(not editable)
-        self.model.editable = editable
-        self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.SelectedClicked
-            if editable
-            else QAbstractItemView.EditTrigger.NoEditTriggers
-        )
-        self.add_button.setVisible(editable)
-        self.remove_button.setVisible(editable)
-        self.empty.update()  # the empty list's sentence follows the mode
-
-    def add_action(self) -> int:
-        row = self.model.add_row()
-        index = self.model.index(row, 0)
-        self.view.setCurrentIndex(index)
-        if self.view.isVisible():
-            self.view.edit(index)
-        return row
-
-    def remove_action(self) -> None:
-        index = self.view.currentIndex()
-        if index.isValid():
-            self.model.remove_row(index.row())
-
-    def selected(self) -> ActionDraft | None:
-        index = self.view.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
-
-    def _show_notes(self) -> None:
-        a = self.selected()
-        if a is None or not a.notes:
-            self.notes.clear()
-            return
-        lines = [f"{day_text(d)} · {action_status_text(s)}" + (f" · {n}" if n else "") for d, s, n in a.notes]
-        self.notes.setText(tr("plan.notes_of", what=a.what) + "\n" + "\n".join(lines))
 
 
 class PlanEditor(QWidget):
@@ -522,37 +411,3 @@ def render_plan_file(db: Database, household_id: str, day: date, revision: int) 
     path = folder / f"plan-{household.house_no or 'x'}-{plan.head.replace(' ', '-')}-r{revision}.pdf"
     pages = render_plan(plan, household, path, office, thai)
     return path, pages
-
-
-class ActionProgressDialog(FormDialog):
-    """บันทึกความก้าวหน้า: a new status for an action, the day, and a note of what happened."""
-
-    def __init__(self, db: Database, action_id: str, what: str, status: str, day: date, parent=None):
-        super().__init__(tr("progress.title"), parent)
-        self.db = db
-        self.action_id = action_id
-        label = QLabel(f"<b>{what}</b>")
-        label.setWordWrap(True)
-        self.form.addRow(label)
-        self.status = QComboBox()
-        for code in ACTION_STATUSES:
-            self.status.addItem(action_status_text(code), code)
-        self.status.setCurrentIndex(
-            max(0, self.status.findData("in_progress" if status == "planned" else status))
-        )
-        self.on = DateField(day)
-        self.note = QLineEdit()
-        self.note.setPlaceholderText(tr("progress.note_hint"))
-        self.form.addRow(tr("progress.status"), self.status)
-        self.form.addRow(tr("progress.date"), self.on)
-        self.form.addRow(tr("field.note"), self.note)
-
-    def save(self) -> None:
-        with self.db.session() as s:
-            plans.update_action(
-                s, self.action_id, self.status.currentData(), self.on.value(), self.note.text().strip()
-            )
-
-    @classmethod
-    def ask(cls, parent, db: Database, action_id: str, what: str, status: str, day: date) -> bool:
-        return cls(db, action_id, what, status, day, parent=parent).exec() == FormDialog.DialogCode.Accepted

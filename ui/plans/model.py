@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from fieldtool.plans import ACTION_STATUSES, ActionInput
+from fieldtool.plans import ActionInput
 from fieldtool.thai import InputError, format_date, parse_baht, parse_date
-from ui.i18n import day_text, domain_label, money_text, tr
+from fieldtool.vocabulary import ActionStatus
+from ui.i18n import day_text, money_text, tr
+from ui.labels import code_text
 from ui.qt import (
     QAbstractTableModel,
     QColor,
@@ -29,7 +31,7 @@ STATUS_COLUMN = COLUMNS.index("status")
 
 
 def action_status_text(code: str) -> str:
-    return domain_label(ACTION_STATUSES, "action_status", code)
+    return code_text(ActionStatus, code)
 
 
 @dataclass
@@ -195,7 +197,7 @@ class ActionsModel(QAbstractTableModel):
         a = self._rows[index.row()]
         name = COLUMNS[index.column()]
         if name == "status":
-            if value not in ACTION_STATUSES:
+            if ActionStatus.parse(value) is None:
                 return False
             a.status = value
         else:
@@ -221,8 +223,8 @@ class StatusDelegate(QStyledItemDelegate):
 
     def createEditor(self, parent, option, index):
         combo = QComboBox(parent)
-        for code in ACTION_STATUSES:
-            combo.addItem(action_status_text(code), code)
+        for status in ActionStatus:
+            combo.addItem(action_status_text(status), status.value)
         return combo
 
     def setEditorData(self, editor, index):

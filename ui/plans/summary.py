@@ -11,14 +11,13 @@ from datetime import date
 
 from db import Database
 from fieldtool import plans
-from fieldtool.households import DIMENSIONS, STATUSES
 from fieldtool.plans import PlansSummary
 from fieldtool.thai import thai_sort_key
+from fieldtool.vocabulary import Dimension, HouseholdStatus
 from ui import worker
 from ui.charts import BarChart
-from ui.households.register import STATUS_COLORS, dimension_text, status_text
 from ui.i18n import day_text, long_day_text, money_text, tr
-from ui.plans.editor import part_title
+from ui.labels import STATUS_COLORS, dimension_text, part_title, status_text
 from ui.plans.model import action_status_text
 from ui.qt import (
     QColor,
@@ -31,7 +30,7 @@ from ui.qt import (
     emit,
 )
 from ui.tablemodel import Column, RowTableModel
-from ui.widgets import MessageBar, empty_note, fit_columns, make_table, section_title
+from ui.widgets import MessageBar, captioned, empty_note, fit_columns, make_table, section_title
 
 RED = QColor("#c62828")
 
@@ -129,19 +128,9 @@ class PlansSummaryView(QWidget):
         self.tabs.addTab(self.overdue_view, "")
         self.tabs.addTab(self.agency_view, "")
 
-        chart_box = QWidget()
-        cbox = QVBoxLayout(chart_box)
-        cbox.setContentsMargins(0, 0, 0, 0)
-        cbox.addWidget(QLabel(tr("summary.needs_chart")))
-        cbox.addWidget(self.chart, 1)
-        status_box = QWidget()
-        sbox = QVBoxLayout(status_box)
-        sbox.setContentsMargins(0, 0, 0, 0)
-        sbox.addWidget(QLabel(tr("summary.statuses")))
-        sbox.addWidget(self.status_view, 1)
         top = QHBoxLayout()
-        top.addWidget(chart_box, 1)
-        top.addWidget(status_box)
+        top.addWidget(captioned(tr("summary.needs_chart"), self.chart), 1)
+        top.addWidget(captioned(tr("summary.statuses"), self.status_view))
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.totals)
@@ -180,9 +169,9 @@ class PlansSummaryView(QWidget):
                 budget=money_text(budget),
             )
         )
-        needs = [(dimension_text(d), summary.needs_by_dimension.get(d, 0)) for d in DIMENSIONS]
+        needs = [(dimension_text(d), summary.needs_by_dimension.get(d, 0)) for d in Dimension]
         self.chart.set_items(needs if any(n for _, n in needs) else [], empty_text=tr("summary.no_needs"))
-        self.statuses.set_rows([(code, summary.status_counts.get(code, 0)) for code in STATUSES])
+        self.statuses.set_rows([(code, summary.status_counts.get(code, 0)) for code in HouseholdStatus])
         self.due.set_rows(summary.due_this_month)
         self.overdue.set_rows(summary.overdue)
         self.agencies.set_rows(list(summary.help_by_agency.items()))
@@ -193,7 +182,7 @@ class PlansSummaryView(QWidget):
             fit_columns(view)
         line = self.status_view.verticalHeader().defaultSectionSize()
         self.status_view.setFixedHeight(
-            self.status_view.horizontalHeader().minimumHeight() + len(STATUSES) * line + 4
+            self.status_view.horizontalHeader().minimumHeight() + len(HouseholdStatus) * line + 4
         )
         self.status_view.setFixedWidth(
             self.status_view.horizontalHeader().length() + 2 * self.status_view.frameWidth() + 6

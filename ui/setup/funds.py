@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from fieldtool import funds
-from fieldtool.reminders import ASK_STEP_TH
-from fieldtool.schedule import FREQUENCY_MONTHS, FREQUENCY_TH
 from fieldtool.setup import SetupView
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_baht
-from ui.i18n import domain_label, error_text, money_text, tr
+from fieldtool.vocabulary import AskStep, Frequency, FundKind
+from ui.i18n import error_text, label_text, money_text, tr
 from ui.qt import (
     QCheckBox,
     QComboBox,
@@ -125,15 +124,18 @@ def limit_text(row: FundRow) -> str:
 
 
 def kind_text(kind: str) -> str:
-    return text_of(Text(funds.FUND_KINDS.get(kind, kind), funds.FUND_KINDS_EN.get(kind, kind)))
+    known = FundKind.parse(kind)
+    return text_of(known.label) if known is not None else kind
 
 
 def frequency_text(code: str) -> str:
-    return domain_label(FREQUENCY_TH, "frequency", code)
+    known = Frequency.parse(code)
+    return label_text(known) if known is not None else code
 
 
 def step_text(step: str) -> str:
-    return domain_label(ASK_STEP_TH, "ask_step", step)
+    known = AskStep.parse(step)
+    return label_text(known) if known is not None else step
 
 
 class FundsPart(SetupPart):
@@ -189,8 +191,8 @@ class FundsPart(SetupPart):
         self.name = QLineEdit()
         self.name.setPlaceholderText(tr("setup.funds.name_hint"))
         self.kind = QComboBox()
-        for code in funds.FUND_KINDS:
-            self.kind.addItem(kind_text(code), code)
+        for kind in FundKind:
+            self.kind.addItem(kind_text(kind), kind.value)
         self.rate = QLineEdit()
         self.rate.setPlaceholderText(tr("setup.funds.no_interest"))
         self.rate.setFixedWidth(self.rate.fontMetrics().horizontalAdvance("ไม่มีดอกเบี้ย") + 60)
@@ -203,8 +205,8 @@ class FundsPart(SetupPart):
         self.instalments = QSpinBox()
         self.instalments.setRange(1, funds.MAX_INSTALMENTS)
         self.frequency = QComboBox()
-        for code in FREQUENCY_MONTHS:
-            self.frequency.addItem(frequency_text(code), code)
+        for code in Frequency:
+            self.frequency.addItem(frequency_text(code), code.value)
         term_row = QHBoxLayout()
         term_row.addWidget(self.instalments)
         term_row.addWidget(QLabel(tr("setup.funds.instalments_unit")))
@@ -245,7 +247,7 @@ class FundsPart(SetupPart):
         grid.setContentsMargins(18, 0, 0, 0)
         grid.addWidget(QLabel(tr("setup.funds.ladder")), 0, 0, 1, 4)
         self.steps: dict[str, tuple[QCheckBox, QSpinBox]] = {}
-        for n, step in enumerate(funds.ASK_STEPS, start=1):
+        for n, step in enumerate(AskStep, start=1):
             use = QCheckBox(step_text(step))
             days = QSpinBox()
             days.setRange(1, 999)
@@ -254,7 +256,7 @@ class FundsPart(SetupPart):
             grid.addWidget(days, n, 2)
             grid.addWidget(QLabel(tr("setup.funds.days_overdue")), n, 3)
             self.steps[step] = (use, days)
-        row = len(funds.ASK_STEPS) + 1
+        row = len(AskStep) + 1
         grid.addWidget(QLabel(tr("setup.funds.demand")), row, 0, 1, 4)
         self.demand: list[QSpinBox] = []
         for n, key in enumerate(("setup.funds.demand_1", "setup.funds.demand_2", "setup.funds.demand_final")):

@@ -3,7 +3,7 @@ the change log and on letters), and the rest of the letterhead (the letter setti
 
 from __future__ import annotations
 
-from fieldtool import letters, setup
+from fieldtool import letterhead, setup
 from fieldtool.setup import SetupView
 from ui.i18n import tr
 from ui.letters.officeform import OfficeSettingsForm
@@ -50,7 +50,7 @@ class OfficerPart(SetupPart):
             setup.set_officer(session, officer)
         office = self.office_name.text().strip()
         if office != self.saved_office:
-            letters.set_office_setting(session, "office_name", office)
+            letterhead.set_office_setting(session, "office_name", office)
 
     def summary(self) -> list[str]:
         lines = [tr("setup.summary.officer", name=" ".join(self.officer.text().split()) or "–")]
@@ -67,7 +67,7 @@ class LetterheadPart(SetupPart):
     def __init__(self, view: SetupView, parent=None):
         super().__init__(parent)
         self.form = OfficeSettingsForm(
-            view.letterhead, keys=[k for k in letters.OFFICE_SETTINGS if k != "office_name"]
+            view.letterhead, keys=[k for k in letterhead.OFFICE_SETTINGS if k != "office_name"]
         )
         self.box.addWidget(self.form)
         self.box.addStretch(1)
@@ -87,8 +87,8 @@ class LetterheadPart(SetupPart):
         """The settings a letter needs that are still empty, by their names on screen."""
         return [
             tr(f"office.{key}")
-            for key, (_, required) in letters.OFFICE_SETTINGS.items()
-            if required and key in self.form.keys and not self.form.value(key)
+            for key, setting in letterhead.OFFICE_SETTINGS.items()
+            if setting.required and key in self.form.keys and not self.form.value(key)
         ]
 
     def summary(self) -> list[str]:

@@ -6,9 +6,10 @@ from datetime import date
 
 from db import Database
 from fieldtool import reminders
-from fieldtool.reminders import DELIVERY_HOW, Reminder
+from fieldtool.reminders import Reminder
+from fieldtool.vocabulary import ContactWay
 from ui.dialogs import FormDialog
-from ui.i18n import day_text, domain_label, money_text, tr
+from ui.i18n import day_text, label_text, money_text, tr
 from ui.qt import QComboBox, QLabel, QLineEdit
 from ui.today.model import what_text
 from ui.widgets import DateField
@@ -30,8 +31,8 @@ class DeliveryDialog(FormDialog):
         about.setWordWrap(True)
         self.form.addRow(about)
         self.how = QComboBox()
-        for code in DELIVERY_HOW:
-            self.how.addItem(domain_label(DELIVERY_HOW, "how", code), code)
+        for way in ContactWay:
+            self.how.addItem(label_text(way), way.value)
         # notices are mostly phoned; asking is done in person, as the ladder's step says
         how = how or ("meeting" if reminder.step == "meeting" else "visit" if reminder.kind == "ask" else "phone")
         self.how.setCurrentIndex(max(0, self.how.findData(how)))

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from fieldtool.reminders import DELIVERY_HOW, Reminder
-from ui.i18n import domain_label, tr
+from fieldtool.reminders import Reminder
+from fieldtool.vocabulary import ContactWay
+from ui.i18n import label_text, tr
 from ui.qt import (
     QAbstractItemView,
     QAction,
@@ -153,7 +154,7 @@ class ReminderList(_List):
         self.how_actions = {
             how: self.action(
                 tr(f"today.how.{how}"),
-                tr("today.how_tip", how=domain_label(DELIVERY_HOW, "how", how)),
+                tr("today.how_tip", how=label_text(ContactWay(how))),
                 lambda h=how: emit(self.record, h),
             )
             for how in hows

@@ -6,17 +6,15 @@ from collections.abc import Callable
 from datetime import date
 
 from fieldtool.phone import format_phone
-from fieldtool.reminders import ASK_STEP_TH, NOTICE_TH, Reminder
+from fieldtool.reminders import Reminder
 from fieldtool.thai import thai_sort_key
-from ui.i18n import day_text, domain_label, money_text, tr
+from ui.i18n import day_text, label_text, money_text, tr
 from ui.qt import QColor
 from ui.tablemodel import Column, RowTableModel
 
 
 def what_text(r: Reminder) -> str:
-    if r.kind == "ask":
-        return domain_label(ASK_STEP_TH, "ask_step", r.step)
-    return domain_label(NOTICE_TH, "notice", r.kind)
+    return label_text(r.step)  # an ask task's step, or the notice
 
 
 def _timing_text(r: Reminder, day: date) -> str:

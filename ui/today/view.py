@@ -21,8 +21,9 @@ from datetime import date
 from db import Database
 from fieldtool import letters, reminders
 from fieldtool.reminders import Reminder
+from fieldtool.vocabulary import ContactWay
 from ui import worker
-from ui.i18n import domain_label, long_day_text, tr
+from ui.i18n import label_text, long_day_text, tr
 from ui.letters.dialogs import BatchConfirmDialog
 from ui.letters.issue import Issued, LetterJob, issued_note
 from ui.qt import (
@@ -261,7 +262,7 @@ class TodayView(QWidget):
         lst.remove(chosen)
         who = self._who(chosen)
         self._recorded(Recorded([r.id for r in chosen], who, self.day),
-                       tr("today.recorded", borrower=who, how=domain_label(reminders.DELIVERY_HOW, "how", how)))
+                       tr("today.recorded", borrower=who, how=label_text(ContactWay(how))))
 
     def deliver_with_note(self, lst: ReminderList | None = None) -> None:
         lst = lst or self.tabs.currentWidget()

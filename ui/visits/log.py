@@ -12,6 +12,7 @@ from db import Database
 from fieldtool.thai import normalize_search
 from ui import worker
 from ui.i18n import day_text, money_text, tr
+from ui.labels import purposes_text
 from ui.qt import (
     QComboBox,
     QDialog,
@@ -36,7 +37,7 @@ from ui.qt import (
 )
 from ui.tablemodel import RowTableModel
 from ui.visits.data import MeetingRow, VisitRow, load_meetings, load_visit_details, load_visit_log
-from ui.visits.model import MEETING_COLUMNS, purposes_text, visit_columns
+from ui.visits.model import MEETING_COLUMNS, visit_columns
 from ui.widgets import MessageBar, empty_note, fit_columns, make_table, section_title
 
 

@@ -10,8 +10,9 @@ from datetime import date
 
 from db import Database
 from fieldtool import visits
-from fieldtool.visits import MEETING_KINDS, MeetingInput
+from fieldtool.visits import MeetingInput
 from fieldtool.visits_view import target_names
+from fieldtool.vocabulary import MeetingKind
 from ui.dialogs import FormDialog, clock_text, input_error
 from ui.households.data import villages
 from ui.i18n import tr
@@ -40,8 +41,8 @@ class MeetingDialog(FormDialog):
         self.meeting_id: str | None = None
         self._checked = set(loans or [])
         self.kind = QComboBox()
-        for code in MEETING_KINDS:
-            self.kind.addItem(meeting_kind_text(code), code)
+        for kind_code in MeetingKind:
+            self.kind.addItem(meeting_kind_text(kind_code), kind_code.value)
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.held_on = DateField(day)
         self.held_at = QLineEdit()

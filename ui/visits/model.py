@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from fieldtool import visits
-from fieldtool.loanbook import PREVENT_ITEMS
-from fieldtool.visits import MEETING_KINDS
-from ui.i18n import day_text, domain_label, language, tr
+from fieldtool.vocabulary import MeetingKind
+from ui.i18n import day_text, tr
+from ui.labels import code_text, purposes_text
 from ui.qt import QColor
 from ui.tablemodel import Column
 from ui.visits.data import TaskRow, VisitRow
@@ -21,19 +20,6 @@ def purpose_group(code: str) -> str:
     if sep:
         return stage
     return "plan" if code == "plan" else "other"
-
-
-def purpose_text(code: str) -> str:
-    stage, _, item = code.partition(":")
-    if stage == "prevent":
-        for c, th, en in PREVENT_ITEMS:
-            if c == item:
-                return th if language() == "th" else en
-    return domain_label(visits.purposes(), "purpose", code)
-
-
-def purposes_text(codes: list[str]) -> str:
-    return "; ".join(purpose_text(c) for c in codes) or "–"
 
 
 def when_text(on: date, at: str) -> str:
@@ -74,7 +60,7 @@ def visit_columns(with_village: bool = True) -> list[Column]:
 
 
 def meeting_kind_text(code: str) -> str:
-    return domain_label(MEETING_KINDS, "meeting_kind", code)
+    return code_text(MeetingKind, code)
 
 
 MEETING_COLUMNS = [

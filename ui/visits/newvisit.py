@@ -12,22 +12,19 @@ then fails, the files it wrote are deleted, so a photo never outlives the visit 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from db import Database
 from fieldtool import visits
-from fieldtool.households import STATUSES
-from fieldtool.thai import InputError, normalize_search, parse_baht
+from fieldtool.thai import InputError
 from fieldtool.visits import VisitInput
+from fieldtool.vocabulary import purposes
 from ui.dialogs import clock_text, input_error
 from ui.households.data import villages
-from ui.households.register import status_text
-from ui.i18n import day_text, error_text, money_text, tr
+from ui.i18n import day_text, error_text, tr
+from ui.labels import purpose_text
 from ui.qt import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -35,34 +32,24 @@ from ui.qt import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
-    QIcon,
-    QImageReader,
     QLabel,
     QLineEdit,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
-    QPixmap,
     QPlainTextEdit,
     QPushButton,
-    QSize,
     QSplitter,
     Qt,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from ui.screen import fit_to_screen, scrolled
-from ui.visits.data import LoanChoice, VillageTargets, VisitPrefill, village_targets
-from ui.visits.model import PURPOSE_GROUPS, purpose_group, purpose_text
-from ui.widgets import DateField, MessageBar, empty_note
+from ui.visits.about import VisitAbout
+from ui.visits.data import VisitPrefill
+from ui.visits.model import PURPOSE_GROUPS, purpose_group
+from ui.visits.photos import PhotoList
+from ui.widgets import DateField, MessageBar
 
-THUMB = 112
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -74,39 +61,7 @@ class VisitSaved:
     photos: int
 
 
-def parse_gps(text: str) -> tuple[float | None, float | None]:
-    """ "15.2401, 105.2302" (latitude, longitude); empty is no position."""
-    text = text.strip()
-    if not text:
-        return None, None
-    parts = [p for p in re.split(r"[,\s]+", text) if p]
-    try:
-        lat, lon = (float(p) for p in parts)
-    except ValueError:
-        raise input_error("visit.bad_gps", text=text) from None
-    return lat, lon
-
-
-def thumbnail(path: Path) -> QPixmap | None:
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)  # a phone photo taken upright shows upright
-    size = reader.size()
-    if size.isValid() and size.width() > 0:
-        reader.setScaledSize(size.scaled(QSize(THUMB * 2, THUMB * 2), Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    if image.isNull():
-        return None
-    return QPixmap.fromImage(
-        image.scaled(
-            THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
-    )
-
-
 class NewVisitWindow(QDialog):
-    MONEY_COLUMNS = ("loan", "due", "collected", "verified")
-    FACT_COLUMNS = ("household", "status", "phone", "verified")
-
     def __init__(self, db: Database, day: date, prefill: VisitPrefill | None = None, parent=None):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
@@ -116,13 +71,6 @@ class NewVisitWindow(QDialog):
         self.day = day
         self.prefill = prefill or VisitPrefill()
         self.saved: VisitSaved | None = None
-        self.targets = VillageTargets([], [], [])
-        self.photo_paths: list[Path] = []
-        self._amounts: dict[
-            str, str
-        ] = {}  # loan id -> typed amount, kept while loans are ticked and unticked
-        self._loan_checked: dict[str, bool] = {}
-        self._facts: dict[str, tuple[str | None, str, bool]] = {}  # household id -> (status, phone, verified)
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -173,13 +121,7 @@ class NewVisitWindow(QDialog):
         gps_row.addWidget(self.gps, 1)
         gps_row.addWidget(self.gps_button)
 
-        self.photos = QListWidget()
-        self.photos.setViewMode(QListView.ViewMode.IconMode)
-        self.photos.setIconSize(QSize(THUMB, THUMB))
-        self.photos.setResizeMode(QListView.ResizeMode.Adjust)
-        self.photos.setMovement(QListView.Movement.Static)
-        self.photos.setFixedHeight(THUMB + 44)
-        self.photos.setSpacing(4)
+        self.photos = PhotoList()
         add_photo = QPushButton(tr("visit.add_photos"))
         add_photo.clicked.connect(self.add_photos)
         remove_photo = QPushButton(tr("visit.remove_photo"))
@@ -215,7 +157,7 @@ class NewVisitWindow(QDialog):
             item.setFont(0, font)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.purposes.addTopLevelItem(item)
-        for code in visits.purposes():
+        for code in purposes():
             item = QTreeWidgetItem([purpose_text(code)])
             item.setData(0, ID_ROLE, code)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
@@ -230,55 +172,13 @@ class NewVisitWindow(QDialog):
         QVBoxLayout(middle).addWidget(self.purposes)
 
         # --- what it was about, money collected, facts changed ----------------------------------------------
-        self.loan_list = QListWidget()
-        self.household_list = QListWidget()
-        self.group_list = QListWidget()
-        self.about_tabs = QTabWidget()
-        for lst, key in (
-            (self.loan_list, "loans"),
-            (self.household_list, "households"),
-            (self.group_list, "groups"),
-        ):
-            lst.itemChanged.connect(self._ticked)
-            self.about_tabs.addTab(lst, tr(f"visit.about_{key}", n=0))
-        self.money = QTableWidget(0, len(self.MONEY_COLUMNS))
-        self.money.setHorizontalHeaderLabels([tr(f"visit.money.{c}") for c in self.MONEY_COLUMNS])
-        self._table_style(self.money)
-        self.money.itemChanged.connect(self._amount_typed)
-        self.facts = QTableWidget(0, len(self.FACT_COLUMNS))
-        self.facts.setHorizontalHeaderLabels([tr(f"visit.facts.{c}") for c in self.FACT_COLUMNS])
-        self._table_style(self.facts)
-        empty_note(self.money, tr("visit.money_empty"))
-        empty_note(self.facts, tr("visit.facts_empty"))
-        money_box = QGroupBox(tr("visit.money"))
-        mbox = QVBoxLayout(money_box)
-        mbox.addWidget(self.money)
-        self.money_note = QLabel(tr("visit.money_note"))
-        self.money_note.setWordWrap(True)
-        self.money_note.setStyleSheet("QLabel { color: #546e7a; }")
-        mbox.addWidget(self.money_note)
-        facts_box = QGroupBox(tr("visit.facts"))
-        fbox = QVBoxLayout(facts_box)
-        fbox.addWidget(self.facts)
-        right = QWidget()
-        rbox = QVBoxLayout(right)
-        rbox.setContentsMargins(0, 0, 0, 0)
-        self.about_search = QLineEdit()
-        self.about_search.setPlaceholderText(tr("visit.about_search"))
-        self.about_search.setClearButtonEnabled(True)
-        self.about_search.textChanged.connect(self._filter_about)
-        about_row = QHBoxLayout()
-        about_row.addWidget(QLabel(tr("visit.about")))
-        about_row.addWidget(self.about_search, 1)
-        rbox.addLayout(about_row)
-        rbox.addWidget(self.about_tabs, 3)
-        rbox.addWidget(money_box, 2)
-        rbox.addWidget(facts_box, 2)
+        self.about = VisitAbout(db, day, self.prefill)
+        self.about.collected.connect(self._collected)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scrolled(left))  # the longest column: it scrolls on a short screen
         split.addWidget(middle)
-        split.addWidget(right)
+        split.addWidget(self.about)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
         split.setStretchFactor(2, 6)
@@ -298,111 +198,19 @@ class NewVisitWindow(QDialog):
         layout.addWidget(split, 1)
         layout.addWidget(self.buttons)
 
-        for lid in self.prefill.loans:
-            self._loan_checked[lid] = True
-        self._prefilled = {"household": set(self.prefill.households), "group": set(self.prefill.groups)}
         if self.prefill.village_id:
             self.village.setCurrentIndex(max(0, self.village.findData(self.prefill.village_id)))
         self.village.currentIndexChanged.connect(self._village_chosen)
         self._village_chosen()
 
-    @staticmethod
-    def _table_style(table: QTableWidget) -> None:
-        table.verticalHeader().setVisible(False)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, table.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 14)
-        # its header and two rows at least: room for the sentence it shows while empty, on a 720-line screen too
-        table.setMinimumHeight(table.fontMetrics().height() * 3 + 3 * 14)
-
-    # --- the village's loans, households and groups ----------------------------------------------------------
-
     def _village_chosen(self, *_) -> None:
         village_id = self.village.currentData()
         if village_id is None:
             return
-        self._keep_facts()
         try:
-            self.targets = village_targets(self.db, village_id, self.day, list(self.prefill.loans))
+            self.about.show_village(village_id)
         except Exception as exc:
             self.message.show_error(exc)
-            return
-        for lst in (self.loan_list, self.household_list, self.group_list):
-            lst.blockSignals(True)
-            lst.clear()
-        for c in self.targets.loans:
-            item = QListWidgetItem(c.label)
-            item.setData(ID_ROLE, c.id)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if self._loan_checked.get(c.id) else Qt.CheckState.Unchecked
-            )
-            self.loan_list.addItem(item)
-        for lst, choices, kind in (
-            (self.household_list, self.targets.households, "household"),
-            (self.group_list, self.targets.groups, "group"),
-        ):
-            for c in choices:
-                item = QListWidgetItem(c.label)
-                item.setData(ID_ROLE, c.id)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(
-                    Qt.CheckState.Checked if c.id in self._prefilled[kind] else Qt.CheckState.Unchecked
-                )
-                lst.addItem(item)
-        for lst in (self.loan_list, self.household_list, self.group_list):
-            lst.blockSignals(False)
-        self._filter_about(self.about_search.text())
-        # the linked ones first, so the officer sees what the visit is about
-        for lst in (self.loan_list, self.household_list, self.group_list):
-            checked = [
-                lst.item(i) for i in range(lst.count()) if lst.item(i).checkState() == Qt.CheckState.Checked
-            ]
-            if checked:
-                lst.scrollToItem(checked[0])
-        first = next(
-            (
-                i
-                for i, lst in enumerate((self.loan_list, self.household_list, self.group_list))
-                if self._checked_ids(lst)
-            ),
-            0,
-        )
-        self.about_tabs.setCurrentIndex(first)
-        self._rebuild_tables()
-
-    def _filter_about(self, text: str) -> None:
-        """Show the loans, households and groups whose name holds the typed text (ticked ones always)."""
-        query = normalize_search(text)
-        for lst in (self.loan_list, self.household_list, self.group_list):
-            for i in range(lst.count()):
-                item = lst.item(i)
-                keep = (
-                    not query
-                    or query in normalize_search(item.text())
-                    or item.checkState() == Qt.CheckState.Checked
-                )
-                item.setHidden(not keep)
-
-    @staticmethod
-    def _checked_ids(lst: QListWidget) -> list[str]:
-        return [
-            lst.item(i).data(ID_ROLE)
-            for i in range(lst.count())
-            if lst.item(i).checkState() == Qt.CheckState.Checked
-        ]
-
-    def check(self, kind: str, target_id: str, on: bool = True) -> bool:
-        """Tick (or untick) a loan, household or group in the lists, as a click would."""
-        lst = {"loan": self.loan_list, "household": self.household_list, "group": self.group_list}[kind]
-        for i in range(lst.count()):
-            if lst.item(i).data(ID_ROLE) == target_id:
-                lst.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-                return True
-        return False
 
     def check_purpose(self, code: str, on: bool = True) -> None:
         self._purpose_items[code].setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
@@ -412,129 +220,9 @@ class NewVisitWindow(QDialog):
             code for code, item in self._purpose_items.items() if item.checkState(0) == Qt.CheckState.Checked
         ]
 
-    def _ticked(self, item: QListWidgetItem) -> None:
-        if item.listWidget() is self.loan_list:
-            self._loan_checked[item.data(ID_ROLE)] = item.checkState() == Qt.CheckState.Checked
-        self._keep_facts()
-        self._rebuild_tables()
-
-    def _loan(self, loan_id: str) -> LoanChoice | None:
-        return next((c for c in self.targets.loans if c.id == loan_id), None)
-
-    def _rebuild_tables(self) -> None:
-        loans = self._checked_ids(self.loan_list)
-        self.money.blockSignals(True)
-        self.money.setRowCount(0)
-        for lid in loans:
-            c = self._loan(lid)
-            row = self.money.rowCount()
-            self.money.insertRow(row)
-            name = QTableWidgetItem(c.label)
-            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            name.setData(ID_ROLE, lid)
-            if c.due_text_key == "arrears":
-                due_text = tr("visit.due_arrears", amount=money_text(c.due_satang))
-            elif c.due_text_key == "next":
-                due_text = tr("visit.due_next", amount=money_text(c.due_satang), day=day_text(c.due_on))
-            else:
-                due_text = "–"
-            due = QTableWidgetItem(due_text)
-            due.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            due.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if c.due_text_key == "arrears":
-                due.setForeground(Qt.GlobalColor.darkRed)
-            amount = QTableWidgetItem(self._amounts.get(lid, ""))
-            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            amount.setToolTip(tr("visit.collected_hint"))
-            if c.stage == "prevent":
-                amount.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not paid out yet: nothing to collect
-            verified = QTableWidgetItem(tr("visit.verified_box"))
-            verified.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            verified.setCheckState(Qt.CheckState.Unchecked)
-            for col, item in enumerate((name, due, amount, verified)):
-                self.money.setItem(row, col, item)
-        self.money.blockSignals(False)
-
-        households = self._checked_ids(self.household_list)
-        self.facts.setRowCount(0)
-        choices = {c.id: c for c in self.targets.households}
-        for hid in households:
-            c = choices.get(hid)
-            if c is None:
-                continue
-            status, phone, verified_on = self._facts.get(hid, (None, c.phone, False))
-            row = self.facts.rowCount()
-            self.facts.insertRow(row)
-            name = QTableWidgetItem(c.label)
-            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            name.setData(ID_ROLE, hid)
-            self.facts.setItem(row, 0, name)
-            combo = QComboBox()
-            combo.addItem(tr("visit.status_unchanged", status=status_text(c.status)), None)
-            for code in STATUSES:
-                if code != c.status:
-                    combo.addItem(status_text(code), code)
-            combo.setCurrentIndex(max(0, combo.findData(status)))
-            self.facts.setCellWidget(row, 1, combo)
-            self.facts.setItem(row, 2, QTableWidgetItem(phone))
-            box = QTableWidgetItem(tr("visit.verified_box"))
-            box.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            box.setCheckState(Qt.CheckState.Checked if verified_on else Qt.CheckState.Unchecked)
-            box.setToolTip(tr("visit.verified_tip"))
-            self.facts.setItem(row, 3, box)
-        for lst, key, kind in (
-            (self.loan_list, "loans", 0),
-            (self.household_list, "households", 1),
-            (self.group_list, "groups", 2),
-        ):
-            self.about_tabs.setTabText(kind, tr(f"visit.about_{key}", n=len(self._checked_ids(lst))))
-
-    def _keep_facts(self) -> None:
-        for row in range(self.facts.rowCount()):
-            hid = self.facts.item(row, 0).data(ID_ROLE)
-            combo = self.facts.cellWidget(row, 1)
-            self._facts[hid] = (
-                combo.currentData(),
-                self.facts.item(row, 2).text().strip(),
-                self.facts.item(row, 3).checkState() == Qt.CheckState.Checked,
-            )
-
-    def _amount_typed(self, item: QTableWidgetItem) -> None:
-        if item.column() != self.MONEY_COLUMNS.index("collected"):
-            return
-        lid = self.money.item(item.row(), 0).data(ID_ROLE)
-        self._amounts[lid] = item.text()
-        if item.text().strip() and "collect" in self._purpose_items:
+    def _collected(self) -> None:
+        if "collect" in self._purpose_items:
             self.check_purpose("collect")  # money was collected: the visit was (also) for that
-
-    def set_collected(self, loan_id: str, baht_text: str) -> bool:
-        """Type an amount collected for a ticked loan, as the officer would."""
-        for row in range(self.money.rowCount()):
-            if self.money.item(row, 0).data(ID_ROLE) == loan_id:
-                self.money.item(row, 2).setText(baht_text)
-                return True
-        return False
-
-    def set_fact(
-        self,
-        household_id: str,
-        status: str | None = None,
-        phone: str | None = None,
-        verified: bool | None = None,
-    ) -> bool:
-        for row in range(self.facts.rowCount()):
-            if self.facts.item(row, 0).data(ID_ROLE) == household_id:
-                if status is not None:
-                    combo = self.facts.cellWidget(row, 1)
-                    combo.setCurrentIndex(max(0, combo.findData(status)))
-                if phone is not None:
-                    self.facts.item(row, 2).setText(phone)
-                if verified is not None:
-                    self.facts.item(row, 3).setCheckState(
-                        Qt.CheckState.Checked if verified else Qt.CheckState.Unchecked
-                    )
-                return True
-        return False
 
     # --- photos -------------------------------------------------------------------------------------------
 
@@ -547,35 +235,16 @@ class NewVisitWindow(QDialog):
         return paths
 
     def add_photos(self, paths: list[str] | None = None) -> int:
-        added = 0
-        bad = []
-        for p in paths if paths is not None else NewVisitWindow.choose_photos(self):
-            path = Path(p)
-            if path in self.photo_paths:
-                continue
-            pixmap = thumbnail(path)
-            if pixmap is None:
-                bad.append(path.name)
-                continue
-            item = QListWidgetItem(QIcon(pixmap), path.name)
-            item.setToolTip(str(path))
-            item.setData(ID_ROLE, str(path))
-            self.photos.addItem(item)
-            self.photo_paths.append(path)
-            added += 1
+        added, bad = self.photos.add(paths if paths is not None else NewVisitWindow.choose_photos(self))
         if bad:
             self.message.show_error(tr("visit.bad_photo", names=", ".join(bad)))
         return added
 
     def remove_photo(self) -> None:
-        for item in self.photos.selectedItems() or (
-            [self.photos.item(self.photos.count() - 1)] if self.photos.count() else []
-        ):
-            self.photo_paths.remove(Path(item.data(ID_ROLE)))
-            self.photos.takeItem(self.photos.row(item))
+        self.photos.remove_selected()
 
     def gps_from_photos(self) -> None:
-        for path in self.photo_paths:
+        for path in self.photos.paths:
             try:
                 gps = visits.read_photo(path).gps
             except InputError:
@@ -584,43 +253,17 @@ class NewVisitWindow(QDialog):
                 self.gps.setText(f"{gps[0]:.6f}, {gps[1]:.6f}")
                 self.message.show_info(tr("visit.gps_read", name=path.name))
                 return
-        self.message.show_error(tr("visit.no_gps") if self.photo_paths else tr("visit.no_photos"))
+        self.message.show_error(tr("visit.no_gps") if self.photos.paths else tr("visit.no_photos"))
 
     # --- saving ---------------------------------------------------------------------------------------------
 
     def visit_input(self) -> VisitInput:
-        self._keep_facts()
         visited_on = self.visited_on.value()
         at = clock_text(self.visited_at.text())
         next_on = self.next_visit_on.value() if self.next_visit_on.text().strip() else None
-        lat, lon = parse_gps(self.gps.text())
-        loans = self._checked_ids(self.loan_list)
-        collected = []
-        for lid in loans:
-            text = self._amounts.get(lid, "").strip()
-            if text:
-                satang = parse_baht(text)
-                if satang <= 0:
-                    raise input_error("error.amount_positive")
-                collected.append((lid, satang))
-        households = self._checked_ids(self.household_list)
-        updates: dict[str, dict] = {}
-        verified: list[tuple[str, str]] = []
-        current = {c.id: c for c in self.targets.households}
-        for hid in households:
-            status, phone, checked = self._facts.get(hid, (None, current[hid].phone, False))
-            changes = {}
-            if status:
-                changes["status"] = status
-            if phone != (current[hid].phone or ""):
-                changes["phone"] = phone
-            if changes:
-                updates[hid] = changes  # changed on the spot: recorded as verified with these fields
-            elif checked:
-                verified.append(("household", hid))
-        for row in range(self.money.rowCount()):
-            if self.money.item(row, 3).checkState() == Qt.CheckState.Checked:
-                verified.append(("loan", self.money.item(row, 0).data(ID_ROLE)))
+        lat, lon = visits.parse_position(self.gps.text())
+        collected = self.about.collected_amounts()
+        updates, verified = self.about.household_facts()
         return VisitInput(
             visited_on=visited_on,
             village_id=self.village.currentData(),
@@ -633,11 +276,11 @@ class NewVisitWindow(QDialog):
             next_visit_on=next_on,
             latitude=lat,
             longitude=lon,
-            loans=loans,
-            groups=self._checked_ids(self.group_list),
-            households=households,
+            loans=self.about.loan_ids(),
+            groups=self.about.group_ids(),
+            households=self.about.household_ids(),
             collected=collected,
-            photos=list(self.photo_paths),
+            photos=list(self.photos.paths),
             household_updates=updates,
             verified=verified,
         )

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exports import palette
-from fieldtool.district import DistrictReport, Measure, Quarter, Row, Section, Table, figure_text
-from fieldtool.loanbook import FUND_KINDS
+from fieldtool.district import DistrictReport, Quarter, Section
+from fieldtool.district_tally import Measure, Row, Table, figure_text
 from fieldtool.text import Text
 from fieldtool.thai import thai_sort_key
-from ui.i18n import day_text, domain_label, language, local_time_text, tr
+from fieldtool.vocabulary import FundKind
+from ui.i18n import day_text, label_text, language, local_time_text, tr
 from ui.qt import QAbstractTableModel, QColor, QFont, QModelIndex, Qt, emit
 from ui.tablemodel import Column
 
@@ -61,7 +62,7 @@ def measure_label(m: Measure) -> str:
 
 
 def section_title_text(sec: Section) -> str:
-    return text_of(sec.title_text)
+    return text_of(sec.title)
 
 
 def section_about(sec: Section) -> str:
@@ -74,7 +75,8 @@ def row_label(row: Row, by: str) -> str:
     if row.key == "sum":
         return tr("office_report.sum_row")
     if by == "fund":
-        return domain_label(FUND_KINDS, "office_report.fund", row.key)
+        kind = FundKind.parse(row.key)
+        return label_text(kind) if kind is not None else row.key
     if row.parent_label:
         return f"{row.parent_label}  {row.label}"
     return row.label

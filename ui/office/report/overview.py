@@ -8,7 +8,8 @@ import html
 from dataclasses import dataclass
 
 from exports import palette
-from fieldtool.district import SATANG, DistrictReport, Measure, Quarter, Section, Table, figure_text
+from fieldtool.district import DistrictReport, Quarter, Section
+from fieldtool.district_tally import SATANG, Measure, Table, figure_text
 from ui.charts import BarChart
 from ui.i18n import money_text, tr
 from ui.office.report.header import GroupedHeader

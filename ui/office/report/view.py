@@ -16,12 +16,12 @@ from exports.report_pdf import write_report_pdf
 from exports.report_xlsx import check_writable, write_report_xlsx
 from fieldtool.district import (
     DistrictReport,
-    ProblemCode,
     Section,
     SeveralDistricts,
     fiscal_quarters,
     office_report,
 )
+from fieldtool.district_areas import ProblemCode
 from fieldtool.thai import BE_OFFSET, InputError, fiscal_year
 from ui import worker
 from ui.i18n import language, local_time_text, long_day_text, tr
