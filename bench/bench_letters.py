@@ -24,7 +24,7 @@ from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.units import cm  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 
-from exports import thai_text  # noqa: E402
+from exports import thai_lines, thai_text  # noqa: E402
 from exports.letters_pdf import render_letters  # noqa: E402
 from fieldtool.letter_content import LetterContent, ScheduleLine  # noqa: E402
 from fieldtool.thai import baht_in_words, format_baht, to_thai_digits  # noqa: E402
@@ -186,10 +186,10 @@ def bare_reportlab(letters: list[LetterContent], path: Path) -> int:
 
 
 def clear_caches() -> None:
-    thai_text.words.cache_clear()
-    thai_text.break_units.cache_clear()
+    thai_lines.words.cache_clear()
+    thai_lines.break_units.cache_clear()
     thai_text.shaped.cache_clear()
-    thai_text.text_width.cache_clear()
+    thai_lines.text_width.cache_clear()
 
 
 def segmentation_and_shaping(letters: list[LetterContent]) -> tuple[float, float]:
@@ -205,13 +205,13 @@ def segmentation_and_shaping(letters: list[LetterContent]) -> tuple[float, float
     clear_caches()
     t0 = time.perf_counter()
     for t in texts:
-        thai_text.break_units(t)
+        thai_lines.break_units(t)
     seg = time.perf_counter() - t0
     lines = [
         ln.text
         for lt in letters
         for p in lt.body
-        for ln in thai_text.break_lines(p, thai_text.REGULAR, 13, 453)
+        for ln in thai_lines.break_lines(p, thai_text.REGULAR, 13, 453)
     ]
     lines += [c for lt in letters for s in lt.schedule for c in (s.due_date, s.status)]
     thai_text.shaped.cache_clear()

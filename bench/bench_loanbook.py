@@ -31,12 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from db import open_database  # noqa: E402
-from fieldtool import loanbook, registry  # noqa: E402
+from fieldtool import funds, registry  # noqa: E402
 from fieldtool.arrears import arrears_on  # noqa: E402
 from fieldtool.models import Instalment, Loan, Payment, PreventCheck, Schedule  # noqa: E402
 from fieldtool.register import loan_register  # noqa: E402
 from fieldtool.reminders import reminders_on  # noqa: E402
 from fieldtool.schedule import plan  # noqa: E402
+from fieldtool.vocabulary import PreventItem  # noqa: E402
 
 TODAY = date(2026, 11, 22)
 
@@ -52,7 +53,7 @@ def build(path: Path, n_loans: int, seed: int = 1) -> dict:
             for i in range(n_loans)
         ]
         households = [registry.add_household(s, heads[i].village_id, heads[i].id) for i in range(n_loans)]
-        fund = loanbook.add_fund(s, "กองทุนหมู่บ้าน", "village", rate_bp=600)
+        fund = funds.add_fund(s, "กองทุนหมู่บ้าน", "village", rate_bp=600)
         hh_ids, fund_id = [h.id for h in households], fund.id
     now = datetime.now(UTC)
     loans, schedules, insts, pays, checks = [], [], [], [], []
@@ -67,7 +68,7 @@ def build(path: Path, n_loans: int, seed: int = 1) -> dict:
                           instalments=count, frequency="monthly", first_due=first_due, applied_on=disbursed - timedelta(days=20),
                           approved_on=disbursed, disbursed_on=disbursed, prevent_override=""))
         schedules.append(dict(id=sid, loan_id=lid, version=1, effective_from=disbursed - timedelta(days=20), reason="", created_at=now))
-        for code in loanbook.PREVENT_CODES:
+        for code in PreventItem:
             checks.append(dict(id=str(uuid.uuid4()), loan_id=lid, item=code, done=True, done_on=disbursed, note=""))
         late = rng.random() < 0.25
         for p in plan(principal, count, "monthly", first_due, 600):

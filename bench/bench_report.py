@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_sync import DISTRICT, TODAY, build_laptop  # noqa: E402
 
 from db.office import default_key_path, open_office  # noqa: E402
-from exports import bundle  # noqa: E402
+from exports import bundle, keyfile, sync_keys  # noqa: E402
 from fieldtool.models import Instalment, Loan, Payment  # noqa: E402
 
 GOAL_S = 1.0
@@ -52,14 +52,14 @@ def build_district(folder: Path, subdistricts: int, loans: int) -> Path:
         return path
     office = open_office(folder / "building.sqlite")
     office.set_setting("district_code", DISTRICT)
-    keys = bundle.new_keys("office", office.setting("device_id"))
-    bundle.write_private_key(default_key_path(office), keys)
-    card = bundle.public_card(keys, "สพอ.พิบูลมังสาหาร", DISTRICT)
+    keys = keyfile.new_keys("office", office.setting("device_id"))
+    keyfile.write_private_key(default_key_path(office), keys)
+    card = sync_keys.public_card(keys, "สพอ.พิบูลมังสาหาร", DISTRICT)
     files = []
     for k in range(subdistricts):
         laptop, laptop_card, _n = build_laptop(folder, k, loans // subdistricts, card)
         with office.session() as s:
-            bundle.enrol(s, laptop_card)
+            sync_keys.enrol(s, laptop_card)
         files.append(Path(bundle.export_field_bundle(laptop, folder / "usb" / f"sub{k:02d}.ftb")["file"]))
         laptop.dispose()
         print(f"  laptop {k + 1}/{subdistricts} built", file=sys.stderr)

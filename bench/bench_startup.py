@@ -91,7 +91,7 @@ def main() -> None:
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in quick}
         for argv, _goal in quick.values():  # once each unmeasured: bytecode and disk cache warm for all alike
             timed(argv, env)
-        timed([sys.executable, "-c", "import exports.office_demo, fieldtool.sync"], env)
+        timed([sys.executable, "-c", "import exports.office_demo, fieldtool.sync.merge"], env)
         for _ in range(opts.repeat):
             for name, (argv, _goal) in quick.items():
                 times[name].append(timed(argv, env))

@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from db import open_database  # noqa: E402
 from db.office import default_key_path, open_office  # noqa: E402
-from exports import bundle  # noqa: E402
-from fieldtool import loanbook, registry, sync  # noqa: E402
+from exports import bundle, keyfile, sync_keys  # noqa: E402
+from fieldtool import funds, registry  # noqa: E402
 from fieldtool.changelog import _json_value  # noqa: E402
 from fieldtool.demo import build_demo  # noqa: E402
 from fieldtool.models import (  # noqa: E402
@@ -53,6 +53,8 @@ from fieldtool.models import (  # noqa: E402
     Subdistrict,
 )
 from fieldtool.schedule import plan  # noqa: E402
+from fieldtool.sync.tables import table_infos  # noqa: E402
+from fieldtool.vocabulary import PreventItem  # noqa: E402
 
 TODAY = date(2026, 11, 22)
 DISTRICT = "3419"
@@ -63,7 +65,7 @@ def extra_loans(db, n: int, rng: random.Random) -> int:
     with db.session() as s:
         device = registry.setting(s, "device_id")
         officer = registry.setting(s, "officer")
-        fund = loanbook.get_fund(s, "village")
+        fund = funds.get_fund(s, "village")
         households = [h.id for h in s.scalars(select(Household))]
         seq = s.execute(select(func.max(ChangeLog.seq)).where(ChangeLog.device_id == device)).scalar() or 0
     now = datetime.now(UTC)
@@ -81,7 +83,7 @@ def extra_loans(db, n: int, rng: random.Random) -> int:
                                disbursed_on=disbursed, prevent_override=""))
         rows[Schedule].append(dict(id=sid, loan_id=lid, version=1, effective_from=disbursed - timedelta(days=20),
                                    reason="", created_at=now))
-        for code in loanbook.PREVENT_CODES:
+        for code in PreventItem:
             rows[PreventCheck].append(dict(id=str(uuid.uuid4()), loan_id=lid, item=code, done=True, done_on=disbursed,
                                            note="", evidence_kind="", evidence_id=None))
         late = rng.random() < 0.25
@@ -114,12 +116,12 @@ def build_laptop(folder: Path, k: int, loans: int, office_card: dict) -> tuple:
         sub = s.get(Subdistrict, registry.setting(s, "subdistrict_id"))
         sub.code = f"{DISTRICT}{k + 1:02d}"  # fourteen subdistricts of one district
         sub.name = f"ตำบลที่ {k + 1}"
-        bundle.enrol(s, office_card)
+        sync_keys.enrol(s, office_card)
     extra = extra_loans(db, max(0, loans - counts["loans"]), random.Random(k))
-    keys = bundle.new_keys("officer", db.setting("device_id"))
-    bundle.write_private_key(default_key_path(db), keys)
+    keys = keyfile.new_keys("officer", db.setting("device_id"))
+    keyfile.write_private_key(default_key_path(db), keys)
     with db.session() as s:
-        card = bundle.public_card(keys, registry.setting(s, "officer"), sub.code)
+        card = sync_keys.public_card(keys, registry.setting(s, "officer"), sub.code)
     return db, card, counts["loans"] + (loans - counts["loans"] if extra else 0)
 
 
@@ -127,7 +129,7 @@ def plain_bulk_insert(source, folder: Path) -> tuple[int, float, float]:
     """The same rows the merge wrote (records and log entries), bulk-inserted into an empty SQLite file with
     Core's executemany in one transaction; returns the rows, the time and the CPU time of the insert."""
     target = open_database(folder / "plain.sqlite")
-    tables = [info.table for info in sorted(sync.table_infos().values(), key=lambda i: i.order)] + [ChangeLog.__table__]
+    tables = [info.table for info in sorted(table_infos().values(), key=lambda i: i.order)] + [ChangeLog.__table__]
     with source.engine.connect() as conn:
         device = source.setting("device_id")
         data = []
@@ -226,9 +228,9 @@ def run(args, folder: Path) -> None:
     per = args.loans // args.subdistricts
     office = open_office(folder / "district.sqlite")
     office.set_setting("district_code", DISTRICT)
-    office_keys = bundle.new_keys("office", office.setting("device_id"))
-    bundle.write_private_key(default_key_path(office), office_keys)
-    office_card = bundle.public_card(office_keys, "สพอ.พิบูลมังสาหาร", DISTRICT)
+    office_keys = keyfile.new_keys("office", office.setting("device_id"))
+    keyfile.write_private_key(default_key_path(office), office_keys)
+    office_card = sync_keys.public_card(office_keys, "สพอ.พิบูลมังสาหาร", DISTRICT)
 
     t0 = time.perf_counter()
     laptops = []
@@ -236,7 +238,7 @@ def run(args, folder: Path) -> None:
         db, card, _n = build_laptop(folder, k, per, office_card)
         laptops.append(db)
         with office.session() as s:
-            bundle.enrol(s, card)
+            sync_keys.enrol(s, card)
     build_s = time.perf_counter() - t0
 
     usb = folder / "usb"
@@ -255,7 +257,7 @@ def run(args, folder: Path) -> None:
     with office.session() as s:
         loans = s.execute(select(func.count()).select_from(Loan)).scalar()
         payments = s.execute(select(func.count()).select_from(Payment)).scalar()
-        visits = s.execute(select(func.count()).select_from(sync.table_infos()["visit"].table)).scalar()
+        visits = s.execute(select(func.count()).select_from(table_infos()["visit"].table)).scalar()
     plain_rows, plain_s, plain_cpu = plain_bulk_insert(office, folder)
     load_after = os.getloadavg()[0]
 
@@ -276,20 +278,20 @@ def run(args, folder: Path) -> None:
     if args.url:
         pg = open_office(args.url)
         pg.set_setting("district_code", DISTRICT)
-        bundle.write_private_key(default_key_path(pg), office_keys) if not default_key_path(pg).exists() else None
+        keyfile.write_private_key(default_key_path(pg), office_keys) if not default_key_path(pg).exists() else None
         with pg.session() as s:
             for db in laptops:
-                bundle.enrol(s, {**office_card, **_card_of(db)})
+                sync_keys.enrol(s, {**office_card, **_card_of(db)})
         _r, pg_s, _c, _p = merge(pg, files)
         pg_line = f"merge into PostgreSQL                 {pg_s:8.1f} s   {entries / pg_s:10,.0f} entries/s"
         pg.dispose()
 
     spare = open_office(folder / "district-traced.sqlite")
     spare.set_setting("district_code", DISTRICT)
-    bundle.write_private_key(default_key_path(spare), office_keys)
+    keyfile.write_private_key(default_key_path(spare), office_keys)
     with spare.session() as s:
         for db in laptops:
-            bundle.enrol(s, {**office_card, **_card_of(db)})
+            sync_keys.enrol(s, {**office_card, **_card_of(db)})
     traced = traced_peak(spare, files)
     spare.dispose()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -318,10 +320,10 @@ def run(args, folder: Path) -> None:
 
 
 def _card_of(db) -> dict:
-    keys = bundle.read_private_key(default_key_path(db), "officer")
+    keys = keyfile.read_private_key(default_key_path(db), "officer")
     with db.session() as s:
         sub = s.get(Subdistrict, registry.setting(s, "subdistrict_id"))
-        return bundle.public_card(keys, registry.setting(s, "officer"), sub.code)
+        return sync_keys.public_card(keys, registry.setting(s, "officer"), sub.code)
 
 
 if __name__ == "__main__":

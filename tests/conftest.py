@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from db import Database, open_database
-from fieldtool import loanbook, registry
+from fieldtool import funds, lending, loanbook, registry, repayments
+from fieldtool.vocabulary import PreventItem
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ class Book:
         household: bool = False,
     ) -> str:
         with self.db.session() as s:
-            loan = loanbook.add_loan(
+            loan = lending.add_loan(
                 s,
                 fund_id=fund or self.kkkj_fund,
                 group_id=None if household else self.group_id,
@@ -58,16 +59,16 @@ class Book:
                 rate_bp=rate_bp,
             )
             if disbursed:
-                for code in loanbook.PREVENT_CODES:
-                    loanbook.set_check(s, loan.id, code, True, date(2025, 11, 10))
-                loanbook.disburse(s, loan.id, disbursed)
+                for code in PreventItem:
+                    lending.set_check(s, loan.id, code, True, date(2025, 11, 10))
+                lending.disburse(s, loan.id, disbursed)
             return loan.id
 
     def pay(self, loan_id: str, baht: str, on: date) -> str:
         from fieldtool.thai import parse_baht
 
         with self.db.session() as s:
-            return loanbook.record_payment(s, loan_id, parse_baht(baht), on).id
+            return repayments.record_payment(s, loan_id, parse_baht(baht), on).id
 
     def state(self, loan_id: str, on: date):
         with self.db.session() as s:
@@ -83,9 +84,9 @@ def book(db) -> Book:
         group = registry.add_group(s, "กลุ่มทอผ้าไหมบ้านหนองบัว", village.id, chair_id=chair.id)
         head = registry.add_person(s, "บุญมี", "ศรีสุข", "นาย", village_id=village.id, house_no="12")
         household = registry.add_household(s, village.id, head.id, house_no="12")
-        women = loanbook.add_fund(s, "กองทุนพัฒนาบทบาทสตรี", "women", rate_bp=200)
-        kkkj = loanbook.add_fund(s, "กข.คจ.", "kkkj")
-        vfund = loanbook.add_fund(s, "กองทุนหมู่บ้าน", "village", rate_bp=600)
+        women = funds.add_fund(s, "กองทุนพัฒนาบทบาทสตรี", "women", rate_bp=200)
+        kkkj = funds.add_fund(s, "กข.คจ.", "kkkj")
+        vfund = funds.add_fund(s, "กองทุนหมู่บ้าน", "village", rate_bp=600)
         ids = (village.id, group.id, household.id, women.id, kkkj.id, vfund.id)
     return Book(db, *ids)
 
@@ -93,18 +94,18 @@ def book(db) -> Book:
 @pytest.fixture
 def office(book) -> Book:
     """The small subdistrict with the demo office's letter settings, so letters can be issued."""
-    from fieldtool import letters
+    from fieldtool import letterhead
 
     with book.db.session() as s:
-        letters.demo_office_settings(s)
+        letterhead.demo_office_settings(s)
     return book
 
 
 def issue_now(book: Book, requests_fn):
     """Prepare and record the letters `requests_fn(session)` asks for, as a batch does."""
-    from fieldtool import letters
+    from fieldtool import letter_issue
 
     with book.db.session() as s:
-        prepared = letters.prepare(s, requests_fn(s))
-        letters.record_issued(s, prepared, "0" * 64, "test.pdf")
+        prepared = letter_issue.prepare(s, requests_fn(s))
+        letter_issue.record_issued(s, prepared, "0" * 64, "test.pdf")
         return prepared

@@ -23,9 +23,10 @@ from db import backup as snapshots
 from db import open_database
 from db.office import default_key_path
 from db.snapshot import backups_dir
-from exports import backup, bundle
-from fieldtool import loanbook, officedesk, sync
+from exports import backup, bundle, keyfile, sealed_file, sync_keys
+from fieldtool import loanbook, officedesk
 from fieldtool.models import Payment
+from fieldtool.sync.office import device_gaps
 from fieldtool.thai import InputError
 from tests.sync.conftest import laptop, make_office  # noqa: F401  (laptop is a fixture)
 from ui.backup import automatic
@@ -110,11 +111,11 @@ def add_photo(db, content: bytes = b"\xff\xd8 a photo of the fish pond \xff\xd9"
 
 def trust_an_office(db, folder: Path, name: str = "office") -> Path:
     """An office key pair, its private file in `folder`, its public key trusted by the laptop."""
-    keys = bundle.new_keys("office", f"{name}-device")
+    keys = keyfile.new_keys("office", f"{name}-device")
     key_file = folder / f"{name}.key"
-    bundle.write_private_key(key_file, keys)
+    keyfile.write_private_key(key_file, keys)
     with db.session() as s:
-        bundle.enrol(s, bundle.public_card(keys, "สพอ.พิบูลมังสาหาร", "3419"))
+        sync_keys.enrol(s, sync_keys.public_card(keys, "สพอ.พิบูลมังสาหาร", "3419"))
     return key_file
 
 
@@ -174,7 +175,7 @@ def test_an_encrypted_backup_opens_only_with_the_offices_private_key(book, stick
     out = backup.write_backup(db, stick)
     file = Path(out["file"])
     assert out["warning"] is None and out["encrypted"]
-    assert file.read_bytes().startswith(bundle.MAGIC) and b"3341900123454" not in file.read_bytes()
+    assert file.read_bytes().startswith(sealed_file.MAGIC) and b"3341900123454" not in file.read_bytes()
     info = backup.backup_info(file)  # told apart without the key
     assert info["encrypted"] and info["counts"]["loans"] == 1 and info["office"] == "สพอ.พิบูลมังสาหาร"
     with pytest.raises(InputError, match="needs the office's private key file"):
@@ -252,7 +253,7 @@ def test_a_backup_is_not_taken_for_a_bundle(book, stick, tmp_path):
     trust_an_office(book.db, tmp_path)
     file = Path(backup.write_backup(book.db, stick)["file"])
     with pytest.raises(InputError, match="is a backup, not a bundle"):
-        bundle.read_header(file)
+        sealed_file.read_header(file)
 
 
 # --- the command line ---------------------------------------------------------------------------------------
@@ -339,7 +340,7 @@ def test_a_restored_laptop_goes_on_with_its_bundles_and_the_office_counts_everyt
                 "payments": 4, "paid": 100_000 + 200_000 + 50_000 + 20_000}
     assert office_totals(office) == expected
     with office.session() as s:
-        assert sync.device_gaps(s, old_device) is None and sync.device_gaps(s, a.device_id) is None
+        assert device_gaps(s, old_device) is None and device_gaps(s, a.device_id) is None
     # The office's return bundle brings back to the laptop what it had sent after the backup.
     back = bundle.export_return_bundle(office, a.device_id, stick / "return.ftb")
     bundle.import_bundle(a.db, Path(back["file"]))

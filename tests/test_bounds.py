@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from fieldtool import funds, loanbook, places, plans
-from fieldtool.bookimport import CREATE, REFUSED
+from fieldtool import funds, lending, places, plans, repayments
 from fieldtool.plans import ActionInput, PlanInput
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import RowAction
 from tests.test_import_books import HOUSEHOLD_ROWS, LOAN_ROWS, plan_file, register
 from ui.cli import main
 
@@ -136,8 +136,8 @@ def test_a_payment_typed_in_late_counts_what_was_recorded_for_later_days(book, c
 def test_a_credit_typed_in_late_for_a_day_before_a_restructuring_is_still_shown(book):
     loan = book.loan()  # three instalments from 31 Jan 2026
     with book.db.session() as s:
-        loanbook.restructure(s, loan, date(2026, 4, 1), 4, date(2026, 5, 31))
-        loanbook.record_payment(s, loan, 1_000_100, date(2026, 3, 15), credit=True)
+        lending.restructure(s, loan, date(2026, 4, 1), 4, date(2026, 5, 31))
+        repayments.record_payment(s, loan, 1_000_100, date(2026, 3, 15), credit=True)
     state = book.state(loan, date(2026, 6, 1))
     assert state.credit_satang == 100
 
@@ -205,7 +205,7 @@ def test_a_day_outside_the_years_2500_to_2600_is_refused(book, capsys, applied, 
 
 def test_a_day_outside_the_years_is_refused_by_the_services_too(book):
     loan = book.loan()
-    refusal = refused_by_service(book.db, lambda s: loanbook.record_payment(s, loan, 100, date(2058, 1, 1)))
+    refusal = refused_by_service(book.db, lambda s: repayments.record_payment(s, loan, 100, date(2058, 1, 1)))
     assert refusal.text.en == "the payment date 2058-01-01 is outside the years 2500–2600 BE (1957–2057)"
 
 
@@ -289,8 +289,8 @@ def test_an_imported_loan_row_meets_the_same_bounds(import_office, tmp_path):
     plan = plan_file(import_office, path)
     assert table_dump(import_office.path) == before
     loans = {r.data["agreement_no"] if r.data else r.row: r for s in plan.sheets if s.kind == "loans" for r in s.rows}
-    assert [loans[n].action for n in "AC"] == [CREATE, CREATE]
-    refusals = {r.row: r.text.en for s in plan.sheets if s.kind == "loans" for r in s.rows if r.action == REFUSED}
+    assert [loans[n].action for n in "AC"] == [RowAction.CREATE, RowAction.CREATE]
+    refusals = {r.row: r.text.en for s in plan.sheets if s.kind == "loans" for r in s.rows if r.action == RowAction.REFUSED}
     assert sorted(refusals.values()) == sorted([
         "the principal cannot be more than 10,000,000.00 baht: 10,000,000.01",
         "paid to date 12,000.01 baht is more than the 12,000.00 baht the loan asks in all",
@@ -298,7 +298,7 @@ def test_an_imported_loan_row_meets_the_same_bounds(import_office, tmp_path):
         "the purpose is longer than 300 characters (301)",
     ])
     payments = [r for s in plan.sheets if s.kind == "payments" for r in s.rows]
-    assert [r.action for r in payments] == [CREATE, REFUSED]
+    assert [r.action for r in payments] == [RowAction.CREATE, RowAction.REFUSED]
     assert payments[1].text.en == "the amount paid cannot be more than 10,000,000.00 baht: 10,000,000.01"
 
 

@@ -5,14 +5,14 @@ import subprocess
 
 import pytest
 
-from fieldtool import letters
+from fieldtool import letterhead
 from tests.test_cli import add_loan, run, run_json, snapshot
 
 
 @pytest.fixture
 def office(book):
     with book.db.session() as s:
-        letters.demo_office_settings(s)
+        letterhead.demo_office_settings(s)
     return book
 
 

@@ -257,7 +257,7 @@ def test_bad_input_is_one_sentence_and_exit_2(district, capsys):
 
 
 def test_a_total_that_does_not_add_up_is_explained_whole_in_thai_and_whole_in_english(district):
-    from fieldtool.district import ProblemCode
+    from fieldtool.district_areas import ProblemCode
 
     district.group_loan(district.outside_village(), "กลุ่มนาดี", 3_000, date(2026, 11, 30), date(2026, 10, 1),
                         instalments=1, agreement_no="กข.9/2570")
@@ -276,14 +276,16 @@ def test_a_total_that_does_not_add_up_is_explained_whole_in_thai_and_whole_in_en
 
 
 def test_every_section_says_in_both_languages_what_it_counts_and_how():
-    from fieldtool.district import LOAN_SECTIONS, NOTICES, PLANS, VISITS, Measure
+    from fieldtool.district import LOAN_SECTIONS, NOTICES, PLANS, VISITS
+    from fieldtool.district_tally import Measure
+    from fieldtool.text import Text
 
     for spec in [*LOAN_SECTIONS.values(), NOTICES, VISITS, PLANS]:
-        title, title_en, about, measures, about_en = spec
-        assert title and title_en and about and about_en[:1].isupper() and about_en.endswith(".")
-        money = [m.heading for m in measures if m.unit == "satang"]
+        assert spec.title.th and spec.title.en and spec.about.th
+        assert spec.about.en[:1].isupper() and spec.about.en.endswith(".")
+        money = [m.heading for m in spec.measures if m.unit == "satang"]
         assert all(h.th.endswith("(บาท)") and h.en.endswith("(baht)") for h in money)
-    assert Measure("visits", "ลงพื้นที่ (ครั้ง)", "visits made", "count").heading.in_language("en") == "Visits made"
+    assert Measure("visits", Text("ลงพื้นที่ (ครั้ง)", "visits made"), "count").heading.in_language("en") == "Visits made"
 
 
 def test_the_office_report_waits_for_a_first_import_and_asks_which_district_among_several(district, tmp_path):

@@ -19,7 +19,7 @@ import pytest
 from fieldtool.district_loans import Book
 from fieldtool.loanbook import load_states
 from fieldtool.models import Instalment, Loan, Payment, Schedule
-from fieldtool.reminders import notice_outcomes
+from fieldtool.notices import notice_outcomes
 
 START = date(2025, 1, 1)
 

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldtool import arrears, loanbook, register, registry, reminders
+from fieldtool import arrears, lending, loanbook, notices, register, registry, reminders, repayments
+from fieldtool.funds import add_fund
 from fieldtool.ledger import (
     InstalmentState,
     PaymentEvent,
@@ -96,9 +97,9 @@ def _random_book(db, seed: int, n_loans: int = 70) -> None:
         chair = registry.add_person(s, "ทองดี", "มีสุข", "นาย", village_id=villages[0].id)
         group = registry.add_group(s, "กลุ่มทอผ้า", villages[0].id, chair_id=chair.id).id
         funds = [
-            loanbook.add_fund(s, "กองทุนหมู่บ้าน", "village", rate_bp=600),
-            loanbook.add_fund(s, "กข.คจ.", "kkkj"),
-            loanbook.add_fund(s, "กองทุนสตรี", "women", rate_bp=200, ask_ladder=[(5, "visit"), (45, "meeting")]),
+            add_fund(s, "กองทุนหมู่บ้าน", "village", rate_bp=600),
+            add_fund(s, "กข.คจ.", "kkkj"),
+            add_fund(s, "กองทุนสตรี", "women", rate_bp=200, ask_ladder=[(5, "visit"), (45, "meeting")]),
         ]
         rows = {Loan: [], Schedule: [], Instalment: [], Payment: []}
         now = datetime(2026, 1, 1, tzinfo=UTC)
@@ -106,7 +107,7 @@ def _random_book(db, seed: int, n_loans: int = 70) -> None:
             count = rng.choice((3, 6, 12))
             applied = START + timedelta(days=rng.randint(0, 400))
             first_due = applied + timedelta(days=rng.randint(35, 70))
-            new = loanbook.new_loan_rows(
+            new = lending.new_loan_rows(
                 rng.choice(funds), principal_satang=rng.choice((5_000, 12_345, 30_000)) * 100, instalments=count,
                 first_due=first_due, applied_on=applied, household_id=None if i % 9 == 0 else households[i],
                 group_id=group if i % 9 == 0 else None, purpose="ทดสอบ", agreement_no=f"{i:04d}",
@@ -148,15 +149,15 @@ def _random_book(db, seed: int, n_loans: int = 70) -> None:
     with db.session() as s:
         for lid in rng.sample(loans, 6):  # restructured
             try:
-                loanbook.restructure(s, lid, date(2026, 2, 1), 4, date(2026, 3, 1), reason="ภัยแล้ง")
+                lending.restructure(s, lid, date(2026, 2, 1), 4, date(2026, 3, 1), reason="ภัยแล้ง")
             except InputError:
                 pass
         for pay in rng.sample(pays, 8):  # payments reversed
-            loanbook.reverse_payment(s, pay["id"], pay["paid_on"] + timedelta(days=3), "ผิด")
+            repayments.reverse_payment(s, pay["id"], pay["paid_on"] + timedelta(days=3), "ผิด")
         lid = rng.choice(early)
         s.add(Payment(loan_id=lid, amount_satang=-5_000, paid_on=date(2026, 1, 5), note="", recorded_at=now,
                       recorded_by="t", device_id="t"))  # a negative payment from an old import
-        loanbook.record_payment(s, rng.choice(early), 900_000, date(2026, 4, 1), credit=True)  # paid beyond
+        repayments.record_payment(s, rng.choice(early), 900_000, date(2026, 4, 1), credit=True)  # paid beyond
     for on in (date(2025, 12, 20), date(2026, 3, 15), date(2026, 6, 1)):  # notices delivered, one undone
         with db.session() as s:
             open_items = reminders.reminders_on(s, on)
@@ -175,7 +176,7 @@ def _ledger_only(monkeypatch) -> None:
 
     def outcome_counts(session, on, book=None, states=None):
         counts = {"delivered": 0, "missed": 0, "settled": 0, "open": 0}
-        counts.update(Counter(o.state for o in reminders.notice_outcomes(session, on)))
+        counts.update(Counter(o.state for o in notices.notice_outcomes(session, on)))
         return counts
 
     for module in (reminders, arrears, register):
@@ -234,8 +235,8 @@ def _lists_agree(db, monkeypatch, seed: int, many_odd_loans: int) -> None:
             quick, whole = loanbook.open_states(s, on), loanbook.load_states(s, on)
             assert list(quick) == list(whole)
             assert {lid: _figures(st) for lid, st in quick.items()} == {lid: _figures(st) for lid, st in whole.items()}
-            outcomes = Counter(o.state for o in reminders.notice_outcomes(s, on))
-            assert reminders.notice_counts(s, on) == {k: outcomes[k] for k in ("delivered", "missed", "settled", "open")}
+            outcomes = Counter(o.state for o in notices.notice_outcomes(s, on))
+            assert notices.notice_counts(s, on) == {k: outcomes[k] for k in ("delivered", "missed", "settled", "open")}
             screens[on] = (reminders.reminders_on(s, on), arrears.arrears_on(s, on), register.loan_register(s, on))
         assert any(screens[on][1].notices["delivered"] for on in DAYS)
         assert any(r.kind == "ask" for r in screens[date(2026, 11, 22)][0])

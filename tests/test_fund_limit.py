@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from db import open_database
-from fieldtool import funds, loanbook, places
-from fieldtool.bookimport import CREATE, REFUSED, apply_import
+from fieldtool import funds, lending, loanbook, places, repayments
+from fieldtool.bookimport import apply_import
 from fieldtool.models import ChangeLog, Fund, Loan
+from fieldtool.vocabulary import RowAction
 from tests.test_bounds import new_loan, refused, refused_by_service, taken
 from tests.test_import_books import HOUSEHOLD_ROWS, LOAN_ROWS, plan_file, register
 from tests.test_migrations import make_old_database
@@ -28,7 +29,7 @@ def set_max(db, fund: str, satang: int | None) -> None:
 
 
 def add_loan(s, book, satang: int, fund: str | None = None) -> Loan:
-    return loanbook.add_loan(s, fund_id=fund or book.kkkj_fund, group_id=book.group_id, principal_satang=satang,
+    return lending.add_loan(s, fund_id=fund or book.kkkj_fund, group_id=book.group_id, principal_satang=satang,
                              instalments=3, first_due=date(2026, 1, 31), applied_on=date(2025, 11, 1))
 
 
@@ -82,9 +83,9 @@ def test_lowering_the_maximum_leaves_loans_already_made_as_they_are_and_only_new
         assert loan.principal_satang == 8_000_000
         assert [i.amount_satang for i in after.instalments] == [i.amount_satang for i in before.instalments]
         assert after.outstanding_satang == before.outstanding_satang == 8_000_000
-        loanbook.record_payment(s, old, 2_000_000, date(2026, 1, 31))
+        repayments.record_payment(s, old, 2_000_000, date(2026, 1, 31))
         # bringing the debt back into the system lends nothing new: not held to the lower maximum
-        loanbook.restructure(s, old, date(2026, 3, 15), 6, date(2026, 4, 30), reason="ผ่อนผัน")
+        lending.restructure(s, old, date(2026, 3, 15), 6, date(2026, 4, 30), reason="ผ่อนผัน")
         assert loanbook.load_states(s, date(2026, 3, 15), [old])[old].outstanding_principal == 6_000_000
     refusal = refused_by_service(book.db, lambda s: add_loan(s, book, 8_000_000))
     assert "50,000.00" in refusal.text.th and "กข.คจ." in refusal.text.th
@@ -158,7 +159,7 @@ def test_an_imported_loan_above_its_funds_maximum_is_refused_in_the_plan_with_th
     ])
     plan = plan_file(import_office, path)
     loans = {r.row: r for s in plan.sheets if s.kind == "loans" for r in s.rows}
-    assert [loans[2].action, loans[3].action] == [CREATE, REFUSED]
+    assert [loans[2].action, loans[3].action] == [RowAction.CREATE, RowAction.REFUSED]
     assert loans[3].text.th == "เงินต้น 12,000.01 บาท เกินวงเงินกู้สูงสุดต่อสัญญาของกข.คจ. 12,000.00 บาท"
     assert loans[3].text.en == "the principal of 12,000.01 baht is more than กข.คจ.'s maximum loan of 12,000.00 baht"
     with import_office.session() as s:

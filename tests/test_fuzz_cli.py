@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db import open_database
-from fieldtool import loanbook, plans, registry, reminders
+from fieldtool import funds, lending, plans, registry, reminders, repayments
 from fieldtool.plans import ActionInput, PlanInput
+from fieldtool.vocabulary import ActionStatus, PreventItem
 from tests.test_bounds import table_dump
 from ui.cli import main
 
@@ -51,13 +52,13 @@ def build_book(path: Path) -> Book:
         group = registry.add_group(s, "กลุ่มทอผ้าไหมบ้านหนองบัว", village.id, chair_id=chair.id)
         head = registry.add_person(s, "บุญมี", "ศรีสุข", "นาย", national_id="3341900123454", village_id=village.id)
         household = registry.add_household(s, village.id, head.id, house_no="12")
-        kkkj = loanbook.add_fund(s, "กข.คจ.", "kkkj")
-        loanbook.add_fund(s, "กองทุนพัฒนาบทบาทสตรี", "women", rate_bp=200)
-        running = loanbook.add_loan(s, fund_id=kkkj.id, group_id=group.id, principal_satang=1_200_000, instalments=12,
+        kkkj = funds.add_fund(s, "กข.คจ.", "kkkj")
+        funds.add_fund(s, "กองทุนพัฒนาบทบาทสตรี", "women", rate_bp=200)
+        running = lending.add_loan(s, fund_id=kkkj.id, group_id=group.id, principal_satang=1_200_000, instalments=12,
                                     first_due=date(2026, 1, 31), applied_on=date(2025, 11, 1), agreement_no="1/2568")
-        loanbook.disburse(s, running.id, date(2025, 12, 1), "ย้ายสัญญาเดิมเข้าระบบ")
-        payments = [loanbook.record_payment(s, running.id, 100_000, date(2026, m, 27)).id for m in (1, 2, 3)]
-        applied = loanbook.add_loan(s, fund_id=kkkj.id, household_id=household.id, principal_satang=500_000,
+        lending.disburse(s, running.id, date(2025, 12, 1), "ย้ายสัญญาเดิมเข้าระบบ")
+        payments = [repayments.record_payment(s, running.id, 100_000, date(2026, m, 27)).id for m in (1, 2, 3)]
+        applied = lending.add_loan(s, fund_id=kkkj.id, household_id=household.id, principal_satang=500_000,
                                     instalments=6, first_due=date(2027, 1, 31), applied_on=date(2026, 11, 1))
         plan = plans.save_plan(s, household.id, PlanInput(
             made_on=date(2026, 10, 1), findings={"attitude": "อยากมีรายได้เสริม"},
@@ -128,7 +129,7 @@ PLAN_FILES = st.one_of(JSON, st.fixed_dictionaries({
     "findings": st.dictionaries(st.sampled_from([*plans.PARTS, "x"]), WORDS, max_size=3),
     "actions": st.lists(st.fixed_dictionaries({
         "part": st.sampled_from([*plans.PARTS, "x"]), "what": WORDS, "budget": AMOUNTS | st.integers(),
-        "due_on": DAYS, "status": st.sampled_from([*plans.ACTION_STATUSES, "x"])}), max_size=3),
+        "due_on": DAYS, "status": st.sampled_from([*(status.value for status in ActionStatus), "x"])}), max_size=3),
     "decision": WORDS,
 })).map(lambda content: FILE + json.dumps(content, ensure_ascii=False))
 
@@ -178,7 +179,7 @@ def write_commands(b: Book):
                  ("--agreement-no", WORDS)]),
         command(["pay", loans], [("--amount", AMOUNTS)], [("--on", DAYS), ("--note", WORDS), ("--credit", None)]),
         command(["reverse", payments], [], [("--on", DAYS), ("--note", WORDS)]),
-        command(["loan", "check", loans, st.sampled_from([*loanbook.PREVENT_CODES, "nothing"])], [("--on", DAYS)],
+        command(["loan", "check", loans, st.sampled_from([*(item.value for item in PreventItem), "nothing"])], [("--on", DAYS)],
                 [("--note", WORDS), ("--undo", None)]),
         command(["loan", "disburse", loans], [("--on", DAYS)], [("--reason", WORDS)]),
         command(["loan", "restructure", loans], [("--instalments", COUNTS), ("--first-due", DAYS)],

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from db import open_database
-from fieldtool import history, households, places
+from fieldtool import change_words, history, households, places
 from fieldtool.demo import build_demo
 from fieldtool.history import HistoryEntry
 from fieldtool.models import ChangeLog
@@ -53,7 +53,7 @@ def test_a_village_rename_reads_before_and_after(book):
 def test_times_are_shown_in_thailand_time_and_the_buddhist_era(book):
     entry = history.HistoryEntry(
         id="x", at=datetime(2026, 12, 1, 20, 30), seq=1, officer="", device_id="d", table="village",
-        record_id="v", action="insert", kind=history.kind_label("village"), record="", changes=(),
+        record_id="v", action="insert", kind=change_words.kind_label("village"), record="", changes=(),
     )
     assert entry.local_at.hour == 3 and entry.local_at.date() == date(2026, 12, 2)
     assert entry.text().startswith("2 ธ.ค. 2569 03:30")

@@ -12,12 +12,13 @@ from sqlalchemy import func, inspect, select, text
 from exports.workbook import read_workbook
 from fieldtool import funds, places
 from fieldtool.arrears import arrears_on
-from fieldtool.bookimport import CREATE, MATCH, REFUSED, apply_import, plan_import
+from fieldtool.bookimport import apply_import, plan_import
 from fieldtool.booklayout import GROUPS, HOUSEHOLDS, LOANS, PAYMENTS
 from fieldtool.loanbook import load_states
 from fieldtool.models import BorrowingGroup, GroupMember, Household, Loan, Payment
 from fieldtool.reminders import reminders_on
 from fieldtool.thai import InputError, national_id_check_digit
+from fieldtool.vocabulary import RowAction
 
 
 def nid(n: int) -> str:
@@ -110,9 +111,9 @@ def test_a_dry_run_says_what_each_row_becomes_and_writes_nothing(office, tmp_pat
     before = snapshot(office)
     plan = plan_file(office, path)
     assert snapshot(office) == before
-    assert plan.ok and plan.counts == {CREATE: 12, MATCH: 0, REFUSED: 0}
+    assert plan.ok and plan.counts == {RowAction.CREATE: 12, RowAction.MATCH: 0, RowAction.REFUSED: 0}
     by_sheet = {s.name: s for s in plan.sheets}
-    assert by_sheet["สัญญาเงินกู้"].header_row == 1 and by_sheet["สัญญาเงินกู้"].counts[CREATE] == 3
+    assert by_sheet["สัญญาเงินกู้"].header_row == 1 and by_sheet["สัญญาเงินกู้"].counts[RowAction.CREATE] == 3
     loan = by_sheet["สัญญาเงินกู้"].rows[0]
     assert loan.row == 2 and "สัญญาใหม่ 1/2569: นางมาลัย ทองคำ กข.คจ. เงินต้น 12,000.00 บาท 12 งวด รายเดือน" in loan.text.th
     assert "ดอกเบี้ย 2% ต่อปี" in by_sheet["สัญญาเงินกู้"].rows[2].text.th
@@ -139,7 +140,7 @@ def test_importing_makes_the_books_and_importing_again_creates_nothing(office, t
         assert s.scalar(select(func.count()).select_from(Household)) == 3
     before = snapshot(office)
     again = plan_file(office, path)
-    assert again.counts == {CREATE: 0, MATCH: 12, REFUSED: 0} and again.nothing_new
+    assert again.counts == {RowAction.CREATE: 0, RowAction.MATCH: 12, RowAction.REFUSED: 0} and again.nothing_new
     assert again.imported_before["on"] == "2026-12-01" and again.imported_before["created"]["loans"] == 3
     with office.session() as s:
         assert apply_import(s, again, date(2026, 12, 2)).created == dict.fromkeys(("households", "groups", "loans", "payments"), 0)
@@ -217,7 +218,7 @@ def test_refused_rows_name_their_sheet_and_row_and_the_rest_is_still_planned(off
     assert "before the money was received" in refused[("การชำระเงิน", 2)].en
     assert "neither in this file nor in the book" in refused[("การชำระเงิน", 3)].en
     assert "is refused" in refused[("การชำระเงิน", 4)].en
-    assert plan.counts[CREATE] == 3  # มาลัย, loan 1/2569 and its payment of 15 Jan
+    assert plan.counts[RowAction.CREATE] == 3  # มาลัย, loan 1/2569 and its payment of 15 Jan
     with office.session() as s:
         result = apply_import(s, plan)
     assert result.created == {"households": 1, "groups": 0, "loans": 1, "payments": 1} and result.refused == 12
@@ -262,7 +263,7 @@ def test_a_tpmap_list_with_merged_title_rows_is_found_and_its_households_come_fr
         "moo": "หมู่ที่", "first_name": "ชื่อ", "last_name": "นามสกุล",
         "national_id": "เลขบัตรประชาชน (13 หลัก)", "house_no": "บ้านเลขที่"}
     assert [h for _, h in sheet_plan.unmapped] == ["ลำดับ", "ตำบล", "ปัญหาด้าน"]
-    assert [r.action for r in sheet_plan.rows] == [CREATE, CREATE, REFUSED]
+    assert [r.action for r in sheet_plan.rows] == [RowAction.CREATE, RowAction.CREATE, RowAction.REFUSED]
     assert "masked national ID left out" in sheet_plan.rows[1].text.en
     assert sheet_plan.rows[2].row == 8 and "this laptop serves โนนกลาง" in sheet_plan.rows[2].text.en
     with office.session() as s:
@@ -302,7 +303,7 @@ def test_a_household_the_duplicate_guard_finds_under_a_similar_name_is_a_match(o
         {"moo": 3, "first_name": "นางมาไล ทองคํา"},  # another spelling of the same name
         {"moo": 4, "first_name": "นางมาลัย ทองคำ"},  # the same name in another village: someone else
     ]))
-    assert [r.action for r in plan.rows] == [MATCH, CREATE]
+    assert [r.action for r in plan.rows] == [RowAction.MATCH, RowAction.CREATE]
     assert "similar name in the same village" in plan.rows[0].text.en
 
 
@@ -330,7 +331,7 @@ def test_a_register_needs_its_villages_and_funds_set_up_first(db, tmp_path):
     with db.session() as s:
         places.set_place(s, ("34", "อุบลราชธานี"), ("3419", "พิบูลมังสาหาร"), ("341905", "โนนกลาง"))
     plan = plan_file(db, full_register(tmp_path))
-    assert plan.counts[CREATE] == 0
+    assert plan.counts[RowAction.CREATE] == 0
     assert "add the village before importing" in plan.refused[0].text.en
 
 
@@ -386,7 +387,7 @@ SMALL = [(HOUSEHOLDS, HOUSEHOLD_ROWS[:1]), (LOANS, LOAN_ROWS[:1]), (PAYMENTS, PA
 def test_an_ods_file_is_read_like_an_xlsx(office, tmp_path):
     path = _ods(tmp_path / "register.ods", [(layout.name, _rows(layout, rows)) for layout, rows in SMALL])
     plan = plan_file(office, path)
-    assert plan.ok and plan.counts == {CREATE: 7, MATCH: 0, REFUSED: 0}
+    assert plan.ok and plan.counts == {RowAction.CREATE: 7, RowAction.MATCH: 0, RowAction.REFUSED: 0}
     assert "15 ม.ค. 2569" in plan.sheets[2].rows[0].text.th
 
 
@@ -401,7 +402,7 @@ def test_an_xls_file_is_read_like_an_xlsx(office, tmp_path):
                 ws.write(r, c, value, dates) if isinstance(value, date) else ws.write(r, c, value)
     book.save(str(tmp_path / "register.xls"))
     plan = plan_file(office, tmp_path / "register.xls")
-    assert plan.ok and plan.counts == {CREATE: 7, MATCH: 0, REFUSED: 0}
+    assert plan.ok and plan.counts == {RowAction.CREATE: 7, RowAction.MATCH: 0, RowAction.REFUSED: 0}
     assert "15 ม.ค. 2569" in plan.sheets[2].rows[0].text.th
 
 
@@ -428,7 +429,7 @@ def test_a_totals_row_and_an_empty_sheet_are_not_refusals(office, tmp_path):
     wb.create_sheet("กลุ่ม")  # nothing in it, not even the header
     wb.save(path)
     plan = plan_file(office, path)
-    assert plan.ok and plan.counts == {CREATE: 2, MATCH: 0, REFUSED: 0}
+    assert plan.ok and plan.counts == {RowAction.CREATE: 2, RowAction.MATCH: 0, RowAction.REFUSED: 0}
 
 
 def test_notices_whose_time_passed_in_the_old_book_are_not_counted_as_missed(office, tmp_path):

@@ -14,12 +14,13 @@ from sqlmodel import SQLModel
 
 from db import open_database
 from exports.workbook import read_workbook
-from fieldtool import funds, groups, households, loanbook, places
+from fieldtool import funds, groups, households, lending, loanbook, places, repayments
 from fieldtool.bookimport import apply_import, plan_import
 from fieldtool.groups import PersonSpec
 from fieldtool.households import HouseholdInput, PersonInput
 from fieldtool.models import ChangeLog, Fund, Loan, Payment, Setting, Village
-from fieldtool.sync import entry_from_row, fold
+from fieldtool.sync.entries import entry_from_row
+from fieldtool.sync.fold import fold
 from fieldtool.thai import InputError, format_date
 from tests.test_import_books import BUA, MALAI, SOMMAI, full_register
 
@@ -137,26 +138,26 @@ def enter_by_hand(db) -> None:
             ("chair", PersonSpec("สมศรี", "ใจงาม", "นาง")), ("member", PersonSpec("", national_id=MALAI)),
             ("member", PersonSpec("บัว", "ทองดี", "นาง"))])
         received = date(2025, 12, 15)
-        first = loanbook.add_loan(
+        first = lending.add_loan(
             s, fund_id=fund["กข.คจ."], household_id=malai.id, principal_satang=1_200_000, instalments=12,
             frequency="monthly", first_due=date(2026, 1, 15), applied_on=received, approved_on=received,
             purpose="เลี้ยงไก่", agreement_no="1/2569", rate_bp=0)
-        loanbook.disburse(s, first.id, received, reason.format(2))
-        second = loanbook.add_loan(
+        lending.disburse(s, first.id, received, reason.format(2))
+        second = lending.add_loan(
             s, fund_id=fund["กข.คจ."], household_id=sommai.id, principal_satang=1_200_000, instalments=12,
             frequency="monthly", first_due=date(2026, 1, 15), applied_on=received, approved_on=received,
             agreement_no="2/2569", rate_bp=0)
-        loanbook.disburse(s, second.id, received, reason.format(3))
-        loanbook.record_payment(s, second.id, 500_000, date(2026, 5, 15),
+        lending.disburse(s, second.id, received, reason.format(3))
+        repayments.record_payment(s, second.id, 500_000, date(2026, 5, 15),
                                 note=f"ยอดชำระแล้วรวมตามทะเบียนเดิม ณ วันที่ {format_date(date(2026, 5, 15))} "
                                      "(paid-to-date figure of the old book, register.xlsx)")
-        third = loanbook.add_loan(
+        third = lending.add_loan(
             s, fund_id=fund["กองทุนพัฒนาบทบาทสตรี"], group_id=group.id, principal_satang=5_000_000, instalments=4,
             frequency="half-yearly", first_due=date(2026, 7, 1), applied_on=date(2026, 1, 1),
             approved_on=date(2026, 1, 1), purpose="ทอผ้าไหม", agreement_no="ส.1/2569", rate_bp=200)
-        loanbook.disburse(s, third.id, date(2026, 1, 1), reason.format(4))
+        lending.disburse(s, third.id, date(2026, 1, 1), reason.format(4))
         for month in range(1, 6):
-            loanbook.record_payment(s, first.id, 100_000, date(2026, month, 15), note=note, receipt_no=f"ร{month}")
+            repayments.record_payment(s, first.id, 100_000, date(2026, month, 15), note=note, receipt_no=f"ร{month}")
 
 
 def test_an_imported_register_is_the_same_book_as_one_entered_through_the_services(twins, tmp_path):
@@ -226,7 +227,7 @@ def test_an_import_numbers_its_log_entries_on_from_the_device_without_gaps(twins
         before = s.scalar(select(ChangeLog.seq).order_by(ChangeLog.seq.desc()).limit(1))
         apply_import(s, plan_import(s, read_workbook(full_register(tmp_path))), date(2026, 12, 1))
         # work done after the import in the same session goes on from there
-        loanbook.record_payment(s, s.scalars(select(Loan).where(Loan.agreement_no == "1/2569")).one().id,
+        repayments.record_payment(s, s.scalars(select(Loan).where(Loan.agreement_no == "1/2569")).one().id,
                                 100_000, date(2026, 6, 15))
     with imported.session() as s:
         log = s.scalars(select(ChangeLog).order_by(ChangeLog.seq)).all()

@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import select
 
 from fieldtool import groups, households
-from fieldtool.bookimport import CREATE, REFUSED, apply_import
+from fieldtool.bookimport import apply_import
 from fieldtool.households import HouseholdInput, PersonInput
 from fieldtool.models import Village
+from fieldtool.vocabulary import RowAction
 from tests.test_import_books import import_file, nid, office, plan_file, register
 
 __all__ = ["office"]  # the fixture
@@ -43,7 +44,7 @@ def test_a_group_the_import_could_not_write_is_refused_in_the_preview_with_its_r
     ])
     plan = plan_file(office, path)
     rows = {r.row: r for s in plan.sheets if s.kind == "groups" for r in s.rows}
-    assert [rows[n].action for n in (2, 3, 4, 5, 6)] == [CREATE, REFUSED, REFUSED, REFUSED, REFUSED]
+    assert [rows[n].action for n in (2, 3, 4, 5, 6)] == [RowAction.CREATE, RowAction.REFUSED, RowAction.REFUSED, RowAction.REFUSED, RowAction.REFUSED]
     assert {(r.sheet, r.row) for r in plan.refused} == {("กลุ่ม", 3), ("กลุ่ม", 4), ("กลุ่ม", 5), ("กลุ่ม", 6)}
     assert rows[3].text.th.startswith(f"{PRANEE} กับ นางปราณี บุตรดี ในแถวนี้คือคนเดียวกัน (นางปราณี บุตรดี) "
                                       "ถูกระบุซ้ำในกลุ่ม ถ้าเป็นคนละคน")
@@ -94,12 +95,12 @@ def test_a_name_several_people_of_the_village_share_is_refused_unless_the_house_
     ])
     plan = plan_file(office, path)
     first, second, third = (r for s in plan.sheets if s.kind == "groups" for r in s.rows)
-    assert first.action == REFUSED and first.text.th == (
+    assert first.action == RowAction.REFUSED and first.text.th == (
         "หมู่ที่ 3 มีผู้ชื่อ นางสมศรี ใจดี 2 คน ให้ระบุเลขประจำตัวประชาชน หรือบ้านเลขที่ในวงเล็บหลังชื่อ "
         "เช่น นางสมศรี ใจดี (บ้านเลขที่ 12)")
-    assert second.action == CREATE
+    assert second.action == RowAction.CREATE
     # a note that is not a house: the name as written, as before (nobody of that name: a new person)
-    assert third.action == CREATE
+    assert third.action == RowAction.CREATE
     with office.session() as s:
         apply_import(s, plan)
     found = members_of(office)

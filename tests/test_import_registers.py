@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from fieldtool import funds, households, places
 from fieldtool.arrears import arrears_on
-from fieldtool.bookimport import CREATE, MATCH, REFUSED
 from fieldtool.booklayout import HOUSEHOLDS, LOANS
 from fieldtool.households import HouseholdInput, PersonInput
 from fieldtool.loanbook import loan_infos
 from fieldtool.models import Household, Loan, Payment, Person, Village
 from fieldtool.reminders import reminders_on
+from fieldtool.vocabulary import RowAction
 from tests.test_import_books import import_file, nid, plan_file, register, snapshot
 
 SOMSRI = "3341900123454"  # typed into a number cell, as Excel keeps it
@@ -75,7 +75,7 @@ def test_a_debtor_control_register_is_read_with_no_mapping_and_each_row_makes_it
     (sheet,) = plan.sheets
     assert sheet.kind == "loans" and sheet.header_row == 4 and not sheet.problems
     assert [h for _, h in sheet.unmapped] == ["ลำดับ"]  # name, ID and house are read, not left over
-    assert plan.ok and plan.counts == {CREATE: 2, MATCH: 0, REFUSED: 0}  # the totals row is no row
+    assert plan.ok and plan.counts == {RowAction.CREATE: 2, RowAction.MATCH: 0, RowAction.REFUSED: 0}  # the totals row is no row
     first, second = sheet.rows
     assert first.row == 5 and first.text.th.startswith(
         "ครัวเรือนใหม่: นางสมศรี ใจดี หมู่ที่ 1 บ้านโนนกลาง บ้านเลขที่ 12/1 + สัญญาใหม่ 1/2568: กข.คจ. เงินต้น 12,000.00 บาท")
@@ -126,7 +126,7 @@ def test_importing_the_register_again_creates_nothing(laptop, tmp_path):
     import_file(laptop, path)
     before = snapshot(laptop)
     plan, result = import_file(laptop, path, today=date(2026, 12, 2))
-    assert plan.counts == {CREATE: 0, MATCH: 2, REFUSED: 0} and plan.nothing_new
+    assert plan.counts == {RowAction.CREATE: 0, RowAction.MATCH: 2, RowAction.REFUSED: 0} and plan.nothing_new
     assert not any(result.created.values()) and snapshot(laptop) == before
 
 
@@ -193,7 +193,7 @@ def test_a_name_only_borrower_is_the_one_household_the_guard_finds_or_else_a_new
             s.scalars(select(Village.id).where(Village.moo == 3)).one(), PersonInput("ดวงใจ", "ทองมา", "นาง"), "9"))
     plan = plan_file(laptop, register(tmp_path / "u.xlsx", loans=[
         {**loan, "agreement_no": "9/2568", "borrower": "นางดวงไจ ทองมา", "moo": 3}]))
-    assert plan.rows[0].action == CREATE and plan.rows[0].text.th.startswith(
+    assert plan.rows[0].action == RowAction.CREATE and plan.rows[0].text.th.startswith(
         "สัญญาใหม่ 9/2568: นางดวงใจ ทองมา บ้านเลขที่ 9 (มีอยู่แล้ว: ชื่อคล้ายกันในหมู่บ้านเดียวกัน) กข.คจ.")
 
 
@@ -220,7 +220,7 @@ def test_headers_repeated_for_each_printed_page_empty_rows_and_totals_anywhere_a
         [None, None, None, None, None, "๘,๐๐๐", None, None, "รวมทั้งสิ้น", None, None, None, 0],
     ]
     plan = plan_file(laptop, debtor_register(tmp_path / "r.xlsx", rows, after=(TOTALS,)))
-    assert plan.ok and [(r.row, r.action) for r in plan.rows] == [(5, CREATE), (10, CREATE)]
+    assert plan.ok and [(r.row, r.action) for r in plan.rows] == [(5, RowAction.CREATE), (10, RowAction.CREATE)]
     # the template's loans sheet repeats its header too, and a header typed with other spacing is still it
     loan = {"agreement_no": "7/2568", "fund": "กข.คจ.", "borrower": "นางสมศรี ใจดี", "moo": 1, "principal": 5000,
             "instalments": 2, "frequency": "6 เดือน", "disbursed_on": "1/10/2568", "first_due": "1/4/2569"}
@@ -231,7 +231,7 @@ def test_headers_repeated_for_each_printed_page_empty_rows_and_totals_anywhere_a
     ws.append([{**loan, "agreement_no": "8/2568"}.get(c.field) for c in LOANS.columns])
     wb.save(path)
     plan = plan_file(laptop, path)
-    assert plan.ok and [(r.sheet, r.row, r.action) for r in plan.rows] == [(LOANS.name, 2, CREATE), (LOANS.name, 4, CREATE)]
+    assert plan.ok and [(r.sheet, r.row, r.action) for r in plan.rows] == [(LOANS.name, 2, RowAction.CREATE), (LOANS.name, 4, RowAction.CREATE)]
 
 
 def test_a_borrower_the_files_households_sheet_lists_is_that_household(laptop, tmp_path):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from fieldtool import loanbook
+from fieldtool import lending, repayments
 from fieldtool.ledger import aging_bucket
 from fieldtool.thai import InputError
 
@@ -45,7 +45,7 @@ def test_interest_is_paid_before_principal(book):
 def test_overpayment_runs_on_into_the_next_instalments_and_closes_the_loan(book):
     loan = book.loan()
     with book.db.session() as s:  # more than is owed: taken only as money paid in advance
-        loanbook.record_payment(s, loan, 1_000_050, date(2026, 1, 15), credit=True)
+        repayments.record_payment(s, loan, 1_000_050, date(2026, 1, 15), credit=True)
     s = book.state(loan, date(2026, 1, 15))
     assert all(i.is_paid for i in s.instalments)
     assert s.credit_satang == 50
@@ -80,7 +80,7 @@ def test_a_reversal_cancels_the_wrong_payment_and_both_stay_in_the_book(book):
     loan = book.loan()
     wrong = book.pay(loan, "3333.33", date(2026, 1, 20))
     with book.db.session() as s:
-        loanbook.reverse_payment(s, wrong, date(2026, 1, 25), "บันทึกผิดสัญญา")
+        repayments.reverse_payment(s, wrong, date(2026, 1, 25), "บันทึกผิดสัญญา")
     state = book.state(loan, date(2026, 2, 2))
     assert state.paid_satang == 0 and state.days_overdue == 2
     with book.db.session() as s:
@@ -90,7 +90,7 @@ def test_a_reversal_cancels_the_wrong_payment_and_both_stay_in_the_book(book):
         rows = s.exec(select(Payment).where(Payment.loan_id == loan)).all()
         assert sorted(p.amount_satang for p in rows) == [-333_333, 333_333]
         with pytest.raises(InputError):
-            loanbook.reverse_payment(s, wrong, date(2026, 1, 26))
+            repayments.reverse_payment(s, wrong, date(2026, 1, 26))
 
 
 def test_bad_payments_are_refused(book):
@@ -98,20 +98,20 @@ def test_bad_payments_are_refused(book):
     pending = book.loan(disbursed=None)
     with book.db.session() as s:
         with pytest.raises(InputError):
-            loanbook.record_payment(s, loan, 0, date(2026, 1, 5))
+            repayments.record_payment(s, loan, 0, date(2026, 1, 5))
         with pytest.raises(InputError):
-            loanbook.record_payment(s, loan, 100, date(2025, 11, 30))  # before disbursement
+            repayments.record_payment(s, loan, 100, date(2025, 11, 30))  # before disbursement
         with pytest.raises(InputError):
-            loanbook.record_payment(s, pending, 100, date(2026, 1, 5))
+            repayments.record_payment(s, pending, 100, date(2026, 1, 5))
         with pytest.raises(InputError):
-            loanbook.record_payment(s, "no-such-loan", 100, date(2026, 1, 5))
+            repayments.record_payment(s, "no-such-loan", 100, date(2026, 1, 5))
 
 
 def test_restructuring_makes_a_new_schedule_and_keeps_the_old_one(book):
     loan = book.loan(principal_baht=12_000, instalments=3)
     book.pay(loan, "4000", date(2026, 1, 31))
     with book.db.session() as s:
-        sched = loanbook.restructure(s, loan, date(2026, 5, 1), 4, date(2026, 6, 1), "monthly", "ตกลงในที่ประชุม")
+        sched = lending.restructure(s, loan, date(2026, 5, 1), 4, date(2026, 6, 1), "monthly", "ตกลงในที่ประชุม")
         assert sched.version == 2
     s = book.state(loan, date(2026, 5, 2))
     assert s.active.version == 2 and len(s.history) == 1

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from fieldtool import letters, loanbook, reminders
+from fieldtool import funds, lending, letter_issue, letterhead, letters, reminders
 from fieldtool.thai import InputError
 from tests.conftest import issue_now
 
@@ -52,19 +52,19 @@ def test_two_officers_number_letters_offline_without_collisions(tmp_path):
     for name, block in (("a.sqlite", "201-400"), ("b.sqlite", "401-600")):
         db = open_database(tmp_path / name)
         with db.session() as s:
-            letters.demo_office_settings(s)
-            letters.set_office_setting(s, "letter_block", block)
+            letterhead.demo_office_settings(s)
+            letterhead.set_office_setting(s, "letter_block", block)
             sub = registry.setup_subdistrict(s, ("34", "อุบลราชธานี"), ("3419", "พิบูลมังสาหาร"), ("341905", "โนนกลาง"))
             v = registry.add_village(s, sub.id, 1, "บ้านโนนสูง")
-            fund = loanbook.add_fund(s, "กข.คจ.", "kkkj")
+            fund = funds.add_fund(s, "กข.คจ.", "kkkj")
             for k in range(3):
                 head = registry.add_person(s, f"ผู้กู้{k}", "ทดสอบ", "นาย", village_id=v.id)
                 hh = registry.add_household(s, v.id, head.id)
-                loan = loanbook.add_loan(s, fund_id=fund.id, household_id=hh.id, principal_satang=500_000,
+                loan = lending.add_loan(s, fund_id=fund.id, household_id=hh.id, principal_satang=500_000,
                                          instalments=2, first_due=date(2026, 1, 31), applied_on=date(2025, 11, 1))
-                loanbook.disburse(s, loan.id, date(2025, 12, 1), "ทดสอบ")
-            prepared = letters.prepare(s, letters.letters_due(s, date(2026, 1, 2)))
-            letters.record_issued(s, prepared, "x", "x.pdf")
+                lending.disburse(s, loan.id, date(2025, 12, 1), "ทดสอบ")
+            prepared = letter_issue.prepare(s, letters.letters_due(s, date(2026, 1, 2)))
+            letter_issue.record_issued(s, prepared, "x", "x.pdf")
             numbers += [(p.year_be, p.running) for p in prepared]
         db.dispose()
     assert len(numbers) == 6 and len(set(numbers)) == 6
@@ -75,9 +75,9 @@ def test_a_used_up_block_is_refused_with_a_clear_sentence(office):
     office.loan()
     office.loan(household=True)
     with office.db.session() as s:
-        letters.set_office_setting(s, "letter_block", "7-7")
+        letterhead.set_office_setting(s, "letter_block", "7-7")
     with pytest.raises(InputError, match="only 1 number is left"), office.db.session() as s:
-        letters.prepare(s, letters.letters_due(s, date(2026, 1, 2)))
+        letter_issue.prepare(s, letters.letters_due(s, date(2026, 1, 2)))
 
 
 def test_demand_letters_come_in_order_first_second_final(office):
@@ -110,23 +110,23 @@ def test_the_office_edits_the_wording_but_unknown_placeholders_are_refused(offic
     loan = office.loan()
     with office.db.session() as s:
         with pytest.raises(InputError, match="borrower_nickname"):
-            letters.set_template(s, "notice-7", {"subject": "แจ้ง", "body": ["เรียน {borrower_nickname}"]})
+            letterhead.set_template(s, "notice-7", {"subject": "แจ้ง", "body": ["เรียน {borrower_nickname}"]})
         with pytest.raises(InputError):
-            letters.set_template(s, "notice-7", {"subject": "แจ้ง {fund", "body": []})
+            letterhead.set_template(s, "notice-7", {"subject": "แจ้ง {fund", "body": []})
         with pytest.raises(InputError):
-            letters.set_template(s, "notice-7", ["not", "a", "template"])
-        letters.set_template(s, "notice", {"subject": "แจ้งกำหนดชำระ{fund}",
+            letterhead.set_template(s, "notice-7", ["not", "a", "template"])
+        letterhead.set_template(s, "notice", {"subject": "แจ้งกำหนดชำระ{fund}",
                                            "body": ["งวดที่ {instalment_no} ครบกำหนด {due_date} ยอด {amount_due} บาท"]})
     (p,) = issue_now(office, lambda s: [letters.letter_request(s, loan, "notice-30", date(2026, 1, 2))])
     assert p.content.body == ["งวดที่ ๑ ครบกำหนด ๓๑ มกราคม ๒๕๖๙ ยอด ๓,๓๓๓.๓๓ บาท"]
     with office.db.session() as s:
-        letters.reset_template(s, "notice")
-        assert letters.get_template(s, "notice") == letters.default_templates()["notice"]
+        letterhead.reset_template(s, "notice")
+        assert letterhead.get_template(s, "notice") == letterhead.default_templates()["notice"]
 
 
 def test_every_default_template_is_valid():
-    for template in letters.default_templates().values():
-        letters.check_template(template)
+    for template in letterhead.default_templates().values():
+        letterhead.check_template(template)
 
 
 def test_a_meeting_invitation_needs_its_date_and_place(office):
@@ -143,7 +143,7 @@ def test_a_meeting_invitation_needs_its_date_and_place(office):
 def test_letters_need_the_office_settings(book):
     book.loan()
     with pytest.raises(InputError, match="office settings"), book.db.session() as s:
-        letters.prepare(s, letters.letters_due(s, date(2026, 1, 2)))
+        letter_issue.prepare(s, letters.letters_due(s, date(2026, 1, 2)))
 
 
 def test_nothing_to_remind_of_is_said_plainly(office):
@@ -161,7 +161,7 @@ def test_nothing_to_remind_of_is_said_plainly(office):
 
 def test_household_letters_are_addressed_to_the_head_in_arabic_digits_when_asked(office):
     with office.db.session() as s:
-        letters.set_office_setting(s, "thai_digits", "0")
+        letterhead.set_office_setting(s, "thai_digits", "0")
     loan = office.loan(household=True)
     (p,) = issue_now(office, lambda s: [letters.letter_request(s, loan, "notice-30", date(2026, 1, 2))])
     assert p.content.salutation == "นายบุญมี ศรีสุข"

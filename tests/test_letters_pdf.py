@@ -23,7 +23,8 @@ from reportlab.pdfgen import canvas
 
 from exports.letters_pdf import EMBLEM_H, EMBLEM_RAISE, GAP, PAGE_W, RIGHT, render_letter, render_letters
 from exports.pdf_common import PAD
-from exports.thai_text import REGULAR, break_lines, draw_text, register_fonts, shaped
+from exports.thai_lines import break_lines
+from exports.thai_text import REGULAR, draw_text, register_fonts, shaped
 from fieldtool.letter_content import DispatchRegister, LetterContent, RegisterLine, ScheduleLine
 from fieldtool.thai import THAI_DIGITS, InputError, format_baht, to_arabic_digits, to_thai_digits
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from exports.letters import issue
-from fieldtool import letters, reminders
+from fieldtool import letter_dispatch, letter_issue, letter_numbers, letterhead, letters, reminders
 from fieldtool.thai import InputError
 from tests.conftest import issue_now
 
@@ -80,7 +80,7 @@ def test_overdue_borrowers_with_a_notice_open_get_one_demand_that_names_the_comi
 def test_an_office_template_without_a_place_for_the_coming_instalment_still_names_it(office):
     loan = office.loan()
     with office.db.session() as s:
-        letters.set_template(s, "demand-1", {"subject": "ทวงถาม", "body": ["ค้างชำระ {arrears} บาท", "จึงเรียนมา"]})
+        letterhead.set_template(s, "demand-1", {"subject": "ทวงถาม", "body": ["ค้างชำระ {arrears} บาท", "จึงเรียนมา"]})
     (p,) = issue_now(office, lambda s: [letters.letter_request(s, loan, "demand-1", date(2026, 2, 3))])
     assert p.content.body[0] == "ค้างชำระ ๓,๓๓๓.๓๓ บาท"
     assert p.content.body[1].startswith("อนึ่ง เงินงวดที่ ๒ จะครบกำหนดชำระในวันที่ ๒๘ กุมภาพันธ์ ๒๕๖๙")
@@ -154,7 +154,7 @@ def test_a_demand_before_the_funds_days_overdue_is_refused(office):
 def test_a_reprint_is_unchanged_after_a_later_payment_a_template_edit_and_a_new_signer(office, tmp_path):
     loan = office.loan()
     with office.db.session() as s:
-        letters.set_office_setting(s, "copy_mark", "0")
+        letterhead.set_office_setting(s, "copy_mark", "0")
     with office.db.session() as s:
         first = issue(s, [letters.letter_request(s, loan, "demand-1", date(2026, 2, 10))], tmp_path / "d1.pdf",
                       date(2026, 2, 10), with_dispatch=False)
@@ -163,11 +163,11 @@ def test_a_reprint_is_unchanged_after_a_later_payment_a_template_edit_and_a_new_
     # afterwards: a payment dated before the letter is entered, the wording and the signer change
     office.pay(loan, "1000", date(2026, 2, 5))
     with office.db.session() as s:
-        letters.set_template(s, "demand-1", {"subject": "ทวงหนี้", "body": ["ค้าง {arrears} บาท"]})
-        letters.set_office_setting(s, "signer_name", "นางสาวใหม่ ลงนามแทน")
+        letterhead.set_template(s, "demand-1", {"subject": "ทวงหนี้", "body": ["ค้าง {arrears} บาท"]})
+        letterhead.set_office_setting(s, "signer_name", "นางสาวใหม่ ลงนามแทน")
     with office.db.session() as s:
         (rec,) = letters.issued_letters(s, loan)
-        again = issue(s, [letters.reprint_request(letters.find_letter(s, "๒๐๑"))], tmp_path / "reprint.pdf",
+        again = issue(s, [letters.reprint_request(letter_numbers.find_letter(s, "๒๐๑"))], tmp_path / "reprint.pdf",
                       rec.issued_on, with_dispatch=False)
         assert rec.content == frozen
     assert pdf_text(tmp_path / "reprint.pdf") == pdf_text(tmp_path / "d1.pdf")
@@ -177,7 +177,7 @@ def test_a_reprint_is_unchanged_after_a_later_payment_a_template_edit_and_a_new_
     assert p.content.subject == "ขอให้ชำระหนี้เงินกู้ยืมกข.คจ.ที่ค้างชำระ"
     # the book itself moved on: a letter made today would say so
     with office.db.session() as s:
-        assert letters.find_letter(s, "201").number_text == "ที่ อบ ๐๐๑๗.๑๕/๒๐๑"
+        assert letter_numbers.find_letter(s, "201").number_text == "ที่ อบ ๐๐๑๗.๑๕/๒๐๑"
 
 
 def test_a_reprint_is_marked_as_a_copy_where_the_office_wants(office):
@@ -187,10 +187,10 @@ def test_a_reprint_is_marked_as_a_copy_where_the_office_wants(office):
     with office.db.session() as s:
         (rec,) = letters.issued_letters(s, loan)
         assert json.loads(rec.content)["letter"]["copy_mark"] == ""
-        (copy,) = letters.prepare(s, [letters.reprint_request(rec)])
+        (copy,) = letter_issue.prepare(s, [letters.reprint_request(rec)])
         assert copy.content.copy_mark == "สำเนา"
-        letters.set_office_setting(s, "copy_mark", "0")
-        (plain,) = letters.prepare(s, [letters.reprint_request(rec)])
+        letterhead.set_office_setting(s, "copy_mark", "0")
+        (plain,) = letter_issue.prepare(s, [letters.reprint_request(rec)])
         assert plain.content.copy_mark == ""
         assert plain.content.body == p.content.body
 
@@ -201,7 +201,7 @@ def test_a_reprint_says_สำเนา_on_each_of_its_pages_and_the_letter_as_i
     with office.db.session() as s:
         issue(s, [letters.letter_request(s, loan, "demand-1", on)], tmp_path / "d1.pdf", on, with_dispatch=False)
     with office.db.session() as s:
-        issue(s, [letters.reprint_request(letters.find_letter(s, "201"))], tmp_path / "copy.pdf", on,
+        issue(s, [letters.reprint_request(letter_numbers.find_letter(s, "201"))], tmp_path / "copy.pdf", on,
               with_dispatch=False)
     original, copy = pdf_text(tmp_path / "d1.pdf"), pdf_text(tmp_path / "copy.pdf")
     assert "สำเนา" not in original
@@ -215,15 +215,15 @@ def test_a_reprint_says_สำเนา_on_each_of_its_pages_and_the_letter_as_i
 def test_the_offices_digits_and_its_printed_paper_are_kept_with_the_letter(office):
     loan = office.loan()
     with office.db.session() as s:
-        letters.set_office_setting(s, "thai_digits", "0")
-        letters.set_office_setting(s, "garuda_space", "1")
+        letterhead.set_office_setting(s, "thai_digits", "0")
+        letterhead.set_office_setting(s, "garuda_space", "1")
     issue_now(office, lambda s: [letters.letter_request(s, loan, "notice-30", date(2026, 1, 2))])
     with office.db.session() as s:
-        letters.set_office_setting(s, "thai_digits", "1")
-        letters.set_office_setting(s, "garuda_space", "0")
-        rec = letters.find_letter(s, "201")
+        letterhead.set_office_setting(s, "thai_digits", "1")
+        letterhead.set_office_setting(s, "garuda_space", "0")
+        rec = letter_numbers.find_letter(s, "201")
         kept = json.loads(rec.content)["letter"]
-        (again,) = letters.prepare(s, [letters.reprint_request(rec)])
+        (again,) = letter_issue.prepare(s, [letters.reprint_request(rec)])
     assert (kept["thai_digits"], kept["garuda_space"]) == (False, True)
     assert (again.content.thai_digits, again.content.garuda_space) == (False, True)
     assert again.content.number == "ที่ อบ ๐๐๑๗.๑๕/201"
@@ -231,11 +231,11 @@ def test_the_offices_digits_and_its_printed_paper_are_kept_with_the_letter(offic
 
 def test_printed_paper_is_a_yes_or_no_setting_and_no_until_set(office):
     with office.db.session() as s:
-        assert letters.office_settings(s)["garuda_space"] == "0"
-        letters.set_office_setting(s, "garuda_space", "")
-        assert not letters.is_on(letters.office_settings(s), "garuda_space")
-        assert letters.is_on(letters.office_settings(s), "copy_mark")  # unlike copy_mark
-    said = refusal(office, lambda s: letters.set_office_setting(s, "garuda_space", "ใช่"))
+        assert letterhead.office_settings(s)["garuda_space"] == "0"
+        letterhead.set_office_setting(s, "garuda_space", "")
+        assert not letterhead.is_on(letterhead.office_settings(s), "garuda_space")
+        assert letterhead.is_on(letterhead.office_settings(s), "copy_mark")  # unlike copy_mark
+    said = refusal(office, lambda s: letterhead.set_office_setting(s, "garuda_space", "ใช่"))
     assert "garuda_space must be 1 (yes) or 0 (no)" in said
 
 
@@ -244,10 +244,10 @@ def test_a_letter_is_found_by_its_number_as_printed_or_its_running_number(office
     issue_now(office, lambda s: [letters.letter_request(s, loan, "notice-30", date(2026, 1, 2))])
     with office.db.session() as s:
         for typed in ("ที่ อบ ๐๐๑๗.๑๕/๒๐๑", "อบ 0017.15/201", "๒๐๑", "201"):
-            assert letters.find_letter(s, typed).running == 201
-        assert letters.find_letter(s, "201", 2569).running == 201
-    assert "no letter numbered 202" in refusal(office, lambda s: letters.find_letter(s, "202"))
-    assert "not a letter number" in refusal(office, lambda s: letters.find_letter(s, "สองร้อย"))
+            assert letter_numbers.find_letter(s, typed).running == 201
+        assert letter_numbers.find_letter(s, "201", 2569).running == 201
+    assert "no letter numbered 202" in refusal(office, lambda s: letter_numbers.find_letter(s, "202"))
+    assert "not a letter number" in refusal(office, lambda s: letter_numbers.find_letter(s, "สองร้อย"))
 
 
 def test_a_correction_is_a_new_letter_with_a_new_number_that_cites_the_old_one(office):
@@ -255,16 +255,16 @@ def test_a_correction_is_a_new_letter_with_a_new_number_that_cites_the_old_one(o
     (old,) = issue_now(office, lambda s: [letters.letter_request(s, loan, "demand-1", date(2026, 2, 10))])
     office.pay(loan, "1000", date(2026, 2, 5))  # entered late: the letter asked for too much
     with office.db.session() as s:
-        rec = letters.find_letter(s, "201")
-        (new,) = letters.prepare(s, [letters.correction_request(s, rec, date(2026, 2, 12))])
-        letters.record_issued(s, [new], "x", "x.pdf")
+        rec = letter_numbers.find_letter(s, "201")
+        (new,) = letter_issue.prepare(s, [letters.correction_request(s, rec, date(2026, 2, 12))])
+        letter_issue.record_issued(s, [new], "x", "x.pdf")
     assert new.content.number == "ที่ อบ ๐๐๑๗.๑๕/๒๐๒"
     assert new.content.body[0] == "หนังสือฉบับนี้แก้ไขและใช้แทนหนังสือที่ อบ ๐๐๑๗.๑๕/๒๐๑ ลงวันที่ ๑๐ กุมภาพันธ์ ๒๕๖๙"
     assert "รวมเป็นเงินค้างชำระทั้งสิ้น ๙,๐๐๐.๐๐ บาท" in body(new)
     with office.db.session() as s:
         old_rec, new_rec = letters.issued_letters(s, loan)
         assert new_rec.corrects_id == old_rec.id and old_rec.content  # the old letter stays as it was
-        said = refusal(office, lambda s: letters.correction_request(s, letters.find_letter(s, "201"), date(2026, 2, 13)))
+        said = refusal(office, lambda s: letters.correction_request(s, letter_numbers.find_letter(s, "201"), date(2026, 2, 13)))
         assert "was already corrected by ที่ อบ ๐๐๑๗.๑๕/๒๐๒" in said
     # the next demand counts its period from the correction and cites it, not the letter it replaced
     (second,) = issue_now(office, lambda s: [letters.letter_request(s, loan, "demand-2", date(2026, 3, 3))])
@@ -277,9 +277,9 @@ def test_a_letter_issued_before_letters_were_frozen_is_printed_from_todays_book_
     with office.db.engine.begin() as conn:  # as migration 0007 leaves a letter issued before it
         conn.execute(text("UPDATE letter_record SET content = '', delivery = ''"))
     with office.db.session() as s:
-        (p,) = letters.prepare(s, [letters.reprint_request(letters.find_letter(s, "201"))])
+        (p,) = letter_issue.prepare(s, [letters.reprint_request(letter_numbers.find_letter(s, "201"))])
     assert not p.frozen and p.delivery is None
-    assert letters.letter_json(p)["frozen"] is False
+    assert letter_issue.letter_json(p)["frozen"] is False
     assert p.content.number == "ที่ อบ ๐๐๑๗.๑๕/๒๐๑" and p.content.date_text == "๒ มกราคม ๒๕๖๙"
 
 
@@ -288,11 +288,11 @@ def test_a_letter_issued_before_letters_were_frozen_is_printed_from_todays_book_
 
 def test_a_nearly_used_block_is_warned_about_with_how_to_get_the_next(office):
     with office.db.session() as s:
-        letters.set_office_setting(s, "letter_block", "201-220")
-        block = letters.number_block(s, date(2026, 1, 2))
+        letterhead.set_office_setting(s, "letter_block", "201-220")
+        block = letter_numbers.number_block(s, date(2026, 1, 2))
     assert (block.left, block.next_block()) == (20, "221-240")
-    assert letters.block_warning(block) is None
-    warning = letters.block_warning(block, need=3)
+    assert letter_numbers.block_warning(block) is None
+    warning = letter_numbers.block_warning(block, need=3)
     assert warning.th.startswith("เลขที่หนังสือช่วง 201-220 ของเครื่องนี้เหลืออีก 17 เลข")
     assert "fieldtool office set letter_block 221-240" in warning.en
 
@@ -301,8 +301,8 @@ def test_a_batch_that_needs_more_numbers_than_are_left_is_refused_before_anythin
     office.loan()
     office.loan(household=True)
     with office.db.session() as s:
-        letters.set_office_setting(s, "letter_block", "7-7")
-    said = refusal(office, lambda s: letters.prepare(s, letters.letters_due(s, date(2026, 1, 2))))
+        letterhead.set_office_setting(s, "letter_block", "7-7")
+    said = refusal(office, lambda s: letter_issue.prepare(s, letters.letters_due(s, date(2026, 1, 2))))
     assert said.startswith("เลขที่หนังสือช่วง 7-7 ของเครื่องนี้เหลือ 1 เลข ไม่พอสำหรับหนังสือใหม่ 2 ฉบับ จึงยังไม่ออกหนังสือฉบับใด")
     assert "fieldtool office set letter_block 8-8" in said
     with office.db.session() as s:
@@ -314,15 +314,15 @@ def test_a_batch_says_what_it_will_issue_and_record_before_anything_is(office):
     office.loan(household=True)
     on = date(2026, 1, 2)  # both loans are in their 30-day notice
     with office.db.session() as s:
-        said = letters.outline(s, letters.letters_due(s, on))
+        said = letter_issue.outline(s, letters.letters_due(s, on))
         assert letters.issued_letters(s) == []
-    assert said == letters.BatchOutline(new=2, first="อบ ๐๐๑๗.๑๕/๒๐๑", last="อบ ๐๐๑๗.๑๕/๒๐๒", reprints=0, notices=2)
+    assert said == letter_issue.BatchOutline(new=2, first="อบ ๐๐๑๗.๑๕/๒๐๑", last="อบ ๐๐๑๗.๑๕/๒๐๒", reprints=0, notices=2)
     issue_now(office, lambda s: letters.letters_due(s, on))
     with office.db.session() as s:
-        assert letters.outline(s, letters.letters_due(s, on)) == letters.BatchOutline(0, "", "", 2, 0)
-        letters.set_office_setting(s, "letter_block", "201-202")
+        assert letter_issue.outline(s, letters.letters_due(s, on)) == letter_issue.BatchOutline(0, "", "", 2, 0)
+        letterhead.set_office_setting(s, "letter_block", "201-202")
     office.loan(household=True)
-    said = refusal(office, lambda s: letters.outline(s, letters.letters_due(s, on)))
+    said = refusal(office, lambda s: letter_issue.outline(s, letters.letters_due(s, on)))
     assert said.startswith("เลขที่หนังสือช่วง 201-202 ของเครื่องนี้หมดแล้ว")
 
 
@@ -333,10 +333,10 @@ def test_the_register_is_the_official_one_with_how_each_letter_goes_and_where(of
     group_loan = office.loan()
     household_loan = office.loan(household=True)
     with office.db.session() as s:
-        letters.set_office_setting(s, "thai_digits", "0")
+        letterhead.set_office_setting(s, "thai_digits", "0")
         due = letters.letters_due(s, date(2026, 1, 2), {household_loan: "post"})
-        prepared = letters.prepare(s, due)
-        register = letters.dispatch_register(s, prepared, date(2026, 1, 2))
+        prepared = letter_issue.prepare(s, due)
+        register = letter_dispatch.dispatch_register(s, prepared, date(2026, 1, 2))
     assert register.title == "ทะเบียนหนังสือส่ง" and register.period == "วันที่ 2 มกราคม 2569"
     by_loan = {p.request.loan_id: line for p, line in zip(prepared, register.lines, strict=True)}
     chair, head = by_loan[group_loan], by_loan[household_loan]

@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 
 from db import DatabaseError, head_revision, make_engine, migrate, open_database
 from db.snapshot import backups_dir
-from fieldtool import loanbook, reminders
+from fieldtool import lending, loanbook, reminders, repayments
 from ui.cli import main
 
 OLD_ROWS = [
@@ -64,11 +64,11 @@ def test_an_old_database_with_data_is_upgraded_on_open(tmp_path):
             assert state.outstanding_satang == 666_667
             # the upgraded book works: notices for the next due date, a new payment
             assert [r.kind for r in reminders.reminders_on(s, date(2026, 2, 1), ["l1"])] == ["notice-30"]
-            loanbook.record_payment(s, "l1", 333_333, date(2026, 2, 20))
+            repayments.record_payment(s, "l1", 333_333, date(2026, 2, 20))
             # the loan still waiting for its money got an open prevent checklist
-            assert len(loanbook.open_prevent_items(s, "l2")) == 6
+            assert len(lending.open_prevent_items(s, "l2")) == 6
             with pytest.raises(Exception, match="รายการป้องกันยังไม่ครบ"):
-                loanbook.disburse(s, "l2", date(2026, 5, 20))
+                lending.disburse(s, "l2", date(2026, 5, 20))
     finally:
         db.dispose()
 

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from fieldtool import history, loanbook, reminders, visits
+from fieldtool import change_words, history, lending, reminders, visits
 from fieldtool.models import Person
-from fieldtool.reminders import ASK_STEP_TH
 from fieldtool.thai import InputError, today_in_thailand
+from fieldtool.vocabulary import AskStep
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 
@@ -27,18 +27,16 @@ def test_today_is_thailands_date_while_a_computer_on_utc_is_still_on_the_day_bef
 def test_paying_out_a_loan_twice_is_refused_with_the_day_it_was_paid_in_the_buddhist_era(book):
     loan_id = book.loan(disbursed=date(2025, 12, 1))
     with pytest.raises(InputError) as refused, book.db.session() as s:
-        loanbook.disburse(s, loan_id, date(2025, 12, 5))
+        lending.disburse(s, loan_id, date(2025, 12, 5))
     assert refused.value.text.th == "สัญญานี้จ่ายเงินกู้แล้วเมื่อ 1 ธ.ค. 2568"
     assert refused.value.text.en == "this loan was already disbursed on 1 Dec 2025"
     assert "2025-12-01" not in str(refused.value)
 
 
 def test_every_kind_of_record_and_field_has_a_thai_name_and_an_english_one_with_no_thai_in_it():
-    tables = {**history.TABLE_LABELS, **history._MORE_TABLES}
-    fields = {**history.FIELD_LABELS, **history._MORE_FIELDS}
-    for key, (th, en) in {**tables, **fields}.items():
-        assert THAI.search(th), key
-        assert not THAI.search(en.replace("4ท", "")), key  # 4ท is the plan's name in English too
+    for key, label in {**change_words.RECORD_KINDS, **change_words.FIELDS}.items():
+        assert THAI.search(label.th), key
+        assert not THAI.search(label.en.replace("4ท", "")), key  # 4ท is the plan's name in English too
 
 
 def test_a_work_item_ticked_by_a_meeting_is_named_in_english_without_thai(book):
@@ -57,8 +55,8 @@ def test_an_ask_step_done_in_person_reads_as_the_step_of_the_ladder_not_a_step_n
         task = next(r for r in reminders.reminders_on(s, on, [loan_id]) if r.kind == "ask")
         reminders.deliver(s, task.id, "meeting", on, "นางสาวทดสอบ ระบบดี")
         entry = next(e for e in history.history_page(s) if e.table == "reminder_delivery")
-    assert entry.record.startswith(f"{ASK_STEP_TH['meeting']} 5 มี.ค. 2569")
-    assert f"ประเภท: {ASK_STEP_TH['meeting']}" in entry.changes_text("th")
+    assert entry.record.startswith(f"{AskStep.MEETING.label.th} 5 มี.ค. 2569")
+    assert f"ประเภท: {AskStep.MEETING.label.th}" in entry.changes_text("th")
     assert "ขั้นที่" not in entry.record + entry.changes_text("th")
 
 

@@ -21,7 +21,8 @@ from reportlab.platypus import SimpleDocTemplate
 from exports.dispatch_pdf import REGISTER_HEADER, render_register
 from exports.letters_pdf import FRAME_W, PARA_INDENT, TEXT, letter_names, render_letter, render_letters
 from exports.pdf_common import ruled_table
-from exports.thai_text import BOLD, REGULAR, break_lines, draw_text, register_fonts, shaped, text_width
+from exports.thai_lines import break_lines, text_width
+from exports.thai_text import BOLD, REGULAR, draw_text, register_fonts, shaped
 from tests.test_letters_pdf import AMOUNT, BODY, dark, gray_page, make_dispatch, make_letter
 
 

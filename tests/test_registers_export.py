@@ -12,7 +12,18 @@ from sqlalchemy import select
 
 from db import open_database
 from exports.workbook import read_workbook
-from fieldtool import bookimport, groups, households, loanbook, places, registry, reminders
+from fieldtool import (
+    bookimport,
+    funds,
+    groups,
+    households,
+    lending,
+    loanbook,
+    places,
+    registry,
+    reminders,
+    repayments,
+)
 from fieldtool.booklayout import INSTRUCTIONS_SHEET, SHEETS
 from fieldtool.models import Household, Loan, Payment, Person, Village
 from fieldtool.thai import parse_baht
@@ -54,7 +65,7 @@ def list_choices(wb, ws, header: str) -> list | None:
 def pay(db, loan_id: str, baht: str, on: date, receipt: str = "") -> str:
     """A payment as the book records it, with the number of the receipt the borrower holds."""
     with db.session() as s:
-        return loanbook.record_payment(s, loan_id, parse_baht(baht), on, receipt_no=receipt).id
+        return repayments.record_payment(s, loan_id, parse_baht(baht), on, receipt_no=receipt).id
 
 
 def small_book(book) -> dict[str, str]:
@@ -69,24 +80,24 @@ def small_book(book) -> dict[str, str]:
         registry.add_group_member(s, book.group_id, s.get(households.Household, malai.id).head_id)
         outsider = registry.add_person(s, "จันทร์เพ็ญ", "แก้วใส", "นางสาว", village_id=book.village_id)
         registry.add_group_member(s, book.group_id, outsider.id, "treasurer")
-        household_loan = loanbook.add_loan(
+        household_loan = lending.add_loan(
             s, fund_id=book.women_fund, household_id=malai.id, principal_satang=1_000_000, instalments=12,
             first_due=date(2025, 12, 15), applied_on=date(2025, 11, 1), agreement_no="1/2569", purpose="ทอผ้าไหม")
-        group_loan = loanbook.add_loan(
+        group_loan = lending.add_loan(
             s, fund_id=book.kkkj_fund, group_id=book.group_id, principal_satang=3_000_000, instalments=6,
             frequency="half-yearly", first_due=date(2026, 6, 1), applied_on=date(2025, 11, 1), purpose="เลี้ยงโค")
-        application = loanbook.add_loan(
+        application = lending.add_loan(
             s, fund_id=book.village_fund, household_id=book.household_id, principal_satang=500_000, instalments=10,
             first_due=date(2026, 12, 31), applied_on=date(2026, 1, 5), agreement_no="9/2569")
         for loan in (household_loan, group_loan):
-            loanbook.disburse(s, loan.id, date(2025, 11, 15) if loan is household_loan else date(2025, 12, 1),
+            lending.disburse(s, loan.id, date(2025, 11, 15) if loan is household_loan else date(2025, 12, 1),
                               reason="ย้ายสัญญาเดิมเข้าระบบ")
         ids = {"household_loan": household_loan.id, "group_loan": group_loan.id, "application": application.id}
     pay(db, ids["household_loan"], "850", date(2025, 12, 15), "0012")
     pay(db, ids["household_loan"], "850", date(2026, 1, 14), "0031")
     wrong = pay(db, ids["household_loan"], "5,000", date(2026, 1, 20), "0040")
     with db.session() as s:
-        loanbook.reverse_payment(s, wrong, date(2026, 1, 21), "พิมพ์ผิด")
+        repayments.reverse_payment(s, wrong, date(2026, 1, 21), "พิมพ์ผิด")
     pay(db, ids["group_loan"], "1,000.50", date(2026, 2, 2))
     return ids
 
@@ -269,9 +280,9 @@ def set_up_like_the_book(path):
         registry.set_setting(s, "officer", "นางสาวทดสอบ ระบบดี")
         sub = registry.setup_subdistrict(s, ("34", "อุบลราชธานี"), ("3419", "พิบูลมังสาหาร"), ("341905", "โนนกลาง"))
         registry.add_village(s, sub.id, 3, "บ้านหนองบัว")
-        loanbook.add_fund(s, "กองทุนพัฒนาบทบาทสตรี", "women", rate_bp=200)
-        loanbook.add_fund(s, "กข.คจ.", "kkkj")
-        loanbook.add_fund(s, "กองทุนหมู่บ้าน", "village", rate_bp=600)
+        funds.add_fund(s, "กองทุนพัฒนาบทบาทสตรี", "women", rate_bp=200)
+        funds.add_fund(s, "กข.คจ.", "kkkj")
+        funds.add_fund(s, "กองทุนหมู่บ้าน", "village", rate_bp=600)
     return fresh
 
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from fieldtool import reminders
+from fieldtool import notices, reminders
 from fieldtool.thai import InputError
 
 DUE = date(2026, 3, 31)  # second instalment of the standard test loan is 28 Feb; the third is 31 Mar
@@ -21,7 +21,7 @@ def kinds(items):
 
 def outcomes(book, day):
     with book.db.session() as s:
-        return {(o.due_date, o.kind): o.state for o in reminders.notice_outcomes(s, day)}
+        return {(o.due_date, o.kind): o.state for o in notices.notice_outcomes(s, day)}
 
 
 def test_notices_open_thirty_fifteen_and_seven_days_before_the_due_date(book):
@@ -92,10 +92,10 @@ def test_the_ask_ladder_climbs_with_the_days_overdue(book, days, rung, step):
 
 
 def test_a_fund_can_have_its_own_ladder(book):
-    from fieldtool import loanbook
+    from fieldtool import funds
 
     with book.db.session() as s:
-        fund = loanbook.add_fund(s, "กองทุนสวัสดิการ", "other", ask_ladder=[(7, "visit"), (14, "partners")])
+        fund = funds.add_fund(s, "กองทุนสวัสดิการ", "other", ask_ladder=[(7, "visit"), (14, "partners")])
         fund_id = fund.id
     loan = book.loan(instalments=1, fund=fund_id)
     assert open_on(book, date(2026, 2, 3), loan) == []
@@ -129,11 +129,11 @@ def test_deliver_refuses_what_is_not_open(book):
 
 
 def test_restructured_loans_are_reminded_on_the_new_schedule_only(book):
-    from fieldtool import loanbook
+    from fieldtool import lending
 
     loan = book.loan(principal_baht=12_000)
     with book.db.session() as s:
-        loanbook.restructure(s, loan, date(2026, 5, 1), 4, date(2026, 6, 1), "monthly", "ปรับโครงสร้างหนี้")
+        lending.restructure(s, loan, date(2026, 5, 1), 4, date(2026, 6, 1), "monthly", "ปรับโครงสร้างหนี้")
     items = open_on(book, date(2026, 5, 2), loan)
     assert [(r.kind, r.due_date) for r in items] == [("notice-30", date(2026, 6, 1))]
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from fieldtool import funds, letters, loanbook, places, reminders
+from fieldtool import funds, letterhead, letters, loanbook, places, reminders
 from fieldtool.models import ChangeLog, Person, Village
 from tests.test_cli import snapshot
 from ui.cli import main
@@ -103,11 +103,11 @@ def test_a_duplicate_village_number_and_a_second_subdistrict_are_refused(db, cap
 
 
 def test_the_district_must_be_the_one_of_the_office_key_the_laptop_trusts(db, capsys):
-    from exports import bundle
+    from exports import keyfile, sync_keys
 
-    office_keys = bundle.new_keys("office", "office-device")
+    office_keys = keyfile.new_keys("office", "office-device")
     with db.session() as s:
-        bundle.enrol(s, bundle.public_card(office_keys, "สพอ.เมืองอุบลราชธานี", "3401"))
+        sync_keys.enrol(s, sync_keys.public_card(office_keys, "สพอ.เมืองอุบลราชธานี", "3401"))
     sentence = refusal(db, capsys, *PLACE)
     assert "3401" in sentence and "3419" in sentence
     cli(db, capsys, "setup", "place", "--province", "34", "อุบลราชธานี", "--district", "3401", "เมืองอุบลราชธานี",
@@ -162,7 +162,7 @@ def test_editing_a_funds_rules_leaves_loans_already_made_under_the_old_ones(book
 def test_a_group_letter_is_addressed_to_its_chair(db, capsys, tmp_path):
     set_up(db, capsys)
     with db.session() as s:
-        letters.demo_office_settings(s)
+        letterhead.demo_office_settings(s)
     group = cli_json(db, capsys, "group", "add", "--village", "บ้านโนนสูง", "--name", "กลุ่มเลี้ยงไก่ไข่",
                      "--member", "นาง,ทองใบ,แก้วมณี", "--chair", "นาง,ประนอม,พันธ์ดี")
     loan_id = cli(db, capsys, "loan", "add", "--fund", "กองทุนพัฒนาบทบาทสตรี", "--group", group["id"],

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from db import VERSIONS, head_revision, newest_revision, open_database
-from fieldtool import funds, groups, letters, loanbook, reminders, schedule
+from fieldtool import groups
+from fieldtool.vocabulary import ContactWay, Frequency, FundKind, LetterKind, PreventItem
 from ui.cli import choices
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,9 +78,9 @@ def test_the_newest_migration_named_in_its_file_is_alembic_s_head():
 
 
 def test_the_parser_s_lists_are_the_domain_s():
-    assert choices.PREVENT_CODES == loanbook.PREVENT_CODES
-    assert choices.DELIVERY_HOW == tuple(reminders.DELIVERY_HOW)
-    assert choices.LETTER_KINDS == letters.KINDS
-    assert choices.FUND_KINDS == tuple(funds.FUND_KINDS)
-    assert choices.FREQUENCIES == tuple(schedule.FREQUENCY_MONTHS)
+    assert choices.PREVENT_CODES == tuple(PreventItem)
+    assert choices.DELIVERY_HOW == tuple(ContactWay)
+    assert choices.LETTER_KINDS == tuple(LetterKind)
+    assert choices.FUND_KINDS == tuple(FundKind)
+    assert choices.FREQUENCIES == tuple(Frequency)
     assert choices.GROUP_KINDS == tuple(groups.GROUP_KINDS)

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from fieldtool import households, loanbook, reminders, visits
+from fieldtool import households, lending, reminders, visits
 from fieldtool.models import Payment, PreventCheck, WorkItem
 from fieldtool.thai import InputError
 from fieldtool.visits import MeetingInput, VisitInput
@@ -48,7 +48,7 @@ def test_a_visit_ticks_work_items_and_stands_as_their_evidence(book, tmp_path):
     late = book.loan()
     result = visit(book, tmp_path, loans=[pending], purposes=["prevent:feasibility", "prevent:leaders"])
     with book.db.session() as s:
-        checks = {c.item: c for c in loanbook.prevent_checklist(s, pending)}
+        checks = {c.item: c for c in lending.prevent_checklist(s, pending)}
         assert checks["feasibility"].done and checks["feasibility"].evidence_id == result.visit.id
         assert checks["leaders"].evidence_kind == "visit" and not checks["risk"].done
     # asking on the spot answers the loan's open ask tasks

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db import Database, open_database
-from fieldtool import loanbook, plans, registry, reminders, visits
+from fieldtool import funds, lending, loanbook, plans, registry, reminders, repayments, visits
 from fieldtool.models import District, PlanAction, Province, Subdistrict
 
 PROVINCE = ("34", "อุบลราชธานี")
@@ -38,15 +38,15 @@ class District3419:
                    fund: str = "kkkj", instalments: int = 3, agreement_no: str = "") -> str:
         with self.db.session() as s:
             group = registry.add_group(s, name, village_id)
-            loan = loanbook.add_loan(s, fund_id=self.funds[fund], group_id=group.id, principal_satang=principal_baht * 100,
+            loan = lending.add_loan(s, fund_id=self.funds[fund], group_id=group.id, principal_satang=principal_baht * 100,
                                      instalments=instalments, first_due=first_due, applied_on=date(2026, 7, 1),
                                      frequency="monthly", rate_bp=0, agreement_no=agreement_no)
-            loanbook.disburse(s, loan.id, disbursed, "สัญญาเดิมย้ายเข้าระบบ")
+            lending.disburse(s, loan.id, disbursed, "สัญญาเดิมย้ายเข้าระบบ")
             return loan.id
 
     def pay(self, loan_id: str, baht: int, on: date) -> None:
         with self.db.session() as s:
-            loanbook.record_payment(s, loan_id, baht * 100, on)
+            repayments.record_payment(s, loan_id, baht * 100, on)
 
     def outside_village(self) -> str:
         """A village of ต.ขุหลุ (341601), อ.ตระการพืชผล: another district."""
@@ -76,8 +76,8 @@ def build_district(db: Database, photo_dir: Path) -> District3419:
         d.villages["A3"] = registry.add_village(s, a.id, 3, "บ้านหนองบัว").id
         d.villages["A5"] = registry.add_village(s, a.id, 5, "บ้านโนนสูง").id
         d.villages["B1"] = registry.add_village(s, b.id, 1, "บ้านท่าช้าง").id
-        d.funds["women"] = loanbook.add_fund(s, "กองทุนพัฒนาบทบาทสตรี", "women").id
-        d.funds["kkkj"] = loanbook.add_fund(s, "กข.คจ.", "kkkj").id
+        d.funds["women"] = funds.add_fund(s, "กองทุนพัฒนาบทบาทสตรี", "women").id
+        d.funds["kkkj"] = funds.add_fund(s, "กข.คจ.", "kkkj").id
     d.loans["L1"] = d.group_loan(d.villages["A3"], "กลุ่มทอผ้าไหมบ้านหนองบัว", 12_000, date(2026, 10, 31),
                                  date(2026, 10, 1), fund="women", agreement_no="สต.1/2570")
     d.loans["L2"] = d.group_loan(d.villages["A5"], "กลุ่มเลี้ยงไก่บ้านโนนสูง", 6_000, date(2026, 11, 15),

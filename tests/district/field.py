@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 
 from db import migrate, open_database
 from db.office import default_key_path
-from exports import bundle
-from fieldtool import loanbook, registry
+from exports import keyfile
+from fieldtool import funds, registry
 from tests.pg import PostgresMissing, PostgresServer
 from tests.sync.conftest import DISTRICT, Laptop
 
@@ -44,10 +44,10 @@ def make_laptop(folder: Path, name: str, code: str, subdistrict: str, office, of
         village = registry.add_village(s, sub.id, 3, "บ้านหนองบัว")
         chair = registry.add_person(s, "สมศรี", "ใจดี", "นาง", phone="0812345678", village_id=village.id)
         group = registry.add_group(s, f"กลุ่มทอผ้า{subdistrict}", village.id, chair_id=chair.id)
-        fund = loanbook.add_fund(s, "กข.คจ.", "kkkj")
+        fund = funds.add_fund(s, "กข.คจ.", "kkkj")
         ids = dict(village_id=village.id, group_id=group.id, fund_id=fund.id)
-    keys = bundle.new_keys("officer", db.setting("device_id"))
-    bundle.write_private_key(default_key_path(db), keys)
+    keys = keyfile.new_keys("officer", db.setting("device_id"))
+    keyfile.write_private_key(default_key_path(db), keys)
     out = folder / "usb"
     out.mkdir(exist_ok=True)
     lap = Laptop(name, db, db.setting("device_id"), code, out=out, **ids)

@@ -17,10 +17,10 @@ from sqlmodel import SQLModel
 
 from db import Database, migrate, open_database
 from db.office import OfficeDatabase, default_key_path, open_office
-from exports import bundle
-from fieldtool import loanbook, registry
+from exports import bundle, keyfile, sync_keys
+from fieldtool import funds, lending, registry, repayments
 from fieldtool.models import ChangeLog, Setting
-from fieldtool.sync import table_infos
+from fieldtool.sync.tables import table_infos
 from tests.pg import PostgresMissing, PostgresServer
 
 DISTRICT = "3419"
@@ -68,8 +68,8 @@ def make_office(kind: str, tmp_path: Path, request) -> OfficeDatabase:
     with office.session() as s:
         registry.set_setting(s, "officer", "นายอำเภอ ทดสอบ (พัฒนาการอำเภอ)")
         registry.set_setting(s, "district_code", DISTRICT)
-    keys = bundle.new_keys("office", office.setting("device_id"))
-    bundle.write_private_key(default_key_path(office), keys)
+    keys = keyfile.new_keys("office", office.setting("device_id"))
+    keyfile.write_private_key(default_key_path(office), keys)
     office.keys = keys
     office.kind = kind
     office.folder = folder
@@ -100,7 +100,7 @@ def new_office(request, tmp_path):
 
 
 def office_card(office: OfficeDatabase) -> dict:
-    return bundle.public_card(office.keys, "สพอ.พิบูลมังสาหาร", DISTRICT)
+    return sync_keys.public_card(office.keys, "สพอ.พิบูลมังสาหาร", DISTRICT)
 
 
 def target_args(office: OfficeDatabase) -> list[str]:
@@ -135,17 +135,17 @@ class Laptop:
 
     def loan(self, principal_baht: int = 10_000, disbursed: bool = True) -> str:
         with self.db.session() as s:
-            loan = loanbook.add_loan(s, fund_id=self.fund_id, group_id=self.group_id, household_id=None,
+            loan = lending.add_loan(s, fund_id=self.fund_id, group_id=self.group_id, household_id=None,
                                      purpose="ทอผ้าไหม", principal_satang=principal_baht * 100, instalments=3,
                                      first_due=date(2026, 1, 31), applied_on=date(2025, 11, 1), frequency="monthly",
                                      rate_bp=0)
             if disbursed:
-                loanbook.disburse(s, loan.id, date(2025, 12, 1), "ย้ายสัญญาเดิมเข้าระบบ")
+                lending.disburse(s, loan.id, date(2025, 12, 1), "ย้ายสัญญาเดิมเข้าระบบ")
             return loan.id
 
     def pay(self, loan_id: str, satang: int, on: date = date(2026, 1, 20)) -> str:
         with self.db.session() as s:
-            return loanbook.record_payment(s, loan_id, satang, on).id
+            return repayments.record_payment(s, loan_id, satang, on).id
 
     def set_phone(self, phone: str) -> None:
         with self.db.session() as s:
@@ -155,21 +155,21 @@ class Laptop:
 
     def trust(self, office: OfficeDatabase) -> None:
         with self.db.session() as s:
-            bundle.enrol(s, office_card(office))
+            sync_keys.enrol(s, office_card(office))
 
     def card(self) -> dict:
-        keys = bundle.read_private_key(default_key_path(self.db), "officer")
+        keys = keyfile.read_private_key(default_key_path(self.db), "officer")
         with self.db.session() as s:
-            return bundle.public_card(keys, registry.setting(s, "officer"), self.code)
+            return sync_keys.public_card(keys, registry.setting(s, "officer"), self.code)
 
     def enrol_at(self, office: OfficeDatabase) -> None:
         with office.session() as s:
-            bundle.enrol(s, self.card())
+            sync_keys.enrol(s, self.card())
 
 
 def _make_keys(db: Database) -> None:
-    keys = bundle.new_keys("officer", db.setting("device_id"))
-    bundle.write_private_key(default_key_path(db), keys)
+    keys = keyfile.new_keys("officer", db.setting("device_id"))
+    keyfile.write_private_key(default_key_path(db), keys)
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def laptop(tmp_path):
             group = registry.add_group(s, "กลุ่มทอผ้าไหมบ้านหนองบัว", village.id, chair_id=chair.id)
             head = registry.add_person(s, "บุญมี", "ศรีสุข", "นาย", national_id="3341900123454", village_id=village.id)
             household = registry.add_household(s, village.id, head.id, house_no="12", phone="0899999999")
-            fund = loanbook.add_fund(s, "กข.คจ.", "kkkj")
+            fund = funds.add_fund(s, "กข.คจ.", "kkkj")
             ids = dict(village_id=village.id, group_id=group.id, household_id=household.id, head_id=head.id,
                        fund_id=fund.id)
         _make_keys(db)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from db.office import photo_dir
-from exports import bundle
+from exports import bundle, sealed_file, sync_keys
 from tests.sync.conftest import snapshot, target_args
 from tests.sync.test_sync_bundle import cli, error_line
 from tests.sync.test_sync_crash import ROOT, wait_for_line
@@ -112,7 +112,7 @@ def test_an_export_killed_before_its_rename_leaves_no_plaintext_and_no_bundle(la
     assert not out.exists()
     [part] = hidden_parts(a.out)  # sealed and complete, but under its hidden name
     assert plaintext_in(temp, a.out) == [] and list(temp.iterdir()) == []
-    assert bundle.field_sync_status(a.db).last_out == 0  # the laptop never recorded it as sent
+    assert sync_keys.field_sync_status(a.db).last_out == 0  # the laptop never recorded it as sent
 
     # the part file is never taken as a bundle, even named explicitly, nor picked from a folder
     before = snapshot(office)
@@ -141,8 +141,8 @@ def test_an_export_killed_after_its_rename_is_one_bundle_to_the_office(laptop, o
 
     export_killed(a, stopped, "after-rename", temp)
 
-    assert bundle.read_header(stopped).header["kind"] == "field"  # a complete bundle under its name
-    assert bundle.field_sync_status(a.db).last_out == 0  # that the laptop never recorded as sent
+    assert sealed_file.read_header(stopped).header["kind"] == "field"  # a complete bundle under its name
+    assert sync_keys.field_sync_status(a.db).last_out == 0  # that the laptop never recorded as sent
     assert plaintext_in(temp) == []
     a.pay(loan, 50_000)
     again = a.out / "341905-1-again.ftb"
@@ -159,9 +159,9 @@ def test_an_export_killed_after_its_rename_is_one_bundle_to_the_office(laptop, o
     assert received(office, a.device_id) == [(1, 1, made["seq_to"])]  # one bundle 1, the longer range
     assert paid(office, loan) == 150_000
     with office.session() as s:
-        from fieldtool import sync
+        from fieldtool.sync.office import device_gaps
 
-        assert sync.device_gaps(s, a.device_id) is None
+        assert device_gaps(s, a.device_id) is None
 
 
 @SQLITE_ONLY
@@ -191,7 +191,7 @@ def test_part_files_of_a_dead_export_are_swept_but_a_running_ones_and_other_prog
     older = a.out / ".341905-6.ftb.a8d3kq0z.part"  # an older version's name, without the writer's id
     foreign = a.out / ".notes.txt.part"  # another program's
     for p in (dead, running, older):
-        p.write_bytes(bundle.MAGIC + b"\x00\x01")
+        p.write_bytes(sealed_file.MAGIC + b"\x00\x01")
     foreign.write_text("ร่างบันทึก")
 
     a.export()
@@ -204,7 +204,7 @@ def test_a_folder_import_takes_only_bundle_files(tmp_path):
     (stick / "เดือนนี้").mkdir(parents=True)
     bundle_file = stick / "เดือนนี้" / "341905-3.ftb"
     for p in (bundle_file, stick / "._341905-3.ftb", stick / ".341905-4.ftb.123-abc.part", stick / "อ่านก่อน.txt"):
-        p.write_bytes(bundle.MAGIC)
+        p.write_bytes(sealed_file.MAGIC)
     assert expand([stick]) == [bundle_file]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from exports import bundle
+from exports import bundle, sealed_file
 from fieldtool.thai import InputError
 from tests.sync.conftest import make_office
 from tests.test_bounds import table_dump
@@ -65,7 +65,7 @@ def test_ten_thousand_damaged_bundles_are_each_refused_and_leave_the_office_data
     lap = laptop("fuzz", office=office)
     lap.pay(lap.loan(), 100_000)
     original = lap.export().read_bytes()
-    header_end = bundle.read_header(lap.out / "fuzz-1.ftb").body_offset
+    header_end = sealed_file.read_header(lap.out / "fuzz-1.ftb").body_offset
     before = table_dump(office.path)
     watch = sqlite3.connect(office.path)
     version = committed(watch)

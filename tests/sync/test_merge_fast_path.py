@@ -9,9 +9,12 @@ from datetime import date
 from sqlalchemy import select
 
 from db.office import default_key_path
-from exports import bundle
-from fieldtool import loanbook, sync
+from exports import bundle, keyfile
+from fieldtool import lending, loanbook
 from fieldtool.models import ChangeLog
+from fieldtool.sync.conflicts import open_conflicts
+from fieldtool.sync.merge import rematerialize
+from fieldtool.sync.tables import table_infos
 from tests.sync.conftest import clone_laptop, district_dump, make_office
 
 
@@ -25,14 +28,14 @@ def same_keys(district, office, *laptops) -> None:
         lap.enrol_at(district)
     district.keys = office.keys
     default_key_path(district).unlink()
-    bundle.write_private_key(default_key_path(district), office.keys)
+    keyfile.write_private_key(default_key_path(district), office.keys)
 
 
 def refold_everything(db) -> None:
     """Rebuild every district record from the whole log, each through the full fold."""
     with db.session() as s:
         keys = {(t, r) for t, r in s.execute(select(ChangeLog.table_name, ChangeLog.record_id))}
-        sync.rematerialize(s, keys)
+        rematerialize(s, keys)
 
 
 def paid(db, loan_id: str) -> int:
@@ -45,7 +48,7 @@ def test_a_record_arriving_in_pieces_ends_as_the_whole_record_does(laptop, offic
     loan = a.loan(disbursed=False)
     first = a.export()  # the loan as applied for: one insert
     with a.db.session() as s:
-        loanbook.disburse(s, loan, date(2025, 12, 1), "ย้ายสัญญาเดิมเข้าระบบ")  # ... then changed
+        lending.disburse(s, loan, date(2025, 12, 1), "ย้ายสัญญาเดิมเข้าระบบ")  # ... then changed
     a.pay(loan, 100_000)
     second = a.export()
     whole = a.export(full=True)
@@ -64,7 +67,7 @@ def test_a_record_arriving_in_pieces_ends_as_the_whole_record_does(laptop, offic
     dumps = [district_dump(d) for d in (office, backwards, at_once)]
     assert dumps[1] == dumps[0] and dumps[2] == dumps[0]
     assert dumps[0]["sync_pending"] == []
-    assert [t for t in sync.table_infos() if dumps[0][t] != district_dump(a.db)[t]] == []
+    assert [t for t in table_infos() if dumps[0][t] != district_dump(a.db)[t]] == []
     assert paid(office, loan) == paid(backwards, loan) == 100_000
     refold_everything(office)
     assert district_dump(office) == dumps[0]
@@ -81,7 +84,7 @@ def test_records_new_to_the_office_are_written_as_the_full_fold_writes_them(lapt
     imp(office, a.export(), b.export())
     merged = district_dump(office)
     with office.session() as s:
-        (conflict,) = sync.open_conflicts(s)
+        (conflict,) = open_conflicts(s)
     assert conflict.field == "phone"
     refold_everything(office)
     assert district_dump(office) == merged
@@ -106,7 +109,7 @@ def test_on_sqlite_the_office_stores_the_very_text_the_laptop_stored(laptop, tmp
             finally:
                 con.close()
 
-        for table in sync.table_infos():
+        for table in table_infos():
             sql = f'SELECT * FROM "{table}" ORDER BY id'
             assert raw(office.path, sql) == raw(a.db.path, sql), table
         log = "SELECT * FROM change_log WHERE device_id = ? ORDER BY seq"  # the times above all

@@ -46,7 +46,7 @@ def test_keys_made_with_a_passphrase_keep_no_private_key_in_the_clear(db, capsys
     data = json.loads(key_file.read_text())
     assert made["locked"] and stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert "sign_private" not in data and "box_private" not in data
-    assert bundle.read_private_key(key_file, "officer", PASSPHRASE).key_id == made["key_id"]
+    assert keyfile.read_private_key(key_file, "officer", PASSPHRASE).key_id == made["key_id"]
 
 
 @SQLITE_ONLY
@@ -124,9 +124,9 @@ def test_the_passphrase_is_set_changed_and_removed_and_the_key_stays_the_same(la
     assert json.loads((tmp_path / "a.pub").read_text())["key_id"] == key_id
 
     lock(capsys, monkeypatch, db_args, old=PASSPHRASE, new="มะม่วง หิมพานต์ 99")
-    assert bundle.read_private_key(key_file, "officer", "มะม่วง หิมพานต์ 99").key_id == key_id
+    assert keyfile.read_private_key(key_file, "officer", "มะม่วง หิมพานต์ 99").key_id == key_id
     with pytest.raises(keyfile.PassphraseError):
-        bundle.read_private_key(key_file, "officer", PASSPHRASE)
+        keyfile.read_private_key(key_file, "officer", PASSPHRASE)
 
     monkeypatch.setenv(keyfile.PASSPHRASE_ENV, "มะม่วง หิมพานต์ 99")
     assert not cli_json(capsys, *db_args, "keys", "passphrase", "--remove")["locked"]

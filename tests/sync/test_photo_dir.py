@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from db.office import default_key_path, open_office, photo_dir
-from exports import bundle
+from exports import bundle, keyfile
 from fieldtool import registry, visits
 from tests.sync.conftest import DISTRICT, new_pg_url
 
@@ -35,8 +35,8 @@ def test_photos_imported_into_a_postgresql_office_land_in_its_data_folder_not_th
         with office.session() as s:
             registry.set_setting(s, "officer", "นายอำเภอ ทดสอบ (พัฒนาการอำเภอ)")
             registry.set_setting(s, "district_code", DISTRICT)
-        office.keys = bundle.new_keys("office", office.setting("device_id"))
-        bundle.write_private_key(default_key_path(office), office.keys)
+        office.keys = keyfile.new_keys("office", office.setting("device_id"))
+        keyfile.write_private_key(default_key_path(office), office.keys)
         a = laptop("a", office=office)
         _visit_with_photo(a, tmp_path)
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from db import open_database
 from db.office import default_key_path
-from exports import backup, bundle
-from fieldtool import handover, history, loanbook, officedesk, sync
+from exports import backup, bundle, keyfile, sealed_file
+from fieldtool import funds, handover, history, officedesk
+from fieldtool.sync.laptop import return_marks
 from tests.sync.conftest import snapshot, target_args
 from tests.test_backup import office_totals, restore_from
 from ui.cli import main
@@ -125,21 +126,21 @@ def test_return_bundles_of_the_old_device_are_not_taken_for_the_new_ones(laptop,
     assert (first_back["bundle_seq"], first_back["counts"]) == (1, {"fund": 1})
     bundle.import_bundle(a.db, Path(first_back["file"]))
     with a.db.session() as s:  # return bundle 1 of the new device, not bundle 2 of the old one
-        assert sync.return_marks(s)["return_bundle"] == 1
+        assert return_marks(s)["return_bundle"] == 1
     bundle.import_bundle(office, a.export())
     assert bundle.export_return_bundle(office, a.device_id, tmp_path / "new-2.ftb")["entries"] == 0
 
 
 def _office_fund(office, name: str) -> None:
     with office.session() as s:
-        loanbook.add_fund(s, name, "village")
+        funds.add_fund(s, name, "village")
 
 
 def _with_manifest(a, path: Path, office, tmp_path: Path, succeeds: list[str] | None) -> Path:
     """The laptop's bundle signed again with its own key, the succession its manifest declares changed."""
-    sealed = bundle.read_header(path)
+    sealed = sealed_file.read_header(path)
     plain, rewritten = tmp_path / "plain.zip", tmp_path / "rewritten.zip"
-    bundle.decrypt(sealed, office.keys, plain)
+    sealed_file.decrypt(sealed, office.keys, plain)
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(rewritten, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
@@ -148,8 +149,8 @@ def _with_manifest(a, path: Path, office, tmp_path: Path, succeeds: list[str] | 
                 data = json.dumps({**manifest, **({"succeeds": succeeds} if succeeds else {})}).encode()
             dst.writestr(item, data)
     out = tmp_path / f"crafted-{path.name}"
-    keys = bundle.read_private_key(default_key_path(a.db), "officer")
-    bundle.seal(rewritten, out, {"kind": "field", "sender_device": a.device_id}, keys, office.keys.box_public,
+    keys = keyfile.read_private_key(default_key_path(a.db), "officer")
+    sealed_file.seal(rewritten, out, {"kind": "field", "sender_device": a.device_id}, keys, office.keys.box_public,
                 office.keys.key_id)
     return out
 

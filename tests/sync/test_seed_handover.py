@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db import open_database
-from fieldtool import loanbook, sync
+from fieldtool import loanbook
 from fieldtool.models import Handover, Loan, Payment
+from fieldtool.sync.tables import table_infos
 from tests.sync.conftest import district_dump, office_card, snapshot, target_args
 from ui.cli import main
 
@@ -102,7 +103,7 @@ def test_a_replacement_laptop_starts_from_the_office_and_its_first_bundle_counts
         assert paid(office, loan) == 300_000  # 1,500 + 500 from the old laptop, 1,000 from the new one
         assert count(office, Loan) == 1 and count(office, Payment) == 3
         field, district = district_dump(new), district_dump(office)
-        for table in sync.table_infos():
+        for table in table_infos():
             assert district[table] == field[table], table  # one book, nothing seeded came back twice
         # what the seed carried is acknowledged: the office has nothing more to send the new laptop
         again = cli_json(capsys, "office", "return-bundle", "--device", new.setting("device_id"),

@@ -12,8 +12,8 @@ import pytest
 
 from db import head_revision
 from db.office import default_key_path
-from exports import bundle
-from fieldtool.sync import Entry
+from exports import bundle, bundle_payload, keyfile, sealed_file, sync_keys
+from fieldtool.sync.entries import Entry
 from tests.sync.conftest import office_card, setting_of, snapshot, target_args
 from ui.cli import main
 
@@ -93,7 +93,7 @@ def test_every_bad_key_file_is_refused_with_one_sentence(book, office, laptop, c
 def test_the_office_refuses_an_officer_of_another_district(office, laptop, capsys, tmp_path):
     stranger = laptop("stranger", code="342001")
     path = tmp_path / "officer.pub"
-    bundle.write_public_card(path, stranger.card())
+    sync_keys.write_public_card(path, stranger.card())
     line = error_line(capsys, "office-keys", "enrol", str(path), *target_args(office))
     assert "outside this district" in line
 
@@ -105,11 +105,11 @@ def test_a_lost_bundle_shows_no_names_national_ids_or_amounts(laptop, office):
     a = laptop("a", office=office)
     a.pay(a.loan(12_345), 123_456)
     data = a.export().read_bytes()
-    assert data.startswith(bundle.MAGIC)
+    assert data.startswith(sealed_file.MAGIC)
     for secret in ("3341900123454", "บุญมี", "ศรีสุข", "123456", "0899999999"):
         assert secret.encode() not in data
     # only the plain header can be read without the office's key
-    sealed = bundle.read_header(a.out / "a-1.ftb")
+    sealed = sealed_file.read_header(a.out / "a-1.ftb")
     assert sealed.header["kind"] == "field" and sealed.header["sender_device"] == a.device_id
 
 
@@ -122,10 +122,10 @@ def test_the_payload_is_a_zip_with_manifest_changes_and_photos(laptop, office, t
     assert main(["--db", str(a.db.path), "visit", "add", "--on", "2026-01-10", "--village", "3",
                  "--findings", "กลุ่มทอผ้าได้ ๔ ผืน", "--photo", str(picture)]) == 0
     path = a.export()
-    sealed = bundle.read_header(path)
-    keys = bundle.read_private_key(default_key_path(office), "office")
-    bundle.decrypt(sealed, keys, tmp_path / "payload.zip")
-    payload = bundle.read_payload(tmp_path / "payload.zip", path.name)
+    sealed = sealed_file.read_header(path)
+    keys = keyfile.read_private_key(default_key_path(office), "office")
+    sealed_file.decrypt(sealed, keys, tmp_path / "payload.zip")
+    payload = bundle_payload.read_payload(tmp_path / "payload.zip", path.name)
     m = payload.manifest
     assert m["device_id"] == a.device_id and m["subdistrict_code"] == "341905" and m["bundle_seq"] == 1
     assert m["schema_version"] == head_revision() and m["seq_from"] == 1 and m["seq_to"] == len(payload.entries)
@@ -144,8 +144,8 @@ def test_export_is_incremental_and_full_on_request(laptop, office):
     keys = office.keys
 
     def manifest(path):
-        bundle.decrypt(bundle.read_header(path), keys, path.with_suffix(".zip"))
-        p = bundle.read_payload(path.with_suffix(".zip"), path.name)
+        sealed_file.decrypt(sealed_file.read_header(path), keys, path.with_suffix(".zip"))
+        p = bundle_payload.read_payload(path.with_suffix(".zip"), path.name)
         p.zf.close()
         return p.manifest
 
@@ -169,7 +169,7 @@ def test_a_crash_or_full_disk_while_exporting_leaves_no_file_that_looks_complete
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert list(a.out.iterdir()) == []  # neither the bundle nor a half-written temporary file
     assert snapshot(a.db) == before  # and the bundle number was not spent
-    assert bundle.read_header(a.export()).header["kind"] == "field"
+    assert sealed_file.read_header(a.export()).header["kind"] == "field"
 
 
 # --- refusals ---------------------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def test_a_bundle_altered_after_signing_is_refused(laptop, office, capsys, where
     a = laptop("a", office=office)
     path = a.export()
     data = bytearray(path.read_bytes())
-    sealed = bundle.read_header(path)
+    sealed = sealed_file.read_header(path)
     at = {"header": sealed.prefix.find(b'"ephemeral_public": "') + 25, "signature": len(sealed.prefix) + 10,
           "payload": sealed.body_offset + 100, "end": len(data) - 1}[where]
     data[at] ^= 0x01
@@ -206,15 +206,15 @@ def test_a_bundle_signed_by_an_unknown_key_is_refused(laptop, office, capsys):
 def test_a_bundle_signed_with_another_key_in_an_enrolled_name_is_refused(laptop, office, capsys, tmp_path):
     a = laptop("a", office=office)
     path = a.export()
-    impostor = bundle.new_keys("officer", a.device_id)
-    sealed = bundle.read_header(path)
+    impostor = keyfile.new_keys("officer", a.device_id)
+    sealed = sealed_file.read_header(path)
     keys = office.keys
-    bundle.decrypt(sealed, keys, tmp_path / "p.zip")
+    sealed_file.decrypt(sealed, keys, tmp_path / "p.zip")
     forged = tmp_path / "forged.ftb"
-    bundle.seal(tmp_path / "p.zip", forged, {"kind": "field", "sender_device": a.device_id}, impostor,
+    sealed_file.seal(tmp_path / "p.zip", forged, {"kind": "field", "sender_device": a.device_id}, impostor,
                 keys.box_public, keys.key_id)
     raw = bytearray(forged.read_bytes())
-    header = dict(bundle.read_header(forged).header)
+    header = dict(sealed_file.read_header(forged).header)
     header["sender_key"] = sealed.header["sender_key"]  # claim to be the enrolled laptop
     forged.write_bytes(_with_header(raw, header))
     assert "altered" in refused(capsys, office, forged)
@@ -240,7 +240,7 @@ def test_a_bundle_of_a_subdistrict_outside_the_district_is_refused(laptop, offic
     stranger = laptop("stranger", code="342001")
     stranger.trust(office)
     with office.session() as s:  # enrolled by mistake (enrol itself refuses it, see above)
-        bundle.enrol(s, stranger.card())
+        sync_keys.enrol(s, stranger.card())
     err = refused(capsys, office, stranger.export())
     assert "outside this district (3419)" in err
 
@@ -258,8 +258,8 @@ def _sealed_payload(tmp_path, a, office, manifest: dict, entries: list, extra: d
         parts |= {name: hashlib.sha256(data).hexdigest() for name, data in (extra or {}).items()}
         zf.writestr("manifest.json", json.dumps({**manifest, "parts": parts}))
     out = tmp_path / "crafted.ftb"
-    keys = bundle.read_private_key(default_key_path(a.db), "officer")
-    bundle.seal(zip_path, out, {"kind": "field", "sender_device": a.device_id}, keys,
+    keys = keyfile.read_private_key(default_key_path(a.db), "officer")
+    sealed_file.seal(zip_path, out, {"kind": "field", "sender_device": a.device_id}, keys,
                 office.keys.box_public, office.keys.key_id)
     return out
 
@@ -335,8 +335,8 @@ def test_a_bundle_of_another_subdistrict_than_its_key_was_enrolled_for_is_refuse
     assert snapshot(office) == before
     # the office enrols the laptop's fresh public key file: the same key, now for ต.พิบูล
     card = tmp_path / "a.pub"
-    bundle.write_public_card(card, bundle.officer_card(a.db))
-    bundle.enrol_officer(office, card)
+    sync_keys.write_public_card(card, sync_keys.officer_card(a.db))
+    sync_keys.enrol_officer(office, card)
     assert bundle.import_bundle(office, moved)["status"] == "imported"
 
 

@@ -10,7 +10,7 @@ from exports import bundle
 from exports.workbook import read_workbook
 from fieldtool.bookimport import apply_import, plan_import
 from fieldtool.models import ChangeLog, Loan
-from fieldtool.sync import entry_from_row
+from fieldtool.sync.entries import entry_from_row
 from tests.sync.conftest import district_dump, log_entries
 from tests.test_import_books import nid, register
 from tests.test_import_bulk import BOOK_TABLES

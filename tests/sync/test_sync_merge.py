@@ -10,9 +10,12 @@ from sqlalchemy import create_engine, select, text
 
 from db import head_revision, migrate
 from db.office import default_key_path
-from exports import bundle
-from fieldtool import loanbook, sync
+from exports import bundle, bundle_payload, keyfile, sealed_file
+from fieldtool import lending, loanbook
 from fieldtool.models import Household, Loan, Payment, SyncConflict
+from fieldtool.sync.conflicts import open_conflicts, resolve_conflict
+from fieldtool.sync.entries import device_entries
+from fieldtool.sync.tables import table_infos
 from tests.sync.conftest import clone_laptop, district_dump, snapshot, target_args
 from ui.cli import main
 
@@ -41,7 +44,7 @@ def test_the_office_gets_exactly_the_laptops_records(laptop, office, capsys):
     result = imp(capsys, office, a.export())["bundles"][0]
     assert result["status"] == "imported" and result["entries_new"] == result["entries"] > 0
     field, district = district_dump(a.db), district_dump(office)
-    for table in sync.table_infos():
+    for table in table_infos():
         assert district[table] == field[table], table
     assert paid(office, loan) == 150_000
 
@@ -111,14 +114,14 @@ def test_any_order_of_bundles_gives_the_same_district(laptop, office, new_office
         # every laptop encrypted to `office`: give the fresh office the same keys
         district.keys = office.keys
         default_key_path(district).unlink()
-        bundle.write_private_key(default_key_path(district), office.keys)
+        keyfile.write_private_key(default_key_path(district), office.keys)
         imp(capsys, district, *order)
         dumps.append(district_dump(district))
         # money: both laptops' payments on the loan count; the payment that waited for its loan arrived
         assert paid(district, l1) == 300_000 and paid(district, l2) == 50_000
         with district.session() as s:
             assert s.execute(text("SELECT count(*) FROM sync_pending")).scalar() == 0
-            (conflict,) = sync.open_conflicts(s)
+            (conflict,) = open_conflicts(s)
             assert (conflict.field, json.loads(conflict.chosen_value), json.loads(conflict.other_value)) == (
                 "phone", "0822222222", "0811111111")
     for d in dumps[1:]:
@@ -167,12 +170,12 @@ def test_the_office_takes_the_other_value_and_it_travels_back_to_both_laptops(la
     a, b, _c, _l1, _l2, bundles = build_district(laptop, office)
     imp(capsys, office, *bundles)
     with office.session() as s:
-        (conflict,) = sync.open_conflicts(s)
+        (conflict,) = open_conflicts(s)
     assert main(["office", "resolve", conflict.id[:8], "--take", "other", *target_args(office)]) == 0
     capsys.readouterr()
     assert phone(office, a.household_id) == "0811111111"
     with office.session() as s:
-        assert sync.open_conflicts(s) == []
+        assert open_conflicts(s) == []
         assert s.get(SyncConflict, conflict.id).status == "took_other"
     # back to the field: b, whose value lost, and a, whose value won, both end with the office's choice
     for lap in (b, a):
@@ -190,15 +193,15 @@ def test_the_office_takes_the_other_value_and_it_travels_back_to_both_laptops(la
                  *target_args(office)]) == 0
     assert json.loads(capsys.readouterr().out)["file"] is None
     with office.session() as s:
-        assert sync.open_conflicts(s) == []  # the laptop's acknowledgement did not reopen anything
+        assert open_conflicts(s) == []  # the laptop's acknowledgement did not reopen anything
 
 
 def test_keeping_the_chosen_value_also_travels_back(laptop, office, capsys, tmp_path):
     a, _b, _c, _l1, _l2, bundles = build_district(laptop, office)
     imp(capsys, office, *bundles)
     with office.session() as s:
-        (conflict,) = sync.open_conflicts(s)
-        sync.resolve_conflict(s, conflict.id, "chosen")
+        (conflict,) = open_conflicts(s)
+        resolve_conflict(s, conflict.id, "chosen")
     out = tmp_path / "return-a.ftb"
     bundle.export_return_bundle(office, a.device_id, out)
     bundle.import_bundle(a.db, out)
@@ -210,7 +213,7 @@ def test_a_loan_approved_at_the_office_reaches_its_laptop_only(laptop, office, c
     c = laptop("c", code="341906", office=office)
     imp(capsys, office, a.export(), c.export())
     with office.session() as s:
-        loan = loanbook.add_loan(s, fund_id=a.fund_id, group_id=a.group_id, household_id=None, purpose="ซื้อกี่ทอผ้า",
+        loan = lending.add_loan(s, fund_id=a.fund_id, group_id=a.group_id, household_id=None, purpose="ซื้อกี่ทอผ้า",
                                  principal_satang=3_000_000, instalments=6, first_due=date(2026, 3, 31),
                                  applied_on=date(2026, 1, 5), approved_on=date(2026, 1, 20), frequency="monthly",
                                  rate_bp=0)
@@ -292,15 +295,15 @@ def test_a_bundle_from_an_older_schema_is_upgraded_on_import(laptop, office, cap
     from sqlalchemy.orm import Session
 
     with Session(engine) as s:
-        entries = list(sync.device_entries(s, a.device_id))
+        entries = list(device_entries(s, a.device_id))
     engine.dispose()
     manifest = {"format": 1, "kind": "field", "schema_version": "0003", "device_id": a.device_id,
                 "officer": "old officer", "subdistrict_code": "341905", "bundle_seq": 1, "full": True, "seq_from": 1,
                 "seq_to": len(entries), "created": "2025-06-10T00:00:00+00:00"}
     zip_path, out = tmp_path / "p.zip", tmp_path / "old.ftb"
-    bundle.write_payload(zip_path, manifest, entries, None)
-    keys = bundle.read_private_key(default_key_path(a.db), "officer")
-    bundle.seal(zip_path, out, {"kind": "field", "sender_device": a.device_id}, keys, office.keys.box_public,
+    bundle_payload.write_payload(zip_path, manifest, entries, None)
+    keys = keyfile.read_private_key(default_key_path(a.db), "officer")
+    sealed_file.seal(zip_path, out, {"kind": "field", "sender_device": a.device_id}, keys, office.keys.box_public,
                 office.keys.key_id)
     result = imp(capsys, office, out)["bundles"][0]
     assert result["schema_version"] == "0003" and result["pending"] == 0

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from db.office import default_key_path
-from exports import bundle
-from fieldtool import loanbook
+from exports import bundle, keyfile
+from fieldtool import lending, loanbook
 from fieldtool.models import Instalment, Schedule
 from tests.sync.conftest import clone_laptop, target_args
 from ui.cli import main
@@ -20,7 +20,7 @@ ON = date(2026, 3, 1)
 
 def restructure(lap, loan_id: str, count: int, reason: str) -> str:
     with lap.db.session() as s:
-        return loanbook.restructure(s, loan_id, ON, count, date(2026, 4, 30), reason=reason).id
+        return lending.restructure(s, loan_id, ON, count, date(2026, 4, 30), reason=reason).id
 
 
 def schedules(db, loan_id: str) -> list[tuple[int, int]]:
@@ -54,7 +54,7 @@ def test_two_restructurings_of_one_loan_are_listed_and_the_office_choice_reaches
     for lap in (a, b):
         lap.enrol_at(other)
     default_key_path(other).unlink()  # the laptops encrypted to `office`: the second one gets its keys
-    bundle.write_private_key(default_key_path(other), office.keys)
+    keyfile.write_private_key(default_key_path(other), office.keys)
     for f in reversed(files):
         bundle.import_bundle(other, f)
     assert outstanding(office, loan) == outstanding(other, loan)

@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import fieldtool.changelog  # noqa: E402, F401
 from db import open_database  # noqa: E402
-from fieldtool import loanbook, registry  # noqa: E402
+from fieldtool import funds, lending, registry, repayments  # noqa: E402
 
 DAY = date(2026, 11, 22)
 NAMES = ("สมศรี", "บุญมี", "มาลัย", "ประนอม", "ไพโรจน์", "เกษร", "อำไพ", "ทองใบ", "ใจดี", "แสงเดือน")
@@ -34,7 +34,7 @@ def build(path: Path, count: int) -> None:
             s, ("34", "อุบลราชธานี"), ("3419", "พิบูลมังสาหาร"), ("341905", "โนนกลาง")
         )
         villages = [registry.add_village(s, sub.id, moo, f"บ้านทดสอบ{moo}") for moo in range(1, 21)]
-        fund = loanbook.add_fund(s, "กองทุนทดสอบ", "women", rate_bp=300)
+        fund = funds.add_fund(s, "กองทุนทดสอบ", "women", rate_bp=300)
         for n in range(count):
             village = villages[n % len(villages)]
             person = registry.add_person(
@@ -42,7 +42,7 @@ def build(path: Path, count: int) -> None:
             )
             household = registry.add_household(s, village.id, person.id)
             start = DAY - timedelta(days=rng.randint(30, 400))
-            loan = loanbook.add_loan(
+            loan = lending.add_loan(
                 s,
                 fund_id=fund.id,
                 household_id=household.id,
@@ -51,9 +51,9 @@ def build(path: Path, count: int) -> None:
                 first_due=start + timedelta(days=30),
                 applied_on=start,
             )
-            loanbook.disburse(s, loan.id, start, reason="benchmark")
+            lending.disburse(s, loan.id, start, reason="benchmark")
             if n % 3 == 0:
-                loanbook.record_payment(s, loan.id, 100_000, start + timedelta(days=31))
+                repayments.record_payment(s, loan.id, 100_000, start + timedelta(days=31))
     db.dispose()
 
 

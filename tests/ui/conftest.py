@@ -14,7 +14,8 @@ from dateutil.relativedelta import relativedelta  # noqa: E402
 
 import fieldtool.changelog  # noqa: E402, F401  (the audit trail hook, as the app registers it)
 from db import Database, open_database  # noqa: E402
-from fieldtool import loanbook, registry  # noqa: E402
+from fieldtool import funds, lending, registry, repayments  # noqa: E402
+from fieldtool.vocabulary import PreventItem
 from ui import i18n, worker  # noqa: E402
 from ui.qt import QThreadPool  # noqa: E402
 
@@ -42,7 +43,7 @@ def add_running_loan(
     s, fund_id, household_id, principal_baht, first_due, applied, disbursed, count=12, agreement=""
 ):
     """A loan with its prevent checklist complete, paid out on `disbursed`."""
-    loan = loanbook.add_loan(
+    loan = lending.add_loan(
         s,
         fund_id=fund_id,
         household_id=household_id,
@@ -53,9 +54,9 @@ def add_running_loan(
         purpose="เลี้ยงไก่ไข่",
         agreement_no=agreement,
     )
-    for code in loanbook.PREVENT_CODES:
-        loanbook.set_check(s, loan.id, code, True, applied)
-    loanbook.disburse(s, loan.id, disbursed)
+    for code in PreventItem:
+        lending.set_check(s, loan.id, code, True, applied)
+    lending.disburse(s, loan.id, disbursed)
     return loan
 
 
@@ -67,7 +68,7 @@ def build_book(db: Database, today: date = TODAY) -> Book:
         )
         v1 = registry.add_village(s, sub.id, 1, "บ้านโนนสูง")
         v2 = registry.add_village(s, sub.id, 2, "บ้านหนองบัว")
-        fund = loanbook.add_fund(s, "กองทุนพัฒนาบทบาทสตรี ต.โนนกลาง", "women", rate_bp=300)
+        fund = funds.add_fund(s, "กองทุนพัฒนาบทบาทสตรี ต.โนนกลาง", "women", rate_bp=300)
         start = today - relativedelta(months=3)
         loans = {}
         # Due in 7 days: the notice-7 is open today.
@@ -85,10 +86,10 @@ def build_book(db: Database, today: date = TODAY) -> Book:
         loans["kamol"] = add_running_loan(
             s, fund.id, hh.id, 24_000, today - timedelta(days=5), start, start, agreement="ส-003"
         ).id
-        loanbook.record_payment(s, loans["kamol"], 2_060_00, today - timedelta(days=6), "งวดที่ 1")
+        repayments.record_payment(s, loans["kamol"], 2_060_00, today - timedelta(days=6), "งวดที่ 1")
         # Applied for, checklist open: stage ป (prevent).
         hh = add_person_household(s, v2.id, "นางสาว", "อรุณี", "แก้วมณี")
-        loans["arunee"] = loanbook.add_loan(
+        loans["arunee"] = lending.add_loan(
             s,
             fund_id=fund.id,
             household_id=hh.id,
@@ -135,10 +136,10 @@ def wait_idle(qtbot):
 @pytest.fixture
 def office(book) -> Book:
     """The test book with the district office's letter settings filled in (as the demo has them)."""
-    from fieldtool import letters
+    from fieldtool import letterhead
 
     with book.db.session() as s:
-        letters.demo_office_settings(s)
+        letterhead.demo_office_settings(s)
     return book
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from db.backup import describe, snapshot_path
-from exports import backup, bundle
+from exports import backup, keyfile, sync_keys
 from ui.backup import automatic
 from ui.backup.dialogs import BackupDialog, RestoreDialog
 from ui.mainwindow import MainWindow
@@ -33,11 +33,11 @@ def stick(tmp_path) -> Path:
 @pytest.fixture
 def office_key(book, tmp_path) -> Path:
     """The district office's private key file; the laptop trusts its public key."""
-    keys = bundle.new_keys("office", "office-device")
+    keys = keyfile.new_keys("office", "office-device")
     path = tmp_path / "office.key"
-    bundle.write_private_key(path, keys)
+    keyfile.write_private_key(path, keys)
     with book.db.session() as s:
-        bundle.enrol(s, bundle.public_card(keys, "สพอ.พิบูลมังสาหาร", "3419"))
+        sync_keys.enrol(s, sync_keys.public_card(keys, "สพอ.พิบูลมังสาหาร", "3419"))
     return path
 
 
@@ -143,11 +143,11 @@ def test_the_app_copies_its_database_when_it_starts_and_closes_but_not_the_demo(
 
 
 def test_an_office_key_locked_with_a_passphrase_is_asked_for_it(qtbot, book, stick, tmp_path, monkeypatch):
-    keys = bundle.new_keys("office", "office-device")
+    keys = keyfile.new_keys("office", "office-device")
     locked = tmp_path / "locked-office.key"
-    bundle.write_private_key(locked, keys, passphrase="ข้าวเหนียวมะม่วง")
+    keyfile.write_private_key(locked, keys, passphrase="ข้าวเหนียวมะม่วง")
     with book.db.session() as s:
-        bundle.enrol(s, bundle.public_card(keys, "สพอ.พิบูลมังสาหาร", "3419"))
+        sync_keys.enrol(s, sync_keys.public_card(keys, "สพอ.พิบูลมังสาหาร", "3419"))
     file = Path(backup.write_backup(book.db, stick)["file"])
     asked = []
     monkeypatch.setattr(PassphraseDialog, "ask", classmethod(lambda cls, parent, path: asked.append(path) or "ข้าวเหนียวมะม่วง"))

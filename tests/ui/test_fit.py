@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from db.office import open_office
-from fieldtool import loanbook, plans
+from fieldtool import plans, repayments
 from fieldtool.handover import LaptopKey
 from fieldtool.plans import ActionInput, PlanInput
+from fieldtool.vocabulary import PreventItem
 from ui.about import AboutDialog
 from ui.households.dialogs import AddHouseholdDialog, NeedsDialog
 from ui.households.page import HouseholdPage
@@ -23,7 +24,7 @@ from ui.mainwindow import MainWindow
 from ui.office.devices import RevokeDialog
 from ui.office.seed import SeedDialog
 from ui.office.window import OfficeWindow
-from ui.plans.editor import ActionProgressDialog
+from ui.plans.progress import ActionProgressDialog
 from ui.qt import QAbstractButton, QApplication, QPushButton, QRect, QScrollArea, QWizard
 from ui.screen import available_geometry, fit_size, fit_to_screen
 from ui.setup.wizard import SetupWizard
@@ -156,13 +157,13 @@ def test_the_loan_page_and_its_dialogs_fit_with_save_in_sight(qtbot, book, scree
     assert_buttons_outside_scroll_areas_visible(page)
 
     with book.db.session() as s:
-        payment_id = loanbook.record_payment(s, book.loans["kamol"], 100_00, book.today, "").id
+        payment_id = repayments.record_payment(s, book.loans["kamol"], 100_00, book.today, "").id
     arunee = book.loans["arunee"]
     dialogs = [
         PaymentDialog(book.db, book.loans["somsri"], book.today),
         ReverseDialog(book.db, payment_id, book.today, 100_00, book.today),
-        CheckDialog(book.db, arunee, loanbook.PREVENT_CODES[0], book.today),
-        DisburseDialog(book.db, arunee, book.today, list(loanbook.PREVENT_CODES)),
+        CheckDialog(book.db, arunee, PreventItem.UNDERSTANDING, book.today),
+        DisburseDialog(book.db, arunee, book.today, list(PreventItem)),
         RestructureDialog(book.db, book.loans["pairoj"], book.today, 12, "monthly"),
         NewLoanDialog(book.db, book.today),
     ]
@@ -237,7 +238,7 @@ def one_page_pdf(path: Path) -> Path:
 def dialogs_with_their_primary_button(office, tmp_path):
     """Every dialog with a primary button that the tests above do not open, with that button: the set-up and
     the settings, the letters, the backups, the keys, the About box, a visit recorded, a PDF preview."""
-    from fieldtool import letters, reminders, visits
+    from fieldtool import letter_issue, letters, reminders, visits
     from fieldtool.visits import VisitInput
     from ui.backup.dialogs import BackupDialog, RestoreDialog
     from ui.letters.dialogs import BatchConfirmDialog, LetterDialog, OfficeSettingsDialog, TemplateDialog
@@ -252,7 +253,7 @@ def dialogs_with_their_primary_button(office, tmp_path):
     db, day, pairoj = office.db, office.today, office.loans["pairoj"]
     with db.session() as s:
         reminder = next(r for r in reminders.reminders_on(s, day) if r.kind == "ask")
-        outline = letters.outline(s, letters.letters_due(s, day))
+        outline = letter_issue.outline(s, letters.letters_due(s, day))
         visit = visits.add_visit(s, VisitInput(visited_on=day, village_id=office.village2, place="บ้านผู้กู้",
                                                findings="พบผู้กู้", loans=[pairoj]), tmp_path).visit.id
     form_dialogs = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from fieldtool.text import Text
 from fieldtool.thai import InputError
 from ui import i18n
 
@@ -33,7 +34,7 @@ def test_same_placeholders_in_both_languages():
 
 
 def test_error_sentence_in_the_language_of_the_screen():
-    exc = InputError("จำนวนเงินต้องมากกว่าศูนย์ (the amount must be more than zero)")
+    exc = InputError(Text("จำนวนเงินต้องมากกว่าศูนย์", "the amount must be more than zero"))
     assert i18n.error_text(exc) == "จำนวนเงินต้องมากกว่าศูนย์"
     i18n.set_language("en")
     assert i18n.error_text(exc) == "The amount must be more than zero"

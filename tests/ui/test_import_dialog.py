@@ -170,12 +170,12 @@ def load(win, path, wait_idle):
 
 
 def rows_shown(win) -> list[tuple[str, str, str, str]]:
-    m = win.rows_model
+    m = win.preview.rows_model
     return [tuple(m.data(m.index(r, c)) for c in range(m.columnCount())) for r in range(m.rowCount())]
 
 
 def sheet_line(win, name) -> tuple[str, ...]:
-    m = win.sheets_model
+    m = win.preview.sheets_model
     for r in range(m.rowCount()):
         if m.data(m.index(r, 0)) == name:
             return tuple(m.data(m.index(r, c)) for c in range(m.columnCount()))
@@ -197,11 +197,11 @@ def test_the_preview_shows_each_refused_row_with_its_sheet_row_and_sentence_and_
         ("การชำระเงิน", "5", "ไม่รับ", "ไม่พบสัญญาเลขที่ 99/2569 ทั้งในไฟล์และในเครื่อง"),
     ]
     assert shown[2][:3] == ("ครัวเรือน", "2", "จะสร้าง") and "ครัวเรือนใหม่: นางมาลัย ทองคำ" in shown[2][3]
-    assert win.import_button.text() == "นำเข้า 8 รายการ"
-    assert win.skip_box.isVisible() and win.skip_box.text() == "นำเข้าเฉพาะแถวที่ถูกต้อง (ข้ามแถวที่ไม่รับ 2 แถว)"
-    assert not win.before_note.isVisible() and not win.mapping_panel.isVisible()
+    assert win.preview.import_button.text() == "นำเข้า 8 รายการ"
+    assert win.preview.skip_box.isVisible() and win.preview.skip_box.text() == "นำเข้าเฉพาะแถวที่ถูกต้อง (ข้ามแถวที่ไม่รับ 2 แถว)"
+    assert not win.preview.before_note.isVisible() and not win.preview.mapping_panel.isVisible()
     # a refused row is marked by its word and its colour
-    m = win.rows_model
+    m = win.preview.rows_model
     assert m.data(m.index(0, 2), Qt.ItemDataRole.FontRole).bold()
     assert m.data(m.index(0, 3), Qt.ItemDataRole.BackgroundRole) is not None
     assert m.data(m.index(3, 3), Qt.ItemDataRole.BackgroundRole) is None
@@ -209,41 +209,41 @@ def test_the_preview_shows_each_refused_row_with_its_sheet_row_and_sentence_and_
 
 def test_the_filter_shows_the_rows_of_one_kind(import_window, tmp_path, wait_idle):
     win = load(import_window, small_register(tmp_path / "a.xlsx"), wait_idle)
-    assert win.filter_buttons["refused"].text() == "ไม่รับ (2)"
-    assert win.filter_buttons[None].text() == "ทั้งหมด (10)"
-    win.filter_buttons["refused"].click()
+    assert win.preview.filter_buttons["refused"].text() == "ไม่รับ (2)"
+    assert win.preview.filter_buttons[None].text() == "ทั้งหมด (10)"
+    win.preview.filter_buttons["refused"].click()
     assert [r[:2] for r in rows_shown(win)] == [("ครัวเรือน", "5"), ("การชำระเงิน", "5")]
-    win.filter_buttons["create"].click()
+    win.preview.filter_buttons["create"].click()
     assert len(rows_shown(win)) == 8 and {r[2] for r in rows_shown(win)} == {"จะสร้าง"}
-    win.filter_buttons["match"].click()
+    win.preview.filter_buttons["match"].click()
     assert rows_shown(win) == []
 
 
 def test_with_refused_rows_the_import_waits_for_the_skip_box(import_window, tmp_path, wait_idle, office):
     win = load(import_window, small_register(tmp_path / "a.xlsx"), wait_idle)
-    assert not win.import_button.isEnabled()
+    assert not win.preview.import_button.isEnabled()
     assert not win.start_import()
     with office.session() as s:
         assert loan_register(s, TODAY) == []
-    win.skip_box.setChecked(True)
-    assert win.import_button.isEnabled()
-    win.skip_box.setChecked(False)
-    assert not win.import_button.isEnabled()
+    win.preview.skip_box.setChecked(True)
+    assert win.preview.import_button.isEnabled()
+    win.preview.skip_box.setChecked(False)
+    assert not win.preview.import_button.isEnabled()
 
 
 def test_importing_writes_the_books_and_the_result_view_says_what_was_created(
         qtbot, import_window, tmp_path, wait_idle, office):
     win = load(import_window, small_register(tmp_path / "a.xlsx"), wait_idle)
-    win.skip_box.setChecked(True)
+    win.preview.skip_box.setChecked(True)
     with qtbot.waitSignal(win.imported, timeout=20_000):
-        qtbot.mouseClick(win.import_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(win.preview.import_button, Qt.MouseButton.LeftButton)
     wait_idle()
     assert win.pages.currentIndex() == win.RESULT
-    assert {k: label.text() for k, label in win.created_labels.items()} == {
+    assert {k: label.text() for k, label in win.result_page.created_labels.items()} == {
         "households": "3", "groups": "0", "loans": "2", "payments": "3"}
-    assert win.skipped_label.text().startswith("ข้ามแถวที่ไม่รับ: 2 แถว")
-    assert win.skipped_model.rowCount() == 2
-    assert "a.xlsx" in win.done_label.text() and "22 พ.ย. 2569" in win.done_label.text()
+    assert win.result_page.skipped_label.text().startswith("ข้ามแถวที่ไม่รับ: 2 แถว")
+    assert win.result_page.skipped_model.rowCount() == 2
+    assert "a.xlsx" in win.result_page.done_label.text() and "22 พ.ย. 2569" in win.result_page.done_label.text()
     with office.session() as s:
         loans = {r.agreement_no: r for r in loan_register(s, TODAY)}
         assert set(loans) == {"1/2569", "2/2569"}
@@ -258,17 +258,17 @@ def test_a_debtor_control_register_is_previewed_as_households_and_loans_with_not
 
     win = load(import_window, debtor_register(tmp_path / "ทะเบียนคุมลูกหนี้.xlsx"), wait_idle)
     assert sheet_line(win, "Sheet1") == ("Sheet1", "สัญญาเงินกู้", "4", "2", "0", "0")
-    assert not win.problems_note.isVisible()
-    assert [c for s, c in win.mapping_panel.combos if s == "Sheet1"] == [0]  # only ลำดับ is left over
-    combo = win.mapping_panel.combo("Sheet1", "A")
+    assert not win.preview.problems_note.isVisible()
+    assert [c for s, c in win.preview.mapping_panel.combos if s == "Sheet1"] == [0]  # only ลำดับ is left over
+    combo = win.preview.mapping_panel.combo("Sheet1", "A")
     assert "เลขประจำตัวประชาชน (ตอนนี้อ่านจากคอลัมน์ C)" in [combo.itemText(i) for i in range(combo.count())]
     assert rows_shown(win)[0][3].startswith("ครัวเรือนใหม่: นางสมศรี ใจดี หมู่ที่ 1 บ้านโนนกลาง บ้านเลขที่ 12/1 + "
                                             "สัญญาใหม่ 1/2568")
-    assert win.import_button.text() == "นำเข้า 2 รายการ"
+    assert win.preview.import_button.text() == "นำเข้า 2 รายการ"
     with qtbot.waitSignal(win.imported, timeout=20_000):
         win.start_import()
     wait_idle()
-    assert {k: label.text() for k, label in win.created_labels.items()} == {
+    assert {k: label.text() for k, label in win.result_page.created_labels.items()} == {
         "households": "2", "groups": "0", "loans": "2", "payments": "1"}
 
 
@@ -276,17 +276,17 @@ def test_a_second_load_of_the_same_file_says_it_was_imported_before_and_nothing_
         qtbot, import_window, tmp_path, wait_idle):
     path = small_register(tmp_path / "a.xlsx", refused=False)
     win = load(import_window, path, wait_idle)
-    assert win.import_button.isEnabled() and not win.skip_box.isVisible()
+    assert win.preview.import_button.isEnabled() and not win.preview.skip_box.isVisible()
     with qtbot.waitSignal(win.imported, timeout=20_000):
         win.start_import()
     wait_idle()
-    assert win.skipped_label.text() == "ไม่มีแถวที่ไม่รับ"
+    assert win.result_page.skipped_label.text() == "ไม่มีแถวที่ไม่รับ"
     again = load(import_window, path, wait_idle)
     assert again.pages.currentIndex() == again.PREVIEW
-    assert again.before_note.isVisible()
-    assert again.before_note.text().startswith("ไฟล์นี้เคยนำเข้าแล้วเมื่อ 22 พ.ย. 2569 (สร้าง ครัวเรือน 3")
-    assert not again.import_button.isEnabled() and again.import_button.text() == "นำเข้า"
-    assert again.state_note.text() == "ทุกแถวของไฟล์นี้มีอยู่ในทะเบียนแล้ว ไม่มีอะไรต้องนำเข้า"
+    assert again.preview.before_note.isVisible()
+    assert again.preview.before_note.text().startswith("ไฟล์นี้เคยนำเข้าแล้วเมื่อ 22 พ.ย. 2569 (สร้าง ครัวเรือน 3")
+    assert not again.preview.import_button.isEnabled() and again.preview.import_button.text() == "นำเข้า"
+    assert again.preview.state_note.text() == "ทุกแถวของไฟล์นี้มีอยู่ในทะเบียนแล้ว ไม่มีอะไรต้องนำเข้า"
     assert sheet_line(again, "สัญญาเงินกู้")[3:] == ("0", "2", "0")
 
 
@@ -294,39 +294,39 @@ def test_an_unknown_column_is_offered_and_choosing_its_field_makes_the_rows_impo
         qtbot, import_window, tmp_path, wait_idle, office):
     win = load(import_window, district_register(tmp_path / "อำเภอ.xlsx"), wait_idle)
     sheet = "ทะเบียนคุมลูกหนี้ 2569"
-    assert win.mapping_panel.isVisible()
-    assert any(f"{sheet} ไม่มีคอลัมน์ เงินต้น" in p for p in win.problem_sentences())
+    assert win.preview.mapping_panel.isVisible()
+    assert any(f"{sheet} ไม่มีคอลัมน์ เงินต้น" in p for p in win.preview.problem_sentences())
     assert sheet_line(win, sheet)[3:] == ("0", "0", "0")
-    combo = win.mapping_panel.combo(sheet, "E")
+    combo = win.preview.mapping_panel.combo(sheet, "E")
     assert combo.currentText() == "ไม่ใช้"
     assert "เงินต้น *" in [combo.itemText(i) for i in range(combo.count())]
-    assert not win.skip_box.isChecked() and win.skip_box.isVisible()  # the sheet's rows are not read yet
+    assert not win.preview.skip_box.isChecked() and win.preview.skip_box.isVisible()  # the sheet's rows are not read yet
     combo.setCurrentIndex(combo.findData("principal"))
     wait_idle()
     assert sheet_line(win, sheet)[3:] == ("2", "0", "0")
-    assert not win.problems_note.isVisible()
-    assert win.mapping_panel.combo(sheet, "E").currentData() == "principal"  # still listed, to take it back
-    assert win.import_button.isEnabled() and win.import_button.text() == "นำเข้า 4 รายการ"
+    assert not win.preview.problems_note.isVisible()
+    assert win.preview.mapping_panel.combo(sheet, "E").currentData() == "principal"  # still listed, to take it back
+    assert win.preview.import_button.isEnabled() and win.preview.import_button.text() == "นำเข้า 4 รายการ"
     assert any("เงินต้น 8,000.00 บาท" in r[3] for r in rows_shown(win))
     with qtbot.waitSignal(win.imported, timeout=20_000):
         win.start_import()
     wait_idle()
-    assert win.remembered_label.isVisible()
+    assert win.result_page.remembered_label.isVisible()
     # the next file of the same layout is read with the column remembered
     other = district_register(tmp_path / "อำเภอ-2.xlsx")
     again = load(win, other, wait_idle)
-    assert not any("เงินต้น" in p for p in again.problem_sentences())
-    assert ("ทะเบียนคุมลูกหนี้ 2569", 4) not in again.mapping_panel.combos
+    assert not any("เงินต้น" in p for p in again.preview.problem_sentences())
+    assert ("ทะเบียนคุมลูกหนี้ 2569", 4) not in again.preview.mapping_panel.combos
 
 
 def test_taking_a_column_back_to_not_used_checks_the_file_again_without_it(import_window, tmp_path, wait_idle):
     win = load(import_window, district_register(tmp_path / "d.xlsx"), wait_idle)
     sheet = "ทะเบียนคุมลูกหนี้ 2569"
-    combo = win.mapping_panel.combo(sheet, "E")
+    combo = win.preview.mapping_panel.combo(sheet, "E")
     combo.setCurrentIndex(combo.findData("principal"))
     wait_idle()
     assert win.mapping == {sheet: {"principal": 4}}
-    win.mapping_panel.combo(sheet, "E").setCurrentIndex(0)
+    win.preview.mapping_panel.combo(sheet, "E").setCurrentIndex(0)
     wait_idle()
     assert win.mapping == {} and sheet_line(win, sheet)[3:] == ("0", "0", "0")
 
@@ -339,7 +339,7 @@ def test_a_file_fixed_in_excel_is_loaded_again_with_the_same_button(import_windo
     assert win.reload_button.isEnabled()
     win.reload_button.click()
     wait_idle()
-    assert win.plan.counts["refused"] == 0 and win.import_button.isEnabled()
+    assert win.plan.counts["refused"] == 0 and win.preview.import_button.isEnabled()
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_one_sentence(import_window, tmp_path, wait_idle):
@@ -349,7 +349,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_one_sentence(import_window, tmp_pat
     assert win.pages.currentIndex() == win.START
     assert win.message.isVisible()
     assert win.message.text() == "ไฟล์ รายงาน.xlsx ไม่ใช่ไฟล์ตารางคำนวณ (ใช้ .xlsx .xlsm .xls หรือ .ods)"
-    assert win.plan is None and not win.import_button.isEnabled()
+    assert win.plan is None and not win.preview.import_button.isEnabled()
 
 
 def test_a_file_with_no_register_or_no_rows_is_one_sentence(import_window, tmp_path, wait_idle):
@@ -373,7 +373,7 @@ def test_a_file_with_no_register_or_no_rows_is_one_sentence(import_window, tmp_p
 def test_a_file_is_chosen_through_the_chooser(monkeypatch, import_window, tmp_path, wait_idle):
     path = small_register(tmp_path / "a.xlsx")
     monkeypatch.setattr(ChooseWorkbook, "ask", classmethod(lambda cls, parent: str(path)))
-    import_window.drop.choose.click()
+    import_window.start.drop.choose.click()
     wait_idle()
     assert import_window.plan is not None and import_window.file_label.text() == f"ไฟล์: {path}"
     assert import_window.windowTitle() == "นำเข้าจาก Excel – a.xlsx"
@@ -389,7 +389,7 @@ def test_a_file_dropped_on_the_window_is_read(import_window, tmp_path, wait_idle
     import_window.dropEvent(drop)
     wait_idle()
     assert import_window.plan is not None and import_window.plan.file_name == "dropped.xlsx"
-    assert import_window.import_button.text() == "นำเข้า 8 รายการ"
+    assert import_window.preview.import_button.text() == "นำเข้า 8 รายการ"
 
 
 def test_the_window_stays_open_while_the_import_is_written(import_window, tmp_path, wait_idle):
@@ -410,7 +410,7 @@ def test_in_english_the_sentences_are_english(import_window, tmp_path, wait_idle
         shown = rows_shown(win)
         assert shown[0] == ("ครัวเรือน", "5", "REFUSED",
                             "There is no หมู่ที่ 9 in this subdistrict; add the village before importing")
-        assert win.import_button.text() == "Import 8 records"
+        assert win.preview.import_button.text() == "Import 8 records"
     finally:
         win.close()
         win.deleteLater()
@@ -437,11 +437,11 @@ def test_the_window_fits_a_small_laptop_screen(import_window, tmp_path, wait_idl
     assert hint.width() <= 1366 and hint.height() <= 700
     win.resize(1366, 700)
     wait_idle()
-    assert win.import_button.isVisible() and win.skip_box.isVisible()
+    assert win.preview.import_button.isVisible() and win.preview.skip_box.isVisible()
     # the sentence column takes the room the other columns leave, so a refusal is read whole
-    header = win.rows_view.horizontalHeader()
+    header = win.preview.rows_view.horizontalHeader()
     used = sum(header.sectionSize(c) for c in range(header.count()))
-    assert used <= win.rows_view.viewport().width() + 1
+    assert used <= win.preview.rows_view.viewport().width() + 1
 
 
 # --- from the main window ----------------------------------------------------------------------------------

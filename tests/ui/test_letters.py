@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from fieldtool import letters, reminders
+from fieldtool import letter_issue, letterhead, letters, reminders
 from fieldtool.models import LetterRecord, ReminderDelivery
 from ui.letters import issue as issue_module
 from ui.letters.dialogs import BatchConfirmDialog, LetterDialog, OfficeSettingsDialog, TemplateDialog
@@ -145,7 +145,7 @@ def test_printing_the_day_again_asks_nothing_since_nothing_new_is_issued(qtbot, 
 
 
 def test_the_batch_question_names_one_letter_and_the_reprints(qtbot):
-    from fieldtool.letters import BatchOutline
+    from fieldtool.letter_issue import BatchOutline
 
     dialog = BatchConfirmDialog(BatchOutline(1, "อบ ๐๐๑๗.๑๕/๒๔๐", "อบ ๐๐๑๗.๑๕/๒๔๐", 2, 0))
     qtbot.addWidget(dialog)
@@ -179,7 +179,7 @@ def test_nothing_due_is_one_sentence_and_no_file(qtbot, db):
     from .conftest import TODAY
 
     with db.session() as s:
-        letters.demo_office_settings(s)
+        letterhead.demo_office_settings(s)
     view = open_today(qtbot, db, TODAY)
     job = finish(qtbot, view.print_letters())
     assert job.result is None and job.preview is None
@@ -260,7 +260,7 @@ def test_a_meeting_invitation_from_the_loan_page(qtbot, office, monkeypatch):
         (rec,) = letters.issued_letters(s, office.loans["pairoj"])
         assert (
             "๕ ธันวาคม ๒๕๖๙ เวลา ๑๓.๓๐ น."
-            in letters.prepare(s, [issue_module.reprint_request(s, rec.id)])[0].content.body[1]
+            in letter_issue.prepare(s, [issue_module.reprint_request(s, rec.id)])[0].content.body[1]
         )
 
 
@@ -317,13 +317,13 @@ def test_each_kind_goes_its_default_way_until_the_officer_chooses(qtbot, office)
 
 def test_the_batch_page_warns_when_the_number_block_is_nearly_used(qtbot, office):
     with office.db.session() as s:
-        letters.set_office_setting(s, "letter_block", "201-210")
+        letterhead.set_office_setting(s, "letter_block", "201-210")
     view = open_today(qtbot, office.db, office.today)
     job = finish(qtbot, view.print_letters())
     assert job.result.warning.startswith("เลขที่หนังสือช่วง 201-210 ของเครื่องนี้เหลืออีก 7 เลข")
     assert job.result.warning in view.message.text() and "#7a4f01" in view.message.styleSheet()
     with office.db.session() as s:
-        letters.set_office_setting(s, "letter_block", "211-212")
+        letterhead.set_office_setting(s, "letter_block", "211-212")
     job = finish(qtbot, view.print_letters())  # the same day again: reprints only, nothing to warn of
     assert job.result.warning == ""
 
@@ -452,7 +452,7 @@ def test_office_settings_are_saved(qtbot, book, tmp_path, monkeypatch):
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == dlg.DialogCode.Accepted
     with book.db.session() as s:
-        saved = letters.office_settings(s)
+        saved = letterhead.office_settings(s)
     assert saved["office_address"] == "ที่ว่าการอำเภอพิบูลมังสาหาร|อุบลราชธานี ๓๔๑๑๐"
     assert saved["pay_place"] == "ที่ทำการกองทุน ในวันและเวลาราชการ"
     assert saved["letter_block"] == "401-600"
@@ -473,12 +473,12 @@ def test_a_bad_letter_block_changes_nothing(qtbot, office):
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert dlg.error.text() == "ช่วงเลขที่หนังสือต้องเขียนแบบ 201-400: สองร้อย"
     with office.db.session() as s:
-        assert letters.office_settings(s)["office_name"] == "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร"
+        assert letterhead.office_settings(s)["office_name"] == "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร"
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused_and_nothing_changes(qtbot, book):
     with book.db.session() as s:
-        before = {k: letters.get_template(s, k) for k in ("notice", "demand-1")}
+        before = {k: letterhead.get_template(s, k) for k in ("notice", "demand-1")}
     dlg = TemplateDialog(book.db)
     qtbot.addWidget(dlg)
     dlg.kind.setCurrentIndex(dlg.kind.findData("demand-1"))
@@ -491,7 +491,7 @@ def test_a_template_with_an_unknown_placeholder_is_refused_and_nothing_changes(q
     assert dlg.error.text() == "แม่แบบมีตัวแทนที่ไม่รู้จัก: officer_phone"
     assert dlg.current_key() == "notice"  # the refused one is on screen
     with book.db.session() as s:  # neither kind changed: all or nothing
-        assert {k: letters.get_template(s, k) for k in ("notice", "demand-1")} == before
+        assert {k: letterhead.get_template(s, k) for k in ("notice", "demand-1")} == before
 
 
 def test_template_edit_is_saved_and_reset_restores_the_default(qtbot, book):
@@ -513,7 +513,7 @@ def test_template_edit_is_saved_and_reset_restores_the_default(qtbot, book):
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == dlg.DialogCode.Accepted
     with book.db.session() as s:
-        assert letters.get_template(s, "demand-final")["body"][-1] == "หากชำระแล้วโปรดแจ้ง {contact}"
+        assert letterhead.get_template(s, "demand-final")["body"][-1] == "หากชำระแล้วโปรดแจ้ง {contact}"
 
     dlg = TemplateDialog(book.db)
     qtbot.addWidget(dlg)
@@ -521,7 +521,7 @@ def test_template_edit_is_saved_and_reset_restores_the_default(qtbot, book):
     qtbot.mouseClick(dlg.reset_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     with book.db.session() as s:
-        assert letters.get_template(s, "demand-final") == letters.default_templates()["demand-final"]
+        assert letterhead.get_template(s, "demand-final") == letterhead.default_templates()["demand-final"]
 
 
 def test_issued_letters_model_passes_the_model_tester(qtbot, qtmodeltester, office, monkeypatch):
@@ -538,7 +538,7 @@ def test_issued_letters_model_passes_the_model_tester(qtbot, qtmodeltester, offi
 def test_reminders_untouched_when_the_batch_fails(qtbot, office):
     """A failure while rendering (here: the emblem file vanished) records nothing, not even deliveries."""
     with office.db.session() as s:
-        letters.set_office_setting(s, "emblem_path", __file__)  # a file, but not an image
+        letterhead.set_office_setting(s, "emblem_path", __file__)  # a file, but not an image
     view = open_today(qtbot, office.db, office.today)
     job = finish(qtbot, view.print_letters())
     assert job.error.startswith("อ่านไฟล์ภาพตราครุฑไม่ได้")

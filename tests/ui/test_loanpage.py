@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from fieldtool import loanbook
 from fieldtool.models import Loan, Payment
+from fieldtool.vocabulary import PreventItem
 from ui.loans.dialogs import CheckDialog, DisburseDialog, PaymentDialog, RestructureDialog, ReverseDialog
 from ui.loans.loanpage import LoanPage
 from ui.qt import QApplication, QItemSelectionModel, QRect, Qt
@@ -133,7 +133,7 @@ def test_reversal_after_confirmation_marks_the_payment(qtbot, book, monkeypatch)
 
 def test_disbursing_with_open_items_needs_a_reason(qtbot, book):
     loan_id = book.loans["arunee"]
-    dlg = DisburseDialog(book.db, loan_id, book.today, loanbook.PREVENT_CODES)
+    dlg = DisburseDialog(book.db, loan_id, book.today, list(PreventItem))
     qtbot.addWidget(dlg)
     assert not save(qtbot, dlg)
     assert dlg.error.text() == "ยังจ่ายเงินกู้ไม่ได้ รายการป้องกันยังไม่ครบ 6 รายการ กรุณาระบุเหตุผล"
@@ -384,14 +384,13 @@ def test_big_counts_have_thousands_separators(qtbot):
 
 def test_an_ask_step_done_in_person_reads_in_the_history_tab_as_the_today_page_words_it(qtbot, book):
     from fieldtool import reminders
-    from fieldtool.reminders import ASK_STEP_TH
 
     with book.db.session() as s:
         ask = next(r for r in reminders.reminders_on(s, book.today, [book.loans["pairoj"]]) if r.kind == "ask")
         reminders.deliver(s, ask.id, "visit", book.today)
     page = open_page(qtbot, book, "pairoj")
     records = [page.history.index(r, 3).data() for r in range(page.history.rowCount())]
-    step = ASK_STEP_TH[ask.step]  # 10 days overdue: the ladder's first step, a visit to follow up
+    step = ask.step.label.th  # 10 days overdue: the ladder's first step, a visit to follow up
     assert step == "ลงพื้นที่ติดตามทวงถาม"
     assert f"{step} 22 พ.ย. 2569" in records
     assert not any("ขั้นที่" in r for r in records)

@@ -173,9 +173,9 @@ def test_a_payment_on_the_loan_page_refreshes_the_register(window, qtbot, book, 
     register = show(window, "register", wait_idle)
     page = window.open_loan(book.loans["somsri"])
     with book.db.session() as s:
-        from fieldtool import loanbook
+        from fieldtool import repayments
 
-        loanbook.record_payment(s, book.loans["somsri"], 12_360_00, book.today)
+        repayments.record_payment(s, book.loans["somsri"], 12_360_00, book.today)
     page._after_write("")  # what the page does after its dialog saved
     wait_idle()
     row = next(

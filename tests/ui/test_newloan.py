@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from fieldtool import loanbook, registry
+from fieldtool import lending, loanbook, registry
 from fieldtool.models import Loan
 from ui.loans.loanpage import PREVENT_TAB
 from ui.loans.newloan import NewLoanDialog
@@ -82,7 +82,7 @@ def test_the_register_button_opens_the_new_loan_on_its_prevent_checklist(qtbot, 
     qtbot.addWidget(window)
     register = window.show_page("register")
     with book.db.session() as s:
-        made = loanbook.add_loan(s, fund_id=book.fund, group_id=registry.add_group(s, "กลุ่มใหม่", book.village1).id,
+        made = lending.add_loan(s, fund_id=book.fund, group_id=registry.add_group(s, "กลุ่มใหม่", book.village1).id,
                                  principal_satang=500_000, instalments=5, first_due=date(2026, 12, 31),
                                  applied_on=book.today).id
     monkeypatch.setattr(NewLoanDialog, "ask", classmethod(lambda cls, parent, db, day, household_id=None: made))

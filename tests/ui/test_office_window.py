@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select
 
 import db as db_module
 from db.office import default_key_path, open_office
-from exports import bundle
+from exports import keyfile, sync_keys
 from exports.office_demo import LAPTOPS, build_office_demo
 from fieldtool.models import Loan, Person, Schedule, SyncBundle, SyncConflict
 from ui import i18n, worker
@@ -222,7 +222,7 @@ def test_a_new_office_makes_its_key_enrols_a_laptop_and_refuses_another_district
 
         card_file = tmp_path / "office.pub"
         assert page.export_card(card_file)
-        assert bundle.read_public_card(card_file, "office")["area_code"] == "3419"
+        assert sync_keys.read_public_card(card_file, "office")["area_code"] == "3419"
 
         assert page.enrol(demo / "keys" / "officer-341905.pub")
         wait(qtbot)
@@ -230,8 +230,8 @@ def test_a_new_office_makes_its_key_enrols_a_laptop_and_refuses_another_district
         assert column(page.model, "office.col.last_bundle") == ["–"]
 
         # a laptop of อ.ตระการพืชผล (3416) is not this office's
-        other = bundle.new_keys("officer", "laptop-elsewhere")
-        bundle.write_public_card(tmp_path / "elsewhere.pub", bundle.public_card(other, "นายสมชาย", "341601"))
+        other = keyfile.new_keys("officer", "laptop-elsewhere")
+        sync_keys.write_public_card(tmp_path / "elsewhere.pub", sync_keys.public_card(other, "นายสมชาย", "341601"))
         assert not page.enrol(tmp_path / "elsewhere.pub")
         assert page.message.text() == "ตำบล 341601 ไม่อยู่ในอำเภอนี้ (3419)"
         assert page.model.rowCount() == 1

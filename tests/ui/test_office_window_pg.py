@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from db.office import default_key_path, open_office
-from exports import bundle
+from exports import keyfile, sync_keys
 from tests.district.field import make_laptop, start_pg_server
 from ui import worker
 from ui.office.window import OfficeWindow
@@ -29,8 +29,8 @@ def pg_office(pg_server, tmp_path):
     office.set_setting("key_file", str(tmp_path / "office.key"))
     office.set_setting("photo_dir", str(tmp_path / "photos"))
     office.set_setting("officer", "นางวิไลวรรณ แสงทอง")
-    bundle.init_office_keys(office, "3419", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร")
-    office.keys = bundle.read_private_key(default_key_path(office), "office")
+    sync_keys.init_office_keys(office, "3419", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร")
+    office.keys = keyfile.read_private_key(default_key_path(office), "office")
     yield office
     QThreadPool.globalInstance().waitForDone()
     office.dispose()

@@ -11,7 +11,8 @@ import pytest
 
 from db import open_database
 from db.office import open_office
-from fieldtool import loanbook, registry, thai
+from fieldtool import funds, lending, registry, thai
+from fieldtool.vocabulary import PreventItem
 from ui import i18n
 from ui.about import AboutDialog
 from ui.cli import output
@@ -71,13 +72,13 @@ def add_long_named_group_loan(book) -> str:
     with book.db.session() as s:
         chair = registry.add_person(s, "บุญเรือน", "ศรีสุขสวัสดิ์วัฒนา", "นาง", village_id=book.village2)
         group = registry.add_group(s, LONG_GROUP, book.village2, chair_id=chair.id)
-        fund = loanbook.add_fund(s, "กองทุนพัฒนาบทบาทสตรีจังหวัดอุบลราชธานี อำเภอพิบูลมังสาหาร", "women")
-        loan = loanbook.add_loan(s, fund_id=fund.id, group_id=group.id, principal_satang=150_000_00, instalments=12,
+        fund = funds.add_fund(s, "กองทุนพัฒนาบทบาทสตรีจังหวัดอุบลราชธานี อำเภอพิบูลมังสาหาร", "women")
+        loan = lending.add_loan(s, fund_id=fund.id, group_id=group.id, principal_satang=150_000_00, instalments=12,
                                  first_due=TODAY, applied_on=date(2026, 8, 1), purpose="ทอผ้า",
                                  agreement_no="ส-099/2569")
-        for code in loanbook.PREVENT_CODES:
-            loanbook.set_check(s, loan.id, code, True, date(2026, 8, 1))
-        loanbook.disburse(s, loan.id, date(2026, 8, 5))
+        for code in PreventItem:
+            lending.set_check(s, loan.id, code, True, date(2026, 8, 1))
+        lending.disburse(s, loan.id, date(2026, 8, 5))
         return loan.id
 
 

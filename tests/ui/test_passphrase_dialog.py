@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from db.office import default_key_path
-from exports import bundle, keyfile
+from exports import bundle, keyfile, sync_keys
 from tests.ui import test_office_window as office_tests
 from tests.ui import test_syncdialog as sync_tests
 from ui.passphrase import PassphraseDialog
@@ -77,7 +77,7 @@ def test_an_officer_locks_the_key_and_is_asked_for_it_when_sending(qtbot, book, 
     assert "(มีรหัสผ่าน)" in dialog.key_state.text() and dialog.passphrase_button.isVisible()
     card = tmp_path / "officer.pub"
     assert dialog.save_card(card)  # the public key file needs no passphrase
-    bundle.enrol_officer(district_office, card)
+    sync_keys.enrol_officer(district_office, card)
     assert dialog.trust(district_office.card_path)
     usb = tmp_path / "usb"
     usb.mkdir()

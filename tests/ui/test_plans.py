@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from fieldtool import plans
-from fieldtool.households import DIMENSIONS
 from fieldtool.models import HouseholdPlan
 from fieldtool.plans import ActionInput, PlanInput
-from ui.plans.editor import ActionProgressDialog, PlanEditor
+from fieldtool.vocabulary import Dimension
+from ui.plans.editor import PlanEditor
+from ui.plans.progress import ActionProgressDialog
 from ui.plans.summary import PlansSummaryView
 from ui.qt import Qt
 
@@ -268,7 +269,7 @@ def test_summary_numbers_match_the_domain(qtbot, book):
     assert view.tabs.tabText(1) == "กิจกรรมเลยกำหนด (1)"
     assert view.overdue.index(0, 4).data() == expected.overdue[0].what
     assert expected.needs_by_dimension["income"] == 2
-    assert view.chart.items == [(DIMENSIONS[d], n) for d, n in expected.needs_by_dimension.items()]
+    assert view.chart.items == [(Dimension(d).label.th, n) for d, n in expected.needs_by_dimension.items()]
     agencies = {
         view.agencies.index(r, 0).data(): [view.agencies.index(r, c).data() for c in (1, 2, 3)]
         for r in range(view.agencies.rowCount())

@@ -9,7 +9,7 @@ import pytest
 
 from db import open_database
 from db.office import open_office
-from exports import bundle
+from exports import bundle, sync_keys
 from exports.seed import export_seed_bundle
 from fieldtool import setup
 from ui import worker
@@ -29,13 +29,13 @@ def district(book, tmp_path):
     """An office that has merged the book's laptop's first bundle; its public key file for new laptops."""
     office = open_office(tmp_path / "office" / "office.sqlite")
     office.set_setting("officer", "นางวิไลวรรณ แสงทอง")
-    bundle.init_office_keys(office, "3419", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร")
+    sync_keys.init_office_keys(office, "3419", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร")
     office.card_path = tmp_path / "office.pub"
-    bundle.write_public_card(office.card_path, bundle.office_card(office))
-    bundle.trust_office(book.db, office.card_path)
-    bundle.init_officer_keys(book.db)
-    bundle.write_public_card(tmp_path / "old.pub", bundle.officer_card(book.db))
-    bundle.enrol_officer(office, tmp_path / "old.pub")
+    sync_keys.write_public_card(office.card_path, sync_keys.office_card(office))
+    sync_keys.trust_office(book.db, office.card_path)
+    sync_keys.init_officer_keys(book.db)
+    sync_keys.write_public_card(tmp_path / "old.pub", sync_keys.officer_card(book.db))
+    sync_keys.enrol_officer(office, tmp_path / "old.pub")
     bundle.export_field_bundle(book.db, tmp_path / "341905-1.ftb")
     bundle.import_bundle(office, tmp_path / "341905-1.ftb")
     yield office
@@ -54,9 +54,9 @@ def new_laptop(tmp_path):
 def new_card(db, tmp_path: Path) -> Path:
     """What the new laptop's officer hands the office: her name, her key, the subdistrict she is to get."""
     db.set_setting("officer", NEW_OFFICER)
-    bundle.init_officer_keys(db)
+    sync_keys.init_officer_keys(db)
     card = tmp_path / "officer-341905.pub"
-    bundle.write_public_card(card, bundle.officer_card(db, area_code="341905"))
+    sync_keys.write_public_card(card, sync_keys.officer_card(db, area_code="341905"))
     return card
 
 
@@ -104,7 +104,7 @@ def test_a_new_laptop_saves_its_key_for_a_subdistrict_and_applies_the_seed(qtbot
     assert "6 หลัก" in dialog.message.text() and not card.exists()
     dialog.card_code.setText("341905")
     assert dialog.save_card(card)
-    assert bundle.read_public_card(card, "officer")["area_code"] == "341905"
+    assert sync_keys.read_public_card(card, "officer")["area_code"] == "341905"
     assert dialog.trust(district.card_path)
 
     seed = tmp_path / "seed.ftb"

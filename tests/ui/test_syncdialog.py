@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.office import open_office
-from exports import bundle
+from exports import bundle, sync_keys
 from fieldtool.models import Household
 from ui.qt import QThreadPool
 from ui.syncdialog import FieldSyncDialog
@@ -19,9 +19,9 @@ from ui.syncdialog import FieldSyncDialog
 def district_office(tmp_path):
     office = open_office(tmp_path / "office" / "office.sqlite")
     office.set_setting("officer", "นางวิไลวรรณ แสงทอง")
-    bundle.init_office_keys(office, "3419", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร")
+    sync_keys.init_office_keys(office, "3419", "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร")
     card = tmp_path / "office.pub"
-    bundle.write_public_card(card, bundle.office_card(office))
+    sync_keys.write_public_card(card, sync_keys.office_card(office))
     office.card_path = card
     yield office
     QThreadPool.globalInstance().waitForDone()
@@ -48,7 +48,7 @@ def test_an_officer_sets_up_sends_a_bundle_and_applies_the_office_return(qtbot, 
     assert not dialog.make_key_button.isVisible() and dialog.save_card_button.isEnabled()
     card = tmp_path / "officer.pub"
     assert dialog.save_card(card)
-    bundle.enrol_officer(district_office, card)  # the office enrols it, as on its Laptops page
+    sync_keys.enrol_officer(district_office, card)  # the office enrols it, as on its Laptops page
     assert not dialog.send_button.isEnabled()  # the office's key is not trusted yet
 
     assert dialog.trust(district_office.card_path)
@@ -88,9 +88,9 @@ def test_an_officer_sets_up_sends_a_bundle_and_applies_the_office_return(qtbot, 
 def test_an_office_of_another_district_is_refused(qtbot, book, tmp_path):
     other = open_office(tmp_path / "elsewhere" / "office.sqlite")
     try:
-        bundle.init_office_keys(other, "3416", "สำนักงานพัฒนาชุมชนอำเภอตระการพืชผล")
+        sync_keys.init_office_keys(other, "3416", "สำนักงานพัฒนาชุมชนอำเภอตระการพืชผล")
         card = tmp_path / "other.pub"
-        bundle.write_public_card(card, bundle.office_card(other))
+        sync_keys.write_public_card(card, sync_keys.office_card(other))
     finally:
         other.dispose()
     dialog = open_dialog(qtbot, book.db)

@@ -12,7 +12,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from db import open_database
-from fieldtool import households, loanbook, visits
+from fieldtool import households, lending, visits
 from fieldtool.demo import build_demo
 from fieldtool.models import Meeting, Payment, Photo, Visit
 from fieldtool.visits import VisitInput
@@ -69,11 +69,11 @@ def test_money_collected_on_a_visit_is_a_payment_shown_on_the_loan_page(qtbot, b
         qtbot.addWidget(window)
         # pre-filled from the loan: its village, the loan and the borrower's household ticked
         seen["village"] = window.village.currentText()
-        seen["money"] = [window.money.item(0, c).text() for c in range(2)]
+        seen["money"] = [window.about.money.item(0, c).text() for c in range(2)]
         window.check_purpose("ask:field")
         window.visited_at.setText("10.30")
         window.findings.setPlainText("ผู้กู้ขายผลผลิตได้แล้ว ชำระงวดที่ค้าง")
-        assert window.set_collected(book.loans["pairoj"], "515")
+        assert window.about.set_collected(book.loans["pairoj"], "515")
         assert save(qtbot, window), window.message.text()
         return window.saved
 
@@ -155,11 +155,11 @@ def test_facts_changed_on_site_are_verified(qtbot, book):
     window = NewVisitWindow(book.db, book.today, prefill_from_household(book.db, hid))
     qtbot.addWidget(window)
     assert window.checked_purposes() == ["plan"]
-    assert window.facts.rowCount() == 1
-    assert window.facts.cellWidget(0, 1).currentText() == "ไม่เปลี่ยน (ครัวเรือนเป้าหมาย)"
-    window.set_fact(hid, status="in_progress", phone="0899999999")
-    window.check("household", household_of(book.db, book.loans["kamol"]))  # checked, unchanged
-    window.set_fact(household_of(book.db, book.loans["kamol"]), verified=True)
+    assert window.about.facts.rowCount() == 1
+    assert window.about.facts.cellWidget(0, 1).currentText() == "ไม่เปลี่ยน (ครัวเรือนเป้าหมาย)"
+    window.about.set_fact(hid, status="in_progress", phone="0899999999")
+    window.about.check("household", household_of(book.db, book.loans["kamol"]))  # checked, unchanged
+    window.about.set_fact(household_of(book.db, book.loans["kamol"]), verified=True)
     assert save(qtbot, window), window.message.text()
     with book.db.session() as s:
         view = households.household_view(s, hid, book.today)
@@ -192,11 +192,11 @@ def test_bad_input_is_one_sentence_and_nothing_is_written(qtbot, book):
 def test_a_prevent_visit_ticks_the_checklist(qtbot, book):
     window = NewVisitWindow(book.db, book.today, prefill_from_loan(book.db, book.loans["arunee"]))
     qtbot.addWidget(window)
-    assert window.money.item(0, 2).flags() & Qt.ItemFlag.ItemIsEditable == Qt.ItemFlag(0)  # not paid out
+    assert window.about.money.item(0, 2).flags() & Qt.ItemFlag.ItemIsEditable == Qt.ItemFlag(0)  # not paid out
     window.check_purpose("prevent:feasibility")
     assert save(qtbot, window)
     with book.db.session() as s:
-        checks = {c.item: c for c in loanbook.prevent_checklist(s, book.loans["arunee"])}
+        checks = {c.item: c for c in lending.prevent_checklist(s, book.loans["arunee"])}
         assert checks["feasibility"].done and checks["feasibility"].evidence_kind == "visit"
 
 
@@ -262,7 +262,7 @@ def test_next_visit_task_appears_on_its_day_and_goes_after_the_visit(qtbot, book
         qtbot.addWidget(window)
         seen["banner"] = window.banner.text()
         seen["place"] = window.place.text()
-        seen["households"] = window._checked_ids(window.household_list)
+        seen["households"] = window.about.household_ids()
         window.findings.setPlainText("ครัวเรือนจดบัญชีครบทุกวัน")
         assert save(qtbot, window)
         return window.saved
@@ -356,23 +356,23 @@ def test_visit_log_lists_visits_with_purposes_in_thai(qtbot, qtmodeltester, book
 def test_finding_a_loan_in_a_long_village_list(qtbot, book):
     window = NewVisitWindow(book.db, book.today, VisitPrefill(village_id=book.village1))
     qtbot.addWidget(window)
-    names = [window.loan_list.item(i).text() for i in range(window.loan_list.count())]
+    names = [window.about.loan_list.item(i).text() for i in range(window.about.loan_list.count())]
     assert names == ["นางสมศรี ใจดี (ส-001)", "นายกมล ทองดี (ส-003)"]
-    window.check("loan", book.loans["kamol"])
-    window.about_search.setText("ศรี")  # inside a Thai word
+    window.about.check("loan", book.loans["kamol"])
+    window.about.about_search.setText("ศรี")  # inside a Thai word
     shown = [
-        window.loan_list.item(i).text()
-        for i in range(window.loan_list.count())
-        if not window.loan_list.item(i).isHidden()
+        window.about.loan_list.item(i).text()
+        for i in range(window.about.loan_list.count())
+        if not window.about.loan_list.item(i).isHidden()
     ]
     assert shown == names  # สมศรี matches; กมล stays because it is ticked
-    window.about_search.setText("ใจดี")
-    window.check("loan", book.loans["kamol"], on=False)
-    window.about_search.setText("ใจดี ")
+    window.about.about_search.setText("ใจดี")
+    window.about.check("loan", book.loans["kamol"], on=False)
+    window.about.about_search.setText("ใจดี ")
     shown = [
-        window.loan_list.item(i).text()
-        for i in range(window.loan_list.count())
-        if not window.loan_list.item(i).isHidden()
+        window.about.loan_list.item(i).text()
+        for i in range(window.about.loan_list.count())
+        if not window.about.loan_list.item(i).isHidden()
     ]
     assert shown == ["นางสมศรี ใจดี (ส-001)"]
 
