@@ -32,17 +32,18 @@ def add_parser(sub, common) -> None:
 def cmd_reminders(args) -> None:
     from fieldtool import reminders
     from fieldtool.thai import format_baht, format_date
+    from fieldtool.vocabulary import ReminderKind
     from ui.cli import shapes
 
     on = on_day(args.on)
     with session(args) as s:
         items = reminders.reminders_on(s, on)
     if args.kind:
-        items = [r for r in items if r.kind == args.kind or (args.kind == "notice" and r.kind != "ask")]
+        items = [r for r in items if r.kind == args.kind or (args.kind == "notice" and r.kind is not ReminderKind.ASK)]
     lines = []
     for r in items:
         what = r.step.label.th
-        extra = f"เกินกำหนด {r.days_overdue} วัน" if r.kind == "ask" else f"ครบกำหนด {format_date(r.due_date)}"
+        extra = f"เกินกำหนด {r.days_overdue} วัน" if r.kind is ReminderKind.ASK else f"ครบกำหนด {format_date(r.due_date)}"
         lines.append(f"{r.id}  {what}  {r.info.borrower} ({r.info.village})  งวดที่ {r.instalment_no}  "
                      f"{format_baht(r.amount_due_satang)} บาท  {extra}")
     payload = {"on": on.isoformat(), "count": len(items), "items": [shapes.reminder(r) for r in items]}

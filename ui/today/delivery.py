@@ -7,7 +7,7 @@ from datetime import date
 from db import Database
 from fieldtool import reminders
 from fieldtool.reminders import Reminder
-from fieldtool.vocabulary import ContactWay
+from fieldtool.vocabulary import AskStep, ContactWay, ReminderKind
 from ui.dialogs import FormDialog
 from ui.i18n import day_text, label_text, money_text, tr
 from ui.qt import QComboBox, QLabel, QLineEdit
@@ -34,8 +34,9 @@ class DeliveryDialog(FormDialog):
         for way in ContactWay:
             self.how.addItem(label_text(way), way.value)
         # notices are mostly phoned; asking is done in person, as the ladder's step says
-        how = how or ("meeting" if reminder.step == "meeting" else "visit" if reminder.kind == "ask" else "phone")
-        self.how.setCurrentIndex(max(0, self.how.findData(how)))
+        how = how or (ContactWay.MEETING if reminder.step is AskStep.MEETING
+                      else ContactWay.VISIT if reminder.kind is ReminderKind.ASK else ContactWay.PHONE)
+        self.how.setCurrentIndex(max(0, self.how.findData(str(how))))
         self.delivered_on = DateField(day)
         self.by_whom = QLineEdit(officer)
         self.note = QLineEdit()

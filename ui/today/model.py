@@ -8,6 +8,7 @@ from datetime import date
 from fieldtool.phone import format_phone
 from fieldtool.reminders import Reminder
 from fieldtool.thai import thai_sort_key
+from fieldtool.vocabulary import ReminderKind
 from ui.i18n import day_text, label_text, money_text, tr
 from ui.qt import QColor
 from ui.tablemodel import Column, RowTableModel
@@ -18,7 +19,7 @@ def what_text(r: Reminder) -> str:
 
 
 def _timing_text(r: Reminder, day: date) -> str:
-    if r.kind == "ask":
+    if r.kind is ReminderKind.ASK:
         return tr("today.days_overdue", n=r.days_overdue)
     # Counted from the day on screen, not from the day the notice opened.
     left = (r.due_date - day).days
@@ -26,7 +27,7 @@ def _timing_text(r: Reminder, day: date) -> str:
 
 
 def _timing_key(r: Reminder, day: date) -> int:
-    return -r.days_overdue if r.kind == "ask" else (r.due_date - day).days
+    return -r.days_overdue if r.kind is ReminderKind.ASK else (r.due_date - day).days
 
 
 def reminder_columns(day: Callable[[], date]) -> list[Column]:
@@ -58,7 +59,7 @@ def reminder_columns(day: Callable[[], date]) -> list[Column]:
             lambda r: _timing_text(r, day()),
             "right",
             sort_key=lambda r: _timing_key(r, day()),
-            color=lambda r: QColor("#c62828") if r.kind == "ask" else None,
+            color=lambda r: QColor("#c62828") if r.kind is ReminderKind.ASK else None,
         ),
         Column("col.phone", lambda r: format_phone(r.info.phone)),
     ]

@@ -21,7 +21,7 @@ from datetime import date
 from db import Database
 from fieldtool import letters, reminders
 from fieldtool.reminders import Reminder
-from fieldtool.vocabulary import ContactWay
+from fieldtool.vocabulary import ContactWay, ReminderKind
 from ui import worker
 from ui.i18n import label_text, long_day_text, tr
 from ui.letters.dialogs import BatchConfirmDialog
@@ -191,7 +191,7 @@ class TodayView(QWidget):
             + html.escape(list_text(needed))
         )
         self.setup_note.setVisible(bool(needed))
-        self.notices.set_rows([r for r in items if r.kind != "ask"])
+        self.notices.set_rows([r for r in items if r.kind is not ReminderKind.ASK])
         # one row per loan: a single visit or meeting asks about the whole debt
         self.asks.set_rows(reminders.ask_tasks_by_loan(items))
         self.tasks.set_rows(list(tasks))
