@@ -62,7 +62,7 @@ from fieldtool.notices import notice_outcomes
 
 # The per-loan reminder rules live in fieldtool.reminders; the report applies them to the loan figures it
 # has already worked out for a quarter end instead of letting reminders_on load the whole book again.
-from fieldtool.reminders import Rungs, loan_reminders, delivered_days
+from fieldtool.reminders import Rungs, delivered_days, loan_reminders
 from fieldtool.text import Text
 from fieldtool.thai import BE_OFFSET, MONTHS_EN, MONTHS_SHORT, InputError, to_thai_digits
 from fieldtool.vocabulary import NOTICE_DAYS, FundKind, ReminderKind

@@ -23,13 +23,16 @@ def _pythainlp_data_in_our_folder(data_dir) -> None:
 
 
 def main() -> int:
+    from ui import startup
+
+    startup.hold()  # as `fieldtool` from source: no garbage collection until the command has loaded its code
     _streams_for_a_windowed_program()
     from ui import logsetup
 
     _pythainlp_data_in_our_folder(logsetup.data_dir())
     from ui import cli
 
-    return logsetup.run_logged(cli.main, sys.argv[1:], cli.build_parser())
+    return logsetup.run_logged(cli.main, sys.argv[1:], cli.build_parser(sys.argv[1:]))
 
 
 if __name__ == "__main__":

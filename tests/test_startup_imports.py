@@ -84,3 +84,24 @@ def test_the_parser_s_lists_are_the_domain_s():
     assert choices.FUND_KINDS == tuple(FundKind)
     assert choices.FREQUENCIES == tuple(Frequency)
     assert choices.GROUP_KINDS == tuple(groups.GROUP_KINDS)
+
+
+def test_a_command_builds_only_its_own_nouns_parser_and_the_table_names_every_command():
+    import argparse
+    from importlib import import_module
+
+    from ui import cli
+
+    def commands(parser: argparse.ArgumentParser) -> set[str]:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return set(sub.choices)
+
+    whole = commands(cli.build_parser(["--help"]))
+    assert whole == set(cli.COMMANDS)  # every command has its noun in the table, and nothing else is there
+    for command, noun in cli.COMMANDS.items():
+        own = commands(cli.build_parser(["--db", "x.sqlite", command, "--json"]))
+        assert command in own
+        assert own == {c for c, n in cli.COMMANDS.items() if n == noun}
+        assert hasattr(import_module(f"ui.cli.{noun}"), "add_parser")
+    # a mistyped command still hears every command's name in its refusal
+    assert commands(cli.build_parser(["remindrs"])) == whole

@@ -15,7 +15,7 @@ from platformdirs import user_cache_dir
 import fieldtool.changelog  # noqa: F401  (registers the audit-trail hook for everything written here)
 from db import Database, open_database
 from fieldtool.thai import InputError
-from ui import i18n, logsetup, single_instance, worker
+from ui import i18n, logsetup, single_instance, startup, worker
 from ui.about import apply_identity
 from ui.backup import automatic as automatic_copies
 from ui.qt import QApplication, QFont, QFontDatabase, QMessageBox, Qt, QThreadPool, qInstallMessageHandler
@@ -163,6 +163,7 @@ def _run(opener, where: str, make_window, screenshot: str | None, shot_name: str
     try:
         i18n.set_language(db.setting("language", "th"))
         window = make_window(db, interactive=not (screenshot or headless))
+        startup.release()  # the window is built: the garbage collector runs again, over what is made from now
         if screenshot or headless:
             target = Path(screenshot) if screenshot else default_screenshot_path().with_name(shot_name)
             path = write_screenshot(window, target)

@@ -20,37 +20,52 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from importlib import import_module
 
-from ui.cli import (
-    app,
-    arrears,
-    backup,
-    bookimport,
-    bundles,
-    handover,
-    history,
-    households,
-    keys,
-    letterhead,
-    letters,
-    lists,
-    loans,
-    office,
-    payments,
-    places,
-    plans,
-    registers,
-    reminders,
-    visits,
-)
+from ui import startup
 from ui.cli.output import Exit, print_error
 
 # The nouns in the order --help lists them: the day's work first, set-up and the office's tools after.
-NOUNS = (app, loans, payments, reminders, arrears, lists, history, office, letterhead, letters, households, plans,
-         visits, keys, bundles, places, handover, bookimport, registers, backup)
+NOUNS = ("app", "loans", "payments", "reminders", "arrears", "lists", "history", "office", "letterhead", "letters",
+         "households", "plans", "visits", "keys", "bundles", "places", "handover", "bookimport", "registers",
+         "backup")
+# The noun module of each command. A command builds only its own noun's parser (its module's import and
+# its parser are most of what the command line does before the domain loads); --help, no command or a
+# mistyped one build them all. tests/test_cli_shapes.py checks this table against the nouns' parsers.
+COMMANDS = {
+    "gui": "app", "init": "app", "demo": "app", "loan": "loans", "pay": "payments", "reverse": "payments",
+    "reminders": "reminders", "deliver": "reminders", "arrears": "arrears", "list": "lists", "history": "history",
+    "office": "office", "letterhead": "letterhead", "template": "letterhead", "letters": "letters",
+    "letter": "letters", "household": "households", "plan": "plans", "plans": "plans", "visit": "visits",
+    "meeting": "visits", "keys": "keys", "office-keys": "keys", "bundle": "bundles", "setup": "places",
+    "village": "places", "fund": "places", "group": "places", "handover": "handover", "import": "bookimport",
+    "import-template": "registers", "export-registers": "registers", "backup": "backup", "restore": "backup",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _gui(args) -> int:
+    """No command: the app."""
+    from ui.cli.app import cmd_gui
+
+    return cmd_gui(args)
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command typed, read past the global options (--db PATH, --json, --quiet); None when there is
+    none or when help is asked for, so that every noun's parser is built."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help"):
+            return None
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: with the noun of the command typed only, else with all of them."""
     common = argparse.ArgumentParser(add_help=False)  # --json and --quiet also after the command
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     quiet_help = "no progress lines on stderr during long work (demo, import, bundle import)"
@@ -59,16 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="database file (default: the user's data directory, or $FIELDTOOL_DB)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--quiet", action="store_true", help=quiet_help)
-    p.set_defaults(func=app.cmd_gui)  # no command: the app
+    p.set_defaults(func=_gui)
     sub = p.add_subparsers(dest="command")
-    for noun in NOUNS:
-        noun.add_parser(sub, common)
+    command = _command_of(argv) if argv is not None else None
+    for noun in (COMMANDS[command],) if command in COMMANDS else NOUNS:
+        import_module(f"ui.cli.{noun}").add_parser(sub, common)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; its exit status. Called as the program (`argv` from sys.argv), it also spares the
-    shutdown that follows a collection of everything it loaded."""
+    """Run one command; its exit status. Called as the program (`argv` from sys.argv), it starts without the
+    garbage collector until the command has loaded what it needs (ui.startup), and spares the shutdown that
+    follows a collection of everything it loaded."""
+    if argv is None:
+        startup.hold()
     code = _main(argv)
     if argv is None and "PySide6" not in sys.modules:
         # The program ends here, its database disposed and its files closed. Frozen, the objects it made
@@ -79,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(argv)  # --help and a mistyped command end here, before the domain is loaded
+    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)  # --help and a mistyped command end here, before the domain is loaded
     from sqlalchemy.exc import DBAPIError
 
     from db import DatabaseError

@@ -39,7 +39,11 @@ def database(args, create: bool = False) -> Iterator[Database]:
     """The command's database, opened (upgraded, or with `create` made) and disposed at the end.
 
     With --url it is the office database on PostgreSQL; an office command (one that takes --url) given a
-    file gets the same file as an office database."""
+    file gets the same file as an office database. The command has loaded what it needs by now: the garbage
+    collector runs again from here (ui.startup)."""
+    from ui import startup
+
+    startup.release()
     url = getattr(args, "url", None)
     if url:
         from db.office import open_office

@@ -160,7 +160,9 @@ def cmd_return_bundle(args) -> None:
 
 def cmd_demo(args) -> None:
     from exports.office_demo import build_office_demo
+    from ui import startup
 
+    startup.release()  # three laptops and an office are built: collect as usual (the command opens no database)
     out = build_office_demo(Path(args.folder), on_day(args.day) if args.day else None, progress=progress(args))
     emit(args, out, [f"สร้างสำนักงานตัวอย่างแล้ว: {out['office']}",
                      f"ชุดข้อมูลที่รอนำเข้า (แฟลชไดรฟ์): {out['usb']}",
