@@ -2,21 +2,20 @@
 
 Used before every schema upgrade, by the rotating backups and by `fieldtool backup`. SQLite's online
 backup copies a consistent picture even while the program has the file open (WAL included); the copy is
-written to a hidden '.part' file beside its destination, checked with `PRAGMA integrity_check`, flushed
-to disk and only then renamed into place, so a kill at any moment leaves the old state or the new one.
+written to a hidden '.part' file beside its destination (fieldtool.whole_file), checked with `PRAGMA
+integrity_check`, flushed to disk and only then renamed into place, so a kill at any moment leaves the old
+state or the new one.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from fieldtool.text import Text
 from fieldtool.thai import InputError
+from fieldtool.whole_file import PRIVATE, WholeFile
 
 BEFORE_UPGRADE = "before-upgrade-"  # the rotating backups keep their hands off files named so
 
@@ -42,55 +41,33 @@ def copy_database(src: Path | str, dest: Path | str) -> Path:
     src, dest = Path(src), Path(dest)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        whole = WholeFile(dest, PRIVATE)
     except OSError as exc:  # a read-only disk, a file where the folder should be: a sentence, not a traceback
         raise SnapshotError(Text(
             f"เขียนสำเนาฐานข้อมูลลงใน {dest.parent} ไม่ได้: {exc.strerror or exc}",
             f"cannot write a copy of the database into {dest.parent}: {exc.strerror or exc}",
         )) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-        try:
-            target = sqlite3.connect(tmp)
+        with whole as tmp:
+            source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
             try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode=DELETE")
-                ok = target.execute("PRAGMA integrity_check").fetchone()[0]
+                target = sqlite3.connect(tmp)
+                try:
+                    source.backup(target)
+                    target.execute("PRAGMA journal_mode=DELETE")
+                    ok = target.execute("PRAGMA integrity_check").fetchone()[0]
+                finally:
+                    target.close()
             finally:
-                target.close()
-        finally:
-            source.close()
-        if ok != "ok":
-            raise SnapshotError(Text(
-                f"สำเนาฐานข้อมูลไม่ผ่านการตรวจสอบ ({ok}) จึงไม่ได้บันทึก",
-                f"the copy of the database failed its integrity check ({ok}) and was not kept",
-            ))
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-        fsync_dir(dest.parent)
+                source.close()
+            if ok != "ok":
+                raise SnapshotError(Text(
+                    f"สำเนาฐานข้อมูลไม่ผ่านการตรวจสอบ ({ok}) จึงไม่ได้บันทึก",
+                    f"the copy of the database failed its integrity check ({ok}) and was not kept",
+                ))
         return dest
     except (sqlite3.Error, OSError) as exc:
         raise SnapshotError(Text(
             f"ทำสำเนาฐานข้อมูลไม่ได้: {exc}",
             f"cannot copy the database: {exc}",
         )) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename inside `folder` durable (a no-op where directories cannot be opened, as on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -30,15 +30,16 @@ from typing import BinaryIO
 from db import Database, open_database
 from db.backup import BEFORE_RESTORE, check_restorable, describe, restore_database
 from db.office import default_key_path
-from db.snapshot import copy_database, fsync_dir
+from db.snapshot import copy_database
 from exports import bundle_payload, keyfile, sealed_file, sync_keys
 from exports import scratch as scratch_files
 from exports.keyfile import b64
-from exports.report_xlsx import check_writable
 from fieldtool import registry, succession
 from fieldtool.sync.laptop import local_device
 from fieldtool.text import Text
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import KeyRole
+from fieldtool.whole_file import PRIVATE, WholeFile, check_writable
 
 FORMAT = 1
 SUFFIX = ".ftbackup"
@@ -76,7 +77,7 @@ def write_backup(db: Database, out: Path, now: datetime | None = None) -> dict:
             out = out / backup_name(summary["subdistrict_code"], now)
         check_writable(out)
         if office is None:
-            with _atomic(out) as part:
+            with WholeFile(out, PRIVATE) as part:  # renamed into place only once written and synced
                 _write_zip(part, summary, copy, photos)
         else:
             with scratch_files.scratch() as payload:  # the plain zip never gets a name on disk
@@ -109,22 +110,6 @@ def holdings(db: Database) -> dict:
     return {**describe(db.path), "photos": len(photo_files(db))}
 
 
-@contextlib.contextmanager
-def _atomic(out: Path):
-    """A hidden '.part' file beside `out`, renamed into place only once written and synced."""
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-    os.close(fd)
-    part = Path(name)
-    try:
-        yield part
-        with part.open("rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(part, out)
-        fsync_dir(out.parent)
-    finally:
-        part.unlink(missing_ok=True)
-
-
 def _sha256(path: Path) -> str:
     with path.open("rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
@@ -145,7 +130,7 @@ def _write_zip(path: Path | BinaryIO, summary: dict, database: Path, photos: lis
 def _seal(payload: BinaryIO, out: Path, summary: dict, office) -> None:
     # A one-time signing key: the signature lets a damaged file be told before the office's key is asked
     # for; who made the backup is what the sealed manifest says.
-    signer = keyfile.new_keys("officer", summary["device_id"])
+    signer = keyfile.new_keys(KeyRole.OFFICER, summary["device_id"])
     header = {"kind": "backup", "sender_device": summary["device_id"],
               "signer_public": base64.b64encode(signer.sign_public).decode("ascii"), "summary": summary}
     sealed_file.seal(payload, out, header, signer, base64.b64decode(office.box_public), office.key_id)
@@ -266,7 +251,7 @@ def _unseal(path: Path, info: dict, office_key: Path | None, passphrase: str | N
         raise BackupError(Text(
             "สำเนานี้เข้ารหัสถึงสำนักงานอำเภอ ต้องใช้ไฟล์กุญแจลับของสำนักงานในการกู้คืน",
             "this backup is encrypted to the district office: restoring it needs the office's private key file (--key)"))
-    keys = keyfile.read_private_key(Path(office_key), "office", passphrase)
+    keys = keyfile.read_private_key(Path(office_key), KeyRole.OFFICE, passphrase)
     if keys.key_id != info["office_key"]:
         raise BackupError(Text(
             f"สำเนานี้เข้ารหัสถึงกุญแจของสำนักงานอื่น เปิดด้วยกุญแจนี้ไม่ได้: {path.name}",
@@ -356,7 +341,7 @@ def _officer_key(db: Database) -> str:
     the backup's device or one it succeeds), now this book's key; "" when there is none such."""
     path = default_key_path(db)
     try:
-        keys = keyfile.read_public_keys(path, "officer")  # no passphrase needed
+        keys = keyfile.read_public_keys(path, KeyRole.OFFICER)  # no passphrase needed
     except InputError:  # none there, or not an officer's: a new one is made
         return ""
     with db.session() as s:

@@ -52,6 +52,7 @@ from fieldtool.sync.office import device_gaps, office_entries_for, peer_entries
 from fieldtool.text import Text
 from fieldtool.thai import busy_error, iso_time
 from fieldtool.transaction_files import remove_on_rollback
+from fieldtool.vocabulary import BundleDirection, BundleKind, KeyRole
 
 PAUSE_ENV = "FIELDTOOL_IMPORT_PAUSE"  # test hook: seconds to sleep inside the import transaction
 EXPORT_PAUSE_ENV = "FIELDTOOL_EXPORT_PAUSE"  # test hook: "before-rename:SECONDS" or "after-rename:SECONDS"
@@ -78,7 +79,7 @@ def last_change(s: Session, device: str) -> int:
 def next_return_number(s: Session, device: str) -> int:
     """The number of the next return bundle for a laptop (return bundles are numbered per laptop)."""
     last = s.execute(select(func.max(col(SyncBundle.bundle_seq))).where(
-        col(SyncBundle.direction) == "out", col(SyncBundle.kind) == "return",
+        col(SyncBundle.direction) == BundleDirection.OUT, col(SyncBundle.kind) == BundleKind.RETURN,
         col(SyncBundle.target_device) == device)).scalar()
     return (last or 0) + 1
 
@@ -113,7 +114,7 @@ def write_recorded(s: Session, out: Path, manifest: dict, entries: Iterable[Entr
 def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: Path | None = None,
                         passphrase: str | None = None) -> dict:
     """The laptop's bundle for the office: its own changes since its previous bundle (all with `full`)."""
-    keys = read_private_key(key_path or default_key_path(db), "officer", passphrase)
+    keys = read_private_key(key_path or default_key_path(db), KeyRole.OFFICER, passphrase)
     out = Path(out)
     # the file is the transaction's (write_recorded): not recorded as sent, it does not circulate
     with db.session() as s:
@@ -141,7 +142,7 @@ def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: P
         # no bundle carried travel with this device's first range (a new key vouches for this device only)
         inherited = keys.device_id != device
         carried = succession.carried_ranges(s) if inherited and after == 0 else {}
-        manifest = {"format": FORMAT_VERSION, "kind": "field", "schema_version": schema_version(s),
+        manifest = {"format": FORMAT_VERSION, "kind": BundleKind.FIELD, "schema_version": schema_version(s),
                     "device_id": device, "officer": officer, "subdistrict_code": code, "bundle_seq": bundle_seq,
                     "full": full, "seq_from": after + 1, "seq_to": top, "created": now_text(),
                     "marks": {**marks, "upto": succession.acknowledged(s, marks["upto"])},
@@ -150,11 +151,11 @@ def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: P
                                   device_entries(s, device, after))
         manifest, digest = write_recorded(
             s, out, manifest, entries, db.photo_dir,
-            {"kind": "field", "sender_device": device}, keys, office, lambda m, digest: SyncBundle(
-                direction="out", kind="field", sha256=digest, source_device=device, target_device=office.device_id,
-                bundle_seq=bundle_seq, officer=officer, area_code=code, full=full, seq_from=after + 1, seq_to=top,
-                entries=m["entries"], entries_new=m["entries"], marks=json.dumps(m["marks"]),
-                schema_version=m["schema_version"], created_at=datetime.now(UTC),
+            {"kind": BundleKind.FIELD, "sender_device": device}, keys, office, lambda m, digest: SyncBundle(
+                direction=BundleDirection.OUT, kind=BundleKind.FIELD, sha256=digest, source_device=device,
+                target_device=office.device_id, bundle_seq=bundle_seq, officer=officer, area_code=code, full=full,
+                seq_from=after + 1, seq_to=top, entries=m["entries"], entries_new=m["entries"],
+                marks=json.dumps(m["marks"]), schema_version=m["schema_version"], created_at=datetime.now(UTC),
                 processed_at=datetime.now(UTC), file_name=out.name))
         _pause_export("after-rename")
     return {"file": str(out), "sha256": digest, "bundle_seq": bundle_seq, "entries": manifest["entries"],
@@ -165,19 +166,20 @@ def export_field_bundle(db: Database, out: Path, full: bool = False, key_path: P
 def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path | None = None,
                          passphrase: str | None = None) -> dict:
     """The office's bundle for one laptop: the office's own changes to that subdistrict it has not received."""
-    keys = read_private_key(key_path or default_key_path(db), "office", passphrase)
+    keys = read_private_key(key_path or default_key_path(db), KeyRole.OFFICE, passphrase)
     out = Path(out)
     # the file is the transaction's (write_recorded)
     with db.session() as s:
         office_device = local_device(s)
-        target = s.scalars(select(SyncKey).where(SyncKey.role == "officer", SyncKey.device_id == device_id)
+        target = s.scalars(select(SyncKey).where(SyncKey.role == KeyRole.OFFICER, SyncKey.device_id == device_id)
                            .order_by(SyncKey.enrolled_at.desc())).first()
         if target is None:
             raise BundleError(Text(f"ยังไม่ได้ลงทะเบียนกุญแจของเครื่อง {device_id}",
                                    f"no officer key is enrolled for device {device_id}: run 'fieldtool office-keys enrol FILE'"))
         handover.refuse_sending_to(target)
         area_devices = handover.area_devices(s, target.area_code)
-        latest = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.kind == "field",
+        latest = s.scalars(select(SyncBundle).where(SyncBundle.direction == BundleDirection.IN,
+                                                    SyncBundle.kind == BundleKind.FIELD,
                                                     SyncBundle.source_device == device_id)
                            .order_by(SyncBundle.bundle_seq.desc())).first()
         marks = json.loads(latest.marks) if latest else {}
@@ -195,18 +197,18 @@ def export_return_bundle(db: Database, device_id: str, out: Path, key_path: Path
             return result
         bundle_seq = next_return_number(s, device_id)
         officer = registry.setting(s, "officer")
-        manifest = {"format": FORMAT_VERSION, "kind": "return", "schema_version": schema_version(s),
+        manifest = {"format": FORMAT_VERSION, "kind": BundleKind.RETURN, "schema_version": schema_version(s),
                     "device_id": office_device, "officer": officer, "subdistrict_code": target.area_code,
                     "district_code": registry.setting(s, "district_code"), "target_device": device_id,
                     "bundle_seq": bundle_seq, "full": False, "seq_from": after + 1, "seq_to": top,
                     "created": now_text(), "marks": {"upto": {**peer_tops, office_device: top}}}
         manifest, digest = write_recorded(
-            s, out, manifest, entries, db.photo_dir, {"kind": "return", "sender_device": office_device}, keys,
+            s, out, manifest, entries, db.photo_dir, {"kind": BundleKind.RETURN, "sender_device": office_device}, keys,
             target, lambda m, digest: SyncBundle(
-                direction="out", kind="return", sha256=digest, source_device=office_device, target_device=device_id,
-                bundle_seq=bundle_seq, officer=officer, area_code=target.area_code, seq_from=after + 1, seq_to=top,
-                entries=len(entries), entries_new=len(entries), marks=json.dumps(m["marks"]),
-                schema_version=m["schema_version"], created_at=datetime.now(UTC),
+                direction=BundleDirection.OUT, kind=BundleKind.RETURN, sha256=digest, source_device=office_device,
+                target_device=device_id, bundle_seq=bundle_seq, officer=officer, area_code=target.area_code,
+                seq_from=after + 1, seq_to=top, entries=len(entries), entries_new=len(entries),
+                marks=json.dumps(m["marks"]), schema_version=m["schema_version"], created_at=datetime.now(UTC),
                 processed_at=datetime.now(UTC), file_name=out.name))
         _pause_export("after-rename")
     return {**result, "file": str(out), "sha256": digest, "bundle_seq": bundle_seq, "counts": manifest["counts"]}
@@ -239,8 +241,8 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
     path = Path(path)
     name = path.name
     sealed = read_header(path)
-    kind = sealed.header["kind"]
-    role = "office" if kind == "field" else "officer"
+    kind = BundleKind(sealed.header["kind"])  # read_header let in only these kinds
+    role = kind.recipient
     key_file = key_path or default_key_path(db)
     _check_direction(key_file, role, name)
     keys = read_private_key(key_file, role, passphrase)
@@ -252,19 +254,21 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
             if s.get_bind().dialect.name == "postgresql":
                 s.execute(text("SELECT pg_advisory_xact_lock(74103019)"))  # one import at a time per office
             if sealed.header["recipient_key"] != keys.key_id:
-                raise BundleError(Text(f"ชุดข้อมูลนี้ทำไว้สำหรับ{'สำนักงาน' if kind == 'field' else 'เครื่อง'}อื่น: {name}",
-                                       f"{name} was made for {'another office' if kind == 'field' else 'another laptop'}"
+                field = kind is BundleKind.FIELD
+                raise BundleError(Text(f"ชุดข้อมูลนี้ทำไว้สำหรับ{'สำนักงาน' if field else 'เครื่อง'}อื่น: {name}",
+                                       f"{name} was made for {'another office' if field else 'another laptop'}"
                                        " and cannot be opened with this database's key"))
             sender = s.get(SyncKey, sealed.header["sender_key"])
-            if sender is None or sender.role != ("officer" if kind == "field" else "office"):
+            if sender is None or sender.role != kind.sender:
                 raise BundleError(Text(f"ชุดข้อมูลนี้ลงนามด้วยกุญแจที่ไม่รู้จัก: {name}",
                                        f"{name} is signed by an unknown key; enrol the "
-                                       f"{'officer' if kind == 'field' else 'office'}'s public key first"))
-            if kind == "return" and sender.device_id != sealed.header["sender_device"]:
+                                       f"{kind.sender}'s public key first"))
+            if kind is BundleKind.RETURN and sender.device_id != sealed.header["sender_device"]:
                 raise altered(path)  # a laptop's key may sign for a device that succeeds its own: below
             step("verify")
             digest = verify(sealed, sender.sign_public)
-            seen = s.scalars(select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.sha256 == digest)).first()
+            seen = s.scalars(select(SyncBundle).where(SyncBundle.direction == BundleDirection.IN,
+                                                      SyncBundle.sha256 == digest)).first()
             if seen is not None:
                 return _already(path, kind, seen)
             handover.refuse_revoked(sender, name)
@@ -277,14 +281,14 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
                     raise altered(path)
                 _check_schema(m["schema_version"], name)
                 _check_area(s, kind, m, name)
-                if kind == "field" and sender.area_code and m["subdistrict_code"] != sender.area_code:
+                if kind is BundleKind.FIELD and sender.area_code and m["subdistrict_code"] != sender.area_code:
                     raise BundleError(Text(
                                  f"ชุดข้อมูลนี้เป็นของตำบล {m['subdistrict_code']} แต่กุญแจของเครื่องนี้ลงทะเบียนไว้สำหรับตำบล "
                                  f"{sender.area_code}: {name} ถ้าเครื่องย้ายตำบล ให้ลงทะเบียนไฟล์กุญแจสาธารณะใหม่ของเครื่อง",
                                  f"{name} is for subdistrict {m['subdistrict_code']}, but this laptop's key was enrolled for "
                                  f"subdistrict {sender.area_code}; if the laptop moved, enrol its new public key file"))
                 succeeded = None
-                if kind == "field":  # the key's laptop, a restored one that succeeds it, or the old one sending late
+                if kind is BundleKind.FIELD:  # the key's laptop, a restored one succeeding it, or the old one late
                     taken = succession.accept_sender(s, sender, m, name)
                     m, succeeded = {**m, "bundle_seq": m["bundle_seq"] + taken["offset"]}, taken["succeeded"]
                 _check_entries(payload.entries, m, name)
@@ -300,14 +304,14 @@ def import_bundle(db: Database, path: Path, key_path: Path | None = None, progre
             seeded = handover.take_seed(s, m.get("seed"))  # a seed: the subdistrict it hands over, checked
             now = datetime.now(UTC)
             _record_received(s, again, SyncBundle(
-                direction="in", kind=kind, sha256=digest, source_device=m["device_id"],
+                direction=BundleDirection.IN, kind=kind, sha256=digest, source_device=m["device_id"],
                 target_device=m.get("target_device", ""), bundle_seq=m["bundle_seq"], officer=m["officer"],
                 area_code=m["subdistrict_code"], full=bool(m.get("full")), seq_from=m["seq_from"], seq_to=m["seq_to"],
                 entries=m["entries"], entries_new=result.entries_new, marks=json.dumps(m.get("marks", {})),
                 schema_version=m["schema_version"], created_at=parse_at(m["created"]) if _is_time(m["created"]) else now,
                 processed_at=now, file_name=name))
             s.flush()
-            gap = device_gaps(s, m["device_id"]) if kind == "field" else None
+            gap = device_gaps(s, m["device_id"]) if kind is BundleKind.FIELD else None
             _pause_for_tests()
             step("commit")
     except DBAPIError as exc:  # a clash with data already here (a letter number used twice, …), or a value refused
@@ -339,18 +343,18 @@ def _sweep_import_leftovers(photos: Path) -> None:
     scratch_files.sweep_staging(photos)
 
 
-def _already(path: Path, kind: str, row: SyncBundle) -> dict:
+def _already(path: Path, kind: BundleKind, row: SyncBundle) -> dict:
     return {"file": str(path), "status": "already", "kind": kind, "device_id": row.source_device,
             "officer": row.officer, "subdistrict_code": row.area_code, "bundle_seq": row.bundle_seq,
             "imported_at": iso_time(row.processed_at), "entries_new": 0}
 
 
-def _same_bundle_again(s, kind: str, m: dict) -> SyncBundle | None:
+def _same_bundle_again(s, kind: BundleKind, m: dict) -> SyncBundle | None:
     """The bundle received before with this one's number and first change from the same sender: the same
     bundle made twice, because the sender was stopped after its file got its name but before it was recorded
     as sent. The later file starts where the earlier did and reaches as far or further."""
     return s.scalars(select(SyncBundle).where(
-        SyncBundle.direction == "in", SyncBundle.kind == kind, SyncBundle.source_device == m["device_id"],
+        SyncBundle.direction == BundleDirection.IN, SyncBundle.kind == kind, SyncBundle.source_device == m["device_id"],
         SyncBundle.target_device == m.get("target_device", ""), SyncBundle.bundle_seq == m["bundle_seq"],
         SyncBundle.seq_from == m["seq_from"])).first()
 
@@ -366,17 +370,17 @@ def _record_received(s, again: SyncBundle | None, row: SyncBundle) -> None:
     s.execute(table.update().where(table.c.id == again.id).values(**values))
 
 
-def _check_direction(key_file: Path, role: str, name: str) -> None:
+def _check_direction(key_file: Path, role: KeyRole, name: str) -> None:
     """A laptop's bundle opened on a laptop (or the office's on the office) gets a sentence saying where it goes."""
     try:
         here = json.loads(key_file.read_text(encoding="utf-8")).get("role")
     except (OSError, ValueError, AttributeError):
         return  # read_private_key tells what is wrong with the key file
-    if here == "officer" and role == "office":
+    if here == KeyRole.OFFICER and role is KeyRole.OFFICE:
         raise BundleError(Text(f"ชุดข้อมูลนี้เป็นของเครื่องภาคสนาม ต้องนำเข้าที่ฐานข้อมูลของสำนักงานอำเภอ: {name}",
                                f"{name} is a laptop's bundle for the district office: import it into the office database "
                                "(--db office.sqlite or --url postgresql://…)"))
-    if here == "office" and role == "officer":
+    if here == KeyRole.OFFICE and role is KeyRole.OFFICER:
         raise BundleError(Text(f"ชุดข้อมูลนี้เป็นชุดข้อมูลขากลับสำหรับเครื่องภาคสนาม: {name}",
                                f"{name} is a return bundle for a laptop: import it on that laptop"))
 
@@ -389,9 +393,9 @@ def _is_time(value: str) -> bool:
         return False
 
 
-def _check_area(s, kind: str, m: dict, name: str) -> None:
+def _check_area(s, kind: BundleKind, m: dict, name: str) -> None:
     code = m["subdistrict_code"]
-    if kind == "field":
+    if kind is BundleKind.FIELD:
         district = registry.setting(s, "district_code")
         if not district:
             raise BundleError(Text("ฐานข้อมูลสำนักงานยังไม่ได้ตั้งรหัสอำเภอ ให้ใช้ 'fieldtool office-keys init --district CODE'",
@@ -410,14 +414,14 @@ def _check_area(s, kind: str, m: dict, name: str) -> None:
 
 def _check_entries(entries: list[Entry], m: dict, name: str) -> None:
     device = m["device_id"]
-    relayed = set(m.get("marks", {}).get("upto", {})) - {device} if m["kind"] == "return" else set()
-    carried = m.get("carried", {}) if m["kind"] == "field" else {}
+    relayed = set(m.get("marks", {}).get("upto", {})) - {device} if m["kind"] == BundleKind.RETURN else set()
+    carried = m.get("carried", {}) if m["kind"] == BundleKind.FIELD else {}
     for e in entries:
-        if m["kind"] == "return" and e.device_id in relayed and e.seq <= m["marks"]["upto"][e.device_id]:
+        if m["kind"] == BundleKind.RETURN and e.device_id in relayed and e.seq <= m["marks"]["upto"][e.device_id]:
             continue  # the office relays another laptop of the subdistrict, up to what it declares
         if e.device_id in carried and _within(e.seq, carried[e.device_id]):
             continue  # a restored laptop carries what the device it succeeds never sent (fieldtool.succession)
-        if e.device_id != device or (m["kind"] == "field" and not m["seq_from"] <= e.seq <= m["seq_to"]):
+        if e.device_id != device or (m["kind"] == BundleKind.FIELD and not m["seq_from"] <= e.seq <= m["seq_to"]):
             raise BundleError(Text(f"ข้อมูลในชุดข้อมูลเสียหาย: {name}",
                                    f"{name} holds a change that is not its sender's or lies outside its declared range"))
 

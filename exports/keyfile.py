@@ -29,6 +29,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from fieldtool.text import Text
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import KeyRole
+from fieldtool.whole_file import PRIVATE, WholeFile
 
 PASSPHRASE_ENV = "FIELDTOOL_KEY_PASSPHRASE"  # the passphrase of the key file, for scripts
 NEW_PASSPHRASE_ENV = "FIELDTOOL_NEW_KEY_PASSPHRASE"  # the one to set, for `keys passphrase` in scripts
@@ -64,7 +66,7 @@ def key_id_of(sign_public: bytes) -> str:
 class PublicKeys:
     """The public half of a key file: enough for the public key file handed to the other side."""
 
-    role: str
+    role: KeyRole
     device_id: str
     sign_public: bytes
     box_public: bytes
@@ -78,7 +80,7 @@ class PublicKeys:
 class Keys:
     """A key pair of one installation: Ed25519 to sign what it sends, X25519 to open what it receives."""
 
-    role: str  # officer | office
+    role: KeyRole
     device_id: str
     sign: Ed25519PrivateKey
     box: X25519PrivateKey
@@ -96,7 +98,7 @@ class Keys:
         return key_id_of(self.sign_public)
 
 
-def new_keys(role: str, device_id: str) -> Keys:
+def new_keys(role: KeyRole, device_id: str) -> Keys:
     return Keys(role, device_id, Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
 
 
@@ -137,7 +139,7 @@ def write_private_key(path: Path, keys: Keys, passphrase: str | None = None) -> 
         os.fsync(fh.fileno())
 
 
-def change_passphrase(path: Path, role: str, old: str | None, new: str | None) -> bool:
+def change_passphrase(path: Path, role: KeyRole, old: str | None, new: str | None) -> bool:
     """Lock the key file with `new` (None: unlock it), opening it with `old`; the keys stay the same.
 
     Returns whether the file is now locked. The file is replaced whole (0600) or not at all.
@@ -146,18 +148,8 @@ def change_passphrase(path: Path, role: str, old: str | None, new: str | None) -
         check_new_passphrase(new)
     keys = read_private_key(path, role, old)
     body = _body(keys, new)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with WholeFile(Path(path), PRIVATE) as part:
+        part.write_bytes(body)
     return new is not None
 
 
@@ -170,11 +162,11 @@ def check_new_passphrase(passphrase: str) -> None:
 # --- reading ----------------------------------------------------------------------------------------------
 
 
-def _hint(role: str) -> str:
-    return "fieldtool keys init" if role == "officer" else "fieldtool office-keys init"
+def _hint(role: KeyRole) -> str:
+    return "fieldtool keys init" if role == KeyRole.OFFICER else "fieldtool office-keys init"
 
 
-def _load(path: Path, role: str) -> dict:
+def _load(path: Path, role: KeyRole) -> dict:
     """The key file's JSON, checked for presence, owner-only permissions, shape and role."""
     path = Path(path)
     if not path.exists():
@@ -192,7 +184,7 @@ def _load(path: Path, role: str) -> dict:
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise _damaged(path) from exc
     if data["role"] != role:
-        owner = "สำนักงาน" if data["role"] == "office" else "เจ้าหน้าที่"
+        owner = (KeyRole.parse(data["role"]) or KeyRole.OFFICER).label.th
         raise InputError(Text(f"ไฟล์กุญแจนี้เป็นของ{owner}: {path}",
                               f"the key file {path} belongs to the {data['role']}, not the {role}"))
     return data
@@ -211,7 +203,7 @@ def is_locked(path: Path) -> bool:
         return False
 
 
-def read_private_key(path: Path, role: str, passphrase: str | None = None) -> Keys:
+def read_private_key(path: Path, role: KeyRole, passphrase: str | None = None) -> Keys:
     """The keys in the file; a locked file needs its passphrase (PassphraseError without it or with a wrong one)."""
     data = _load(path, role)
     try:
@@ -220,7 +212,7 @@ def read_private_key(path: Path, role: str, passphrase: str | None = None) -> Ke
             sign, box = secret[:32], secret[32:]
         else:
             sign, box = unb64(data["sign_private"], 32), unb64(data["box_private"], 32)
-        keys = Keys(data["role"], data["device_id"], Ed25519PrivateKey.from_private_bytes(sign),
+        keys = Keys(KeyRole(data["role"]), data["device_id"], Ed25519PrivateKey.from_private_bytes(sign),
                     X25519PrivateKey.from_private_bytes(box))
     except InputError:  # no passphrase or a wrong one: said as such, not as damage
         raise
@@ -231,14 +223,14 @@ def read_private_key(path: Path, role: str, passphrase: str | None = None) -> Ke
     return keys
 
 
-def read_public_keys(path: Path, role: str) -> PublicKeys:
+def read_public_keys(path: Path, role: KeyRole) -> PublicKeys:
     """The public keys of the file, without the passphrase of a locked one."""
     data = _load(path, role)
     if "locked" not in data:
         keys = read_private_key(path, role)
         return PublicKeys(keys.role, keys.device_id, keys.sign_public, keys.box_public)
     try:
-        public = PublicKeys(data["role"], data["device_id"], unb64(data["sign_public"], 32),
+        public = PublicKeys(KeyRole(data["role"]), data["device_id"], unb64(data["sign_public"], 32),
                             unb64(data["box_public"], 32))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _damaged(path) from exc
@@ -252,8 +244,9 @@ def check_passphrase(path: Path, passphrase: str | None) -> None:
     try:
         role = json.loads(Path(path).read_text(encoding="utf-8")).get("role")
     except (OSError, ValueError, AttributeError, UnicodeDecodeError):
-        role = "officer"  # reading it says what is wrong
-    read_private_key(path, role if role in ("officer", "office") else "officer", passphrase)
+        role = None  # reading it says what is wrong
+    known = KeyRole.parse(role) if isinstance(role, str) else None
+    read_private_key(path, known or KeyRole.OFFICER, passphrase)
 
 
 def _bound(data: dict) -> bytes:

@@ -30,6 +30,7 @@ from fieldtool.models import BorrowingGroup, Household, Loan, Person, Subdistric
 from fieldtool.progress import Progress, reporter
 from fieldtool.text import Text
 from fieldtool.thai import InputError, today_in_thailand
+from fieldtool.vocabulary import KeyRole
 
 DISTRICT = "3419"
 OFFICE_NAME = "สำนักงานพัฒนาชุมชนอำเภอพิบูลมังสาหาร"
@@ -67,7 +68,7 @@ def _laptop(folder: Path, k: int, code: str, name: str, officer: str, today: dat
                     g.name = g.name.replace(old, new)
         registry.set_setting(s, "officer", officer)
         sync_keys.enrol(s, office_card)
-    keys = keyfile.new_keys("officer", db.setting("device_id"))
+    keys = keyfile.new_keys(KeyRole.OFFICER, db.setting("device_id"))
     keyfile.write_private_key(default_key_path(db), keys)
     sync_keys.write_public_card(cards / f"officer-{code}.pub", sync_keys.public_card(keys, officer, code))
     return db

@@ -1,5 +1,6 @@
-"""What the PDF exports share: writing a file atomically, the ruled table of Thai cells, and a block that
-keeps with the last lines of the paragraph before it (a signature never alone on a page).
+"""What the PDF exports share: writing a file atomically (fieldtool.whole_file), the ruled table of Thai
+cells, and a block that keeps with the last lines of the paragraph before it (a signature never alone on
+a page).
 
 A PDF is rendered in memory and moved into place only when complete, so a failure never leaves a
 half-written file where the officer expects a document.
@@ -8,9 +9,7 @@ half-written file where the officer expects a document.
 from __future__ import annotations
 
 import io
-import os
 import re
-import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,8 +21,7 @@ from reportlab.platypus.flowables import Flowable
 
 from exports.thai_lines import break_units, text_width
 from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph
-from fieldtool.text import Text
-from fieldtool.thai import InputError
+from fieldtool.whole_file import check_writable, write_whole
 
 # Streams are written as compressed binary, not also in ASCII85 (ReportLab's default, for 7-bit mail): a
 # quarter smaller, and ReportLab encodes ASCII85 in pure Python, a tenth of a batch of letters' time.
@@ -38,43 +36,12 @@ TOTAL_FILL = colors.Color(0.94, 0.94, 0.94)
 def atomic_pdf(out: Path) -> Iterator[io.BytesIO]:
     """Yield a buffer to render into; on success it replaces `out` in one step, else `out` is untouched.
 
-    The temporary file is made beside `out` before rendering, so an unwritable folder fails at once.
+    Whether `out` can be written is checked before rendering, so an unwritable folder fails at once.
     """
-    tmp = _reserve_temp(out)
-    try:
-        buf = io.BytesIO()
-        yield buf
-        try:
-            with open(tmp, "wb") as f:
-                f.write(buf.getbuffer())
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, out)
-        except OSError as e:
-            raise _cannot_write(out, e) from e
-    finally:
-        tmp.unlink(missing_ok=True)  # after a successful replace the name is already gone
-
-
-# --- writing -----------------------------------------------------------------------------------------
-
-
-def _cannot_write(out: Path, e: OSError) -> InputError:
-    reason = e.strerror or str(e)
-    return InputError(Text(f"บันทึกไฟล์ไม่ได้: {out}", f"cannot write {out}: {reason}"))
-
-
-def _reserve_temp(out: Path) -> Path:
-    """Create the temporary file beside out_path now, so an unwritable folder fails before rendering."""
-    if out.is_dir():
-        raise InputError(Text(f"บันทึกไฟล์ไม่ได้: {out} เป็นโฟลเดอร์", f"cannot write {out}: it is a folder"))
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
-    try:
-        with open(tmp, "xb"):
-            pass
-    except OSError as e:
-        raise _cannot_write(out, e) from e
-    return tmp
+    check_writable(out)
+    buf = io.BytesIO()
+    yield buf
+    write_whole(out, lambda part: part.write_bytes(buf.getbuffer()))
 
 
 # --- tables ------------------------------------------------------------------------------------------

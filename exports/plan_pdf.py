@@ -15,9 +15,9 @@ from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 from exports.pdf_common import KeepTail, atomic_pdf, ruled_table
 from exports.thai_text import BOLD, REGULAR, TextStyle, ThaiParagraph, draw_text, register_fonts
 from fieldtool.households import HouseholdView
-from fieldtool.plans import PARTS, PlanView
+from fieldtool.plans import PlanView
 from fieldtool.thai import format_baht, format_date, to_thai_digits
-from fieldtool.vocabulary import Dimension
+from fieldtool.vocabulary import Dimension, PlanPart
 
 TEXT = TextStyle(REGULAR, 12, 17)
 HEAD = TextStyle(BOLD, 12.5, 18)
@@ -53,8 +53,8 @@ def render_plan(plan: PlanView, household: HouseholdView, out_path: Path | str, 
         story.append(ThaiParagraph("ความจำเป็นของครัวเรือน (มิติ TPMAP)", HEAD, space_before=4))
         for dimension, description in household.needs.items():
             story.append(ThaiParagraph(f"• {Dimension(dimension).label.th}: {description}", TEXT, left_indent=0.5 * cm))
-    for part, (title, _) in PARTS.items():
-        block = [ThaiParagraph(f"{title}", HEAD, space_before=8),
+    for part in PlanPart:
+        block = [ThaiParagraph(part.label.th, HEAD, space_before=8),
                  ThaiParagraph(f"สิ่งที่พบ: {plan.findings.get(part) or '-'}", TEXT, left_indent=0.5 * cm, space_after=3)]
         actions = [a for a in plan.actions if a.part == part]
         if actions:

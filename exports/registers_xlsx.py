@@ -11,8 +11,6 @@ stays Christian Era, amounts as numbers. The file is saved beside its target and
 from __future__ import annotations
 
 import math
-import os
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +32,7 @@ from exports.registers_words import (
     place_text,
 )
 from exports.registers_words import examples as registers_examples
-from exports.report_xlsx import FONT, check_writable
+from exports.report_xlsx import FONT
 from fieldtool.booklayout import INSTRUCTIONS_SHEET, SHEETS, SheetLayout
 from fieldtool.names import TITLES
 from fieldtool.registers_book import (
@@ -44,6 +42,7 @@ from fieldtool.registers_book import (
 )
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date
+from fieldtool.whole_file import check_writable, write_whole
 
 # A date cell shown as 22/11/2569: the locale code 107041E asks Excel (and LibreOffice) for the Thai
 # Buddhist calendar; the value stored is the ordinary (Christian Era) date.
@@ -187,16 +186,7 @@ def _save(wb: Workbook, out: Path, what: Text) -> None:
             ws.print_title_rows = "1:1"
     wb.properties.title = what.th
     wb.properties.creator = "fieldtool"
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
-    try:
-        wb.save(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except OSError as e:
-        raise InputError(Text(f"บันทึกไฟล์ไม่ได้: {out}", f"cannot write {out}: {e.strerror or e}")) from e
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_whole(out, wb.save)
 
 
 # --- the data sheets ---------------------------------------------------------------------------------------

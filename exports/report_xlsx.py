@@ -8,8 +8,6 @@ when complete.
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,8 +19,8 @@ from exports import palette
 from exports.palette import argb
 from fieldtool.district import DistrictReport, Section
 from fieldtool.district_tally import COUNT, RATIO, SATANG, Row, Table
-from fieldtool.text import Text
-from fieldtool.thai import ZONE_TH, InputError, format_date, format_time, to_thai_digits
+from fieldtool.thai import ZONE_TH, format_date, format_time, to_thai_digits
+from fieldtool.whole_file import check_writable, write_whole
 
 SHEET_NAMES = {
     "arrears": "หนี้ค้างชำระ",
@@ -51,23 +49,6 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 CHART_ROWS = 18
 
 
-def check_writable(out: Path) -> None:
-    """Refuse at once, with one sentence, a path that cannot be written (missing folder, a folder, read-only)."""
-    if out.is_dir():
-        raise InputError(Text(f"บันทึกไฟล์ไม่ได้: {out} เป็นโฟลเดอร์", f"cannot write {out}: it is a folder"))
-    probe = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
-    try:
-        with open(probe, "xb"):
-            pass
-    except OSError as e:
-        raise _cannot_write(out, e) from e
-    probe.unlink(missing_ok=True)
-
-
-def _cannot_write(out: Path, e: OSError) -> InputError:
-    return InputError(Text(f"บันทึกไฟล์ไม่ได้: {out}", f"cannot write {out}: {e.strerror or e}"))
-
-
 def cell_value(row: Row, measure, qi: int):
     """The number a cell holds: baht (not satang) for money, a fraction for PAR (shown as a percentage)."""
     value = row.value(measure, qi)
@@ -94,17 +75,7 @@ def write_report_xlsx(report: DistrictReport, out: Path) -> Path:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.properties.title = f"รายงานระดับอำเภอ ปีงบประมาณ {report.fy}"
     wb.properties.creator = report.office_name or "fieldtool"
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
-    try:
-        wb.save(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except OSError as e:
-        raise _cannot_write(out, e) from e
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    return write_whole(out, wb.save)
 
 
 def _row_heights(ws) -> None:

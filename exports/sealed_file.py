@@ -33,6 +33,8 @@ from exports import scratch as scratch_files
 from exports.keyfile import Keys, b64, raw_public, unb64
 from fieldtool.text import Text
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import BundleKind
+from fieldtool.whole_file import fsync_dir
 
 MAGIC = b"FTBUNDLE"
 FORMAT_VERSION = 1
@@ -47,31 +49,6 @@ MAX_PAYLOAD = 8 << 30  # encrypted zip, bytes
 
 class BundleError(InputError):
     """A bundle, backup or key file that is refused: one sentence, in Thai and English."""
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """A small file (a public key file) written whole under a hidden name, then given its own."""
-    fd, tmp = scratch_files.hidden_part(path)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _nonce(index: int, last: bool) -> bytes:
@@ -94,7 +71,7 @@ class Hidden:
     def reveal(self) -> None:
         """Give the file its name (atomic) and make the rename durable."""
         os.replace(self.part, self.out)
-        _fsync_dir(self.out.parent)
+        fsync_dir(self.out.parent)
 
     def discard(self) -> None:
         self.part.unlink(missing_ok=True)
@@ -215,7 +192,7 @@ def _other_version(path: Path, version: int, hjson: bytes) -> BundleError:
                             "ask for it again"))
 
 
-def read_header(path: Path, kinds: tuple[str, ...] = ("field", "return")) -> Sealed:
+def read_header(path: Path, kinds: tuple[str, ...] = tuple(BundleKind)) -> Sealed:
     """The plain part of a bundle (or, with kinds=("backup",), of a sealed backup), checked for shape before
     anything else is read."""
     if scratch_files.is_part_file(path):

@@ -26,13 +26,14 @@ from fieldtool.sync.laptop import local_device
 from fieldtool.sync.office import office_entries_for, peer_entries
 from fieldtool.text import Text
 from fieldtool.thai import InputError, today_in_thailand
+from fieldtool.vocabulary import BundleDirection, BundleKind, KeyRole
 
 
 def export_seed_bundle(db: Database, code: str, card_path: Path, out: Path, on: date | None = None,
                        key_path: Path | None = None, passphrase: str | None = None) -> dict:
     """Enrol the new officer's key for subdistrict `code`, record the handover and write the seed: all or nothing."""
-    keys = keyfile.read_private_key(key_path or default_key_path(db), "office", passphrase)
-    card = sync_keys.read_public_card(Path(card_path), "officer")
+    keys = keyfile.read_private_key(key_path or default_key_path(db), KeyRole.OFFICE, passphrase)
+    card = sync_keys.read_public_card(Path(card_path), KeyRole.OFFICER)
     on = on or today_in_thailand()
     out = Path(out)
     # the file is the transaction's (bundle.write_recorded): not recorded, it does not circulate
@@ -50,15 +51,15 @@ def export_seed_bundle(db: Database, code: str, card_path: Path, out: Path, on: 
         officer = registry.setting(s, "officer")
         seed = {"handover_id": record.id, "subdistrict_id": area.subdistrict_id,
                 "letterhead": handover.letterhead_of(s, devices)}
-        manifest = {"format": sealed_file.FORMAT_VERSION, "kind": "return", "schema_version": bundle.schema_version(s),
+        manifest = {"format": sealed_file.FORMAT_VERSION, "kind": BundleKind.RETURN, "schema_version": bundle.schema_version(s),
                     "device_id": office_device, "officer": officer, "subdistrict_code": code,
                     "district_code": registry.setting(s, "district_code"), "target_device": target.device_id,
                     "bundle_seq": bundle_seq, "full": True, "seq_from": 1, "seq_to": top,
                     "created": bundle.now_text(), "marks": {"upto": {**peer_tops, office_device: top}}, "seed": seed}
         manifest, digest = bundle.write_recorded(
-            s, out, manifest, entries, db.photo_dir, {"kind": "return", "sender_device": office_device}, keys,
+            s, out, manifest, entries, db.photo_dir, {"kind": BundleKind.RETURN, "sender_device": office_device}, keys,
             target, lambda m, digest: SyncBundle(
-                direction="out", kind="return", sha256=digest, source_device=office_device,
+                direction=BundleDirection.OUT, kind=BundleKind.RETURN, sha256=digest, source_device=office_device,
                 target_device=target.device_id, bundle_seq=bundle_seq, officer=officer, area_code=code, full=True,
                 seq_from=1, seq_to=top, entries=len(entries), entries_new=len(entries),
                 marks=json.dumps(m["marks"]), schema_version=m["schema_version"], created_at=datetime.now(UTC),

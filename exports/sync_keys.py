@@ -35,7 +35,7 @@ from exports.keyfile import (
     unb64,
     write_private_key,
 )
-from exports.sealed_file import BundleError, atomic_write
+from exports.sealed_file import BundleError
 from fieldtool import handover, registry, succession
 from fieldtool.models import Subdistrict, SyncBundle, SyncKey
 from fieldtool.sync.entries import LOG
@@ -43,6 +43,8 @@ from fieldtool.sync.laptop import local_device
 from fieldtool.sync.tables import LOCAL_TABLES
 from fieldtool.text import Text
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import BundleDirection, BundleKind, KeyRole
+from fieldtool.whole_file import PRIVATE, WholeFile
 
 # --- the public key file ------------------------------------------------------------------------------------
 
@@ -55,13 +57,16 @@ def public_card(keys: Keys | PublicKeys, name: str, area_code: str) -> dict:
 
 
 def write_public_card(path: Path, card: dict) -> None:
-    atomic_write(path, (json.dumps(card, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with WholeFile(path, PRIVATE) as part:
+        part.write_bytes((json.dumps(card, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
-def read_public_card(path: Path, role: str) -> dict:
+def read_public_card(path: Path, role: KeyRole) -> dict:
     """Read and check a public key file; every way it can be wrong gets its own sentence."""
-    what = "ของสำนักงาน" if role == "office" else "ของเจ้าหน้าที่"
-    made_by = "fieldtool office-keys export" if role == "office" else "fieldtool keys export"
+    role = KeyRole(role)
+    what = f"ของ{role.label.th}"
+    made_by = "fieldtool office-keys export" if role is KeyRole.OFFICE else "fieldtool keys export"
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -82,9 +87,9 @@ def read_public_card(path: Path, role: str) -> dict:
                                f"the key file {path} was made by a newer fieldtool; update the program"))
     if card.get("role") != role:
         raise BundleError(Text(f"ไฟล์นี้ไม่ใช่กุญแจ{what}: {path}",
-                               f"{path} is the key of {'an officer' if card.get('role') == 'officer' else 'the office'}, "
-                               f"not of {'the office' if role == 'office' else 'an officer'}"))
-    digits = 4 if role == "office" else 6
+                               f"{path} is the key of {'an officer' if card.get('role') == KeyRole.OFFICER else 'the office'}, "
+                               f"not of {'the office' if role is KeyRole.OFFICE else 'an officer'}"))
+    digits = 4 if role is KeyRole.OFFICE else 6
     try:
         sign_public = unb64(card["sign_public"], 32)
         Ed25519PublicKey.from_public_bytes(sign_public)
@@ -129,7 +134,7 @@ def init_officer_keys(db: Database, key_path: Path | None = None, passphrase: st
     path = key_path or default_key_path(db)
     with db.session() as s:
         device = registry.setting(s, "device_id")
-        keys = new_keys("officer", device)
+        keys = new_keys(KeyRole.OFFICER, device)
         write_private_key(path, keys, passphrase)
         if key_path:
             registry.set_setting(s, "key_file", str(Path(path).resolve()))
@@ -142,7 +147,7 @@ def init_officer_keys(db: Database, key_path: Path | None = None, passphrase: st
 def officer_card(db: Database, key_path: Path | None = None, area_code: str = "") -> dict:
     """This laptop's public key file content, to hand to the district office in person (`area_code`: the
     subdistrict a laptop not yet set up is to be seeded with, see exports.seed)."""
-    keys = read_public_keys(key_path or default_key_path(db), "officer")  # no passphrase needed
+    keys = read_public_keys(key_path or default_key_path(db), KeyRole.OFFICER)  # no passphrase needed
     area_code = (area_code or "").strip()
     if area_code and not (area_code.isascii() and area_code.isdigit() and len(area_code) == 6):
         raise InputError(Text(f"รหัสตำบลต้องเป็นตัวเลข 6 หลัก: {area_code}", f"a subdistrict code has 6 digits: {area_code}"))
@@ -157,7 +162,7 @@ def officer_card(db: Database, key_path: Path | None = None, area_code: str = ""
 
 def trust_office(db: Database, card_path: Path) -> tuple[dict, bool]:
     """Trust the district office's public key file; an office of another district is refused."""
-    card = read_public_card(Path(card_path), "office")
+    card = read_public_card(Path(card_path), KeyRole.OFFICE)
     with db.session() as s:
         mine = subdistrict_code(s)
         if mine and not mine.startswith(card["area_code"]):
@@ -179,7 +184,7 @@ def trusted_office(db: Database) -> SyncKey | None:
 
 def office_key(s: Session) -> SyncKey | None:
     """The office key this laptop trusts: the one enrolled last."""
-    return s.scalars(select(SyncKey).where(col(SyncKey.role) == "office")
+    return s.scalars(select(SyncKey).where(col(SyncKey.role) == KeyRole.OFFICE)
                      .order_by(col(SyncKey.enrolled_at).desc())).first()
 
 
@@ -208,7 +213,8 @@ def field_sync_status(db: Database) -> FieldSyncStatus:
         lineage = [p.device_id for p in succession.predecessors(s)]
         last = succession.last_field_bundle(s, [device, *lineage])  # a restored laptop goes on from the old one's
         own = succession.last_field_bundle(s, [device])
-        back = s.scalars(select(SyncBundle).where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "return",
+        back = s.scalars(select(SyncBundle).where(col(SyncBundle.direction) == BundleDirection.IN,
+                                                  col(SyncBundle.kind) == BundleKind.RETURN,
                                                   col(SyncBundle.target_device).in_([device, *lineage]))
                          .order_by(col(SyncBundle.processed_at).desc())).first()
         waiting = _changes_between(s, device, own.seq_to if own else 0)
@@ -223,7 +229,7 @@ def field_sync_status(db: Database) -> FieldSyncStatus:
 
 def _key_device(key_file: Path) -> str:
     try:
-        return read_public_keys(key_file, "officer").device_id
+        return read_public_keys(key_file, KeyRole.OFFICER).device_id
     except InputError:
         return ""
 
@@ -247,7 +253,7 @@ def init_office_keys(db: Database, district: str, name: str = "", key_path: Path
     path = key_path or default_key_path(db)
     with db.session() as s:
         device = registry.setting(s, "device_id")
-        keys = new_keys("office", device)
+        keys = new_keys(KeyRole.OFFICE, device)
         write_private_key(path, keys, passphrase)
         registry.set_setting(s, "district_code", district)
         if name:
@@ -261,7 +267,7 @@ def init_office_keys(db: Database, district: str, name: str = "", key_path: Path
 
 def office_card(db: Database, key_path: Path | None = None) -> dict:
     """The office's public key file content, to hand to every officer."""
-    keys = read_public_keys(key_path or default_key_path(db), "office")  # no passphrase needed
+    keys = read_public_keys(key_path or default_key_path(db), KeyRole.OFFICE)  # no passphrase needed
     with db.session() as s:
         return public_card(keys, registry.setting(s, "office_name") or registry.setting(s, "officer"),
                            registry.setting(s, "district_code"))
@@ -269,7 +275,7 @@ def office_card(db: Database, key_path: Path | None = None) -> dict:
 
 def enrol_officer(db: Database, card_path: Path) -> tuple[dict, bool]:
     """Enrol an officer's public key file at the office; a laptop of another district is refused."""
-    card = read_public_card(Path(card_path), "officer")
+    card = read_public_card(Path(card_path), KeyRole.OFFICER)
     with db.session() as s:
         district = registry.setting(s, "district_code")
         if not district:

@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from fieldtool.funds import DEFAULT_LADDER, Ladder, ask_step_of
-from fieldtool.groups import GROUP_KINDS, ROLES
 from fieldtool.letterhead import OFFICE_SETTINGS
 from fieldtool.phone import format_phone
-from fieldtool.plans import PARTS
 from fieldtool.reminders import UNDO
 from fieldtool.text import Text
 from fieldtool.thai import format_baht, format_date, format_date_en, format_time
@@ -28,12 +26,16 @@ from fieldtool.vocabulary import (
     Coded,
     ContactWay,
     Dimension,
+    EvidenceSource,
     FollowItem,
     Frequency,
     FundKind,
+    GroupKind,
     HouseholdSource,
     HouseholdStatus,
     MeetingKind,
+    MemberRole,
+    PlanPart,
     PreventItem,
     ReminderKind,
     Stage,
@@ -189,8 +191,8 @@ FIELDS: dict[str, Text] = {
     "device_id": Text("เครื่อง", "device"),
 }
 
-# A laptop's settings (a setting is named by its key); the letterhead's (letter.*) are named as its form names
-# them (LETTERHEAD_EN), a letter template by its kind.
+# A laptop's settings (a setting is named by its key); the letterhead's (letter.*) are named by their label
+# (fieldtool.letterhead.OFFICE_SETTINGS, without the form's hint), a letter template by its kind.
 SETTINGS: dict[str, Text] = {
     "officer": Text("เจ้าหน้าที่ผู้ใช้เครื่อง", "officer using this laptop"),
     "device_id": Text("รหัสเครื่อง", "this laptop's id"),
@@ -204,25 +206,6 @@ SETTINGS: dict[str, Text] = {
     "sync_box_public": Text("กุญแจสาธารณะสำหรับเข้ารหัส", "public encryption key"),
 }
 
-# The letterhead form's fields in English, as the form shows them (resources/i18n, office.<key>); their Thai is
-# the form's own (fieldtool.letterhead.OFFICE_SETTINGS) without its hint.
-LETTERHEAD_EN = {
-    "office_name": "Office name",
-    "office_address": "Address (in lines)",
-    "letter_prefix": "Letter prefix",
-    "letter_block": "This laptop's number block",
-    "signer_name": "Signer",
-    "signer_position": "Signer's position (in lines)",
-    "section": "Responsible section",
-    "section_phone": "Telephone",
-    "pay_place": "Where to pay",
-    "contact": "Contact person",
-    "emblem_path": "Emblem / logo image",
-    "thai_digits": "Digits",
-    "copy_mark": "Reprinted letters",
-    "garuda_space": "Paper",
-    "postal_code": "Postal code of the subdistrict",
-}
 _TEMPLATE_SETTING = Text("แบบหนังสือ", "letter template")
 _INTEREST_POLICIES = {"none": Text("ไม่คิดดอกเบี้ย", "no interest"), "flat": Text("ดอกเบี้ยคงที่", "flat interest")}
 _UNDO_KIND = Text("ยกเลิกการบันทึกการแจ้งที่บันทึกผิด", "undoing a delivery recorded by mistake")
@@ -277,8 +260,7 @@ def setting_label(key: str) -> Text:
         rest = key.removeprefix("letter.template.")
         return Text(f"{_TEMPLATE_SETTING.th} {rest}", f"{_TEMPLATE_SETTING.en} {rest}")
     if key.startswith("letter.") and (form := key.removeprefix("letter.")) in OFFICE_SETTINGS:
-        thai = OFFICE_SETTINGS[form].label.th  # the form's hint left out
-        return Text(thai, LETTERHEAD_EN.get(form, form.replace("_", " ")))
+        return OFFICE_SETTINGS[form].label
     return SETTINGS.get(key) or Text(key, key.replace("_", " "))
 
 
@@ -319,22 +301,22 @@ def code_label(  # noqa: C901  (one line per coded field)
     if name == "dimension":
         return _label(Dimension, value)
     if name == "part":
-        return Text(*PARTS[value]) if value in PARTS else None
+        return _label(PlanPart, value)
     if name == "source" and table == "household":
         return _label(HouseholdSource, value)
-    if name == "role" and value in ROLES:
-        return ROLES[value]
+    if name == "role":
+        return _label(MemberRole, value)
     if name == "kind":
         if table == "fund":
             return _label(FundKind, value)
-        if table == "borrowing_group" and value in GROUP_KINDS:
-            return GROUP_KINDS[value]
+        if table == "borrowing_group":
+            return _label(GroupKind, value)
         if table == "meeting":
             return _label(MeetingKind, value)
         if table == "reminder_delivery":
             return reminder_kind_label(value, ladder)
-    if name == "evidence_kind" and value in ("visit", "meeting"):
-        return kind_label(value)  # the kind of record it is
+    if name == "evidence_kind":
+        return _label(EvidenceSource, value)  # the kind of record it is
     if name == "interest_policy":
         return _INTEREST_POLICIES.get(value)
     if name == "borrower_kind" and value in ("group", "household"):

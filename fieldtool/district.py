@@ -65,7 +65,7 @@ from fieldtool.notices import notice_outcomes
 from fieldtool.reminders import Rungs, delivered_days, loan_reminders
 from fieldtool.text import Text
 from fieldtool.thai import BE_OFFSET, MONTHS_EN, MONTHS_SHORT, InputError, to_thai_digits
-from fieldtool.vocabulary import NOTICE_DAYS, FundKind, ReminderKind
+from fieldtool.vocabulary import NOTICE_DAYS, BundleDirection, BundleKind, FundKind, ReminderKind
 
 # Where each loan is counted, by its id.
 LoanPlaces = Mapping[str, Place]
@@ -360,11 +360,12 @@ def _district_report(session: Session, fy: int, on: date, quarter: int | None, d
 def data_sources(session: Session, areas: Areas) -> list[Source]:
     """Each laptop's latest bundle merged here, by subdistrict: the figures hold its work up to then."""
     latest = (select(col(SyncBundle.source_device), func.max(SyncBundle.bundle_seq).label("seq"))
-              .where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field")
+              .where(col(SyncBundle.direction) == BundleDirection.IN, col(SyncBundle.kind) == BundleKind.FIELD)
               .group_by(col(SyncBundle.source_device)).subquery())
     rows = session.scalars(select(SyncBundle).join(latest, (col(SyncBundle.source_device) == latest.c.source_device)
                                                    & (col(SyncBundle.bundle_seq) == latest.c.seq))
-                           .where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field",
+                           .where(col(SyncBundle.direction) == BundleDirection.IN,
+                                  col(SyncBundle.kind) == BundleKind.FIELD,
                                   col(SyncBundle.area_code).startswith(areas.district_code)))
     out = [Source(f"{b.area_code} {areas.subdistricts.get(b.area_code, '')}".strip(), b.officer, b.bundle_seq,
                   b.created_at, b.processed_at) for b in rows]

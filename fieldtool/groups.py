@@ -23,16 +23,8 @@ from fieldtool.models import BorrowingGroup, GroupMember, Person, new_id
 from fieldtool.names import clean, parse_title, split_name
 from fieldtool.text import Text
 from fieldtool.thai import InputError, to_arabic_digits, validate_national_id
+from fieldtool.vocabulary import GroupKind, MemberRole
 
-ROLES = {
-    "chair": Text("ประธาน", "chair"),
-    "vice_chair": Text("รองประธาน", "vice chair"),
-    "treasurer": Text("เหรัญญิก", "treasurer"),
-    "secretary": Text("เลขานุการ", "secretary"),
-    "committee": Text("กรรมการ", "committee member"),
-    "member": Text("สมาชิก", "member"),
-}
-GROUP_KINDS = {"women": Text("กลุ่มสตรี", "women's group"), "other": Text("กลุ่มอื่น", "other group")}
 GROUP_NAME = Text("ชื่อกลุ่ม", "the group's name")
 
 # A row as `Model(**row)` takes it: column name -> value.
@@ -159,7 +151,7 @@ def new_group_rows(
     village_id: str,
     name: str,
     people: People,
-    kind: str = "women",
+    kind: str = GroupKind.WOMEN,
     members: list[tuple[str, PersonSpec]] | None = None,
     responsible: PersonSpec | None = None,
 ) -> GroupRows:
@@ -171,19 +163,13 @@ def new_group_rows(
     if not name:
         raise InputError(Text("ต้องระบุชื่อกลุ่ม", "the group needs a name"))
     check_text(name, GROUP_NAME, NAME)
-    if kind not in GROUP_KINDS:
-        raise InputError(Text(f"ประเภทกลุ่มต้องเป็น women หรือ other: {kind}", f"group kind must be women or other: {kind}"))
-    members = members or []
-    for role, _ in members:
-        if role not in ROLES:
-            raise InputError(Text(f"ตำแหน่งในกลุ่มไม่ถูกต้อง: {role}", f"role must be one of {', '.join(ROLES)}: {role}"))
-    if sum(1 for role, _ in members if role == "chair") > 1:
-        raise InputError(Text("กลุ่มหนึ่งมีประธานได้คนเดียว", "a group has one chair"))
-    group: Row = {"id": new_id(), "name": name, "kind": kind, "village_id": village_id, "chair_id": None,
+    group_kind = _group_kind(kind)
+    checked = _checked_roles(members or [])
+    group: Row = {"id": new_id(), "name": name, "kind": group_kind.value, "village_id": village_id, "chair_id": None,
                   "committee_member_id": None}
     new_people: list[Row] = []
     rows: list[Row] = []
-    for role, spec in members:
+    for role, spec in checked:
         pid, new = people.resolve(spec, village_id)
         if new is not None:
             new_people.append(new)
@@ -191,8 +177,8 @@ def new_group_rows(
             title, first, last = people.names[pid]
             raise InputError(Text(f"{person_name(title, first, last)} ถูกระบุซ้ำในกลุ่ม",
                                   f"{first} {last} is named twice in the group"))
-        rows.append({"id": new_id(), "group_id": group["id"], "person_id": pid, "role": role})
-        if role == "chair":
+        rows.append({"id": new_id(), "group_id": group["id"], "person_id": pid, "role": role.value})
+        if role is MemberRole.CHAIR:
             group["chair_id"] = pid
     if responsible is not None:
         pid, new = people.resolve(responsible, village_id)
@@ -202,11 +188,31 @@ def new_group_rows(
     return GroupRows(new_people, group, rows)
 
 
+def _group_kind(kind: str) -> GroupKind:
+    known = GroupKind.parse(kind)
+    if known is None:
+        raise InputError(Text(f"ประเภทกลุ่มต้องเป็น women หรือ other: {kind}", f"group kind must be women or other: {kind}"))
+    return known
+
+
+def _checked_roles(roles: list[tuple[str, PersonSpec]]) -> list[tuple[MemberRole, PersonSpec]]:
+    """The roles given to people, each a known role, one chair at most."""
+    checked = []
+    for role, spec in roles:
+        known = MemberRole.parse(role)
+        if known is None:
+            raise InputError(Text(f"ตำแหน่งในกลุ่มไม่ถูกต้อง: {role}", f"role must be one of {', '.join(MemberRole)}: {role}"))
+        checked.append((known, spec))
+    if sum(1 for role, _ in checked if role is MemberRole.CHAIR) > 1:
+        raise InputError(Text("กลุ่มหนึ่งมีประธานได้คนเดียว", "a group has one chair"))
+    return checked
+
+
 def add_group(
     session: Session,
     village: str | int,
     name: str,
-    kind: str = "women",
+    kind: str = GroupKind.WOMEN,
     members: list[tuple[str, PersonSpec]] | None = None,
     responsible: PersonSpec | None = None,
 ) -> BorrowingGroup:
@@ -285,15 +291,8 @@ def edit_group(
             raise InputError(Text(f"มีกลุ่มชื่อ {new_name} ในหมู่บ้านนี้แล้ว", f"the village already has a group named {new_name}"))
         group.name = new_name
     if kind is not _UNSET:
-        if kind not in GROUP_KINDS:
-            raise InputError(Text(f"ประเภทกลุ่มต้องเป็น women หรือ other: {kind}", f"group kind must be women or other: {kind}"))
-        group.kind = kind
-    roles = roles or []
-    for role, _ in roles:
-        if role not in ROLES:
-            raise InputError(Text(f"ตำแหน่งในกลุ่มไม่ถูกต้อง: {role}", f"role must be one of {', '.join(ROLES)}: {role}"))
-    if sum(1 for role, _ in roles if role == "chair") > 1:
-        raise InputError(Text("กลุ่มหนึ่งมีประธานได้คนเดียว", "a group has one chair"))
+        group.kind = _group_kind(kind).value
+    checked = _checked_roles(roles or [])
     for spec in remove or []:
         member = _member_of(session, group, spec)
         if member is None:
@@ -303,18 +302,18 @@ def edit_group(
             group.chair_id = None
         session.delete(member)
     session.flush()
-    for role, spec in roles:
+    for role, spec in checked:
         member = _member_of(session, group, spec)
         person_id = member.person_id if member else resolve_person(session, spec, group.village_id).id
-        if role == "chair" and group.chair_id and group.chair_id != person_id:
+        if role is MemberRole.CHAIR and group.chair_id and group.chair_id != person_id:
             for old in session.scalars(select(GroupMember).where(
                     col(GroupMember.group_id) == group.id, col(GroupMember.person_id) == group.chair_id)):
-                old.role = "member"
+                old.role = MemberRole.MEMBER.value
         if member is None:
-            session.add(GroupMember(group_id=group.id, person_id=person_id, role=role))
+            session.add(GroupMember(group_id=group.id, person_id=person_id, role=role.value))
         elif member.role != role:
-            member.role = role
-        if role == "chair":
+            member.role = role.value
+        if role is MemberRole.CHAIR:
             group.chair_id = person_id
         elif group.chair_id == person_id:
             group.chair_id = None  # the chair given another role: the group has no chair until one is named
@@ -361,12 +360,12 @@ def group_views(session: Session) -> list[GroupView]:
     labels = village_labels(session)
     people = {p.id: person_name(p.title, p.first_name, p.last_name) for p in session.scalars(select(Person))}
     members: dict[str, list[tuple[str, str, str]]] = {}
-    order = list(ROLES)
+    order = {role.value: i for i, role in enumerate(MemberRole)}
     for m in session.scalars(select(GroupMember)):
         members.setdefault(m.group_id, []).append((m.role, people.get(m.person_id, ""), m.person_id))
     out = []
     for g in session.scalars(select(BorrowingGroup)):
-        ms = sorted(members.get(g.id, []), key=lambda m: (order.index(m[0]) if m[0] in order else 99, m[1]))
+        ms = sorted(members.get(g.id, []), key=lambda m: (order.get(m[0], 99), m[1]))
         out.append(GroupView(g.id, g.name, g.kind, g.village_id, labels.get(g.village_id, ""),
                              people.get(g.chair_id or "", ""), people.get(g.committee_member_id or "", ""), ms))
     return sorted(out, key=lambda g: (g.village, g.name))

@@ -53,7 +53,7 @@ from fieldtool.succession import key_devices
 from fieldtool.sync.tables import table_of
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, iso_time, local_time, satang_to_str
-from fieldtool.vocabulary import Stage
+from fieldtool.vocabulary import BundleDirection, BundleKind, KeyRole, Stage
 
 NOT_CARRIED = {"letter.letter_block"}  # the new laptop gets numbers of its own; the old block may be half used
 
@@ -70,10 +70,11 @@ class Area:
 
 def area_devices(s: Session, code: str) -> list[str]:
     """The laptops of a subdistrict: keys enrolled for it and devices whose bundles were about it."""
-    keys = s.scalars(select(col(SyncKey.device_id)).where(col(SyncKey.role) == "officer",
+    keys = s.scalars(select(col(SyncKey.device_id)).where(col(SyncKey.role) == KeyRole.OFFICER,
                                                           col(SyncKey.area_code) == code))
     sent = s.scalars(select(col(SyncBundle.source_device)).where(
-        col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field", col(SyncBundle.area_code) == code))
+        col(SyncBundle.direction) == BundleDirection.IN, col(SyncBundle.kind) == BundleKind.FIELD,
+        col(SyncBundle.area_code) == code))
     return sorted(set(keys) | set(sent))
 
 
@@ -146,10 +147,10 @@ def book_figures(s: Session, village_ids: Sequence[str], on: date) -> BookFigure
 
 def previous_holders(s: Session, devices: Sequence[str]) -> list[str]:
     """The officers whose laptops held the subdistrict, as their keys and bundles name them."""
-    names = list(s.scalars(select(col(SyncKey.officer)).where(col(SyncKey.role) == "officer",
+    names = list(s.scalars(select(col(SyncKey.officer)).where(col(SyncKey.role) == KeyRole.OFFICER,
                                                               col(SyncKey.device_id).in_(devices))
                            .order_by(col(SyncKey.enrolled_at))))
-    names += list(s.scalars(select(col(SyncBundle.officer)).where(col(SyncBundle.direction) == "in",
+    names += list(s.scalars(select(col(SyncBundle.officer)).where(col(SyncBundle.direction) == BundleDirection.IN,
                                                                   col(SyncBundle.source_device).in_(devices))
                             .order_by(col(SyncBundle.processed_at))))
     return list(dict.fromkeys(n for n in names if n))
@@ -255,7 +256,8 @@ def find_key(s: Session, ref: str) -> SyncKey:
     one not revoked is meant, and two of them are refused with both named.
     """
     ref = " ".join((ref or "").split())
-    keys = list(s.scalars(select(SyncKey).where(col(SyncKey.role) == "officer").order_by(col(SyncKey.enrolled_at))))
+    keys = list(s.scalars(select(SyncKey).where(col(SyncKey.role) == KeyRole.OFFICER)
+                          .order_by(col(SyncKey.enrolled_at))))
     devices = {k.key_id: key_devices(s, k) for k in keys}
     exact = [k for k in keys if ref == k.key_id or ref in devices[k.key_id]]
     found = exact or [k for k in keys if len(ref) >= 6 and (

@@ -24,7 +24,7 @@ from fieldtool.models import HouseholdNeed, HouseholdPlan, Verification, Village
 from fieldtool.plans import PlanView
 from fieldtool.thai import normalize_search
 from fieldtool.visits_view import VisitRow, visit_rows_of
-from fieldtool.vocabulary import Dimension, HouseholdSource, HouseholdStatus
+from fieldtool.vocabulary import Dimension, EvidenceTarget, HouseholdSource, HouseholdStatus
 
 
 @dataclass
@@ -139,6 +139,6 @@ def household_page(session: Session, household_id: str, on: date) -> HouseholdPa
     infos = loanbook.loan_infos(session, view.loans) if view.loans else {}
     states = loanbook.load_states(session, on, view.loans) if view.loans else {}
     loans = [LoanRow(infos[i], states[i]) for i in view.loans if i in infos and i in states]
-    visit_rows = visit_rows_of(session, visits.visits_of(session, "household", view.id))
+    visit_rows = visit_rows_of(session, visits.visits_of(session, EvidenceTarget.HOUSEHOLD, view.id))
     plan = plans.plan_view(session, view.id, on) if plans.latest_plan(session, view.id) else None
     return HouseholdPageData(view, households.stale_after_days(session), checks, loans, visit_rows[::-1], plan)

@@ -37,7 +37,7 @@ from fieldtool.models import (
 )
 from fieldtool.repayments import loan_payments
 from fieldtool.thai import thai_sort_key
-from fieldtool.vocabulary import ContactWay, Stage
+from fieldtool.vocabulary import ContactWay, EvidenceTarget, Stage
 
 IN_PERSON = (ContactWay.VISIT, ContactWay.MEETING)  # ways of delivery that are a visit or a meeting
 
@@ -125,7 +125,8 @@ def loan_page(session: Session, loan_id: str, day: date) -> LoanPageData:
         history=history.loan_history(session, loan.id),
         letters=letters.issued_letters(session, loan.id)[::-1],
         contacts=_contacts(
-            visits.visits_of(session, "loan", loan.id), visits.meetings_of(session, "loan", loan.id), deliveries
+            visits.visits_of(session, EvidenceTarget.LOAN, loan.id),
+            visits.meetings_of(session, EvidenceTarget.LOAN, loan.id), deliveries
         ),
     )
 

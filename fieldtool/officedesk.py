@@ -31,7 +31,7 @@ from fieldtool.models import (
 from fieldtool.sync.office import device_gaps
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_time
-from fieldtool.vocabulary import ConflictStatus
+from fieldtool.vocabulary import BundleDirection, BundleKind, ConflictStatus, KeyRole
 
 
 def table_label(table: str, english: bool = False) -> str:
@@ -145,10 +145,11 @@ class DeviceItem:
 def device_items(s: Session) -> list[DeviceItem]:
     items = []
     names = subdistrict_names(s)
-    keys = s.scalars(select(SyncKey).where(col(SyncKey.role) == "officer")
+    keys = s.scalars(select(SyncKey).where(col(SyncKey.role) == KeyRole.OFFICER)
                      .order_by(col(SyncKey.area_code), col(SyncKey.officer)))
     for key in keys:
-        last = s.scalars(select(SyncBundle).where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field",
+        last = s.scalars(select(SyncBundle).where(col(SyncBundle.direction) == BundleDirection.IN,
+                                                  col(SyncBundle.kind) == BundleKind.FIELD,
                                                   col(SyncBundle.source_device) == key.device_id)
                          .order_by(col(SyncBundle.bundle_seq).desc())).first()
         gap = device_gaps(s, key.device_id)
@@ -187,7 +188,8 @@ class BundleItem:
 def received_bundles(s: Session, limit: int = 500) -> list[BundleItem]:
     """Field bundles received here, the latest first."""
     names = subdistrict_names(s)
-    q = (select(SyncBundle).where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field")
+    q = (select(SyncBundle).where(col(SyncBundle.direction) == BundleDirection.IN,
+                                  col(SyncBundle.kind) == BundleKind.FIELD)
          .order_by(col(SyncBundle.processed_at).desc(), col(SyncBundle.bundle_seq).desc()).limit(limit))
     return [BundleItem(b.officer, area_text(b.area_code, names), b.bundle_seq, b.full, b.seq_from, b.seq_to,
                        b.entries, b.entries_new, b.processed_at, b.file_name) for b in s.scalars(q)]

@@ -29,6 +29,7 @@ from fieldtool.models import (
 from fieldtool.registry import set_setting, setting
 from fieldtool.text import Text
 from fieldtool.thai import InputError, to_arabic_digits
+from fieldtool.vocabulary import KeyRole
 
 CODE_LENGTHS = {"province": 2, "district": 4, "subdistrict": 6, "village": 8}
 # What each level is called in a sentence.
@@ -119,7 +120,7 @@ def _place_of(session: Session, sub: Subdistrict) -> Place:
 
 def office_district_code(session: Session) -> str:
     """The district code of the office key this laptop trusts, or "" when none is trusted yet."""
-    key = session.scalars(select(SyncKey).where(col(SyncKey.role) == "office")).first()
+    key = session.scalars(select(SyncKey).where(col(SyncKey.role) == KeyRole.OFFICE)).first()
     return key.area_code if key else ""
 
 

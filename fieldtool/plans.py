@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from fieldtool import vocabulary
 from fieldtool.households import get_household, households_with_heads
 from fieldtool.limits import ACCOUNT, LINE, NOTE, check_amount, check_day, check_day_or_none, check_text
 from fieldtool.loanbook import now_utc, officer_of, village_label
@@ -33,12 +34,6 @@ from fieldtool.text import Text
 from fieldtool.thai import InputError, parse_baht, parse_date
 from fieldtool.vocabulary import ActionStatus, Dimension, HouseholdStatus
 
-PARTS = {
-    "attitude": ("ทัศนคติ", "Attitude"),
-    "skills": ("ทักษะ", "Skills"),
-    "resources": ("ทรัพยากร", "Resources"),
-    "way_out": ("ทางออก", "Way out"),
-}
 OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
@@ -102,9 +97,10 @@ def _plan_text(obj: Mapping[str, object], key: str) -> str:
 
 
 def _check(data: PlanInput) -> None:
-    unknown = [p for p in data.findings if p not in PARTS] + [a.part for a in data.actions if a.part not in PARTS]
+    parts = vocabulary.PlanPart
+    unknown = [p for p in [*data.findings, *(a.part for a in data.actions)] if parts.parse(p) is None]
     if unknown:
-        raise InputError(Text(f"ส่วนของแผนไม่ถูกต้อง: {', '.join(unknown)}", f"plan parts are {', '.join(PARTS)}"))
+        raise InputError(Text(f"ส่วนของแผนไม่ถูกต้อง: {', '.join(unknown)}", f"plan parts are {', '.join(parts)}"))
     for a in data.actions:
         if not a.what.strip():
             raise InputError(Text("กิจกรรมต้องระบุว่าจะทำอะไร", "every action needs a 'what'"))
@@ -127,7 +123,8 @@ def _check_status(status: str) -> ActionStatus:
 def _check_plan_bounds(data: PlanInput) -> None:
     check_day(data.made_on, Text("วันที่ทำแผน", "the day the plan was made"))
     for part, findings in data.findings.items():
-        check_text(findings, Text(f"สิ่งที่พบด้าน{PARTS[part][0]}", f"the account of {PARTS[part][1].lower()}"), ACCOUNT)
+        title = vocabulary.PlanPart(part).label
+        check_text(findings, Text(f"สิ่งที่พบด้าน{title.th}", f"the account of {title.en.lower()}"), ACCOUNT)
     check_text(data.decision, Text("ทางออกของครัวเรือน", "the household's decision"), ACCOUNT)
     check_text(data.participants, Text("ผู้ร่วมทำแผน", "the list of participants"), NOTE)
 
@@ -158,8 +155,8 @@ def save_plan(session: Session, household_id: str, data: PlanInput) -> Household
     )
     session.add(plan)
     session.flush()
-    for part in PARTS:
-        session.add(PlanPart(plan_id=plan.id, part=part, findings=data.findings.get(part, "")))
+    for part in vocabulary.PlanPart:
+        session.add(PlanPart(plan_id=plan.id, part=part.value, findings=data.findings.get(part, "")))
     for a in data.actions:
         session.add(
             PlanAction(
@@ -215,7 +212,7 @@ def update_action(session: Session, action_id: str, status: str, on: date, note:
 @dataclass
 class ActionView:
     id: str
-    part: str
+    part: vocabulary.PlanPart
     what: str
     helper: str
     due_on: date | None
@@ -236,7 +233,7 @@ class PlanView:
     participants: str
     decision: str
     made_by: str
-    findings: dict[str, str]
+    findings: dict[vocabulary.PlanPart, str]
     actions: list[ActionView]
     revisions: list[tuple[int, date]]
 
@@ -258,11 +255,11 @@ def plan_view(session: Session, household_id: str, on: date, revision: int | Non
     for a in session.scalars(select(PlanAction).where(col(PlanAction.plan_id) == plan.id)):
         actions.append(
             ActionView(
-                a.id, a.part, a.what, a.helper, a.due_on, a.resources, a.budget_satang, ActionStatus(a.status),
+                a.id, vocabulary.PlanPart(a.part), a.what, a.helper, a.due_on, a.resources, a.budget_satang, ActionStatus(a.status),
                 _notes(session, a), a.status in OPEN_STATUSES and a.due_on is not None and a.due_on < on,
             )
         )
-    order = list(PARTS)
+    order = list(vocabulary.PlanPart)
     actions.sort(key=lambda a: (order.index(a.part), a.due_on or date.max, a.what))
     return PlanView(
         household_id=household.id,
@@ -273,7 +270,7 @@ def plan_view(session: Session, household_id: str, on: date, revision: int | Non
         participants=plan.participants,
         decision=plan.decision,
         made_by=plan.made_by,
-        findings={part: findings.get(part, "") for part in PARTS},
+        findings={part: findings.get(part, "") for part in vocabulary.PlanPart},
         actions=actions,
         revisions=[(r.revision, r.made_on) for r in revisions],
     )
@@ -299,7 +296,7 @@ class SummaryAction:
     household_id: str
     head: str
     village: str
-    part: str
+    part: vocabulary.PlanPart
     what: str
     helper: str
     due_on: date | None
@@ -342,7 +339,7 @@ def plans_summary(session: Session, on: date) -> PlansSummary:
         if head is None or head.village_id not in villages:
             continue  # (a household with no head or no village row has no line in the summary)
         households.add(hid)
-        item = SummaryAction(hid, head.head, villages[head.village_id], a.part, a.what, a.helper,
+        item = SummaryAction(hid, head.head, villages[head.village_id], vocabulary.PlanPart(a.part), a.what, a.helper,
                              a.due_on, ActionStatus(a.status), a.budget_satang)
         is_open = a.status in OPEN_STATUSES
         if is_open and a.due_on and (a.due_on.year, a.due_on.month) == (on.year, on.month) and a.due_on >= on:

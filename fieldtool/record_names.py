@@ -16,6 +16,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
+from fieldtool import vocabulary
 from fieldtool.change_words import (
     KIND_TABLES,
     Label,
@@ -59,7 +60,6 @@ from fieldtool.models import (
     Visit,
     WorkItem,
 )
-from fieldtool.plans import PARTS
 from fieldtool.reminders import UNDO, UNDO_PREFIX
 from fieldtool.thai import format_baht, format_date
 from fieldtool.vocabulary import Dimension, MeetingKind
@@ -230,7 +230,8 @@ class RecordNames:
             case HouseholdPlan():
                 return f"แผน 4ท ครั้งที่ {r.revision} {n('household', r.household_id)}"
             case PlanPart():
-                return f"{PARTS.get(r.part, (r.part,))[0]} {n('household_plan', r.plan_id)}"
+                part = vocabulary.PlanPart.parse(r.part)
+                return f"{part.label.th if part else r.part} {n('household_plan', r.plan_id)}"
             case PlanAction():
                 return f"กิจกรรม “{r.what}” {n('household_plan', r.plan_id)}"
             case ActionNote():

@@ -35,6 +35,7 @@ from fieldtool.models import ChangeLog, Setting, SyncBundle, SyncKey
 from fieldtool.sync.tables import table_of
 from fieldtool.text import Text
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import BundleDirection, BundleKind
 
 SETTING = "succeeds"  # on a restored laptop: JSON list of Predecessor, oldest first
 
@@ -79,7 +80,8 @@ def signs_for(s: Session, key_device: str, device: str) -> bool:
 
 def last_field_bundle(s: Session, devices: Iterable[str]) -> SyncBundle | None:
     """The last bundle this book sent the office from any of these devices (the highest number)."""
-    return s.scalars(select(SyncBundle).where(col(SyncBundle.direction) == "out", col(SyncBundle.kind) == "field",
+    return s.scalars(select(SyncBundle).where(col(SyncBundle.direction) == BundleDirection.OUT,
+                                              col(SyncBundle.kind) == BundleKind.FIELD,
                                               col(SyncBundle.source_device).in_(list(devices)))
                      .order_by(col(SyncBundle.bundle_seq).desc())).first()
 
@@ -98,7 +100,7 @@ def carried_ranges(s: Session) -> dict[str, list[int]]:
     out = {}
     for p in predecessors(s):
         sent = max([p.sent, *(b.seq_to for b in s.scalars(select(SyncBundle).where(
-            col(SyncBundle.direction) == "out", col(SyncBundle.kind) == "field",
+            col(SyncBundle.direction) == BundleDirection.OUT, col(SyncBundle.kind) == BundleKind.FIELD,
             col(SyncBundle.source_device) == p.device_id)))])
         if p.seq > sent:
             out[p.device_id] = [sent + 1, p.seq]
@@ -209,7 +211,7 @@ def _record(s: Session, key: SyncKey, device: str, claimed: Sequence[str], numbe
     """Move the key to its new device and write the succession into the change log (the audit trail; sync_key
     is the office's own bookkeeping, which the change-log hook does not see)."""
     held = s.execute(select(func.max(col(SyncBundle.bundle_seq))).where(
-        col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field",
+        col(SyncBundle.direction) == BundleDirection.IN, col(SyncBundle.kind) == BundleKind.FIELD,
         col(SyncBundle.source_device).in_(sorted(key_devices(s, key))))).scalar() or 0
     shift = max(0, held - numbered_after)
     before = key.device_id

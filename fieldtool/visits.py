@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,7 +40,18 @@ from fieldtool.models import (
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, to_arabic_digits
 from fieldtool.transaction_files import remove_on_rollback
-from fieldtool.vocabulary import AskItem, ContactWay, FollowItem, MeetingKind, ReminderKind, Stage, purposes
+from fieldtool.vocabulary import (
+    AskItem,
+    ContactWay,
+    EvidenceSource,
+    EvidenceTarget,
+    FollowItem,
+    MeetingKind,
+    ReminderKind,
+    Stage,
+    purposes,
+)
+from fieldtool.whole_file import PRIVATE, WholeFile
 
 if TYPE_CHECKING:
     from PIL.Image import Exif
@@ -160,12 +169,8 @@ def write_photo(photo_dir: Path, photo: StoredPhoto) -> Path | None:
     target = photo_dir / photo.file_name
     if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == photo.sha256:
         return None
-    fd, tmp = tempfile.mkstemp(dir=photo_dir, suffix=".part")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(photo.data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    with WholeFile(target, PRIVATE) as part:
+        part.write_bytes(photo.data)
     return target
 
 
@@ -179,14 +184,15 @@ def check_photo(photo_dir: Path, photo: Photo) -> bool:
 
 
 def _check_targets(session: Session, loans: Sequence[str], groups: Sequence[str], hhs: Sequence[str]) -> None:
-    models: tuple[tuple[type[Loan] | type[BorrowingGroup] | type[Household], Sequence[str], str, str], ...] = (
-        (Loan, loans, "สัญญาเงินกู้", "loan"), (BorrowingGroup, groups, "กลุ่ม", "group"),
-        (Household, hhs, "ครัวเรือน", "household"),
+    Model = type[Loan] | type[BorrowingGroup] | type[Household]
+    models: tuple[tuple[Model, Sequence[str], EvidenceTarget], ...] = (
+        (Loan, loans, EvidenceTarget.LOAN), (BorrowingGroup, groups, EvidenceTarget.GROUP),
+        (Household, hhs, EvidenceTarget.HOUSEHOLD),
     )
-    for model, ids, th, en in models:
+    for model, ids, kind in models:
         for ref in ids:
             if session.get(model, ref) is None:
-                raise InputError(Text(f"ไม่พบ{th} {ref}", f"no such {en}: {ref}"))
+                raise InputError(Text(f"ไม่พบ{kind.label.th} {ref}", f"no such {kind.label.en}: {ref}"))
 
 
 def _check_purposes(codes: Sequence[str]) -> None:
@@ -274,15 +280,19 @@ def add_visit(session: Session, data: VisitInput, photo_dir: Path) -> VisitResul
     session.add(visit)
     session.flush()
     loans = list(dict.fromkeys(data.loans + [loan for loan, _ in data.collected]))
-    for kind, ids in (("loan", loans), ("group", data.groups), ("household", list(dict.fromkeys(data.households + list(data.household_updates))))):
+    households_seen = list(dict.fromkeys(data.households + list(data.household_updates)))
+    for kind, ids in ((EvidenceTarget.LOAN, loans), (EvidenceTarget.GROUP, data.groups),
+                      (EvidenceTarget.HOUSEHOLD, households_seen)):
         for target in ids:
-            session.add(EvidenceLink(source_kind="visit", source_id=visit.id, target_kind=kind, target_id=target))
+            session.add(EvidenceLink(source_kind=EvidenceSource.VISIT, source_id=visit.id, target_kind=kind,
+                                     target_id=target))
     payments: list[str] = []
     for loan_id, satang in data.collected:
         pay = repayments.record_payment(session, loan_id, satang, data.visited_on, note="เก็บเงินระหว่างลงพื้นที่")
-        session.add(EvidenceLink(source_kind="visit", source_id=visit.id, target_kind="payment", target_id=pay.id))
+        session.add(EvidenceLink(source_kind=EvidenceSource.VISIT, source_id=visit.id,
+                                 target_kind=EvidenceTarget.PAYMENT, target_id=pay.id))
         payments.append(pay.id)
-    _tick(session, "visit", visit.id, data.purposes, loans, data.visited_on)
+    _tick(session, EvidenceSource.VISIT, visit.id, data.purposes, loans, data.visited_on)
     for hid, changes in data.household_updates.items():
         _update_household(session, hid, changes)
         session.add(Verification(table_name="household", record_id=hid, fields=json.dumps(sorted(changes)),
@@ -324,11 +334,12 @@ def _update_household(session: Session, household_id: str, changes: HouseholdCha
 
 
 def _tick(
-    session: Session, source_kind: str, source_id: str, codes: Sequence[str], loans: Sequence[str], on: date
+    session: Session, source_kind: EvidenceSource, source_id: str, codes: Sequence[str], loans: Sequence[str],
+    on: date,
 ) -> None:
     """Tick the work items a visit or meeting did for each linked loan; it stands as their evidence."""
-    how = ContactWay.VISIT if source_kind == "visit" else ContactWay.MEETING
-    label = "การลงพื้นที่" if source_kind == "visit" else "การประชุม"
+    how = ContactWay.VISIT if source_kind is EvidenceSource.VISIT else ContactWay.MEETING
+    label = source_kind.label.th  # การลงพื้นที่, การประชุม
     for loan_id in loans:
         for code in codes:
             stage, _, item = code.partition(":")
@@ -351,26 +362,29 @@ def _tick(
     session.flush()
 
 
-def visit_links(session: Session, visit_id: str, source_kind: str = "visit") -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {"loan": [], "group": [], "household": [], "payment": []}
+def visit_links(
+    session: Session, visit_id: str, source_kind: EvidenceSource = EvidenceSource.VISIT
+) -> dict[str, list[str]]:
+    """What a visit (or meeting) was about, by EvidenceTarget (payments: those taken on it)."""
+    out: dict[str, list[str]] = {kind: [] for kind in EvidenceTarget}
     for link in session.scalars(select(EvidenceLink).where(col(EvidenceLink.source_kind) == source_kind,
                                                            col(EvidenceLink.source_id) == visit_id)):
         out.setdefault(link.target_kind, []).append(link.target_id)
     return out
 
 
-def visits_of(session: Session, target_kind: str, target_id: str) -> list[Visit]:
+def visits_of(session: Session, target_kind: EvidenceTarget, target_id: str) -> list[Visit]:
     ids = session.scalars(select(col(EvidenceLink.source_id)).where(
-        col(EvidenceLink.source_kind) == "visit", col(EvidenceLink.target_kind) == target_kind,
+        col(EvidenceLink.source_kind) == EvidenceSource.VISIT, col(EvidenceLink.target_kind) == target_kind,
         col(EvidenceLink.target_id) == target_id))
     return sorted(session.scalars(select(Visit).where(col(Visit.id).in_(list(ids)))),
                   key=lambda v: (v.visited_on, v.visited_at))
 
 
-def meetings_of(session: Session, target_kind: str, target_id: str) -> list[Meeting]:
+def meetings_of(session: Session, target_kind: EvidenceTarget, target_id: str) -> list[Meeting]:
     """The meetings recorded about one loan, group or household, oldest first (as `visits_of`)."""
     ids = session.scalars(select(col(EvidenceLink.source_id)).where(
-        col(EvidenceLink.source_kind) == "meeting", col(EvidenceLink.target_kind) == target_kind,
+        col(EvidenceLink.source_kind) == EvidenceSource.MEETING, col(EvidenceLink.target_kind) == target_kind,
         col(EvidenceLink.target_id) == target_id))
     return sorted(session.scalars(select(Meeting).where(col(Meeting.id).in_(list(ids)))),
                   key=lambda m: (m.held_on, m.held_at))
@@ -422,10 +436,12 @@ def add_meeting(session: Session, data: MeetingInput) -> Meeting:
                       officer=loanbook.officer_of(session))
     session.add(meeting)
     session.flush()
-    for kind, ids in (("loan", data.loans), ("group", data.groups), ("household", data.households)):
+    for kind, ids in ((EvidenceTarget.LOAN, data.loans), (EvidenceTarget.GROUP, data.groups),
+                      (EvidenceTarget.HOUSEHOLD, data.households)):
         for target in ids:
-            session.add(EvidenceLink(source_kind="meeting", source_id=meeting.id, target_kind=kind, target_id=target))
-    _tick(session, "meeting", meeting.id, codes, data.loans, data.held_on)
+            session.add(EvidenceLink(source_kind=EvidenceSource.MEETING, source_id=meeting.id, target_kind=kind,
+                                     target_id=target))
+    _tick(session, EvidenceSource.MEETING, meeting.id, codes, data.loans, data.held_on)
     return meeting
 
 
@@ -451,8 +467,9 @@ def next_visit_tasks(session: Session, on: date) -> list[VisitTask]:
     if not due:
         return []
     links: dict[str, set[tuple[str, str]]] = {}
-    for link in session.scalars(select(EvidenceLink).where(col(EvidenceLink.source_kind) == "visit")):
-        if link.target_kind != "payment":
+    visit_links = select(EvidenceLink).where(col(EvidenceLink.source_kind) == EvidenceSource.VISIT)
+    for link in session.scalars(visit_links):
+        if link.target_kind != EvidenceTarget.PAYMENT:
             links.setdefault(link.source_id, set()).add((link.target_kind, link.target_id))
     later_visits = session.scalars(select(Visit).where(col(Visit.visited_on) <= on)).all()
     tasks = []

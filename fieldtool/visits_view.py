@@ -25,7 +25,7 @@ from fieldtool.models import BorrowingGroup, EvidenceLink, Household, Loan, Meet
 from fieldtool.text import Text
 from fieldtool.thai import InputError
 from fieldtool.visits import VisitTask
-from fieldtool.vocabulary import Stage
+from fieldtool.vocabulary import EvidenceSource, EvidenceTarget, Stage
 
 
 @dataclass
@@ -49,6 +49,9 @@ def loan_label(info: loanbook.LoanInfo) -> str:
     return f"{info.borrower} ({info.agreement_no})" if info.agreement_no else info.borrower
 
 
+NAMED = (EvidenceTarget.LOAN, EvidenceTarget.HOUSEHOLD, EvidenceTarget.GROUP)  # a payment is counted, not named
+
+
 def target_names(
     session: Session, loan_ids: Iterable[str], household_ids: Iterable[str], group_ids: Iterable[str]
 ) -> dict[str, str]:
@@ -66,7 +69,7 @@ def target_names(
     return names
 
 
-def _links(session: Session, source_kind: str, ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+def _links(session: Session, source_kind: EvidenceSource, ids: list[str]) -> dict[str, list[tuple[str, str]]]:
     links: dict[str, list[tuple[str, str]]] = {}
     for link in session.scalars(
         select(EvidenceLink).where(col(EvidenceLink.source_kind) == source_kind, col(EvidenceLink.source_id).in_(ids))
@@ -76,12 +79,13 @@ def _links(session: Session, source_kind: str, ids: list[str]) -> dict[str, list
 
 
 def _names_of(session: Session, links: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
-    kinds: dict[str, set[str]] = {"loan": set(), "household": set(), "group": set()}
+    kinds: dict[str, set[str]] = {kind: set() for kind in NAMED}
     for targets in links.values():
         for kind, target in targets:
             if kind in kinds:
                 kinds[kind].add(target)
-    return target_names(session, kinds["loan"], kinds["household"], kinds["group"])
+    return target_names(session, kinds[EvidenceTarget.LOAN], kinds[EvidenceTarget.HOUSEHOLD],
+                        kinds[EvidenceTarget.GROUP])
 
 
 def visit_rows_of(session: Session, visit_list: list[Visit]) -> list[VisitRow]:
@@ -89,19 +93,19 @@ def visit_rows_of(session: Session, visit_list: list[Visit]) -> list[VisitRow]:
     if not visit_list:
         return []
     villages = village_labels(session)
-    links = _links(session, "visit", [v.id for v in visit_list])
+    links = _links(session, EvidenceSource.VISIT, [v.id for v in visit_list])
     names = _names_of(session, links)
     rows = []
     for v in visit_list:
         targets = links.get(v.id, [])
-        about = list(dict.fromkeys(names[t] for k, t in targets if k != "payment" and t in names))
+        about = list(dict.fromkeys(names[t] for k, t in targets if k != EvidenceTarget.PAYMENT and t in names))
         rows.append(
             VisitRow(
                 visit=v,
                 village=villages.get(v.village_id, ""),
                 purposes=json.loads(v.purposes or "[]"),
                 about=about,
-                payments=sum(1 for k, _ in targets if k == "payment"),
+                payments=sum(1 for k, _ in targets if k == EvidenceTarget.PAYMENT),
             )
         )
     return rows
@@ -125,7 +129,7 @@ def meeting_log(session: Session) -> list[MeetingRow]:
     if not meetings:
         return []
     villages = village_labels(session)
-    links = _links(session, "meeting", [m.id for m in meetings])
+    links = _links(session, EvidenceSource.MEETING, [m.id for m in meetings])
     names = _names_of(session, links)
     return [
         MeetingRow(
@@ -226,9 +230,9 @@ def prefill_from_task(session: Session, task: VisitTask) -> VisitPrefill:
     return VisitPrefill(
         village_id=earlier.village_id if earlier else None,
         place=task.place,
-        loans=list(task.about.get("loan", [])),
-        households=list(task.about.get("household", [])),
-        groups=list(task.about.get("group", [])),
+        loans=list(task.about.get(EvidenceTarget.LOAN, [])),
+        households=list(task.about.get(EvidenceTarget.HOUSEHOLD, [])),
+        groups=list(task.about.get(EvidenceTarget.GROUP, [])),
         promised_on=earlier.visited_on if earlier else None,
         promised_steps=task.next_steps,
     )
@@ -273,15 +277,17 @@ def visit_tasks(session: Session, on: date) -> list[TaskRow]:
     tasks = visits.next_visit_tasks(session, on)
     if not tasks:
         return []
-    about: dict[str, set[str]] = {k: set() for k in ("loan", "household", "group")}
+    shown = (EvidenceTarget.HOUSEHOLD, EvidenceTarget.LOAN, EvidenceTarget.GROUP)  # in this order
+    about: dict[str, set[str]] = {k: set() for k in NAMED}
     for t in tasks:
         for kind, ids in t.about.items():
             about.setdefault(kind, set()).update(ids)
-    names = target_names(session, about["loan"], about["household"], about["group"])
+    names = target_names(session, about[EvidenceTarget.LOAN], about[EvidenceTarget.HOUSEHOLD],
+                         about[EvidenceTarget.GROUP])
     return [
         TaskRow(
             t,
-            [names[i] for kind in ("household", "loan", "group") for i in t.about.get(kind, []) if i in names],
+            [names[i] for kind in shown for i in t.about.get(kind, []) if i in names],
         )
         for t in tasks
     ]
@@ -305,7 +311,7 @@ def visit_details(session: Session, visit_id: str, photo_dir: Path) -> VisitDeta
         for p in session.scalars(select(Photo).where(col(Photo.visit_id) == visit_id))
     ]
     payments: list[tuple[str, int]] = []
-    for pid in visits.visit_links(session, visit_id).get("payment", []):
+    for pid in visits.visit_links(session, visit_id).get(EvidenceTarget.PAYMENT, []):
         pay = session.get(Payment, pid)
         if pay is not None:
             info = loanbook.loan_infos(session, [pay.loan_id])[pay.loan_id]

@@ -174,6 +174,15 @@ class ActionStatus(Coded):
     DROPPED = "dropped", "ยกเลิก", "Dropped"
 
 
+class PlanPart(Coded):
+    """The four parts of a 4ท plan, in the order a plan is made (a plan_part row's `part`)."""
+
+    ATTITUDE = "attitude", "ทัศนคติ", "Attitude"
+    SKILLS = "skills", "ทักษะ", "Skills"
+    RESOURCES = "resources", "ทรัพยากร", "Resources"
+    WAY_OUT = "way_out", "ทางออก", "Way out"
+
+
 # -- visits ---------------------------------------------------------------------------------------------
 
 
@@ -241,6 +250,24 @@ class FundKind(Coded):
     OTHER = "other", "กองทุนอื่น", "Other fund"
 
 
+class GroupKind(Coded):
+    """A borrowing group's kind."""
+
+    WOMEN = "women", "กลุ่มสตรี", "women's group"
+    OTHER = "other", "กลุ่มอื่น", "other group"
+
+
+class MemberRole(Coded):
+    """A person's place in a borrowing group, in the order the group's members are listed."""
+
+    CHAIR = "chair", "ประธาน", "chair"
+    VICE_CHAIR = "vice_chair", "รองประธาน", "vice chair"
+    TREASURER = "treasurer", "เหรัญญิก", "treasurer"
+    SECRETARY = "secretary", "เลขานุการ", "secretary"
+    COMMITTEE = "committee", "กรรมการ", "committee member"
+    MEMBER = "member", "สมาชิก", "member"
+
+
 class RowAction(Coded):
     """What one row of an office's register becomes in the import's dry run (the import window's words;
     a refused row is shouted, in English as in bold Thai)."""
@@ -256,6 +283,62 @@ class ConflictStatus(Coded):
     OPEN = "open", "รอตรวจ", "open"
     KEPT = "kept", "ใช้ค่าเดิมต่อ", "kept"
     TOOK_OTHER = "took_other", "ใช้อีกค่า", "took the other"
+
+
+# -- sync bundles and evidence --------------------------------------------------------------------------
+
+
+class KeyRole(Coded):
+    """Whose key a key file or a trusted key (SyncKey) is: an officer's laptop or the district office."""
+
+    OFFICER = "officer", "เจ้าหน้าที่", "officer"
+    OFFICE = "office", "สำนักงาน", "office"
+
+
+class BundleKind(Coded):
+    """A sync bundle's kind (SyncBundle.kind, the sealed file's header): a laptop's changes for the office, or
+    the office's for one laptop (a seed is a return bundle that carries everything)."""
+
+    FIELD = "field", "ชุดข้อมูลจากภาคสนาม", "field bundle"
+    RETURN = "return", "ชุดข้อมูลขากลับ", "return bundle"
+
+    @property
+    def sender(self) -> KeyRole:
+        """Whose key signs a bundle of this kind."""
+        return KeyRole.OFFICER if self is BundleKind.FIELD else KeyRole.OFFICE
+
+    @property
+    def recipient(self) -> KeyRole:
+        """Whose key opens it."""
+        return KeyRole.OFFICE if self is BundleKind.FIELD else KeyRole.OFFICER
+
+
+class BundleDirection(Coded):
+    """Whether a SyncBundle row records a bundle written here or one taken in."""
+
+    OUT = "out", "ส่งออก", "sent"
+    IN = "in", "นำเข้า", "received"
+
+
+class EvidenceSource(Coded):
+    """The record that stands as evidence of work (EvidenceLink.source_kind, a work item's evidence_kind)."""
+
+    VISIT = "visit", "การลงพื้นที่", "site visit"
+    MEETING = "meeting", "การประชุม", "meeting"
+
+
+class EvidenceTarget(Coded):
+    """What a visit or a meeting was about (EvidenceLink.target_kind)."""
+
+    LOAN = "loan", "สัญญาเงินกู้", "loan"
+    GROUP = "group", "กลุ่ม", "group"
+    HOUSEHOLD = "household", "ครัวเรือน", "household"
+    PAYMENT = "payment", "การชำระเงิน", "payment"
+
+    @property
+    def table(self) -> str:
+        """The table its id points into."""
+        return "borrowing_group" if self is EvidenceTarget.GROUP else self.value
 
 
 def labels(kind: type[Coded]) -> dict[str, Text]:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from fieldtool import vocabulary
 from fieldtool.demo.book import Book, Row
 from fieldtool.loanbook import now_utc
 from fieldtool.models import ActionNote, Household, HouseholdPlan, PlanAction, PlanPart
-from fieldtool.plans import OPEN_STATUSES, PARTS, ActionInput, PlanInput
+from fieldtool.plans import OPEN_STATUSES, ActionInput, PlanInput
 from fieldtool.vocabulary import ActionStatus, Dimension, HouseholdStatus
 
 NEEDS = {
@@ -97,9 +98,9 @@ class Plans:
         )
         self.of.setdefault(household_id, []).append(plan)
         self.parts[plan["id"]] = {}
-        for part in PARTS:
-            self.book.add(PlanPart, plan_id=plan["id"], part=part, findings=data.findings.get(part, ""))
-            self.parts[plan["id"]][part] = data.findings.get(part, "")
+        for part in vocabulary.PlanPart:
+            self.book.add(PlanPart, plan_id=plan["id"], part=part.value, findings=data.findings.get(part, ""))
+            self.parts[plan["id"]][part.value] = data.findings.get(part, "")
         self.plan_actions[plan["id"]] = []
         for a in data.actions:
             row = self.book.add(

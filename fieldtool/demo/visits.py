@@ -25,16 +25,19 @@ from fieldtool.models import (
     Visit,
     WorkItem,
 )
-from fieldtool.plans import PARTS, ActionInput, PlanInput
+from fieldtool.plans import ActionInput, PlanInput
 from fieldtool.thai import format_date
 from fieldtool.visits import check_clock
 from fieldtool.vocabulary import (
     ActionStatus,
+    EvidenceSource,
+    EvidenceTarget,
     FollowItem,
     HouseholdSource,
     HouseholdStatus,
     MeetingKind,
     OtherPurpose,
+    PlanPart,
     PreventItem,
     Stage,
 )
@@ -63,16 +66,17 @@ class Visits:
             people_met=people_met, purposes=json.dumps(list(purposes)), findings=findings, next_steps=next_steps,
             next_visit_on=next_visit_on, latitude=None, longitude=None, officer=book.officer, device_id=book.device_id,
         )
-        for kind, ids in (("loan", list(loans)), ("group", list(groups)),
-                          ("household", list(dict.fromkeys([*households, *updates])))):
+        for kind, ids in ((EvidenceTarget.LOAN, list(loans)), (EvidenceTarget.GROUP, list(groups)),
+                          (EvidenceTarget.HOUSEHOLD, list(dict.fromkeys([*households, *updates])))):
             for target in ids:
-                book.add(EvidenceLink, source_kind="visit", source_id=row["id"], target_kind=kind, target_id=target)
+                book.add(EvidenceLink, source_kind=EvidenceSource.VISIT, source_id=row["id"], target_kind=kind,
+                         target_id=target)
         for loan_id in loans:  # visits._tick: a follow item done is a work item with the visit as its evidence
             for code in purposes:
                 stage, _, item = code.partition(":")
                 if stage in (Stage.FOLLOW, Stage.ASK):
                     book.add(WorkItem, loan_id=loan_id, stage=stage, item=item, done_on=visited_on,
-                             evidence_kind="visit", evidence_id=row["id"])
+                             evidence_kind=EvidenceSource.VISIT, evidence_id=row["id"])
                 # (no ask or notify purposes in the demo's visits: no reminder is answered by them)
         for hid, changes in updates.items():
             if "status" in changes:
@@ -141,7 +145,7 @@ def add_plans_and_visits(book: Book, rng: random.Random, today: date, villages: 
             for part, what, helper, budget in pick.actions
         ]
         plan_book.save(hh["id"], PlanInput(
-            made_on=made_on, findings={p: pick.findings[p] for p in PARTS}, actions=actions, decision=pick.decision,
+            made_on=made_on, findings={p: pick.findings[p] for p in PlanPart}, actions=actions, decision=pick.decision,
             participants="หัวหน้าครัวเรือน สมาชิกครัวเรือน พัฒนากร และ อสม.",
         ))
         planned += 1
@@ -233,8 +237,9 @@ def guarantee_meeting(book: Book, held_on: date, place: str, *, held_at: str, at
     meeting = book.add(Meeting, kind=MeetingKind.GUARANTEE, held_on=held_on, held_at=check_clock(held_at),
                        village_id=None, place=place, attendees=attendees, outcomes=outcomes, officer=book.officer)
     for life in loans:
-        book.add(EvidenceLink, source_kind="meeting", source_id=meeting["id"], target_kind="loan", target_id=life.id)
+        book.add(EvidenceLink, source_kind=EvidenceSource.MEETING, source_id=meeting["id"],
+                 target_kind=EvidenceTarget.LOAN, target_id=life.id)
     for life in loans:
         tick(book, life, PreventItem.GUARANTEE, held_on, f"บันทึกจากการประชุม {format_date(held_on)}")  # Thai: a BE date
-        book.change(PreventCheck, life.checks[PreventItem.GUARANTEE]["id"], evidence_kind="meeting",
+        book.change(PreventCheck, life.checks[PreventItem.GUARANTEE]["id"], evidence_kind=EvidenceSource.MEETING,
                     evidence_id=meeting["id"])

@@ -22,6 +22,7 @@ from fieldtool.changelog import _next_seq, log_data
 from fieldtool.models import Setting, SyncBundle
 from fieldtool.sync.entries import LOG, chunks
 from fieldtool.sync.tables import table_infos
+from fieldtool.vocabulary import BundleDirection, BundleKind
 
 
 class Marks(TypedDict):
@@ -77,7 +78,7 @@ def return_marks(session: Session, devices: Sequence[str] | None = None) -> Mark
 def _applied_returns(session: Session, device: str) -> Marks:
     rows = session.execute(
         select(col(SyncBundle.bundle_seq), col(SyncBundle.marks))
-        .where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "return",
+        .where(col(SyncBundle.direction) == BundleDirection.IN, col(SyncBundle.kind) == BundleKind.RETURN,
                col(SyncBundle.target_device) == device)
         .order_by(col(SyncBundle.bundle_seq))
     ).all()

@@ -22,6 +22,7 @@ from fieldtool.succession import first_number
 from fieldtool.sync.entries import LOG, Entry, chunks, entry_from_row
 from fieldtool.sync.fold import fold
 from fieldtool.sync.tables import table_infos
+from fieldtool.vocabulary import BundleDirection, BundleKind
 
 
 @dataclass
@@ -36,7 +37,7 @@ def device_gaps(session: Session, device_id: str) -> Gap | None:
     """A missing bundle of a laptop, told by its numbers, when its changes have not come another way."""
     rows = session.execute(
         select(col(SyncBundle.bundle_seq), col(SyncBundle.seq_from), col(SyncBundle.seq_to), col(SyncBundle.officer))
-        .where(col(SyncBundle.direction) == "in", col(SyncBundle.kind) == "field",
+        .where(col(SyncBundle.direction) == BundleDirection.IN, col(SyncBundle.kind) == BundleKind.FIELD,
                col(SyncBundle.source_device) == device_id)
     ).all()
     if not rows:
