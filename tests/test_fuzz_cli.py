@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from db import open_database
 from fieldtool import funds, lending, plans, registry, reminders, repayments
 from fieldtool.plans import ActionInput, PlanInput
-from fieldtool.vocabulary import ActionStatus, PreventItem
+from fieldtool.vocabulary import ActionStatus, PlanPart, PreventItem
 from tests.test_bounds import table_dump
 from ui.cli import main
 
@@ -126,9 +126,9 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st
                     max_leaves=8)
 PLAN_FILES = st.one_of(JSON, st.fixed_dictionaries({
     "made_on": DAYS,
-    "findings": st.dictionaries(st.sampled_from([*plans.PARTS, "x"]), WORDS, max_size=3),
+    "findings": st.dictionaries(st.sampled_from([*(part.value for part in PlanPart), "x"]), WORDS, max_size=3),
     "actions": st.lists(st.fixed_dictionaries({
-        "part": st.sampled_from([*plans.PARTS, "x"]), "what": WORDS, "budget": AMOUNTS | st.integers(),
+        "part": st.sampled_from([*(part.value for part in PlanPart), "x"]), "what": WORDS, "budget": AMOUNTS | st.integers(),
         "due_on": DAYS, "status": st.sampled_from([*(status.value for status in ActionStatus), "x"])}), max_size=3),
     "decision": WORDS,
 })).map(lambda content: FILE + json.dumps(content, ensure_ascii=False))

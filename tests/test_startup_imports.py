@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 from db import VERSIONS, head_revision, newest_revision, open_database
-from fieldtool import groups
-from fieldtool.vocabulary import ContactWay, Frequency, FundKind, LetterKind, PreventItem
+from fieldtool.vocabulary import ContactWay, Frequency, FundKind, GroupKind, LetterKind, PreventItem
 from ui.cli import choices
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +82,7 @@ def test_the_parser_s_lists_are_the_domain_s():
     assert choices.LETTER_KINDS == tuple(LetterKind)
     assert choices.FUND_KINDS == tuple(FundKind)
     assert choices.FREQUENCIES == tuple(Frequency)
-    assert choices.GROUP_KINDS == tuple(groups.GROUP_KINDS)
+    assert choices.GROUP_KINDS == tuple(GroupKind)
 
 
 def test_a_command_builds_only_its_own_nouns_parser_and_the_table_names_every_command():

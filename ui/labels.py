@@ -8,8 +8,15 @@ and the plans' summary took its part titles from the plan editor.
 
 from __future__ import annotations
 
-from fieldtool.plans import PARTS
-from fieldtool.vocabulary import Coded, Dimension, HouseholdSource, HouseholdStatus, LetterKind, purposes
+from fieldtool.vocabulary import (
+    Coded,
+    Dimension,
+    HouseholdSource,
+    HouseholdStatus,
+    LetterKind,
+    PlanPart,
+    purposes,
+)
 from ui.i18n import label_text, language
 
 STATUS_COLORS = {
@@ -46,8 +53,8 @@ def letter_kind_text(kind: str) -> str:
 
 def part_title(part: str) -> str:
     """One T of a 4ท plan: its Thai name, in English the English with the Thai after it."""
-    th, en = PARTS[part]
-    return th if language() == "th" else f"{en} ({th})"
+    title = PlanPart(part).label
+    return title.th if language() == "th" else f"{title.en} ({title.th})"
 
 
 def purpose_text(code: str) -> str:

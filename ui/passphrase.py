@@ -12,6 +12,7 @@ from pathlib import Path
 
 from exports import keyfile
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import KeyRole
 from ui.dialogs import FormDialog, input_error
 from ui.i18n import tr
 from ui.qt import QLabel, QLineEdit
@@ -89,7 +90,7 @@ def passphrase_for(parent, path: Path) -> str | None:
     return PassphraseDialog.ask(parent, path)
 
 
-def change_key_passphrase(parent, message, path: Path, role: str) -> bool:
+def change_key_passphrase(parent, message, path: Path, role: KeyRole) -> bool:
     """Lock the key file at `path` with a passphrase, change it, or (both fields left empty) remove it; say
     what happened on `message` (a MessageBar). True when the file changed."""
     old = passphrase_for(parent, path)

@@ -10,11 +10,11 @@ chooser sit behind `ask_printer` and `ask_save_path`, the calls a test replaces.
 
 from __future__ import annotations
 
-import os
 import shutil
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 
+from fieldtool.whole_file import WholeFile
 from ui.i18n import tr
 from ui.qt import (
     QDialog,
@@ -302,9 +302,5 @@ def copy_atomically(source: Path, target: Path) -> None:
     """Copy beside the target first, then rename: a failed copy never leaves half a PDF there."""
     if target.resolve() == source.resolve():
         return
-    tmp = target.with_name(f".{target.name}.part")
-    try:
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with WholeFile(target) as part:
+        shutil.copyfile(source, part)

@@ -22,6 +22,7 @@ from db import Database
 from db.office import default_key_path
 from exports import bundle, sync_keys
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import KeyRole
 from ui import worker
 from ui.i18n import error_text, local_time_text, tr
 from ui.keyfiles import save_public_card
@@ -189,7 +190,7 @@ class FieldSyncDialog(QDialog):
 
     def change_passphrase(self) -> bool:
         """Lock the key file with a passphrase, change it, or (both fields empty) remove it."""
-        if not change_key_passphrase(self, self.message, default_key_path(self.db), "officer"):
+        if not change_key_passphrase(self, self.message, default_key_path(self.db), KeyRole.OFFICER):
             return False
         self.update_status()
         return True

@@ -8,6 +8,9 @@ database session (a session belongs to one thread) and return plain data. The ca
 A task that reports progress (a batch of letters: one call per letter) is given a `ProgressRelay`: a
 callable the task may call from its thread, which hands each report to a UI-thread callback.
 
+A page that loads again whenever it is shown (a new day, a filter) keeps a `Latest`: only the answer
+of the load it started last reaches the page; an older load that finishes later is dropped, its error too.
+
 A database another program holds locked (two imports at once) reaches `on_failure` as the one sentence
 that says to wait and try again (`fieldtool.thai.busy_error`), never as SQLite's own words.
 
@@ -90,6 +93,51 @@ def run_in_background(
     relay = _Relay(on_success, on_failure, context)
     _pending.add(relay)
     QThreadPool.globalInstance().start(_Task(task, relay))
+
+
+class Latest:
+    """Loads of one page where only the newest counts: `self.loads = worker.Latest(self)`.
+
+    `run(task, on_success, on_failure)` is `run_in_background` with the page as context, except that
+    the callbacks of a load are dropped once a later `run` has started (the user moved on to another
+    day before the old answer came back).
+    """
+
+    def __init__(self, context: QObject):
+        self._context = context
+        self._newest = 0
+
+    @property
+    def started(self) -> bool:
+        """Whether any load has been asked for (until then an empty list says nothing)."""
+        return self._newest > 0
+
+    def run(
+        self,
+        task: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self._newest += 1
+        ticket = self._newest
+
+        def success(value: Any) -> None:
+            if ticket == self._newest:
+                on_success(value)
+
+        def failure(exc: BaseException) -> None:
+            if ticket != self._newest:
+                return
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                traceback.print_exception(exc, file=sys.stderr)
+
+        run_in_background(task, success, failure, self._context)
+
+    def drop(self) -> None:
+        """Let no load under way answer: what it was asked for is no longer wanted."""
+        self._newest += 1
 
 
 class ProgressRelay(QObject):

@@ -87,7 +87,7 @@ def main() -> int:
     view.show()
     timed(
         f"fill model with {len(rows)} rows, paint",
-        lambda: (view._loaded(view._generation, rows), app.processEvents()),
+        lambda: (view._loaded(rows), app.processEvents()),
     )
     for query in ("ศรี", "สมศรี12", ""):
         view.search.setText(query)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from ui import worker
-from ui.qt import QWidget, isValid
+from ui.qt import QThreadPool, QWidget, isValid
 
 
 def test_success_and_failure_are_delivered_on_the_ui_thread(qtbot):
@@ -78,3 +80,34 @@ def test_progress_reports_arrive_on_the_ui_thread_before_the_answer(qtbot):
     reports = seen[:-1]
     assert len(reports) == 1200 and reports[-1] == (1200, 1200, True)
     assert all(on_ui for _, _, on_ui in reports)
+
+
+@pytest.mark.parametrize("first_ends", ["answer", "error"])
+def test_a_page_sees_only_its_latest_load(qtbot, first_ends):
+    """Day 1 is asked, then day 2; day 1 comes back after day 2 and is dropped, answer or error alike."""
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < 2:  # both loads must run at once for the first to end last
+        pool.setMaxThreadCount(2)
+    page = QWidget()
+    loads = worker.Latest(page)
+    assert not loads.started
+    seen, ended = [], []
+    second_shown = threading.Event()
+
+    def day_1():
+        second_shown.wait(10)
+        ended.append("day 1")
+        if first_ends == "error":
+            raise ValueError("day 1 failed")
+        return "day 1"
+
+    def day_2():
+        ended.append("day 2")
+        return "day 2"
+
+    loads.run(day_1, seen.append, seen.append)
+    loads.run(day_2, lambda rows: (seen.append(rows), second_shown.set()), seen.append)
+    assert loads.started
+    assert worker.wait_until_idle(20_000)
+    assert ended == ["day 2", "day 1"]
+    assert seen == ["day 2"]

@@ -135,7 +135,7 @@ class ArrearsView(QWidget):
         self.db = db
         self.day = day
         self.stale = True
-        self._generation = 0
+        self.loads = worker.Latest(self)
         self.report: ArrearsReport | None = None
 
         self.title = section_title("")
@@ -186,19 +186,11 @@ class ArrearsView(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        self._generation += 1
-        generation, day = self._generation, self.day
+        day = self.day
         self.title.setText(tr("arrears.title", day=long_day_text(day)))
-        worker.run_in_background(
-            lambda: load_arrears(self.db, day),
-            lambda rep: self._loaded(generation, rep),
-            lambda exc: self._failed(generation, exc),
-            context=self,
-        )
+        self.loads.run(lambda: load_arrears(self.db, day), self._loaded, self._failed)
 
-    def _loaded(self, generation: int, rep: ArrearsReport) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, rep: ArrearsReport) -> None:
         self.report = rep
         total = rep.total
         self.summary.setText(
@@ -224,10 +216,9 @@ class ArrearsView(QWidget):
         )
         emit(self.loaded)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.message.show_error(exc)
-            emit(self.loaded)
+    def _failed(self, exc: BaseException) -> None:
+        self.message.show_error(exc)
+        emit(self.loaded)
 
     def overdue_loans(self) -> list[OverdueLoan]:
         return self.overdue.rows

@@ -9,4 +9,4 @@ DELIVERY_HOW = ("visit", "phone", "letter", "line", "meeting")  # vocabulary.Con
 LETTER_KINDS = ("notice-30", "notice-15", "notice-7", "demand-1", "demand-2", "demand-final", "meeting")  # vocabulary.LetterKind
 FUND_KINDS = ("women", "kkkj", "village", "savings", "other")  # vocabulary.FundKind
 FREQUENCIES = ("monthly", "quarterly", "half-yearly", "yearly")  # vocabulary.Frequency
-GROUP_KINDS = ("women", "other")  # groups.GROUP_KINDS
+GROUP_KINDS = ("women", "other")  # vocabulary.GroupKind

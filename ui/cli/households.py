@@ -70,12 +70,13 @@ def cmd_household_add(args) -> None:
 def cmd_household_show(args) -> None:
     from fieldtool import households, visits
     from fieldtool.thai import format_date
+    from fieldtool.vocabulary import EvidenceTarget
     from ui.cli import shapes
 
     on = on_day(args.on)
     with session(args) as s:
         view = households.household_view(s, args.household_id, on)
-        data = shapes.household(view, visits.visits_of(s, "household", view.id))
+        data = shapes.household(view, visits.visits_of(s, EvidenceTarget.HOUSEHOLD, view.id))
     lines = [f"{data['head']}  บ้านเลขที่ {data['house_no']}  {data['village']}",
              f"ที่มา: {data['source_th']}  สถานะ: {data['status_th']}  โทร {data['phone'] or '-'}",
              "สมาชิก: " + ", ".join(f"{m['name']} ({m['relation']})" for m in data["members"]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fieldtool.vocabulary import KeyRole
 from ui.cli.context import database, office_target
 from ui.cli.output import emit
 
@@ -59,7 +60,7 @@ def _passphrase_parser(commands, common, office: bool) -> None:
     p.add_argument("--remove", action="store_true", help="keep the private key file without a passphrase")
     if office:
         office_target(p)
-    p.set_defaults(func=cmd_passphrase, role="office" if office else "officer")
+    p.set_defaults(func=cmd_passphrase, role=KeyRole.OFFICE if office else KeyRole.OFFICER)
 
 
 # --- the private key file and its passphrase ------------------------------------------------------------------

@@ -75,10 +75,12 @@ def _conflicts(s, rows) -> tuple[list[dict], list[str]]:
 
 def cmd_conflicts(args) -> None:
     from fieldtool.sync.conflicts import open_conflicts
+    from fieldtool.text import Text
 
     with session(args) as s:
         items, lines = _conflicts(s, open_conflicts(s, include_resolved=args.all))
-    emit(args, {"count": len(items), "items": items}, lines or ["ไม่มีข้อขัดแย้งที่รอตรวจ (no conflicts to review)"])
+    none = Text("ไม่มีข้อขัดแย้งที่รอตรวจ", "no conflicts to review")
+    emit(args, {"count": len(items), "items": items}, lines or [str(none)])
 
 
 def cmd_resolve(args) -> None:

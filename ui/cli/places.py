@@ -283,11 +283,12 @@ def cmd_group_add(args) -> None:
 
 def cmd_group_list(args) -> None:
     from fieldtool import groups
+    from fieldtool.vocabulary import MemberRole
 
     with session(args) as s:
         views = groups.group_views(s)
     lines = []
     for g in views:
         lines.append(f"{g.id}  {g.name}  {g.village}  ประธาน {g.chair or '-'}")
-        lines += [f"    {groups.ROLES[r].th if r in groups.ROLES else r}: {n}" for r, n, _ in g.members]
+        lines += [f"    {role.label.th if (role := MemberRole.parse(r)) else r}: {n}" for r, n, _ in g.members]
     emit(args, {"count": len(views), "items": [g.to_json() for g in views]}, lines or ["ยังไม่มีกลุ่ม"])

@@ -30,7 +30,7 @@ def add_parser(sub, common) -> None:
 
 def _out(args) -> Path:
     from exports.registers_xlsx import xlsx_path
-    from exports.report_xlsx import check_writable
+    from fieldtool.whole_file import check_writable
 
     out = xlsx_path(Path(args.out).expanduser())
     check_writable(out)

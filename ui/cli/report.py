@@ -26,9 +26,10 @@ def add_office_parser(office, common) -> None:
 
 
 def cmd_report(args) -> None:
-    from exports.report_xlsx import check_writable, write_report_xlsx
+    from exports.report_xlsx import write_report_xlsx
     from fieldtool.district import district_report
     from fieldtool.thai import fiscal_year, parse_fiscal_year
+    from fieldtool.whole_file import check_writable
     from ui.cli import shapes
 
     on = on_day(args.on)

@@ -241,7 +241,7 @@ def duplicates(warn) -> dict:
 
 def plan(view) -> dict:
     """`plan show`: one revision of a household's 4ท plan, part by part, with its actions' progress."""
-    from fieldtool.plans import PARTS
+    from fieldtool.vocabulary import PlanPart
 
     return {
         "household_id": view.household_id,
@@ -255,8 +255,8 @@ def plan(view) -> dict:
         "decision": view.decision,
         "parts": [
             {
-                "part": part,
-                "part_th": PARTS[part][0],
+                "part": part.value,
+                "part_th": part.label.th,
                 "findings": view.findings[part],
                 "actions": [
                     {
@@ -274,7 +274,7 @@ def plan(view) -> dict:
                     for a in view.actions if a.part == part
                 ],
             }
-            for part in PARTS
+            for part in PlanPart
         ],
     }
 

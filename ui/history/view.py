@@ -18,7 +18,7 @@ class HistoryView(QWidget):
         super().__init__(parent)
         self.db = db
         self.stale = True
-        self._generation = 0
+        self.loads = worker.Latest(self)
         self.model = HistoryModel(db, self)
         self.view = make_table(self.model)
         self.view.setWordWrap(False)
@@ -63,30 +63,21 @@ class HistoryView(QWidget):
     def refresh(self) -> None:
         self._typing.stop()
         self.stale = False
-        self._generation += 1
-        generation = self._generation
         try:
             where = self.current_filter()
         except InputError as exc:
+            self.loads.drop()
             self.message.show_error(exc)
             emit(self.loaded)
             return
         self.message.clear_message()
-        worker.run_in_background(
-            lambda: load_history(self.db, where),
-            lambda rows: self._loaded(generation, rows, where),
-            lambda exc: self._failed(generation, exc),
-            context=self,
-        )
+        self.loads.run(lambda: load_history(self.db, where), lambda rows: self._loaded(rows, where), self._failed)
 
-    def _loaded(self, generation, rows, where) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, rows, where) -> None:
         self.model.set_first_page(rows, where)
         fit_columns(self.view)
         emit(self.loaded)
 
-    def _failed(self, generation, exc) -> None:
-        if generation == self._generation:
-            self.message.show_error(exc)
-            emit(self.loaded)
+    def _failed(self, exc) -> None:
+        self.message.show_error(exc)
+        emit(self.loaded)

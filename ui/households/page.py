@@ -28,7 +28,6 @@ from ui.qt import (
     Qt,
     QTabWidget,
     QVBoxLayout,
-    QWidget,
     Signal,
     emit,
 )
@@ -39,11 +38,13 @@ from ui.widgets import (
     BADGE,
     ElidedLabel,
     MessageBar,
+    button_row,
     empty_note,
     fit_columns,
     make_table,
     share_header_room,
     stage_color,
+    tab_page,
 )
 
 MEMBER_COLUMNS = [
@@ -125,13 +126,13 @@ class HouseholdPage(QDialog):
         self.tabs = QTabWidget()
         self.members = RowTableModel(MEMBER_COLUMNS, self)
         self.member_view = make_table(self.members)
-        self.tabs.addTab(self._tab(self.member_view), "")
+        self.tabs.addTab(tab_page(self.member_view), "")
 
         self.needs = RowTableModel(NEED_COLUMNS, self)
         self.need_view = make_table(self.needs)
         self.needs_button = QPushButton(tr("hh.edit_needs"))
         self.needs_button.clicked.connect(self.edit_needs)
-        self.tabs.addTab(self._tab(self._row(self.needs_button), self.need_view), "")
+        self.tabs.addTab(tab_page(button_row(self.needs_button), self.need_view), "")
 
         self.loans = RowTableModel(LOAN_COLUMNS, self)
         self.loan_view = make_table(self.loans)
@@ -140,20 +141,20 @@ class HouseholdPage(QDialog):
         )
         self.loan_button = QPushButton(tr("newloan.button"))
         self.loan_button.clicked.connect(lambda: emit(self.new_loan, self.household_id))
-        self.tabs.addTab(self._tab(self._row(self.loan_button), self.loan_view), "")
+        self.tabs.addTab(tab_page(button_row(self.loan_button), self.loan_view), "")
 
         self.visits = RowTableModel(visit_columns(with_village=False), self)
         self.visit_view = make_table(self.visits)
         self.visit_view.activated.connect(lambda idx: self._show_visit(self.visits.row_at(idx.row())))
         self.visit_button = QPushButton(tr("hh.new_visit"))
         self.visit_button.clicked.connect(lambda: emit(self.new_visit, self.household_id))
-        self.tabs.addTab(self._tab(self._row(self.visit_button), self.visit_view), "")
+        self.tabs.addTab(tab_page(button_row(self.visit_button), self.visit_view), "")
 
         self.verified = RowTableModel(VERIFY_COLUMNS, self)
         self.verified_view = make_table(self.verified)
         self.verify_note = QLabel()
         self.verify_note.setWordWrap(True)
-        self.tabs.addTab(self._tab(self.verify_note, self.verified_view), "")
+        self.tabs.addTab(tab_page(self.verify_note, self.verified_view), "")
 
         self.plan = PlanEditor(db, household_id, day)
         self.plan.changed.connect(self._plan_changed)
@@ -188,27 +189,6 @@ class HouseholdPage(QDialog):
         self.reload()
 
     PLAN_TAB = 5
-
-    @staticmethod
-    def _row(*widgets) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for w in widgets:
-            row.addWidget(w)
-        row.addStretch(1)
-        return row
-
-    @staticmethod
-    def _tab(*parts) -> QWidget:
-        page = QWidget()
-        box = QVBoxLayout(page)
-        for part in parts:
-            if isinstance(part, QHBoxLayout):
-                box.addLayout(part)
-            elif isinstance(part, QLabel):
-                box.addWidget(part)
-            else:
-                box.addWidget(part, 1)
-        return page
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

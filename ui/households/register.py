@@ -13,7 +13,6 @@ from datetime import date
 from db import Database
 from fieldtool.thai import normalize_search, thai_sort_key
 from fieldtool.vocabulary import Dimension, HouseholdSource, HouseholdStatus
-from ui import worker
 from ui.households.data import HouseholdRow, load_register
 from ui.i18n import day_text, tr
 from ui.labels import STATUS_COLORS, dimension_text, source_text, status_text
@@ -27,12 +26,12 @@ from ui.qt import (
     Qt,
     QTimer,
     QVBoxLayout,
-    QWidget,
     Signal,
     emit,
 )
+from ui.registerpage import RegisterPage
 from ui.tablemodel import Column, RowTableModel
-from ui.widgets import MessageBar, empty_note, filter_box, fit_columns, make_table
+from ui.widgets import MessageBar, empty_note, filter_box, make_table
 
 STALE_FG, STALE_BG = QColor("#b71c1c"), QColor("#fdecea")
 
@@ -111,19 +110,17 @@ def filter_households(
     ]
 
 
-class HouseholdsView(QWidget):
-    loaded = Signal()
+class HouseholdsView(RegisterPage):
     changed = Signal()
     open_household = Signal(str)
     new_visit = Signal(str)  # household id
 
+    load_rows = staticmethod(load_register)
+    EMPTY_TEXTS = ("households.loading", "households.none", "households.no_match")
+    _all: list[HouseholdRow]
+
     def __init__(self, db: Database, day: date, parent=None):
-        super().__init__(parent)
-        self.db = db
-        self.day = day
-        self.stale = True
-        self._generation = 0
-        self._all: list[HouseholdRow] = []
+        super().__init__(db, day, parent)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("households.search"))
@@ -152,16 +149,7 @@ class HouseholdsView(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.message = MessageBar()
         self.count = QLabel()
-        self.empty = empty_note(
-            self.view,
-            lambda: (
-                tr("households.loading")
-                if not self._generation or self.stale
-                else tr("households.none")
-                if not self._all
-                else tr("households.no_match")
-            ),
-        )
+        self.empty = empty_note(self.view, self.empty_text)
 
         self.add_button = QPushButton(tr("households.add"))
         self.add_button.clicked.connect(self.add_household)
@@ -193,39 +181,7 @@ class HouseholdsView(QWidget):
         layout.addLayout(buttons)
         self._update_buttons()
 
-    def set_day(self, day: date) -> None:
-        self.day = day
-        self.stale = True
-
-    def refresh(self) -> None:
-        self.stale = False
-        self._generation += 1
-        generation, day = self._generation, self.day
-        self.count.setText(tr("households.loading"))
-        worker.run_in_background(
-            lambda: load_register(self.db, day),
-            lambda rows: self._loaded(generation, rows),
-            lambda exc: self._failed(generation, exc),
-            context=self,
-        )
-
-    def _loaded(self, generation: int, rows: list[HouseholdRow]) -> None:
-        if generation != self._generation:
-            return
-        first_load = not self._all
-        self._all = rows
-        self._fill_villages()
-        self.apply_filters()
-        if first_load:
-            fit_columns(self.view)
-        emit(self.loaded)
-
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.message.show_error(exc)
-            emit(self.loaded)
-
-    def _fill_villages(self) -> None:
+    def _fill_choices(self) -> None:
         chosen = self.village.currentData()
         villages = sorted({(r.moo, r.village_id, r.village) for r in self._all})
         self.village.blockSignals(True)

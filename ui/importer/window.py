@@ -75,7 +75,7 @@ class ImportWindow(QDialog):
         self.result: ImportResult | None = None
         self.mapping: dict[str, dict[str, int]] = {}  # sheet → field → column the officer chose
         self.busy = ""  # reading | planning | importing
-        self._generation = 0
+        self.loads = worker.Latest(self)  # dry runs: only the latest reading or planning answers
         self.setWindowTitle(tr("importer.title"))
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setSizeGripEnabled(True)
@@ -165,7 +165,7 @@ class ImportWindow(QDialog):
         return self._read()
 
     def _read(self) -> bool:
-        generation = self._start("reading", tr("importer.reading", file=self.path.name))
+        self._start("reading", tr("importer.reading", file=self.path.name))
         self.file_label.setText(tr("importer.file", file=str(self.path)))
         self.file_label.setToolTip(str(self.path))
         self.file_row.show()
@@ -179,8 +179,7 @@ class ImportWindow(QDialog):
                 # choices for sheets the file no longer has (renamed in Excel) are dropped, not refused
                 return workbook, plan_import(s, workbook, {k: v for k, v in mapping.items() if k in names})
 
-        worker.run_in_background(task, lambda answer: self._planned(generation, *answer),
-                                 lambda exc: self._failed(generation, exc, reading=True), self)
+        self.loads.run(task, lambda answer: self._planned(*answer), lambda exc: self._failed(exc, reading=True))
         return True
 
     def choose_field(self, sheet: str, column: int, field: str | None) -> None:
@@ -201,25 +200,23 @@ class ImportWindow(QDialog):
     def _replan(self) -> None:
         if self.workbook is None or self.busy:
             return
-        generation = self._start("planning", tr("importer.replanning"))
+        self._start("planning", tr("importer.replanning"))
         db, workbook, overrides = self.db, self.workbook, self._overrides()
 
         def task():
             with db.session() as s:
                 return workbook, plan_import(s, workbook, overrides)
 
-        worker.run_in_background(task, lambda answer: self._planned(generation, *answer),
-                                 lambda exc: self._failed(generation, exc, reading=False), self)
+        self.loads.run(task, lambda answer: self._planned(*answer), lambda exc: self._failed(exc, reading=False))
 
-    def _start(self, what: str, text: str) -> int:
-        self._generation += 1
+    def _start(self, what: str, text: str) -> None:
+        self.loads.drop()  # a dry run still under way no longer answers
         self.busy = what
         self.message.clear_message()
         self.busy_label.setText(text)
         self.busy_label.show()
         self.progress.show()
         self._set_enabled(False)
-        return self._generation
 
     def _stop(self) -> None:
         self.busy = ""
@@ -238,16 +235,12 @@ class ImportWindow(QDialog):
         """The dry run on screen; None before a file is read, or when it found nothing to import."""
         return self.preview.plan
 
-    def _planned(self, generation: int, workbook: Workbook, plan: ImportPlan) -> None:
-        if generation != self._generation:
-            return
+    def _planned(self, workbook: Workbook, plan: ImportPlan) -> None:
         self.workbook, self.preview.plan, self.result = workbook, plan, None
         self._stop()
         self._show_plan(plan)
 
-    def _failed(self, generation: int, exc: BaseException, reading: bool) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: BaseException, reading: bool) -> None:
         self._stop()
         text = error_text(exc) if isinstance(exc, InputError) else tr("importer.failed", detail=str(exc))
         if reading:

@@ -123,7 +123,7 @@ DELIVERY_COLUMNS = [
 def contact_kind(c: ContactRow) -> str:
     if c.meeting is not None:
         return code_text(MeetingKind, c.meeting.kind)
-    text = tr("contact.visit") if c.kind == "visit" else tr("contact.meeting")
+    text = tr("contact.visit") if c.kind is ContactWay.VISIT else tr("contact.meeting")
     return text if c.delivery is None else f"{text} · {delivery_what(c.delivery)}"
 
 

@@ -49,7 +49,6 @@ from ui.qt import (
     Qt,
     QTabWidget,
     QVBoxLayout,
-    QWidget,
     Signal,
     emit,
 )
@@ -60,9 +59,11 @@ from ui.visits.meeting import MeetingDialog
 from ui.visits.newvisit import NewVisitWindow
 from ui.widgets import (
     MessageBar,
+    button_row,
     empty_note,
     fit_columns,
     make_table,
+    tab_page,
 )
 
 PREVENT_TAB = 3  # schedule, payments, stages, then the prevent checklist
@@ -94,7 +95,7 @@ class LoanPage(QDialog):
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("schedule.version")))
         bar.addWidget(self.version, 1)
-        self.tabs.addTab(self._tab(bar, self.schedule_view, self.schedule_note), "")
+        self.tabs.addTab(tab_page(bar, self.schedule_view, self.schedule_note), "")
 
         # การชำระเงิน
         self.payments = RowTableModel(PAYMENT_COLUMNS, self)
@@ -104,13 +105,13 @@ class LoanPage(QDialog):
         self.reverse_button = QPushButton(tr("loan.reverse"))
         self.reverse_button.clicked.connect(self.reverse_selected)
         self.tabs.addTab(
-            self._tab(self._buttons(self.pay_button, self.reverse_button), self.payment_view), ""
+            tab_page(button_row(self.pay_button, self.reverse_button), self.payment_view), ""
         )
 
         # ขั้น ปตท.
         self.timeline = RowTableModel(TIMELINE_COLUMNS, self)
         self.timeline_view = make_table(self.timeline)
-        self.tabs.addTab(self._tab(self.timeline_view), "")
+        self.tabs.addTab(tab_page(self.timeline_view), "")
 
         # รายการป้องกัน
         self.checks = RowTableModel(CHECK_COLUMNS, self)
@@ -125,8 +126,8 @@ class LoanPage(QDialog):
         self.disbursed_note = QLabel()
         self.disbursed_note.setWordWrap(True)
         self.tabs.addTab(
-            self._tab(
-                self._buttons(self.tick_button, self.untick_button, self.disburse_button),
+            tab_page(
+                button_row(self.tick_button, self.untick_button, self.disburse_button),
                 self.check_view,
                 self.disbursed_note,
             ),
@@ -140,12 +141,12 @@ class LoanPage(QDialog):
         self.undo_delivery_button.setToolTip(tr("loan.undo_delivery_tip"))
         self.undo_delivery_button.clicked.connect(self.undo_selected_delivery)
         self.delivery_view.selectionModel().selectionChanged.connect(lambda *_: self._update_undo_delivery())
-        self.tabs.addTab(self._tab(self._buttons(self.undo_delivery_button), self.delivery_view), "")
+        self.tabs.addTab(tab_page(button_row(self.undo_delivery_button), self.delivery_view), "")
 
         # ประวัติ: the change log in words (fieldtool.history), as the history page reads it
         self.history = RowTableModel(HISTORY_COLUMNS, self)
         self.history_view = make_table(self.history)
-        self.tabs.addTab(self._tab(self.history_view), "")
+        self.tabs.addTab(tab_page(self.history_view), "")
 
         # หนังสือที่ออก
         self.letters = IssuedLettersModel(self)
@@ -156,7 +157,7 @@ class LoanPage(QDialog):
         self.reprint_button = QPushButton(tr("loan.reprint"))
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.tabs.addTab(
-            self._tab(self._buttons(self.letter_button, self.reprint_button), self.letter_view), ""
+            tab_page(button_row(self.letter_button, self.reprint_button), self.letter_view), ""
         )
         self.letter_job: LetterJob | None = None
 
@@ -169,7 +170,7 @@ class LoanPage(QDialog):
         self.meeting_button = QPushButton(tr("loan.new_meeting"))
         self.meeting_button.clicked.connect(self.new_meeting)
         self.tabs.addTab(
-            self._tab(self._buttons(self.visit_button, self.meeting_button), self.visit_view), ""
+            tab_page(button_row(self.visit_button, self.meeting_button), self.visit_view), ""
         )
 
         empty_note(self.letter_view, tr("loan.no_letters"))
@@ -201,27 +202,6 @@ class LoanPage(QDialog):
     def header_text(self, name: str) -> str:
         """What the header shows for `name` (borrower, outstanding, stage, ...)."""
         return self.header.text(name)
-
-    @staticmethod
-    def _buttons(*buttons: QPushButton) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for b in buttons:
-            row.addWidget(b)
-        row.addStretch(1)
-        return row
-
-    @staticmethod
-    def _tab(*parts) -> QWidget:
-        page = QWidget()
-        box = QVBoxLayout(page)
-        for part in parts:
-            if isinstance(part, QHBoxLayout):
-                box.addLayout(part)
-            elif isinstance(part, QLabel):
-                box.addWidget(part)
-            else:
-                box.addWidget(part, 1)
-        return page
 
     # --- showing ------------------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from db import Database
 from fieldtool.register import RegisterRow, filter_rows, loan_register
 from fieldtool.thai import normalize_search, thai_sort_key
 from fieldtool.vocabulary import Stage
-from ui import worker
 from ui.i18n import day_text, label_text, money_text, tr
 from ui.qt import (
     QColor,
@@ -23,12 +22,12 @@ from ui.qt import (
     Qt,
     QTimer,
     QVBoxLayout,
-    QWidget,
     Signal,
     emit,
 )
+from ui.registerpage import RegisterPage
 from ui.tablemodel import Column, RowTableModel
-from ui.widgets import MessageBar, empty_note, filter_box, fit_columns, make_table, stage_color
+from ui.widgets import MessageBar, empty_note, filter_box, make_table, stage_color
 
 FAR_FUTURE = date.max
 
@@ -109,18 +108,16 @@ def load_register(db: Database, day: date) -> list[RegisterRow]:
         return loan_register(s, day)
 
 
-class RegisterView(QWidget):
-    loaded = Signal()
+class RegisterView(RegisterPage):
     open_loan = Signal(str)
     new_loan = Signal()
 
+    load_rows = staticmethod(load_register)
+    EMPTY_TEXTS = ("register.loading", "register.none", "register.no_match")
+    _all: list[RegisterRow]
+
     def __init__(self, db: Database, day: date, parent=None):
-        super().__init__(parent)
-        self.db = db
-        self.day = day
-        self.stale = True
-        self._generation = 0
-        self._all: list[RegisterRow] = []
+        super().__init__(db, day, parent)
         self.new_loan_button = QPushButton(tr("newloan.button"))
         self.new_loan_button.clicked.connect(lambda: emit(self.new_loan))
 
@@ -146,11 +143,7 @@ class RegisterView(QWidget):
         self.view.sortByColumn(BORROWER_COLUMN, Qt.SortOrder.AscendingOrder)
         self.view.activated.connect(lambda idx: emit(self.open_loan, self.model.row_at(idx.row()).id))
         self.message = MessageBar()
-        self.empty = empty_note(
-            self.view,
-            lambda: tr("register.loading") if self.stale or not self._generation
-            else tr("register.none") if not self._all else tr("register.no_match"),
-        )
+        self.empty = empty_note(self.view, self.empty_text)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
@@ -167,38 +160,6 @@ class RegisterView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
-
-    def set_day(self, day: date) -> None:
-        self.day = day
-        self.stale = True
-
-    def refresh(self) -> None:
-        self.stale = False
-        self._generation += 1
-        generation, day = self._generation, self.day
-        self.count.setText(tr("register.loading"))
-        worker.run_in_background(
-            lambda: load_register(self.db, day),
-            lambda rows: self._loaded(generation, rows),
-            lambda exc: self._failed(generation, exc),
-            context=self,
-        )
-
-    def _loaded(self, generation: int, rows: list[RegisterRow]) -> None:
-        if generation != self._generation:
-            return
-        first_load = not self._all
-        self._all = rows
-        self._fill_choices()
-        self.apply_filters()
-        if first_load:
-            fit_columns(self.view)
-        emit(self.loaded)
-
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.message.show_error(exc)
-            emit(self.loaded)
 
     def _fill_choices(self) -> None:
         """Funds and villages that occur in the register; keep what was chosen."""

@@ -156,7 +156,7 @@ class ConflictsView(QWidget):
         self.db = db
         self.day = day
         self.stale = True
-        self._generation = 0
+        self.loads = worker.Latest(self)
 
         self.title = section_title(tr("office.conflicts.title"))
         self.intro = QLabel(tr("office.conflicts.intro"))
@@ -168,7 +168,7 @@ class ConflictsView(QWidget):
         self.model = RowTableModel(CONFLICT_COLUMNS, self)
         self.view = make_table(self.model, sortable=True)
         empty_note(self.view, lambda: (tr("office.conflicts.none_all") if self.show_all.isChecked()
-                                       else tr("office.conflicts.none")) if self._generation else "")
+                                       else tr("office.conflicts.none")) if self.loads.started else "")
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
 
         self.detail = QGroupBox()
@@ -203,7 +203,7 @@ class ConflictsView(QWidget):
         rbox.addWidget(self.restructure_view, 1)
         rbox.addWidget(self.keep_button, 0, Qt.AlignmentFlag.AlignRight)
         self.restructure_note = empty_note(self.restructure_view,
-                                           lambda: tr("office.restructures.none") if self._generation else "")
+                                           lambda: tr("office.restructures.none") if self.loads.started else "")
 
         top = QHBoxLayout()
         top.addWidget(self.count, 1)
@@ -228,18 +228,15 @@ class ConflictsView(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        self._generation += 1
-        generation, db, everything = self._generation, self.db, self.show_all.isChecked()
+        db, everything = self.db, self.show_all.isChecked()
 
         def load():
             with db.session() as s:
                 return conflict_items(s, include_resolved=everything), double_restructures(s)
 
-        worker.run_in_background(load, lambda answer: self._show(generation, *answer), self.message.show_error, self)
+        self.loads.run(load, lambda answer: self._show(*answer), self.message.show_error)
 
-    def _show(self, generation: int, items: list[ConflictItem], doubles: list[DoubleRestructure]) -> None:
-        if generation != self._generation:
-            return
+    def _show(self, items: list[ConflictItem], doubles: list[DoubleRestructure]) -> None:
         self.restructure_model.set_rows([RestructureRow(d.loan, d.version, c) for d in doubles for c in d.choices])
         fit_columns(self.restructure_view)
         self.tabs.setTabText(1, tr("office.restructures.tab", n=len(doubles)))

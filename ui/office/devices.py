@@ -20,6 +20,7 @@ from exports import bundle, keyfile, sync_keys
 from exports.seed import export_seed_bundle
 from fieldtool.handover import LaptopKey, laptop_keys, revoke
 from fieldtool.thai import InputError, local_time
+from fieldtool.vocabulary import KeyRole
 from ui import worker
 from ui.dialogs import FormDialog
 from ui.i18n import day_text, error_text, local_time_text, tr
@@ -104,7 +105,7 @@ class DevicesView(QWidget):
         self.db = db
         self.day = day
         self.stale = True
-        self._generation = 0
+        self.loads = worker.Latest(self)
         self.has_keys = False
 
         self.title = section_title(tr("office.devices.title"))
@@ -149,7 +150,7 @@ class DevicesView(QWidget):
 
         self.model = RowTableModel(DEVICE_COLUMNS, self)
         self.view = make_table(self.model, sortable=True)
-        empty_note(self.view, lambda: tr("office.devices.none") if self._generation else "")
+        empty_note(self.view, lambda: tr("office.devices.none") if self.loads.started else "")
         self.enrol_button = QPushButton(tr("office.devices.enrol"))
         self.enrol_button.clicked.connect(self.choose_card_to_enrol)
         self.return_button = QPushButton(tr("office.devices.return_one"))
@@ -185,8 +186,6 @@ class DevicesView(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        self._generation += 1
-        generation = self._generation
         db = self.db
 
         def load():
@@ -196,11 +195,9 @@ class DevicesView(QWidget):
             return (items, key_file.exists(), keyfile.is_locked(key_file), db.setting("district_code"),
                     db.setting("office_name"), db.setting("sync_key_id"))
 
-        worker.run_in_background(load, lambda answer: self._show(generation, *answer), self.message.show_error, self)
+        self.loads.run(load, lambda answer: self._show(*answer), self.message.show_error)
 
-    def _show(self, generation, items, has_key, locked, district, office_name, key_id) -> None:
-        if generation != self._generation:
-            return
+    def _show(self, items, has_key, locked, district, office_name, key_id) -> None:
         self.has_keys = bool(has_key and district)
         self.setup.setVisible(not self.has_keys)
         self.key_ready.setVisible(self.has_keys)
@@ -250,7 +247,7 @@ class DevicesView(QWidget):
 
     def change_passphrase(self) -> bool:
         """Lock the office's key file with a passphrase, change it, or (both fields left empty) remove it."""
-        if not change_key_passphrase(self, self.message, default_key_path(self.db), "office"):
+        if not change_key_passphrase(self, self.message, default_key_path(self.db), KeyRole.OFFICE):
             return False
         self.refresh()
         return True

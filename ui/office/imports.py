@@ -244,7 +244,7 @@ class ImportView(QWidget):
         self.busy = False
         self.files: list[Path] = []
         self.results: list[FileResult] = []
-        self._generation = 0
+        self.loads = worker.Latest(self)
 
         self.title = section_title(tr("office.import.title"))
         self.intro = QLabel(tr("office.import.intro"))
@@ -265,7 +265,7 @@ class ImportView(QWidget):
         empty_note(self.result_view, lambda: tr("office.import.no_results"))
         self.history_model = RowTableModel(HISTORY_COLUMNS, self)
         self.history_view = make_table(self.history_model, sortable=True)
-        empty_note(self.history_view, lambda: tr("office.import.no_history") if self._generation else "")
+        empty_note(self.history_view, lambda: tr("office.import.no_history") if self.loads.started else "")
 
         box = QVBoxLayout(self)
         box.addWidget(self.title)
@@ -286,20 +286,15 @@ class ImportView(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        self._generation += 1
-        generation = self._generation
         db = self.db
 
         def load():
             with db.session() as s:
                 return received_bundles(s)
 
-        worker.run_in_background(load, lambda rows: self._show_history(generation, rows),
-                                 self.message.show_error, self)
+        self.loads.run(load, self._show_history, self.message.show_error)
 
-    def _show_history(self, generation: int, rows) -> None:
-        if generation != self._generation:
-            return
+    def _show_history(self, rows) -> None:
         self.history_model.set_rows(rows)
         fit_columns(self.history_view)
         emit(self.loaded)

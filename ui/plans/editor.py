@@ -16,8 +16,9 @@ from pathlib import Path
 
 from db import Database
 from fieldtool import households, plans, registry
-from fieldtool.plans import PARTS, PlanInput, PlanView
+from fieldtool.plans import PlanInput, PlanView
 from fieldtool.thai import InputError
+from fieldtool.vocabulary import PlanPart
 from ui import worker
 from ui.i18n import day_text, error_text, tr
 from ui.labels import part_title
@@ -90,7 +91,7 @@ class PlanEditor(QWidget):
         self.participants.setPlaceholderText(tr("plan.participants_hint"))
         self.parts: dict[str, PartTab] = {}
         self.tabs = QTabWidget()
-        for part in PARTS:
+        for part in PlanPart:
             tab = PartTab(part)
             tab.progress_button.clicked.connect(self.record_progress)
             tab.model.rowsInserted.connect(self._update_tab_titles)
@@ -355,7 +356,7 @@ class PlanEditor(QWidget):
         return True
 
     def selected_action(self) -> ActionDraft | None:
-        return self.parts[list(PARTS)[self.tabs.currentIndex()]].selected()
+        return list(self.parts.values())[self.tabs.currentIndex()].selected()
 
     def record_progress(self) -> None:
         action = self.selected_action()

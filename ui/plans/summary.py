@@ -95,7 +95,7 @@ class PlansSummaryView(QWidget):
         self.db = db
         self.day = day
         self.stale = True
-        self._generation = 0
+        self.loads = worker.Latest(self)
         self.summary: PlansSummary | None = None
 
         self.title = section_title("")
@@ -116,7 +116,7 @@ class PlansSummaryView(QWidget):
                 lambda idx, m=model: emit(self.open_household, m.row_at(idx.row()).household_id)
             )
         self.empty_notes = {
-            name: empty_note(view, lambda k=f"summary.none_{name}": tr(k) if self._generation else "")
+            name: empty_note(view, lambda k=f"summary.none_{name}": tr(k) if self.loads.started else "")
             for name, view in (
                 ("due", self.due_view),
                 ("overdue", self.overdue_view),
@@ -144,19 +144,11 @@ class PlansSummaryView(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        self._generation += 1
-        generation, day = self._generation, self.day
+        day = self.day
         self.title.setText(tr("summary.title", day=long_day_text(day)))
-        worker.run_in_background(
-            lambda: load_summary(self.db, day),
-            lambda summary: self._loaded(generation, summary),
-            lambda exc: self._failed(generation, exc),
-            context=self,
-        )
+        self.loads.run(lambda: load_summary(self.db, day), self._loaded, self._failed)
 
-    def _loaded(self, generation: int, summary: PlansSummary) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, summary: PlansSummary) -> None:
         self.summary = summary
         budget = sum(v["budget_satang"] for v in summary.help_by_agency.values())
         self.totals.setText(
@@ -189,7 +181,6 @@ class PlansSummaryView(QWidget):
         )
         emit(self.loaded)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.message.show_error(exc)
-            emit(self.loaded)
+    def _failed(self, exc: BaseException) -> None:
+        self.message.show_error(exc)
+        emit(self.loaded)

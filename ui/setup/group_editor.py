@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from fieldtool import groups
 from fieldtool.text import Text
 from fieldtool.thai import InputError
-from ui.i18n import error_text, tr
+from fieldtool.vocabulary import GroupKind, MemberRole
+from ui.i18n import error_text, label_text, tr
+from ui.labels import code_text
 from ui.qt import (
     QColor,
     QComboBox,
@@ -31,7 +33,7 @@ from ui.qt import (
     Signal,
     emit,
 )
-from ui.setup.part import DraftTableModel, hint_label, text_of
+from ui.setup.part import DraftTableModel, hint_label
 from ui.tablemodel import ROW_ROLE, Column
 from ui.widgets import make_table
 
@@ -45,7 +47,7 @@ NOTE_STYLE = "QLabel { color: #8d5a00; background: #fff8e1; padding: 6px; }"
 
 
 def role_text(role: str) -> str:
-    return text_of(groups.ROLES[role]) if role in groups.ROLES else role
+    return code_text(MemberRole, role)
 
 
 def same_name(a: str, b: str) -> bool:
@@ -96,8 +98,8 @@ class RoleDelegate(QStyledItemDelegate):
 
     def createEditor(self, parent, option, index):
         combo = QComboBox(parent)
-        for code in groups.ROLES:
-            combo.addItem(role_text(code), code)
+        for role in MemberRole:
+            combo.addItem(label_text(role), role.value)
         combo.currentIndexChanged.connect(lambda _=0, c=combo: emit(self.commitData, c))
         return combo
 
@@ -140,8 +142,8 @@ class SavedGroupEditor(QWidget):
         self.name = QLineEdit()
         self.village = QLabel()
         self.kind = QComboBox()
-        for code, label in groups.GROUP_KINDS.items():
-            self.kind.addItem(text_of(label), code)
+        for kind in GroupKind:
+            self.kind.addItem(label_text(kind), kind.value)
         self.responsible = QLineEdit()
         self.responsible.setPlaceholderText(tr("setup.groups.person_hint"))
         self.responsible.setToolTip(tr("setup.groups.responsible_tip"))
@@ -149,9 +151,9 @@ class SavedGroupEditor(QWidget):
         self.join_person.setPlaceholderText(tr("setup.groups.person_hint"))
         self.join_person.installEventFilter(self)  # Enter adds the person, it does not press Save
         self.join_role = QComboBox()
-        for code in groups.ROLES:
-            self.join_role.addItem(role_text(code), code)
-        self.join_role.setCurrentIndex(self.join_role.findData("member"))
+        for role in MemberRole:
+            self.join_role.addItem(label_text(role), role.value)
+        self.join_role.setCurrentIndex(self.join_role.findData(MemberRole.MEMBER.value))
         self.join_button = QPushButton(tr("setup.groups.join"))
         self.join_button.clicked.connect(self.join_typed)
         join_buttons = QHBoxLayout()
@@ -184,7 +186,7 @@ class SavedGroupEditor(QWidget):
         self.view = make_table(self.model)
         self.view.setItemDelegateForColumn(self.ROLE, RoleDelegate(self.view))
         sample = QComboBox()
-        sample.addItems([role_text(code) for code in groups.ROLES])
+        sample.addItems([label_text(role) for role in MemberRole])
         rows = self.view.verticalHeader()
         rows.setDefaultSectionSize(max(sample.sizeHint().height() + 4, rows.defaultSectionSize()))
         header = self.view.horizontalHeader()
@@ -264,7 +266,7 @@ class SavedGroupEditor(QWidget):
         emit(self.edited)
 
     def _set_role(self, member: MemberRow, role: str) -> None:
-        if role not in groups.ROLES or role == member.role:
+        if MemberRole.parse(role) is None or role == member.role:
             return
         member.role = role
         for r, other in enumerate(self.model.rows):

@@ -16,7 +16,8 @@ from fieldtool import groups
 from fieldtool.setup import SetupView
 from fieldtool.text import Text
 from fieldtool.thai import InputError
-from ui.i18n import tr
+from fieldtool.vocabulary import GroupKind, MemberRole
+from ui.i18n import label_text, tr
 from ui.qt import (
     QComboBox,
     QFormLayout,
@@ -35,7 +36,6 @@ from ui.setup.part import (
     hint_label,
     state_color,
     state_text,
-    text_of,
 )
 
 ONE_PERSON_ROLES = ("chair", "vice_chair", "treasurer", "secretary")
@@ -65,7 +65,7 @@ class GroupRow:
     def count(self) -> int:
         if self.saved:
             return sum(1 for m in self.roster if not m.out)
-        return sum(len(lines_of(self.people.get(role, ""))) for role in groups.ROLES)
+        return sum(len(lines_of(self.people.get(role, ""))) for role in MemberRole)
 
     def chair(self) -> str:
         if self.saved:
@@ -77,7 +77,8 @@ class GroupRow:
         return not self.saved and not self.name.strip() and not self.count() and not self.responsible.strip()
 
     def members(self) -> list[tuple[str, groups.PersonSpec]]:
-        return [(role, groups.parse_person(line)) for role in groups.ROLES for line in lines_of(self.people.get(role, ""))]
+        return [(role.value, groups.parse_person(line))
+                for role in MemberRole for line in lines_of(self.people.get(role, ""))]
 
     def _typed_changes(self) -> set[str]:
         return {
@@ -159,8 +160,8 @@ class GroupsPart(SetupPart):
         self.village = QComboBox()
         self.village.setPlaceholderText(tr("setup.groups.village_hint"))
         self.kind = QComboBox()
-        for code, label in groups.GROUP_KINDS.items():
-            self.kind.addItem(text_of(label), code)
+        for kind in GroupKind:
+            self.kind.addItem(label_text(kind), kind.value)
         left.addRow(tr("setup.groups.name") + " *", self.name)
         left.addRow(tr("setup.groups.village") + " *", self.village)
         left.addRow(tr("setup.groups.kind"), self.kind)

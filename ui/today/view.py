@@ -86,7 +86,7 @@ class TodayView(QWidget):
         self.day = day
         self.officer = officer
         self.stale = True
-        self._generation = 0
+        self.loads = worker.Latest(self)
         self._shown_once = False
         self.undo_stack: list[Recorded] = []
         self.letter_job: LetterJob | None = None
@@ -172,20 +172,13 @@ class TodayView(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        self._generation += 1
-        generation, day = self._generation, self.day
+        day = self.day
         self.title.setText(tr("today.title", day=long_day_text(day)))
         self.empty.setText(tr("today.loading"))
-        worker.run_in_background(
-            lambda: load_today(self.db, day),
-            lambda result: self._loaded(generation, *result),
-            lambda exc: self._failed(generation, exc),
-            context=self,
-        )
+        # an answer for a day no longer on screen is dropped
+        self.loads.run(lambda: load_today(self.db, day), lambda result: self._loaded(*result), self._failed)
 
-    def _loaded(self, generation: int, items: list[Reminder], tasks: list[TaskRow] = (), needed=()) -> None:
-        if generation != self._generation:  # an answer for a day no longer on screen
-            return
+    def _loaded(self, items: list[Reminder], tasks: list[TaskRow] = (), needed=()) -> None:
         self.setup_text.setText(
             "<b>" + html.escape(tr("setup.today.needed_title")) + "</b> "
             + html.escape(list_text(needed))
@@ -205,10 +198,9 @@ class TodayView(QWidget):
             self.tabs.setCurrentIndex(next((i for i, n in enumerate(counts) if n), NOTICES))
         emit(self.loaded)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.message.show_error(exc)
-            emit(self.loaded)
+    def _failed(self, exc: BaseException) -> None:
+        self.message.show_error(exc)
+        emit(self.loaded)
 
     def _update_titles(self) -> None:
         counts = (self.notices.rowCount(), self.asks.rowCount(), self.tasks.rowCount())
@@ -217,7 +209,7 @@ class TodayView(QWidget):
         # overdue debt waiting is the one count in red
         self.tabs.tabBar().setTabTextColor(ASKS, QColor("#c62828") if counts[ASKS] else QColor())
         if sum(counts) == 0:
-            self.empty.setText(tr("today.empty") if self._generation else tr("today.loading"))
+            self.empty.setText(tr("today.empty") if self.loads.started else tr("today.loading"))
             self.stack.setCurrentWidget(self.empty)
         else:
             self.stack.setCurrentWidget(self.tabs)

@@ -70,7 +70,7 @@ class VisitsView(QWidget):
         self.db = db
         self.day = day
         self.stale = True
-        self._generation = 0
+        self.loads = worker.Latest(self)
         self._visits: list[VisitRow] = []
         self._search: dict[int, str] = {}
 
@@ -124,18 +124,13 @@ class VisitsView(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        self._generation += 1
-        generation = self._generation
-        worker.run_in_background(
+        self.loads.run(
             lambda: (load_visit_log(self.db), load_meetings(self.db)),
-            lambda result: self._loaded(generation, *result),
-            lambda exc: self._failed(generation, exc),
-            context=self,
+            lambda result: self._loaded(*result),
+            self._failed,
         )
 
-    def _loaded(self, generation: int, visit_rows: list[VisitRow], meeting_rows: list[MeetingRow]) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, visit_rows: list[VisitRow], meeting_rows: list[MeetingRow]) -> None:
         first = not self._visits
         self._visits = visit_rows
         self._search = {id(r): _search_text(r) for r in visit_rows}
@@ -158,10 +153,9 @@ class VisitsView(QWidget):
         fit_columns(self.meeting_view)
         emit(self.loaded)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.message.show_error(exc)
-            emit(self.loaded)
+    def _failed(self, exc: BaseException) -> None:
+        self.message.show_error(exc)
+        emit(self.loaded)
 
     def apply_filters(self) -> None:
         q = normalize_search(self.search.text())

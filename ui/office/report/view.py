@@ -13,7 +13,7 @@ from pathlib import Path
 from db import Database
 from exports import palette
 from exports.report_pdf import write_report_pdf
-from exports.report_xlsx import check_writable, write_report_xlsx
+from exports.report_xlsx import write_report_xlsx
 from fieldtool.district import (
     DistrictReport,
     Section,
@@ -23,6 +23,7 @@ from fieldtool.district import (
 )
 from fieldtool.district_areas import ProblemCode
 from fieldtool.thai import BE_OFFSET, InputError, fiscal_year
+from fieldtool.whole_file import check_writable
 from ui import worker
 from ui.i18n import language, local_time_text, long_day_text, tr
 from ui.office.report.header import fit_report_columns, report_table_view
@@ -126,7 +127,7 @@ class DistrictReportView(QWidget):
         self.stale = True
         self.report: DistrictReport | None = None
         self.empty = False  # nothing imported into the office database yet
-        self._generation = 0
+        self.loads = worker.Latest(self)
         self._fy_follows_day = True
 
         self.title = section_title(tr("office_report.page"))
@@ -292,8 +293,7 @@ class DistrictReportView(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        self._generation += 1
-        generation, day, fy, quarter = self._generation, self.day, self.fiscal_year(), self.quarter()
+        day, fy, quarter = self.day, self.fiscal_year(), self.quarter()
         self._set_exports_enabled(False)
         if self.report is None:  # nothing to keep showing meanwhile
             self.banner.hide()
@@ -301,16 +301,10 @@ class DistrictReportView(QWidget):
             self.body.setCurrentWidget(self.loading_page)
         else:
             self._show_banner("plain", tr("office_report.loading"))
-        worker.run_in_background(
-            lambda: load_report(self.db, fy, day, quarter),
-            lambda rep: self._loaded(generation, rep),
-            lambda exc: self._failed(generation, exc),
-            context=self,
-        )
+        # only the answer to the latest choice of year and quarter is shown
+        self.loads.run(lambda: load_report(self.db, fy, day, quarter), self._loaded, self._failed)
 
-    def _loaded(self, generation: int, rep: DistrictReport | None) -> None:
-        if generation != self._generation:
-            return  # an answer to an older choice
+    def _loaded(self, rep: DistrictReport | None) -> None:
         self.message.clear_message()
         self.report = rep
         self.empty = rep is None
@@ -333,9 +327,7 @@ class DistrictReportView(QWidget):
         self._set_exports_enabled(True)
         emit(self.loaded)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: BaseException) -> None:
         self.report = None
         self.banner.hide()
         self.loading_page.setText("")  # no figures: the message above says why
