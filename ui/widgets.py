@@ -16,7 +16,6 @@ from ui.qt import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLayout,
     QLineEdit,
     QMenu,
     QObject,
@@ -438,46 +437,6 @@ def section_title(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
-
-
-def button_row(*widgets: QWidget) -> QHBoxLayout:
-    """Buttons side by side from the left, the rest of the row empty."""
-    row = QHBoxLayout()
-    for w in widgets:
-        row.addWidget(w)
-    row.addStretch(1)
-    return row
-
-
-def tab_page(*parts: QWidget | QLayout) -> QWidget:
-    """A tab of a record's window: its parts from the top; a table (or any part not a label or a row of
-    buttons) takes the height."""
-    page = QWidget()
-    box = QVBoxLayout(page)
-    for part in parts:
-        if isinstance(part, QLayout):
-            box.addLayout(part)
-        elif isinstance(part, QLabel):
-            box.addWidget(part)
-        else:
-            box.addWidget(part, 1)
-    return page
-
-
-def captioned(caption: str, widget: QWidget, *below: QWidget | QLayout) -> QWidget:
-    """A widget with its caption above it (and `below` under it), the widget taking the height; flush with
-    the panel around it."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(QLabel(caption))
-    layout.addWidget(widget, 1)
-    for part in below:
-        if isinstance(part, QLayout):
-            layout.addLayout(part)
-        else:
-            layout.addWidget(part)
-    return box
 
 
 class EmptyNote(QObject):

@@ -13,6 +13,7 @@ from fieldtool.arrears import ArrearsReport, OverdueLoan, PortfolioLine, arrears
 from fieldtool.thai import thai_sort_key
 from ui import worker
 from ui.i18n import day_text, long_day_text, money_text, tr
+from ui.layouts import captioned
 from ui.qt import QColor, QHBoxLayout, QLabel, QSplitter, Qt, QTabWidget, QVBoxLayout, QWidget, Signal, emit
 from ui.tablemodel import Column, RowTableModel
 from ui.widgets import MessageBar, fit_columns, make_table, section_title
@@ -117,15 +118,6 @@ def load_arrears(db: Database, day: date) -> ArrearsReport:
         return arrears_on(s, day)
 
 
-def _titled(title: str, widget: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(section_title(title))
-    layout.addWidget(widget, 1)
-    return box
-
-
 class ArrearsView(QWidget):
     loaded = Signal()
     open_loan = Signal(str)
@@ -164,8 +156,8 @@ class ArrearsView(QWidget):
         top = QWidget()
         row = QHBoxLayout(top)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(_titled(tr("arrears.buckets"), self.bucket_view))
-        row.addWidget(_titled(tr("arrears.by_fund"), self.fund_view), 1)
+        row.addWidget(captioned(section_title(tr("arrears.buckets")), self.bucket_view))
+        row.addWidget(captioned(section_title(tr("arrears.by_fund")), self.fund_view), 1)
         self.lower = QTabWidget()
         self.lower.addTab(self.village_view, tr("arrears.by_village"))
         self.lower.addTab(self.overdue_view, tr("arrears.overdue"))

@@ -17,6 +17,7 @@ from ui.households.data import HouseholdPageData, LoanRow, VerificationRow, load
 from ui.households.dialogs import NeedsDialog
 from ui.i18n import day_text, label_text, money_text, tr
 from ui.labels import STATUS_COLORS, dimension_text, source_text, status_text
+from ui.layouts import button_row, tab_page
 from ui.plans.editor import PlanEditor
 from ui.qt import (
     QComboBox,
@@ -38,13 +39,11 @@ from ui.widgets import (
     BADGE,
     ElidedLabel,
     MessageBar,
-    button_row,
     empty_note,
     fit_columns,
     make_table,
     share_header_room,
     stage_color,
-    tab_page,
 )
 
 MEMBER_COLUMNS = [

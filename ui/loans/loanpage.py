@@ -19,6 +19,7 @@ from fieldtool.vocabulary import DEMAND_LETTERS
 from ui.history.model import HISTORY_COLUMNS
 from ui.i18n import day_text, money_text, tr
 from ui.labels import letter_kind_text
+from ui.layouts import button_row, tab_page
 from ui.letters.dialogs import LetterDialog
 from ui.letters.issue import Issued, LetterJob, issued_note, reprint_request
 from ui.letters.model import IssuedLettersModel
@@ -57,14 +58,7 @@ from ui.tablemodel import ROW_ROLE, RowTableModel
 from ui.visits.data import prefill_from_loan
 from ui.visits.meeting import MeetingDialog
 from ui.visits.newvisit import NewVisitWindow
-from ui.widgets import (
-    MessageBar,
-    button_row,
-    empty_note,
-    fit_columns,
-    make_table,
-    tab_page,
-)
+from ui.widgets import MessageBar, empty_note, fit_columns, make_table
 
 PREVENT_TAB = 3  # schedule, payments, stages, then the prevent checklist
 

@@ -4,6 +4,7 @@ agreed actions on the right, editable while the revision is a draft, with the pr
 from __future__ import annotations
 
 from ui.i18n import day_text, tr
+from ui.layouts import captioned
 from ui.plans.model import STATUS_COLUMN, ActionDraft, ActionsModel, StatusDelegate, action_status_text
 from ui.qt import (
     QAbstractItemView,
@@ -17,7 +18,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ui.widgets import captioned, empty_note, make_table
+from ui.widgets import empty_note, make_table
 
 
 class PartTab(QWidget):

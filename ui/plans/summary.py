@@ -18,6 +18,7 @@ from ui import worker
 from ui.charts import BarChart
 from ui.i18n import day_text, long_day_text, money_text, tr
 from ui.labels import STATUS_COLORS, dimension_text, part_title, status_text
+from ui.layouts import captioned
 from ui.plans.model import action_status_text
 from ui.qt import (
     QColor,
@@ -30,7 +31,7 @@ from ui.qt import (
     emit,
 )
 from ui.tablemodel import Column, RowTableModel
-from ui.widgets import MessageBar, captioned, empty_note, fit_columns, make_table, section_title
+from ui.widgets import MessageBar, empty_note, fit_columns, make_table, section_title
 
 RED = QColor("#c62828")
 

@@ -12,6 +12,7 @@ from fieldtool.district import DistrictReport, Quarter, Section
 from fieldtool.district_tally import SATANG, Measure, Table, figure_text
 from ui.charts import BarChart
 from ui.i18n import money_text, tr
+from ui.layouts import captioned
 from ui.office.report.header import GroupedHeader
 from ui.office.report.model import (
     BAD_FILL,
@@ -69,15 +70,6 @@ def fill_chart(chart: BarChart, report: DistrictReport, section_key: str, measur
     chart.set_data(items, chart_series(report), text, tr(empty_key) if begun else tr("office_report.chart.not_begun"))
 
 
-def _titled(title: str, widget: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(section_title(title))
-    layout.addWidget(widget, 1)
-    return box
-
-
 class Overview(QScrollArea):
     """The overview page of a report: `show_report(rep)` fills it."""
 
@@ -101,8 +93,8 @@ class Overview(QScrollArea):
         self.sources_view = make_table(self.sources)
         self.sources_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         charts = QHBoxLayout()
-        charts.addWidget(_titled(tr("office_report.chart.arrears"), self.arrears_chart), 1)
-        charts.addWidget(_titled(tr("office_report.chart.par30"), self.par30_chart), 1)
+        charts.addWidget(captioned(section_title(tr("office_report.chart.arrears")), self.arrears_chart), 1)
+        charts.addWidget(captioned(section_title(tr("office_report.chart.par30")), self.par30_chart), 1)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(charts)
