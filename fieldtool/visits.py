@@ -373,20 +373,23 @@ def visit_links(
     return out
 
 
+def _linked(session: Session, source: EvidenceSource, target_kind: EvidenceTarget, target_id: str) -> list[str]:
+    """The visits or meetings (by id) recorded as evidence about one loan, group or household."""
+    return list(session.scalars(select(col(EvidenceLink.source_id)).where(
+        col(EvidenceLink.source_kind) == source, col(EvidenceLink.target_kind) == target_kind,
+        col(EvidenceLink.target_id) == target_id)))
+
+
 def visits_of(session: Session, target_kind: EvidenceTarget, target_id: str) -> list[Visit]:
-    ids = session.scalars(select(col(EvidenceLink.source_id)).where(
-        col(EvidenceLink.source_kind) == EvidenceSource.VISIT, col(EvidenceLink.target_kind) == target_kind,
-        col(EvidenceLink.target_id) == target_id))
-    return sorted(session.scalars(select(Visit).where(col(Visit.id).in_(list(ids)))),
+    ids = _linked(session, EvidenceSource.VISIT, target_kind, target_id)
+    return sorted(session.scalars(select(Visit).where(col(Visit.id).in_(ids))),
                   key=lambda v: (v.visited_on, v.visited_at))
 
 
 def meetings_of(session: Session, target_kind: EvidenceTarget, target_id: str) -> list[Meeting]:
     """The meetings recorded about one loan, group or household, oldest first (as `visits_of`)."""
-    ids = session.scalars(select(col(EvidenceLink.source_id)).where(
-        col(EvidenceLink.source_kind) == EvidenceSource.MEETING, col(EvidenceLink.target_kind) == target_kind,
-        col(EvidenceLink.target_id) == target_id))
-    return sorted(session.scalars(select(Meeting).where(col(Meeting.id).in_(list(ids)))),
+    ids = _linked(session, EvidenceSource.MEETING, target_kind, target_id)
+    return sorted(session.scalars(select(Meeting).where(col(Meeting.id).in_(ids))),
                   key=lambda m: (m.held_on, m.held_at))
 
 
