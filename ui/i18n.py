@@ -61,9 +61,13 @@ def tr(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def label_text(code: Coded) -> str:
-    """A stored code's label (fieldtool.vocabulary) in the language of the screen, as written there."""
-    return code.label.th if _language == "th" else code.label.en
+def label_text(code: Coded, in_sentence: bool = False) -> str:
+    """A stored code's label (fieldtool.vocabulary) in the language of the screen. On its own – a choice in a
+    list, a cell, a field's name – English begins with a capital ("Monthly", "Chair"); `in_sentence` keeps it
+    as the vocabulary writes it ("24 instalments, monthly")."""
+    if _language == "th":
+        return code.label.th
+    return code.label.en if in_sentence else code.label.in_language("en")
 
 
 def day_text(d: date | None) -> str:

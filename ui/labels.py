@@ -29,10 +29,10 @@ STATUS_COLORS = {
 _PURPOSES = purposes()
 
 
-def code_text(kind: type[Coded], code: str) -> str:
-    """A stored code's label; a value that is not one of the kind's codes shows as it is."""
+def code_text(kind: type[Coded], code: str, in_sentence: bool = False) -> str:
+    """A stored code's label (i18n.label_text); a value that is not one of the kind's codes shows as it is."""
     member = kind.parse(code)
-    return label_text(member) if member is not None else code
+    return label_text(member, in_sentence) if member is not None else code
 
 
 def status_text(code: str) -> str:

@@ -65,7 +65,7 @@ class LoanHeader(QWidget):
             tr(
                 "loan.frequency_value",
                 n=loan.instalments,
-                frequency=code_text(Frequency, loan.frequency),
+                frequency=code_text(Frequency, loan.frequency, in_sentence=True),
             )
         )
         stage = state.stage

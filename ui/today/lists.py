@@ -154,7 +154,7 @@ class ReminderList(_List):
         self.how_actions = {
             how: self.action(
                 tr(f"today.how.{how}"),
-                tr("today.how_tip", how=label_text(ContactWay(how))),
+                tr("today.how_tip", how=label_text(ContactWay(how), in_sentence=True)),
                 lambda h=how: emit(self.record, h),
             )
             for how in hows

@@ -254,7 +254,7 @@ class TodayView(QWidget):
         lst.remove(chosen)
         who = self._who(chosen)
         self._recorded(Recorded([r.id for r in chosen], who, self.day),
-                       tr("today.recorded", borrower=who, how=label_text(ContactWay(how))))
+                       tr("today.recorded", borrower=who, how=label_text(ContactWay(how), in_sentence=True)))
 
     def deliver_with_note(self, lst: ReminderList | None = None) -> None:
         lst = lst or self.tabs.currentWidget()
