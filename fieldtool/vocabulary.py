@@ -66,14 +66,28 @@ class Frequency(Coded):
     YEARLY = "yearly", "รายปี", "yearly"
 
 
+# How far ahead each notice goes, written once: the reminder lists say "แจ้งล่วงหน้า 1 เดือน" and the notice
+# letter's subject "แจ้งกำหนดชำระ (ล่วงหน้า ๑ เดือน)", the same lead time in the Thai digits of an official letter.
+_AHEAD = {"notice-30": ("1 เดือน", "1 month"), "notice-15": ("15 วัน", "15 days"), "notice-7": ("7 วัน", "7 days")}
+_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+def _notice(code: str) -> tuple[str, str, str]:
+    th, en = _AHEAD[code]
+    return code, f"แจ้งล่วงหน้า {th}", f"Notice {en} before"
+
+
+def _notice_letter(code: str) -> tuple[str, str, str]:
+    th, en = _AHEAD[code]
+    return code, f"แจ้งกำหนดชำระ (ล่วงหน้า {th.translate(_THAI_DIGITS)})", f"Notice: due in {en}"
+
+
 class ReminderKind(Coded):
-    """A task of the day: one of the three notices before a due date, or an ask after an unpaid one.
+    """A task of the day: one of the three notices before a due date, or an ask after an unpaid one."""
 
-    A notice's one name; a notice letter's subject (LetterKind) says the same lead time in Thai digits."""
-
-    NOTICE_30 = "notice-30", "แจ้งล่วงหน้า 1 เดือน", "Notice 1 month before"
-    NOTICE_15 = "notice-15", "แจ้งล่วงหน้า 15 วัน", "Notice 15 days before"
-    NOTICE_7 = "notice-7", "แจ้งล่วงหน้า 7 วัน", "Notice 7 days before"
+    NOTICE_30 = _notice("notice-30")
+    NOTICE_15 = _notice("notice-15")
+    NOTICE_7 = _notice("notice-7")
     ASK = "ask", "ทวงถาม", "Ask"
 
     @property
@@ -110,9 +124,9 @@ class ContactWay(Coded):
 class LetterKind(Coded):
     """The official letters: the subject column of the dispatch register is this label."""
 
-    NOTICE_30 = "notice-30", "แจ้งกำหนดชำระ (ล่วงหน้า ๑ เดือน)", "Notice: due in 1 month"
-    NOTICE_15 = "notice-15", "แจ้งกำหนดชำระ (ล่วงหน้า ๑๕ วัน)", "Notice: due in 15 days"
-    NOTICE_7 = "notice-7", "แจ้งกำหนดชำระ (ล่วงหน้า ๗ วัน)", "Notice: due in 7 days"
+    NOTICE_30 = _notice_letter("notice-30")
+    NOTICE_15 = _notice_letter("notice-15")
+    NOTICE_7 = _notice_letter("notice-7")
     DEMAND_1 = "demand-1", "ทวงถามหนี้ ครั้งที่ ๑", "First demand"
     DEMAND_2 = "demand-2", "ทวงถามหนี้ ครั้งที่ ๒", "Second demand"
     DEMAND_FINAL = "demand-final", "ทวงถามหนี้ ครั้งสุดท้าย", "Final demand"
