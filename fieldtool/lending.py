@@ -29,7 +29,7 @@ from fieldtool.limits import (
     check_rate,
     check_text,
 )
-from fieldtool.loanbook import load_states, now_utc
+from fieldtool.loanbook import load_states, now_utc, read_loans, states_on
 from fieldtool.models import (
     BorrowingGroup,
     Fund,
@@ -363,8 +363,9 @@ def stage_timeline(session: Session, loan_id: str, until: date) -> list[tuple[da
     for eff in session.scalars(select(col(Schedule.effective_from)).where(col(Schedule.loan_id) == loan.id)):
         days.add(eff)
     timeline: list[tuple[date, Stage]] = []
+    rows = read_loans(session, [loan.id])  # once; the state on each day is worked out from the same rows
     for day in sorted(d for d in days if loan.applied_on <= d <= until):
-        stage = load_states(session, day, [loan.id])[loan.id].stage
+        stage = states_on(rows, day)[loan.id].stage
         if not timeline or timeline[-1][1] != stage:
             timeline.append((day, stage))
     return timeline

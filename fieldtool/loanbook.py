@@ -79,6 +79,21 @@ def _as_date(value: str | date | None) -> date | None:
 
 def load_states(session: Session, as_of: date, loan_ids: Collection[str] | None = None) -> dict[str, LoanState]:
     """Every loan (or the given ones) as it stands on `as_of`, loaded in a few bulk queries."""
+    return states_on(read_loans(session, loan_ids), as_of)
+
+
+@dataclass(frozen=True)
+class LoanRows:
+    """Loans' rows as read, days as text: what `states_on` makes their states from on any day. A loan's stages
+    over its life (`lending.stage_timeline`) read them once and go through the days in Python."""
+
+    loans: Sequence[tuple[str, str | None]]  # (id, disbursed_on)
+    schedules: Sequence[tuple[str, str, int, str, str]]  # (id, loan id, version, effective_from, reason)
+    instalments: Sequence[tuple[str, str, int, str, int, int]]  # (id, schedule id, no, due, principal, interest)
+    payments: Sequence[tuple[str, str, str, int, str | None, str]]  # (id, loan id, paid_on, amount, reverses, recorded)
+
+
+def read_loans(session: Session, loan_ids: Collection[str] | None = None) -> LoanRows:
     loan_q = select(col(Loan.id), type_coerce(Loan.disbursed_on, String))
     sched_q = select(
         col(Schedule.id), col(Schedule.loan_id), col(Schedule.version), type_coerce(Schedule.effective_from, String),
@@ -106,18 +121,28 @@ def load_states(session: Session, as_of: date, loan_ids: Collection[str] | None 
         inst_q = inst_q.where(col(Instalment.loan_id).in_(loan_ids))
         pay_q = pay_q.where(col(Payment.loan_id).in_(loan_ids))
     conn = session.connection()  # core rows, without the ORM's per-row work
+    return LoanRows(
+        loans=conn.execute(loan_q).all(),
+        schedules=conn.execute(sched_q).all(),
+        instalments=conn.execute(inst_q).all(),
+        payments=conn.execute(pay_q).all(),
+    )
+
+
+def states_on(rows: LoanRows, as_of: date) -> dict[str, LoanState]:
+    """The loans of `rows` as they stand on `as_of` (new objects each time: applying payments fills them in)."""
     instalments: dict[str, list[InstalmentState]] = defaultdict(list)
-    for iid, sid, no, due, principal, interest in conn.execute(inst_q).all():
+    for iid, sid, no, due, principal, interest in rows.instalments:
         instalments[sid].append(InstalmentState(iid, no, _as_date(due), principal, interest))
     schedules: dict[str, list[ScheduleState]] = defaultdict(list)
-    for sid, lid, version, eff, reason in conn.execute(sched_q).all():
+    for sid, lid, version, eff, reason in rows.schedules:
         schedules[lid].append(ScheduleState(sid, version, _as_date(eff), reason, instalments.get(sid, [])))
     payments: dict[str, list[PaymentEvent]] = defaultdict(list)
-    for pid, lid, paid_on, amount, rev, rec in conn.execute(pay_q).all():
+    for pid, lid, paid_on, amount, rev, rec in rows.payments:
         payments[lid].append(PaymentEvent(pid, _as_date(paid_on), amount, rev, (str(rec), pid)))
     return {
         lid: apply_payments(lid, _as_date(disbursed), schedules.get(lid, []), payments.get(lid, []), as_of)
-        for lid, disbursed in conn.execute(loan_q).all()
+        for lid, disbursed in rows.loans
     }
 
 
