@@ -14,6 +14,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from fieldtool.text import Text
 from fieldtool.thai import InputError, format_baht, format_date, format_date_en, format_time
 from fieldtool.vocabulary import Coded
 
@@ -59,6 +60,11 @@ def tr(key: str, **values) -> str:
     if isinstance(n, int) and not isinstance(n, bool):
         values["n"] = f"{n:,}"
     return text.format(**values) if values else text
+
+
+def text_of(text: Text) -> str:
+    """A sentence of the domain (a Text) in the language of the screen."""
+    return text.in_language(_language)
 
 
 def label_text(code: Coded, in_sentence: bool = False) -> str:

@@ -17,7 +17,7 @@ from fieldtool.vocabulary import (
     PlanPart,
     purposes,
 )
-from ui.i18n import label_text, language
+from ui.i18n import label_text, language, text_of
 
 STATUS_COLORS = {
     HouseholdStatus.TARGET: "#1c5fa8",
@@ -60,7 +60,7 @@ def part_title(part: str) -> str:
 def purpose_text(code: str) -> str:
     """What a visit was for (prevent:…, follow:…, ask:…, plan, collect, other)."""
     text = _PURPOSES.get(code)
-    return text.in_language(language()) if text is not None else code
+    return text_of(text) if text is not None else code
 
 
 def purposes_text(codes: list[str]) -> str:

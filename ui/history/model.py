@@ -18,7 +18,7 @@ from fieldtool.history import HistoryEntry
 from fieldtool.models import ChangeLog
 from fieldtool.thai import format_date, local_time
 from fieldtool.vocabulary import ContactWay, PreventItem
-from ui.i18n import day_text, label_text, language, local_time_text, money_text, strings, tr
+from ui.i18n import day_text, label_text, language, local_time_text, money_text, strings, text_of, tr
 from ui.qt import QModelIndex
 from ui.tablemodel import Column, RowTableModel
 
@@ -145,7 +145,7 @@ def entry_when(entry: HistoryEntry) -> str:
 HISTORY_COLUMNS = [
     Column("history.col.when", entry_when, sort_key=lambda e: (e.at, e.seq), tooltip=lambda e: e.device_id),
     Column("history.col.officer", lambda e: e.officer or "–"),
-    Column("history.col.register", lambda e: e.kind.in_language(language())),
+    Column("history.col.register", lambda e: text_of(e.kind)),
     Column("history.col.record", lambda e: e.record_text(language()), max_width=360),
     Column("history.col.changes", lambda e: e.changes_text(language()), max_width=520,
            tooltip=lambda e: "\n".join(c.text(language()) for c in e.changes)),

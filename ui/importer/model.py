@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from fieldtool.bookimport import ImportPlan, RowPlan, SheetPlan
 from fieldtool.booklayout import SHEETS, SheetLayout
-from fieldtool.text import Text
 from fieldtool.vocabulary import RowAction
 from ui import i18n
-from ui.i18n import label_text, tr
+from ui.i18n import label_text, text_of, tr
 from ui.qt import QColor
 from ui.tablemodel import Column, RowTableModel
 
@@ -20,11 +19,6 @@ LAYOUTS: dict[str, SheetLayout] = {layout.key: layout for layout in SHEETS}
 KINDS = tuple(layout.key for layout in SHEETS)  # households, groups, loans, payments: the order they are made in
 
 RED, RED_BG, GREEN, GREY = QColor("#b71c1c"), QColor("#fdecea"), QColor("#1b5e20"), QColor("#607d8b")
-
-
-def text_of(text: Text) -> str:
-    """A sentence of the domain in the language of the screen."""
-    return text.in_language(i18n.language())
 
 
 def action_text(action: RowAction) -> str:

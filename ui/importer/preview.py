@@ -11,7 +11,7 @@ from datetime import date
 
 from fieldtool.bookimport import ImportPlan
 from fieldtool.vocabulary import RowAction
-from ui.i18n import day_text, tr
+from ui.i18n import day_text, text_of, tr
 from ui.importer.mapping import MappingPanel
 from ui.importer.model import (
     LAYOUTS,
@@ -21,7 +21,6 @@ from ui.importer.model import (
     field_text,
     missing_fields,
     ordered_rows,
-    text_of,
 )
 from ui.qt import (
     QButtonGroup,

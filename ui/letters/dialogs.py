@@ -18,7 +18,7 @@ from fieldtool.letter_issue import BatchOutline
 from fieldtool.thai import format_date
 from fieldtool.vocabulary import Delivery, LetterKind
 from ui.dialogs import FormDialog, input_error, parse_clock
-from ui.i18n import language, strings, tr
+from ui.i18n import label_text, language, strings, tr
 from ui.labels import letter_kind_text
 from ui.letters.officeform import OfficeSettingsForm, choose_image_file
 from ui.qt import (
@@ -44,7 +44,7 @@ def meeting_text(on: date, hour: int, minute: int) -> str:
 
 
 def delivery_label(how: Delivery) -> str:
-    return how.label.in_language(language())  # "By hand": a choice in a list begins with a capital
+    return label_text(how)  # "By hand": a choice in a list begins with a capital
 
 
 @dataclass

@@ -27,7 +27,7 @@ from fieldtool.letter_issue import BatchOutline, outline
 from fieldtool.thai import InputError
 from ui import worker
 from ui.dialogs import input_error
-from ui.i18n import error_text, language, tr
+from ui.i18n import error_text, text_of, tr
 from ui.pdfpreview import PdfPreview
 from ui.qt import QObject, QProgressDialog, Qt, Signal, emit
 
@@ -127,7 +127,7 @@ def issue_letters(
             numbers=[p.content.number for p in result.prepared],
             labels_path=result.labels_path,
             labels=result.labels,
-            warning=result.warning.in_language(language()) if result.warning else "",
+            warning=text_of(result.warning) if result.warning else "",
             rebuilt=[p.content.number for p in result.rebuilt],
         )
     return issued

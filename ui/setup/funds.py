@@ -17,7 +17,7 @@ from fieldtool.setup import SetupView
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_baht
 from fieldtool.vocabulary import AskStep, Frequency, FundKind
-from ui.i18n import error_text, label_text, money_text, tr
+from ui.i18n import error_text, label_text, money_text, text_of, tr
 from ui.qt import (
     QCheckBox,
     QComboBox,
@@ -40,7 +40,6 @@ from ui.setup.part import (
     hint_label,
     state_color,
     state_text,
-    text_of,
 )
 
 

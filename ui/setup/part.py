@@ -32,10 +32,6 @@ def setup_needed(session) -> list[Text]:
     return setup.setup_view(session).missing
 
 
-def text_of(text: Text) -> str:
-    return text.in_language(language())
-
-
 def list_text(texts) -> str:
     """Several domain texts inside one sentence ("…: a, b, c"): English keeps its small letters."""
     return ", ".join((t.en or t.th) if language() == "en" else t.th for t in texts)

@@ -17,7 +17,7 @@ from db import Database
 from fieldtool import setup
 from fieldtool.setup import SetupView
 from fieldtool.thai import InputError
-from ui.i18n import error_text, tr
+from ui.i18n import error_text, text_of, tr
 from ui.qt import (
     QHBoxLayout,
     QLabel,
@@ -28,7 +28,7 @@ from ui.qt import (
     QWizard,
     QWizardPage,
 )
-from ui.setup.part import PartRefused, SetupPart, scrolled, text_of
+from ui.setup.part import PartRefused, SetupPart, scrolled
 from ui.setup.parts import SetupParts
 from ui.syncdialog import FieldSyncDialog
 

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from exports import palette
 from fieldtool.district import DistrictReport, Quarter, Section
 from fieldtool.district_tally import Measure, Row, Table, figure_text
-from fieldtool.text import Text
 from fieldtool.thai import thai_sort_key
 from fieldtool.vocabulary import FundKind
-from ui.i18n import day_text, label_text, language, local_time_text, tr
+from ui.i18n import day_text, label_text, local_time_text, text_of, tr
 from ui.qt import QAbstractTableModel, QColor, QFont, QModelIndex, Qt, emit
 from ui.tablemodel import Column
 
@@ -32,11 +31,6 @@ QUARTER_COLOURS = [QColor(c) for c in palette.QUARTERS]  # as in the PDF and the
 
 
 # --- what the page shows, in the screen's language ---------------------------------------------------------
-
-
-def text_of(text: Text) -> str:
-    """The domain's sentence in the screen's language."""
-    return text.in_language(language())
 
 
 def months_text(q: Quarter) -> str:

@@ -11,7 +11,7 @@ from exports import palette
 from fieldtool.district import DistrictReport, Quarter, Section
 from fieldtool.district_tally import SATANG, Measure, Table, figure_text
 from ui.charts import BarChart
-from ui.i18n import money_text, tr
+from ui.i18n import money_text, text_of, tr
 from ui.layouts import captioned
 from ui.office.report.header import GroupedHeader
 from ui.office.report.model import (
@@ -25,7 +25,6 @@ from ui.office.report.model import (
     measure_label,
     quarter_heading,
     section_title_text,
-    text_of,
 )
 from ui.qt import QHBoxLayout, QLabel, QScrollArea, Qt, QVBoxLayout, QWidget
 from ui.tablemodel import Column, RowTableModel

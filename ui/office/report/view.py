@@ -25,7 +25,7 @@ from fieldtool.district_areas import ProblemCode
 from fieldtool.thai import BE_OFFSET, InputError, fiscal_year
 from fieldtool.whole_file import check_writable
 from ui import worker
-from ui.i18n import language, local_time_text, long_day_text, tr
+from ui.i18n import language, local_time_text, long_day_text, text_of, tr
 from ui.office.report.header import fit_report_columns, report_table_view
 from ui.office.report.model import (
     RED,
@@ -33,7 +33,6 @@ from ui.office.report.model import (
     months_text,
     section_about,
     section_title_text,
-    text_of,
 )
 from ui.office.report.overview import Overview
 from ui.qt import (
