@@ -71,9 +71,12 @@ def build(path: Path, n_loans: int, seed: int = 1) -> dict:
         for code in PreventItem:
             checks.append(dict(id=str(uuid.uuid4()), loan_id=lid, item=code, done=True, done_on=disbursed, note=""))
         late = rng.random() < 0.25
+        cumulative = 0
         for p in plan(principal, count, "monthly", first_due, 600):
+            cumulative += p.amount_satang
             insts.append(dict(id=str(uuid.uuid4()), schedule_id=sid, loan_id=lid, no=p.no, due_date=p.due_date,
-                              principal_satang=p.principal_satang, interest_satang=p.interest_satang))
+                              principal_satang=p.principal_satang, interest_satang=p.interest_satang,
+                              cumulative_satang=cumulative))
             paid_on = p.due_date + timedelta(days=rng.randint(10, 60) if late else -rng.randint(0, 5))
             # some borrowers pay an instalment in two parts
             parts = [p.amount_satang] if rng.random() < 0.8 else [p.amount_satang // 2, p.amount_satang - p.amount_satang // 2]

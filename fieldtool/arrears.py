@@ -64,7 +64,7 @@ def arrears_on(session: Session, on: date) -> ArrearsReport:
 
 
 def _arrears_on(session: Session, on: date) -> ArrearsReport:
-    book = read_book(session, on)  # one bulk read for the figures and the notices
+    book = read_book(session, on, whole=True)  # one bulk read for the figures and the notices (paid ones too)
     states = open_states(session, on, book=book)
     infos = loan_infos(session)
     buckets = {label: {"loans": 0, "arrears_satang": 0} for label, _, _ in AGING_BUCKETS}

@@ -156,6 +156,7 @@ FIELDS: dict[str, Text] = {
     "outcomes": Text("ผลการประชุม", "outcomes"),
     "due_date": Text("วันครบกำหนด", "due date"),
     "interest_satang": Text("ดอกเบี้ย", "interest"),
+    "cumulative_satang": Text("ยอดสะสมถึงงวดนี้", "total due up to this instalment"),
     "no": Text("งวดที่", "instalment no."),
     "version": Text("ฉบับที่", "version"),
     "effective_from": Text("มีผลตั้งแต่", "effective from"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TypeVar, cast
 
 from fieldtool.vocabulary import Stage
@@ -100,9 +101,24 @@ class PaymentEvent:
     order: tuple[str, ...] = ()  # tie-break for payments of one day: (recorded_at, id)
 
 
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    """What the instalments in force come to on the day, worked out in one pass (`LoanState._standing`)."""
+
+    outstanding: int
+    outstanding_principal: int
+    unpaid: list[InstalmentState]  # in schedule order
+    overdue: list[InstalmentState]  # unpaid and due before the day
+
+
 @dataclass
 class LoanState:
-    """A loan as it stands at the end of `as_of`."""
+    """A loan as it stands at the end of `as_of`.
+
+    Its figures are read from one pass over the instalments in force, made the first time one is asked for: a
+    state is finished when it is made (`apply_payments`, `loanbook.open_states` fill the instalments first), and the
+    lists ask each loan for several figures.
+    """
 
     loan_id: str
     as_of: date
@@ -116,13 +132,27 @@ class LoanState:
     def instalments(self) -> list[InstalmentState]:
         return self.active.instalments if self.active else []
 
+    @cached_property
+    def _standing(self) -> _Standing:
+        outstanding = principal = 0
+        unpaid: list[InstalmentState] = []
+        overdue: list[InstalmentState] = []
+        for inst in self.instalments:
+            outstanding += inst.principal_satang + inst.interest_satang - inst.paid_interest - inst.paid_principal
+            principal += inst.principal_satang - inst.paid_principal
+            if not inst.is_paid:
+                unpaid.append(inst)
+                if inst.due_date < self.as_of:
+                    overdue.append(inst)
+        return _Standing(outstanding, principal, unpaid, overdue)
+
     @property
     def outstanding_satang(self) -> int:
-        return sum(i.remaining_satang for i in self.instalments)
+        return self._standing.outstanding
 
     @property
     def outstanding_principal(self) -> int:
-        return sum(i.remaining_principal for i in self.instalments)
+        return self._standing.outstanding_principal
 
     @property
     def credit_satang(self) -> int:
@@ -131,39 +161,37 @@ class LoanState:
         return sum(s.credit_satang for s in self.schedules)
 
     def overdue_instalments(self) -> list[InstalmentState]:
-        return [i for i in self.instalments if not i.is_paid and i.due_date < self.as_of]
+        return list(self._standing.overdue)
 
     @property
     def arrears_satang(self) -> int:
-        return sum(i.remaining_satang for i in self.overdue_instalments())
+        return sum(i.remaining_satang for i in self._standing.overdue)
 
     @property
     def oldest_unpaid_due(self) -> date | None:
-        unpaid = [i.due_date for i in self.instalments if not i.is_paid]
-        return min(unpaid) if unpaid else None
+        unpaid = self._standing.unpaid
+        return min(i.due_date for i in unpaid) if unpaid else None
 
     @property
     def days_overdue(self) -> int:
         """Days since the oldest unpaid due date; 0 when nothing is past due."""
-        overdue = self.overdue_instalments()
+        overdue = self._standing.overdue
         if not overdue:
             return 0
         return (self.as_of - min(i.due_date for i in overdue)).days
 
     @property
     def next_due(self) -> InstalmentState | None:
-        for inst in self.instalments:
-            if not inst.is_paid:
-                return inst
-        return None
+        unpaid = self._standing.unpaid
+        return unpaid[0] if unpaid else None
 
     @property
     def stage(self) -> Stage:
         if self.disbursed_on is None or self.disbursed_on > self.as_of:
             return Stage.PREVENT
-        if self.active and all(i.is_paid for i in self.instalments):
+        if self.active and not self._standing.unpaid:
             return Stage.CLOSED
-        return Stage.ASK if self.days_overdue > 0 else Stage.FOLLOW
+        return Stage.ASK if self._standing.overdue else Stage.FOLLOW
 
 
 def effective_payments(payments: list[PaymentEvent]) -> list[PaymentEvent]:

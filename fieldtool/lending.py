@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import select
@@ -179,14 +180,19 @@ def check_loan_terms(principal_satang: int, rate_bp: int, instalments: int, purp
 def schedule_rows(
     loan_id: str, version: int, effective_from: date, reason: str, planned: Iterable[PlannedInstalment]
 ) -> tuple[Row, list[Row]]:
-    """A schedule version and its instalments as rows."""
+    """A schedule version and its instalments as rows, each with the sum due up to and including it."""
     schedule: Row = {"id": new_id(), "loan_id": loan_id, "version": version, "effective_from": effective_from,
                      "reason": reason, "created_at": now_utc()}
-    return schedule, [
+    instalments: list[Row] = [
         {"id": new_id(), "schedule_id": schedule["id"], "loan_id": loan_id, "no": p.no, "due_date": p.due_date,
          "principal_satang": p.principal_satang, "interest_satang": p.interest_satang}
         for p in planned
     ]
+    cumulative = 0
+    for row in sorted(instalments, key=itemgetter("no", "id")):  # the order the ledger pays them in
+        cumulative += row["principal_satang"] + row["interest_satang"]
+        row["cumulative_satang"] = cumulative
+    return schedule, instalments
 
 
 def add_loan(session: Session, *, fund_id: str, **terms: Unpack[LoanTerms]) -> Loan:

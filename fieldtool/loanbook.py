@@ -14,11 +14,11 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
-from typing import Protocol, overload
+from typing import Protocol, cast, overload
 
-from sqlalchemy import String, case, func, or_, select, type_coerce
+from sqlalchemy import Date, Executable, String, bindparam, case, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
@@ -195,7 +195,8 @@ def bulk_reading() -> Iterator[None]:
 # The book's rows as read_book reads them, days as text (parsed by BookRows.day, once per distinct day).
 LoanRow = tuple[str, str | None]  # (loan id, disbursed_on)
 ScheduleRow = tuple[str, str, int, str, str]  # (id, loan id, version, effective_from, reason)
-InstalmentRow = tuple[str, int, str, int, int, str]  # (id, no, due_date, principal, interest, schedule id)
+# (id, no, due_date, principal, interest, schedule id, cumulative: the schedule's sum due up to and including it)
+InstalmentRow = tuple[str, int, str, int, int, str, int | None]
 
 
 @dataclass
@@ -207,8 +208,10 @@ class BookRows:
     schedules: dict[str, list[ScheduleRow]]  # loan id -> its schedules
     plain: set[str]  # loans whose figures follow from the sum paid (ledger.still_owed): see read_book
     paid: dict[str, int]  # loan id -> the sum of its payments dated up to as_of
-    instalments: Sequence[InstalmentRow]  # each schedule's in order
+    totals: dict[str, int]  # schedule id -> the sum of its instalments (what paying it up takes)
+    instalments: Sequence[InstalmentRow]  # each schedule's in order: every one (`whole`) or the plain loans' owed
     day: DayReader
+    whole: bool
 
     def plain_schedule(self, loan_id: str) -> tuple[str, int, date, str]:
         """(id, version, effective_from, reason) of a plain loan's one schedule."""
@@ -216,18 +219,43 @@ class BookRows:
         return sid, version, self.day(eff), reason
 
 
-def read_book(session: Session, as_of: date, loan_ids: Collection[str] | None = None) -> BookRows:
+# The instalments still owed of every schedule: for each schedule an index seek (ix_instalment_owed) on the sum its
+# loan paid, so only those rows are read; the schedule is the outer loop (CROSS JOIN keeps SQLite to that order,
+# else it scans every instalment). Written out because the shape of the plan is the point.
+_OWED = """
+SELECT i.id, i.no, i.due_date, i.principal_satang, i.interest_satang, i.schedule_id, i.cumulative_satang
+FROM schedule s CROSS JOIN instalment i
+WHERE i.schedule_id = s.id
+  AND i.cumulative_satang > (SELECT COALESCE(SUM(p.amount_satang), 0) FROM payment p
+                             WHERE p.loan_id = s.loan_id AND p.paid_on <= :on)
+  {where}
+ORDER BY s.id, i.cumulative_satang, i.no, i.id
+"""
+
+
+def read_book(
+    session: Session, as_of: date, loan_ids: Collection[str] | None = None, *, whole: bool = False,
+    due_by: date | None = None,
+) -> BookRows:
     """Read the book for `as_of` in bulk, as rows, not ORM objects (each object costs more than its row's worth).
 
-    A loan is plain when it has one schedule and no payment reversed or negative (nor an instalment below zero):
-    all its payments then go to that schedule oldest instalment first, and what it owes follows from their sum
-    (`ledger.still_owed`), which SQL adds up. Most loans are plain; the others need the whole ledger.
+    A loan is plain when it has one schedule, whose rows carry their running sums, and no payment reversed or
+    negative (nor an instalment below zero): all its payments then go to that schedule oldest instalment first,
+    and what it owes follows from their sum (`ledger.still_owed`), which SQL adds up. Most loans are plain; the
+    others need the whole ledger.
+
+    Of the plain loans only the instalments still owed are read, those whose running sum is above what the loan
+    paid by `as_of` (most of a district's book is paid), and of those only the ones due by `due_by` if given (the
+    day's reminders look no further than the first notice). `whole` reads every instalment of every schedule:
+    the notices' tally needs the paid ones too.
     """
     conn = session.connection()
+    cumulative = col(Instalment.cumulative_satang)
+    total = select(func.max(cumulative)).where(col(Instalment.schedule_id) == Schedule.id).scalar_subquery()
     loan_q = select(col(Loan.id), type_coerce(Loan.disbursed_on, String))
     sched_q = select(
         col(Schedule.id), col(Schedule.loan_id), col(Schedule.version), type_coerce(Schedule.effective_from, String),
-        col(Schedule.reason),
+        col(Schedule.reason), total,
     )
     # per loan: the sum paid by as_of, and whether any payment is a reversal or below zero (one pass over payments)
     amount = col(Payment.amount_satang)
@@ -236,36 +264,56 @@ def read_book(session: Session, as_of: date, loan_ids: Collection[str] | None = 
         func.sum(case((col(Payment.paid_on) <= as_of, amount), else_=0)),
         func.max(case((or_(col(Payment.reverses_id).is_not(None), amount < 0), 1), else_=0)),
     ).group_by(col(Payment.loan_id))
-    inst_q = select(
-        col(Instalment.id),
-        col(Instalment.no),
-        type_coerce(Instalment.due_date, String),
-        col(Instalment.principal_satang),
-        col(Instalment.interest_satang),
-        col(Instalment.schedule_id),
-    ).order_by(col(Instalment.schedule_id), col(Instalment.no), col(Instalment.id))
+    # schedules that need the whole ledger: an instalment below zero, or rows without their running sums
+    odd_q = select(col(Instalment.schedule_id)).distinct().where(
+        or_(col(Instalment.principal_satang) < 0, col(Instalment.interest_satang) < 0, cumulative.is_(None))
+    )
     if loan_ids is not None:
-        loan_q = loan_q.where(col(Loan.id).in_(loan_ids))
-        sched_q = sched_q.where(col(Schedule.loan_id).in_(loan_ids))
-        paid_q = paid_q.where(col(Payment.loan_id).in_(loan_ids))
-        inst_q = inst_q.where(col(Instalment.loan_id).in_(loan_ids))
+        ids = list(loan_ids)
+        loan_q = loan_q.where(col(Loan.id).in_(ids))
+        sched_q = sched_q.where(col(Schedule.loan_id).in_(ids))
+        paid_q = paid_q.where(col(Payment.loan_id).in_(ids))
+        odd_q = odd_q.where(col(Instalment.loan_id).in_(ids))
     loans = conn.execute(loan_q).all()
     schedules: dict[str, list[ScheduleRow]] = defaultdict(list)
-    for row in conn.execute(sched_q).all():
-        schedules[row[1]].append(row)
+    totals: dict[str, int] = {}
+    for sid, lid, version, eff, reason, sum_due in conn.execute(sched_q).all():
+        schedules[lid].append((sid, lid, version, eff, reason))
+        totals[sid] = sum_due or 0
     paid: dict[str, int] = {}
     odd: set[str] = set()
-    for lid, total, reversed_or_negative in conn.execute(paid_q).all():
-        paid[lid] = total
+    for lid, paid_sum, reversed_or_negative in conn.execute(paid_q).all():
+        paid[lid] = paid_sum
         if reversed_or_negative:
             odd.add(lid)
-    instalments = conn.execute(inst_q).all()
-    odd_scheds = {row[5] for row in instalments if row[3] < 0 or row[4] < 0}
+    odd_scheds = set(conn.scalars(odd_q).all())
     plain = {
         lid for lid, _ in loans
         if lid not in odd and len(schedules.get(lid, ())) == 1 and schedules[lid][0][0] not in odd_scheds
     }
-    return BookRows(as_of, loans, schedules, plain, paid, instalments, day_reader())
+    instalments = conn.execute(_instalments_query(as_of, loan_ids, whole, due_by)).all()
+    return BookRows(as_of, loans, schedules, plain, paid, totals, instalments, day_reader(), whole)
+
+
+def _instalments_query(
+    as_of: date, loan_ids: Collection[str] | None, whole: bool, due_by: date | None
+) -> Executable:
+    """read_book's instalments: every one, or those still owed (`_OWED`), each schedule's in order."""
+    if whole:
+        q = select(
+            col(Instalment.id), col(Instalment.no), type_coerce(Instalment.due_date, String),
+            col(Instalment.principal_satang), col(Instalment.interest_satang), col(Instalment.schedule_id),
+            col(Instalment.cumulative_satang),
+        ).order_by(col(Instalment.schedule_id), col(Instalment.no), col(Instalment.id))
+        return q if loan_ids is None else q.where(col(Instalment.loan_id).in_(list(loan_ids)))
+    where, params = [], [bindparam("on", as_of, type_=Date)]
+    if due_by is not None:
+        where.append("AND i.due_date <= :due_by")
+        params.append(bindparam("due_by", due_by, type_=Date))
+    if loan_ids is not None:
+        where.append("AND s.loan_id IN :ids")
+        params.append(bindparam("ids", list(loan_ids), expanding=True))
+    return text(_OWED.format(where=" ".join(where))).bindparams(*params)
 
 
 # Above this many loans that need the whole ledger, one load_states of everything is quicker than a long IN list.
@@ -281,7 +329,8 @@ def load_odd_states(session: Session, book: BookRows, loan_ids: Collection[str] 
 
 
 def open_states(
-    session: Session, as_of: date, loan_ids: Collection[str] | None = None, book: BookRows | None = None
+    session: Session, as_of: date, loan_ids: Collection[str] | None = None, book: BookRows | None = None,
+    due_by: date | None = None,
 ) -> dict[str, LoanState]:
     """Every loan (or the given ones) on `as_of` as `load_states` has it, except that of its schedule in force it
     holds only the instalments still owed: what the lists need (stage, outstanding, arrears, days overdue, next
@@ -290,15 +339,22 @@ def open_states(
     Plain loans (see read_book) are worked out from their rows and the sum paid; only their instalments still
     owed become objects. The others go through `ledger.apply_payments` as ever. tests/test_fast_paths.py holds
     both ways equal on a random district book.
+
+    `due_by` leaves out a plain loan's instalments due after that day (the day's reminders look no further): what
+    falls by then (arrears, days overdue, the instalments due) holds, but such a loan owing only later ones reads as
+    closed and its outstanding is short, so the lists of loans do not pass it.
     """
-    book = book or read_book(session, as_of, loan_ids)
+    book = book or read_book(session, as_of, loan_ids, due_by=due_by)
     day, paid, plain = book.day, book.paid, book.plain
     loan_of = {book.schedules[lid][0][0]: lid for lid in plain}
-    owed: dict[str, tuple[list[InstalmentState], int]] = {}
+    owed: dict[str, list[InstalmentState]] = {}
     for sid, rows in groupby(book.instalments, itemgetter(5)):
         lid = loan_of.get(sid)
         if lid is not None:
-            owed[sid] = still_owed(rows, paid.get(lid, 0), as_of, day)
+            first = next(rows)
+            # what the instalments before the first one read come to (nothing when the book was read whole)
+            before = cast(int, first[6]) - first[3] - first[4]
+            owed[sid] = still_owed(chain((first,), rows), paid.get(lid, 0) - before, as_of, day)[0]  # noqa: B031
     odd = load_odd_states(session, book, loan_ids)
     out: dict[str, LoanState] = {}
     for lid, disbursed in book.loans:
@@ -307,8 +363,8 @@ def open_states(
             continue
         sid, version, eff, reason = book.plain_schedule(lid)
         total = paid.get(lid, 0)
-        instalments, credit = owed.get(sid, ([], total))
-        sched = ScheduleState(sid, version, eff, reason, instalments, credit)
+        credit = max(0, total - book.totals[sid])  # paid beyond the last instalment
+        sched = ScheduleState(sid, version, eff, reason, owed.get(sid, []), credit)
         out[lid] = LoanState(lid, as_of, day(disbursed), [sched], sched, total)
     return out
 

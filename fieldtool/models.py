@@ -177,6 +177,13 @@ class Schedule(SQLModel, table=True):
 
 
 class Instalment(SQLModel, table=True):
+    # The lists of a district's book read only the instalments still owed (loanbook.read_book): an index seek
+    # per schedule on what was paid, every column the lists need in the index itself.
+    __table_args__ = (
+        Index("ix_instalment_owed", "schedule_id", "cumulative_satang", "no", "id", "due_date",
+              "principal_satang", "interest_satang"),
+    )
+
     id: str = Field(default_factory=new_id, primary_key=True)
     schedule_id: str = Field(foreign_key="schedule.id", index=True)
     loan_id: str = Field(foreign_key="loan.id", index=True)
@@ -184,10 +191,18 @@ class Instalment(SQLModel, table=True):
     due_date: date = Field(index=True)
     principal_satang: int
     interest_satang: int
+    # The schedule's instalments up to and including this one (by no), principal and interest summed: what must
+    # have been paid to the schedule for this one to be paid up. Written with the schedule and never changed (a
+    # schedule is never edited; a restructuring writes a new one). None on a row from an older program's bundle:
+    # its schedule is then read through the whole ledger.
+    cumulative_satang: int | None = None
 
 
 class Payment(SQLModel, table=True):
     """A repayment event. Append-only: a correction is a new event with `reverses_id` set."""
+
+    # What each loan paid by a day, summed from the index alone (loanbook.read_book).
+    __table_args__ = (Index("ix_payment_paid", "loan_id", "paid_on", "amount_satang", "reverses_id"),)
 
     id: str = Field(default_factory=new_id, primary_key=True)
     loan_id: str = Field(foreign_key="loan.id", index=True)

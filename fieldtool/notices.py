@@ -76,7 +76,7 @@ def _window_results(instalments: Iterable[_Instalment], on: date, delivered: dic
     """(loan id, kind, instalment id, due date, result) of every notice window opened by `on`, and how it ended:
     delivered, settled (paid up before it shut), missed (shut) or open."""
     answered = {rid.partition(":")[2] for rid in delivered}  # instalments with a delivery: few
-    days: dict[date, list[tuple[ReminderKind, date, date]]] = {}  # due date -> its notices: few distinct due dates
+    days: dict[date, tuple[tuple[ReminderKind, date, date], ...]] = {}  # due date -> its notices: few due dates
     for loan_id, iid, due, settled_on, starts, ends, since in instalments:
         windows = days.get(due)
         if windows is None:
@@ -109,7 +109,9 @@ def notice_counts(
     `apply_payments` finds when one schedule takes every payment and none is negative or reversed. The other
     loans go through the ledger (`states` from open_states already holds them whole).
     """
-    book = book or read_book(session, on)
+    book = book or read_book(session, on, whole=True)
+    if not book.whole:
+        raise ValueError("the notices' tally needs the book read whole (read_book(..., whole=True))")
     delivered = delivered_days(session, None)
     followed = _followed_from(session, [lid for lid, _ in book.loans])
     odd = [lid for lid, _ in book.loans if lid not in book.plain]
@@ -153,8 +155,8 @@ def _plain_instalments(session: Session, book: BookRows, on: date, followed: dic
         _, _, eff, _ = book.plain_schedule(lid)
         starts, since = max(disbursed, eff), followed.get(lid)
         rows = list(group)
-        paid_up = days_paid_up([principal + interest for _, _, _, principal, interest, _ in rows], paid_days.get(lid, []))
-        for (iid, _, due, _, _, _), settled_on in zip(rows, paid_up, strict=True):
+        paid_up = days_paid_up([row[3] + row[4] for row in rows], paid_days.get(lid, []))
+        for (iid, _, due, *_), settled_on in zip(rows, paid_up, strict=True):
             if due > last_due:
                 continue
             yield lid, iid, day(due), day(settled_on), starts, None, since

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -76,14 +77,15 @@ def ask_rung(ladder: Iterable[tuple[int, _Step]], days_overdue: int) -> tuple[in
     return rung
 
 
-def notice_days(due: date) -> list[tuple[ReminderKind, date, date]]:
+@lru_cache(maxsize=4096)  # a district's book has 100,000 instalments but a few hundred due dates
+def notice_days(due: date) -> tuple[tuple[ReminderKind, date, date], ...]:
     """(kind, opens, closes) of every notice of an instalment due on `due`; `closes` is the first day it is shut:
     the day the next notice opens, or the day after the due date."""
     opens = [(kind, due - timedelta(days=NOTICE_DAYS[kind])) for kind in NOTICE_KINDS]
-    return [
+    return tuple(
         (kind, opened, opens[idx + 1][1] if idx + 1 < len(opens) else due + timedelta(days=1))
         for idx, (kind, opened) in enumerate(opens)
-    ]
+    )
 
 
 def notice_windows(inst: InstalmentState, disbursed_on: date) -> list[tuple[ReminderKind, date, date]]:
@@ -118,7 +120,8 @@ def reminders_on(session: Session, on: date, loan_ids: Collection[str] | None = 
 
 
 def _reminders_on(session: Session, on: date, loan_ids: Collection[str] | None) -> list[Reminder]:
-    states = open_states(session, on, loan_ids)  # only unpaid instalments make reminders
+    # only unpaid instalments make reminders, and none due after the first notice's lead time
+    states = open_states(session, on, loan_ids, due_by=on + FIRST_NOTICE)
     infos = loan_infos(session, loan_ids)
     delivered = delivered_days(session, loan_ids)
     out: list[Reminder] = []

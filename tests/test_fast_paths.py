@@ -118,6 +118,10 @@ def _random_book(db, seed: int, n_loans: int = 70) -> None:
                 new.loan.update(followed_from=applied + timedelta(days=rng.randint(30, 200)))
             if i % 17 == 3:
                 new.instalments[1].update(principal_satang=0, interest_satang=0)  # an instalment of nothing
+                _sum_up(new.instalments)  # as the row builder sums them
+            if i % 23 == 4:  # a schedule from an older program's bundle: no running sums
+                for inst in new.instalments:
+                    inst["cumulative_satang"] = None
             rows[Loan].append(new.loan)
             rows[Schedule].append(new.schedule)
             rows[Instalment].extend(new.instalments)
@@ -168,10 +172,17 @@ def _random_book(db, seed: int, n_loans: int = 70) -> None:
                 reminders.undo_delivery(s, open_items[0].id, on, note="บันทึกผิด")
 
 
+def _sum_up(instalments: list[dict]) -> None:
+    cumulative = 0
+    for inst in sorted(instalments, key=lambda r: (r["no"], r["id"])):
+        cumulative += inst["principal_satang"] + inst["interest_satang"]
+        inst["cumulative_satang"] = cumulative
+
+
 def _ledger_only(monkeypatch) -> None:
     """Make the lists read every loan through load_states and count notices from notice_outcomes: the ledger."""
 
-    def whole_states(session, as_of, loan_ids=None, book=None):
+    def whole_states(session, as_of, loan_ids=None, book=None, due_by=None):
         return loanbook.load_states(session, as_of, loan_ids)
 
     def outcome_counts(session, on, book=None, states=None):

@@ -62,6 +62,10 @@ def test_an_old_database_with_data_is_upgraded_on_open(tmp_path):
             state = loanbook.load_states(s, date(2026, 2, 1), ["l1"])["l1"]
             assert state.instalments[0].is_paid and state.days_overdue == 0
             assert state.outstanding_satang == 666_667
+            # each instalment learned what its schedule asks up to it: the lists read only what is still owed
+            sums = s.connection().execute(text("SELECT id, cumulative_satang FROM instalment ORDER BY id")).all()
+            assert [tuple(r) for r in sums] == [("i1", 333_333), ("i2", 666_666), ("i3", 1_000_000), ("i4", 500_000)]
+            assert [r.instalment_no for r in reminders.reminders_on(s, date(2026, 3, 10), ["l1"])] == [2, 3]
             # the upgraded book works: notices for the next due date, a new payment
             assert [r.kind for r in reminders.reminders_on(s, date(2026, 2, 1), ["l1"])] == ["notice-30"]
             repayments.record_payment(s, "l1", 333_333, date(2026, 2, 20))
