@@ -87,9 +87,12 @@ def extra_loans(db, n: int, rng: random.Random) -> int:
             rows[PreventCheck].append(dict(id=str(uuid.uuid4()), loan_id=lid, item=code, done=True, done_on=disbursed,
                                            note="", evidence_kind="", evidence_id=None))
         late = rng.random() < 0.25
+        cumulative = 0
         for p in plan(principal, count, "monthly", first_due, 600):
+            cumulative += p.amount_satang
             rows[Instalment].append(dict(id=str(uuid.uuid4()), schedule_id=sid, loan_id=lid, no=p.no, due_date=p.due_date,
-                                         principal_satang=p.principal_satang, interest_satang=p.interest_satang))
+                                         principal_satang=p.principal_satang, interest_satang=p.interest_satang,
+                                         cumulative_satang=cumulative))
             paid_on = p.due_date + timedelta(days=rng.randint(10, 60) if late else -rng.randint(0, 5))
             if paid_on <= TODAY:
                 rows[Payment].append(dict(id=str(uuid.uuid4()), loan_id=lid, amount_satang=p.amount_satang,
