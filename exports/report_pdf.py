@@ -77,7 +77,7 @@ def write_report_pdf(report: DistrictReport, out: Path | str) -> int:
         title = f"ภาคผนวก {sec.title.th} รายหมู่บ้าน"
         story += [PageBreak() if i == 0 else CondPageBreak(8 * cm)]
         story += _table_block(report, sec, sec.table("village"),
-                              [SectionHeading(f"{title} ({sec.title.en} by village)", title, space_after=4)])
+                              [SectionHeading(title, title, space_after=4)])
 
     def footer(canv, doc):
         pages[0] = doc.page
@@ -178,11 +178,9 @@ def _sources(report: DistrictReport) -> list:
 def _check_paragraphs(report: DistrictReport) -> list:
     failed = report.failed_checks
     if not failed:
-        verdict = (f"ตรวจยอดรวม {len(report.checks)} ช่อง: ยอดรวมทุกช่องตรงกับผลรวมของแถว "
-                   f"(all {len(report.checks)} totals match the sum of their rows)")
+        verdict = f"ตรวจยอดรวม {len(report.checks)} ช่อง: ยอดรวมทุกช่องตรงกับผลรวมของแถว"
     else:
-        verdict = (f"ตรวจยอดรวม {len(report.checks)} ช่อง: ไม่ตรง {len(failed)} ช่อง "
-                   f"({len(failed)} of {len(report.checks)} totals do not match their rows)")
+        verdict = f"ตรวจยอดรวม {len(report.checks)} ช่อง: ไม่ตรง {len(failed)} ช่อง"
     out = [_Coloured(ThaiParagraph(verdict, HEAD.bold(), space_after=4), OK_COLOUR if not failed else BAD_COLOUR)]
     if report.problems:
         rows = [[LEVEL_TH.get(p.level, p.level), p.text.th] for p in report.problems]  # the printed report is Thai
@@ -211,7 +209,7 @@ class _Coloured(Flowable):
 
 def _section(report: DistrictReport, sec: Section) -> list:
     # the heading and description stay with the first table
-    heading_ = [SectionHeading(str(sec.title), sec.title.th),
+    heading_ = [SectionHeading(sec.title.th, sec.title.th),  # the printed report is Thai, as its verdicts are
                 ThaiParagraph(sec.about.th, SMALL, space_after=6)]
     story = []
     for table in sec.tables:

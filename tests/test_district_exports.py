@@ -168,6 +168,8 @@ def test_a_search_of_the_report_pdf_finds_the_thai_it_prints(district, capsys, t
     assert "รวมทั้งอำเภอ" in text and "ผลรวมของแถว (ตรวจสอบ)" in text
     for section in data["sections"]:
         assert section["title"] in text, section["title"]
+    # headings and the check's verdict in Thai only, as the rest of the page
+    assert "Arrears" not in text and "by village" not in text and "totals match" not in text
     assert not any(0xE000 <= ord(c) <= 0xF8FF for c in text), "no private-use glyph codes in the text"
 
 
