@@ -27,7 +27,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import Flowable, NullDraw
 
 from exports import palette
 from exports.pdf_common import CELL, PAD, atomic_pdf, ruled_table
@@ -117,7 +118,8 @@ class ReportDoc(SimpleDocTemplate):
             self.section = flowable.section
             if self._fresh:  # it begins at the top of this page, under its own heading
                 self._page_top = ""
-        if not isinstance(flowable, (PageBreak, CondPageBreak, Spacer)):  # page breaks print nothing
+        # page breaks, spacers and the frame's own actions (one opens each new page) print nothing
+        if not isinstance(flowable, (ActionFlowable, NullDraw)):
             self._fresh = False
 
     def afterPage(self):

@@ -201,3 +201,25 @@ def test_an_unwritable_path_writes_no_file_and_says_so_in_one_sentence(district,
     assert "บันทึกไฟล์ไม่ได้" in err and "cannot write" in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.rglob("*.xlsx")) == [] and list(tmp_path.rglob("*.pdf")) == []
     assert list(tmp_path.rglob("*.part")) == []
+
+
+def test_a_page_that_begins_a_section_has_no_running_head_and_one_that_continues_a_section_has(tmp_path):
+    from reportlab.platypus import CondPageBreak
+
+    from exports.report_pdf import PAGE, TEXT, ReportDoc, SectionHeading
+    from exports.thai_text import ThaiParagraph, register_fonts
+
+    register_fonts()
+    long_section = [ThaiParagraph(f"แถวที่ {n}", TEXT) for n in range(60)]  # more than a page
+    story = [SectionHeading("หนี้ค้างชำระ", "หนี้ค้างชำระ"), *long_section,
+             CondPageBreak(30 * 28.35),  # no room left: the next section starts on a page of its own
+             SectionHeading("การลงพื้นที่", "การลงพื้นที่"), ThaiParagraph("ข้อความ", TEXT)]
+    pdf = tmp_path / "heads.pdf"
+    ReportDoc(str(pdf), pagesize=PAGE).build(story)
+    exe = shutil.which("pdftotext")
+    assert exe, "pdftotext is missing: install poppler-utils (apt-get install -y poppler-utils)"
+    pages = subprocess.run([exe, str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split("\f")[:-1]
+    first, *middle, last = pages
+    assert "(ต่อ)" not in first and middle
+    assert all("หนี้ค้างชำระ (ต่อ)" in page for page in middle)  # the long section runs on
+    assert "(ต่อ)" not in last and "การลงพื้นที่" in last  # the new section's own heading says it all
