@@ -31,6 +31,7 @@ from fieldtool.ledger import (
     still_owed,
 )
 from fieldtool.models import (
+    ODD_INSTALMENT,
     BorrowingGroup,
     Fund,
     Household,
@@ -265,9 +266,7 @@ def read_book(
         func.max(case((or_(col(Payment.reverses_id).is_not(None), amount < 0), 1), else_=0)),
     ).group_by(col(Payment.loan_id))
     # schedules that need the whole ledger: an instalment below zero, or rows without their running sums
-    odd_q = select(col(Instalment.schedule_id)).distinct().where(
-        or_(col(Instalment.principal_satang) < 0, col(Instalment.interest_satang) < 0, cumulative.is_(None))
-    )
+    odd_q = select(col(Instalment.schedule_id)).distinct().where(text(ODD_INSTALMENT))  # as ix_instalment_odd says
     if loan_ids is not None:
         ids = list(loan_ids)
         loan_q = loan_q.where(col(Loan.id).in_(ids))

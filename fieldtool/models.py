@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -176,12 +176,19 @@ class Schedule(SQLModel, table=True):
     created_at: datetime
 
 
+# An instalment below zero, or one without its running sum (cumulative_satang below): its schedule is read through
+# the whole ledger.
+ODD_INSTALMENT = "(principal_satang < 0 OR interest_satang < 0 OR cumulative_satang IS NULL)"
+
+
 class Instalment(SQLModel, table=True):
     # The lists of a district's book read only the instalments still owed (loanbook.read_book): an index seek
     # per schedule on what was paid, every column the lists need in the index itself.
+    # The schedules those reads leave to the whole ledger, found without reading the others.
     __table_args__ = (
         Index("ix_instalment_owed", "schedule_id", "cumulative_satang", "no", "id", "due_date",
               "principal_satang", "interest_satang"),
+        Index("ix_instalment_odd", "schedule_id", sqlite_where=text(ODD_INSTALMENT), postgresql_where=text(ODD_INSTALMENT)),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True)

@@ -30,12 +30,17 @@ def upgrade() -> None:
         ['schedule_id', 'cumulative_satang', 'no', 'id', 'due_date', 'principal_satang', 'interest_satang'],
         unique=False,
     )
+    # the schedules left to the whole ledger, without reading the others
+    odd = sa.text("principal_satang < 0 OR interest_satang < 0 OR cumulative_satang IS NULL")
+    op.create_index('ix_instalment_odd', 'instalment', ['schedule_id'], unique=False,
+                    sqlite_where=odd, postgresql_where=odd)
     # what each loan paid by a day, from the index alone
     op.create_index('ix_payment_paid', 'payment', ['loan_id', 'paid_on', 'amount_satang', 'reverses_id'], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index('ix_payment_paid', table_name='payment')
+    op.drop_index('ix_instalment_odd', table_name='instalment')
     op.drop_index('ix_instalment_owed', table_name='instalment')
     with op.batch_alter_table('instalment', schema=None) as batch_op:
         batch_op.drop_column('cumulative_satang')
