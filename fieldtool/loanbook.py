@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import Protocol, cast, overload
 
 from sqlalchemy import Date, Executable, String, bindparam, case, func, or_, select, text, type_coerce
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
@@ -209,7 +210,9 @@ class BookRows:
     schedules: dict[str, list[ScheduleRow]]  # loan id -> its schedules
     plain: set[str]  # loans whose figures follow from the sum paid (ledger.still_owed): see read_book
     paid: dict[str, int]  # loan id -> the sum of its payments dated up to as_of
-    totals: dict[str, int]  # schedule id -> the sum of its instalments (what paying it up takes)
+    # schedule id -> the sum of its instalments (what paying it up takes), for the plain schedules of which no
+    # instalment was read: what was paid beyond it is their credit (the others' credit follows from their rows)
+    totals: dict[str, int]
     instalments: Sequence[InstalmentRow]  # each schedule's in order: every one (`whole`) or the plain loans' owed
     day: DayReader
     whole: bool
@@ -251,12 +254,10 @@ def read_book(
     the notices' tally needs the paid ones too.
     """
     conn = session.connection()
-    cumulative = col(Instalment.cumulative_satang)
-    total = select(func.max(cumulative)).where(col(Instalment.schedule_id) == Schedule.id).scalar_subquery()
     loan_q = select(col(Loan.id), type_coerce(Loan.disbursed_on, String))
     sched_q = select(
         col(Schedule.id), col(Schedule.loan_id), col(Schedule.version), type_coerce(Schedule.effective_from, String),
-        col(Schedule.reason), total,
+        col(Schedule.reason),
     )
     # per loan: the sum paid by as_of, and whether any payment is a reversal or below zero (one pass over payments)
     amount = col(Payment.amount_satang)
@@ -275,10 +276,8 @@ def read_book(
         odd_q = odd_q.where(col(Instalment.loan_id).in_(ids))
     loans = conn.execute(loan_q).all()
     schedules: dict[str, list[ScheduleRow]] = defaultdict(list)
-    totals: dict[str, int] = {}
-    for sid, lid, version, eff, reason, sum_due in conn.execute(sched_q).all():
-        schedules[lid].append((sid, lid, version, eff, reason))
-        totals[sid] = sum_due or 0
+    for row in conn.execute(sched_q).all():
+        schedules[row[1]].append(row)
     paid: dict[str, int] = {}
     odd: set[str] = set()
     for lid, paid_sum, reversed_or_negative in conn.execute(paid_q).all():
@@ -291,7 +290,22 @@ def read_book(
         if lid not in odd and len(schedules.get(lid, ())) == 1 and schedules[lid][0][0] not in odd_scheds
     }
     instalments = conn.execute(_instalments_query(as_of, loan_ids, whole, due_by)).all()
-    return BookRows(as_of, loans, schedules, plain, paid, totals, instalments, day_reader(), whole)
+    unread = sorted({schedules[lid][0][0] for lid in plain} - {row[5] for row in instalments})
+    return BookRows(as_of, loans, schedules, plain, paid, _totals(conn, unread), instalments, day_reader(), whole)
+
+
+def _totals(conn: Connection, schedule_ids: Sequence[str]) -> dict[str, int]:
+    """What paying each schedule up takes: its last running sum, one seek each in ix_instalment_owed."""
+    out: dict[str, int] = {}
+    sid, cumulative = col(Instalment.schedule_id), col(Instalment.cumulative_satang)
+    for start in range(0, len(schedule_ids), _IN_LIST):
+        chunk = schedule_ids[start:start + _IN_LIST]
+        for schedule_id, total in conn.execute(select(sid, func.max(cumulative)).where(sid.in_(chunk)).group_by(sid)):
+            out[schedule_id] = total or 0
+    return out
+
+
+_IN_LIST = 500  # ids in one IN (...): well under SQLite's and PostgreSQL's limits on parameters
 
 
 def _instalments_query(
@@ -346,14 +360,14 @@ def open_states(
     book = book or read_book(session, as_of, loan_ids, due_by=due_by)
     day, paid, plain = book.day, book.paid, book.plain
     loan_of = {book.schedules[lid][0][0]: lid for lid in plain}
-    owed: dict[str, list[InstalmentState]] = {}
+    owed: dict[str, tuple[list[InstalmentState], int]] = {}
     for sid, rows in groupby(book.instalments, itemgetter(5)):
         lid = loan_of.get(sid)
         if lid is not None:
             first = next(rows)
             # what the instalments before the first one read come to (nothing when the book was read whole)
             before = cast(int, first[6]) - first[3] - first[4]
-            owed[sid] = still_owed(chain((first,), rows), paid.get(lid, 0) - before, as_of, day)[0]  # noqa: B031
+            owed[sid] = still_owed(chain((first,), rows), paid.get(lid, 0) - before, as_of, day)  # noqa: B031
     odd = load_odd_states(session, book, loan_ids)
     out: dict[str, LoanState] = {}
     for lid, disbursed in book.loans:
@@ -362,13 +376,14 @@ def open_states(
             continue
         sid, version, eff, reason = book.plain_schedule(lid)
         total = paid.get(lid, 0)
-        credit = max(0, total - book.totals[sid])  # paid beyond the last instalment
-        sched = ScheduleState(sid, version, eff, reason, owed.get(sid, []), credit)
+        # paid beyond the last instalment: what still_owed had left, or, when none was read, beyond the whole sum
+        instalments, credit = owed.get(sid) or ([], max(0, total - book.totals.get(sid, 0)))
+        sched = ScheduleState(sid, version, eff, reason, instalments, credit)
         out[lid] = LoanState(lid, as_of, day(disbursed), [sched], sched, total)
     return out
 
 
-@dataclass
+@dataclass(slots=True)  # a district has thousands: smaller and quicker to make
 class LoanInfo:
     """What lists show of a loan: its borrower, village and fund, in the field's words."""
 

@@ -45,7 +45,7 @@ _Step = TypeVar("_Step")
 Rungs = tuple[tuple[int, AskStep], ...]  # an ask ladder: (days overdue, step), fewest days first
 
 
-@dataclass
+@dataclass(slots=True)  # a district day has some 16,000: smaller and quicker to make
 class Reminder:
     id: str
     kind: ReminderKind
