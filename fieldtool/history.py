@@ -48,7 +48,8 @@ PAGE_SIZE = 500
 # Ids and bookkeeping that say nothing to an officer reading a new record.
 _HIDDEN = {"id", "recorded_at", "created_at", "device_id", "recorded_by", "content", "details", "file_sha256",
            "ask_ladder", "demand_rules", "sha256", "purposes", "latitude", "longitude", "fields", "evidence_id", "source_kind",
-           "target_kind", "table_name", "subdistrict_code", "handed_at", "from_devices", "to_device"}
+           "target_kind", "table_name", "subdistrict_code", "handed_at", "from_devices", "to_device",
+           "cumulative_satang"}  # an instalment's running sum: for reading the book quickly, not a term of the loan
 # Bookkeeping an update carries beside its fields: a key moved to a restored laptop (fieldtool.succession).
 _HIDDEN_CHANGES = {"sync_key": {"succeeds", "offset", "first"}}
 

@@ -41,6 +41,14 @@ def test_a_payment_reads_in_baht_with_its_day_in_the_buddhist_era_and_its_loan(b
     assert loan_id not in entry.changes_text("th")
 
 
+def test_a_new_instalment_reads_with_its_terms_and_not_the_running_sum_kept_for_reading_quickly(book):
+    book.loan()
+    entry = next(e for e in entries(book.db) if e.table == "instalment")
+    text = entry.changes_text("th")
+    assert text.startswith("เพิ่มใหม่") and "วันครบกำหนด" in text and "เงินต้น" in text
+    assert "ยอดสะสม" not in text
+
+
 def test_a_village_rename_reads_before_and_after(book):
     with book.db.session() as s:
         places.rename_village(s, book.village_id, "บ้านหนองบัวทอง")
