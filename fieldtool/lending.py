@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from operator import itemgetter
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import select
@@ -42,6 +41,7 @@ from fieldtool.models import (
     Schedule,
     new_id,
 )
+from fieldtool.running_sums import sum_up
 from fieldtool.schedule import PlannedInstalment, check_frequency, due_dates, plan, split_evenly
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, format_date_en
@@ -188,10 +188,7 @@ def schedule_rows(
          "principal_satang": p.principal_satang, "interest_satang": p.interest_satang}
         for p in planned
     ]
-    cumulative = 0
-    for row in sorted(instalments, key=itemgetter("no", "id")):  # the order the ledger pays them in
-        cumulative += row["principal_satang"] + row["interest_satang"]
-        row["cumulative_satang"] = cumulative
+    sum_up(instalments)
     return schedule, instalments
 
 

@@ -19,7 +19,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldtool import arrears, lending, loanbook, notices, register, registry, reminders, repayments
+from fieldtool import (
+    arrears,
+    lending,
+    loanbook,
+    notices,
+    register,
+    registry,
+    reminders,
+    repayments,
+    running_sums,
+)
 from fieldtool.funds import add_fund
 from fieldtool.ledger import (
     InstalmentState,
@@ -118,7 +128,7 @@ def _random_book(db, seed: int, n_loans: int = 70) -> None:
                 new.loan.update(followed_from=applied + timedelta(days=rng.randint(30, 200)))
             if i % 17 == 3:
                 new.instalments[1].update(principal_satang=0, interest_satang=0)  # an instalment of nothing
-                _sum_up(new.instalments)  # as the row builder sums them
+                running_sums.sum_up(new.instalments)  # as the row builder sums them
             if i % 23 == 4:  # a schedule from an older program's bundle: no running sums
                 for inst in new.instalments:
                     inst["cumulative_satang"] = None
@@ -170,13 +180,6 @@ def _random_book(db, seed: int, n_loans: int = 70) -> None:
                     reminders.deliver(s, item.id, "visit", on)
             if open_items and reminders.standing_delivery(s, open_items[0].id) is not None:
                 reminders.undo_delivery(s, open_items[0].id, on, note="บันทึกผิด")
-
-
-def _sum_up(instalments: list[dict]) -> None:
-    cumulative = 0
-    for inst in sorted(instalments, key=lambda r: (r["no"], r["id"])):
-        cumulative += inst["principal_satang"] + inst["interest_satang"]
-        inst["cumulative_satang"] = cumulative
 
 
 def _ledger_only(monkeypatch) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from fieldtool.models import SyncConflict, SyncPending
+from fieldtool.running_sums import fill_missing
 from fieldtool.sync.entries import CHUNK, LOG, Entry, at_text, chunks, entry_from_row, parse_at
 from fieldtool.sync.fold import Folded, FoundConflict, fold
 from fieldtool.sync.tables import Converter, TableInfo, as_is, table_infos, table_of
@@ -301,6 +302,8 @@ def _materialize(session: Session, touched: set[Key], by_record: Mapping[Key, Se
             else:
                 partial_updates.append(row)
         _insert_rows(session, info.table, inserts)
+        if info.name == "instalment":  # a schedule from a laptop on an older program comes without its sums
+            fill_missing(session, {str(r["schedule_id"]) for r in inserts if r.get("cumulative_satang") is None})
         _update(session, info.table, full_updates)
         for row in partial_updates:
             _update(session, info.table, [row])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import create_engine, select, text
@@ -12,7 +13,7 @@ from db import head_revision, migrate
 from db.office import default_key_path
 from exports import bundle, bundle_payload, keyfile, sealed_file
 from fieldtool import lending, loanbook
-from fieldtool.models import Household, Loan, Payment, SyncConflict
+from fieldtool.models import Household, Instalment, Loan, Payment, SyncConflict
 from fieldtool.sync.conflicts import open_conflicts, resolve_conflict
 from fieldtool.sync.entries import device_entries
 from fieldtool.sync.tables import table_infos
@@ -310,6 +311,41 @@ def test_a_bundle_from_an_older_schema_is_upgraded_on_import(laptop, office, cap
     with office.session() as s:
         household = s.get(Household, "h1")
         assert (household.source, household.status, household.house_no) == ("field", "target", "12")
+
+
+def test_a_schedule_from_a_laptop_on_an_older_program_gets_its_running_sums_at_the_office(laptop, office, capsys,
+                                                                                          tmp_path):
+    """A laptop still on schema 0010 logs its instalments without their running sums; the office works them out from
+    the schedule's rows, so the lists read that loan the quick way, with the figures the ledger gives."""
+    a = laptop("a", office=office)
+    loan_id = a.loan(10_000)  # 3 instalments of 3,333.33 / 3,333.33 / 3,333.34
+    a.pay(loan_id, 400_000)
+    with a.db.session() as s:
+        entries = [
+            replace(e, data=json.dumps({k: v for k, v in json.loads(e.data).items() if k != "cumulative_satang"},
+                                       ensure_ascii=False), parsed=None)
+            if e.table_name == "instalment" else e
+            for e in device_entries(s, a.device_id)
+        ]
+    assert sum(e.table_name == "instalment" for e in entries) == 3 and "cumulative" not in "".join(e.data for e in entries)
+    manifest = {"format": 1, "kind": "field", "schema_version": "0010", "device_id": a.device_id,
+                "officer": "นางสาวทดสอบ ระบบดี", "subdistrict_code": "341905", "bundle_seq": 1, "full": True,
+                "seq_from": 1, "seq_to": entries[-1].seq, "created": "2026-02-01T00:00:00+00:00"}
+    zip_path, out = tmp_path / "p.zip", tmp_path / "old.ftb"
+    bundle_payload.write_payload(zip_path, manifest, entries, None)
+    keys = keyfile.read_private_key(default_key_path(a.db), "officer")
+    sealed_file.seal(zip_path, out, {"kind": "field", "sender_device": a.device_id}, keys, office.keys.box_public,
+                     office.keys.key_id)
+    assert imp(capsys, office, out)["bundles"][0]["pending"] == 0
+    with office.session() as s:
+        sums = s.execute(select(Instalment.no, Instalment.cumulative_satang).where(Instalment.loan_id == loan_id)
+                         .order_by(Instalment.no)).all()
+        assert [tuple(r) for r in sums] == [(1, 333_333), (2, 666_666), (3, 1_000_000)]
+        on = date(2026, 3, 15)
+        assert loan_id in loanbook.read_book(s, on).plain
+        quick, whole = loanbook.open_states(s, on)[loan_id], loanbook.load_states(s, on)[loan_id]
+        assert (quick.outstanding_satang, quick.arrears_satang, quick.days_overdue) == (
+            whole.outstanding_satang, whole.arrears_satang, whole.days_overdue) == (600_000, 266_666, 15)
 
 
 def test_the_migrations_make_the_same_schema_on_postgresql(pg_server):
