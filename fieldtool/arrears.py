@@ -12,8 +12,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from fieldtool.bookrows import open_states, read_book
 from fieldtool.ledger import AGING_BUCKETS, aging_bucket
-from fieldtool.loanbook import LoanInfo, bulk_reading, loan_infos, open_states, read_book
+from fieldtool.loanbook import LoanInfo, bulk_reading, loan_infos
 from fieldtool.notices import notice_counts
 from fieldtool.vocabulary import Stage
 

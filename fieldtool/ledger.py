@@ -116,7 +116,7 @@ class LoanState:
     """A loan as it stands at the end of `as_of`.
 
     Its figures are read from one pass over the instalments in force, made the first time one is asked for: a
-    state is finished when it is made (`apply_payments`, `loanbook.open_states` fill the instalments first), and the
+    state is finished when it is made (`apply_payments`, `bookrows.open_states` fill the instalments first), and the
     lists ask each loan for several figures.
     """
 

@@ -1,9 +1,10 @@
-"""The loan book as it stands on a day, read in bulk: every loan's state (`load_states`, `open_states`), the
-book's plain rows (`read_book`) and what the lists show of each loan (`loan_infos`); and who writes in it.
+"""The loan book as it stands on a day, read in bulk: every loan's state (`load_states`), what the lists show of
+each loan (`loan_infos`); and who writes in it.
 
 Reading is all that happens here: a loan is made and paid out in `fieldtool.lending`, paid in
-`fieldtool.repayments`. The lists of a whole district's book (reminders, arrears, the register) start here,
-so the reads are a few bulk queries of core rows rather than ORM objects: see bench/bench_loanbook.py.
+`fieldtool.repayments`. The lists of a whole district's book (reminders, arrears, the register) read it as plain
+rows, only what they need (`fieldtool.bookrows`); the reads here are a few bulk queries of core rows rather than
+ORM objects too: see bench/bench_loanbook.py.
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from itertools import chain, groupby
-from operator import itemgetter
-from typing import Protocol, cast, overload
+from typing import Protocol, overload
 
-from sqlalchemy import Date, Executable, String, bindparam, case, func, or_, select, text, type_coerce
-from sqlalchemy.engine import Connection
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
@@ -29,10 +27,8 @@ from fieldtool.ledger import (
     PaymentEvent,
     ScheduleState,
     apply_payments,
-    still_owed,
 )
 from fieldtool.models import (
-    ODD_INSTALMENT,
     BorrowingGroup,
     Fund,
     Household,
@@ -192,195 +188,6 @@ def bulk_reading() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
-
-
-# The book's rows as read_book reads them, days as text (parsed by BookRows.day, once per distinct day).
-LoanRow = tuple[str, str | None]  # (loan id, disbursed_on)
-ScheduleRow = tuple[str, str, int, str, str]  # (id, loan id, version, effective_from, reason)
-# (id, no, due_date, principal, interest, schedule id, cumulative: the schedule's sum due up to and including it)
-InstalmentRow = tuple[str, int, str, int, int, str, int | None]
-
-
-@dataclass
-class BookRows:
-    """The loan book on one day as plain rows, read in a few bulk queries (`read_book`): what the lists start from."""
-
-    as_of: date
-    loans: Sequence[LoanRow]  # in the order load_states goes through them
-    schedules: dict[str, list[ScheduleRow]]  # loan id -> its schedules
-    plain: set[str]  # loans whose figures follow from the sum paid (ledger.still_owed): see read_book
-    paid: dict[str, int]  # loan id -> the sum of its payments dated up to as_of
-    # schedule id -> the sum of its instalments (what paying it up takes), for the plain schedules of which no
-    # instalment was read: what was paid beyond it is their credit (the others' credit follows from their rows)
-    totals: dict[str, int]
-    instalments: Sequence[InstalmentRow]  # each schedule's in order: every one (`whole`) or the plain loans' owed
-    day: DayReader
-    whole: bool
-
-    def plain_schedule(self, loan_id: str) -> tuple[str, int, date, str]:
-        """(id, version, effective_from, reason) of a plain loan's one schedule."""
-        sid, _, version, eff, reason = self.schedules[loan_id][0]
-        return sid, version, self.day(eff), reason
-
-
-# The instalments still owed of every schedule: for each schedule an index seek (ix_instalment_owed) on the sum its
-# loan paid, so only those rows are read; the schedule is the outer loop (CROSS JOIN keeps SQLite to that order,
-# else it scans every instalment). Written out because the shape of the plan is the point.
-_OWED = """
-SELECT i.id, i.no, i.due_date, i.principal_satang, i.interest_satang, i.schedule_id, i.cumulative_satang
-FROM schedule s CROSS JOIN instalment i
-WHERE i.schedule_id = s.id
-  AND i.cumulative_satang > (SELECT COALESCE(SUM(p.amount_satang), 0) FROM payment p
-                             WHERE p.loan_id = s.loan_id AND p.paid_on <= :on)
-  {where}
-ORDER BY s.id, i.cumulative_satang, i.no, i.id
-"""
-
-
-def read_book(
-    session: Session, as_of: date, loan_ids: Collection[str] | None = None, *, whole: bool = False,
-    due_by: date | None = None,
-) -> BookRows:
-    """Read the book for `as_of` in bulk, as rows, not ORM objects (each object costs more than its row's worth).
-
-    A loan is plain when it has one schedule, whose rows carry their running sums, and no payment reversed or
-    negative (nor an instalment below zero): all its payments then go to that schedule oldest instalment first,
-    and what it owes follows from their sum (`ledger.still_owed`), which SQL adds up. Most loans are plain; the
-    others need the whole ledger.
-
-    Of the plain loans only the instalments still owed are read, those whose running sum is above what the loan
-    paid by `as_of` (most of a district's book is paid), and of those only the ones due by `due_by` if given (the
-    day's reminders look no further than the first notice). `whole` reads every instalment of every schedule:
-    the notices' tally needs the paid ones too.
-    """
-    conn = session.connection()
-    loan_q = select(col(Loan.id), type_coerce(Loan.disbursed_on, String))
-    sched_q = select(
-        col(Schedule.id), col(Schedule.loan_id), col(Schedule.version), type_coerce(Schedule.effective_from, String),
-        col(Schedule.reason),
-    )
-    # per loan: the sum paid by as_of, and whether any payment is a reversal or below zero (one pass over payments)
-    amount = col(Payment.amount_satang)
-    paid_q = select(
-        col(Payment.loan_id),
-        func.sum(case((col(Payment.paid_on) <= as_of, amount), else_=0)),
-        func.max(case((or_(col(Payment.reverses_id).is_not(None), amount < 0), 1), else_=0)),
-    ).group_by(col(Payment.loan_id))
-    # schedules that need the whole ledger: an instalment below zero, or rows without their running sums
-    odd_q = select(col(Instalment.schedule_id)).distinct().where(text(ODD_INSTALMENT))  # as ix_instalment_odd says
-    if loan_ids is not None:
-        ids = list(loan_ids)
-        loan_q = loan_q.where(col(Loan.id).in_(ids))
-        sched_q = sched_q.where(col(Schedule.loan_id).in_(ids))
-        paid_q = paid_q.where(col(Payment.loan_id).in_(ids))
-        odd_q = odd_q.where(col(Instalment.loan_id).in_(ids))
-    loans = conn.execute(loan_q).all()
-    schedules: dict[str, list[ScheduleRow]] = defaultdict(list)
-    for row in conn.execute(sched_q).all():
-        schedules[row[1]].append(row)
-    paid: dict[str, int] = {}
-    odd: set[str] = set()
-    for lid, paid_sum, reversed_or_negative in conn.execute(paid_q).all():
-        paid[lid] = paid_sum
-        if reversed_or_negative:
-            odd.add(lid)
-    odd_scheds = set(conn.scalars(odd_q).all())
-    plain = {
-        lid for lid, _ in loans
-        if lid not in odd and len(schedules.get(lid, ())) == 1 and schedules[lid][0][0] not in odd_scheds
-    }
-    instalments = conn.execute(_instalments_query(as_of, loan_ids, whole, due_by)).all()
-    unread = sorted({schedules[lid][0][0] for lid in plain} - {row[5] for row in instalments})
-    return BookRows(as_of, loans, schedules, plain, paid, _totals(conn, unread), instalments, day_reader(), whole)
-
-
-def _totals(conn: Connection, schedule_ids: Sequence[str]) -> dict[str, int]:
-    """What paying each schedule up takes: its last running sum, one seek each in ix_instalment_owed."""
-    out: dict[str, int] = {}
-    sid, cumulative = col(Instalment.schedule_id), col(Instalment.cumulative_satang)
-    for start in range(0, len(schedule_ids), _IN_LIST):
-        chunk = schedule_ids[start:start + _IN_LIST]
-        for schedule_id, total in conn.execute(select(sid, func.max(cumulative)).where(sid.in_(chunk)).group_by(sid)):
-            out[schedule_id] = total or 0
-    return out
-
-
-_IN_LIST = 500  # ids in one IN (...): well under SQLite's and PostgreSQL's limits on parameters
-
-
-def _instalments_query(
-    as_of: date, loan_ids: Collection[str] | None, whole: bool, due_by: date | None
-) -> Executable:
-    """read_book's instalments: every one, or those still owed (`_OWED`), each schedule's in order."""
-    if whole:
-        q = select(
-            col(Instalment.id), col(Instalment.no), type_coerce(Instalment.due_date, String),
-            col(Instalment.principal_satang), col(Instalment.interest_satang), col(Instalment.schedule_id),
-            col(Instalment.cumulative_satang),
-        ).order_by(col(Instalment.schedule_id), col(Instalment.no), col(Instalment.id))
-        return q if loan_ids is None else q.where(col(Instalment.loan_id).in_(list(loan_ids)))
-    where, params = [], [bindparam("on", as_of, type_=Date)]
-    if due_by is not None:
-        where.append("AND i.due_date <= :due_by")
-        params.append(bindparam("due_by", due_by, type_=Date))
-    if loan_ids is not None:
-        where.append("AND s.loan_id IN :ids")
-        params.append(bindparam("ids", list(loan_ids), expanding=True))
-    return text(_OWED.format(where=" ".join(where))).bindparams(*params)
-
-
-# Above this many loans that need the whole ledger, one load_states of everything is quicker than a long IN list.
-_MANY_ODD_LOANS = 500
-
-
-def load_odd_states(session: Session, book: BookRows, loan_ids: Collection[str] | None) -> dict[str, LoanState]:
-    """load_states of the loans of `book` that are not plain."""
-    odd = [lid for lid, _ in book.loans if lid not in book.plain]
-    if len(odd) > _MANY_ODD_LOANS:
-        return load_states(session, book.as_of, loan_ids)
-    return load_states(session, book.as_of, odd) if odd else {}
-
-
-def open_states(
-    session: Session, as_of: date, loan_ids: Collection[str] | None = None, book: BookRows | None = None,
-    due_by: date | None = None,
-) -> dict[str, LoanState]:
-    """Every loan (or the given ones) on `as_of` as `load_states` has it, except that of its schedule in force it
-    holds only the instalments still owed: what the lists need (stage, outstanding, arrears, days overdue, next
-    due, credit) without the mostly paid-up book. A loan's history and settled days need `load_states`.
-
-    Plain loans (see read_book) are worked out from their rows and the sum paid; only their instalments still
-    owed become objects. The others go through `ledger.apply_payments` as ever. tests/test_fast_paths.py holds
-    both ways equal on a random district book.
-
-    `due_by` leaves out a plain loan's instalments due after that day (the day's reminders look no further): what
-    falls by then (arrears, days overdue, the instalments due) holds, but such a loan owing only later ones reads as
-    closed and its outstanding is short, so the lists of loans do not pass it.
-    """
-    book = book or read_book(session, as_of, loan_ids, due_by=due_by)
-    day, paid, plain = book.day, book.paid, book.plain
-    loan_of = {book.schedules[lid][0][0]: lid for lid in plain}
-    owed: dict[str, tuple[list[InstalmentState], int]] = {}
-    for sid, rows in groupby(book.instalments, itemgetter(5)):
-        lid = loan_of.get(sid)
-        if lid is not None:
-            first = next(rows)
-            # what the instalments before the first one read come to (nothing when the book was read whole)
-            before = cast(int, first[6]) - first[3] - first[4]
-            owed[sid] = still_owed(chain((first,), rows), paid.get(lid, 0) - before, as_of, day)  # noqa: B031
-    odd = load_odd_states(session, book, loan_ids)
-    out: dict[str, LoanState] = {}
-    for lid, disbursed in book.loans:
-        if lid not in plain:
-            out[lid] = odd[lid]
-            continue
-        sid, version, eff, reason = book.plain_schedule(lid)
-        total = paid.get(lid, 0)
-        # paid beyond the last instalment: what still_owed had left, or, when none was read, beyond the whole sum
-        instalments, credit = owed.get(sid) or ([], max(0, total - book.totals.get(sid, 0)))
-        sched = ScheduleState(sid, version, eff, reason, instalments, credit)
-        out[lid] = LoanState(lid, as_of, day(disbursed), [sched], sched, total)
-    return out
 
 
 @dataclass(slots=True)  # a district has thousands: smaller and quicker to make

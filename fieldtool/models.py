@@ -182,7 +182,7 @@ ODD_INSTALMENT = "(principal_satang < 0 OR interest_satang < 0 OR cumulative_sat
 
 
 class Instalment(SQLModel, table=True):
-    # The lists of a district's book read only the instalments still owed (loanbook.read_book): an index seek
+    # The lists of a district's book read only the instalments still owed (bookrows.read_book): an index seek
     # per schedule on what was paid, every column the lists need in the index itself.
     # The schedules those reads leave to the whole ledger, found without reading the others.
     __table_args__ = (
@@ -208,7 +208,7 @@ class Instalment(SQLModel, table=True):
 class Payment(SQLModel, table=True):
     """A repayment event. Append-only: a correction is a new event with `reverses_id` set."""
 
-    # What each loan paid by a day, summed from the index alone (loanbook.read_book).
+    # What each loan paid by a day, summed from the index alone (bookrows.read_book).
     __table_args__ = (Index("ix_payment_paid", "loan_id", "paid_on", "amount_satang", "reverses_id"),)
 
     id: str = Field(default_factory=new_id, primary_key=True)

@@ -2,7 +2,7 @@
 
 A notice opens 30, 15 and 7 days before a due date (`fieldtool.reminders`); the arrears report and the
 district's quarterly tally count how those windows ended, over the whole book and its history, so the
-counting reads the book in bulk (`loanbook.read_book`) rather than loan by loan.
+counting reads the book in bulk (`bookrows.read_book`) rather than loan by loan.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from fieldtool.bookrows import BookRows, read_book
 from fieldtool.ledger import LoanState, days_paid_up
-from fieldtool.loanbook import BookRows, load_states, read_book
+from fieldtool.loanbook import load_states
 from fieldtool.models import Loan, Payment
 from fieldtool.reminders import FIRST_NOTICE, delivered_days, notice_days
 from fieldtool.vocabulary import ReminderKind
@@ -104,7 +105,7 @@ def notice_counts(
     """How many notice windows opened by `on` were delivered, missed, settled or are open: `notice_outcomes`
     of the whole book, counted.
 
-    Plain loans (loanbook.read_book) are counted from their rows: an instalment was paid up on the first day the
+    Plain loans (bookrows.read_book) are counted from their rows: an instalment was paid up on the first day the
     running sum of the loan's payments reached the running sum of its instalments, which is the day
     `apply_payments` finds when one schedule takes every payment and none is negative or reversed. The other
     loans go through the ledger (`states` from open_states already holds them whole).

@@ -9,8 +9,9 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from fieldtool.bookrows import open_states
 from fieldtool.households import last_verified_all, stale_records
-from fieldtool.loanbook import bulk_reading, loan_infos, open_states
+from fieldtool.loanbook import bulk_reading, loan_infos
 from fieldtool.thai import normalize_search, thai_sort_key
 from fieldtool.vocabulary import Stage
 

@@ -28,11 +28,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from fieldtool.bookrows import open_states
 from fieldtool.funds import ladder_of
 from fieldtool.ledger import InstalmentState, LoanState
 from fieldtool.lending import get_loan
 from fieldtool.limits import NAME, NOTE, check_day, check_text
-from fieldtool.loanbook import LoanInfo, bulk_reading, loan_infos, officer_of, open_states
+from fieldtool.loanbook import LoanInfo, bulk_reading, loan_infos, officer_of
 from fieldtool.models import Instalment, ReminderDelivery
 from fieldtool.text import Text
 from fieldtool.thai import InputError, format_date, format_date_en

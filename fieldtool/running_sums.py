@@ -2,7 +2,7 @@
 principal and interest, in the order the ledger pays instalments (by no, then id).
 
 The lists of a district's book read only the instalments still owed by comparing this sum with what the loan paid
-(`loanbook.read_book`), so it must be the sum of the schedule's own rows. A schedule is written whole and never
+(`bookrows.read_book`), so it must be the sum of the schedule's own rows. A schedule is written whole and never
 edited (a restructuring writes a new one), so the sums are written with it (`sum_up`, from
 `lending.schedule_rows`) and never change. A schedule that reaches the office without them, from a laptop still on
 an older program, gets them from its rows when it is merged (`fill_missing`); until then, and wherever one is

@@ -1,6 +1,6 @@
 """The quick ways the lists read a district's book give what the ledger gives, on any book.
 
-`loanbook.open_states` works plain loans out from the sum paid (`ledger.still_owed`) and the notice count works
+`bookrows.open_states` works plain loans out from the sum paid (`ledger.still_owed`) and the notice count works
 out the days instalments were paid up from running sums (`ledger.days_paid_up`); the ledger itself applies
 payment after payment (`ledger.apply_payments`, what `load_states` runs). These tests hold them equal: the two
 rules on random schedules and payments, and every screen on a random district book that has what the
@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from fieldtool import (
     arrears,
+    bookrows,
     lending,
     loanbook,
     notices,
@@ -240,13 +241,13 @@ def test_the_lists_read_quickly_give_what_the_ledger_gives_on_postgresql(office_
 
 def _lists_agree(db, monkeypatch, seed: int, many_odd_loans: int) -> None:
     _random_book(db, seed)
-    monkeypatch.setattr(loanbook, "_MANY_ODD_LOANS", many_odd_loans)  # 1: the odd loans read with all the others
+    monkeypatch.setattr(bookrows, "_MANY_ODD_LOANS", many_odd_loans)  # 1: the odd loans read with all the others
     screens = {}
     with db.session() as s:
-        book = loanbook.read_book(s, DAYS[0])
+        book = bookrows.read_book(s, DAYS[0])
         assert 0 < len(book.plain) < len(book.loans)  # both ways are taken
         for on in DAYS:
-            quick, whole = loanbook.open_states(s, on), loanbook.load_states(s, on)
+            quick, whole = bookrows.open_states(s, on), loanbook.load_states(s, on)
             assert list(quick) == list(whole)
             assert {lid: _figures(st) for lid, st in quick.items()} == {lid: _figures(st) for lid, st in whole.items()}
             outcomes = Counter(o.state for o in notices.notice_outcomes(s, on))

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, select, text
 from db import head_revision, migrate
 from db.office import default_key_path
 from exports import bundle, bundle_payload, keyfile, sealed_file
-from fieldtool import lending, loanbook
+from fieldtool import bookrows, lending, loanbook
 from fieldtool.models import Household, Instalment, Loan, Payment, SyncConflict
 from fieldtool.sync.conflicts import open_conflicts, resolve_conflict
 from fieldtool.sync.entries import device_entries
@@ -342,8 +342,8 @@ def test_a_schedule_from_a_laptop_on_an_older_program_gets_its_running_sums_at_t
                          .order_by(Instalment.no)).all()
         assert [tuple(r) for r in sums] == [(1, 333_333), (2, 666_666), (3, 1_000_000)]
         on = date(2026, 3, 15)
-        assert loan_id in loanbook.read_book(s, on).plain
-        quick, whole = loanbook.open_states(s, on)[loan_id], loanbook.load_states(s, on)[loan_id]
+        assert loan_id in bookrows.read_book(s, on).plain
+        quick, whole = bookrows.open_states(s, on)[loan_id], loanbook.load_states(s, on)[loan_id]
         assert (quick.outstanding_satang, quick.arrears_satang, quick.days_overdue) == (
             whole.outstanding_satang, whole.arrears_satang, whole.days_overdue) == (600_000, 266_666, 15)
 
