@@ -26,6 +26,7 @@ from sqlmodel import col
 from fieldtool.ledger import InstalmentState, LoanState, ScheduleState, still_owed
 from fieldtool.loanbook import DayReader, day_reader, load_states
 from fieldtool.models import ODD_INSTALMENT, Instalment, Loan, Payment, Schedule
+from fieldtool.vocabulary import Stage
 
 # The book's rows as read_book reads them, days as text (parsed by BookRows.day, once per distinct day).
 LoanRow = tuple[str, str | None]  # (loan id, disbursed_on)
@@ -87,6 +88,16 @@ def read_book(
     the notices' tally needs the paid ones too.
     """
     conn = session.connection()
+    loans, schedules, paid, plain = _plain_loans(conn, as_of, loan_ids)
+    instalments = conn.execute(_instalments_query(as_of, loan_ids, whole, due_by)).all()
+    unread = sorted({schedules[lid][0][0] for lid in plain} - {row[5] for row in instalments})
+    return BookRows(as_of, loans, schedules, plain, paid, _totals(conn, unread), instalments, day_reader(), whole)
+
+
+def _plain_loans(
+    conn: Connection, as_of: date, loan_ids: Collection[str] | None
+) -> tuple[Sequence[LoanRow], dict[str, list[ScheduleRow]], dict[str, int], set[str]]:
+    """The loans (id, disbursed_on), their schedules, what each paid by `as_of`, and which are plain (read_book)."""
     loan_q = select(col(Loan.id), type_coerce(Loan.disbursed_on, String))
     sched_q = select(
         col(Schedule.id), col(Schedule.loan_id), col(Schedule.version), type_coerce(Schedule.effective_from, String),
@@ -122,9 +133,7 @@ def read_book(
         lid for lid, _ in loans
         if lid not in odd and len(schedules.get(lid, ())) == 1 and schedules[lid][0][0] not in odd_scheds
     }
-    instalments = conn.execute(_instalments_query(as_of, loan_ids, whole, due_by)).all()
-    unread = sorted({schedules[lid][0][0] for lid in plain} - {row[5] for row in instalments})
-    return BookRows(as_of, loans, schedules, plain, paid, _totals(conn, unread), instalments, day_reader(), whole)
+    return loans, schedules, paid, plain
 
 
 def _totals(conn: Connection, schedule_ids: Sequence[str]) -> dict[str, int]:
@@ -168,10 +177,91 @@ _MANY_ODD_LOANS = 500
 
 def load_odd_states(session: Session, book: BookRows, loan_ids: Collection[str] | None) -> dict[str, LoanState]:
     """load_states of the loans of `book` that are not plain."""
-    odd = [lid for lid, _ in book.loans if lid not in book.plain]
+    return _odd_states(session, book.as_of, book.loans, book.plain, loan_ids)
+
+
+def _odd_states(
+    session: Session, as_of: date, loans: Sequence[LoanRow], plain: set[str], loan_ids: Collection[str] | None
+) -> dict[str, LoanState]:
+    odd = [lid for lid, _ in loans if lid not in plain]
     if len(odd) > _MANY_ODD_LOANS:
-        return load_states(session, book.as_of, loan_ids)
-    return load_states(session, book.as_of, odd) if odd else {}
+        return load_states(session, as_of, loan_ids)
+    return load_states(session, as_of, odd) if odd else {}
+
+
+# --- what a list of loans shows of each ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What the loan register shows of a loan on a day: its stage, what it owes, what of it is overdue and since
+    when, and when the next instalment falls due; the figures of its `LoanState` (`of`)."""
+
+    stage: Stage
+    outstanding_satang: int
+    arrears_satang: int
+    days_overdue: int
+    next_due: date | None
+
+    @staticmethod
+    def of(state: LoanState) -> Standing:
+        nxt = state.next_due
+        return Standing(state.stage, state.outstanding_satang, state.arrears_satang, state.days_overdue,
+                        nxt.due_date if nxt else None)
+
+
+# For each schedule, from its running sums and what its loan paid by the day (one seek each in ix_instalment_owed,
+# the payments' sum from ix_payment_paid): the whole sum; the first instalment still owed (its running sum above what
+# was paid, in the order the ledger pays them); and, of those still owed and due before the day, what is left of
+# them (of each, the lesser of its amount and its running sum less what was paid) and the oldest due date of one
+# with something to pay.
+_STANDING = """
+SELECT s.id, s.paid,
+  (SELECT MAX(i.cumulative_satang) FROM instalment i WHERE i.schedule_id = s.id),
+  (SELECT i.due_date FROM instalment i WHERE i.schedule_id = s.id AND i.cumulative_satang > s.paid
+   ORDER BY i.cumulative_satang, i.no, i.id LIMIT 1),
+  (SELECT SUM(CASE WHEN i.principal_satang + i.interest_satang < i.cumulative_satang - s.paid
+                   THEN i.principal_satang + i.interest_satang ELSE i.cumulative_satang - s.paid END)
+   FROM instalment i WHERE i.schedule_id = s.id AND i.cumulative_satang > s.paid AND i.due_date < :on),
+  (SELECT MIN(i.due_date) FROM instalment i WHERE i.schedule_id = s.id AND i.cumulative_satang > s.paid
+   AND i.due_date < :on AND i.principal_satang + i.interest_satang > 0)
+FROM (SELECT sc.id, (SELECT COALESCE(SUM(p.amount_satang), 0) FROM payment p
+                     WHERE p.loan_id = sc.loan_id AND p.paid_on <= :on) AS paid
+      FROM schedule sc) s
+"""
+
+
+def standings(session: Session, as_of: date) -> dict[str, Standing]:
+    """Every loan's `Standing` on `as_of`, without making its instalments into objects: a plain loan's (read_book)
+    from its schedule's sums, the others' from the ledger. tests/test_fast_paths.py holds them equal to
+    `Standing.of` the ledger's states on random district books."""
+    conn = session.connection()
+    loans, schedules, _paid, plain = _plain_loans(conn, as_of, None)
+    sums = {row[0]: row for row in conn.execute(text(_STANDING).bindparams(bindparam("on", as_of, type_=Date)))}
+    odd = _odd_states(session, as_of, loans, plain, None)
+    day = day_reader()
+    out: dict[str, Standing] = {}
+    for lid, disbursed in loans:
+        if lid not in plain:
+            out[lid] = Standing.of(odd[lid])
+            continue
+        _, paid, total, next_due, arrears, oldest = sums[schedules[lid][0][0]]
+        out[lid] = _from_sums(day(disbursed), as_of, paid, total or 0, day(next_due), arrears or 0, day(oldest))
+    return out
+
+
+def _from_sums(disbursed: date | None, as_of: date, paid: int, total: int, next_due: date | None, arrears: int,
+               oldest_overdue: date | None) -> Standing:
+    """A plain loan's standing from its sums, by the rules of LoanState: paid out after the day is prevent; nothing
+    left to pay (no first instalment still owed) closed; something overdue ask; else follow."""
+    if disbursed is None or disbursed > as_of:
+        stage = Stage.PREVENT
+    elif next_due is None:
+        stage = Stage.CLOSED
+    else:
+        stage = Stage.ASK if oldest_overdue is not None else Stage.FOLLOW
+    days = (as_of - oldest_overdue).days if oldest_overdue is not None else 0
+    return Standing(stage, max(0, total - paid), arrears, days, next_due)
 
 
 def open_states(

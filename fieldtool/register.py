@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from fieldtool.bookrows import open_states
+from fieldtool.bookrows import standings
 from fieldtool.households import last_verified_all, stale_records
 from fieldtool.loanbook import bulk_reading, loan_infos
 from fieldtool.thai import normalize_search, thai_sort_key
@@ -56,14 +56,13 @@ def loan_register(
 
 
 def _register_rows(session: Session, on: date) -> list[RegisterRow]:
-    states = open_states(session, on)  # the figures need only what is still owed
+    figures = standings(session, on)  # each loan's figures from its sums, no instalment objects
     infos = loan_infos(session)
     stale = stale_records(session, "loan", on)
     verified = last_verified_all(session, "loan")
     rows = []
-    for loan_id, state in states.items():
+    for loan_id, state in figures.items():
         info = infos[loan_id]
-        nxt = state.next_due
         stage = state.stage
         rows.append(
             RegisterRow(
@@ -82,7 +81,7 @@ def _register_rows(session: Session, on: date) -> list[RegisterRow]:
                 outstanding_satang=state.outstanding_satang if stage is not Stage.PREVENT else info.principal_satang,
                 arrears_satang=state.arrears_satang,
                 days_overdue=state.days_overdue,
-                next_due=nxt.due_date if nxt else None,
+                next_due=state.next_due,
                 disbursed_on=info.disbursed_on,
                 search_text=_search_text(" ".join([info.borrower, info.agreement_no, info.village, info.purpose])),
                 last_verified=verified.get(loan_id),
