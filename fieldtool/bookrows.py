@@ -26,6 +26,7 @@ from sqlmodel import col
 from fieldtool.ledger import InstalmentState, LoanState, ScheduleState, still_owed
 from fieldtool.loanbook import DayReader, day_reader, load_states
 from fieldtool.models import ODD_INSTALMENT, Instalment, Loan, Payment, Schedule
+from fieldtool.sync.entries import chunks
 from fieldtool.vocabulary import Stage
 
 # The book's rows as read_book reads them, days as text (parsed by BookRows.day, once per distinct day).
@@ -140,14 +141,10 @@ def _totals(conn: Connection, schedule_ids: Sequence[str]) -> dict[str, int]:
     """What paying each schedule up takes: its last running sum, one seek each in ix_instalment_owed."""
     out: dict[str, int] = {}
     sid, cumulative = col(Instalment.schedule_id), col(Instalment.cumulative_satang)
-    for start in range(0, len(schedule_ids), _IN_LIST):
-        chunk = schedule_ids[start:start + _IN_LIST]
+    for chunk in chunks(schedule_ids):
         for schedule_id, total in conn.execute(select(sid, func.max(cumulative)).where(sid.in_(chunk)).group_by(sid)):
             out[schedule_id] = total or 0
     return out
-
-
-_IN_LIST = 500  # ids in one IN (...): well under SQLite's and PostgreSQL's limits on parameters
 
 
 def _instalments_query(

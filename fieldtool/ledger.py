@@ -102,8 +102,8 @@ class PaymentEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class _Standing:
-    """What the instalments in force come to on the day, worked out in one pass (`LoanState._standing`)."""
+class _Owing:
+    """What the instalments in force come to on the day, worked out in one pass (`LoanState._owing`)."""
 
     outstanding: int
     outstanding_principal: int
@@ -133,7 +133,7 @@ class LoanState:
         return self.active.instalments if self.active else []
 
     @cached_property
-    def _standing(self) -> _Standing:
+    def _owing(self) -> _Owing:
         outstanding = principal = 0
         unpaid: list[InstalmentState] = []
         overdue: list[InstalmentState] = []
@@ -144,15 +144,15 @@ class LoanState:
                 unpaid.append(inst)
                 if inst.due_date < self.as_of:
                     overdue.append(inst)
-        return _Standing(outstanding, principal, unpaid, overdue)
+        return _Owing(outstanding, principal, unpaid, overdue)
 
     @property
     def outstanding_satang(self) -> int:
-        return self._standing.outstanding
+        return self._owing.outstanding
 
     @property
     def outstanding_principal(self) -> int:
-        return self._standing.outstanding_principal
+        return self._owing.outstanding_principal
 
     @property
     def credit_satang(self) -> int:
@@ -161,37 +161,37 @@ class LoanState:
         return sum(s.credit_satang for s in self.schedules)
 
     def overdue_instalments(self) -> list[InstalmentState]:
-        return list(self._standing.overdue)
+        return list(self._owing.overdue)
 
     @property
     def arrears_satang(self) -> int:
-        return sum(i.remaining_satang for i in self._standing.overdue)
+        return sum(i.remaining_satang for i in self._owing.overdue)
 
     @property
     def oldest_unpaid_due(self) -> date | None:
-        unpaid = self._standing.unpaid
+        unpaid = self._owing.unpaid
         return min(i.due_date for i in unpaid) if unpaid else None
 
     @property
     def days_overdue(self) -> int:
         """Days since the oldest unpaid due date; 0 when nothing is past due."""
-        overdue = self._standing.overdue
+        overdue = self._owing.overdue
         if not overdue:
             return 0
         return (self.as_of - min(i.due_date for i in overdue)).days
 
     @property
     def next_due(self) -> InstalmentState | None:
-        unpaid = self._standing.unpaid
+        unpaid = self._owing.unpaid
         return unpaid[0] if unpaid else None
 
     @property
     def stage(self) -> Stage:
         if self.disbursed_on is None or self.disbursed_on > self.as_of:
             return Stage.PREVENT
-        if self.active and not self._standing.unpaid:
+        if self.active and not self._owing.unpaid:
             return Stage.CLOSED
-        return Stage.ASK if self._standing.overdue else Stage.FOLLOW
+        return Stage.ASK if self._owing.overdue else Stage.FOLLOW
 
 
 def effective_payments(payments: list[PaymentEvent]) -> list[PaymentEvent]:

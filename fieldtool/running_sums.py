@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-_IN_LIST = 500  # ids in one IN (...): well under SQLite's and PostgreSQL's limits on parameters
+from fieldtool.sync.entries import chunks
 
 # One statement SQLite and PostgreSQL both run (migration 0011 holds its own copy, as migrations do).
 _FILL = text(
@@ -40,6 +40,5 @@ def sum_up(instalments: Sequence[MutableMapping[str, Any]]) -> None:
 
 def fill_missing(session: Session, schedule_ids: Collection[str]) -> None:
     """Work out the running sums of these schedules' instalments from their rows (the caller commits)."""
-    ids = sorted(set(schedule_ids))
-    for start in range(0, len(ids), _IN_LIST):
-        session.execute(_FILL, {"ids": ids[start:start + _IN_LIST]})
+    for chunk in chunks(sorted(set(schedule_ids))):
+        session.execute(_FILL, {"ids": list(chunk)})
